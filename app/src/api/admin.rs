@@ -1,0 +1,207 @@
+//! Back-office server functions: dashboard figures, clients, staff users, roles, audit log.
+use crate::error::AppError;
+use crate::model::{AdminStats, AuditRow, ClientRow, ListQuery, Page, RoleDto, StaffRow};
+use leptos::prelude::*;
+
+#[server(endpoint = "admin/stats")]
+pub async fn get_admin_stats() -> Result<AdminStats, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, clients, finish, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::DashboardView))?;
+            clients::admin_stats(&state()?.db).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/clients")]
+pub async fn list_clients(query: ListQuery) -> Result<Page<ClientRow>, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, clients, finish, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::ClientsView))?;
+            clients::list(&state()?.db, &query, true).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/staff")]
+pub async fn list_staff(query: ListQuery) -> Result<Page<StaffRow>, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, staff, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::StaffView))?;
+            staff::list(&state()?.db, &query, true).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/staff/create")]
+pub async fn create_staff(
+    email: String,
+    first_name: String,
+    last_name: String,
+    role_id: i64,
+    password: String,
+) -> Result<StaffRow, AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, staff, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::StaffManage))?;
+            let st = state()?;
+            let input = staff::StaffInput {
+                email,
+                first_name,
+                last_name,
+                role_id,
+            };
+            let row = staff::create(
+                &st.db,
+                &st.config,
+                me.user_id,
+                input,
+                &password,
+                &ctx::origin(),
+            )
+            .await?;
+            st.mail_wake.notify_one();
+            Ok(row)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/staff/update")]
+pub async fn update_staff(
+    id: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    role_id: i64,
+) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, staff, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::StaffManage))?;
+            let input = staff::StaffInput {
+                email,
+                first_name,
+                last_name,
+                role_id,
+            };
+            staff::update(&state()?.db, me.user_id, id, input, &ctx::origin()).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/staff/set-disabled")]
+pub async fn set_staff_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, staff, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::StaffManage))?;
+            staff::set_disabled(&state()?.db, me.user_id, id, disabled, &ctx::origin()).await
+        }
+        .await,
+    )
+}
+
+/// Ends the user's sessions, clears their authenticator and emails a new-password link.
+#[server(endpoint = "admin/staff/reset")]
+pub async fn reset_staff(id: i64) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, staff, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::StaffManage))?;
+            let st = state()?;
+            staff::reset_access(&st.db, &st.config, me.user_id, id, &ctx::origin()).await?;
+            st.mail_wake.notify_one();
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/roles")]
+pub async fn list_roles() -> Result<Vec<RoleDto>, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, staff, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::StaffView))?;
+            staff::roles(&state()?.db).await
+        }
+        .await,
+    )
+}
+
+/// Creates (`id` absent) or updates a role.
+#[server(endpoint = "admin/roles/save")]
+pub async fn save_role(
+    id: Option<i64>,
+    name: String,
+    description: String,
+    permissions: Vec<String>,
+) -> Result<i64, AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, staff, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RolesManage))?;
+            staff::save_role(
+                &state()?.db,
+                me.user_id,
+                id,
+                &name,
+                &description,
+                &permissions,
+                &ctx::origin(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/roles/delete")]
+pub async fn delete_role(id: i64) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, staff, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RolesManage))?;
+            staff::delete_role(&state()?.db, me.user_id, id, &ctx::origin()).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/audit")]
+pub async fn list_audit(query: ListQuery) -> Result<Page<AuditRow>, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{audit, authz, finish, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::AuditView))?;
+            audit::list(&state()?.db, &query, true).await
+        }
+        .await,
+    )
+}

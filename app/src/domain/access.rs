@@ -1,0 +1,143 @@
+//! Who may call what. `Access` is what an endpoint requires; `Principal` is who is calling.
+//! `check` is the one rule every server function and handler goes through (via
+//! `server::authz::authorize`).
+use super::permission::{Permission, PermissionSet};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserKind {
+    Trader,
+    Ib,
+    Staff,
+}
+
+impl UserKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserKind::Trader => "trader",
+            UserKind::Ib => "ib",
+            UserKind::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "trader" => Some(UserKind::Trader),
+            "ib" => Some(UserKind::Ib),
+            "staff" => Some(UserKind::Staff),
+            _ => None,
+        }
+    }
+
+    pub fn is_client(self) -> bool {
+        matches!(self, UserKind::Trader | UserKind::Ib)
+    }
+}
+
+/// What an endpoint requires of its caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any fully signed-in user (client or staff).
+    SignedIn,
+    /// A trader or an IB.
+    Client,
+    /// An IB only.
+    Ib,
+    /// Staff whose role grants the permission.
+    Staff(Permission),
+    /// Any staff user, whatever the role.
+    AnyStaff,
+}
+
+/// The caller, as resolved from the session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: i64,
+    pub kind: UserKind,
+    pub permissions: PermissionSet,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Denial {
+    /// Nobody is signed in: sign in first.
+    Unauthenticated,
+    /// Signed in, but this caller may not do this.
+    Forbidden,
+}
+
+pub fn check(principal: Option<&Principal>, access: Access) -> Result<(), Denial> {
+    if access == Access::Public {
+        return Ok(());
+    }
+    let p = principal.ok_or(Denial::Unauthenticated)?;
+    let allowed = match access {
+        Access::Public | Access::SignedIn => true,
+        Access::Client => p.kind.is_client(),
+        Access::Ib => p.kind == UserKind::Ib,
+        Access::AnyStaff => p.kind == UserKind::Staff,
+        Access::Staff(perm) => p.kind == UserKind::Staff && p.permissions.contains(perm),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denial::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(kind: UserKind, perms: &[Permission]) -> Principal {
+        Principal {
+            user_id: 1,
+            kind,
+            permissions: perms.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn anonymous_callers_only_reach_public_endpoints() {
+        assert_eq!(check(None, Access::Public), Ok(()));
+        for a in [
+            Access::SignedIn,
+            Access::Client,
+            Access::Ib,
+            Access::AnyStaff,
+            Access::Staff(Permission::StaffView),
+        ] {
+            assert_eq!(check(None, a), Err(Denial::Unauthenticated));
+        }
+    }
+
+    #[test]
+    fn clients_never_pass_staff_checks_even_with_permissions() {
+        // A client row can never carry permissions, but the rule must not depend on that.
+        let ib = who(UserKind::Ib, &[Permission::StaffManage]);
+        assert_eq!(
+            check(Some(&ib), Access::Staff(Permission::StaffManage)),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(check(Some(&ib), Access::AnyStaff), Err(Denial::Forbidden));
+        assert_eq!(check(Some(&ib), Access::Ib), Ok(()));
+        assert_eq!(check(Some(&ib), Access::Client), Ok(()));
+    }
+
+    #[test]
+    fn traders_are_not_ibs_and_staff_are_not_clients() {
+        let t = who(UserKind::Trader, &[]);
+        assert_eq!(check(Some(&t), Access::Ib), Err(Denial::Forbidden));
+        let s = who(UserKind::Staff, &[Permission::StaffView]);
+        assert_eq!(check(Some(&s), Access::Client), Err(Denial::Forbidden));
+        assert_eq!(
+            check(Some(&s), Access::Staff(Permission::StaffView)),
+            Ok(())
+        );
+        assert_eq!(
+            check(Some(&s), Access::Staff(Permission::StaffManage)),
+            Err(Denial::Forbidden)
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! Money: integer minor units with their currency, parsed from and shown as decimals. Floats
+//! never touch money.
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Currency {
+    pub code: &'static str,
+    /// Digits after the decimal point: 2 means amounts are stored in cents.
+    pub exponent: u32,
+}
+
+/// The currencies wallets are held in. USDT is kept to cents like the fiat wallets.
+pub const CURRENCIES: &[Currency] = &[
+    Currency {
+        code: "USD",
+        exponent: 2,
+    },
+    Currency {
+        code: "EUR",
+        exponent: 2,
+    },
+    Currency {
+        code: "USDT",
+        exponent: 2,
+    },
+];
+
+/// The largest amount one operation may move: 10^13 units (ten trillion), far above any real
+/// deposit, and far below where sums of many of them could overflow an i64.
+pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
+
+pub fn currency(code: &str) -> Option<Currency> {
+    CURRENCIES.iter().copied().find(|c| c.code == code)
+}
+
+/// Parses a positive amount typed by a person ("1,250.5" is not accepted: no grouping, a dot
+/// for decimals) into minor units. Each failure has its own message key.
+pub fn parse_amount(text: &str, cur: Currency) -> Result<i64, &'static str> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("err.required");
+    }
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
+    {
+        return Err("err.amount_invalid");
+    }
+    let d = Decimal::from_str(t).map_err(|_| "err.amount_invalid")?;
+    if d <= Decimal::ZERO {
+        return Err("err.amount_not_positive");
+    }
+    if d.normalize().scale() > cur.exponent {
+        return Err("err.amount_decimals");
+    }
+    let minor = d * Decimal::from(10i64.pow(cur.exponent));
+    let minor: i64 = minor
+        .trunc()
+        .try_into()
+        .map_err(|_| "err.amount_too_large")?;
+    if minor > MAX_MINOR {
+        return Err("err.amount_too_large");
+    }
+    Ok(minor)
+}
+
+pub fn to_decimal(minor: i64, cur: Currency) -> Decimal {
+    Decimal::new(minor, cur.exponent)
+}
+
+/// "1234.50": fixed decimals, no grouping (the UI adds the currency beside it).
+pub fn format(minor: i64, cur: Currency) -> String {
+    format!("{:.*}", cur.exponent as usize, to_decimal(minor, cur))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const USD: Currency = Currency {
+        code: "USD",
+        exponent: 2,
+    };
+
+    #[test]
+    fn parses_exact_amounts_and_refuses_the_rest() {
+        assert_eq!(parse_amount("12.5", USD), Ok(1250));
+        assert_eq!(parse_amount(" 0.01 ", USD), Ok(1));
+        assert_eq!(
+            parse_amount("100.10", USD),
+            Ok(10010),
+            "trailing zeros are not extra decimals"
+        );
+        assert_eq!(parse_amount("", USD), Err("err.required"));
+        assert_eq!(parse_amount("0", USD), Err("err.amount_not_positive"));
+        assert_eq!(parse_amount("-5", USD), Err("err.amount_not_positive"));
+        assert_eq!(parse_amount("1.005", USD), Err("err.amount_decimals"));
+        assert_eq!(parse_amount("1e5", USD), Err("err.amount_invalid"));
+        assert_eq!(parse_amount("1,000", USD), Err("err.amount_invalid"));
+        assert_eq!(parse_amount("NaN", USD), Err("err.amount_invalid"));
+        assert_eq!(
+            parse_amount("99999999999999999999999", USD),
+            Err("err.amount_too_large")
+        );
+        assert_eq!(
+            parse_amount("10000000000000.01", USD),
+            Err("err.amount_too_large")
+        );
+        assert_eq!(parse_amount("10000000000000", USD), Ok(MAX_MINOR));
+    }
+
+    #[test]
+    fn formats_with_fixed_decimals() {
+        assert_eq!(format(1250, USD), "12.50");
+        assert_eq!(format(-1, USD), "-0.01");
+        assert_eq!(currency("EUR").map(|c| c.exponent), Some(2));
+        assert_eq!(currency("GBP"), None);
+    }
+}

@@ -1,0 +1,115 @@
+//! The catalogue of staff permissions. Roles are sets of these names; the names are stored in the
+//! database, so a name must never change once released.
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+macro_rules! permissions {
+    ($($variant:ident => $name:literal, $label:literal;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum Permission { $($variant),* }
+
+        impl Permission {
+            pub const ALL: &'static [Permission] = &[$(Permission::$variant),*];
+
+            /// The stable name stored in roles.
+            pub fn name(self) -> &'static str {
+                match self { $(Permission::$variant => $name),* }
+            }
+
+            /// The i18n key of the human label.
+            pub fn label_key(self) -> &'static str {
+                match self { $(Permission::$variant => $label),* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Permission> {
+                match name { $($name => Some(Permission::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+permissions! {
+    DashboardView => "dashboard.view", "perm.dashboard_view";
+    ClientsView => "clients.view", "perm.clients_view";
+    StaffView => "staff.view", "perm.staff_view";
+    StaffManage => "staff.manage", "perm.staff_manage";
+    RolesManage => "roles.manage", "perm.roles_manage";
+    AuditView => "audit.view", "perm.audit_view";
+}
+
+/// A role's permissions. Stored as space-separated names.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionSet(BTreeSet<Permission>);
+
+impl PermissionSet {
+    pub fn all() -> Self {
+        Self(Permission::ALL.iter().copied().collect())
+    }
+
+    pub fn contains(&self, p: Permission) -> bool {
+        self.0.contains(&p)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Permission> + '_ {
+        self.0.iter().copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Parses stored names, ignoring names this build does not know (a newer build may have
+    /// written them; they grant nothing here).
+    pub fn parse(stored: &str) -> Self {
+        Self(
+            stored
+                .split_whitespace()
+                .filter_map(Permission::from_name)
+                .collect(),
+        )
+    }
+
+    pub fn to_stored(&self) -> String {
+        self.0
+            .iter()
+            .map(|p| p.name())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl FromIterator<Permission> for PermissionSet {
+    fn from_iter<I: IntoIterator<Item = Permission>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = BTreeSet::new();
+        for p in Permission::ALL {
+            assert_eq!(Permission::from_name(p.name()), Some(*p));
+            assert!(seen.insert(p.name()), "duplicate name {}", p.name());
+        }
+    }
+
+    #[test]
+    fn stored_form_round_trips_and_ignores_unknown_names() {
+        let set: PermissionSet = [Permission::StaffView, Permission::AuditView]
+            .into_iter()
+            .collect();
+        assert_eq!(PermissionSet::parse(&set.to_stored()), set);
+        assert_eq!(
+            PermissionSet::parse("staff.view  future.thing"),
+            [Permission::StaffView].into_iter().collect()
+        );
+    }
+}

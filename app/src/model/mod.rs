@@ -1,0 +1,242 @@
+//! DTOs that cross the wire. Database entities never do.
+use crate::domain::access::UserKind;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use crate::domain::validation::FieldError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+    pub fn toggled(self) -> Self {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
+}
+
+/// The signed-in user as the UI needs them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: i64,
+    pub kind: UserKind,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub country: String,
+    pub phone: String,
+    pub referral_code: Option<String>,
+    pub theme: Theme,
+    pub locale: String,
+    pub totp_enabled: bool,
+    pub role_name: Option<String>,
+    /// Permission names (staff only), so the UI can hide what the server would refuse anyway.
+    pub permissions: Vec<String>,
+}
+
+impl Me {
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+    pub fn initials(&self) -> String {
+        self.first_name
+            .chars()
+            .take(1)
+            .chain(self.last_name.chars().take(1))
+            .collect::<String>()
+            .to_uppercase()
+    }
+    pub fn can(&self, p: crate::domain::permission::Permission) -> bool {
+        self.kind == UserKind::Staff && self.permissions.iter().any(|n| n == p.name())
+    }
+}
+
+/// What a password sign-in leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoginStep {
+    /// Fully signed in.
+    Done,
+    /// A six-digit code from the authenticator app is needed next.
+    TotpRequired,
+    /// Staff without two-factor must set it up before anything else.
+    TotpEnrollment,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    pub secret: String,
+    pub otpauth_uri: String,
+    pub qr_svg: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationDto {
+    pub id: i64,
+    pub kind: String,
+    pub data: BTreeMap<String, String>,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationFeed {
+    pub unread: u64,
+    pub items: Vec<NotificationDto>,
+}
+
+/// Paging, sorting and filtering of a list; the server whitelists `sort` per list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    pub page: u64,
+    pub per_page: u64,
+    pub sort: String,
+    pub desc: bool,
+    pub q: String,
+    pub filter: String,
+}
+
+impl ListQuery {
+    pub const MAX_PER_PAGE: u64 = 100;
+
+    pub fn per_page(&self) -> u64 {
+        self.per_page.clamp(1, Self::MAX_PER_PAGE)
+    }
+
+    /// The query string of the matching CSV export.
+    pub fn to_query_string(&self) -> String {
+        fn enc(s: &str) -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        }
+        format!(
+            "sort={}&desc={}&q={}&filter={}",
+            enc(&self.sort),
+            self.desc,
+            enc(&self.q),
+            enc(&self.filter)
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role_id: Option<i64>,
+    pub role_name: String,
+    pub status: String,
+    pub totp_enabled: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoleDto {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub permissions: Vec<String>,
+    pub is_system: bool,
+    pub user_count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientRow {
+    pub id: i64,
+    pub kind: UserKind,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub country: String,
+    pub referral_code: String,
+    pub referrer: Option<String>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<i64>,
+    pub detail: String,
+    pub ip: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayCount {
+    pub day: String,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminStats {
+    pub traders: u64,
+    pub ibs: u64,
+    pub staff: u64,
+    pub active_sessions: u64,
+    pub registrations: Vec<DayCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReferredClient {
+    pub id: i64,
+    pub name: String,
+    pub kind: UserKind,
+    pub country: String,
+    pub joined: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IbOverview {
+    pub referral_code: String,
+    pub referral_link: String,
+    pub direct_clients: u64,
+    pub joined_last_30_days: u64,
+}

@@ -1,0 +1,46 @@
+//! Screens: `portal` (clients), `ib` (the IB area inside the portal), `admin` (back office).
+pub mod admin;
+pub mod ib;
+pub mod portal;
+pub mod signin;
+
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <div class="auth-page">
+            <div class="auth-card">
+                <h1>"404"</h1>
+                <p class="muted">{move || i18n.t("common.not_found")}</p>
+                <a class="btn btn-primary" href="/">{move || i18n.t("common.home")}</a>
+            </div>
+        </div>
+    }
+}
+
+/// The page heading with an optional subtitle.
+#[component]
+pub fn PageHeader(
+    title: &'static str,
+    #[prop(optional)] subtitle: Option<&'static str>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <leptos_meta::Title text=move || i18n.t(title)/>
+        <div class="page-header">
+            <div>
+                <h1>{move || i18n.t(title)}</h1>
+                {subtitle.map(|s| view! { <p class="muted">{move || i18n.t(s)}</p> })}
+            </div>
+            <div class="page-actions">{children.map(|c| c())}</div>
+        </div>
+    }
+}

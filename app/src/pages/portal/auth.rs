@@ -1,0 +1,202 @@
+//! The client portal's sign-in, registration and password screens.
+use crate::api::auth::{ForgotPassword, Login, Register, ResetPassword};
+use crate::domain::access::UserKind;
+use crate::i18n::use_i18n;
+use crate::model::LoginStep;
+use crate::pages::signin::{AuthPage, TotpStep, next_path};
+use crate::ui::form::{Field, FormError, Submit, last_error};
+use crate::ui::layout::reload_to;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let login = ServerAction::<Login>::new();
+    let error = last_error(login.value());
+    let next = next_path("/");
+    let step = move || login.value().get().and_then(|r| r.ok());
+    let go = next.clone();
+    Effect::new(move |_| {
+        if step() == Some(LoginStep::Done) {
+            reload_to(&go);
+        }
+    });
+    view! {
+        <AuthPage title="auth.sign_in">
+            <Show
+                when=move || step() == Some(LoginStep::TotpRequired)
+                fallback=move || {
+                    view! {
+                        <ActionForm action=login attr:class="form">
+                            <FormError error/>
+                            <Field label=Signal::derive(move || i18n.t("auth.email")) name="email" kind="email" autocomplete="username" error required=true/>
+                            <Field label=Signal::derive(move || i18n.t("auth.password")) name="password" kind="password" autocomplete="current-password" error required=true/>
+                            <Submit label=Signal::derive(move || i18n.t("auth.sign_in")) pending=login.pending() class="btn-block"/>
+                        </ActionForm>
+                        <div class="auth-links cluster">
+                            <a href="/forgot-password">{move || i18n.t("auth.forgot")}</a>
+                            <a href="/register">{move || i18n.t("auth.create_account")}</a>
+                        </div>
+                    }
+                }
+            >
+                <TotpStep next=next.clone()/>
+            </Show>
+        </AuthPage>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let register = ServerAction::<Register>::new();
+    let error = last_error(register.value());
+    let referral = use_query_map().with_untracked(|q| q.get("ref").unwrap_or_default());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = register.value().get() {
+            reload_to("/");
+        }
+    });
+    let kind_error = move || {
+        error
+            .get()
+            .and_then(|e| e.field_code("kind").map(str::to_string))
+    };
+    view! {
+        <AuthPage title="auth.create_account">
+            <ActionForm action=register attr:class="form">
+                <FormError error/>
+                <fieldset class="field" class:has-error=move || kind_error().is_some()>
+                    <legend>{move || i18n.t("auth.register_as")}</legend>
+                    <div class="cluster">
+                        <label class="checkbox">
+                            <input type="radio" name="kind" value=UserKind::Trader.as_str() checked=true/>
+                            {move || i18n.t("auth.kind_trader")}
+                        </label>
+                        <label class="checkbox">
+                            <input type="radio" name="kind" value=UserKind::Ib.as_str()/>
+                            {move || i18n.t("auth.kind_ib")}
+                        </label>
+                    </div>
+                    <span class="field-error">{move || kind_error().map(|c| i18n.t(&c))}</span>
+                </fieldset>
+                <div class="form-row">
+                    <Field label=Signal::derive(move || i18n.t("auth.first_name")) name="first_name" autocomplete="given-name" error required=true/>
+                    <Field label=Signal::derive(move || i18n.t("auth.last_name")) name="last_name" autocomplete="family-name" error required=true/>
+                </div>
+                <Field label=Signal::derive(move || i18n.t("auth.email")) name="email" kind="email" autocomplete="email" error required=true/>
+                <Field
+                    label=Signal::derive(move || i18n.t("auth.password"))
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    error
+                    required=true
+                    hint=Signal::derive(move || i18n.t("auth.password_hint"))
+                />
+                <div class="form-row">
+                    <Field
+                        label=Signal::derive(move || i18n.t("auth.country"))
+                        name="country"
+                        autocomplete="country"
+                        error
+                        required=true
+                        hint=Signal::derive(move || i18n.t("auth.country_hint"))
+                    />
+                    <Field
+                        label=Signal::derive(move || i18n.t("auth.phone"))
+                        name="phone"
+                        kind="tel"
+                        autocomplete="tel"
+                        error
+                        required=true
+                        hint=Signal::derive(move || i18n.t("auth.phone_hint"))
+                    />
+                </div>
+                <Field
+                    label=Signal::derive(move || i18n.t("auth.referral_code"))
+                    name="referral_code"
+                    value=referral
+                    error
+                    hint=Signal::derive(move || i18n.t("auth.referral_hint"))
+                />
+                <Submit label=Signal::derive(move || i18n.t("auth.create_account")) pending=register.pending() class="btn-block"/>
+            </ActionForm>
+            <div class="auth-links cluster">
+                <a href="/login">{move || i18n.t("auth.have_account")}</a>
+            </div>
+        </AuthPage>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let forgot = ServerAction::<ForgotPassword>::new();
+    let error = last_error(forgot.value());
+    let sent = move || matches!(forgot.value().get(), Some(Ok(())));
+    view! {
+        <AuthPage title="auth.reset_title">
+            <Show
+                when=sent
+                fallback=move || {
+                    view! {
+                        <p class="muted">{move || i18n.t("auth.reset_intro")}</p>
+                        <ActionForm action=forgot attr:class="form">
+                            <FormError error/>
+                            <Field label=Signal::derive(move || i18n.t("auth.email")) name="email" kind="email" autocomplete="email" error required=true/>
+                            <Submit label=Signal::derive(move || i18n.t("auth.send_link")) pending=forgot.pending() class="btn-block"/>
+                        </ActionForm>
+                    }
+                }
+            >
+                <div class="alert alert-success" role="status">{move || i18n.t("auth.reset_sent")}</div>
+            </Show>
+            <div class="auth-links cluster">
+                <a href="/login">{move || i18n.t("auth.back_to_sign_in")}</a>
+            </div>
+        </AuthPage>
+    }
+}
+
+/// The page an emailed reset link opens (both portals use it).
+#[component]
+pub fn ResetPasswordPage(#[prop(optional)] admin: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let reset = ServerAction::<ResetPassword>::new();
+    let error = last_error(reset.value());
+    let token = use_query_map().with_untracked(|q| q.get("token").unwrap_or_default());
+    let done = move || reset.value().get().and_then(|r| r.ok());
+    view! {
+        <AuthPage admin title="auth.new_password_title">
+            <Show
+                when=move || done().is_some()
+                fallback=move || {
+                    let token = token.clone();
+                    view! {
+                        <ActionForm action=reset attr:class="form">
+                            <FormError error/>
+                            <input type="hidden" name="token" value=token/>
+                            <Field
+                                label=Signal::derive(move || i18n.t("auth.new_password"))
+                                name="password"
+                                kind="password"
+                                autocomplete="new-password"
+                                error
+                                required=true
+                                hint=Signal::derive(move || i18n.t("auth.password_hint"))
+                            />
+                            <Submit label=Signal::derive(move || i18n.t("auth.save_password")) pending=reset.pending() class="btn-block"/>
+                        </ActionForm>
+                    }
+                }
+            >
+                <div class="alert alert-success" role="status">{move || i18n.t("auth.password_saved")}</div>
+                <a class="btn btn-primary btn-block" href=move || if done() == Some(UserKind::Staff) { "/admin/login" } else { "/login" }>
+                    {move || i18n.t("auth.sign_in")}
+                </a>
+            </Show>
+        </AuthPage>
+    }
+}

@@ -1,0 +1,59 @@
+//! Creating an account row: the one place that decides how every new user starts.
+use crate::domain::access::UserKind;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::model::Theme;
+use crate::server::crypto;
+use crate::server::entity::user;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+
+pub struct NewAccount {
+    pub kind: UserKind,
+    pub email: String,
+    pub password_hash: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub country: String,
+    pub phone: String,
+    pub role_id: Option<i64>,
+    pub referrer_id: Option<i64>,
+    pub locale: Locale,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts an active account. Clients get a referral code; nobody starts with two-factor. An
+/// email that another insert took first is reported on the email field, like the pre-check.
+pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Model, AppError> {
+    user::ActiveModel {
+        kind: Set(a.kind.as_str().into()),
+        email: Set(a.email),
+        password_hash: Set(a.password_hash),
+        first_name: Set(a.first_name),
+        last_name: Set(a.last_name),
+        country: Set(a.country),
+        phone: Set(a.phone),
+        status: Set("active".into()),
+        role_id: Set(a.role_id),
+        // 32^8 codes: a collision is astronomically unlikely and would surface as a unique error.
+        referral_code: Set(a.kind.is_client().then(crypto::referral_code)),
+        referrer_id: Set(a.referrer_id),
+        totp_secret: Set(None),
+        totp_enabled: Set(false),
+        totp_last_step: Set(None),
+        theme: Set(Theme::Light.as_str().into()),
+        locale: Set(a.locale.code().into()),
+        last_login_at: Set(None),
+        created_at: Set(a.created_at),
+        updated_at: Set(a.created_at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::field("email", "err.email_taken")
+        }
+        _ => AppError::from(e),
+    })
+}

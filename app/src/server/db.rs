@@ -1,0 +1,46 @@
+//! Connecting to SQLite (embedded default) or PostgreSQL, and migrating.
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+};
+use std::time::Duration;
+
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let sqlite = url.starts_with("sqlite:");
+    if sqlite {
+        ensure_sqlite_dir(url);
+    }
+    let mut opt = ConnectOptions::new(url.to_string());
+    opt.acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if sqlite {
+        // One writer at a time on SQLite anyway; a small pool keeps readers concurrent under WAL.
+        opt.max_connections(8).min_connections(1);
+    } else {
+        opt.max_connections(32).min_connections(2);
+    }
+    let db = Database::connect(opt).await?;
+    if db.get_database_backend() == DatabaseBackend::Sqlite && !url.contains(":memory:") {
+        // WAL is a property of the file: readers no longer block the writer.
+        db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+    }
+    Ok(db)
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await?;
+    crate::server::seed::ensure_system_roles(db).await
+}
+
+/// `sqlite://data/propdesk.db?mode=rwc` needs `data/` to exist.
+fn ensure_sqlite_dir(url: &str) {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or("");
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        let _ = std::fs::create_dir_all(parent);
+    }
+}

@@ -1,0 +1,14 @@
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "posting")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub entry_id: i64,
+    pub account_id: i64,
+    pub amount_minor: i64,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

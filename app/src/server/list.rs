@@ -1,0 +1,83 @@
+//! Shared paging, sorting and case-insensitive search for back-office lists.
+use crate::error::AppError;
+use crate::model::{ListQuery, Page};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QuerySelect, Select,
+};
+
+/// Exports are capped so that one click cannot pull an unbounded table into memory.
+pub const EXPORT_MAX_ROWS: u64 = 100_000;
+
+/// A LIKE pattern for a user's search text, with the wildcards in it escaped.
+fn like(q: &str) -> String {
+    let escaped = q
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// `lower(col) LIKE pattern`: the same on SQLite and PostgreSQL.
+fn ilike(col: impl ColumnTrait, pattern: &str) -> sea_orm::sea_query::SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(col)))
+        .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'))
+}
+
+/// A case-insensitive "contains" search over some columns; `None` when the text is empty.
+pub fn search<C: ColumnTrait + Copy>(text: &str, cols: &[C]) -> Option<sea_orm::Condition> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let pattern = like(text);
+    Some(cols.iter().fold(sea_orm::Condition::any(), |any, c| {
+        any.add(ilike(*c, &pattern))
+    }))
+}
+
+pub async fn fetch<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    q: &ListQuery,
+    paged: bool,
+) -> Result<(Vec<E::Model>, u64), AppError>
+where
+    E::Model: Sync,
+{
+    if !paged {
+        let rows = select.limit(EXPORT_MAX_ROWS).all(db).await?;
+        let n = rows.len() as u64;
+        return Ok((rows, n));
+    }
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .offset(q.page * q.per_page())
+        .limit(q.per_page())
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+pub fn page<T>(rows: Vec<T>, total: u64, q: &ListQuery, paged: bool) -> Page<T> {
+    let per_page = if paged {
+        q.per_page()
+    } else {
+        std::cmp::max(total, 1)
+    };
+    Page {
+        rows,
+        total,
+        page: if paged { q.page } else { 0 },
+        per_page,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_escapes_wildcards() {
+        assert_eq!(super::like(" A%b_c "), "%a\\%b\\_c%");
+    }
+}

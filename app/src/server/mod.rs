@@ -1,0 +1,44 @@
+//! The backend: only compiled with `ssr`. One service module per area; server functions in
+//! `api` call into these.
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod clients;
+pub mod crypto;
+pub mod db;
+pub mod entity;
+pub mod export;
+pub mod ledger;
+pub mod list;
+pub mod mail;
+pub mod notify;
+pub mod password;
+pub mod seed;
+pub mod session;
+pub mod staff;
+pub mod state;
+
+pub use state::{AppState, RuntimeConfig};
+
+use crate::error::AppError;
+
+/// Finishes a server function: an error also sets the HTTP status that matches it, so scripts
+/// and integrators see 401/403/422 rather than a generic 500.
+pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result
+        && let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(e.status())
+    {
+        opts.set_status(status);
+    }
+    result
+}
+
+/// The application state, as provided by leptos_axum to every server function.
+pub fn state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}

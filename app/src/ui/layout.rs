@@ -1,0 +1,399 @@
+//! The frame of the portals: sidebar, top bar, notifications, user menu.
+use crate::api::auth::{get_me, logout};
+use crate::api::notifications::{get_notifications, mark_notifications_read};
+use crate::domain::access::UserKind;
+use crate::domain::permission::Permission;
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::model::{Me, NotificationDto};
+use crate::ui::prefs::{LanguageSelect, ThemeToggle};
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_location;
+
+/// The signed-in user, loaded once per page load.
+#[derive(Clone, Copy)]
+pub struct MeCtx(pub Resource<Result<Option<Me>, AppError>>);
+
+pub fn provide_me() {
+    provide_context(MeCtx(Resource::new(|| (), |_| get_me())));
+}
+
+/// A full page load to `href`: used after sign-in and sign-out, when the whole app must be
+/// rendered again with the new session.
+pub fn reload_to(href: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().set_href(href);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
+}
+
+fn sign_out(to: &'static str) {
+    leptos::task::spawn_local(async move {
+        let _ = logout().await;
+        reload_to(to);
+    });
+}
+
+struct NavItem {
+    href: &'static str,
+    icon: &'static str,
+    label: &'static str,
+}
+
+#[component]
+fn Nav(items: Vec<NavItem>, on_nav: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    view! {
+        <ul class="nav">
+            {items
+                .into_iter()
+                .map(|item| {
+                    let href = item.href;
+                    let current = move || {
+                        let p = location.pathname.get();
+                        let active = if href == "/" || href == "/admin" { p == href } else { p.starts_with(href) };
+                        active.then_some("page")
+                    };
+                    view! {
+                        <li>
+                            <A href=href attr:aria-current=current attr:title=move || i18n.t(item.label) on:click=move |_| on_nav.run(())>
+                                <span class="nav-icon" aria-hidden="true">{item.icon}</span>
+                                <span class="nav-label">{move || i18n.t(item.label)}</span>
+                            </A>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn CopyButton(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let copied = RwSignal::new(false);
+    let on_click = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window()
+                .navigator()
+                .clipboard()
+                .write_text(&text.get_untracked());
+            copied.set(true);
+            set_timeout(
+                move || copied.set(false),
+                std::time::Duration::from_millis(1500),
+            );
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = text;
+    };
+    view! {
+        <button type="button" class="copy-btn btn btn-sm btn-ghost" class:is-copied=move || copied.get() on:click=on_click>
+            {move || if copied.get() { i18n.t("common.copied") } else { i18n.t("common.copy") }}
+        </button>
+    }
+}
+
+#[component]
+pub fn IdChip(
+    #[prop(into)] label: Signal<&'static str>,
+    value: String,
+    #[prop(optional)] test_id: &'static str,
+) -> impl IntoView {
+    let v = value.clone();
+    view! {
+        <span class="idchip" data-testid=test_id>
+            <span class="muted">{move || label.get()}</span>
+            <span class="mono">{value}</span>
+            <CopyButton text=Signal::derive(move || v.clone())/>
+        </span>
+    }
+}
+
+/// The text of a notification, with its parameters filled in.
+pub fn notification_text(n: &NotificationDto, t: impl Fn(&str) -> &'static str) -> String {
+    n.data.iter().fold(t(&n.kind).to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
+}
+
+#[component]
+fn BellIcon() -> impl IntoView {
+    view! {
+        <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+            <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"></path>
+            <path d="M13.73 21a2 2 0 0 1-3.46 0"></path>
+        </svg>
+    }
+}
+
+#[component]
+fn Bell() -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let version = RwSignal::new(0u32);
+    let feed = Resource::new(move || version.get(), |_| get_notifications());
+    let mark_read = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = mark_notifications_read().await;
+            version.update(|v| *v += 1);
+        });
+    };
+    let unread = move || {
+        feed.get()
+            .and_then(|r| r.ok())
+            .map(|f| f.unread)
+            .unwrap_or(0)
+    };
+    view! {
+        <div class="dropdown bell">
+            <button
+                type="button"
+                class="icon-btn"
+                aria-label=move || i18n.t("nav.notifications")
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| {
+                    open.update(|o| *o = !*o);
+                    if open.get_untracked() {
+                        version.update(|v| *v += 1);
+                    }
+                }
+            >
+                <BellIcon/>
+                // Inside a Transition: the count is loaded data, and reading it outside one would
+                // render differently on the server and in the browser.
+                <Transition>
+                    {move || {
+                        let n = unread();
+                        (n > 0).then(|| view! { <span class="badge-count" data-testid="unread-count">{n}</span> })
+                    }}
+                </Transition>
+            </button>
+            <Show when=move || open.get()>
+                <div class="dropdown-menu" role="menu">
+                    <div class="card-header">
+                        <strong>{move || i18n.t("nav.notifications")}</strong>
+                        <button type="button" class="btn btn-sm btn-ghost" on:click=mark_read>
+                            {move || i18n.t("common.mark_all_read")}
+                        </button>
+                    </div>
+                    <Transition fallback=|| view! { <div class="dropdown-empty"><span class="spinner"></span></div> }>
+                        {move || {
+                            feed.get()
+                                .map(|r| match r {
+                                    Ok(f) if f.items.is_empty() => {
+                                        view! { <div class="dropdown-empty">{move || i18n.t("common.no_notifications")}</div> }.into_any()
+                                    }
+                                    Ok(f) => {
+                                        f.items
+                                            .into_iter()
+                                            .map(|n| {
+                                                let when = crate::ui::datetime(&n.created_at);
+                                                let read = n.read;
+                                                view! {
+                                                    <div class="dropdown-item" class:is-unread=!read>
+                                                        <div>{move || notification_text(&n, |k| i18n.t(k))}</div>
+                                                        <small class="muted">{when}</small>
+                                                    </div>
+                                                }
+                                            })
+                                            .collect_view()
+                                            .into_any()
+                                    }
+                                    Err(e) => view! { <div class="dropdown-empty">{move || i18n.t(e.key())}</div> }.into_any(),
+                                })
+                        }}
+                    </Transition>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn UserChip(me: Me, logout_to: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = me.display_name();
+    view! {
+        <span class="user-chip">
+            <span class="avatar" aria-hidden="true">{me.initials()}</span>
+            <span class="user-name">{name}</span>
+        </span>
+        <button type="button" class="btn btn-sm btn-ghost" on:click=move |_| sign_out(logout_to)>
+            {move || i18n.t("nav.sign_out")}
+        </button>
+    }
+}
+
+/// Collapsed sidebar (desktop) and open drawer (phone) state; collapse is remembered locally.
+#[derive(Clone, Copy)]
+struct SidebarState {
+    collapsed: RwSignal<bool>,
+    open: RwSignal<bool>,
+}
+
+impl SidebarState {
+    fn new() -> Self {
+        let collapsed = RwSignal::new(false);
+        Effect::new(move |first: Option<()>| {
+            #[cfg(feature = "hydrate")]
+            {
+                let storage = window().local_storage().ok().flatten();
+                if first.is_none() {
+                    if let Some(v) = storage
+                        .as_ref()
+                        .and_then(|s| s.get_item("pd_sidebar").ok().flatten())
+                    {
+                        collapsed.set(v == "collapsed");
+                    }
+                } else if let Some(s) = storage {
+                    let _ = s.set_item(
+                        "pd_sidebar",
+                        if collapsed.get() {
+                            "collapsed"
+                        } else {
+                            "expanded"
+                        },
+                    );
+                }
+                collapsed.track();
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = first;
+        });
+        Self {
+            collapsed,
+            open: RwSignal::new(false),
+        }
+    }
+
+    fn toggle(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            let phone = window()
+                .inner_width()
+                .ok()
+                .and_then(|w| w.as_f64())
+                .is_some_and(|w| w <= 768.0);
+            if phone {
+                self.open.update(|o| *o = !*o);
+                return;
+            }
+        }
+        self.collapsed.update(|c| *c = !*c);
+    }
+}
+
+#[component]
+fn Frame(me: Me, admin: bool, items: Vec<NavItem>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sidebar = SidebarState::new();
+    let close = Callback::new(move |_| sidebar.open.set(false));
+    let (brand, logout_to) = if admin {
+        ("nav.back_office", "/admin/login")
+    } else {
+        ("nav.client_portal", "/login")
+    };
+    view! {
+        <div class="shell" class:admin=admin class:is-collapsed=move || sidebar.collapsed.get() class:nav-open=move || sidebar.open.get()>
+            <aside class="sidebar" aria-label=move || i18n.t("nav.menu")>
+                <div class="sidebar-brand">
+                    <span class="nav-icon" aria-hidden="true">"◆"</span>
+                    <span class="sidebar-brand-text">"PropDesk " <small class="muted">{move || i18n.t(brand)}</small></span>
+                </div>
+                <Nav items on_nav=close/>
+            </aside>
+            <div class="nav-backdrop" on:click=move |_| sidebar.open.set(false)></div>
+            <div class="main">
+                <header class="topbar">
+                    <div class="topbar-left">
+                        <button
+                            type="button"
+                            class="icon-btn sidebar-toggle"
+                            aria-label=move || i18n.t("nav.toggle_menu")
+                            on:click=move |_| sidebar.toggle()
+                        >
+                            "☰"
+                        </button>
+                    </div>
+                    <div class="topbar-right">
+                        <LanguageSelect/>
+                        <ThemeToggle/>
+                        <Bell/>
+                        <UserChip me=me logout_to=logout_to/>
+                    </div>
+                </header>
+                <main class="content">
+                    <Outlet/>
+                </main>
+            </div>
+        </div>
+    }
+}
+
+/// Renders `inner` with the signed-in user once loaded. Pages behind it are also guarded on
+/// the server (the router middleware redirects anonymous visitors to sign in).
+#[component]
+fn WithMe(inner: fn(Me) -> AnyView, sign_in: &'static str) -> impl IntoView {
+    let MeCtx(me) = expect_context();
+    view! {
+        <Suspense fallback=|| view! { <div class="progress indeterminate"><div class="progress-bar"></div></div> }>
+            {move || {
+                me.get()
+                    .map(|r| match r {
+                        Ok(Some(me)) => inner(me),
+                        _ => {
+                            reload_to(sign_in);
+                            ().into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn PortalShell() -> impl IntoView {
+    view! {
+        <WithMe
+            sign_in="/login"
+            inner=|me| {
+                let mut items = vec![
+                    NavItem { href: "/", icon: "▦", label: "nav.dashboard" },
+                    NavItem { href: "/profile", icon: "☺", label: "nav.profile" },
+                    NavItem { href: "/notifications", icon: "✉", label: "nav.notifications" },
+                ];
+                if me.kind == UserKind::Ib {
+                    items.push(NavItem { href: "/ib", icon: "⚑", label: "nav.ib_area" });
+                }
+                view! { <Frame me admin=false items/> }.into_any()
+            }
+        />
+    }
+}
+
+#[component]
+pub fn AdminShell() -> impl IntoView {
+    view! {
+        <WithMe
+            sign_in="/admin/login"
+            inner=|me| {
+                let all = [
+                    (Permission::DashboardView, NavItem { href: "/admin", icon: "▦", label: "nav.dashboard" }),
+                    (Permission::ClientsView, NavItem { href: "/admin/clients", icon: "☺", label: "nav.clients" }),
+                    (Permission::StaffView, NavItem { href: "/admin/staff", icon: "☷", label: "nav.staff" }),
+                    (Permission::RolesManage, NavItem { href: "/admin/roles", icon: "✓", label: "nav.roles" }),
+                    (Permission::AuditView, NavItem { href: "/admin/audit", icon: "☰", label: "nav.audit" }),
+                ];
+                let mut items: Vec<NavItem> = all.into_iter().filter(|(p, _)| me.can(*p)).map(|(_, i)| i).collect();
+                items.push(NavItem { href: "/admin/account", icon: "⚙", label: "nav.my_account" });
+                view! { <Frame me admin=true items/> }.into_any()
+            }
+        />
+    }
+}

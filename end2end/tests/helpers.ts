@@ -1,0 +1,83 @@
+import { Page, expect } from "@playwright/test";
+import { createHmac } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+export const DATA_DIR = path.resolve(__dirname, "..", ".data");
+export const OUTBOX = process.env.PROPDESK_OUTBOX_DIR ?? path.join(DATA_DIR, "outbox");
+export const SHOTS = path.resolve(__dirname, "..", "test-results", "screens");
+
+/** Navigates and waits until the page has hydrated (before that, buttons have no handlers). */
+export async function open(page: Page, url: string) {
+  await page.goto(url);
+  await page.locator("body[data-hydrated]").waitFor();
+}
+
+export async function shot(page: Page, name: string) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+function base32(s: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of s.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** The current RFC 6238 code (SHA-1, 6 digits, 30 s), as an authenticator app shows it. */
+export function totp(secret: string, at = Date.now()): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const h = createHmac("sha1", base32(secret)).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return (n % 1_000_000).toString().padStart(6, "0");
+}
+
+function decodeBody(eml: string): string {
+  const [head, ...rest] = eml.split(/\r?\n\r?\n/);
+  const body = rest.join("\n\n");
+  if (/content-transfer-encoding:\s*base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (/content-transfer-encoding:\s*quoted-printable/i.test(head))
+    return body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  return body;
+}
+
+/** The newest email to `to` in the development outbox, waiting for the sender to write it. */
+export async function lastMailTo(to: string): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    if (fs.existsSync(OUTBOX)) {
+      const files = fs
+        .readdirSync(OUTBOX)
+        .filter((f) => f.endsWith(".eml"))
+        .map((f) => path.join(OUTBOX, f))
+        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+      for (const f of files) {
+        const eml = fs.readFileSync(f, "utf8");
+        if (new RegExp(`^To: .*${to.replace(/[.@]/g, "\\$&")}`, "mi").test(eml)) return decodeBody(eml);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no email to ${to} in ${OUTBOX}`);
+}
+
+export function uniqueEmail(prefix: string) {
+  return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+export async function registerTrader(page: Page, email: string, password = "e2e-password-1") {
+  await open(page, "/register");
+  await page.getByLabel("First name").fill("Erin");
+  await page.getByLabel("Last name").fill("Endtoend");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Country").fill("GB");
+  await page.getByLabel("Phone").fill("+44 7700 900456");
+  await page.getByRole("button", { name: "Create an account" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.locator("body[data-hydrated]").waitFor();
+}

@@ -1,0 +1,108 @@
+import { test, expect } from "@playwright/test";
+import { open, shot, registerTrader, uniqueEmail, lastMailTo } from "./helpers";
+
+test("a new trader registers, sees the dashboard, switches theme and language, and signs out", async ({ page }) => {
+  const email = uniqueEmail("trader");
+  await registerTrader(page, email);
+  await expect(page.getByRole("heading", { name: "Welcome, Erin" })).toBeVisible();
+  await expect(page.getByTestId("user-id")).toContainText(/\d+/);
+  await expect(page.getByTestId("referral-code")).toContainText(/[A-Z0-9]{8}/);
+  await shot(page, "portal-dashboard-light");
+
+  // Theme: dark, remembered for this user across a reload.
+  await page.getByRole("button", { name: "Switch light or dark theme" }).click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await page.waitForTimeout(300);
+  await open(page, "/");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await shot(page, "portal-dashboard-dark");
+
+  // Language: Spanish everywhere, remembered too.
+  await page.getByRole("combobox", { name: "Language" }).selectOption("es");
+  await expect(page.getByRole("link", { name: "Panel" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "es");
+  await page.waitForTimeout(300);
+  await open(page, "/profile");
+  await expect(page.getByRole("heading", { name: "Perfil y seguridad" })).toBeVisible();
+  await shot(page, "portal-profile-es-dark");
+  await page.getByRole("combobox", { name: "Idioma" }).selectOption("en");
+  await page.getByRole("button", { name: "Switch light or dark theme" }).click();
+  await page.waitForTimeout(300);
+
+  // Notifications: the welcome message is waiting.
+  await page.getByRole("button", { name: "Notifications" }).click();
+  await expect(page.getByText("Welcome to PropDesk!").first()).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await open(page, "/");
+  await expect(page).toHaveURL(/\/login\?next=/);
+});
+
+test("registration and sign-in show clear errors beside the fields", async ({ page }) => {
+  await open(page, "/register");
+  await page.getByLabel("First name").fill("Bad");
+  await page.getByLabel("Last name").fill("Input");
+  await page.getByLabel("Email").fill("not-an-email@x");
+  await page.getByLabel("Password", { exact: true }).fill("short");
+  await page.getByLabel("Country").fill("Britain");
+  await page.getByLabel("Phone").fill("12345");
+  await page.getByRole("button", { name: "Create an account" }).click();
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expect(page.getByText("The password needs at least 10 characters.")).toBeVisible();
+  await expect(page.getByText("Use the two-letter country code")).toBeVisible();
+  await expect(page.getByText("Use the international format")).toBeVisible();
+  await shot(page, "register-errors");
+
+  await open(page, "/login");
+  await page.getByLabel("Email").fill("trader@propdesk.test");
+  await page.getByLabel("Password").fill("wrong-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
+});
+
+test("a forgotten password is reset through the emailed link", async ({ page }) => {
+  const email = uniqueEmail("reset");
+  await registerTrader(page, email);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await open(page, "/forgot-password");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expect(page.getByText("a link is on its way")).toBeVisible();
+  const body = await lastMailTo(email);
+  const link = body.match(/https?:\/\/\S+reset-password\?token=[0-9a-f]{64}/)![0];
+  await open(page, new URL(link).pathname + new URL(link).search);
+  await page.getByLabel("New password").fill("brand-new-password");
+  await page.getByRole("button", { name: "Save password" }).click();
+  await expect(page.getByText("Your password is saved.")).toBeVisible();
+  await open(page, "/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("brand-new-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Welcome, Erin" })).toBeVisible();
+});
+
+test("the portal works on a phone-sized screen", async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await registerTrader(page, uniqueEmail("phone"));
+  const nav = page.getByRole("complementary", { name: "Main menu" });
+  await page.getByRole("button", { name: "Show or hide the menu" }).click();
+  await expect(nav.getByRole("link", { name: "Profile & security" })).toBeInViewport();
+  await page.waitForTimeout(400); // the drawer slides in
+  await shot(page, "portal-phone-menu");
+  await nav.getByRole("link", { name: "Profile & security" }).click();
+  await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
+  await shot(page, "portal-phone-profile");
+});
+
+test("an IB sees the IB area with their referral link and clients", async ({ page }) => {
+  await open(page, "/login");
+  await page.getByLabel("Email").fill("ib@propdesk.test");
+  await page.getByLabel("Password").fill("Ib-demo-2026!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "IB area", exact: true }).click();
+  await expect(page.getByTestId("referral-link")).toContainText("/register?ref=");
+  await expect(page.getByRole("cell", { name: "Tom Trader" })).toBeVisible();
+  await shot(page, "ib-area");
+});

@@ -1,0 +1,18 @@
+//! Database migrations. Each file is frozen history: it never imports live entities and is never
+//! edited once merged; a change of schema is a new migration.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+mod m20261123_000002_ledger;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_foundation::Migration),
+            Box::new(m20261123_000002_ledger::Migration),
+        ]
+    }
+}

@@ -1,0 +1,214 @@
+//! Configuration: command-line flags, environment variables, and an optional TOML file, in that
+//! order of precedence, over built-in defaults that run the embedded SQLite set-up.
+use clap::{Parser, Subcommand};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "propdesk",
+    version,
+    about = "PropDesk: back office and CRM for prop-trading firms"
+)]
+pub struct Cli {
+    /// A TOML file with any of the settings below (keys as the long flag names, with `_`).
+    #[arg(long, env = "PROPDESK_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// sqlite://data/propdesk.db?mode=rwc (default) or postgres://user:pass@host/db
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Address to listen on [default: 127.0.0.1:3000]
+    #[arg(long, env = "PROPDESK_LISTEN", global = true)]
+    pub listen: Option<String>,
+    /// Base URL that users reach, for emailed links and the origin check [default: http://<listen>]
+    #[arg(long, env = "PROPDESK_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Mark the session cookie Secure [default: true when the public URL is https]
+    #[arg(long, env = "PROPDESK_COOKIE_SECURE", global = true)]
+    pub cookie_secure: Option<bool>,
+    /// Log filter, e.g. info or propdesk=debug,tower_http=info [default: info]
+    #[arg(long, env = "PROPDESK_LOG", global = true)]
+    pub log: Option<String>,
+    /// text or json [default: text]
+    #[arg(long, env = "PROPDESK_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
+    /// SMTP server, e.g. smtps://user:pass@smtp.example.com; without it mail goes to the outbox folder
+    #[arg(long, env = "PROPDESK_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of outgoing mail [default: PropDesk <no-reply@propdesk.local>]
+    #[arg(long, env = "PROPDESK_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// Folder for .eml files when no SMTP server is set [default: data/outbox]
+    #[arg(long, env = "PROPDESK_OUTBOX_DIR", global = true)]
+    pub outbox_dir: Option<PathBuf>,
+    /// Folder of the built site (pkg/ with wasm, js, css) [default: target/site]
+    #[arg(long, env = "PROPDESK_SITE_ROOT", global = true)]
+    pub site_root: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum Command {
+    /// Migrate the database and serve the three portals (the default)
+    Serve {
+        /// Also load the demo data set (idempotent) and print its credentials
+        #[arg(long, env = "PROPDESK_DEMO")]
+        demo: bool,
+    },
+    /// Apply database migrations and exit
+    Migrate,
+    /// Create a staff user with the Administrator role
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// The password (prefer the environment variable, which stays out of shell history)
+        #[arg(long, env = "PROPDESK_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long, default_value = "Admin")]
+        first_name: String,
+        #[arg(long, default_value = "User")]
+        last_name: String,
+    },
+    /// Load the demo data set (idempotent) and print its credentials
+    SeedDemo,
+}
+
+/// The same settings, as read from the TOML file.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    listen: Option<String>,
+    public_url: Option<String>,
+    cookie_secure: Option<bool>,
+    log: Option<String>,
+    log_format: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    outbox_dir: Option<PathBuf>,
+    site_root: Option<String>,
+}
+
+/// The resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub listen: String,
+    pub public_url: String,
+    pub cookie_secure: bool,
+    pub log: String,
+    pub json_logs: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub outbox_dir: PathBuf,
+    pub site_root: String,
+}
+
+impl Cli {
+    pub fn settings(&self) -> Result<Settings, String> {
+        let file: FileConfig = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let listen = self
+            .listen
+            .clone()
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let public_url = self
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"));
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let log_format = self
+            .log_format
+            .clone()
+            .or(file.log_format)
+            .unwrap_or_else(|| "text".into());
+        if !matches!(log_format.as_str(), "text" | "json") {
+            return Err(format!("log format must be text or json, not {log_format}"));
+        }
+        Ok(Settings {
+            database_url: self
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .unwrap_or_else(|| "sqlite://data/propdesk.db?mode=rwc".into()),
+            cookie_secure: self
+                .cookie_secure
+                .or(file.cookie_secure)
+                .unwrap_or_else(|| public_url.starts_with("https://")),
+            public_url,
+            listen,
+            log: self
+                .log
+                .clone()
+                .or(file.log)
+                .unwrap_or_else(|| "info".into()),
+            json_logs: log_format == "json",
+            smtp_url: self.smtp_url.clone().or(file.smtp_url),
+            mail_from: self
+                .mail_from
+                .clone()
+                .or(file.mail_from)
+                .unwrap_or_else(|| "PropDesk <no-reply@propdesk.local>".into()),
+            outbox_dir: self
+                .outbox_dir
+                .clone()
+                .or(file.outbox_dir)
+                .unwrap_or_else(|| PathBuf::from("data/outbox")),
+            site_root: self
+                .site_root
+                .clone()
+                .or(file.site_root)
+                .unwrap_or_else(|| "target/site".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_flags_and_file_merge() {
+        let cli = Cli::parse_from(["propdesk", "migrate"]);
+        let s = cli.settings().unwrap();
+        assert_eq!(s.listen, "127.0.0.1:3000");
+        assert_eq!(s.public_url, "http://127.0.0.1:3000");
+        assert!(!s.cookie_secure);
+
+        let dir = std::env::temp_dir().join(format!("propdesk-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("propdesk.toml");
+        std::fs::write(
+            &file,
+            "public_url = \"https://crm.example.com/\"\nlisten = \"0.0.0.0:8080\"\n",
+        )
+        .unwrap();
+        let cli = Cli::parse_from([
+            "propdesk",
+            "--config",
+            file.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:9000",
+            "serve",
+        ]);
+        let s = cli.settings().unwrap();
+        assert_eq!(s.listen, "127.0.0.1:9000", "a flag beats the file");
+        assert_eq!(s.public_url, "https://crm.example.com");
+        assert!(s.cookie_secure, "https implies Secure cookies");
+
+        std::fs::write(&file, "bogus = 1\n").unwrap();
+        let err = Cli::parse_from(["propdesk", "--config", file.to_str().unwrap()])
+            .settings()
+            .unwrap_err();
+        assert!(err.contains("unknown field"), "{err}");
+    }
+}

@@ -1,0 +1,104 @@
+#![recursion_limit = "512"]
+//! The PropDesk server: router, middleware and process concerns. The application itself (pages,
+//! server functions, services) lives in the `app` crate.
+pub mod config;
+pub mod middleware;
+pub mod rest;
+pub mod telemetry;
+
+use app::server::AppState;
+use axum::Router;
+use axum::routing::get;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+
+/// The whole application as one router; `main` serves it and the tests call it directly.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let shell_state = state.clone();
+    Router::new()
+        .route("/healthz", get(rest::healthz))
+        .route("/metrics", get(rest::metrics))
+        .route("/export/{name}", get(rest::export))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            || leptos::prelude::provide_context(leptos::nonce::Nonce::new()),
+            move || app::shell(shell_state.leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(axum::middleware::from_fn(middleware::guard_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::load_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::check_origin,
+        ))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(telemetry::record_request))
+        .with_state(state)
+}
+
+/// Builds the state for tests and benchmarks: a migrated database and fast password hashing.
+pub mod testing {
+    use app::server::{AppState, RuntimeConfig, db};
+    use leptos::config::LeptosOptions;
+    use sea_orm::{ConnectionTrait, DatabaseConnection};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn unique_name() -> String {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .subsec_nanos();
+        format!("pd_test_{}_{n}_{nanos}", std::process::id())
+    }
+
+    /// A new, migrated database: a SQLite file in the temp folder, or (given the URL of a
+    /// PostgreSQL server) a new database on it.
+    pub async fn fresh_db(postgres: Option<&str>) -> DatabaseConnection {
+        let url = match postgres {
+            None => {
+                let dir = std::env::temp_dir().join("propdesk-tests");
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                format!("sqlite://{}/{}.db?mode=rwc", dir.display(), unique_name())
+            }
+            Some(base) => {
+                let admin = sea_orm::Database::connect(base)
+                    .await
+                    .expect("connect to PostgreSQL");
+                let name = unique_name();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create database");
+                admin.close().await.ok();
+                let (prefix, _) = base.rsplit_once('/').expect("a database URL");
+                format!("{prefix}/{name}")
+            }
+        };
+        let conn = db::connect(&url).await.expect("connect");
+        db::migrate(&conn).await.expect("migrate");
+        conn
+    }
+
+    pub fn state(db: DatabaseConnection) -> AppState {
+        AppState {
+            leptos_options: LeptosOptions::builder()
+                .output_name("propdesk")
+                .site_root("target/site")
+                .build(),
+            db,
+            config: Arc::new(RuntimeConfig::for_tests()),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+}

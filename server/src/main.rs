@@ -1,0 +1,168 @@
+#![recursion_limit = "512"]
+//! `propdesk`: serve the portals, migrate, create an administrator, or load demo data.
+use app::server::mail::{self, Mailer};
+use app::server::password::HashParams;
+use app::server::{AppState, RuntimeConfig, db, seed};
+use clap::Parser;
+use leptos::config::LeptosOptions;
+use server::config::{Cli, Command, Settings};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    // Server-rendering the deeper pages nests many futures; debug builds need more than
+    // tokio's default 2 MiB of stack per worker for them.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(16 * 1024 * 1024)
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(start())
+}
+
+async fn start() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match cli.settings() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    server::telemetry::init_tracing(&settings.log, settings.json_logs);
+    match run(
+        cli.command
+            .clone()
+            .unwrap_or(Command::Serve { demo: false }),
+        settings,
+    )
+    .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime_config(s: &Settings) -> RuntimeConfig {
+    RuntimeConfig {
+        public_url: s.public_url.clone(),
+        cookie_secure: s.cookie_secure,
+        argon2: HashParams::OWASP,
+    }
+}
+
+async fn run(command: Command, s: Settings) -> Result<(), String> {
+    let conn = db::connect(&s.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    db::migrate(&conn)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    let cfg = runtime_config(&s);
+    match command {
+        Command::Migrate => {
+            println!("Database migrated.");
+            Ok(())
+        }
+        Command::CreateAdmin {
+            email,
+            password,
+            first_name,
+            last_name,
+        } => {
+            let u = seed::create_admin(&conn, &cfg, &email, &password, &first_name, &last_name)
+                .await
+                .map_err(|e| format!("{e}: {e:?}"))?;
+            println!(
+                "Administrator {} created (user ID {}). Two-factor setup follows at first sign-in.",
+                u.email, u.id
+            );
+            Ok(())
+        }
+        Command::SeedDemo => {
+            println!(
+                "{}",
+                seed::seed_demo(&conn, &cfg)
+                    .await
+                    .map_err(|e| format!("{e:?}"))?
+            );
+            Ok(())
+        }
+        Command::Serve { demo } => {
+            if demo {
+                println!(
+                    "{}",
+                    seed::seed_demo(&conn, &cfg)
+                        .await
+                        .map_err(|e| format!("{e:?}"))?
+                );
+            }
+            serve(conn, cfg, s).await
+        }
+    }
+}
+
+async fn serve(
+    conn: sea_orm::DatabaseConnection,
+    cfg: RuntimeConfig,
+    s: Settings,
+) -> Result<(), String> {
+    let addr: SocketAddr = s
+        .listen
+        .parse()
+        .map_err(|e| format!("listen address {}: {e}", s.listen))?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("propdesk")
+        .site_root(s.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let mailer = Mailer::new(s.smtp_url.as_deref(), s.outbox_dir.clone())?;
+    let state = AppState {
+        leptos_options,
+        db: conn.clone(),
+        config: Arc::new(cfg),
+        mail_wake: Arc::new(tokio::sync::Notify::new()),
+    };
+    tokio::spawn(mail::run_sender(
+        conn,
+        mailer,
+        s.mail_from.clone(),
+        state.mail_wake.clone(),
+    ));
+    let app = server::router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, public_url = %s.public_url, "PropDesk is serving");
+    println!(
+        "PropDesk is running at {} (press Ctrl-C to stop)",
+        s.public_url
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,262 @@
+#![recursion_limit = "512"]
+//! The permission matrix: every server function × every kind of caller. Each function must
+//! refuse every caller its rule excludes (401 for anonymous, 403 for the signed-in) and let the
+//! others through. The table below is the specification; a server function missing from it
+//! fails the test.
+mod common;
+use app::domain::access::{self, Access, Principal, UserKind};
+use app::domain::permission::{Permission, PermissionSet};
+use common::make_user;
+
+const Q: &str =
+    "query[page]=0&query[per_page]=20&query[sort]=&query[desc]=false&query[q]=&query[filter]=";
+
+/// What each endpoint requires. `Session` endpoints belong to an unfinished sign-in (second
+/// factor or enrollment): anonymous callers are refused, and the positive case is covered in
+/// `auth.rs`.
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    Is(Access),
+    Session,
+}
+
+fn matrix() -> Vec<(&'static str, Rule, String)> {
+    use Permission::*;
+    use Rule::*;
+    vec![
+        ("/api/auth/me", Is(Access::Public), String::new()),
+        (
+            "/api/auth/register",
+            Is(Access::Public),
+            "kind=trader&email=&password=&first_name=&last_name=&country=&phone=&referral_code="
+                .into(),
+        ),
+        (
+            "/api/auth/login",
+            Is(Access::Public),
+            "email=x%40example.com&password=".into(),
+        ),
+        (
+            "/api/auth/admin-login",
+            Is(Access::Public),
+            "email=x%40example.com&password=".into(),
+        ),
+        ("/api/auth/verify-totp", Session, "code=123456".into()),
+        ("/api/auth/logout", Is(Access::Public), String::new()),
+        (
+            "/api/auth/change-password",
+            Is(Access::SignedIn),
+            "current_password=&new_password=".into(),
+        ),
+        (
+            "/api/auth/forgot-password",
+            Is(Access::Public),
+            "email=nobody%40example.com".into(),
+        ),
+        (
+            "/api/auth/reset-password",
+            Is(Access::Public),
+            "token=x&password=long-enough-pw".into(),
+        ),
+        ("/api/auth/totp-setup", Session, String::new()),
+        ("/api/auth/totp-confirm", Session, "code=12".into()),
+        (
+            "/api/auth/totp-disable",
+            Is(Access::Client),
+            "password=x&code=123456".into(),
+        ),
+        (
+            "/api/auth/preferences",
+            Is(Access::Public),
+            "theme=Dark".into(),
+        ),
+        (
+            "/api/notifications/feed",
+            Is(Access::SignedIn),
+            String::new(),
+        ),
+        (
+            "/api/notifications/read-all",
+            Is(Access::SignedIn),
+            String::new(),
+        ),
+        ("/api/ib/overview", Is(Access::Ib), String::new()),
+        ("/api/ib/clients", Is(Access::Ib), Q.into()),
+        (
+            "/api/admin/stats",
+            Is(Access::Staff(DashboardView)),
+            String::new(),
+        ),
+        (
+            "/api/admin/clients",
+            Is(Access::Staff(ClientsView)),
+            Q.into(),
+        ),
+        ("/api/admin/staff", Is(Access::Staff(StaffView)), Q.into()),
+        (
+            "/api/admin/staff/create",
+            Is(Access::Staff(StaffManage)),
+            "email=&first_name=&last_name=&role_id=0&password=".into(),
+        ),
+        (
+            "/api/admin/staff/update",
+            Is(Access::Staff(StaffManage)),
+            "id=0&email=&first_name=&last_name=&role_id=0".into(),
+        ),
+        (
+            "/api/admin/staff/set-disabled",
+            Is(Access::Staff(StaffManage)),
+            "id=0&disabled=true".into(),
+        ),
+        (
+            "/api/admin/staff/reset",
+            Is(Access::Staff(StaffManage)),
+            "id=0".into(),
+        ),
+        (
+            "/api/admin/roles",
+            Is(Access::Staff(StaffView)),
+            String::new(),
+        ),
+        (
+            "/api/admin/roles/save",
+            Is(Access::Staff(RolesManage)),
+            "name=&description=&permissions[0]=staff.view".into(),
+        ),
+        (
+            "/api/admin/roles/delete",
+            Is(Access::Staff(RolesManage)),
+            "id=0".into(),
+        ),
+        ("/api/admin/audit", Is(Access::Staff(AuditView)), Q.into()),
+    ]
+}
+
+#[test]
+fn every_server_function_is_in_the_matrix_and_has_a_readable_path() {
+    let listed: std::collections::BTreeSet<String> = matrix()
+        .into_iter()
+        .map(|(p, _, _)| p.to_string())
+        .collect();
+    let registered: std::collections::BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    assert_eq!(
+        listed, registered,
+        "the matrix and the registered server functions differ"
+    );
+    for p in &registered {
+        assert!(
+            p.starts_with("/api/")
+                && p[5..]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '/' || c == '-'),
+            "{p}"
+        );
+    }
+}
+
+on_both!(
+    every_endpoint_refuses_every_role_that_lacks_its_permission,
+    |db| {
+        // A staff role with one permission, to show that staff are scoped by permission.
+        let (mut c, admin) = common::signed_in(
+            &db,
+            UserKind::Staff,
+            "admin@example.com",
+            Some("Administrator"),
+        )
+        .await;
+        let saved = c
+            .call(
+                "/api/admin/roles/save",
+                "name=Dashboard+only&description=&permissions[0]=dashboard.view",
+            )
+            .await;
+        assert_eq!(saved.status, 200, "{}", saved.body);
+        let callers: Vec<(
+            &str,
+            Option<app::server::entity::user::Model>,
+            Option<Principal>,
+        )> = {
+            let trader = make_user(&db, UserKind::Trader, "t@example.com", None).await;
+            let ib = make_user(&db, UserKind::Ib, "ib@example.com", None).await;
+            let viewer = make_user(
+                &db,
+                UserKind::Staff,
+                "viewer@example.com",
+                Some("Dashboard only"),
+            )
+            .await;
+            let p = |u: &app::server::entity::user::Model, kind, perms: PermissionSet| Principal {
+                user_id: u.id,
+                kind,
+                permissions: perms,
+            };
+            vec![
+                ("anonymous", None, None),
+                (
+                    "trader",
+                    Some(trader.clone()),
+                    Some(p(&trader, UserKind::Trader, PermissionSet::default())),
+                ),
+                (
+                    "ib",
+                    Some(ib.clone()),
+                    Some(p(&ib, UserKind::Ib, PermissionSet::default())),
+                ),
+                (
+                    "dashboard-only staff",
+                    Some(viewer.clone()),
+                    Some(p(
+                        &viewer,
+                        UserKind::Staff,
+                        [Permission::DashboardView].into_iter().collect(),
+                    )),
+                ),
+                (
+                    "administrator",
+                    Some(admin.clone()),
+                    Some(p(&admin, UserKind::Staff, PermissionSet::all())),
+                ),
+            ]
+        };
+        let mut refusals = 0;
+        for (path, rule, body) in matrix() {
+            for (who, user, principal) in &callers {
+                // A fresh session per call: some calls (sign-out) end the session they use.
+                c.cookie = match user {
+                    Some(u) => Some(common::cookie_for(&db, u).await),
+                    None => None,
+                };
+                let r = c.call(path, &body).await;
+                let expected = match rule {
+                    Rule::Is(a) => access::check(principal.as_ref(), a),
+                    Rule::Session if principal.is_none() => Err(access::Denial::Unauthenticated),
+                    Rule::Session => continue,
+                };
+                match expected {
+                    Err(access::Denial::Unauthenticated) => {
+                        assert_eq!(r.status, 401, "{path} as {who}: {}", r.body)
+                    }
+                    Err(access::Denial::Forbidden) => {
+                        assert_eq!(r.status, 403, "{path} as {who}: {}", r.body)
+                    }
+                    Ok(()) => assert!(
+                        ![401, 403].contains(&r.status.as_u16()),
+                        "{path} as {who} was refused: {} {}",
+                        r.status,
+                        r.body
+                    ),
+                }
+                if expected.is_err() {
+                    refusals += 1;
+                }
+            }
+        }
+        assert!(
+            refusals > 40,
+            "the matrix exercised only {refusals} refusals"
+        );
+    }
+);

@@ -1,0 +1,182 @@
+//! Test support: a fresh, migrated database on SQLite or PostgreSQL, a router around it, and a
+//! small client that posts to server functions with a session cookie.
+#![allow(dead_code)]
+use app::domain::access::UserKind;
+use app::server::entity::user;
+use app::server::seed::{self, NewUser};
+use app::server::session::{self, Stage};
+use app::server::{AppState, RuntimeConfig};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use tower::ServiceExt;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A new database with every migration applied.
+pub async fn fresh_db(backend: Backend) -> DatabaseConnection {
+    match backend {
+        Backend::Sqlite => server::testing::fresh_db(None).await,
+        Backend::Postgres => {
+            let url = std::env::var("TEST_DATABASE_URL").expect(
+                "TEST_DATABASE_URL must point at a PostgreSQL server (scripts/test.sh starts one)",
+            );
+            server::testing::fresh_db(Some(&url)).await
+        }
+    }
+}
+
+/// Runs a test body once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, |$db:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($db: sea_orm::DatabaseConnection) $body
+            #[tokio::test]
+            async fn sqlite() {
+                run(common::fresh_db(common::Backend::Sqlite).await).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                run(common::fresh_db(common::Backend::Postgres).await).await
+            }
+        }
+    };
+}
+
+pub fn cfg() -> RuntimeConfig {
+    RuntimeConfig::for_tests()
+}
+
+pub async fn make_user(
+    db: &DatabaseConnection,
+    kind: UserKind,
+    email: &str,
+    role: Option<&str>,
+) -> user::Model {
+    let (u, _) = seed::ensure_user(
+        db,
+        &cfg(),
+        NewUser {
+            kind,
+            email,
+            password: "correct horse battery",
+            first_name: "Test",
+            last_name: "User",
+            country: "GB",
+            phone: "+441632960001",
+            role,
+            referrer_id: None,
+            created_days_ago: 0,
+        },
+    )
+    .await
+    .unwrap();
+    u
+}
+
+/// A signed-in session cookie for a user, made directly (no password hashing).
+pub async fn cookie_for(db: &DatabaseConnection, u: &user::Model) -> String {
+    let token = session::create(db, u, Stage::Full, "", "").await.unwrap();
+    format!("{}={token}", session::COOKIE)
+}
+
+/// A user made on the spot and a client signed in as them.
+pub async fn signed_in(
+    db: &DatabaseConnection,
+    kind: UserKind,
+    email: &str,
+    role: Option<&str>,
+) -> (Client, user::Model) {
+    let u = make_user(db, kind, email, role).await;
+    let mut c = Client::new(server::testing::state(db.clone()));
+    c.cookie = Some(cookie_for(db, &u).await);
+    (c, u)
+}
+
+pub struct Client {
+    pub app: Router,
+    pub cookie: Option<String>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+    /// The session cookie the response set, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{}=", session::COOKIE)) && !c.contains("Max-Age=0"))
+            .map(|c| c.split(';').next().unwrap().to_string())
+    }
+}
+
+impl Client {
+    pub fn new(state: AppState) -> Self {
+        Self {
+            app: server::router(state),
+            cookie: None,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    }
+
+    /// POSTs form fields to a server function, as a same-origin browser would.
+    pub async fn call(&self, path: &str, form: &str) -> Reply {
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, "http://127.0.0.1:3000")
+            .header(header::HOST, "127.0.0.1:3000");
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(form.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        let mut req = Request::get(path).header(header::HOST, "127.0.0.1:3000");
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+}
+
+pub async fn count(db: &DatabaseConnection, table: &str) -> i64 {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}

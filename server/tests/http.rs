@@ -1,0 +1,152 @@
+#![recursion_limit = "512"]
+//! The router as a browser and an operator see it: pages, guards, origin checks, security
+//! headers, health, metrics and CSV exports.
+mod common;
+use app::domain::access::UserKind;
+use axum::body::Body;
+use axum::http::{Request, header};
+use common::{Client, count, make_user};
+
+on_both!(cross_origin_posts_are_refused_and_change_nothing, |db| {
+    let c = Client::new(server::testing::state(db.clone()));
+    let form = "kind=trader&email=x%40example.com&password=long-enough-pw&first_name=A&last_name=B&country=GB&phone=%2B447700900123&referral_code=";
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let req = Request::post("/api/auth/register")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(name, value)
+            .body(Body::from(form))
+            .unwrap();
+        let r = c.send(req).await;
+        assert_eq!(r.status, 403, "{name}");
+        assert_eq!(r.json(), serde_json::json!("CrossOrigin"));
+    }
+    assert_eq!(count(&db, "users").await, 0);
+    assert_eq!(
+        c.call("/api/auth/register", form).await.status,
+        200,
+        "the same request from our own origin works"
+    );
+});
+
+on_both!(pages_render_on_the_server_and_guards_redirect, |db| {
+    let mut c = Client::new(server::testing::state(db.clone()));
+    let login = c.get("/login").await;
+    assert_eq!(login.status, 200);
+    assert!(
+        login.body.contains("name=\"email\"") && login.body.contains("name=\"password\""),
+        "{}",
+        &login.body[..500.min(login.body.len())]
+    );
+    let csp = login
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        login.body.contains(&format!("nonce=\"{nonce}\"")),
+        "hydration scripts carry the CSP nonce"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(
+        login.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+
+    let home = c.get("/").await;
+    assert_eq!(home.status, 303);
+    assert_eq!(home.headers.get(header::LOCATION).unwrap(), "/login?next=/");
+    let admin = c.get("/admin/staff").await;
+    assert_eq!(
+        admin.headers.get(header::LOCATION).unwrap(),
+        "/admin/login?next=/admin/staff"
+    );
+
+    let trader = make_user(&db, UserKind::Trader, "t@example.com", None).await;
+    c.cookie = Some(common::cookie_for(&db, &trader).await);
+    let dash = c.get("/").await;
+    assert_eq!(dash.status, 200);
+    assert!(
+        dash.body.contains(&trader.referral_code.clone().unwrap()),
+        "the dashboard shows the referral code"
+    );
+    assert_eq!(
+        c.get("/ib").await.headers.get(header::LOCATION).unwrap(),
+        "/",
+        "traders have no IB area"
+    );
+    assert_eq!(
+        c.get("/admin").await.headers.get(header::LOCATION).unwrap(),
+        "/admin/login?next=/admin"
+    );
+    assert_eq!(
+        c.get("/login").await.headers.get(header::LOCATION).unwrap(),
+        "/"
+    );
+
+    let es = Request::get("/login")
+        .header(header::ACCEPT_LANGUAGE, "es-ES,es;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    let page = Client::new(server::testing::state(db.clone()))
+        .send(es)
+        .await;
+    assert!(
+        page.body.contains("lang=\"es\"") && page.body.contains("Iniciar sesión"),
+        "Spanish from Accept-Language"
+    );
+});
+
+on_both!(health_metrics_and_exports, |db| {
+    let mut c = Client::new(server::testing::state(db.clone()));
+    let h = c.get("/healthz").await;
+    assert_eq!(
+        (h.status.as_u16(), h.json()["database"].as_str()),
+        (200, Some("ok"))
+    );
+    c.get("/login").await;
+    let m = c.get("/metrics").await;
+    assert!(m.body.contains("http_requests_total"), "{}", m.body);
+    assert!(m.body.contains("http_request_duration_seconds_bucket"));
+
+    assert_eq!(c.get("/export/staff.csv").await.status, 401);
+    let trader = make_user(&db, UserKind::Trader, "t@example.com", None).await;
+    c.cookie = Some(common::cookie_for(&db, &trader).await);
+    assert_eq!(c.get("/export/staff.csv").await.status, 403);
+    let admin = make_user(
+        &db,
+        UserKind::Staff,
+        "admin@example.com",
+        Some("Administrator"),
+    )
+    .await;
+    c.cookie = Some(common::cookie_for(&db, &admin).await);
+    let csv = c
+        .get("/export/clients.csv?sort=email&desc=false&q=t%40&filter=trader")
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.headers
+            .get(header::CONTENT_DISPOSITION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    assert!(lines[0].starts_with("id,kind,email") && lines[1].contains("t@example.com"));
+    assert_eq!(c.get("/export/nothing.csv").await.status, 404);
+});
