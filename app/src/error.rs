@@ -24,6 +24,12 @@ pub enum AppError {
     RateLimited,
     #[error("this account is disabled")]
     Disabled,
+    #[error("this registration is awaiting approval")]
+    PendingApproval,
+    #[error("this registration was not approved")]
+    RegistrationRejected,
+    #[error("this needs approved identity verification (KYC)")]
+    KycRequired,
     #[error("this account signs in on the other portal")]
     WrongPortal,
     #[error("the link is invalid or has expired")]
@@ -52,6 +58,9 @@ impl AppError {
             AppError::Locked { .. } => "err.locked",
             AppError::RateLimited => "err.rate_limited",
             AppError::Disabled => "err.disabled",
+            AppError::PendingApproval => "err.pending_approval",
+            AppError::RegistrationRejected => "err.registration_rejected",
+            AppError::KycRequired => "err.kyc_required",
             AppError::WrongPortal => "err.wrong_portal",
             AppError::InvalidToken => "err.invalid_token",
             AppError::CrossOrigin => "err.cross_origin",
@@ -77,6 +86,9 @@ impl AppError {
             AppError::InvalidToken => 400,
             AppError::Forbidden
             | AppError::Disabled
+            | AppError::PendingApproval
+            | AppError::RegistrationRejected
+            | AppError::KycRequired
             | AppError::WrongPortal
             | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,

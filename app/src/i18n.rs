@@ -84,7 +84,7 @@ pub fn request_cookie(name: &str) -> Option<String> {
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
     static TABLE: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
-    TABLE.get_or_init(|| STRINGS.iter().map(|(k, en, es)| (*k, (*en, *es))).collect())
+    TABLE.get_or_init(|| all_strings().map(|(k, en, es)| (*k, (*en, *es))).collect())
 }
 
 /// The text for a key; an unknown key shows as itself (and fails the tests).
@@ -120,6 +120,18 @@ pub fn use_i18n() -> I18n {
 }
 
 include!("i18n_strings.rs");
+include!("i18n_money.rs");
+include!("i18n_portal_money.rs");
+include!("i18n_admin_money.rs");
+
+/// Every table: the frame's, then one per area (kept apart so areas can grow independently).
+fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    STRINGS
+        .iter()
+        .chain(MONEY_STRINGS)
+        .chain(PORTAL_MONEY_STRINGS)
+        .chain(ADMIN_MONEY_STRINGS)
+}
 
 #[cfg(test)]
 mod tests {
@@ -128,7 +140,7 @@ mod tests {
     #[test]
     fn every_key_is_unique_and_translated() {
         let mut seen = std::collections::HashSet::new();
-        for (k, en, es) in STRINGS {
+        for (k, en, es) in all_strings() {
             assert!(seen.insert(*k), "duplicate key {k}");
             assert!(!en.is_empty() && !es.is_empty(), "{k} lacks a translation");
         }
@@ -148,7 +160,11 @@ mod tests {
                     stack.push(path);
                     continue;
                 }
-                if path.extension().is_none_or(|e| e != "rs") || path.ends_with("i18n_strings.rs") {
+                if path.extension().is_none_or(|e| e != "rs")
+                    || path
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("i18n_"))
+                {
                     continue;
                 }
                 let src = std::fs::read_to_string(&path).unwrap();
@@ -157,8 +173,22 @@ mod tests {
                     let Some(end) = rest.find('"') else { continue };
                     let lit = &rest[..end];
                     let looks_like_key = [
-                        "err.", "perm.", "notice.", "nav.", "auth.", "dash.", "ib.", "admin.",
-                        "common.", "profile.", "mail.",
+                        "err.",
+                        "perm.",
+                        "notice.",
+                        "nav.",
+                        "auth.",
+                        "dash.",
+                        "ib.",
+                        "admin.",
+                        "common.",
+                        "profile.",
+                        "mail.",
+                        "funds.",
+                        "kyc.",
+                        "appr.",
+                        "settings.",
+                        "wallets.",
                     ]
                     .iter()
                     .any(|p| lit.starts_with(p))

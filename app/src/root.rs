@@ -1,13 +1,29 @@
 //! The HTML shell, the root component and the routes of all three portals.
 use crate::pages::NotFound;
 use crate::pages::admin::{
-    account::AdminAccountPage, audit::AuditPage, clients::ClientsPage, dashboard::AdminDashboard,
-    login::AdminLoginPage, roles::RolesPage, staff::StaffPage,
+    account::AdminAccountPage,
+    approvals::ApprovalsPage,
+    audit::AuditPage,
+    clients::ClientsPage,
+    dashboard::AdminDashboard,
+    login::AdminLoginPage,
+    review::ReviewPage,
+    roles::RolesPage,
+    settings::SettingsPage,
+    staff::StaffPage,
+    transactions::TransactionsReportPage,
+    wallets::{ClientWalletPage, WalletsPage},
 };
 use crate::pages::ib::IbPage;
 use crate::pages::portal::auth::{ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage};
 use crate::pages::portal::{
-    dashboard::DashboardPage, notifications::NotificationsPage, profile::ProfilePage,
+    dashboard::DashboardPage,
+    funds::FundsPage,
+    history::{RequestsPage, TransactionsPage},
+    kyc::KycPage,
+    notifications::NotificationsPage,
+    pay::TestPspPage,
+    profile::ProfilePage,
 };
 use crate::ui::layout::{AdminShell, PortalShell, provide_me};
 use leptos::prelude::*;
@@ -80,7 +96,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/reset-password") view=|| view! { <ResetPasswordPage admin=true/> }/>
                 <ParentRoute path=path!("/admin") view=AdminShell>
                     <Route path=path!("") view=AdminDashboard/>
+                    <Route path=path!("approvals") view=ApprovalsPage/>
+                    <Route path=path!("approvals/:id") view=ReviewPage/>
                     <Route path=path!("clients") view=ClientsPage/>
+                    <Route path=path!("wallets") view=WalletsPage/>
+                    <Route path=path!("wallets/:user_id") view=ClientWalletPage/>
+                    <Route path=path!("transactions") view=TransactionsReportPage/>
+                    <Route path=path!("settings") view=SettingsPage/>
                     <Route path=path!("staff") view=StaffPage/>
                     <Route path=path!("roles") view=RolesPage/>
                     <Route path=path!("audit") view=AuditPage/>
@@ -88,6 +110,11 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
+                    <Route path=path!("funds") view=FundsPage/>
+                    <Route path=path!("transactions") view=TransactionsPage/>
+                    <Route path=path!("requests") view=RequestsPage/>
+                    <Route path=path!("pay/:id") view=TestPspPage/>
+                    <Route path=path!("kyc") view=KycPage/>
                     <Route path=path!("profile") view=ProfilePage/>
                     <Route path=path!("notifications") view=NotificationsPage/>
                     <Route path=path!("ib") view=IbPage/>

@@ -41,6 +41,9 @@ pub struct Cli {
     /// Folder for .eml files when no SMTP server is set [default: data/outbox]
     #[arg(long, env = "PROPDESK_OUTBOX_DIR", global = true)]
     pub outbox_dir: Option<PathBuf>,
+    /// Folder for uploaded files (KYC documents, receipts) [default: data/uploads]
+    #[arg(long, env = "PROPDESK_UPLOAD_DIR", global = true)]
+    pub upload_dir: Option<PathBuf>,
     /// Folder of the built site (pkg/ with wasm, js, css) [default: target/site]
     #[arg(long, env = "PROPDESK_SITE_ROOT", global = true)]
     pub site_root: Option<String>,
@@ -87,6 +90,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     outbox_dir: Option<PathBuf>,
+    upload_dir: Option<PathBuf>,
     site_root: Option<String>,
 }
 
@@ -102,6 +106,7 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub outbox_dir: PathBuf,
+    pub upload_dir: PathBuf,
     pub site_root: String,
 }
 
@@ -163,6 +168,11 @@ impl Cli {
                 .clone()
                 .or(file.outbox_dir)
                 .unwrap_or_else(|| PathBuf::from("data/outbox")),
+            upload_dir: self
+                .upload_dir
+                .clone()
+                .or(file.upload_dir)
+                .unwrap_or_else(|| PathBuf::from("data/uploads")),
             site_root: self
                 .site_root
                 .clone()

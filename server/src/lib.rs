@@ -20,6 +20,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(rest::healthz))
         .route("/metrics", get(rest::metrics))
         .route("/export/{name}", get(rest::export))
+        .route("/files/{id}", get(rest::file))
         .leptos_routes_with_context(
             &state,
             routes,

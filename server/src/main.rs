@@ -53,6 +53,7 @@ fn runtime_config(s: &Settings) -> RuntimeConfig {
         public_url: s.public_url.clone(),
         cookie_secure: s.cookie_secure,
         argon2: HashParams::OWASP,
+        upload_dir: s.upload_dir.clone(),
     }
 }
 

@@ -7,7 +7,7 @@ use app::model::ListQuery;
 use app::server::authz::authorize_principal;
 use app::server::export::{CsvRow, to_csv};
 use app::server::session::CurrentSession;
-use app::server::{AppState, audit, clients, staff};
+use app::server::{AppState, approvals, audit, clients, staff, uploads, wallets};
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -61,43 +61,125 @@ fn csv<T: CsvRow>(name: &str, rows: &[T]) -> Response {
     }
 }
 
+/// Extra parameters of the approval-queue export.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct QueueParams {
+    kind: String,
+    mine: bool,
+}
+
 /// `/export/{list}.csv`: the list with the same search, filter and sort as on screen.
 pub async fn export(
     State(state): State<AppState>,
     session: Option<Extension<CurrentSession>>,
     Path(name): Path<String>,
     Query(q): Query<ListQuery>,
+    Query(queue): Query<QueueParams>,
 ) -> Response {
     let principal = session.and_then(|Extension(s)| s.principal());
     let p = principal.as_ref();
     let db = &state.db;
+    let access = match name.as_str() {
+        "staff.csv" => Access::Staff(Permission::StaffView),
+        "clients.csv" => Access::Staff(Permission::ClientsView),
+        "audit.csv" => Access::Staff(Permission::AuditView),
+        "wallets.csv" | "transactions.csv" => Access::Staff(Permission::FundsView),
+        "requests.csv" => Access::Staff(Permission::RequestsView),
+        "referrals.csv" => Access::Ib,
+        "my-transactions.csv" | "my-requests.csv" => Access::Client,
+        _ => return error(AppError::NotFound),
+    };
+    let me = match (authorize_principal(p, access), p) {
+        (Ok(()), Some(me)) => me.user_id,
+        (Err(e), _) => return error(e),
+        (Ok(()), None) => return error(AppError::Unauthorized),
+    };
     let result = match name.as_str() {
-        "staff.csv" => match authorize_principal(p, Access::Staff(Permission::StaffView)) {
-            Ok(()) => staff::list(db, &q, false)
-                .await
-                .map(|page| csv(&name, &page.rows)),
-            Err(e) => Err(e),
-        },
-        "clients.csv" => match authorize_principal(p, Access::Staff(Permission::ClientsView)) {
-            Ok(()) => clients::list(db, &q, false)
-                .await
-                .map(|page| csv(&name, &page.rows)),
-            Err(e) => Err(e),
-        },
-        "audit.csv" => match authorize_principal(p, Access::Staff(Permission::AuditView)) {
-            Ok(()) => audit::list(db, &q, false)
-                .await
-                .map(|page| csv(&name, &page.rows)),
-            Err(e) => Err(e),
-        },
-        "referrals.csv" => match (authorize_principal(p, Access::Ib), p) {
-            (Ok(()), Some(me)) => clients::referred(db, me.user_id, &q, false)
-                .await
-                .map(|page| csv(&name, &page.rows)),
-            (Err(e), _) => Err(e),
-            (Ok(()), None) => Err(AppError::Unauthorized),
-        },
-        _ => Err(AppError::NotFound),
+        "staff.csv" => staff::list(db, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "clients.csv" => clients::list(db, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "audit.csv" => audit::list(db, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "wallets.csv" => wallets::list(db, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "transactions.csv" => wallets::transactions(db, &q, None, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "requests.csv" => approvals::queue(db, me, &queue.kind, queue.mine, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "referrals.csv" => clients::referred(db, me, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "my-transactions.csv" => wallets::transactions(db, &q, Some(me), false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        _ => approvals::list_for_client(db, me, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
     };
     result.unwrap_or_else(error)
+}
+
+/// `/files/{id}`: an uploaded file, for its owner and for staff who may see requests. Served
+/// sandboxed, so a crafted PDF cannot run script against the app's origin.
+pub async fn file(
+    State(state): State<AppState>,
+    session: Option<Extension<CurrentSession>>,
+    Path(id): Path<i64>,
+) -> Response {
+    let principal = session.and_then(|Extension(s)| s.principal());
+    let Some(me) = principal.as_ref() else {
+        return error(AppError::Unauthorized);
+    };
+    let is_staff = authorize_principal(Some(me), Access::Staff(Permission::RequestsView)).is_ok();
+    if !is_staff && authorize_principal(Some(me), Access::Client).is_err() {
+        return error(AppError::Forbidden);
+    }
+    let (upload, path) = match uploads::open(
+        &state.db,
+        &state.config.upload_dir,
+        id,
+        me.user_id,
+        is_staff,
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(e) => return error(e),
+    };
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, id, "an upload is missing on disk");
+            return error(AppError::NotFound);
+        }
+    };
+    (
+        [
+            (header::CONTENT_TYPE, upload.content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"{}\"",
+                    upload
+                        .file_name
+                        .replace(|c: char| !c.is_ascii() || c == '"', "_")
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".into()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'".into(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }

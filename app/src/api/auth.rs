@@ -53,7 +53,10 @@ pub async fn register(
                 referral_code,
                 locale: Locale::from_request(),
             };
-            auth::register(&st.db, &st.config, input, &from).await?;
+            let created = auth::register(&st.db, &st.config, input, &from).await?;
+            if created.status == "pending" {
+                return Ok(LoginStep::AwaitingApproval);
+            }
             let signed = auth::login(
                 &st.db,
                 &st.config,

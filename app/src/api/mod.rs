@@ -2,9 +2,14 @@
 //! `server::authz`, calls a service, and returns a DTO. Every one has a stable endpoint under
 //! `/api/`, listed in the README, so that scripts can call them.
 pub mod admin;
+pub mod approvals;
 pub mod auth;
+pub mod funds;
 pub mod ib;
+pub mod kyc;
 pub mod notifications;
+pub mod settings;
+pub mod wallets;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {

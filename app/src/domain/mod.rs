@@ -1,6 +1,7 @@
 //! Pure business logic shared by the server and the browser build. Nothing here imports leptos,
 //! sea_orm or tokio (`scripts/test.sh` checks that).
 pub mod access;
+pub mod approval;
 pub mod money;
 pub mod permission;
 pub mod validation;

@@ -74,6 +74,50 @@ pub fn format(minor: i64, cur: Currency) -> String {
     format!("{:.*}", cur.exponent as usize, to_decimal(minor, cur))
 }
 
+/// A method's fee on an amount: `bps` hundredths of a percent, rounded half away from zero to
+/// the minor unit, plus a fixed part, capped at `cap_minor` when that is positive.
+pub fn fee_minor(amount_minor: i64, bps: i64, fixed_minor: i64, cap_minor: i64) -> i64 {
+    let pct = (Decimal::from(amount_minor) * Decimal::from(bps) / Decimal::from(10_000))
+        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let fee = i64::try_from(pct)
+        .unwrap_or(i64::MAX)
+        .saturating_add(fixed_minor);
+    if cap_minor > 0 {
+        fee.min(cap_minor)
+    } else {
+        fee
+    }
+}
+
+/// The largest exchange rate accepted, and its most decimals.
+const MAX_RATE: i64 = 1_000_000;
+const RATE_DECIMALS: u32 = 8;
+
+/// Parses an exchange rate ("1 unit of the source buys `rate` of the target").
+pub fn parse_rate(text: &str) -> Result<Decimal, &'static str> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("err.required");
+    }
+    if !t.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err("err.rate_invalid");
+    }
+    let d = Decimal::from_str(t).map_err(|_| "err.rate_invalid")?;
+    if d <= Decimal::ZERO || d > Decimal::from(MAX_RATE) || d.normalize().scale() > RATE_DECIMALS {
+        return Err("err.rate_invalid");
+    }
+    Ok(d.normalize())
+}
+
+/// Converts an amount at `rate`, rounded toward zero in the target's minor units, so the
+/// firm never credits more than the rate allows. None when the result would not fit.
+pub fn convert(amount_minor: i64, from: Currency, to: Currency, rate: Decimal) -> Option<i64> {
+    let target = to_decimal(amount_minor, from).checked_mul(rate)?;
+    let minor = target.checked_mul(Decimal::from(10i64.checked_pow(to.exponent)?))?;
+    let minor: i64 = minor.trunc().try_into().ok()?;
+    (minor <= MAX_MINOR).then_some(minor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +160,31 @@ mod tests {
         assert_eq!(format(-1, USD), "-0.01");
         assert_eq!(currency("EUR").map(|c| c.exponent), Some(2));
         assert_eq!(currency("GBP"), None);
+    }
+
+    #[test]
+    fn fees_round_half_away_and_respect_the_cap() {
+        assert_eq!(fee_minor(10_000, 150, 0, 0), 150, "1.5% of 100.00");
+        assert_eq!(fee_minor(333, 150, 0, 0), 5, "4.995 rounds to 5");
+        assert_eq!(fee_minor(10_000, 0, 250, 0), 250);
+        assert_eq!(fee_minor(1_000_000, 100, 500, 2_000), 2_000, "capped");
+        assert_eq!(fee_minor(MAX_MINOR, 10_000, 0, 0), MAX_MINOR);
+    }
+
+    #[test]
+    fn rates_parse_strictly_and_convert_toward_zero() {
+        let eur = currency("EUR").unwrap();
+        assert_eq!(parse_rate("0.92"), Ok(Decimal::new(92, 2)));
+        for bad in ["", "0", "-1", "1e3", "abc", "0.000000001", "1000001"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+        let rate = parse_rate("0.9234").unwrap();
+        assert_eq!(convert(10_000, USD, eur, rate), Some(9_234));
+        assert_eq!(
+            convert(1, USD, eur, rate),
+            Some(0),
+            "0.009234 EUR is not a cent"
+        );
+        assert_eq!(convert(MAX_MINOR, USD, eur, Decimal::from(2)), None);
     }
 }

@@ -35,6 +35,11 @@ permissions! {
     StaffManage => "staff.manage", "perm.staff_manage";
     RolesManage => "roles.manage", "perm.roles_manage";
     AuditView => "audit.view", "perm.audit_view";
+    RequestsView => "requests.view", "perm.requests_view";
+    RequestsDecide => "requests.decide", "perm.requests_decide";
+    FundsView => "funds.view", "perm.funds_view";
+    FundsAdjust => "funds.adjust", "perm.funds_adjust";
+    SettingsManage => "settings.manage", "perm.settings_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

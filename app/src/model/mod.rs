@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 
 pub use crate::domain::validation::FieldError;
 
+mod funds;
+pub use funds::*;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Theme {
     #[default]
@@ -80,6 +83,8 @@ pub enum LoginStep {
     TotpRequired,
     /// Staff without two-factor must set it up before anything else.
     TotpEnrollment,
+    /// Registered, but the firm approves registrations first: no session yet.
+    AwaitingApproval,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,6 +119,10 @@ pub struct ListQuery {
     pub desc: bool,
     pub q: String,
     pub filter: String,
+    /// Lists with more filters: a currency code, and a date range (YYYY-MM-DD, inclusive).
+    pub currency: String,
+    pub from: String,
+    pub to: String,
 }
 
 impl ListQuery {
@@ -136,11 +145,14 @@ impl ListQuery {
                 .collect()
         }
         format!(
-            "sort={}&desc={}&q={}&filter={}",
+            "sort={}&desc={}&q={}&filter={}&currency={}&from={}&to={}",
             enc(&self.sort),
             self.desc,
             enc(&self.q),
-            enc(&self.filter)
+            enc(&self.filter),
+            enc(&self.currency),
+            enc(&self.from),
+            enc(&self.to)
         )
     }
 }

@@ -19,12 +19,20 @@ pub struct NewAccount {
     pub role_id: Option<i64>,
     pub referrer_id: Option<i64>,
     pub locale: Locale,
+    /// Clients whose registration awaits approval start pending and cannot sign in.
+    pub pending: bool,
     pub created_at: DateTime<Utc>,
 }
 
-/// Inserts an active account. Clients get a referral code; nobody starts with two-factor. An
-/// email that another insert took first is reported on the email field, like the pre-check.
+/// Inserts an account. Clients get a referral code and the default client group; nobody
+/// starts with two-factor. An email that another insert took first is reported on the email
+/// field, like the pre-check.
 pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Model, AppError> {
+    let group_id = if a.kind.is_client() {
+        Some(crate::server::settings::default_group(db).await?)
+    } else {
+        None
+    };
     user::ActiveModel {
         kind: Set(a.kind.as_str().into()),
         email: Set(a.email),
@@ -33,7 +41,7 @@ pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Mo
         last_name: Set(a.last_name),
         country: Set(a.country),
         phone: Set(a.phone),
-        status: Set("active".into()),
+        status: Set(if a.pending { "pending" } else { "active" }.into()),
         role_id: Set(a.role_id),
         // 32^8 codes: a collision is astronomically unlikely and would surface as a unique error.
         referral_code: Set(a.kind.is_client().then(crypto::referral_code)),
@@ -43,6 +51,8 @@ pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Mo
         totp_last_step: Set(None),
         theme: Set(Theme::Light.as_str().into()),
         locale: Set(a.locale.code().into()),
+        group_id: Set(group_id),
+        kyc_status: Set("none".into()),
         last_login_at: Set(None),
         created_at: Set(a.created_at),
         updated_at: Set(a.created_at),

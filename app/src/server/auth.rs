@@ -1,13 +1,16 @@
 //! Registration, sign-in with throttling and lockout, two-factor authentication, password change
 //! and reset.
 use crate::domain::access::UserKind;
+use crate::domain::approval::RequestKind;
 use crate::domain::validation::{self as v, Errors};
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::model::{LoginStep, Theme, TotpSetup};
 use crate::server::entity::{login_attempt, password_reset, user};
 use crate::server::session::{self, CurrentSession, Stage};
-use crate::server::{RuntimeConfig, accounts, audit, crypto, mail, notify, password};
+use crate::server::{
+    RuntimeConfig, accounts, approvals, audit, crypto, mail, notify, password, settings,
+};
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -104,6 +107,13 @@ pub async fn register(
         phone.unwrap(),
     );
     let hash = password::hash(cfg.argon2, pw).await?;
+    let reg_kind = if input.kind == UserKind::Ib {
+        RequestKind::IbRegistration
+    } else {
+        RequestKind::TraderRegistration
+    };
+    let (method, _) = settings::approval_for(db, reg_kind).await?;
+    let pending = !method.approves_itself(reg_kind, false, 0);
     let txn = db.begin().await?;
     let created = accounts::insert(
         &txn,
@@ -118,8 +128,23 @@ pub async fn register(
             role_id: None,
             referrer_id,
             locale: input.locale,
+            pending,
             created_at: Utc::now(),
         },
+    )
+    .await?;
+    // Every registration is a request, so the queue shows it (approved at once when automatic).
+    approvals::submit(
+        &txn,
+        approvals::Submission {
+            idempotency_key: "registration".into(),
+            kind: Some(reg_kind),
+            user_id: created.id,
+            created_by: created.id,
+            payload: serde_json::json!({"Country": created.country, "Phone": created.phone}),
+            ..Default::default()
+        },
+        from,
     )
     .await?;
     notify::push(&txn, created.id, "notice.welcome", BTreeMap::new()).await?;
@@ -236,8 +261,11 @@ pub async fn login(
     if !right_portal {
         return Err(AppError::WrongPortal);
     }
-    if user.status == "disabled" {
-        return Err(AppError::Disabled);
+    match user.status.as_str() {
+        "disabled" => return Err(AppError::Disabled),
+        "pending" => return Err(AppError::PendingApproval),
+        "rejected" => return Err(AppError::RegistrationRejected),
+        _ => {}
     }
     let step = if user.totp_enabled {
         LoginStep::TotpRequired
@@ -247,9 +275,9 @@ pub async fn login(
         LoginStep::Done
     };
     let stage = match step {
-        LoginStep::Done => Stage::Full,
         LoginStep::TotpRequired => Stage::Mfa,
         LoginStep::TotpEnrollment => Stage::Enroll,
+        LoginStep::Done | LoginStep::AwaitingApproval => Stage::Full,
     };
     let txn = db.begin().await?;
     if step == LoginStep::Done {

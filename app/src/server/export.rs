@@ -1,7 +1,9 @@
 //! CSV exports of the back-office and IB lists. Each export runs the same query as the list
 //! on screen, with the same filter and sort, but without paging.
 use crate::error::AppError;
-use crate::model::{AuditRow, ClientRow, ReferredClient, StaffRow};
+use crate::model::{
+    AuditRow, ClientRow, ReferredClient, RequestRow, StaffRow, TransactionRow, WalletRow,
+};
 
 pub trait CsvRow {
     const HEADERS: &'static [&'static str];
@@ -11,7 +13,11 @@ pub trait CsvRow {
 /// Cells starting with these are formulas in spreadsheet apps; prefixing a quote neutralises
 /// them (CSV injection).
 fn cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // A negative amount ("-50.00") is a number, not a formula: it stays as it is.
+    let number = s
+        .strip_prefix('-')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    if !number && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -126,6 +132,89 @@ impl CsvRow for ReferredClient {
     }
 }
 
+impl CsvRow for WalletRow {
+    const HEADERS: &'static [&'static str] = &[
+        "user_id",
+        "client",
+        "email",
+        "currency",
+        "balance",
+        "held",
+        "available",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.user_id.to_string(),
+            self.client.clone(),
+            self.email.clone(),
+            self.currency.clone(),
+            self.balance.clone(),
+            self.held.clone(),
+            self.available.clone(),
+        ]
+    }
+}
+
+impl CsvRow for TransactionRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id", "entry_id", "at", "user_id", "client", "currency", "type", "amount", "memo",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.entry_id.to_string(),
+            time(&self.at),
+            self.user_id.to_string(),
+            self.client.clone(),
+            self.currency.clone(),
+            self.kind.clone(),
+            self.amount.clone(),
+            self.memo.clone(),
+        ]
+    }
+}
+
+impl CsvRow for RequestRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "user_id",
+        "client",
+        "email",
+        "status",
+        "level",
+        "levels",
+        "amount",
+        "currency",
+        "fee",
+        "payment_status",
+        "method",
+        "reason",
+        "created",
+        "decided",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.kind.clone(),
+            self.user_id.to_string(),
+            self.client.clone(),
+            self.email.clone(),
+            self.status.clone(),
+            self.level.to_string(),
+            self.levels.to_string(),
+            self.amount.clone().unwrap_or_default(),
+            self.currency.clone().unwrap_or_default(),
+            self.fee.clone().unwrap_or_default(),
+            self.payment_status.clone().unwrap_or_default(),
+            self.method.clone().unwrap_or_default(),
+            self.reason.clone(),
+            time(&self.created_at),
+            self.decided_at.as_ref().map(time).unwrap_or_default(),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +231,7 @@ mod tests {
         let out = String::from_utf8(to_csv(&[row]).unwrap()).unwrap();
         assert!(out.starts_with("id,name,kind,country,joined\n"));
         assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{out}");
+        assert_eq!(cell("-50.00"), "-50.00", "negative amounts stay numbers");
+        assert_eq!(cell("-1+1"), "'-1+1");
     }
 }

@@ -22,6 +22,8 @@ pub enum AccountKind {
     CommissionExpense,
     PayoutsPayable,
     ManualAdjustments,
+    /// One per currency: the other side of a conversion between a client's wallets.
+    FxConversion,
 }
 
 impl AccountKind {
@@ -33,6 +35,7 @@ impl AccountKind {
             AccountKind::CommissionExpense => "commission_expense",
             AccountKind::PayoutsPayable => "payouts_payable",
             AccountKind::ManualAdjustments => "manual_adjustments",
+            AccountKind::FxConversion => "fx_conversion",
         }
     }
 }
@@ -287,10 +290,22 @@ pub async fn place_hold(
     wallet_id: i64,
     amount_minor: i64,
 ) -> Result<hold::Model, AppError> {
+    let txn = db.begin().await?;
+    let h = place_hold_in(&txn, key, wallet_id, amount_minor).await?;
+    txn.commit().await?;
+    Ok(h)
+}
+
+/// `place_hold` inside the caller's transaction. A replayed key returns the first hold.
+pub async fn place_hold_in(
+    txn: &impl ConnectionTrait,
+    key: &str,
+    wallet_id: i64,
+    amount_minor: i64,
+) -> Result<hold::Model, AppError> {
     if amount_minor <= 0 {
         return Err(invalid("amount", "err.amount_not_positive"));
     }
-    let txn = db.begin().await?;
     let am = hold::ActiveModel {
         idempotency_key: Set(key.into()),
         account_id: Set(wallet_id),
@@ -303,14 +318,14 @@ pub async fn place_hold(
     };
     let inserted = hold::Entity::insert(am)
         .on_conflict_do_nothing_on([hold::Column::IdempotencyKey])
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let id = match inserted {
         TryInsertResult::Inserted(r) => r.last_insert_id,
         TryInsertResult::Conflicted | TryInsertResult::Empty => {
             let first = hold::Entity::find()
                 .filter(hold::Column::IdempotencyKey.eq(key))
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or(AppError::Internal)?;
             return if first.account_id == wallet_id && first.amount_minor == amount_minor {
@@ -321,19 +336,44 @@ pub async fn place_hold(
         }
     };
     let acc = ledger_account::Entity::find_by_id(wallet_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| invalid("account", "err.account_unknown"))?;
     if acc.kind != AccountKind::Wallet.as_str() {
         return Err(invalid("account", "err.account_unknown"));
     }
-    apply_to_wallet(&txn, wallet_id, 0, amount_minor).await?;
-    let h = hold::Entity::find_by_id(id)
-        .one(&txn)
+    apply_to_wallet(txn, wallet_id, 0, amount_minor).await?;
+    hold::Entity::find_by_id(id)
+        .one(txn)
         .await?
-        .ok_or(AppError::Internal)?;
-    txn.commit().await?;
-    Ok(h)
+        .ok_or(AppError::Internal)
+}
+
+/// Changes an active hold's amount (staff editing a pending withdrawal); refused when the
+/// wallet cannot cover the new amount.
+pub async fn resize_hold_in(
+    txn: &impl ConnectionTrait,
+    hold_id: i64,
+    amount_minor: i64,
+) -> Result<(), AppError> {
+    if amount_minor <= 0 {
+        return Err(invalid("amount", "err.amount_not_positive"));
+    }
+    let h = hold::Entity::find_by_id(hold_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let r = hold::Entity::update_many()
+        .col_expr(hold::Column::AmountMinor, Expr::value(amount_minor))
+        .filter(hold::Column::Id.eq(hold_id))
+        .filter(hold::Column::Status.eq("active"))
+        .filter(hold::Column::AmountMinor.eq(h.amount_minor))
+        .exec(txn)
+        .await?;
+    if r.rows_affected != 1 {
+        return Err(invalid("hold", "err.hold_resolved"));
+    }
+    apply_to_wallet(txn, h.account_id, 0, amount_minor - h.amount_minor).await
 }
 
 /// Moves a hold from active to `to`, exactly once.
@@ -362,10 +402,14 @@ async fn resolve(
 /// Cancels a hold: the funds are available again.
 pub async fn release_hold(db: &DatabaseConnection, hold_id: i64) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let h = resolve(&txn, hold_id, "released").await?;
-    apply_to_wallet(&txn, h.account_id, 0, -h.amount_minor).await?;
+    release_hold_in(&txn, hold_id).await?;
     txn.commit().await?;
     Ok(())
+}
+
+pub async fn release_hold_in(txn: &impl ConnectionTrait, hold_id: i64) -> Result<(), AppError> {
+    let h = resolve(txn, hold_id, "released").await?;
+    apply_to_wallet(txn, h.account_id, 0, -h.amount_minor).await
 }
 
 /// Completes a hold: the held funds leave the wallet for `to_account` in one entry.
@@ -378,26 +422,62 @@ pub async fn capture_hold(
     actor_id: Option<i64>,
 ) -> Result<Posted, AppError> {
     let txn = db.begin().await?;
-    let h = resolve(&txn, hold_id, "captured").await?;
-    apply_to_wallet(&txn, h.account_id, 0, -h.amount_minor).await?;
+    let posted = capture_hold_in(
+        &txn,
+        hold_id,
+        kind,
+        &[(to_account, i64::MAX)],
+        cur,
+        actor_id,
+        "",
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(posted)
+}
+
+/// `capture_hold` inside the caller's transaction, splitting the held amount between several
+/// accounts: each `(account, amount)` in order, and the last one takes what remains (so a fee
+/// and the net payout always add up to the hold).
+pub async fn capture_hold_in(
+    txn: &impl ConnectionTrait,
+    hold_id: i64,
+    kind: &str,
+    to: &[(i64, i64)],
+    cur: Currency,
+    actor_id: Option<i64>,
+    memo: &str,
+) -> Result<Posted, AppError> {
+    let h = resolve(txn, hold_id, "captured").await?;
+    apply_to_wallet(txn, h.account_id, 0, -h.amount_minor).await?;
+    let mut legs = vec![Leg {
+        account_id: h.account_id,
+        amount_minor: -h.amount_minor,
+    }];
+    let mut left = h.amount_minor;
+    for (i, (account_id, amount)) in to.iter().enumerate() {
+        let amount = if i + 1 == to.len() {
+            left
+        } else {
+            std::cmp::min(*amount, left)
+        };
+        if amount > 0 {
+            legs.push(Leg {
+                account_id: *account_id,
+                amount_minor: amount,
+            });
+            left -= amount;
+        }
+    }
     let key = format!("hold-capture-{hold_id}");
     let posted = post_in(
-        &txn,
+        txn,
         Entry {
             idempotency_key: &key,
             kind,
             currency: cur,
-            legs: vec![
-                Leg {
-                    account_id: h.account_id,
-                    amount_minor: -h.amount_minor,
-                },
-                Leg {
-                    account_id: to_account,
-                    amount_minor: h.amount_minor,
-                },
-            ],
-            memo: "",
+            legs,
+            memo,
             actor_id,
         },
     )
@@ -405,9 +485,8 @@ pub async fn capture_hold(
     hold::Entity::update_many()
         .col_expr(hold::Column::EntryId, Expr::value(Some(posted.entry_id)))
         .filter(hold::Column::Id.eq(hold_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
     Ok(posted)
 }
 

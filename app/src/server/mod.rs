@@ -1,14 +1,18 @@
 //! The backend: only compiled with `ssr`. One service module per area; server functions in
 //! `api` call into these.
 pub mod accounts;
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod clients;
 pub mod crypto;
 pub mod db;
+pub mod effects;
 pub mod entity;
 pub mod export;
+pub mod funds;
+pub mod kyc;
 pub mod ledger;
 pub mod list;
 pub mod mail;
@@ -16,8 +20,11 @@ pub mod notify;
 pub mod password;
 pub mod seed;
 pub mod session;
+pub mod settings;
 pub mod staff;
 pub mod state;
+pub mod uploads;
+pub mod wallets;
 
 pub use state::{AppState, RuntimeConfig};
 

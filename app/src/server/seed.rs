@@ -106,6 +106,7 @@ pub async fn ensure_user(
             role_id,
             referrer_id: n.referrer_id,
             locale: Locale::En,
+            pending: false,
             created_at: at,
         },
     )

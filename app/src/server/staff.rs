@@ -151,6 +151,7 @@ pub async fn create(
             role_id: Some(input.role_id),
             referrer_id: None,
             locale: Locale::En,
+            pending: false,
             created_at: Utc::now(),
         },
     )

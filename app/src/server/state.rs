@@ -12,6 +12,8 @@ pub struct RuntimeConfig {
     /// Adds `Secure` to the session cookie (on by default behind https).
     pub cookie_secure: bool,
     pub argon2: crate::server::password::HashParams,
+    /// Where uploaded files (KYC documents, receipts) are kept, outside the public site.
+    pub upload_dir: std::path::PathBuf,
 }
 
 impl RuntimeConfig {
@@ -20,6 +22,7 @@ impl RuntimeConfig {
             public_url: "http://127.0.0.1:3000".into(),
             cookie_secure: false,
             argon2: crate::server::password::HashParams::FAST_FOR_TESTS,
+            upload_dir: std::env::temp_dir().join("propdesk-test-uploads"),
         }
     }
 }

@@ -57,12 +57,24 @@ pub fn Field(
     }
 }
 
+/// Validation errors about the request as a whole rather than an input (a request already
+/// decided, a replayed key): no field shows them, so the form's error box does.
+const GENERAL_FIELDS: &[&str] = &["request", "hold", "idempotency_key", "account", "form"];
+
 /// The error box at the top of a form, for errors that are not about one field.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || match error.get() {
-        None | Some(AppError::Invalid(_)) => None,
+        None => None,
+        Some(AppError::Invalid(errs)) => {
+            let general: Vec<&str> = errs
+                .iter()
+                .filter(|e| GENERAL_FIELDS.contains(&e.field.as_str()))
+                .map(|e| i18n.t(&e.code))
+                .collect();
+            (!general.is_empty()).then(|| general.join(" "))
+        }
         Some(AppError::Locked { minutes }) => Some(
             i18n.t("err.locked")
                 .replace("{minutes}", &minutes.to_string()),

@@ -365,6 +365,10 @@ pub fn PortalShell() -> impl IntoView {
             inner=|me| {
                 let mut items = vec![
                     NavItem { href: "/", icon: "▦", label: "nav.dashboard" },
+                    NavItem { href: "/funds", icon: "$", label: "nav.funds" },
+                    NavItem { href: "/transactions", icon: "≡", label: "nav.transactions" },
+                    NavItem { href: "/requests", icon: "⇄", label: "nav.requests" },
+                    NavItem { href: "/kyc", icon: "✔", label: "nav.kyc" },
                     NavItem { href: "/profile", icon: "☺", label: "nav.profile" },
                     NavItem { href: "/notifications", icon: "✉", label: "nav.notifications" },
                 ];
@@ -385,10 +389,14 @@ pub fn AdminShell() -> impl IntoView {
             inner=|me| {
                 let all = [
                     (Permission::DashboardView, NavItem { href: "/admin", icon: "▦", label: "nav.dashboard" }),
+                    (Permission::RequestsView, NavItem { href: "/admin/approvals", icon: "✓", label: "nav.approvals" }),
                     (Permission::ClientsView, NavItem { href: "/admin/clients", icon: "☺", label: "nav.clients" }),
+                    (Permission::FundsView, NavItem { href: "/admin/wallets", icon: "$", label: "nav.wallets" }),
+                    (Permission::FundsView, NavItem { href: "/admin/transactions", icon: "≡", label: "nav.transactions" }),
                     (Permission::StaffView, NavItem { href: "/admin/staff", icon: "☷", label: "nav.staff" }),
                     (Permission::RolesManage, NavItem { href: "/admin/roles", icon: "✓", label: "nav.roles" }),
                     (Permission::AuditView, NavItem { href: "/admin/audit", icon: "☰", label: "nav.audit" }),
+                    (Permission::SettingsManage, NavItem { href: "/admin/settings", icon: "⚙", label: "nav.settings" }),
                 ];
                 let mut items: Vec<NavItem> = all.into_iter().filter(|(p, _)| me.can(*p)).map(|(_, i)| i).collect();
                 items.push(NavItem { href: "/admin/account", icon: "⚙", label: "nav.my_account" });

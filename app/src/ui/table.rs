@@ -20,6 +20,7 @@ impl ListState {
             desc,
             q: String::new(),
             filter: String::new(),
+            ..Default::default()
         }))
     }
 

@@ -53,8 +53,16 @@ pub fn RegisterPage() -> impl IntoView {
     let register = ServerAction::<Register>::new();
     let error = last_error(register.value());
     let referral = use_query_map().with_untracked(|q| q.get("ref").unwrap_or_default());
+    let awaiting = move || {
+        matches!(
+            register.value().get(),
+            Some(Ok(LoginStep::AwaitingApproval))
+        )
+    };
     Effect::new(move |_| {
-        if let Some(Ok(_)) = register.value().get() {
+        if let Some(Ok(step)) = register.value().get()
+            && step != LoginStep::AwaitingApproval
+        {
             reload_to("/");
         }
     });
@@ -65,7 +73,12 @@ pub fn RegisterPage() -> impl IntoView {
     };
     view! {
         <AuthPage title="auth.create_account">
-            <ActionForm action=register attr:class="form">
+            <Show when=awaiting>
+                <div class="notice notice-info" role="status" id="awaiting-approval">
+                    {move || i18n.t("auth.awaiting_approval")}
+                </div>
+            </Show>
+            <ActionForm action=register attr:class="form" attr:hidden=awaiting>
                 <FormError error/>
                 <fieldset class="field" class:has-error=move || kind_error().is_some()>
                     <legend>{move || i18n.t("auth.register_as")}</legend>

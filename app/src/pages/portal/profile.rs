@@ -1,8 +1,10 @@
-//! Profile and security: personal details, password, two-factor authentication.
+//! Profile and security: personal details, password, two-factor authentication, and (for
+//! traders) asking to become an IB.
 use crate::api::auth::{ChangePassword, TotpDisable};
+use crate::api::funds::{RequestIbUpgrade, my_requests};
 use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
-use crate::model::Me;
+use crate::model::{ListQuery, Me};
 use crate::pages::PageHeader;
 use crate::pages::signin::TotpEnroll;
 use crate::ui::form::{Field, FormError, Submit, last_error};
@@ -22,6 +24,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn Profile(me: Me) -> impl IntoView {
     let i18n = use_i18n();
     let is_client = me.kind != UserKind::Staff;
+    let is_trader = me.kind == UserKind::Trader;
     let rows = vec![
         ("auth.first_name", me.first_name.clone()),
         ("auth.last_name", me.last_name.clone()),
@@ -50,6 +53,110 @@ fn Profile(me: Me) -> impl IntoView {
             </div>
             <PasswordCard/>
             <TwoFactorCard enabled=me.totp_enabled can_disable=is_client/>
+            {is_trader.then(|| view! { <IbUpgradeCard/> })}
+        </div>
+    }
+}
+
+/// A trader asks to become an IB; the card shows the latest such request while it is open.
+#[component]
+fn IbUpgradeCard() -> impl IntoView {
+    use crate::pages::portal::funds::{FormProblem, TextField, label_or, status_class, tlabel};
+    let i18n = use_i18n();
+    let version = RwSignal::new(0u32);
+    let latest = Resource::new(
+        move || version.get(),
+        |_| async move {
+            let query = ListQuery {
+                page: 0,
+                per_page: ListQuery::MAX_PER_PAGE,
+                sort: "created".into(),
+                desc: true,
+                ..Default::default()
+            };
+            my_requests(query)
+                .await
+                .map(|p| p.rows.into_iter().find(|r| r.kind == "ib_upgrade"))
+        },
+    );
+    let reason = RwSignal::new(String::new());
+    let action = ServerAction::<RequestIbUpgrade>::new();
+    let error = last_error(action.value());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            reason.set(String::new());
+            version.update(|v| *v += 1);
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(RequestIbUpgrade {
+            reason: reason.get_untracked().trim().to_string(),
+        });
+    };
+    let form = move || {
+        view! {
+            <form id="ib-upgrade-form" class="form" novalidate on:submit=on_submit>
+                <FormProblem error shown=vec!["reason".to_string()]/>
+                <TextField
+                    label=tlabel("funds.ib_reason")
+                    id="f-ib-reason"
+                    name="reason"
+                    field="reason"
+                    value=reason
+                    error
+                    required=true
+                    multiline=true
+                    hint=tlabel("funds.ib_reason_hint")
+                />
+                <div class="form-actions">
+                    <Submit label=Signal::derive(move || i18n.t("funds.ib_submit")) pending=action.pending()/>
+                </div>
+            </form>
+        }
+    };
+    view! {
+        <div class="card" data-testid="ib-upgrade">
+            <h2 class="card-title">{move || i18n.t("funds.ib_title")}</h2>
+            <p class="muted">{move || i18n.t("funds.ib_intro")}</p>
+            <Transition fallback=|| view! { <div class="spinner"></div> }>
+                {move || {
+                    latest
+                        .get()
+                        .map(|r| {
+                            let row = r.ok().flatten();
+                            let state = row.as_ref().map(|r| r.status.clone()).unwrap_or_default();
+                            let status_view = row
+                                .clone()
+                                .map(|r| {
+                                    let key = format!("appr.status_{}", r.status);
+                                    let css = status_class(&r.status);
+                                    let status = r.status.clone();
+                                    let when = crate::ui::date(&r.created_at);
+                                    let reason = (r.status == "rejected" && !r.reason.trim().is_empty()).then(|| r.reason.clone());
+                                    view! {
+                                        <div class="stack ib-request" data-testid="ib-request">
+                                            <div class="cluster">
+                                                <span class="muted">{move || i18n.t("funds.ib_request").replace("{id}", &r.id.to_string())}</span>
+                                                <span class=css data-testid="ib-request-status">{move || label_or(i18n, &key, &status)}</span>
+                                                <span class="muted">{when}</span>
+                                            </div>
+                                            {reason.map(|text| view! { <p class="alert alert-error">{text}</p> })}
+                                        </div>
+                                    }
+                                });
+                            let body = match state.as_str() {
+                                "pending" => view! { <p>{move || i18n.t("funds.ib_pending")}</p> }.into_any(),
+                                "approved" => view! { <p class="alert alert-success">{move || i18n.t("funds.ib_approved")}</p> }.into_any(),
+                                _ => form().into_any(),
+                            };
+                            view! {
+                                {status_view}
+                                {body}
+                            }
+                        })
+                }}
+            </Transition>
         </div>
     }
 }

@@ -1,13 +1,24 @@
 //! SeaORM entities (2.0 format). They never leave `server`: the API returns DTOs from `model`.
+pub mod approval_level;
+pub mod approval_setting;
 pub mod audit_log;
+pub mod client_group;
+pub mod exchange_rate;
 pub mod hold;
 pub mod journal_entry;
+pub mod kyc_form;
 pub mod ledger_account;
 pub mod login_attempt;
 pub mod mail_outbox;
 pub mod notification;
 pub mod password_reset;
+pub mod payment_method;
+pub mod payout_destination;
 pub mod posting;
+pub mod request;
+pub mod request_review;
 pub mod role;
 pub mod session;
+pub mod setting;
+pub mod upload;
 pub mod user;

@@ -22,6 +22,8 @@ pub struct Model {
     pub totp_last_step: Option<i64>,
     pub theme: String,
     pub locale: String,
+    pub group_id: Option<i64>,
+    pub kyc_status: String,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

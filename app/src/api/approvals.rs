@@ -1,0 +1,130 @@
+//! The approval queues and the review page: one engine for every request kind.
+use crate::error::AppError;
+use crate::model::{ListQuery, Page, QueueCount, RequestDetail, RequestRow};
+use leptos::prelude::*;
+
+#[server(endpoint = "approvals/counts")]
+pub async fn queue_counts() -> Result<Vec<QueueCount>, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{approvals, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RequestsView))?;
+            approvals::counts(&state()?.db, me.user_id).await
+        }
+        .await,
+    )
+}
+
+/// One queue: `kind` is a request kind ("" for every kind); `mine` keeps the requests this
+/// staff member can decide now; `query.filter` is a status ("" for all).
+#[server(endpoint = "approvals/list")]
+pub async fn list_requests(
+    kind: String,
+    mine: bool,
+    query: ListQuery,
+) -> Result<Page<RequestRow>, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{approvals, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RequestsView))?;
+            approvals::queue(&state()?.db, me.user_id, &kind, mine, &query, true).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "approvals/detail")]
+pub async fn get_request_detail(id: i64) -> Result<RequestDetail, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{approvals, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RequestsView))?;
+            approvals::detail(&state()?.db, me.user_id, id).await
+        }
+        .await,
+    )
+}
+
+/// Approves the request at `level`, the level the reviewer saw: if someone else moved it on
+/// meanwhile, this is refused rather than applied twice.
+#[server(endpoint = "approvals/approve")]
+pub async fn approve_request(id: i64, level: i32, comment: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{approvals, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
+            let st = state()?;
+            approvals::approve(&st.db, me.user_id, id, level, &comment, &ctx::origin()).await?;
+            st.mail_wake.notify_one();
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "approvals/reject")]
+pub async fn reject_request(id: i64, reason: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{approvals, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
+            let st = state()?;
+            approvals::reject(&st.db, me.user_id, id, &reason, &ctx::origin()).await?;
+            st.mail_wake.notify_one();
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Before approval: a deposit's received amount or a withdrawal's amount.
+#[server(endpoint = "approvals/edit-amount")]
+pub async fn edit_request_amount(id: i64, amount: String, comment: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{approvals, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
+            approvals::edit_amount(
+                &state()?.db,
+                me.user_id,
+                id,
+                &amount,
+                &comment,
+                &ctx::origin(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "approvals/payment-status")]
+pub async fn set_payment_status(id: i64, status: String, comment: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{approvals, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
+            approvals::set_payment_status(
+                &state()?.db,
+                Some(me.user_id),
+                id,
+                &status,
+                &comment,
+                &ctx::origin(),
+            )
+            .await
+        }
+        .await,
+    )
+}

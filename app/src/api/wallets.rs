@@ -1,0 +1,73 @@
+//! Back-office money views: wallets, one client's wallets, modify balance, transactions.
+use crate::error::AppError;
+use crate::model::{ClientSummary, ListQuery, Page, TransactionRow, WalletRow};
+use leptos::prelude::*;
+
+#[server(endpoint = "wallets/list")]
+pub async fn list_wallets(query: ListQuery) -> Result<Page<WalletRow>, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, state, wallets};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::FundsView))?;
+            wallets::list(&state()?.db, &query, true).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "wallets/client")]
+pub async fn client_wallets(user_id: i64) -> Result<ClientSummary, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, state, wallets};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::FundsView))?;
+            wallets::client_summary(&state()?.db, user_id).await
+        }
+        .await,
+    )
+}
+
+/// Deposits to or withdraws from a client's wallet at once, with a mandatory comment.
+#[server(endpoint = "wallets/adjust")]
+pub async fn adjust_balance(
+    idempotency_key: String,
+    user_id: i64,
+    currency: String,
+    direction: String,
+    amount: String,
+    comment: String,
+) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, state, wallets};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::FundsAdjust))?;
+            let input = wallets::Adjustment {
+                idempotency_key,
+                user_id,
+                currency,
+                direction,
+                amount,
+                comment,
+            };
+            wallets::adjust(&state()?.db, me.user_id, input, &ctx::origin()).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "wallets/transactions")]
+pub async fn transactions_report(query: ListQuery) -> Result<Page<TransactionRow>, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{authz, finish, state, wallets};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::FundsView))?;
+            wallets::transactions(&state()?.db, &query, None, true).await
+        }
+        .await,
+    )
+}

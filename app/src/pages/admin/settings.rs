@@ -1,0 +1,102 @@
+//! Firm settings, one tab per area: how each request kind is approved, payment methods,
+//! exchange rates, client groups, the funds and KYC policy, and KYC forms.
+mod approval_levels;
+mod funds;
+mod groups;
+mod kyc_forms;
+mod methods;
+mod rates;
+
+use crate::i18n::use_i18n;
+use crate::pages::PageHeader;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Approvals,
+    Methods,
+    Rates,
+    Groups,
+    Funds,
+    KycForms,
+}
+
+impl Tab {
+    const ALL: [Tab; 6] = [
+        Tab::Approvals,
+        Tab::Methods,
+        Tab::Rates,
+        Tab::Groups,
+        Tab::Funds,
+        Tab::KycForms,
+    ];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Tab::Approvals => "approvals",
+            Tab::Methods => "methods",
+            Tab::Rates => "rates",
+            Tab::Groups => "groups",
+            Tab::Funds => "funds",
+            Tab::KycForms => "kyc-forms",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Approvals => "settings.tab_approvals",
+            Tab::Methods => "settings.tab_methods",
+            Tab::Rates => "settings.tab_rates",
+            Tab::Groups => "settings.tab_groups",
+            Tab::Funds => "settings.tab_funds",
+            Tab::KycForms => "settings.tab_kyc_forms",
+        }
+    }
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    // `?tab=methods` opens a section directly.
+    let initial = query
+        .with_untracked(|q| q.get("tab"))
+        .and_then(|t| Tab::ALL.into_iter().find(|x| x.slug() == t))
+        .unwrap_or(Tab::Approvals);
+    let tab = RwSignal::new(initial);
+    view! {
+        <PageHeader title="nav.settings" subtitle="settings.sub"/>
+        <div class="tabs" role="tablist" aria-label=move || i18n.t("nav.settings")>
+            {Tab::ALL
+                .into_iter()
+                .map(|t| {
+                    let selected = move || tab.get() == t;
+                    view! {
+                        <button
+                            type="button"
+                            role="tab"
+                            class="tab"
+                            id=format!("tab-{}", t.slug())
+                            aria-controls="settings-panel"
+                            aria-selected=move || selected().to_string()
+                            on:click=move |_| tab.set(t)
+                        >
+                            {move || i18n.t(t.label())}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+        <div id="settings-panel" role="tabpanel" aria-labelledby=move || format!("tab-{}", tab.get().slug())>
+            {move || match tab.get() {
+                Tab::Approvals => view! { <approval_levels::ApprovalSettingsSection/> }.into_any(),
+                Tab::Methods => view! { <methods::MethodsSection/> }.into_any(),
+                Tab::Rates => view! { <rates::RatesSection/> }.into_any(),
+                Tab::Groups => view! { <groups::GroupsSection/> }.into_any(),
+                Tab::Funds => view! { <funds::FundsSection/> }.into_any(),
+                Tab::KycForms => view! { <kyc_forms::KycFormsSection/> }.into_any(),
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,168 @@
+//! Exchange rates between wallet currencies, firm-wide or for one client group.
+use crate::api::settings::{DeleteRate, SaveRate, list_groups, list_rates};
+use crate::i18n::use_i18n;
+use crate::model::{GroupDto, RateDto};
+use crate::pages::admin::approvals::{SelectField, TextField, currency_options, loading};
+use crate::ui::form::{FormError, Submit, last_error};
+use leptos::prelude::*;
+
+#[component]
+pub fn RatesSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let version = RwSignal::new(0u32);
+    let rates = Resource::new(move || version.get(), |_| list_rates());
+    let groups = Resource::new(|| (), |_| list_groups());
+    let save = ServerAction::<SaveRate>::new();
+    let delete = ServerAction::<DeleteRate>::new();
+    let delete_error = last_error(delete.value());
+    Effect::new(move |_| {
+        let saved = matches!(save.value().get(), Some(Ok(())));
+        let deleted = matches!(delete.value().get(), Some(Ok(())));
+        if saved || deleted {
+            version.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <div class="stack">
+            <Transition fallback=loading>
+                {move || {
+                    let (r, g) = (rates.get(), groups.get());
+                    let (r, g) = (r?, g?);
+                    let groups = g.unwrap_or_default();
+                    Some(match r {
+                        Ok(list) => {
+                            view! {
+                                <RateForm groups=groups.clone() save/>
+                                <div class="card">
+                                    <h2 class="card-title">{move || i18n.t("settings.tab_rates")}</h2>
+                                    <FormError error=delete_error/>
+                                    <RatesTable list groups delete/>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
+                    })
+                }}
+            </Transition>
+        </div>
+    }
+}
+
+fn group_name(groups: &[GroupDto], id: i64) -> Option<String> {
+    (id != 0).then(|| {
+        groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.name.clone())
+            .unwrap_or_else(|| format!("#{id}"))
+    })
+}
+
+#[component]
+fn RatesTable(
+    list: Vec<RateDto>,
+    groups: Vec<GroupDto>,
+    delete: ServerAction<DeleteRate>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th>{move || i18n.t("settings.rate_from")}</th>
+                        <th>{move || i18n.t("settings.rate_to")}</th>
+                        <th class="num">{move || i18n.t("settings.rate")}</th>
+                        <th>{move || i18n.t("settings.group")}</th>
+                        <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list.is_empty().then(|| view! { <crate::ui::table::EmptyRow cols=5/> })}
+                    {list
+                        .into_iter()
+                        .map(|r| {
+                            let id = r.id;
+                            let group = group_name(&groups, r.group_id);
+                            view! {
+                                <tr data-testid=format!("rate-{}-{}-{}", r.from, r.to, r.group_id)>
+                                    <td>{r.from.clone()}</td>
+                                    <td>{r.to.clone()}</td>
+                                    <td class="num mono">{r.rate.clone()}</td>
+                                    <td>{move || group.clone().unwrap_or_else(|| i18n.t("settings.all_groups").to_string())}</td>
+                                    <td>
+                                        <button
+                                            type="button"
+                                            class="btn btn-sm btn-danger"
+                                            class:is-loading=move || delete.input().with(|i| i.as_ref().is_some_and(|d| d.id == id))
+                                            on:click=move |_| {
+                                                delete.dispatch(DeleteRate { id });
+                                            }
+                                        >
+                                            {move || i18n.t("common.delete")}
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn RateForm(groups: Vec<GroupDto>, save: ServerAction<SaveRate>) -> impl IntoView {
+    let i18n = use_i18n();
+    let from = RwSignal::new("USD".to_string());
+    let to = RwSignal::new("EUR".to_string());
+    let rate = RwSignal::new(String::new());
+    let group = RwSignal::new("0".to_string());
+    let error = last_error(save.value());
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let group_options = Signal::derive(move || {
+        std::iter::once(("0".to_string(), i18n.t("settings.all_groups").to_string()))
+            .chain(groups.iter().map(|g| (g.id.to_string(), g.name.clone())))
+            .collect::<Vec<_>>()
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveRate {
+            from: from.get_untracked(),
+            to: to.get_untracked(),
+            rate: rate.get_untracked().trim().to_string(),
+            group_id: group.get_untracked().parse().unwrap_or(0),
+        });
+    };
+    let hint = move || {
+        i18n.t("settings.rate_hint")
+            .replace("{from}", &from.get())
+            .replace("{to}", &to.get())
+            .replace("{rate}", &rate.get())
+    };
+    view! {
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("settings.add_rate")}</h2>
+            <form id="rate-form" class="form" on:submit=submit novalidate>
+                <FormError error/>
+                <div class="form-row">
+                    <SelectField label=Signal::derive(move || i18n.t("settings.rate_from")) id="rate-from" value=from options=currency_options() field="from" error/>
+                    <SelectField label=Signal::derive(move || i18n.t("settings.rate_to")) id="rate-to" value=to options=currency_options() field="to" error/>
+                </div>
+                <div class="form-row">
+                    <TextField label=Signal::derive(move || i18n.t("settings.rate")) id="rate-rate" value=rate field="rate" error inputmode="decimal" required=true/>
+                    <SelectField label=Signal::derive(move || i18n.t("settings.group")) id="rate-group" value=group options=group_options field="group_id" error/>
+                </div>
+                <p class="hint">{hint}</p>
+                <div class="form-actions">
+                    <Submit label=Signal::derive(move || i18n.t("settings.save_rate")) pending=save.pending()/>
+                    <Show when=saved>
+                        <span class="text-success" role="status">{move || i18n.t("settings.saved")}</span>
+                    </Show>
+                </div>
+            </form>
+        </div>
+    }
+}

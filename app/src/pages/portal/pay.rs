@@ -1,0 +1,198 @@
+//! The built-in test payment provider: a hosted checkout page for an online deposit, where the
+//! client makes the payment succeed or fail.
+use crate::api::funds::{TestPspPay, my_requests};
+use crate::i18n::use_i18n;
+use crate::model::{ListQuery, RequestRow};
+use crate::pages::PageHeader;
+use crate::pages::portal::funds::{FormProblem, label_or, request_amount, status_class};
+use crate::ui::form::last_error;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The client's request with this id, looked up through their request list: by searching for
+/// the id, else among their most recent requests.
+async fn find_request(id: Option<i64>) -> Result<Option<RequestRow>, crate::error::AppError> {
+    let Some(id) = id else { return Ok(None) };
+    let query = |q: String| ListQuery {
+        page: 0,
+        per_page: 50,
+        sort: "id".into(),
+        desc: true,
+        q,
+        ..Default::default()
+    };
+    let found = my_requests(query(id.to_string()))
+        .await?
+        .rows
+        .into_iter()
+        .find(|r| r.id == id);
+    if found.is_some() {
+        return Ok(found);
+    }
+    Ok(my_requests(query(String::new()))
+        .await?
+        .rows
+        .into_iter()
+        .find(|r| r.id == id))
+}
+
+#[component]
+pub fn TestPspPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
+    let request = Resource::new(move || id.get(), find_request);
+    let pay = ServerAction::<TestPspPay>::new();
+    let error = last_error(pay.value());
+    // Which button was pressed: true = pay, false = fail.
+    let choice = RwSignal::new(None::<bool>);
+    let result = move || pay.value().get().and_then(Result::ok);
+    Effect::new(move |_| {
+        if pay.version().get() > 0 {
+            request.refetch();
+        }
+    });
+    let submit = move |succeed: bool| {
+        if let Some(request_id) = id.get_untracked() {
+            choice.set(Some(succeed));
+            pay.dispatch(TestPspPay {
+                request_id,
+                succeed,
+            });
+        }
+    };
+    view! {
+        <PageHeader title="funds.psp_title"/>
+        <div class="checkout card" data-testid="checkout">
+            <div class="checkout-brand">
+                <span class="checkout-logo" aria-hidden="true"></span>
+                <strong>{move || i18n.t("funds.psp_brand")}</strong>
+                <span class="badge badge-warn">{move || i18n.t("funds.psp_test_mode")}</span>
+            </div>
+            <Transition fallback=|| view! { <div class="spinner"></div> }>
+                {move || {
+                    request
+                        .get()
+                        .map(|r| {
+                            let row = r.ok().flatten();
+                            let amount = row.as_ref().map(request_amount).unwrap_or_default();
+                            let method = row.as_ref().and_then(|r| r.method.clone()).unwrap_or_default();
+                            let id_text = id.get().map(|i| format!("#{i}")).unwrap_or_default();
+                            view! {
+                                {(!amount.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <div class="checkout-amount">
+                                                <span class="stat-label">{move || i18n.t("funds.psp_amount_due")}</span>
+                                                <span class="stat-value" data-testid="checkout-amount">{amount}</span>
+                                            </div>
+                                        }
+                                    })}
+                                <dl class="kv">
+                                    <div>
+                                        <dt>{move || i18n.t("funds.psp_request")}</dt>
+                                        <dd class="mono" data-testid="checkout-request">{id_text}</dd>
+                                    </div>
+                                    {(!method.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <div>
+                                                    <dt>{move || i18n.t("funds.method")}</dt>
+                                                    <dd>{method}</dd>
+                                                </div>
+                                            }
+                                        })}
+                                    {row
+                                        .clone()
+                                        .and_then(|r| r.payment_status.map(|p| (r.status, p)))
+                                        .map(|(status, p)| {
+                                            let pk = format!("appr.payment_{p}");
+                                            let sk = format!("appr.status_{status}");
+                                            let (pc, sc) = (status_class(&p), status_class(&status));
+                                            view! {
+                                                <div>
+                                                    <dt>{move || i18n.t("common.status")}</dt>
+                                                    <dd class="cluster">
+                                                        <span class=pc>{move || label_or(i18n, &pk, &p)}</span>
+                                                        <span class=sc>{move || label_or(i18n, &sk, &status)}</span>
+                                                    </dd>
+                                                </div>
+                                            }
+                                        })}
+                                </dl>
+                                {row
+                                    .as_ref()
+                                    .is_some_and(|r| r.status != "pending" || r.payment_status.as_deref().is_some_and(|p| p != "pending"))
+                                    .then(|| {
+                                        view! {
+                                            <Show when=move || result().is_none()>
+                                                <p class="alert alert-info">{move || i18n.t("funds.psp_already")}</p>
+                                            </Show>
+                                        }
+                                    })}
+                            }
+                        })
+                }}
+            </Transition>
+            <FormProblem error/>
+            {move || match result() {
+                None => {
+                    view! {
+                        <div class="checkout-actions">
+                            <button
+                                type="button"
+                                id="psp-pay"
+                                class="btn btn-primary btn-block"
+                                class:is-loading=move || pay.pending().get() && choice.get() == Some(true)
+                                disabled=move || pay.pending().get() || id.get().is_none()
+                                on:click=move |_| submit(true)
+                            >
+                                {move || i18n.t("funds.psp_pay")}
+                            </button>
+                            <button
+                                type="button"
+                                id="psp-fail"
+                                class="btn btn-block"
+                                class:is-loading=move || pay.pending().get() && choice.get() == Some(false)
+                                disabled=move || pay.pending().get() || id.get().is_none()
+                                on:click=move |_| submit(false)
+                            >
+                                {move || i18n.t("funds.psp_fail")}
+                            </button>
+                            <p class="muted checkout-note">{move || i18n.t("funds.psp_note")}</p>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(row) => view! { <PaymentResult row/> }.into_any(),
+            }}
+            <a class="btn btn-ghost btn-block" href="/funds">{move || i18n.t("funds.back_to_funds")}</a>
+        </div>
+    }
+}
+
+#[component]
+fn PaymentResult(row: RequestRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let payment = row.payment_status.clone().unwrap_or_default();
+    let (class, key) = match (payment.as_str(), row.status.as_str()) {
+        ("success", "approved") => ("alert alert-success", "funds.psp_paid_approved"),
+        ("success", _) => ("alert alert-success", "funds.psp_paid_review"),
+        _ => ("alert alert-error", "funds.psp_failed"),
+    };
+    let amount = request_amount(&row);
+    let pk = format!("appr.payment_{payment}");
+    let sk = format!("appr.status_{}", row.status);
+    let status = row.status.clone();
+    let p = payment.clone();
+    view! {
+        <div class=class role="status" data-testid="payment-result">
+            <strong>{move || i18n.t(key).replace("{amount}", &amount)}</strong>
+            <span class="cluster">
+                <span class=status_class(&payment) data-testid="payment-status">{move || label_or(i18n, &pk, &p)}</span>
+                <span class=status_class(&row.status) data-testid="request-status">{move || label_or(i18n, &sk, &status)}</span>
+            </span>
+        </div>
+        <a class="btn btn-block" href="/requests">{move || i18n.t("funds.see_requests")}</a>
+    }
+}
