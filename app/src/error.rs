@@ -88,11 +88,11 @@ impl AppError {
             | AppError::Disabled
             | AppError::PendingApproval
             | AppError::RegistrationRejected
-            | AppError::KycRequired
             | AppError::WrongPortal
             | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,
-            AppError::Invalid(_) => 422,
+            // Not an access denial: the client may, once verified.
+            AppError::Invalid(_) | AppError::KycRequired => 422,
             AppError::Locked { .. } | AppError::RateLimited => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }

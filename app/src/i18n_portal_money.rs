@@ -346,6 +346,11 @@ pub static PORTAL_MONEY_STRINGS: &[(&str, &str, &str)] = &[
     ("funds.tx_deposit", "Deposit", "Depósito"),
     ("funds.tx_withdrawal", "Withdrawal", "Retiro"),
     ("funds.tx_transfer", "Transfer", "Transferencia"),
+    (
+        "funds.tx_conversion",
+        "Currency conversion",
+        "Conversión de moneda",
+    ),
     ("funds.tx_adjustment", "Adjustment", "Ajuste"),
     ("funds.tx_fee", "Fee", "Comisión"),
     ("funds.created", "Created", "Creada"),

@@ -37,9 +37,9 @@ permissions! {
     AuditView => "audit.view", "perm.audit_view";
     RequestsView => "requests.view", "perm.requests_view";
     RequestsDecide => "requests.decide", "perm.requests_decide";
-    FundsView => "funds.view", "perm.funds_view";
-    FundsAdjust => "funds.adjust", "perm.funds_adjust";
-    SettingsManage => "settings.manage", "perm.settings_manage";
+    FundsView => "money.view", "perm.funds_view";
+    FundsAdjust => "money.adjust", "perm.funds_adjust";
+    SettingsManage => "firm.settings", "perm.settings_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

@@ -29,6 +29,7 @@ pub struct WalletRow {
 
 /// A deposit or withdrawal method as configured by the firm.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct MethodDto {
     pub id: i64,
     /// deposit | withdrawal
@@ -176,6 +177,7 @@ pub struct TransactionRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct LevelDto {
     pub role_ids: Vec<i64>,
     pub user_ids: Vec<i64>,
@@ -213,6 +215,7 @@ pub struct RateDto {
 
 /// A field or a document a KYC form asks for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct KycItem {
     pub key: String,
     pub label: String,
@@ -220,6 +223,7 @@ pub struct KycItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct KycFormDto {
     pub id: i64,
     pub name: String,

@@ -101,7 +101,7 @@ pub async fn save_form(
     audit::record(
         &txn,
         Some(actor),
-        "settings.kyc_form",
+        "firm.kyc_form",
         "kyc_form",
         Some(id),
         serde_json::json!({"name": name, "active": f.active}),

@@ -158,7 +158,7 @@ pub async fn save_approval_setting(
     audit::record(
         &txn,
         Some(actor),
-        "settings.approval",
+        "firm.approval",
         "approval_setting",
         None,
         serde_json::json!({"kind": kind.as_str(), "method": m.as_str(), "threshold_minor": threshold_minor, "levels": levels.len()}),
@@ -277,7 +277,7 @@ pub async fn save_group(
     audit::record(
         &txn,
         Some(actor),
-        "settings.group",
+        "firm.group",
         "client_group",
         Some(saved.id),
         serde_json::json!({"name": name, "default": is_default}),
@@ -420,7 +420,7 @@ pub async fn save_method(
     audit::record(
         &txn,
         Some(actor),
-        "settings.method",
+        "firm.method",
         "payment_method",
         Some(id),
         serde_json::json!({"name": name, "direction": m.direction, "kind": m.kind, "currency": cur.code, "enabled": m.enabled}),
@@ -547,7 +547,7 @@ pub async fn save_rate(
     audit::record(
         &txn,
         Some(actor),
-        "settings.rate",
+        "firm.rate",
         "exchange_rate",
         None,
         serde_json::json!({"from": f.code, "to": t.code, "rate": rate.to_string(), "group_id": group_id}),
@@ -567,7 +567,7 @@ pub async fn delete_rate(db: &DatabaseConnection, actor: i64, id: i64) -> Result
     audit::record(
         &txn,
         Some(actor),
-        "settings.rate_delete",
+        "firm.rate_delete",
         "exchange_rate",
         Some(id),
         serde_json::json!({}),
@@ -627,7 +627,7 @@ pub async fn save_funds_settings(
     audit::record(
         &txn,
         Some(actor),
-        "settings.funds",
+        "firm.funds",
         "setting",
         None,
         serde_json::from_str(&value).unwrap_or_default(),

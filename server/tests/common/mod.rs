@@ -127,6 +127,19 @@ impl Reply {
     }
 }
 
+const BOUNDARY: &str = "propdesk-test-boundary";
+
+/// A multipart body with a `purpose` field and one file, as a browser's FormData sends it.
+pub fn multipart(purpose: &str, file_name: &str, bytes: &[u8]) -> String {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n{purpose}\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    );
+    // Test files are ASCII-safe (magic bytes are checked by their first bytes only).
+    body.push_str(&String::from_utf8_lossy(bytes));
+    body.push_str(&format!("\r\n--{BOUNDARY}--\r\n"));
+    body
+}
+
 impl Client {
     pub fn new(state: AppState) -> Self {
         Self {
@@ -147,10 +160,16 @@ impl Client {
         }
     }
 
-    /// POSTs form fields to a server function, as a same-origin browser would.
+    /// POSTs form fields to a server function, as a same-origin browser would. A body made
+    /// by `multipart` goes as multipart form data.
     pub async fn call(&self, path: &str, form: &str) -> Reply {
+        let content_type = if form.starts_with(&format!("--{BOUNDARY}")) {
+            format!("multipart/form-data; boundary={BOUNDARY}")
+        } else {
+            "application/x-www-form-urlencoded".to_string()
+        };
         let mut req = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_TYPE, content_type)
             .header(header::ORIGIN, "http://127.0.0.1:3000")
             .header(header::HOST, "127.0.0.1:3000");
         if let Some(c) = &self.cookie {

@@ -958,7 +958,7 @@ fn DepositPanel(methods: Vec<MethodDto>, ctx: FundsCtx) -> impl IntoView {
                         label=tlabel("funds.receipt")
                         id="f-deposit-receipt"
                         field="upload_id"
-                        purpose="deposit"
+                        purpose="receipt"
                         uploaded=receipt
                         busy=uploading
                         error
@@ -1506,6 +1506,7 @@ fn DestinationForm(ctx: FundsCtx) -> impl IntoView {
                     <option value="TRC20"></option>
                     <option value="ERC20"></option>
                     <option value="BEP20"></option>
+                    <option value="SOL"></option>
                 </datalist>
             </Show>
             <div class="form-actions">

@@ -21,6 +21,7 @@ pub fn TransactionsPage() -> impl IntoView {
         ("deposit", "funds.tx_deposit"),
         ("withdrawal", "funds.tx_withdrawal"),
         ("transfer", "funds.tx_transfer"),
+        ("conversion", "funds.tx_conversion"),
         ("adjustment", "funds.tx_adjustment"),
         ("fee", "funds.tx_fee"),
     ];
@@ -144,7 +145,7 @@ pub fn RequestsPage() -> impl IntoView {
                             <tr>
                                 <SortHeader state col="id" label="common.id"/>
                                 <SortHeader state col="kind" label="common.type"/>
-                                <th class="num">{move || i18n.t("funds.amount")}</th>
+                                <SortHeader state col="amount" label="funds.amount" num=true/>
                                 <th class="num">{move || i18n.t("funds.fee")}</th>
                                 <SortHeader state col="status" label="common.status"/>
                                 <SortHeader state col="created" label="funds.created"/>

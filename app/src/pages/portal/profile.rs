@@ -67,11 +67,13 @@ fn IbUpgradeCard() -> impl IntoView {
     let latest = Resource::new(
         move || version.get(),
         |_| async move {
+            // The search matches a request kind exactly: the newest IB upgrade request.
             let query = ListQuery {
                 page: 0,
-                per_page: ListQuery::MAX_PER_PAGE,
+                per_page: 1,
                 sort: "created".into(),
                 desc: true,
+                q: "ib_upgrade".into(),
                 ..Default::default()
             };
             my_requests(query)
@@ -105,7 +107,6 @@ fn IbUpgradeCard() -> impl IntoView {
                     field="reason"
                     value=reason
                     error
-                    required=true
                     multiline=true
                     hint=tlabel("funds.ib_reason_hint")
                 />

@@ -114,6 +114,11 @@ fn GroupForm(
             on_done.run(());
         }
     });
+    let default_code = move || {
+        error
+            .get()
+            .and_then(|e| e.field_code("is_default").map(str::to_string))
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(SaveGroup {
@@ -132,7 +137,10 @@ fn GroupForm(
                     <TextField label=Signal::derive(move || i18n.t("settings.group_name")) id="group-name" value=name field="name" error required=true/>
                     <TextField label=Signal::derive(move || i18n.t("admin.description")) id="group-description" value=description field="description" error/>
                 </div>
-                <CheckField label=Signal::derive(move || i18n.t("settings.default_group").to_string()) checked=is_default/>
+                <div class="field" class:has-error=move || default_code().is_some()>
+                    <CheckField label=Signal::derive(move || i18n.t("settings.default_group").to_string()) checked=is_default/>
+                    <span class="field-error" role="alert">{move || default_code().map(|c| i18n.t(&c))}</span>
+                </div>
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("common.save")) pending=save.pending()/>
                     <button type="button" class="btn btn-ghost" on:click=move |_| on_cancel.run(())>{move || i18n.t("common.cancel")}</button>
