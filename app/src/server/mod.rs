@@ -19,6 +19,7 @@ pub mod mail;
 pub mod notify;
 pub mod password;
 pub mod seed;
+pub mod seed_money;
 pub mod session;
 pub mod settings;
 pub mod staff;

@@ -164,6 +164,41 @@ pub const DEMO_TRADER: (&str, &str) = ("trader@propdesk.test", "Trader-demo-2026
 
 /// The demo data set: an administrator, a support role and user, an IB, a trader referred by the
 /// IB, and a handful of clients who joined over the last two weeks. Safe to run again.
+async fn find_email(db: &DatabaseConnection, email: &str) -> Result<user::Model, AppError> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// Someone who signed up as an IB and waits for the firm's approval.
+async fn pending_ib(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<(), AppError> {
+    let email = "priya.shah@example.com";
+    if find_email(db, email).await.is_ok() {
+        return Ok(());
+    }
+    accounts::insert(
+        db,
+        accounts::NewAccount {
+            kind: UserKind::Ib,
+            email: email.into(),
+            password_hash: password::hash(cfg.argon2, "Client-demo-2026".into()).await?,
+            first_name: "Priya".into(),
+            last_name: "Shah".into(),
+            country: "IN".into(),
+            phone: "+919876543210".into(),
+            role_id: None,
+            referrer_id: None,
+            locale: Locale::En,
+            pending: true,
+            created_at: Utc::now() - Duration::hours(3),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<String, AppError> {
     ensure_system_roles(db).await?;
     if role_id(db, "Support").await?.is_none() {
@@ -174,6 +209,28 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
                 Permission::DashboardView,
                 Permission::ClientsView,
                 Permission::StaffView,
+            ]
+            .into_iter()
+            .collect::<PermissionSet>()
+            .to_stored()),
+            is_system: Set(false),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    if role_id(db, "Finance").await?.is_none() {
+        role::ActiveModel {
+            name: Set("Finance".into()),
+            description: Set("Works the approval queues and the wallets.".into()),
+            permissions: Set([
+                Permission::DashboardView,
+                Permission::ClientsView,
+                Permission::RequestsView,
+                Permission::RequestsDecide,
+                Permission::FundsView,
+                Permission::FundsAdjust,
             ]
             .into_iter()
             .collect::<PermissionSet>()
@@ -212,6 +269,18 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
             "Sam",
             "Support",
             "Support",
+        ),
+    )
+    .await?;
+    ensure_user(
+        db,
+        cfg,
+        staff(
+            "finance@propdesk.test",
+            "Finance-demo-2026",
+            "Fiona",
+            "Finance",
+            "Finance",
         ),
     )
     .await?;
@@ -258,9 +327,10 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
         ("sam.okafor@example.com", "Sam", "Okafor", "NG", 1),
         ("eva.novak@example.com", "Eva", "Novak", "CZ", 0),
     ];
+    let mut clients = Vec::new();
     for (i, (email, first, last, country, days)) in others.into_iter().enumerate() {
         let referrer_id = (i % 2 == 0).then_some(ib.id);
-        ensure_user(
+        let (u, _) = ensure_user(
             db,
             cfg,
             NewUser {
@@ -277,10 +347,25 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
             },
         )
         .await?;
+        clients.push(u.id);
     }
+    pending_ib(db, cfg).await?;
+    let admin = find_email(db, DEMO_ADMIN.0).await?;
+    crate::server::seed_money::seed(
+        db,
+        cfg,
+        crate::server::seed_money::Cast {
+            admin: admin.id,
+            admin_role: admin.role_id.unwrap_or_default(),
+            finance_role: role_id(db, "Finance").await?.unwrap_or_default(),
+            trader: trader.id,
+            clients,
+        },
+    )
+    .await?;
     let url = cfg.public_url.trim_end_matches('/');
     Ok(format!(
-        "Demo data ready.\n  Back office  {url}/admin  {} / {}  (sets up two-factor at first sign-in)\n  IB           {url}/login  {} / {}  (referral code {})\n  Trader       {url}/login  {} / {}",
+        "Demo data ready.\n  Back office  {url}/admin  {} / {}  (sets up two-factor at first sign-in; finance@propdesk.test / Finance-demo-2026 works the queues)\n  IB           {url}/login  {} / {}  (referral code {})\n  Trader       {url}/login  {} / {}",
         DEMO_ADMIN.0,
         DEMO_ADMIN.1,
         DEMO_IB.0,

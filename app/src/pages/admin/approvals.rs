@@ -450,7 +450,7 @@ pub fn ApprovalsPage() -> impl IntoView {
             }
         };
         view! {
-            <nav class="tabs" aria-label=move || i18n.t("appr.queues")>
+            <nav class="tabs queue-tabs" aria-label=move || i18n.t("appr.queues")>
                 {tab("", "appr.all_kinds".to_string(), count(None))}
                 {RequestKind::ALL
                     .iter()
@@ -504,16 +504,17 @@ pub fn ApprovalsPage() -> impl IntoView {
                         let href = format!("/admin/approvals/{}", r.id);
                         let kind = kind_key(&r.kind);
                         let fee = r.fee.as_deref().filter(|f| !f.is_empty()).map(|f| opt_money(Some(f), r.currency.as_deref()));
-                        let level = level_text(i18n, r.level, r.levels);
+                        let (l, n) = (r.level, r.levels);
+                        let level = move || level_text(i18n, l, n);
                         let yours = r.actionable && r.status == "pending";
                         view! {
                             <tr data-testid=format!("request-{}", r.id) class:is-actionable=yours>
                                 <td class="mono"><a href=href.clone()>{format!("#{}", r.id)}</a></td>
-                                <td>
+                                <td class="nowrap">
                                     <div class="cell-main">{r.client.clone()}</div>
                                     <div class="cell-sub muted">{r.email.clone()}</div>
                                 </td>
-                                <td>{move || i18n.t(&kind)}</td>
+                                <td class="nowrap">{move || i18n.t(&kind)}</td>
                                 <td class="num">{opt_money(r.amount.as_deref(), r.currency.as_deref())}</td>
                                 <td class="num">{fee.unwrap_or_else(|| "—".to_string())}</td>
                                 <td><PaymentBadge status=r.payment_status.clone()/></td>

@@ -37,6 +37,16 @@ struct Decisions {
     payment: ServerAction<SetPaymentStatus>,
 }
 
+impl Decisions {
+    /// Forgets the outcome of earlier attempts (their errors no longer apply).
+    fn clear(&self) {
+        self.approve.value().set(None);
+        self.reject.value().set(None);
+        self.amount.value().set(None);
+        self.payment.value().set(None);
+    }
+}
+
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -72,6 +82,8 @@ pub fn ReviewPage() -> impl IntoView {
         match result {
             Some(Ok(())) => {
                 notice.set(Some(done));
+                // Earlier refusals were about the request as it was.
+                acts.clear();
                 version.update(|v| *v += 1);
             }
             Some(Err(e)) => {
@@ -113,10 +125,7 @@ pub fn ReviewPage() -> impl IntoView {
         if prev.is_some_and(|p| p != now) {
             notice.set(None);
             last.set(0);
-            acts.approve.value().set(None);
-            acts.reject.value().set(None);
-            acts.amount.value().set(None);
-            acts.payment.value().set(None);
+            acts.clear();
         }
         now
     });
@@ -157,15 +166,14 @@ fn ReviewBody(d: RequestDetail, acts: Decisions, may_decide: bool) -> impl IntoV
     let i18n = use_i18n();
     let row = d.row.clone();
     let kind = kind_key(&row.kind);
-    let level = level_text(i18n, row.level, row.levels);
+    let (l, n) = (row.level, row.levels);
+    let level = move || level_text(i18n, l, n);
+    let has_amount = row.amount.as_deref().is_some_and(|a| !a.is_empty());
     let has_levels = row.levels > 0;
-    let level_badge = {
-        let (l, n) = (row.level, row.levels);
-        move || {
-            i18n.t("appr.level_badge")
-                .replace("{level}", &l.min(n).to_string())
-                .replace("{levels}", &n.to_string())
-        }
+    let level_badge = move || {
+        i18n.t("appr.level_badge")
+            .replace("{level}", &l.min(n).to_string())
+            .replace("{levels}", &n.to_string())
     };
     let amount = opt_money(row.amount.as_deref(), row.currency.as_deref());
     let fee = opt_money(
@@ -188,15 +196,26 @@ fn ReviewBody(d: RequestDetail, acts: Decisions, may_decide: bool) -> impl IntoV
                 </div>
             </div>
             <dl class="kv-grid">
-                <div><dt>{move || i18n.t("appr.amount")}</dt><dd class="kv-strong">{amount}</dd></div>
-                <div><dt>{move || i18n.t("appr.fee")}</dt><dd>{fee}</dd></div>
-                <div><dt>{move || i18n.t("appr.currency")}</dt><dd>{row.currency.clone().unwrap_or_else(|| "—".into())}</dd></div>
+                {has_amount
+                    .then(|| {
+                        view! {
+                            <div><dt>{move || i18n.t("appr.amount")}</dt><dd class="kv-strong" data-testid="review-amount">{amount}</dd></div>
+                            <div><dt>{move || i18n.t("appr.fee")}</dt><dd>{fee}</dd></div>
+                            <div><dt>{move || i18n.t("appr.currency")}</dt><dd>{row.currency.clone().unwrap_or_default()}</dd></div>
+                        }
+                    })}
                 <div><dt>{move || i18n.t("appr.level")}</dt><dd>{level}</dd></div>
-                <div>
-                    <dt>{move || i18n.t("appr.payment")}</dt>
-                    <dd><PaymentBadge status=row.payment_status.clone()/></dd>
-                </div>
-                {method.map(|m| view! { <div><dt>{move || i18n.t("appr.method")}</dt><dd>{label_text(i18n, &m)}</dd></div> })}
+                {row.payment_status
+                    .clone()
+                    .map(|p| {
+                        view! {
+                            <div>
+                                <dt>{move || i18n.t("appr.payment")}</dt>
+                                <dd><PaymentBadge status=Some(p)/></dd>
+                            </div>
+                        }
+                    })}
+                {method.map(|m| view! { <div><dt>{move || i18n.t("appr.method")}</dt><dd>{move || label_text(i18n, &m)}</dd></div> })}
                 <div><dt>{move || i18n.t("appr.created")}</dt><dd>{datetime(&row.created_at)}</dd></div>
                 {decided.map(|t| view! { <div><dt>{move || i18n.t("appr.decided")}</dt><dd>{t}</dd></div> })}
             </dl>
@@ -220,7 +239,7 @@ fn ReviewBody(d: RequestDetail, acts: Decisions, may_decide: bool) -> impl IntoV
                     <dl class="kv-grid">
                         {details
                             .into_iter()
-                            .map(|(k, v)| view! { <div><dt>{label_text(i18n, &k)}</dt><dd>{v}</dd></div> })
+                            .map(|(k, v)| view! { <div><dt>{move || label_text(i18n, &k)}</dt><dd class="pre-wrap">{v}</dd></div> })
                             .collect_view()}
                         {(!reference.is_empty())
                             .then(|| {
@@ -559,34 +578,24 @@ fn ClientPanel(client: ClientSummary) -> impl IntoView {
                 view! { <p class="muted">{move || i18n.t("wallets.none")}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
-                        <table class="table table-compact">
-                            <thead>
-                                <tr>
-                                    <th>{move || i18n.t("appr.currency")}</th>
-                                    <th class="num">{move || i18n.t("wallets.balance")}</th>
-                                    <th class="num">{move || i18n.t("wallets.held")}</th>
-                                    <th class="num">{move || i18n.t("wallets.available")}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {client
-                                    .wallets
-                                    .into_iter()
-                                    .map(|w| {
-                                        view! {
-                                            <tr>
-                                                <td>{w.currency.clone()}</td>
-                                                <td class="num">{w.balance}</td>
-                                                <td class="num">{w.held}</td>
-                                                <td class="num">{w.available}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <ul class="mini-wallets">
+                        {client
+                            .wallets
+                            .into_iter()
+                            .map(|w| {
+                                view! {
+                                    <li data-testid=format!("client-wallet-{}", w.currency)>
+                                        <span class="wallet-currency">{w.currency.clone()}</span>
+                                        <dl>
+                                            <div><dt>{move || i18n.t("wallets.balance")}</dt><dd>{w.balance}</dd></div>
+                                            <div><dt>{move || i18n.t("wallets.held")}</dt><dd>{w.held}</dd></div>
+                                            <div><dt>{move || i18n.t("wallets.available")}</dt><dd>{w.available}</dd></div>
+                                        </dl>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
                 }
                     .into_any()
             }}
@@ -630,7 +639,7 @@ fn History(rows: Vec<RequestRow>, current: i64) -> impl IntoView {
                                         </td>
                                         <td>{move || i18n.t(&kind)}</td>
                                         <td class="num">{opt_money(r.amount.as_deref(), r.currency.as_deref())}</td>
-                                        <td>{level_text(i18n, r.level, r.levels)}</td>
+                                        <td>{move || level_text(i18n, r.level, r.levels)}</td>
                                         <td><StatusBadge status=r.status.clone()/></td>
                                         <td class="nowrap">{datetime(&r.created_at)}</td>
                                     </tr>

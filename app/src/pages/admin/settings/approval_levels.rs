@@ -177,10 +177,12 @@ fn KindEditor(
                     options=keyed_options(i18n, METHODS)
                     field="method"
                     error
-                    hint=Signal::derive(move || match k {
-                        "withdrawal" => i18n.t("settings.method_hint_withdrawal"),
-                        "deposit" => i18n.t("settings.method_hint_deposit"),
-                        _ => i18n.t("settings.method_hint"),
+                    hint=Signal::derive(move || match (k, method.get().as_str()) {
+                        ("withdrawal", _) => i18n.t("settings.method_hint_withdrawal"),
+                        ("deposit", "automatic") => i18n.t("settings.method_hint_deposit"),
+                        (_, "automatic") => i18n.t("settings.method_hint"),
+                        (_, "partial") => i18n.t("settings.method_hint_partial"),
+                        _ => i18n.t("settings.method_hint_manual"),
                     })
                 />
                 <Show when=move || method.get() == "partial">
