@@ -1,35 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import * as fs from "fs";
-import * as path from "path";
-import { DATA_DIR, open, shot, totp } from "./helpers";
-
-const SECRET_FILE = path.join(DATA_DIR, "admin-totp-secret");
-
-/** Signs in the demo administrator: two-factor enrollment the first time, a code after. */
-async function adminSignIn(page: Page) {
-  await open(page, "/admin/login");
-  await page.getByLabel("Email").fill("admin@propdesk.test");
-  await page.getByLabel("Password").fill("Admin-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  const secret = page.getByTestId("totp-secret");
-  const prompt = page.getByText("Enter the 6-digit code");
-  await expect(secret.or(prompt)).toBeVisible();
-  if (await secret.isVisible()) {
-    await shot(page, "admin-enroll-totp");
-    const s = (await secret.innerText()).trim();
-    fs.mkdirSync(DATA_DIR, { recursive: true });
-    fs.writeFileSync(SECRET_FILE, s);
-    await page.getByLabel("Code").fill(totp(s));
-    await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
-  } else {
-    // Each code works once; the next 30-second step's code is accepted (clock-drift tolerance)
-    // and has not been used yet.
-    await page.getByLabel("Code").fill(totp(fs.readFileSync(SECRET_FILE, "utf8").trim(), Date.now() + 30_000));
-    await page.getByRole("button", { name: "Verify" }).click();
-  }
-  await expect(page).toHaveURL(/\/admin$/);
-  await page.locator("body[data-hydrated]").waitFor();
-}
+import { adminSignIn, open, shot } from "./helpers";
 
 test("an administrator signs in to the back office with two-factor and manages staff", async ({ page }) => {
   await open(page, "/admin/login");

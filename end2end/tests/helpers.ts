@@ -81,3 +81,41 @@ export async function registerTrader(page: Page, email: string, password = "e2e-
   await expect(page).toHaveURL(/\/$/);
   await page.locator("body[data-hydrated]").waitFor();
 }
+
+const SECRET_FILE = path.join(DATA_DIR, "admin-totp-secret");
+const STEP_FILE = path.join(DATA_DIR, "admin-totp-step");
+
+/** A code for a 30-second step not used before: each code works once, and the server accepts
+ * the previous, current and next step. Waits when every acceptable step has been used. */
+async function freshCode(secret: string): Promise<string> {
+  const last = fs.existsSync(STEP_FILE) ? Number(fs.readFileSync(STEP_FILE, "utf8")) : 0;
+  const now = Math.floor(Date.now() / 30_000);
+  const step = Math.max(now, last + 1);
+  if (step > now + 1) await new Promise((r) => setTimeout(r, (step - 1) * 30_000 - Date.now() + 500));
+  fs.writeFileSync(STEP_FILE, String(step));
+  return totp(secret, step * 30_000 + 1_000);
+}
+
+/** Signs in the demo administrator: two-factor enrollment the first time, a code after. */
+export async function adminSignIn(page: Page) {
+  await open(page, "/admin/login");
+  await page.getByLabel("Email").fill("admin@propdesk.test");
+  await page.getByLabel("Password").fill("Admin-demo-2026");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const secret = page.getByTestId("totp-secret");
+  const prompt = page.getByText("Enter the 6-digit code");
+  await expect(secret.or(prompt)).toBeVisible();
+  if (await secret.isVisible()) {
+    await shot(page, "admin-enroll-totp");
+    const s = (await secret.innerText()).trim();
+    fs.mkdirSync(DATA_DIR, { recursive: true });
+    fs.writeFileSync(SECRET_FILE, s);
+    await page.getByLabel("Code").fill(await freshCode(s));
+    await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+  } else {
+    await page.getByLabel("Code").fill(await freshCode(fs.readFileSync(SECRET_FILE, "utf8").trim()));
+    await page.getByRole("button", { name: "Verify" }).click();
+  }
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.locator("body[data-hydrated]").waitFor();
+}

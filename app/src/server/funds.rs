@@ -404,14 +404,17 @@ fn luhn(digits: &str) -> bool {
         .filter_map(|c| c.to_digit(10))
         .enumerate()
         .map(|(i, d)| {
-            if i % 2 == 1 {
-                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
-            } else {
+            // Every second digit from the right is doubled, its digits summed.
+            if i % 2 == 0 {
                 d
+            } else if d * 2 > 9 {
+                d * 2 - 9
+            } else {
+                d * 2
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 const NETWORKS: &[&str] = &["TRC20", "ERC20", "BEP20", "SOL"];

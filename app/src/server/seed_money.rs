@@ -9,7 +9,9 @@ use crate::server::approvals::{self, Submission};
 use crate::server::auth::Origin;
 use crate::server::entity::{payment_method, user};
 use crate::server::{RuntimeConfig, funds, kyc, settings, uploads};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
 
 /// The demo's people, by role in the story.
 pub struct Cast {
@@ -36,7 +38,15 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
         return Ok(());
     }
     let me = c.admin;
-    let vip = settings::save_group(db, me, None, "VIP", "High-volume clients: card deposits without a cap", false).await?;
+    let vip = settings::save_group(
+        db,
+        me,
+        None,
+        "VIP",
+        "High-volume clients: card deposits without a cap",
+        false,
+    )
+    .await?;
     settings::default_group(db).await?;
     let m = |direction: &str, kind: &str, name: &str, currency: &str| MethodDto {
         direction: direction.into(),
@@ -83,7 +93,12 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
         MethodDto {
             min: "20".into(),
             group_ids: vec![vip],
-            ..m("deposit", "test_psp", "Crypto (test payment provider)", "USDT")
+            ..m(
+                "deposit",
+                "test_psp",
+                "Crypto (test payment provider)",
+                "USDT",
+            )
         },
     )
     .await?;
@@ -109,7 +124,12 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
         },
     )
     .await?;
-    for (from, to, rate) in [("USD", "EUR", "0.92"), ("EUR", "USD", "1.08"), ("USD", "USDT", "1"), ("USDT", "USD", "0.998")] {
+    for (from, to, rate) in [
+        ("USD", "EUR", "0.92"),
+        ("EUR", "USD", "1.08"),
+        ("USD", "USDT", "1"),
+        ("USDT", "USD", "0.998"),
+    ] {
         settings::save_rate(db, me, from, to, rate, 0).await?;
     }
     settings::save_funds_settings(
@@ -133,8 +153,14 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
         "manual",
         "",
         vec![
-            LevelDto { role_ids: vec![c.admin_role], user_ids: vec![] },
-            LevelDto { role_ids: vec![c.admin_role, c.finance_role], user_ids: vec![] },
+            LevelDto {
+                role_ids: vec![c.admin_role],
+                user_ids: vec![],
+            },
+            LevelDto {
+                role_ids: vec![c.admin_role, c.finance_role],
+                user_ids: vec![],
+            },
         ],
     )
     .await?;
@@ -146,13 +172,33 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
             name: "Individual".into(),
             description: "For clients trading in their own name.".into(),
             fields: vec![
-                KycItem { key: "date_of_birth".into(), label: "Date of birth".into(), required: true },
-                KycItem { key: "id_number".into(), label: "ID document number".into(), required: true },
-                KycItem { key: "address".into(), label: "Home address".into(), required: true },
+                KycItem {
+                    key: "date_of_birth".into(),
+                    label: "Date of birth".into(),
+                    required: true,
+                },
+                KycItem {
+                    key: "id_number".into(),
+                    label: "ID document number".into(),
+                    required: true,
+                },
+                KycItem {
+                    key: "address".into(),
+                    label: "Home address".into(),
+                    required: true,
+                },
             ],
             documents: vec![
-                KycItem { key: "id_document".into(), label: "Passport or ID card".into(), required: true },
-                KycItem { key: "proof_of_address".into(), label: "Proof of address".into(), required: false },
+                KycItem {
+                    key: "id_document".into(),
+                    label: "Passport or ID card".into(),
+                    required: true,
+                },
+                KycItem {
+                    key: "proof_of_address".into(),
+                    label: "Proof of address".into(),
+                    required: false,
+                },
             ],
             active: true,
         },
@@ -161,12 +207,32 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
 
     let o = seed_origin();
     // The demo trader: verified, funded, with some history and a withdrawal waiting.
-    let doc = uploads::store(db, &cfg.upload_dir, c.trader, "kyc", "passport.pdf", SAMPLE_PDF).await?;
+    let doc = uploads::store(
+        db,
+        &cfg.upload_dir,
+        c.trader,
+        "kyc",
+        "passport.pdf",
+        SAMPLE_PDF,
+    )
+    .await?;
     let k = kyc::submit(db, c.trader, kyc_input(form, doc.id, "demo-kyc"), &o).await?;
     approvals::approve(db, me, k.id, 1, "Documents match", &o).await?;
-    let dep = funds::deposit(db, c.trader, deposit_input("demo-dep-1", bank_usd, "5000.00", "TT-5000"), &o).await?;
+    let dep = funds::deposit(
+        db,
+        c.trader,
+        deposit_input("demo-dep-1", bank_usd, "5000.00", "TT-5000"),
+        &o,
+    )
+    .await?;
     approvals::approve(db, me, dep.id, 1, "Seen on the bank statement", &o).await?;
-    let small = funds::deposit(db, c.trader, deposit_input("demo-dep-2", card_usd, "80.00", ""), &o).await?;
+    let small = funds::deposit(
+        db,
+        c.trader,
+        deposit_input("demo-dep-2", card_usd, "80.00", ""),
+        &o,
+    )
+    .await?;
     funds::test_psp_result(db, c.trader, small.id, true, &o).await?;
     let t = funds::transfer(
         db,
@@ -182,7 +248,16 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
     )
     .await?;
     approvals::approve(db, me, t.id, 1, "", &o).await?;
-    let card = funds::add_destination(db, c.trader, "bank_card", "Visa ending 4242", "4242424242424242", "", &o).await?;
+    let card = funds::add_destination(
+        db,
+        c.trader,
+        "bank_card",
+        "Visa ending 4242",
+        "4242424242424242",
+        "",
+        &o,
+    )
+    .await?;
     funds::withdraw(
         db,
         c.trader,
@@ -198,10 +273,23 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
 
     // Other clients' pending requests: a bank deposit, a KYC, a transfer, an IB upgrade.
     if let [lena, marco, aiko, carlos, ..] = c.clients[..] {
-        funds::deposit(db, lena, deposit_input("demo-dep-3", bank_usd, "1200.00", "LF-1200"), &o).await?;
-        let doc = uploads::store(db, &cfg.upload_dir, marco, "kyc", "id-card.pdf", SAMPLE_PDF).await?;
+        funds::deposit(
+            db,
+            lena,
+            deposit_input("demo-dep-3", bank_usd, "1200.00", "LF-1200"),
+            &o,
+        )
+        .await?;
+        let doc =
+            uploads::store(db, &cfg.upload_dir, marco, "kyc", "id-card.pdf", SAMPLE_PDF).await?;
         kyc::submit(db, marco, kyc_input(form, doc.id, "demo-kyc-2"), &o).await?;
-        let dep = funds::deposit(db, aiko, deposit_input("demo-dep-4", bank_usd, "300.00", "AT-300"), &o).await?;
+        let dep = funds::deposit(
+            db,
+            aiko,
+            deposit_input("demo-dep-4", bank_usd, "300.00", "AT-300"),
+            &o,
+        )
+        .await?;
         approvals::approve(db, me, dep.id, 1, "", &o).await?;
         funds::transfer(
             db,
@@ -216,7 +304,8 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
             &o,
         )
         .await?;
-        kyc::request_ib_upgrade(db, carlos, "I run a trading community of 400 members.", &o).await?;
+        kyc::request_ib_upgrade(db, carlos, "I run a trading community of 400 members.", &o)
+            .await?;
     }
     pending_ib_registration(db, &o).await
 }

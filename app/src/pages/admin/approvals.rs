@@ -485,7 +485,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                 export
             />
             <div class="table-wrap">
-                <table class="table">
+                <table class="table queue-table">
                     <thead>
                         <tr>
                             <SortHeader state col="id" label="common.id"/>
@@ -497,10 +497,9 @@ pub fn ApprovalsPage() -> impl IntoView {
                             <th>{move || i18n.t("appr.level")}</th>
                             <SortHeader state col="status" label="common.status"/>
                             <SortHeader state col="created" label="appr.created"/>
-                            <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
                         </tr>
                     </thead>
-                    <ListBody state data=requests cols=10 row=move |r: RequestRow| {
+                    <ListBody state data=requests cols=9 row=move |r: RequestRow| {
                         let href = format!("/admin/approvals/{}", r.id);
                         let kind = kind_key(&r.kind);
                         let fee = r.fee.as_deref().filter(|f| !f.is_empty()).map(|f| opt_money(Some(f), r.currency.as_deref()));
@@ -509,7 +508,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                         let yours = r.actionable && r.status == "pending";
                         view! {
                             <tr data-testid=format!("request-{}", r.id) class:is-actionable=yours>
-                                <td class="mono"><a href=href.clone()>{format!("#{}", r.id)}</a></td>
+                                <td class="mono"><a href=href title=move || i18n.t("appr.open")>{format!("#{}", r.id)}</a></td>
                                 <td class="nowrap">
                                     <div class="cell-main">{r.client.clone()}</div>
                                     <div class="cell-sub muted">{r.email.clone()}</div>
@@ -523,8 +522,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                                     {yours.then(|| view! { " " <span class="badge badge-accent">{move || i18n.t("appr.your_turn")}</span> })}
                                 </td>
                                 <td><StatusBadge status=r.status.clone()/></td>
-                                <td class="nowrap">{crate::ui::datetime(&r.created_at)}</td>
-                                <td><a class="btn btn-sm" href=href>{move || i18n.t("appr.open")}</a></td>
+                                <td class="when">{crate::ui::datetime(&r.created_at)}</td>
                             </tr>
                         }
                     }/>

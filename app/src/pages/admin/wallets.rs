@@ -245,8 +245,8 @@ fn AdjustForm(user_id: Memo<i64>, on_done: Callback<()>) -> impl IntoView {
     view! {
         <div class="card">
             <h2 class="card-title">{move || i18n.t("wallets.adjust_title")}</h2>
-            <p class="muted small">{move || i18n.t("wallets.adjust_intro")}</p>
             <form id="adjust-form" class="form" on:submit=submit novalidate>
+                <p class="muted small">{move || i18n.t("wallets.adjust_intro")}</p>
                 <FormError error/>
                 <Show when=move || done.with(|d| d.is_some())>
                     <div class="alert alert-success" role="status" data-testid="adjust-done">{confirmation}</div>

@@ -215,10 +215,10 @@ fn KindEditor(
                                 };
                                 let up = move |_| {
                                     levels.update(|v| {
-                                        if let Some(i) = v.iter().position(|x| x.key == l.key) {
-                                            if i > 0 {
-                                                v.swap(i, i - 1);
-                                            }
+                                        if let Some(i) = v.iter().position(|x| x.key == l.key)
+                                            && i > 0
+                                        {
+                                            v.swap(i, i - 1);
                                         }
                                     });
                                     dirty.set(true);

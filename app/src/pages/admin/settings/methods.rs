@@ -42,7 +42,7 @@ pub fn fee_text(m: &MethodDto, i18n: crate::i18n::I18n) -> String {
         ));
     }
     let fixed = m.fee_fixed.trim();
-    if !fixed.is_empty() && fixed.trim_matches(|c| c == '0' || c == '.').len() > 0 {
+    if !fixed.trim_matches(|c| c == '0' || c == '.').is_empty() {
         parts.push(crate::ui::money(fixed, &m.currency));
     }
     if parts.is_empty() {

@@ -140,7 +140,16 @@ fn RateForm(groups: Vec<GroupDto>, save: ServerAction<SaveRate>) -> impl IntoVie
         i18n.t("settings.rate_hint")
             .replace("{from}", &from.get())
             .replace("{to}", &to.get())
-            .replace("{rate}", &rate.get())
+            .replace(
+                "{rate}",
+                &rate.with(|r| {
+                    if r.trim().is_empty() {
+                        "…".to_string()
+                    } else {
+                        r.trim().to_string()
+                    }
+                }),
+            )
     };
     view! {
         <div class="card">
@@ -155,7 +164,7 @@ fn RateForm(groups: Vec<GroupDto>, save: ServerAction<SaveRate>) -> impl IntoVie
                     <TextField label=Signal::derive(move || i18n.t("settings.rate")) id="rate-rate" value=rate field="rate" error inputmode="decimal" required=true/>
                     <SelectField label=Signal::derive(move || i18n.t("settings.group")) id="rate-group" value=group options=group_options field="group_id" error/>
                 </div>
-                <p class="hint">{hint}</p>
+                <p class="muted small">{hint}</p>
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("settings.save_rate")) pending=save.pending()/>
                     <Show when=saved>
