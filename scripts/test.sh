@@ -26,7 +26,7 @@ rust_passed=$(awk '/^test result:/ {n += $4} END {print n+0}' "$log")
 cargo leptos build
 e2e_data=end2end/.data
 rm -rf "$e2e_data" && mkdir -p "$e2e_data"
-export PROPDESK_OUTBOX_DIR="$PWD/$e2e_data/outbox"
+export PROPDESK_OUTBOX_DIR="$PWD/$e2e_data/outbox" PROPDESK_UPLOAD_DIR="$PWD/$e2e_data/uploads"
 DATABASE_URL="sqlite://$e2e_data/e2e.db?mode=rwc" PROPDESK_LISTEN=127.0.0.1:3000 PROPDESK_LOG=warn \
   target/debug/propdesk serve --demo > "$e2e_data/server.log" 2>&1 &
 server_pid=$!

@@ -39,11 +39,7 @@ pub static PORTAL_MONEY_STRINGS: &[(&str, &str, &str)] = &[
     ("funds.tab_deposit", "Deposit", "Depositar"),
     ("funds.tab_withdraw", "Withdraw", "Retirar"),
     ("funds.tab_transfer", "Transfer", "Transferir"),
-    (
-        "funds.tab_destinations",
-        "Withdrawal destinations",
-        "Destinos de retiro",
-    ),
+    ("funds.tab_destinations", "Destinations", "Destinos"),
     ("funds.dismiss", "Dismiss", "Cerrar"),
     (
         "funds.see_requests",
@@ -393,8 +389,8 @@ pub static PORTAL_MONEY_STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "funds.psp_paid_approved",
-        "Payment received. {amount} was credited to your wallet.",
-        "Pago recibido. Se acreditaron {amount} en tu billetera.",
+        "Payment received. Your deposit of {amount} was approved and credited to your wallet.",
+        "Pago recibido. Tu depósito de {amount} fue aprobado y acreditado en tu billetera.",
     ),
     (
         "funds.psp_paid_review",

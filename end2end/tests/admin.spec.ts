@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import * as fs from "fs";
-import { adminSignIn, open, shot } from "./helpers";
+import { adminSignIn, open, shot, SECRET_FILE } from "./helpers";
 
 test("an administrator signs in to the back office with two-factor and manages staff", async ({ page }) => {
   await open(page, "/admin/login");

@@ -82,7 +82,7 @@ export async function registerTrader(page: Page, email: string, password = "e2e-
   await page.locator("body[data-hydrated]").waitFor();
 }
 
-const SECRET_FILE = path.join(DATA_DIR, "admin-totp-secret");
+export const SECRET_FILE = path.join(DATA_DIR, "admin-totp-secret");
 const STEP_FILE = path.join(DATA_DIR, "admin-totp-step");
 
 /** A code for a 30-second step not used before: each code works once, and the server accepts

@@ -9,7 +9,6 @@ use crate::model::{Me, NotificationDto};
 use crate::ui::prefs::{LanguageSelect, ThemeToggle};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
-use leptos_router::hooks::use_location;
 
 /// The signed-in user, loaded once per page load.
 #[derive(Clone, Copy)]
@@ -46,21 +45,18 @@ struct NavItem {
 #[component]
 fn Nav(items: Vec<NavItem>, on_nav: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
     view! {
         <ul class="nav">
             {items
                 .into_iter()
                 .map(|item| {
                     let href = item.href;
-                    let current = move || {
-                        let p = location.pathname.get();
-                        let active = if href == "/" || href == "/admin" { p == href } else { p.starts_with(href) };
-                        active.then_some("page")
-                    };
+                    // The router's link marks itself current (aria-current) for its own path and
+                    // those under it; the portals' home pages would then match every page.
+                    let exact = href == "/" || href == "/admin";
                     view! {
                         <li>
-                            <A href=href attr:aria-current=current attr:title=move || i18n.t(item.label) on:click=move |_| on_nav.run(())>
+                            <A href=href exact attr:title=move || i18n.t(item.label) on:click=move |_| on_nav.run(())>
                                 <span class="nav-icon" aria-hidden="true">{item.icon}</span>
                                 <span class="nav-label">{move || i18n.t(item.label)}</span>
                             </A>

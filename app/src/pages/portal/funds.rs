@@ -1406,8 +1406,10 @@ fn DestinationsPanel(destinations: Vec<DestinationDto>, ctx: FundsCtx) -> impl I
     view! {
         <div class="funds-split">
             <div class="stack">
-                <h2 class="card-title">{move || i18n.t("funds.destinations_title")}</h2>
-                <p class="muted">{move || i18n.t("funds.destinations_intro")}</p>
+                <div>
+                    <h2 class="card-title">{move || i18n.t("funds.destinations_title")}</h2>
+                    <p class="muted">{move || i18n.t("funds.destinations_intro")}</p>
+                </div>
                 <FormProblem error=remove_error/>
                 {list}
             </div>

@@ -89,7 +89,7 @@ fn Kyc(
     } else {
         view! {
             <div class="card kyc-state is-pending" data-testid="kyc-under-review">
-                <span class="kyc-state-icon" aria-hidden="true">"⏳"</span>
+                <span class="kyc-state-icon" aria-hidden="true">"…"</span>
                 <div>
                     <h2 class="card-title">{move || i18n.t("kyc.review_title")}</h2>
                     <p class="muted">{move || i18n.t("kyc.review_body")}</p>

@@ -52,7 +52,7 @@ pub fn TestPspPage() -> impl IntoView {
             request.refetch();
         }
     });
-    let submit = move |succeed: bool| {
+    let submit = Callback::new(move |succeed: bool| {
         if let Some(request_id) = id.get_untracked() {
             choice.set(Some(succeed));
             pay.dispatch(TestPspPay {
@@ -60,7 +60,7 @@ pub fn TestPspPage() -> impl IntoView {
                 succeed,
             });
         }
-    };
+    });
     view! {
         <PageHeader title="funds.psp_title"/>
         <div class="checkout card" data-testid="checkout">
@@ -78,6 +78,9 @@ pub fn TestPspPage() -> impl IntoView {
                             let amount = row.as_ref().map(request_amount).unwrap_or_default();
                             let method = row.as_ref().and_then(|r| r.method.clone()).unwrap_or_default();
                             let id_text = id.get().map(|i| format!("#{i}")).unwrap_or_default();
+                            let processed = row.as_ref().is_some_and(|r| {
+                                r.status != "pending" || r.payment_status.as_deref().is_some_and(|p| p != "pending")
+                            });
                             view! {
                                 {(!amount.is_empty())
                                     .then(|| {
@@ -120,53 +123,52 @@ pub fn TestPspPage() -> impl IntoView {
                                             }
                                         })}
                                 </dl>
-                                {row
-                                    .as_ref()
-                                    .is_some_and(|r| r.status != "pending" || r.payment_status.as_deref().is_some_and(|p| p != "pending"))
-                                    .then(|| {
-                                        view! {
-                                            <Show when=move || result().is_none()>
-                                                <p class="alert alert-info">{move || i18n.t("funds.psp_already")}</p>
-                                            </Show>
-                                        }
-                                    })}
+                                {match (result(), processed) {
+                                    (Some(done), _) => view! { <PaymentResult row=done/> }.into_any(),
+                                    (None, true) => view! { <p class="alert alert-info">{move || i18n.t("funds.psp_already")}</p> }.into_any(),
+                                    (None, false) => view! { <PayButtons pay choice submit/> }.into_any(),
+                                }}
                             }
                         })
                 }}
             </Transition>
             <FormProblem error/>
-            {move || match result() {
-                None => {
-                    view! {
-                        <div class="checkout-actions">
-                            <button
-                                type="button"
-                                id="psp-pay"
-                                class="btn btn-primary btn-block"
-                                class:is-loading=move || pay.pending().get() && choice.get() == Some(true)
-                                disabled=move || pay.pending().get() || id.get().is_none()
-                                on:click=move |_| submit(true)
-                            >
-                                {move || i18n.t("funds.psp_pay")}
-                            </button>
-                            <button
-                                type="button"
-                                id="psp-fail"
-                                class="btn btn-block"
-                                class:is-loading=move || pay.pending().get() && choice.get() == Some(false)
-                                disabled=move || pay.pending().get() || id.get().is_none()
-                                on:click=move |_| submit(false)
-                            >
-                                {move || i18n.t("funds.psp_fail")}
-                            </button>
-                            <p class="muted checkout-note">{move || i18n.t("funds.psp_note")}</p>
-                        </div>
-                    }
-                        .into_any()
-                }
-                Some(row) => view! { <PaymentResult row/> }.into_any(),
-            }}
             <a class="btn btn-ghost btn-block" href="/funds">{move || i18n.t("funds.back_to_funds")}</a>
+        </div>
+    }
+}
+
+/// The provider's two answers: the payment goes through, or it fails.
+#[component]
+fn PayButtons(
+    pay: ServerAction<TestPspPay>,
+    choice: RwSignal<Option<bool>>,
+    submit: Callback<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="checkout-actions">
+            <button
+                type="button"
+                id="psp-pay"
+                class="btn btn-primary btn-block"
+                class:is-loading=move || pay.pending().get() && choice.get() == Some(true)
+                disabled=move || pay.pending().get()
+                on:click=move |_| submit.run(true)
+            >
+                {move || i18n.t("funds.psp_pay")}
+            </button>
+            <button
+                type="button"
+                id="psp-fail"
+                class="btn btn-block"
+                class:is-loading=move || pay.pending().get() && choice.get() == Some(false)
+                disabled=move || pay.pending().get()
+                on:click=move |_| submit.run(false)
+            >
+                {move || i18n.t("funds.psp_fail")}
+            </button>
+            <p class="muted checkout-note">{move || i18n.t("funds.psp_note")}</p>
         </div>
     }
 }

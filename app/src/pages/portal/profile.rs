@@ -64,9 +64,14 @@ fn IbUpgradeCard() -> impl IntoView {
     use crate::pages::portal::funds::{FormProblem, TextField, label_or, status_class, tlabel};
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let latest = Resource::new(
-        move || version.get(),
-        |_| async move {
+    // The request is loaded in the browser once the page has hydrated: this card sits inside
+    // the profile's own Suspense, where a nested server-rendered resource does not hydrate
+    // reliably. Until then the card shows a spinner on both sides.
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    let latest = LocalResource::new(move || {
+        version.track();
+        async move {
             // The search matches a request kind exactly: the newest IB upgrade request.
             let query = ListQuery {
                 page: 0,
@@ -79,8 +84,8 @@ fn IbUpgradeCard() -> impl IntoView {
             my_requests(query)
                 .await
                 .map(|p| p.rows.into_iter().find(|r| r.kind == "ib_upgrade"))
-        },
-    );
+        }
+    });
     let reason = RwSignal::new(String::new());
     let action = ServerAction::<RequestIbUpgrade>::new();
     let error = last_error(action.value());
@@ -120,44 +125,48 @@ fn IbUpgradeCard() -> impl IntoView {
         <div class="card" data-testid="ib-upgrade">
             <h2 class="card-title">{move || i18n.t("funds.ib_title")}</h2>
             <p class="muted">{move || i18n.t("funds.ib_intro")}</p>
-            <Transition fallback=|| view! { <div class="spinner"></div> }>
-                {move || {
-                    latest
-                        .get()
-                        .map(|r| {
-                            let row = r.ok().flatten();
-                            let state = row.as_ref().map(|r| r.status.clone()).unwrap_or_default();
-                            let status_view = row
-                                .clone()
-                                .map(|r| {
-                                    let key = format!("appr.status_{}", r.status);
-                                    let css = status_class(&r.status);
-                                    let status = r.status.clone();
-                                    let when = crate::ui::date(&r.created_at);
-                                    let reason = (r.status == "rejected" && !r.reason.trim().is_empty()).then(|| r.reason.clone());
-                                    view! {
-                                        <div class="stack ib-request" data-testid="ib-request">
-                                            <div class="cluster">
-                                                <span class="muted">{move || i18n.t("funds.ib_request").replace("{id}", &r.id.to_string())}</span>
-                                                <span class=css data-testid="ib-request-status">{move || label_or(i18n, &key, &status)}</span>
-                                                <span class="muted">{when}</span>
+            <Show when=move || mounted.get() fallback=|| view! { <div class="spinner"></div> }>
+                <Transition fallback=|| view! { <div class="spinner"></div> }>
+                    {move || {
+                        latest
+                            .get()
+                            .map(|r| {
+                                let row = r.ok().flatten();
+                                let state = row.as_ref().map(|r| r.status.clone()).unwrap_or_default();
+                                let status_view = row
+                                    .clone()
+                                    .map(|r| {
+                                        let key = format!("appr.status_{}", r.status);
+                                        let css = status_class(&r.status);
+                                        let status = r.status.clone();
+                                        let when = crate::ui::date(&r.created_at);
+                                        let reason = (r.status == "rejected" && !r.reason.trim().is_empty()).then(|| r.reason.clone());
+                                        view! {
+                                            <div class="stack ib-request" data-testid="ib-request">
+                                                <div class="cluster">
+                                                    <span class="muted">{move || i18n.t("funds.ib_request").replace("{id}", &r.id.to_string())}</span>
+                                                    <span class=css data-testid="ib-request-status">{move || label_or(i18n, &key, &status)}</span>
+                                                    <span class="muted">{when}</span>
+                                                </div>
+                                                {reason.map(|text| view! { <p class="alert alert-error">{text}</p> })}
                                             </div>
-                                            {reason.map(|text| view! { <p class="alert alert-error">{text}</p> })}
-                                        </div>
-                                    }
-                                });
-                            let body = match state.as_str() {
-                                "pending" => view! { <p>{move || i18n.t("funds.ib_pending")}</p> }.into_any(),
-                                "approved" => view! { <p class="alert alert-success">{move || i18n.t("funds.ib_approved")}</p> }.into_any(),
-                                _ => form().into_any(),
-                            };
-                            view! {
-                                {status_view}
-                                {body}
-                            }
-                        })
-                }}
-            </Transition>
+                                        }
+                                    });
+                                let body = match state.as_str() {
+                                    "pending" => view! { <p>{move || i18n.t("funds.ib_pending")}</p> }.into_any(),
+                                    "approved" => view! { <p class="alert alert-success">{move || i18n.t("funds.ib_approved")}</p> }.into_any(),
+                                    _ => form().into_any(),
+                                };
+                                view! {
+                                    <div class="stack ib-body">
+                                        {status_view}
+                                        {body}
+                                    </div>
+                                }
+                            })
+                    }}
+                </Transition>
+            </Show>
         </div>
     }
 }
