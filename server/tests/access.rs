@@ -256,6 +256,11 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
             "name=&description=&is_default=false".into(),
         ),
         (
+            "/api/settings/groups/assign",
+            Is(Access::Staff(SettingsManage)),
+            "user_id=0&group_id=0".into(),
+        ),
+        (
             "/api/settings/methods",
             Is(Access::Staff(SettingsManage)),
             String::new(),

@@ -1113,3 +1113,80 @@ mod random_requests {
         cases(common::Backend::Postgres, 6);
     }
 }
+
+on_both!(client_groups_decide_which_methods_a_client_sees, |db| {
+    let f = firm(&db).await;
+    let vip = settings::save_group(&db, f.admin, None, "VIP", "", false)
+        .await
+        .unwrap();
+    let crypto = method(
+        &db,
+        f.admin,
+        MethodDto {
+            direction: "deposit".into(),
+            kind: "test_psp".into(),
+            name: "Crypto".into(),
+            currency: "USDT".into(),
+            group_ids: vec![vip],
+            enabled: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let sees = |db: DatabaseConnection, user: i64| async move {
+        funds::overview(&db, user)
+            .await
+            .unwrap()
+            .deposit_methods
+            .iter()
+            .any(|m| m.id == crypto)
+    };
+    assert!(
+        !sees(db.clone(), f.trader).await,
+        "the default group does not see a VIP method"
+    );
+    let refused = funds::deposit(
+        &db,
+        f.trader,
+        funds::DepositInput {
+            idempotency_key: "c".into(),
+            method_id: crypto,
+            amount: "30".into(),
+            reference: String::new(),
+            upload_id: None,
+        },
+        &here(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code(refused, "method_id"), "err.method_unavailable");
+    assert_eq!(
+        code(
+            settings::assign_group(&db, f.admin, f.trader, 9_999)
+                .await
+                .unwrap_err(),
+            "group_id"
+        ),
+        "err.group_unknown"
+    );
+    assert_eq!(
+        settings::assign_group(&db, f.admin, f.admin, vip).await,
+        Err(AppError::NotFound),
+        "staff have no group"
+    );
+    settings::assign_group(&db, f.admin, f.trader, vip)
+        .await
+        .unwrap();
+    assert!(sees(db.clone(), f.trader).await);
+    // The default group stays the default: a second default replaces it, never adds one.
+    settings::save_group(&db, f.admin, Some(vip), "VIP", "", true)
+        .await
+        .unwrap();
+    let defaults = settings::groups(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|g| g.is_default)
+        .count();
+    assert_eq!(defaults, 1);
+});

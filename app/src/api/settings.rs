@@ -44,6 +44,12 @@ settings_fn!(save_group, "settings/groups/save",
     (id: Option<i64>, name: String, description: String, is_default: bool) -> i64, SettingsManage,
     |me, db| settings::save_group(db, me.user_id, id, &name, &description, is_default));
 
+settings_fn!(
+    /// Moves a client into a client group.
+    assign_group, "settings/groups/assign",
+    (user_id: i64, group_id: i64) -> (), SettingsManage,
+    |me, db| settings::assign_group(db, me.user_id, user_id, group_id));
+
 settings_fn!(list_methods, "settings/methods", () -> Vec<MethodDto>, SettingsManage,
     |_me, db| settings::methods(db));
 

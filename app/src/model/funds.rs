@@ -127,6 +127,7 @@ pub struct ClientSummary {
     pub country: String,
     pub status: String,
     pub kyc_status: String,
+    pub group_id: Option<i64>,
     pub group: String,
     pub created_at: DateTime<Utc>,
     pub wallets: Vec<WalletDto>,

@@ -288,6 +288,44 @@ pub async fn save_group(
     Ok(saved.id)
 }
 
+/// Moves a client into a group: it decides which methods and rates they get.
+pub async fn assign_group(
+    db: &DatabaseConnection,
+    actor: i64,
+    user_id: i64,
+    group_id: i64,
+) -> Result<(), AppError> {
+    client_group::Entity::find_by_id(group_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::field("group_id", "err.group_unknown"))?;
+    let txn = db.begin().await?;
+    let r = user::Entity::update_many()
+        .col_expr(
+            user::Column::GroupId,
+            sea_orm::sea_query::Expr::value(Some(group_id)),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::Kind.ne("staff"))
+        .exec(&txn)
+        .await?;
+    if r.rows_affected != 1 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &txn,
+        Some(actor),
+        "firm.assign_group",
+        "user",
+        Some(user_id),
+        serde_json::json!({"group_id": group_id}),
+        "",
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------- methods
 
 pub const DEPOSIT_KINDS: &[&str] = &["bank_transfer", "test_psp"];

@@ -76,6 +76,7 @@ pub async fn client_summary(
         country: u.country.clone(),
         status: u.status.clone(),
         kyc_status: u.kyc_status.clone(),
+        group_id: u.group_id,
         group: group.unwrap_or_default(),
         created_at: u.created_at,
         wallets: of_client(db, user_id).await?,
