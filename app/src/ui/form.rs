@@ -1,7 +1,15 @@
-//! Form pieces: a labelled field that shows its own error, and a form-level error box.
+//! Form pieces: labelled, controlled inputs that show the server's error for their field, file
+//! uploads, and the form-level error boxes.
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::model::UploadDto;
 use leptos::prelude::*;
+
+/// A translated text as an owned, reactive label.
+pub fn tlabel(key: &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || i18n.t(key).to_string())
+}
 
 /// The error of the last submission, if any.
 pub fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
@@ -29,11 +37,7 @@ pub fn Field(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let field = field.unwrap_or(name);
-    let code = move || {
-        error
-            .and_then(|e| e.get())
-            .and_then(|e| e.field_code(field).map(str::to_string))
-    };
+    let code = move || field_code(error, field);
     let id = format!("f-{name}");
     let err_id = format!("{id}-err");
     view! {
@@ -101,5 +105,346 @@ pub fn Submit(
         <button type="submit" class=format!("btn btn-primary {class}") class:is-loading=move || pending.get() disabled=move || pending.get()>
             {move || label.get()}
         </button>
+    }
+}
+
+/// The error code the server gave for `field`, if any.
+fn field_code(error: Option<Signal<Option<AppError>>>, field: &str) -> Option<String> {
+    error
+        .and_then(|e| e.get())
+        .and_then(|e| e.field_code(field).map(str::to_string))
+}
+
+/// A labelled, controlled text input (or textarea) with its own DOM id, so that several forms
+/// on one page can have a field of the same server name. Shows the server's error for `field`.
+#[component]
+pub fn TextField(
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] id: String,
+    /// The server's field name, whose error shows under the input.
+    #[prop(into)]
+    field: String,
+    value: RwSignal<String>,
+    /// The input's `name`, `field` unless given (the forms submit from their signals, so this
+    /// is informative).
+    #[prop(optional, into)]
+    name: Option<String>,
+    #[prop(optional, into)] error: Option<Signal<Option<AppError>>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] multiline: bool,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] placeholder: Option<Signal<String>>,
+    #[prop(optional)] list: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = name.unwrap_or_else(|| field.clone());
+    let code = Memo::new(move |_| field_code(error, &field));
+    let err_id = format!("{id}-err");
+    let hint_id = format!("{id}-hint");
+    let described = if hint.is_some() {
+        format!("{err_id} {hint_id}")
+    } else {
+        err_id.clone()
+    };
+    let placeholder = move || placeholder.map(|p| p.get());
+    let input = if multiline {
+        view! {
+            <textarea
+                id=id.clone()
+                name=name
+                rows="4"
+                required=required
+                placeholder=placeholder
+                aria-invalid=move || code.get().is_some().to_string()
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                required=required
+                inputmode=inputmode
+                autocomplete=autocomplete
+                placeholder=placeholder
+                list=list
+                aria-invalid=move || code.get().is_some().to_string()
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field" class:has-error=move || code.get().is_some()>
+            <label for=id class:is-required=required>{move || label.get()}</label>
+            {input}
+            {hint.map(|h| view! { <span class="hint" id=hint_id>{move || h.get()}</span> })}
+            <span class="field-error" id=err_id role="alert">{move || code.get().map(|c| i18n.t(&c))}</span>
+        </div>
+    }
+}
+
+/// A labelled select of `(value, text)` options. The value always names one of the options:
+/// when the options change and the value is gone, the first option is chosen.
+#[component]
+pub fn SelectField(
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] id: String,
+    /// The server's field name, whose error shows under the select.
+    #[prop(into)]
+    field: String,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    /// The select's `name`, `field` unless given.
+    #[prop(optional, into)]
+    name: Option<String>,
+    #[prop(optional, into)] error: Option<Signal<Option<AppError>>>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = name.unwrap_or_else(|| field.clone());
+    let code = Memo::new(move |_| field_code(error, &field));
+    Effect::new(move |_| {
+        let opts = options.get();
+        let v = value.get_untracked();
+        if !opts.iter().any(|(k, _)| *k == v)
+            && let Some((k, _)) = opts.first()
+        {
+            value.set(k.clone());
+        }
+    });
+    let err_id = format!("{id}-err");
+    let hint_id = format!("{id}-hint");
+    let described = if hint.is_some() {
+        format!("{err_id} {hint_id}")
+    } else {
+        err_id.clone()
+    };
+    view! {
+        <div class="field" class:has-error=move || code.get().is_some()>
+            <label for=id.clone()>{move || label.get()}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || code.get().is_some().to_string()
+                aria-describedby=described
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, text)| {
+                            let is = v.clone();
+                            let selected = move || value.get() == is;
+                            view! {
+                                <option value=v selected=selected.clone() prop:selected=selected>
+                                    {text}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            {hint.map(|h| view! { <span class="hint" id=hint_id>{move || h.get()}</span> })}
+            <span class="field-error" id=err_id role="alert">{move || code.get().map(|c| i18n.t(&c))}</span>
+        </div>
+    }
+}
+
+/// A checkbox bound to a signal, labelled by its text.
+#[component]
+pub fn CheckField(#[prop(into)] label: Signal<String>, checked: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="checkbox">
+            <input type="checkbox" prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev))/>
+            <span>{move || label.get()}</span>
+        </label>
+    }
+}
+
+/// The error box of a form: everything the form's own fields do not show (errors about the
+/// request as a whole, missing verification, network trouble).
+#[component]
+pub fn FormProblem(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// Server field names that an input of the form shows beside itself.
+    #[prop(optional)]
+    shown: Vec<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = StoredValue::new(shown);
+    let text = move || match error.get() {
+        None => None,
+        Some(AppError::Invalid(errs)) => {
+            let rest: Vec<&str> = shown.with_value(|shown| {
+                errs.iter()
+                    .filter(|e| !shown.contains(&e.field))
+                    .map(|e| i18n.t(&e.code))
+                    .collect()
+            });
+            (!rest.is_empty()).then(|| rest.join(" "))
+        }
+        Some(AppError::Locked { minutes }) => Some(
+            i18n.t("err.locked")
+                .replace("{minutes}", &minutes.to_string()),
+        ),
+        Some(e) => Some(i18n.t(e.key()).to_string()),
+    };
+    let needs_kyc = move || matches!(error.get(), Some(AppError::KycRequired));
+    view! {
+        <Show when=move || text().is_some()>
+            <div class="form-error" role="alert">
+                {text}
+                <Show when=needs_kyc>
+                    " "
+                    <a href="/kyc">{move || i18n.t("funds.kyc_link")}</a>
+                </Show>
+            </div>
+        </Show>
+    }
+}
+
+/// A file size for people: "820 B", "14.2 KB", "1.8 MB".
+fn file_size(bytes: i64) -> String {
+    let b = bytes.max(0) as f64;
+    if b < 1024.0 {
+        format!("{bytes} B")
+    } else if b < 1024.0 * 1024.0 {
+        format!("{:.1} KB", b / 1024.0)
+    } else {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    }
+}
+
+/// Uploads one file with its purpose (multipart fields `purpose` and `file`).
+#[cfg(feature = "hydrate")]
+async fn upload(file: leptos::web_sys::File, purpose: &str) -> Result<UploadDto, AppError> {
+    use crate::api::kyc::upload_file;
+    let data = leptos::web_sys::FormData::new().map_err(|_| AppError::Internal)?;
+    data.append_with_str("purpose", purpose)
+        .map_err(|_| AppError::Internal)?;
+    data.append_with_blob_and_filename("file", &file, &file.name())
+        .map_err(|_| AppError::Internal)?;
+    upload_file(data.into()).await
+}
+
+/// A file input that uploads the chosen file at once and keeps the stored upload in
+/// `uploaded`. Shows the file's name and size, or why it was refused (type, size).
+#[component]
+pub fn FileField(
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] id: String,
+    /// The server's field name of the submitted form that refers to this upload.
+    #[prop(into)]
+    field: String,
+    purpose: &'static str,
+    uploaded: RwSignal<Option<UploadDto>>,
+    busy: RwSignal<bool>,
+    #[prop(optional, into)] error: Option<Signal<Option<AppError>>>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let upload_error = RwSignal::new(None::<AppError>);
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let submit_code = Memo::new(move |_| field_code(error, &field));
+    let message = move || {
+        if let Some(e) = upload_error.get() {
+            return Some(match e.field_code("file") {
+                Some(c) => i18n.t(c),
+                None => match &e {
+                    AppError::Invalid(errs) => {
+                        errs.first().map(|fe| i18n.t(&fe.code)).unwrap_or("")
+                    }
+                    other => i18n.t(other.key()),
+                },
+            });
+        }
+        if uploaded.get().is_some() {
+            return None;
+        }
+        submit_code.get().map(|c| i18n.t(&c))
+    };
+    let has_error = move || message().is_some();
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            let input: leptos::web_sys::HtmlInputElement = event_target(&ev);
+            upload_error.set(None);
+            let Some(file) = input.files().and_then(|l| l.get(0)) else {
+                uploaded.set(None);
+                return;
+            };
+            uploaded.set(None);
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                match upload(file, purpose).await {
+                    Ok(u) => uploaded.set(Some(u)),
+                    Err(e) => {
+                        upload_error.set(Some(e));
+                        input.set_value("");
+                    }
+                }
+                busy.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, purpose);
+    };
+    let clear = move |_| {
+        uploaded.set(None);
+        upload_error.set(None);
+        if let Some(input) = input_ref.get_untracked() {
+            input.set_value("");
+        }
+    };
+    let err_id = format!("{id}-err");
+    view! {
+        <div class="field file-field" class:has-error=has_error>
+            <label for=id.clone() class:is-required=required>{move || label.get()}</label>
+            <input
+                node_ref=input_ref
+                id=id
+                type="file"
+                accept="application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
+                aria-invalid=move || has_error().to_string()
+                aria-describedby=err_id.clone()
+                on:change=on_change
+            />
+            <span class="hint">{move || i18n.t("funds.upload_hint")}</span>
+            <Show when=move || busy.get()>
+                <span class="upload-status" role="status">
+                    <span class="spinner" aria-hidden="true"></span>
+                    {move || i18n.t("funds.uploading")}
+                </span>
+            </Show>
+            {move || {
+                uploaded
+                    .get()
+                    .map(|u| {
+                        view! {
+                            <span class="upload-status is-done" role="status" data-testid="upload-done">
+                                <span aria-hidden="true">"✓"</span>
+                                <a href=u.url.clone() target="_blank" rel="noopener">{u.file_name.clone()}</a>
+                                <span class="muted">{file_size(u.size)}</span>
+                                <button type="button" class="btn btn-sm btn-ghost" on:click=clear>
+                                    {move || i18n.t("funds.remove_file")}
+                                </button>
+                            </span>
+                        }
+                    })
+            }}
+            <span class="field-error" id=err_id role="alert">{message}</span>
+        </div>
     }
 }

@@ -1,12 +1,11 @@
 //! The approval queues: a tab per request kind with its pending count, the staff member's own
 //! to-do or every request, filters, paging and CSV export.
 //!
-//! Also the small pieces the back office's money pages share (badges, labelled inputs with their
-//! own ids, the list toolbar with currency and date filters).
+//! Also the small pieces the back office's money pages share (badges, select options, the list
+//! toolbar with currency and date filters).
 use crate::api::approvals::{list_requests, queue_counts};
 use crate::domain::approval::RequestKind;
 use crate::domain::money::CURRENCIES;
-use crate::error::AppError;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{QueueCount, RequestRow};
 use crate::pages::PageHeader;
@@ -89,123 +88,6 @@ pub fn PaymentBadge(status: Option<String>) -> impl IntoView {
     }
 }
 
-fn field_code(error: Option<Signal<Option<AppError>>>, field: &'static str) -> Option<String> {
-    error
-        .and_then(|e| e.get())
-        .and_then(|e| e.field_code(field).map(str::to_string))
-}
-
-/// A labelled text input (or textarea) bound to a signal, with its own DOM id so that several
-/// forms on one page can have a field of the same server name. `field` names the server's
-/// field whose error it shows.
-#[component]
-pub fn TextField(
-    #[prop(into)] label: Signal<&'static str>,
-    #[prop(into)] id: String,
-    value: RwSignal<String>,
-    field: &'static str,
-    #[prop(optional, into)] error: Option<Signal<Option<AppError>>>,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] multiline: bool,
-    #[prop(optional)] inputmode: Option<&'static str>,
-    #[prop(optional)] required: bool,
-    #[prop(optional, into)] hint: Option<Signal<&'static str>>,
-    #[prop(optional, into)] placeholder: Option<Signal<String>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let code = move || field_code(error, field);
-    let err_id = format!("{id}-err");
-    let describedby = err_id.clone();
-    let control = if multiline {
-        view! {
-            <textarea
-                id=id.clone()
-                name=field
-                rows="3"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                aria-required=required.then_some("true")
-                aria-invalid=move || code().is_some().to_string()
-                aria-describedby=describedby
-                placeholder=move || placeholder.map(|p| p.get())
-            ></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=id.clone()
-                name=field
-                type=kind
-                inputmode=inputmode
-                autocomplete="off"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                aria-required=required.then_some("true")
-                aria-invalid=move || code().is_some().to_string()
-                aria-describedby=describedby
-                placeholder=move || placeholder.map(|p| p.get())
-            />
-        }
-        .into_any()
-    };
-    view! {
-        <div class="field" class:has-error=move || code().is_some()>
-            <label for=id>{move || label.get()}</label>
-            {control}
-            {move || hint.map(|h| view! { <span class="hint">{h.get()}</span> })}
-            <span class="field-error" id=err_id role="alert">
-                {move || code().map(|c| i18n.t(&c))}
-            </span>
-        </div>
-    }
-}
-
-/// A labelled select bound to a signal. `options` are (value, shown text) pairs.
-#[component]
-pub fn SelectField(
-    #[prop(into)] label: Signal<&'static str>,
-    #[prop(into)] id: String,
-    value: RwSignal<String>,
-    #[prop(into)] options: Signal<Vec<(String, String)>>,
-    field: &'static str,
-    #[prop(optional, into)] error: Option<Signal<Option<AppError>>>,
-    #[prop(optional, into)] hint: Option<Signal<&'static str>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let code = move || field_code(error, field);
-    let err_id = format!("{id}-err");
-    view! {
-        <div class="field" class:has-error=move || code().is_some()>
-            <label for=id.clone()>{move || label.get()}</label>
-            <select
-                id=id
-                name=field
-                prop:value=move || value.get()
-                on:change=move |ev| value.set(event_target_value(&ev))
-                aria-invalid=move || code().is_some().to_string()
-                aria-describedby=err_id.clone()
-            >
-                {move || {
-                    let current = value.get_untracked();
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(v, text)| {
-                            let selected = v == current;
-                            view! { <option value=v selected=selected>{text}</option> }
-                        })
-                        .collect_view()
-                }}
-            </select>
-            {move || hint.map(|h| view! { <span class="hint">{h.get()}</span> })}
-            <span class="field-error" id=err_id role="alert">
-                {move || code().map(|c| i18n.t(&c))}
-            </span>
-        </div>
-    }
-}
-
 /// Options whose text is an i18n key.
 pub fn keyed_options(
     i18n: I18n,
@@ -226,17 +108,6 @@ pub fn currency_options() -> Signal<Vec<(String, String)>> {
             .map(|c| (c.code.to_string(), c.code.to_string()))
             .collect()
     })
-}
-
-/// A checkbox bound to a signal, labelled by its text.
-#[component]
-pub fn CheckField(#[prop(into)] label: Signal<String>, checked: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <label class="checkbox">
-            <input type="checkbox" prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev))/>
-            <span>{move || label.get()}</span>
-        </label>
-    }
 }
 
 /// A success message that appears after an action.

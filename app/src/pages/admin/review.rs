@@ -1,8 +1,7 @@
 //! One request under review: what the client asked for and sent, who they are, what happened so
 //! far, and the decisions open to this staff member at the current level.
 use super::approvals::{
-    PaymentBadge, SelectField, StatusBadge, TextField, keyed_options, kind_key, label_text,
-    level_text, loading, opt_money,
+    PaymentBadge, StatusBadge, keyed_options, kind_key, label_text, level_text, loading, opt_money,
 };
 use crate::api::approvals::{
     ApproveRequest, EditRequestAmount, RejectRequest, SetPaymentStatus, get_request_detail,
@@ -12,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{ClientSummary, RequestDetail, RequestRow, ReviewDto, UploadDto};
 use crate::pages::PageHeader;
-use crate::ui::form::{FormError, Submit, last_error};
+use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
 use crate::ui::{date, datetime};
 use leptos::prelude::*;
@@ -355,7 +354,7 @@ fn ApproveForm(id: i64, level: i32, acts: Decisions, hint: Signal<String>) -> im
             <h3>{move || i18n.t("appr.approve_title")}</h3>
             <p class="muted small">{move || hint.get()}</p>
             <TextField
-                label=Signal::derive(move || i18n.t("appr.approve_comment"))
+                label=tlabel("appr.approve_comment")
                 id="approve-comment"
                 value=comment
                 field="comment"
@@ -387,7 +386,7 @@ fn RejectForm(id: i64, acts: Decisions) -> impl IntoView {
             <h3>{move || i18n.t("appr.reject_title")}</h3>
             <p class="muted small">{move || i18n.t("appr.reject_hint")}</p>
             <TextField
-                label=Signal::derive(move || i18n.t("appr.reject_reason"))
+                label=tlabel("appr.reject_reason")
                 id="reject-reason"
                 value=reason
                 field="reason"
@@ -423,16 +422,17 @@ fn AmountForm(id: i64, current: String, currency: String, acts: Decisions) -> im
             <h3>{move || i18n.t("appr.edit_amount")}</h3>
             <p class="muted small">{hint}</p>
             <TextField
-                label=Signal::derive(move || i18n.t("appr.new_amount"))
+                label=tlabel("appr.new_amount")
                 id="amount-amount"
                 value=amount
                 field="amount"
+                autocomplete="off"
                 error
                 inputmode="decimal"
                 required=true
             />
             <TextField
-                label=Signal::derive(move || i18n.t("appr.amount_comment"))
+                label=tlabel("appr.amount_comment")
                 id="amount-comment"
                 value=comment
                 field="comment"
@@ -472,7 +472,7 @@ fn PaymentForm(id: i64, current: String, acts: Decisions) -> impl IntoView {
             <h3>{move || i18n.t("appr.edit_payment")}</h3>
             <p class="muted small">{move || i18n.t("appr.payment_hint")}</p>
             <SelectField
-                label=Signal::derive(move || i18n.t("appr.new_payment_status"))
+                label=tlabel("appr.new_payment_status")
                 id="payment-status"
                 value=status
                 options=keyed_options(i18n, PAYMENT_OPTIONS)
@@ -480,7 +480,7 @@ fn PaymentForm(id: i64, current: String, acts: Decisions) -> impl IntoView {
                 error
             />
             <TextField
-                label=Signal::derive(move || i18n.t("appr.payment_comment"))
+                label=tlabel("appr.payment_comment")
                 id="payment-comment"
                 value=comment
                 field="comment"

@@ -1,13 +1,13 @@
 //! Client wallets: the list of every wallet, and one client's wallets with their postings and
 //! the "modify balance" form.
-use super::approvals::{ListToolbar, SelectField, TextField, currency_options, loading};
+use super::approvals::{ListToolbar, currency_options, loading};
 use super::transactions::{TX_TYPES, TransactionsTable};
 use crate::api::wallets::{AdjustBalance, client_wallets, list_wallets, transactions_report};
 use crate::domain::permission::Permission;
 use crate::i18n::use_i18n;
 use crate::model::{ClientSummary, WalletRow};
 use crate::pages::PageHeader;
-use crate::ui::form::{FormError, Submit, last_error};
+use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::{date, money, new_idempotency_key};
@@ -253,7 +253,7 @@ fn AdjustForm(user_id: Memo<i64>, on_done: Callback<()>) -> impl IntoView {
                 </Show>
                 <div class="form-row">
                     <SelectField
-                        label=Signal::derive(move || i18n.t("appr.currency"))
+                        label=tlabel("appr.currency")
                         id="adjust-currency"
                         value=currency
                         options=currency_options()
@@ -261,7 +261,7 @@ fn AdjustForm(user_id: Memo<i64>, on_done: Callback<()>) -> impl IntoView {
                         error
                     />
                     <SelectField
-                        label=Signal::derive(move || i18n.t("wallets.direction"))
+                        label=tlabel("wallets.direction")
                         id="adjust-direction"
                         value=direction
                         options=super::approvals::keyed_options(i18n, DIRECTIONS)
@@ -270,24 +270,25 @@ fn AdjustForm(user_id: Memo<i64>, on_done: Callback<()>) -> impl IntoView {
                     />
                 </div>
                 <TextField
-                    label=Signal::derive(move || i18n.t("appr.amount"))
+                    label=tlabel("appr.amount")
                     id="adjust-amount"
                     value=amount
                     field="amount"
+                    autocomplete="off"
                     error
                     inputmode="decimal"
                     required=true
-                    placeholder=Signal::derive(|| "0.00".to_string())
+                    placeholder="0.00"
                 />
                 <TextField
-                    label=Signal::derive(move || i18n.t("appr.comment"))
+                    label=tlabel("appr.comment")
                     id="adjust-comment"
                     value=comment
                     field="comment"
                     error
                     multiline=true
                     required=true
-                    hint=Signal::derive(move || i18n.t("wallets.comment_hint"))
+                    hint=tlabel("wallets.comment_hint")
                 />
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("wallets.adjust_submit")) pending=adjust.pending()/>

@@ -4,10 +4,8 @@ use crate::api::kyc::{SubmitKyc, get_kyc_overview};
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem, KycOverview, RequestRow, UploadDto};
 use crate::pages::PageHeader;
-use crate::pages::portal::funds::{
-    FileField, FormProblem, SelectField, TextField, label_or, status_class, tlabel,
-};
-use crate::ui::form::{Submit, last_error};
+use crate::pages::portal::funds::{label_or, status_class};
+use crate::ui::form::{FileField, FormProblem, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::{datetime, new_idempotency_key};
 use leptos::prelude::*;
 use std::collections::BTreeMap;

@@ -6,8 +6,8 @@ use crate::domain::approval::RequestKind;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{ApprovalSettingDto, LevelDto, ListQuery, RoleDto, StaffRow};
-use crate::pages::admin::approvals::{SelectField, TextField, keyed_options, loading};
-use crate::ui::form::{FormError, last_error};
+use crate::pages::admin::approvals::{keyed_options, loading};
+use crate::ui::form::{FormError, SelectField, TextField, last_error, tlabel};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -171,29 +171,33 @@ fn KindEditor(
             <FormError error/>
             <div class="form-row">
                 <SelectField
-                    label=Signal::derive(move || i18n.t("settings.method"))
+                    label=tlabel("settings.method")
                     id=format!("method-{k}")
                     value=method
                     options=keyed_options(i18n, METHODS)
                     field="method"
                     error
-                    hint=Signal::derive(move || match (k, method.get().as_str()) {
-                        ("withdrawal", _) => i18n.t("settings.method_hint_withdrawal"),
-                        ("deposit", "automatic") => i18n.t("settings.method_hint_deposit"),
-                        (_, "automatic") => i18n.t("settings.method_hint"),
-                        (_, "partial") => i18n.t("settings.method_hint_partial"),
-                        _ => i18n.t("settings.method_hint_manual"),
+                    hint=Signal::derive(move || {
+                        match (k, method.get().as_str()) {
+                            ("withdrawal", _) => i18n.t("settings.method_hint_withdrawal"),
+                            ("deposit", "automatic") => i18n.t("settings.method_hint_deposit"),
+                            (_, "automatic") => i18n.t("settings.method_hint"),
+                            (_, "partial") => i18n.t("settings.method_hint_partial"),
+                            _ => i18n.t("settings.method_hint_manual"),
+                        }
+                        .to_string()
                     })
                 />
                 <Show when=move || method.get() == "partial">
                     <TextField
-                        label=Signal::derive(move || i18n.t("settings.threshold"))
+                        label=tlabel("settings.threshold")
                         id=format!("threshold-{k}")
                         value=threshold
                         field="threshold"
+                        autocomplete="off"
                         error
                         inputmode="decimal"
-                        hint=Signal::derive(move || i18n.t("settings.threshold_hint"))
+                        hint=tlabel("settings.threshold_hint")
                     />
                 </Show>
             </div>

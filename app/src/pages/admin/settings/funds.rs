@@ -5,8 +5,8 @@ use crate::domain::approval::KYC_ACTIONS;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::FundsSettings;
-use crate::pages::admin::approvals::{CheckField, TextField, loading};
-use crate::ui::form::{FormError, Submit, last_error};
+use crate::pages::admin::approvals::loading;
+use crate::ui::form::{CheckField, FormError, Submit, TextField, last_error, tlabel};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -107,16 +107,17 @@ fn FundsForm(settings: FundsSettings) -> impl IntoView {
                     <span class="field-error" role="alert">{move || policy_code().map(|c| i18n.t(&c))}</span>
                 </fieldset>
                 <TextField
-                    label=Signal::derive(move || i18n.t("settings.max_pending"))
+                    label=tlabel("settings.max_pending")
                     id="funds-max-pending"
                     value=max_pending
                     field="max_pending"
+                    autocomplete="off"
                     kind="number"
                     inputmode="numeric"
                     error
-                    hint=Signal::derive(move || i18n.t("settings.max_pending_hint"))
+                    hint=tlabel("settings.max_pending_hint")
                 />
-                <CheckField label=Signal::derive(move || i18n.t("settings.third_party").to_string()) checked=third_party/>
+                <CheckField label=tlabel("settings.third_party") checked=third_party/>
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("common.save")) pending=save.pending()/>
                     <Show when=saved>

@@ -2,8 +2,8 @@
 use crate::api::settings::{SaveGroup, list_groups};
 use crate::i18n::use_i18n;
 use crate::model::GroupDto;
-use crate::pages::admin::approvals::{CheckField, TextField, loading};
-use crate::ui::form::{FormError, Submit, last_error};
+use crate::pages::admin::approvals::loading;
+use crate::ui::form::{CheckField, FormError, Submit, TextField, last_error, tlabel};
 use leptos::prelude::*;
 
 #[component]
@@ -134,11 +134,11 @@ fn GroupForm(
             <form id="group-form" class="form" on:submit=submit novalidate>
                 <FormError error/>
                 <div class="form-row">
-                    <TextField label=Signal::derive(move || i18n.t("settings.group_name")) id="group-name" value=name field="name" error required=true/>
-                    <TextField label=Signal::derive(move || i18n.t("admin.description")) id="group-description" value=description field="description" error/>
+                    <TextField label=tlabel("settings.group_name") id="group-name" value=name field="name" error required=true autocomplete="off"/>
+                    <TextField label=tlabel("admin.description") id="group-description" value=description field="description" error autocomplete="off"/>
                 </div>
                 <div class="field" class:has-error=move || default_code().is_some()>
-                    <CheckField label=Signal::derive(move || i18n.t("settings.default_group").to_string()) checked=is_default/>
+                    <CheckField label=tlabel("settings.default_group") checked=is_default/>
                     <span class="field-error" role="alert">{move || default_code().map(|c| i18n.t(&c))}</span>
                 </div>
                 <div class="form-actions">

@@ -2,8 +2,8 @@
 use crate::api::settings::{list_kyc_forms, save_kyc_form};
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem};
-use crate::pages::admin::approvals::{CheckField, TextField, loading};
-use crate::ui::form::{FormError, last_error};
+use crate::pages::admin::approvals::loading;
+use crate::ui::form::{CheckField, FormError, TextField, last_error, tlabel};
 use leptos::prelude::*;
 
 #[component]
@@ -308,11 +308,11 @@ fn KycFormEditor(
             <h2 class="card-title">{move || if id == 0 { i18n.t("settings.add_kyc_form") } else { i18n.t("settings.edit_kyc_form") }}</h2>
             <form id="kyc-form-editor" class="form" on:submit=submit novalidate>
                 <FormError error/>
-                <TextField label=Signal::derive(move || i18n.t("settings.kyc_form_name")) id="kyc-form-name" value=name field="name" error required=true/>
-                <TextField label=Signal::derive(move || i18n.t("admin.description")) id="kyc-form-description" value=description field="description" error multiline=true/>
+                <TextField label=tlabel("settings.kyc_form_name") id="kyc-form-name" value=name field="name" error required=true autocomplete="off"/>
+                <TextField label=tlabel("admin.description") id="kyc-form-description" value=description field="description" error multiline=true/>
                 <ItemsEditor kind=ItemKind::Field rows=fields next error/>
                 <ItemsEditor kind=ItemKind::Document rows=documents next error/>
-                <CheckField label=Signal::derive(move || i18n.t("settings.kyc_form_active").to_string()) checked=active/>
+                <CheckField label=tlabel("settings.kyc_form_active") checked=active/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" class:is-loading=move || save.pending().get() disabled=move || save.pending().get()>
                         {move || i18n.t("common.save")}

@@ -3,10 +3,8 @@ use crate::api::settings::{list_groups, list_methods, save_method};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{GroupDto, MethodDto};
-use crate::pages::admin::approvals::{
-    CheckField, SelectField, TextField, currency_options, keyed_options, loading,
-};
-use crate::ui::form::{FormError, last_error};
+use crate::pages::admin::approvals::{currency_options, keyed_options, loading};
+use crate::ui::form::{CheckField, FormError, SelectField, TextField, last_error, tlabel};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -286,21 +284,21 @@ fn MethodEditor(
             <form id="method-form" class="form" on:submit=submit novalidate>
                 <FormError error/>
                 <div class="form-row">
-                    <SelectField label=Signal::derive(move || i18n.t("settings.direction")) id="method-direction" value=direction options=keyed_options(i18n, DIRECTIONS) field="direction" error/>
-                    <SelectField label=Signal::derive(move || i18n.t("settings.method_kind")) id="method-kind" value=kind options=kind_options field="kind" error/>
+                    <SelectField label=tlabel("settings.direction") id="method-direction" value=direction options=keyed_options(i18n, DIRECTIONS) field="direction" error/>
+                    <SelectField label=tlabel("settings.method_kind") id="method-kind" value=kind options=kind_options field="kind" error/>
                 </div>
                 <div class="form-row">
-                    <TextField label=Signal::derive(move || i18n.t("settings.method_name")) id="method-name" value=name field="name" error required=true/>
-                    <SelectField label=Signal::derive(move || i18n.t("appr.currency")) id="method-currency" value=currency options=currency_options() field="currency" error/>
+                    <TextField label=tlabel("settings.method_name") id="method-name" value=name field="name" error required=true autocomplete="off"/>
+                    <SelectField label=tlabel("appr.currency") id="method-currency" value=currency options=currency_options() field="currency" error/>
                 </div>
                 <div class="form-row">
-                    <TextField label=Signal::derive(move || i18n.t("settings.min_amount")) id="method-min" value=min field="min" error inputmode="decimal" hint=Signal::derive(move || i18n.t("settings.empty_no_limit"))/>
-                    <TextField label=Signal::derive(move || i18n.t("settings.max_amount")) id="method-max" value=max field="max" error inputmode="decimal" hint=Signal::derive(move || i18n.t("settings.empty_no_limit"))/>
+                    <TextField label=tlabel("settings.min_amount") id="method-min" value=min field="min" error inputmode="decimal" hint=tlabel("settings.empty_no_limit") autocomplete="off"/>
+                    <TextField label=tlabel("settings.max_amount") id="method-max" value=max field="max" error inputmode="decimal" hint=tlabel("settings.empty_no_limit") autocomplete="off"/>
                 </div>
                 <div class="form-row form-row-3">
-                    <TextField label=Signal::derive(move || i18n.t("settings.fee_bps")) id="method-fee-bps" value=fee_bps field="fee_bps" error inputmode="numeric" hint=Signal::derive(move || i18n.t("settings.fee_bps_hint"))/>
-                    <TextField label=Signal::derive(move || i18n.t("settings.fee_fixed")) id="method-fee-fixed" value=fee_fixed field="fee_fixed" error inputmode="decimal"/>
-                    <TextField label=Signal::derive(move || i18n.t("settings.fee_cap")) id="method-fee-cap" value=fee_cap field="fee_cap" error inputmode="decimal" hint=Signal::derive(move || i18n.t("settings.empty_no_cap"))/>
+                    <TextField label=tlabel("settings.fee_bps") id="method-fee-bps" value=fee_bps field="fee_bps" error inputmode="numeric" hint=tlabel("settings.fee_bps_hint") autocomplete="off"/>
+                    <TextField label=tlabel("settings.fee_fixed") id="method-fee-fixed" value=fee_fixed field="fee_fixed" error inputmode="decimal" autocomplete="off"/>
+                    <TextField label=tlabel("settings.fee_cap") id="method-fee-cap" value=fee_cap field="fee_cap" error inputmode="decimal" hint=tlabel("settings.empty_no_cap") autocomplete="off"/>
                 </div>
                 <fieldset class="field" class:has-error=move || groups_code().is_some()>
                     <legend>{move || i18n.t("settings.groups")}</legend>
@@ -335,15 +333,15 @@ fn MethodEditor(
                     <span class="field-error" role="alert">{move || groups_code().map(|c| i18n.t(&c))}</span>
                 </fieldset>
                 <TextField
-                    label=Signal::derive(move || i18n.t("settings.instructions"))
+                    label=tlabel("settings.instructions")
                     id="method-instructions"
                     value=instructions
                     field="instructions"
                     error
                     multiline=true
-                    hint=Signal::derive(move || i18n.t("settings.instructions_hint"))
+                    hint=tlabel("settings.instructions_hint")
                 />
-                <CheckField label=Signal::derive(move || i18n.t("settings.method_enabled").to_string()) checked=enabled/>
+                <CheckField label=tlabel("settings.method_enabled") checked=enabled/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" class:is-loading=move || save.pending().get() disabled=move || save.pending().get()>
                         {move || i18n.t("common.save")}

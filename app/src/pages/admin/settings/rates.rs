@@ -2,8 +2,8 @@
 use crate::api::settings::{DeleteRate, SaveRate, list_groups, list_rates};
 use crate::i18n::use_i18n;
 use crate::model::{GroupDto, RateDto};
-use crate::pages::admin::approvals::{SelectField, TextField, currency_options, loading};
-use crate::ui::form::{FormError, Submit, last_error};
+use crate::pages::admin::approvals::{currency_options, loading};
+use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
 use leptos::prelude::*;
 
 #[component]
@@ -157,12 +157,12 @@ fn RateForm(groups: Vec<GroupDto>, save: ServerAction<SaveRate>) -> impl IntoVie
             <form id="rate-form" class="form" on:submit=submit novalidate>
                 <FormError error/>
                 <div class="form-row">
-                    <SelectField label=Signal::derive(move || i18n.t("settings.rate_from")) id="rate-from" value=from options=currency_options() field="from" error/>
-                    <SelectField label=Signal::derive(move || i18n.t("settings.rate_to")) id="rate-to" value=to options=currency_options() field="to" error/>
+                    <SelectField label=tlabel("settings.rate_from") id="rate-from" value=from options=currency_options() field="from" error/>
+                    <SelectField label=tlabel("settings.rate_to") id="rate-to" value=to options=currency_options() field="to" error/>
                 </div>
                 <div class="form-row">
-                    <TextField label=Signal::derive(move || i18n.t("settings.rate")) id="rate-rate" value=rate field="rate" error inputmode="decimal" required=true/>
-                    <SelectField label=Signal::derive(move || i18n.t("settings.group")) id="rate-group" value=group options=group_options field="group_id" error/>
+                    <TextField label=tlabel("settings.rate") id="rate-rate" value=rate field="rate" error inputmode="decimal" required=true autocomplete="off"/>
+                    <SelectField label=tlabel("settings.group") id="rate-group" value=group options=group_options field="group_id" error/>
                 </div>
                 <p class="muted small">{hint}</p>
                 <div class="form-actions">
