@@ -1,5 +1,9 @@
 // (key, English, Spanish): the back office's approvals, wallets, transactions and settings.
 pub static ADMIN_MONEY_STRINGS: &[(&str, &str, &str)] = &[
+    ("wallets.group_title", "Client group", "Grupo de clientes"),
+    ("wallets.group_intro", "The group decides which deposit and withdrawal methods and exchange rates the client gets.", "El grupo decide qué métodos de depósito y retiro y qué tipos de cambio recibe el cliente."),
+    ("wallets.group", "Group", "Grupo"),
+    ("wallets.group_move", "Move to group", "Mover al grupo"),
     // Approval queues
     ("appr.queues", "Approval queues", "Colas de aprobación"),
     ("appr.queues_sub", "Requests waiting for a decision, by kind.", "Solicitudes a la espera de una decisión, por tipo."),

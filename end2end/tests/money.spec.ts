@@ -140,6 +140,20 @@ test("registration, KYC, deposit and a two-level withdrawal, approved in the bac
     expect(csv.split("\n")[0]).toContain("id,entry_id,at,user_id,client,currency,type,amount");
     expect(csv).toContain(",deposit,1000.00,");
     expect(csv).toContain(",withdrawal,-400.00,");
+
+    // Moving the client into the VIP group shows them the VIP-only crypto deposit method.
+    await open(trader, "/funds");
+    await expect(trader.locator("#f-deposit-method option", { hasText: "Crypto" })).toHaveCount(0);
+    await open(admin, "/admin/wallets");
+    await admin.getByRole("searchbox", { name: "Search" }).fill(email);
+    await admin.getByRole("link", { name: "Mona Money" }).first().click();
+    const groupForm = admin.locator("#group-assign-form");
+    await groupForm.locator("#f-assign-group").selectOption({ label: "VIP" });
+    await groupForm.getByRole("button", { name: "Move to group" }).click();
+    await expect(admin.getByTestId("group-done")).toBeVisible();
+    await expect(admin.getByTestId("wallet-client")).toContainText("VIP");
+    await open(trader, "/funds");
+    await expect(trader.locator("#f-deposit-method option", { hasText: "Crypto" })).toHaveCount(1);
   } finally {
     await setRegistrationMethod(admin, "automatic");
   }

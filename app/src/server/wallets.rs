@@ -83,7 +83,8 @@ pub async fn client_summary(
     })
 }
 
-/// Client ids matching a search on email, name or id.
+/// Client ids matching a search: a number is a user ID (exactly, so one client's page never
+/// shows another's postings); anything else matches email or name.
 async fn matching_clients(
     db: &impl ConnectionTrait,
     text: &str,
@@ -92,7 +93,10 @@ async fn matching_clients(
     if text.is_empty() {
         return Ok(None);
     }
-    let mut any = list::search(
+    if let Ok(id) = text.parse::<i64>() {
+        return Ok(Some(vec![id]));
+    }
+    let any = list::search(
         text,
         &[
             user::Column::Email,
@@ -101,9 +105,6 @@ async fn matching_clients(
         ],
     )
     .unwrap_or_else(Condition::any);
-    if let Ok(id) = text.parse::<i64>() {
-        any = any.add(user::Column::Id.eq(id));
-    }
     Ok(Some(
         user::Entity::find()
             .filter(any)

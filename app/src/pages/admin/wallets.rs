@@ -2,6 +2,7 @@
 //! the "modify balance" form.
 use super::approvals::{ListToolbar, currency_options, loading};
 use super::transactions::{TX_TYPES, TransactionsTable};
+use crate::api::settings::{AssignGroup, list_groups};
 use crate::api::wallets::{AdjustBalance, client_wallets, list_wallets, transactions_report};
 use crate::domain::permission::Permission;
 use crate::i18n::use_i18n;
@@ -62,11 +63,13 @@ pub fn WalletsPage() -> impl IntoView {
 pub fn ClientWalletPage() -> impl IntoView {
     let i18n = use_i18n();
     let MeCtx(me) = expect_context();
-    let can_adjust = move || {
+    let can = move |p: Permission| {
         me.get()
             .and_then(|r| r.ok().flatten())
-            .is_some_and(|m| m.can(Permission::FundsAdjust))
+            .is_some_and(|m| m.can(p))
     };
+    let can_adjust = move || can(Permission::FundsAdjust);
+    let can_group = move || can(Permission::SettingsManage);
     let params = use_params_map();
     let user_id = Memo::new(move |_| {
         params
@@ -110,6 +113,9 @@ pub fn ClientWalletPage() -> impl IntoView {
                         })
                 }}
             </Transition>
+            <Show when=can_group>
+                <GroupForm user_id=user_id on_done=refresh/>
+            </Show>
             <Show when=can_adjust>
                 <AdjustForm user_id=user_id on_done=refresh/>
             </Show>
@@ -118,6 +124,57 @@ pub fn ClientWalletPage() -> impl IntoView {
                 <ListToolbar state=tx_state filters=TX_TYPES.to_vec() filter_label="wallets.filter_type" dates=true export/>
                 <TransactionsTable state=tx_state data=transactions/>
             </div>
+        </div>
+    }
+}
+
+/// Moves the client into another client group (which decides their methods and rates).
+#[component]
+fn GroupForm(user_id: Memo<i64>, on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let groups = Resource::new(|| (), |_| list_groups());
+    let group = RwSignal::new(String::new());
+    let assign = ServerAction::<AssignGroup>::new();
+    let error = last_error(assign.value());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = assign.value().get() {
+            on_done.run(());
+        }
+    });
+    let options = Signal::derive(move || {
+        groups
+            .get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g| (g.id.to_string(), g.name))
+            .collect::<Vec<_>>()
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(group_id) = group.get_untracked().parse::<i64>() {
+            assign.dispatch(AssignGroup {
+                user_id: user_id.get_untracked(),
+                group_id,
+            });
+        }
+    };
+    view! {
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("wallets.group_title")}</h2>
+            <form id="group-assign-form" class="form" on:submit=submit novalidate>
+                <p class="muted small">{move || i18n.t("wallets.group_intro")}</p>
+                <FormError error/>
+                <Transition fallback=loading>
+                    {move || groups.get().map(|_| view! {
+                        <SelectField label=tlabel("wallets.group") id="f-assign-group" field="group_id" value=group options error/>
+                    })}
+                </Transition>
+                <Show when=move || matches!(assign.value().get(), Some(Ok(())))>
+                    <div class="alert alert-success" role="status" data-testid="group-done">{move || i18n.t("settings.saved")}</div>
+                </Show>
+                <Submit label=Signal::derive(move || i18n.t("wallets.group_move")) pending=assign.pending()/>
+            </form>
         </div>
     }
 }
