@@ -4,4 +4,5 @@ pub mod access;
 pub mod approval;
 pub mod money;
 pub mod permission;
+pub mod rules;
 pub mod validation;

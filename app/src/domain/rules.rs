@@ -1,0 +1,668 @@
+//! The challenge rules engine: every equity update, deal and day boundary of a stage's account
+//! is judged the moment it arrives. Pure: the caller converts platform timestamps to the
+//! challenge's local date (its time zone) and feeds events in order; the engine returns the
+//! new state and the decisions, each with the figures it was made on, so a trader can be shown
+//! exactly why.
+//!
+//! Money is in minor units of the stage's currency; percentages are basis points (1% = 100),
+//! and every comparison is exact integer arithmetic: no rounding decides a breach.
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// What the maximum daily loss is a percentage of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DailyLossBase {
+    /// The stage's initial balance (the default).
+    InitialBalance,
+    /// The balance at the start of the day.
+    DayStartBalance,
+    /// The equity at the start of the day.
+    DayStartEquity,
+    /// The larger of the day-start balance and equity.
+    DayStartMax,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MaxLossMode {
+    /// Measured from the initial balance (the default).
+    Static,
+    /// Measured from the highest equity reached (trailing drawdown).
+    Trailing,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TradeLossLimit {
+    /// A loss of at least this many minor units on one closed trade.
+    Amount(i64),
+    /// A loss of at least this share of the initial balance.
+    Bps(i64),
+}
+
+/// One stage's rules, as configured (each limit optional).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRules {
+    pub initial_balance: i64,
+    pub profit_target_bps: Option<i64>,
+    pub max_daily_loss_bps: Option<i64>,
+    pub daily_loss_base: DailyLossBase,
+    /// At 00:00 also judge the day's closed plus floating P/L against the daily limit.
+    pub daily_settlement: bool,
+    pub max_loss_bps: Option<i64>,
+    pub max_loss_mode: MaxLossMode,
+    pub max_loss_per_trade: Option<TradeLossLimit>,
+    pub min_trading_days: u32,
+    /// None: unlimited.
+    pub period_days: Option<u32>,
+    /// Pass at the end of the day the target is met, rather than at the end of the period.
+    pub upgrade_immediately: bool,
+}
+
+/// What happens to the account, in arrival order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    /// A mark-to-market update.
+    Equity {
+        day: NaiveDate,
+        balance: i64,
+        equity: i64,
+        open_positions: u32,
+    },
+    /// A trade opened (it makes the day a trading day).
+    Opened { day: NaiveDate },
+    /// A trade closed with a realised profit (positive) or loss (negative), commission and
+    /// swap included.
+    Closed {
+        day: NaiveDate,
+        profit: i64,
+        balance: i64,
+        equity: i64,
+        open_positions: u32,
+    },
+    /// 00:00 in the challenge's time zone: `day` is the day that ended.
+    DayEnd {
+        day: NaiveDate,
+        balance: i64,
+        equity: i64,
+        open_positions: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rule {
+    MaxDailyLoss,
+    DailySettlement,
+    MaxLoss,
+    MaxLossPerTrade,
+    ProfitTarget,
+    TradingPeriod,
+}
+
+/// A decision and the figures it was made on: `value` reached `limit`, where `limit` is
+/// `bps` of `base` (or a fixed amount when `bps` is None).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    pub rule: Rule,
+    pub value: i64,
+    pub base: i64,
+    pub bps: Option<i64>,
+    pub day: NaiveDate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    /// A limit was breached: the stage fails now.
+    Breach(Figures),
+    /// The stage passed.
+    Passed(Figures),
+    /// The period ended without the target (or without enough trading days).
+    Expired(Figures),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Active,
+    Passed,
+    Failed,
+}
+
+/// What the engine remembers between events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageState {
+    pub status: Status,
+    pub start_day: NaiveDate,
+    pub day: NaiveDate,
+    pub day_start_balance: i64,
+    pub day_start_equity: i64,
+    pub high_water_equity: i64,
+    pub trading_days: BTreeSet<NaiveDate>,
+    /// The day the profit target was first met on a flat account.
+    pub target_met_on: Option<NaiveDate>,
+}
+
+impl StageState {
+    pub fn new(rules: &StageRules, start_day: NaiveDate) -> Self {
+        Self {
+            status: Status::Active,
+            start_day,
+            day: start_day,
+            day_start_balance: rules.initial_balance,
+            day_start_equity: rules.initial_balance,
+            high_water_equity: rules.initial_balance,
+            trading_days: BTreeSet::new(),
+            target_met_on: None,
+        }
+    }
+}
+
+/// `value ≥ bps% of base`, exactly.
+fn reaches(value: i64, bps: i64, base: i64) -> bool {
+    i128::from(value) * 10_000 >= i128::from(bps) * i128::from(base)
+}
+
+impl StageRules {
+    fn daily_base(&self, s: &StageState) -> i64 {
+        match self.daily_loss_base {
+            DailyLossBase::InitialBalance => self.initial_balance,
+            DailyLossBase::DayStartBalance => s.day_start_balance,
+            DailyLossBase::DayStartEquity => s.day_start_equity,
+            DailyLossBase::DayStartMax => s.day_start_balance.max(s.day_start_equity),
+        }
+    }
+
+    /// The day the period ends (its last day), if it has one.
+    pub fn last_day(&self, s: &StageState) -> Option<NaiveDate> {
+        self.period_days.and_then(|d| {
+            s.start_day
+                .checked_add_days(chrono::Days::new(u64::from(d.max(1)) - 1))
+        })
+    }
+
+    /// The daily loss from the day's starting equity, reported under `rule`.
+    fn check_daily(
+        &self,
+        s: &StageState,
+        day: NaiveDate,
+        equity: i64,
+        rule: Rule,
+    ) -> Option<Decision> {
+        let bps = self.max_daily_loss_bps?;
+        let base = self.daily_base(s);
+        let loss = s.day_start_equity - equity;
+        (loss > 0 && reaches(loss, bps, base)).then_some(Decision::Breach(Figures {
+            rule,
+            value: loss,
+            base,
+            bps: Some(bps),
+            day,
+        }))
+    }
+
+    /// The total loss, from the initial balance or (trailing) the equity high-water mark.
+    fn check_total(&self, s: &StageState, day: NaiveDate, equity: i64) -> Option<Decision> {
+        let bps = self.max_loss_bps?;
+        let from = match self.max_loss_mode {
+            MaxLossMode::Static => self.initial_balance,
+            MaxLossMode::Trailing => s.high_water_equity,
+        };
+        let loss = from - equity;
+        (loss > 0 && reaches(loss, bps, self.initial_balance)).then_some(Decision::Breach(
+            Figures {
+                rule: Rule::MaxLoss,
+                value: loss,
+                base: self.initial_balance,
+                bps: Some(bps),
+                day,
+            },
+        ))
+    }
+
+    fn check_equity(&self, s: &StageState, day: NaiveDate, equity: i64) -> Option<Decision> {
+        self.check_daily(s, day, equity, Rule::MaxDailyLoss)
+            .or_else(|| self.check_total(s, day, equity))
+    }
+
+    fn target_met(&self, balance: i64, open_positions: u32) -> bool {
+        // Judged on the closed balance of a flat account: floating profit is not yet earned.
+        self.profit_target_bps.is_some_and(|bps| {
+            let profit = balance - self.initial_balance;
+            open_positions == 0 && profit > 0 && reaches(profit, bps, self.initial_balance)
+        })
+    }
+
+    fn pass_figures(&self, s: &StageState, balance: i64, day: NaiveDate) -> Figures {
+        Figures {
+            rule: Rule::ProfitTarget,
+            value: balance - self.initial_balance,
+            base: self.initial_balance,
+            bps: self.profit_target_bps,
+            day: s.target_met_on.unwrap_or(day),
+        }
+    }
+}
+
+/// Applies one event. A stage that has passed or failed ignores further events.
+pub fn apply(rules: &StageRules, s: &mut StageState, event: Event) -> Option<Decision> {
+    if s.status != Status::Active {
+        return None;
+    }
+    let decision = match event {
+        Event::Opened { day } => {
+            s.trading_days.insert(day);
+            None
+        }
+        Event::Equity {
+            day,
+            balance,
+            equity,
+            open_positions,
+        } => {
+            s.high_water_equity = s.high_water_equity.max(equity);
+            let d = rules.check_equity(s, day, equity);
+            if d.is_none() && rules.target_met(balance, open_positions) && s.target_met_on.is_none()
+            {
+                s.target_met_on = Some(day);
+            }
+            d
+        }
+        Event::Closed {
+            day,
+            profit,
+            balance,
+            equity,
+            open_positions,
+        } => {
+            s.high_water_equity = s.high_water_equity.max(equity);
+            let per_trade = rules.max_loss_per_trade.and_then(|limit| {
+                let loss = -profit;
+                let (base, bps, hit) = match limit {
+                    TradeLossLimit::Amount(a) => (a, None, loss >= a),
+                    TradeLossLimit::Bps(b) => (
+                        rules.initial_balance,
+                        Some(b),
+                        reaches(loss, b, rules.initial_balance),
+                    ),
+                };
+                (loss > 0 && hit).then_some(Decision::Breach(Figures {
+                    rule: Rule::MaxLossPerTrade,
+                    value: loss,
+                    base,
+                    bps,
+                    day,
+                }))
+            });
+            let d = per_trade.or_else(|| rules.check_equity(s, day, equity));
+            if d.is_none() && rules.target_met(balance, open_positions) && s.target_met_on.is_none()
+            {
+                s.target_met_on = Some(day);
+            }
+            d
+        }
+        Event::DayEnd {
+            day,
+            balance,
+            equity,
+            open_positions,
+        } => day_end(rules, s, day, balance, equity, open_positions),
+    };
+    if let Some(d) = decision {
+        s.status = match d {
+            Decision::Passed(_) => Status::Passed,
+            Decision::Breach(_) | Decision::Expired(_) => Status::Failed,
+        };
+    }
+    decision
+}
+
+fn day_end(
+    rules: &StageRules,
+    s: &mut StageState,
+    day: NaiveDate,
+    balance: i64,
+    equity: i64,
+    open_positions: u32,
+) -> Option<Decision> {
+    s.high_water_equity = s.high_water_equity.max(equity);
+    // Daily settlement judges the day's closed plus floating P/L (the equity change since
+    // 00:00) at the boundary; without it, positions held overnight are not judged at midnight.
+    let settlement = if rules.daily_settlement {
+        rules.check_daily(s, day, equity, Rule::DailySettlement)
+    } else {
+        None
+    };
+    if let Some(d) = settlement.or_else(|| rules.check_total(s, day, equity)) {
+        return Some(d);
+    }
+    if rules.target_met(balance, open_positions) && s.target_met_on.is_none() {
+        s.target_met_on = Some(day);
+    }
+    let enough_days = s.trading_days.len() as u32 >= rules.min_trading_days;
+    let period_over = rules.last_day(s).is_some_and(|last| day >= last);
+    let target = s.target_met_on.is_some() && rules.target_met(balance, open_positions);
+    let next = day.succ_opt().unwrap_or(day);
+    s.day = next;
+    s.day_start_balance = balance;
+    s.day_start_equity = equity;
+    if target && enough_days && (rules.upgrade_immediately || period_over) {
+        return Some(Decision::Passed(rules.pass_figures(s, balance, day)));
+    }
+    if period_over {
+        let rule = if rules.profit_target_bps.is_some() {
+            Rule::ProfitTarget
+        } else {
+            Rule::TradingPeriod
+        };
+        return Some(Decision::Expired(Figures {
+            rule,
+            value: balance - rules.initial_balance,
+            base: rules.initial_balance,
+            bps: rules.profit_target_bps,
+            day,
+        }));
+    }
+    None
+}
+
+/// How far the account is towards each limit, in basis points of the limit (10,000 = reached),
+/// for the progress bars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub profit_bps_of_target: Option<i64>,
+    pub daily_loss_bps_of_limit: Option<i64>,
+    pub max_loss_bps_of_limit: Option<i64>,
+    pub trading_days: u32,
+}
+
+pub fn progress(rules: &StageRules, s: &StageState, balance: i64, equity: i64) -> Progress {
+    let share = |value: i64, bps: i64, base: i64| -> i64 {
+        let limit = i128::from(bps) * i128::from(base);
+        if limit <= 0 {
+            return 0;
+        }
+        let p = i128::from(value.max(0)) * 10_000 * 10_000 / limit;
+        i64::try_from(p.min(10_000)).unwrap_or(10_000)
+    };
+    let from = match rules.max_loss_mode {
+        MaxLossMode::Static => rules.initial_balance,
+        MaxLossMode::Trailing => s.high_water_equity,
+    };
+    Progress {
+        profit_bps_of_target: rules
+            .profit_target_bps
+            .map(|b| share(balance - rules.initial_balance, b, rules.initial_balance)),
+        daily_loss_bps_of_limit: rules
+            .max_daily_loss_bps
+            .map(|b| share(s.day_start_equity - equity, b, rules.daily_base(s))),
+        max_loss_bps_of_limit: rules
+            .max_loss_bps
+            .map(|b| share(from - equity, b, rules.initial_balance)),
+        trading_days: s.trading_days.len() as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+    }
+
+    /// A 100,000.00 two-step stage: 8% target, 5% daily, 10% total, 30 days, 4 trading days.
+    fn rules() -> StageRules {
+        StageRules {
+            initial_balance: 10_000_000,
+            profit_target_bps: Some(800),
+            max_daily_loss_bps: Some(500),
+            daily_loss_base: DailyLossBase::InitialBalance,
+            daily_settlement: true,
+            max_loss_bps: Some(1_000),
+            max_loss_mode: MaxLossMode::Static,
+            max_loss_per_trade: None,
+            min_trading_days: 4,
+            period_days: Some(30),
+            upgrade_immediately: false,
+        }
+    }
+
+    fn eq(day: u32, balance: i64, equity: i64, open: u32) -> Event {
+        Event::Equity {
+            day: d(day),
+            balance,
+            equity,
+            open_positions: open,
+        }
+    }
+
+    fn end(day: u32, balance: i64, equity: i64) -> Event {
+        Event::DayEnd {
+            day: d(day),
+            balance,
+            equity,
+            open_positions: 0,
+        }
+    }
+
+    #[test]
+    fn daily_loss_breaches_at_exactly_the_limit_and_not_a_cent_before() {
+        let r = rules();
+        let mut s = StageState::new(&r, d(1));
+        assert_eq!(
+            apply(&r, &mut s, eq(1, 10_000_000, 9_500_001, 1)),
+            None,
+            "4,999.99 lost"
+        );
+        let b = apply(&r, &mut s, eq(1, 10_000_000, 9_500_000, 1));
+        assert_eq!(
+            b,
+            Some(Decision::Breach(Figures {
+                rule: Rule::MaxDailyLoss,
+                value: 500_000,
+                base: 10_000_000,
+                bps: Some(500),
+                day: d(1)
+            }))
+        );
+        assert_eq!(s.status, Status::Failed);
+        assert_eq!(
+            apply(&r, &mut s, eq(1, 10_000_000, 1, 1)),
+            None,
+            "a failed stage ignores events"
+        );
+    }
+
+    #[test]
+    fn the_daily_loss_counts_from_the_day_start_equity() {
+        let r = rules();
+        let mut s = StageState::new(&r, d(1));
+        // Day 1 ends 3,000 up; day 2 may then fall 5,000 from 103,000 before breaching.
+        assert_eq!(apply(&r, &mut s, end(1, 10_300_000, 10_300_000)), None);
+        assert_eq!(
+            apply(&r, &mut s, eq(2, 10_300_000, 9_850_000, 1)),
+            None,
+            "lost 4,500 today"
+        );
+        assert!(
+            matches!(apply(&r, &mut s, eq(2, 10_300_000, 9_800_000, 1)), Some(Decision::Breach(f)) if f.rule == Rule::MaxDailyLoss && f.value == 500_000)
+        );
+    }
+
+    #[test]
+    fn day_start_equity_base_changes_the_limit() {
+        let r = StageRules {
+            daily_loss_base: DailyLossBase::DayStartEquity,
+            ..rules()
+        };
+        let mut s = StageState::new(&r, d(1));
+        apply(&r, &mut s, end(1, 12_000_000, 12_000_000));
+        // 5% of 120,000 is 6,000: a 5,500 fall is allowed.
+        assert_eq!(apply(&r, &mut s, eq(2, 12_000_000, 11_450_000, 1)), None);
+        assert!(apply(&r, &mut s, eq(2, 12_000_000, 11_400_000, 1)).is_some());
+    }
+
+    #[test]
+    fn static_and_trailing_max_loss() {
+        let r = StageRules {
+            max_daily_loss_bps: None,
+            ..rules()
+        };
+        let mut s = StageState::new(&r, d(1));
+        apply(&r, &mut s, eq(1, 10_000_000, 11_000_000, 1));
+        assert_eq!(
+            apply(&r, &mut s, eq(1, 10_000_000, 9_000_001, 1)),
+            None,
+            "static: 9,999.99 below the start"
+        );
+        assert!(
+            matches!(apply(&r, &mut s, eq(1, 10_000_000, 9_000_000, 1)), Some(Decision::Breach(f)) if f.rule == Rule::MaxLoss)
+        );
+
+        let t = StageRules {
+            max_loss_mode: MaxLossMode::Trailing,
+            ..r
+        };
+        let mut s = StageState::new(&t, d(1));
+        apply(&t, &mut s, eq(1, 10_000_000, 11_000_000, 1));
+        // Trailing: 10,000 below the 110,000 high-water mark.
+        assert_eq!(apply(&t, &mut s, eq(1, 10_000_000, 10_000_001, 1)), None);
+        assert!(
+            matches!(apply(&t, &mut s, eq(1, 10_000_000, 10_000_000, 1)), Some(Decision::Breach(f)) if f.rule == Rule::MaxLoss && f.value == 1_000_000)
+        );
+    }
+
+    #[test]
+    fn one_closed_trade_may_not_lose_too_much() {
+        let r = StageRules {
+            max_loss_per_trade: Some(TradeLossLimit::Bps(100)),
+            ..rules()
+        };
+        let mut s = StageState::new(&r, d(1));
+        let close = |profit: i64| Event::Closed {
+            day: d(1),
+            profit,
+            balance: 10_000_000 + profit,
+            equity: 10_000_000 + profit,
+            open_positions: 0,
+        };
+        assert_eq!(apply(&r, &mut s, close(-99_999)), None);
+        assert!(
+            matches!(apply(&r, &mut s, close(-100_000)), Some(Decision::Breach(f)) if f.rule == Rule::MaxLossPerTrade && f.value == 100_000)
+        );
+        let a = StageRules {
+            max_loss_per_trade: Some(TradeLossLimit::Amount(50_000)),
+            ..rules()
+        };
+        let mut s = StageState::new(&a, d(1));
+        assert!(
+            matches!(apply(&a, &mut s, close(-50_000)), Some(Decision::Breach(f)) if f.bps.is_none())
+        );
+    }
+
+    #[test]
+    fn the_target_passes_at_period_end_or_at_day_end_with_upgrade_immediately() {
+        let r = StageRules {
+            period_days: Some(5),
+            ..rules()
+        };
+        let mut s = StageState::new(&r, d(1));
+        for day in 1..=4 {
+            apply(&r, &mut s, Event::Opened { day: d(day) });
+        }
+        // 8,000 profit, but a position is open: not met.
+        apply(&r, &mut s, eq(2, 10_800_000, 10_800_000, 1));
+        assert_eq!(s.target_met_on, None);
+        apply(&r, &mut s, eq(2, 10_800_000, 10_800_000, 0));
+        assert_eq!(s.target_met_on, Some(d(2)));
+        assert_eq!(
+            apply(&r, &mut s, end(2, 10_800_000, 10_800_000)),
+            None,
+            "waits for the period's end"
+        );
+        for day in 3..=4 {
+            assert_eq!(apply(&r, &mut s, end(day, 10_800_000, 10_800_000)), None);
+        }
+        assert!(
+            matches!(apply(&r, &mut s, end(5, 10_800_000, 10_800_000)), Some(Decision::Passed(f)) if f.day == d(2))
+        );
+
+        let fast = StageRules {
+            upgrade_immediately: true,
+            min_trading_days: 1,
+            ..rules()
+        };
+        let mut s = StageState::new(&fast, d(1));
+        apply(&fast, &mut s, Event::Opened { day: d(1) });
+        apply(&fast, &mut s, eq(1, 10_800_000, 10_800_000, 0));
+        assert!(matches!(
+            apply(&fast, &mut s, end(1, 10_800_000, 10_800_000)),
+            Some(Decision::Passed(_))
+        ));
+        assert_eq!(s.status, Status::Passed);
+    }
+
+    #[test]
+    fn too_few_trading_days_or_a_missed_target_expire_the_stage() {
+        let r = StageRules {
+            period_days: Some(2),
+            upgrade_immediately: true,
+            ..rules()
+        };
+        let mut s = StageState::new(&r, d(1));
+        apply(&r, &mut s, Event::Opened { day: d(1) });
+        apply(&r, &mut s, eq(1, 10_900_000, 10_900_000, 0));
+        assert_eq!(
+            apply(&r, &mut s, end(1, 10_900_000, 10_900_000)),
+            None,
+            "1 of 4 trading days"
+        );
+        assert!(matches!(
+            apply(&r, &mut s, end(2, 10_900_000, 10_900_000)),
+            Some(Decision::Expired(_))
+        ));
+        let unlimited = StageRules {
+            period_days: None,
+            ..rules()
+        };
+        let s = StageState::new(&unlimited, d(1));
+        assert_eq!(unlimited.last_day(&s), None);
+    }
+
+    #[test]
+    fn daily_settlement_judges_closed_plus_floating_at_midnight() {
+        let r = StageRules {
+            max_loss_bps: None,
+            ..rules()
+        };
+        let mut s = StageState::new(&r, d(1));
+        let settled = apply(&r, &mut s, end(1, 9_700_000, 9_500_000));
+        assert!(
+            matches!(settled, Some(Decision::Breach(f)) if f.rule == Rule::DailySettlement && f.value == 500_000)
+        );
+        // Switched off, a floating loss held over midnight is not judged at the boundary.
+        let off = StageRules {
+            daily_settlement: false,
+            ..r
+        };
+        let mut s = StageState::new(&off, d(1));
+        assert_eq!(apply(&off, &mut s, end(1, 9_700_000, 9_500_000)), None);
+        assert_eq!(
+            s.day_start_equity, 9_500_000,
+            "the next day starts from the carried equity"
+        );
+    }
+
+    #[test]
+    fn progress_bars_are_shares_of_each_limit() {
+        let r = rules();
+        let s = StageState::new(&r, d(1));
+        let p = progress(&r, &s, 10_400_000, 9_750_000);
+        assert_eq!(p.profit_bps_of_target, Some(5_000), "4,000 of 8,000");
+        assert_eq!(p.daily_loss_bps_of_limit, Some(5_000), "2,500 of 5,000");
+        assert_eq!(p.max_loss_bps_of_limit, Some(2_500), "2,500 of 10,000");
+        assert_eq!(
+            progress(&r, &s, 20_000_000, 1).profit_bps_of_target,
+            Some(10_000),
+            "capped"
+        );
+    }
+}
