@@ -950,19 +950,23 @@ async fn concurrent_approvals_and_withdrawals_on_postgres() {
         .map(|_| {
             let db = db.clone();
             let admin = f.admin;
-            tokio::spawn(async move {
-                approvals::approve(&db, admin, r.id, 1, "", &here())
-                    .await
-                    .is_ok()
-            })
+            tokio::spawn(async move { approvals::approve(&db, admin, r.id, 1, "", &here()).await })
         })
         .collect();
-    let applied = futures::future::join_all(tasks)
+    let results: Vec<_> = futures::future::join_all(tasks)
         .await
         .into_iter()
-        .filter(|ok| *ok.as_ref().unwrap())
-        .count();
-    assert_eq!(applied, 1);
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    // The others waited on the request's row and were told why, rather than failing.
+    for e in results.into_iter().filter_map(Result::err) {
+        assert_eq!(
+            e.field_code("request"),
+            Some("err.request_decided"),
+            "{e:?}"
+        );
+    }
     assert_eq!(usd_wallet(&db, f.trader).await, (10_000, 0));
 
     let f = std::sync::Arc::new(f);

@@ -166,6 +166,22 @@ async fn find(db: &impl ConnectionTrait, id: i64) -> Result<request::Model, AppE
         .ok_or(AppError::NotFound)
 }
 
+/// Reads a request for a decision after locking its row. The lock comes first, so two
+/// reviewers acting at once queue on it and the second sees the first one's outcome ("already
+/// decided") rather than a stale copy; on SQLite it takes the write lock up front instead of
+/// failing when a read transaction tries to write.
+async fn locked(db: &impl ConnectionTrait, id: i64) -> Result<request::Model, AppError> {
+    request::Entity::update_many()
+        .col_expr(
+            request::Column::UpdatedAt,
+            Expr::col(request::Column::UpdatedAt),
+        )
+        .filter(request::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    find(db, id).await
+}
+
 async fn log(
     db: &impl ConnectionTrait,
     request_id: i64,
@@ -264,7 +280,7 @@ pub async fn approve(
     from: &Origin,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let req = find(&txn, id).await?;
+    let req = locked(&txn, id).await?;
     if req.status != RequestStatus::Pending.as_str() || req.level != level {
         return Err(decided());
     }
@@ -361,7 +377,7 @@ pub async fn reject(
         return Err(AppError::field("reason", "err.too_long"));
     }
     let txn = db.begin().await?;
-    let req = find(&txn, id).await?;
+    let req = locked(&txn, id).await?;
     if req.status != RequestStatus::Pending.as_str() {
         return Err(decided());
     }
@@ -400,7 +416,7 @@ pub async fn cancel(
     from: &Origin,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let req = find(&txn, id).await?;
+    let req = locked(&txn, id).await?;
     if req.user_id != client {
         return Err(AppError::NotFound);
     }
@@ -440,7 +456,7 @@ pub async fn edit_amount(
     from: &Origin,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let req = find(&txn, id).await?;
+    let req = locked(&txn, id).await?;
     if req.status != RequestStatus::Pending.as_str() {
         return Err(decided());
     }
@@ -524,7 +540,7 @@ pub async fn set_payment_status(
     let status = PaymentStatus::parse(status)
         .ok_or_else(|| AppError::field("status", "err.payment_status_unknown"))?;
     let txn = db.begin().await?;
-    let req = find(&txn, id).await?;
+    let req = locked(&txn, id).await?;
     if req.status != RequestStatus::Pending.as_str() {
         return Err(decided());
     }
