@@ -264,6 +264,20 @@ async fn role_of(db: &impl ConnectionTrait, staff_id: i64) -> Result<Option<i64>
         .and_then(|u| u.role_id))
 }
 
+/// Refuses a staff member who is not among the reviewers of the request's current level.
+async fn require_reviewer(
+    db: &impl ConnectionTrait,
+    req: &request::Model,
+    staff: i64,
+) -> Result<(), AppError> {
+    let levels = levels_of(db, &req.kind).await?;
+    if approval::may_decide(&levels, req.level, staff, role_of(db, staff).await?) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 async fn levels_of(db: &impl ConnectionTrait, kind: &str) -> Result<Vec<Level>, AppError> {
     let kind = RequestKind::parse(kind).ok_or(AppError::Internal)?;
     Ok(settings::approval_for(db, kind).await?.1)
@@ -284,10 +298,7 @@ pub async fn approve(
     if req.status != RequestStatus::Pending.as_str() || req.level != level {
         return Err(decided());
     }
-    let levels = levels_of(&txn, &req.kind).await?;
-    if !approval::may_decide(&levels, req.level, actor, role_of(&txn, actor).await?) {
-        return Err(AppError::Forbidden);
-    }
+    require_reviewer(&txn, &req, actor).await?;
     if req.kind == RequestKind::Deposit.as_str()
         && req
             .payment_status
@@ -381,10 +392,7 @@ pub async fn reject(
     if req.status != RequestStatus::Pending.as_str() {
         return Err(decided());
     }
-    let levels = levels_of(&txn, &req.kind).await?;
-    if !approval::may_decide(&levels, req.level, actor, role_of(&txn, actor).await?) {
-        return Err(AppError::Forbidden);
-    }
+    require_reviewer(&txn, &req, actor).await?;
     close(&txn, &req, RequestStatus::Rejected, Some(actor), reason).await?;
     let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
     let data = BTreeMap::from([
@@ -464,10 +472,7 @@ pub async fn edit_amount(
     if !matches!(kind, RequestKind::Deposit | RequestKind::Withdrawal) {
         return Err(AppError::field("amount", "err.amount_not_editable"));
     }
-    let levels = levels_of(&txn, &req.kind).await?;
-    if !approval::may_decide(&levels, req.level, actor, role_of(&txn, actor).await?) {
-        return Err(AppError::Forbidden);
-    }
+    require_reviewer(&txn, &req, actor).await?;
     let cur = req
         .currency
         .as_deref()
@@ -548,10 +553,7 @@ pub async fn set_payment_status(
         return Err(AppError::field("status", "err.no_payment_status"));
     };
     if let Some(staff) = actor {
-        let levels = levels_of(&txn, &req.kind).await?;
-        if !approval::may_decide(&levels, req.level, staff, role_of(&txn, staff).await?) {
-            return Err(AppError::Forbidden);
-        }
+        require_reviewer(&txn, &req, staff).await?;
     }
     if current == status.as_str() {
         return Err(AppError::field("status", "err.payment_status_unchanged"));
