@@ -123,6 +123,8 @@ include!("i18n_strings.rs");
 include!("i18n_money.rs");
 include!("i18n_portal_money.rs");
 include!("i18n_admin_money.rs");
+include!("i18n_prop.rs");
+include!("i18n_prop_rules.rs");
 
 /// Every table: the frame's, then one per area (kept apart so areas can grow independently).
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
@@ -131,6 +133,8 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(MONEY_STRINGS)
         .chain(PORTAL_MONEY_STRINGS)
         .chain(ADMIN_MONEY_STRINGS)
+        .chain(PROP_STRINGS)
+        .chain(PROP_RULE_STRINGS)
 }
 
 #[cfg(test)]
@@ -189,6 +193,10 @@ mod tests {
                         "appr.",
                         "settings.",
                         "wallets.",
+                        "prop.",
+                        "chal.",
+                        "trade.",
+                        "rule.",
                     ]
                     .iter()
                     .any(|p| lit.starts_with(p))

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_ledger;
 mod m20261123_000003_requests;
+mod m20261123_000004_prop;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_ledger::Migration),
             Box::new(m20261123_000003_requests::Migration),
+            Box::new(m20261123_000004_prop::Migration),
         ]
     }
 }

@@ -31,6 +31,9 @@ string_enum! {
         Deposit => "deposit",
         Withdrawal => "withdrawal",
         Transfer => "transfer",
+        Participation => "participation",
+        LiveStep => "live_step",
+        Retry => "retry",
     }
 }
 
@@ -58,11 +61,12 @@ impl RequestKind {
         format!("appr.kind_{}", self.as_str())
     }
 
-    /// Whether the request moves an amount of money.
-    pub fn has_amount(self) -> bool {
+    /// Whether the client pays before the request is decided (an online deposit, a challenge
+    /// bought directly): it cannot be approved until the payment arrives.
+    pub fn paid_in_advance(self) -> bool {
         matches!(
             self,
-            RequestKind::Deposit | RequestKind::Withdrawal | RequestKind::Transfer
+            RequestKind::Deposit | RequestKind::Participation | RequestKind::Retry
         )
     }
 
@@ -70,7 +74,10 @@ impl RequestKind {
     /// existed); everything else is looked at by a person.
     pub fn default_method(self) -> Method {
         match self {
-            RequestKind::TraderRegistration | RequestKind::IbRegistration => Method::Automatic,
+            // A retry the trader has paid for needs no one's attention by default.
+            RequestKind::TraderRegistration | RequestKind::IbRegistration | RequestKind::Retry => {
+                Method::Automatic
+            }
             _ => Method::Manual,
         }
     }
@@ -80,7 +87,7 @@ impl RequestKind {
     pub fn client_cancellable(self) -> bool {
         !matches!(
             self,
-            RequestKind::TraderRegistration | RequestKind::IbRegistration
+            RequestKind::TraderRegistration | RequestKind::IbRegistration | RequestKind::LiveStep
         )
     }
 }

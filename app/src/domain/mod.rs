@@ -2,7 +2,10 @@
 //! sea_orm or tokio (`scripts/test.sh` checks that).
 pub mod access;
 pub mod approval;
+pub mod challenge;
+pub mod clock;
 pub mod money;
 pub mod permission;
 pub mod rules;
+pub mod trading;
 pub mod validation;

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 pub use crate::domain::validation::FieldError;
 
 mod funds;
+mod prop;
 pub use funds::*;
+pub use prop::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Theme {

@@ -9,7 +9,9 @@ use crate::error::AppError;
 use crate::model::{ListQuery, Page, QueueCount, RequestDetail, RequestRow, ReviewDto};
 use crate::server::auth::Origin;
 use crate::server::entity::{payment_method, request, request_review, user};
-use crate::server::{audit, effects, ledger, list, notify, settings, uploads, wallets};
+use crate::server::{
+    audit, effects, ledger, list, notify, participation, settings, uploads, wallets,
+};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -299,7 +301,7 @@ pub async fn approve(
         return Err(decided());
     }
     require_reviewer(&txn, &req, actor).await?;
-    if req.kind == RequestKind::Deposit.as_str()
+    if RequestKind::parse(&req.kind).is_some_and(RequestKind::paid_in_advance)
         && req
             .payment_status
             .as_deref()
@@ -585,9 +587,12 @@ pub async fn set_payment_status(
     )
     .await?;
     let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
-    if kind == RequestKind::Deposit && status == PaymentStatus::Success {
+    if kind.paid_in_advance() && status == PaymentStatus::Success {
         let (method, _) = settings::approval_for(&txn, kind).await?;
         let req = find(&txn, id).await?;
+        if kind == RequestKind::Participation {
+            participation::on_paid(&txn, &req).await?;
+        }
         if req.level == 1 && method.approves_itself(kind, true, req.amount_minor.unwrap_or(0)) {
             finalize(&txn, &req, None, "auto_approved", "").await?;
         }

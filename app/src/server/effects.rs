@@ -6,6 +6,7 @@ use crate::domain::money::{self, Currency};
 use crate::error::AppError;
 use crate::server::entity::{payment_method, payout_destination, request, user};
 use crate::server::ledger::{self, AccountKind, Entry, Leg};
+use crate::server::participation;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -56,6 +57,9 @@ pub async fn on_approved(
             set_user(txn, req.user_id, user::Column::Status, "active").await
         }
         RequestKind::IbUpgrade => set_user(txn, req.user_id, user::Column::Kind, "ib").await,
+        RequestKind::Participation | RequestKind::LiveStep | RequestKind::Retry => {
+            participation::on_approved(txn, req).await
+        }
         RequestKind::Kyc => set_user(txn, req.user_id, user::Column::KycStatus, "approved").await,
         RequestKind::Deposit => {
             // The money reached the firm's PSP or bank account; the client's wallet gets it
@@ -220,6 +224,9 @@ pub async fn on_closed(
             Some(h) => ledger::release_hold_in(txn, h).await,
             None => Ok(()),
         },
+        RequestKind::Participation | RequestKind::LiveStep | RequestKind::Retry => {
+            participation::on_closed(txn, req, to).await
+        }
         RequestKind::IbUpgrade | RequestKind::Deposit => Ok(()),
     }
 }

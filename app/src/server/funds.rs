@@ -164,14 +164,18 @@ pub async fn test_psp_result(
     from: &Origin,
 ) -> Result<RequestRow, AppError> {
     let req = approvals::own(db, user_id, request_id).await?;
+    // Online deposits by the test provider, and challenges bought directly.
     let online = match req.method_id {
-        Some(m) => payment_method::Entity::find_by_id(m)
-            .one(db)
-            .await?
-            .is_some_and(|m| m.kind == "test_psp"),
-        None => false,
+        Some(m) => {
+            req.kind == RequestKind::Deposit.as_str()
+                && payment_method::Entity::find_by_id(m)
+                    .one(db)
+                    .await?
+                    .is_some_and(|m| m.kind == "test_psp")
+        }
+        None => req.kind == RequestKind::Participation.as_str() && req.payment_status.is_some(),
     };
-    if !online || req.kind != RequestKind::Deposit.as_str() {
+    if !online {
         return Err(AppError::NotFound);
     }
     if req.payment_status.as_deref() != Some(PaymentStatus::Pending.as_str()) {

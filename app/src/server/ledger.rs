@@ -24,6 +24,8 @@ pub enum AccountKind {
     ManualAdjustments,
     /// One per currency: the other side of a conversion between a client's wallets.
     FxConversion,
+    /// Challenge participation and retry fees: revenue kept apart for the prop dashboard.
+    ParticipationFees,
 }
 
 impl AccountKind {
@@ -36,6 +38,7 @@ impl AccountKind {
             AccountKind::PayoutsPayable => "payouts_payable",
             AccountKind::ManualAdjustments => "manual_adjustments",
             AccountKind::FxConversion => "fx_conversion",
+            AccountKind::ParticipationFees => "participation_fees",
         }
     }
 }
