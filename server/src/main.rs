@@ -130,6 +130,8 @@ async fn serve(
         config: Arc::new(cfg),
         mail_wake: Arc::new(tokio::sync::Notify::new()),
     };
+    // The price feed and the day roll: leased, so each runs on one instance at a time.
+    app::server::jobs::spawn(conn.clone());
     tokio::spawn(mail::run_sender(
         conn,
         mailer,

@@ -8,6 +8,8 @@ pub mod funds;
 pub mod ib;
 pub mod kyc;
 pub mod notifications;
+pub mod prop;
+pub mod prop_admin;
 pub mod settings;
 pub mod wallets;
 

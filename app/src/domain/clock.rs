@@ -37,17 +37,22 @@ pub fn next_midnight(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
 /// so local time only moves forward and a binary search on seconds finds the gap's end.
 fn first_instant_at_or_after(local: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
     let window = Duration::hours(15);
-    let mut lo = (local - window).and_utc(); // its local time is before `local`
-    let mut hi = (local + window).and_utc(); // its local time is after `local`
-    while hi - lo > Duration::seconds(1) {
+    let reached = |secs: i64| {
+        DateTime::from_timestamp(secs, 0)
+            .is_some_and(|t| t.with_timezone(&tz).naive_local() >= local)
+    };
+    // Whole seconds: transitions fall on them, so the answer is exact.
+    let mut lo = (local - window).and_utc().timestamp(); // its local time is before `local`
+    let mut hi = (local + window).and_utc().timestamp(); // its local time is after `local`
+    while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        if mid.with_timezone(&tz).naive_local() >= local {
+        if reached(mid) {
             hi = mid;
         } else {
             lo = mid;
         }
     }
-    hi
+    DateTime::from_timestamp(hi, 0).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -161,6 +166,11 @@ mod tests {
             date(2026, 9, 6).and_hms_opt(1, 0, 0).unwrap()
         );
         assert_eq!(end, utc(2026, 9, 6, 4, 0));
+        // Samoa skipped 2011-12-30 entirely: the 29th ended when the 31st began.
+        let apia = tz("Pacific/Apia");
+        let end = next_midnight(date(2011, 12, 29), apia);
+        assert_eq!(end, utc(2011, 12, 30, 10, 0));
+        assert_eq!(local_day(end, apia), date(2011, 12, 31));
     }
 
     #[test]

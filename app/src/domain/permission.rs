@@ -40,6 +40,10 @@ permissions! {
     FundsView => "money.view", "perm.funds_view";
     FundsAdjust => "money.adjust", "perm.funds_adjust";
     SettingsManage => "firm.settings", "perm.settings_manage";
+    ChallengesManage => "challenges.manage", "perm.challenges_manage";
+    ParticipantsView => "participants.view", "perm.participants_view";
+    ParticipantsAdvance => "participants.advance", "perm.participants_advance";
+    PlatformManage => "platform.manage", "perm.platform_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod list;
 pub mod mail;
 pub mod notify;
+pub mod participants;
 pub mod participation;
 pub mod password;
 pub mod platform;

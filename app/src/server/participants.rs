@@ -1,0 +1,466 @@
+//! Reading participants: the trader's "my challenges" and challenge page, the staff's list and
+//! detail. Progress bars come from the same engine functions that make the decisions, so what
+//! the bars show and what the engine decides cannot disagree.
+use crate::domain::money::{self, Currency};
+use crate::domain::rules::{self, Decision, Figures};
+use crate::domain::trading;
+use crate::error::AppError;
+use crate::model::{
+    AccountDto, DealDto, DecisionDto, EquityPoint, ListQuery, Page, ParticipantDetail,
+    ParticipantRow, PositionDto, ProgressBar, QuoteDto, RetryOffer,
+};
+use crate::server::entity::{equity_point, participant, rule_decision, trading_account, user};
+use crate::server::participation::{self, status};
+use crate::server::platform::{Platform, TradingPlatform};
+use crate::server::{challenges, list, risk, sim};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+
+fn fmt(minor: i64, cur: Option<Currency>) -> String {
+    cur.map_or_else(|| minor.to_string(), |c| money::format(minor, c))
+}
+
+fn date(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn bar(rule: &str, value: i64, limit: i64, share: Option<i64>, cur: Option<Currency>) -> ProgressBar {
+    ProgressBar {
+        rule: format!("rule.{rule}"),
+        value: fmt(value.max(0), cur),
+        limit: fmt(limit, cur),
+        share_bps: share.unwrap_or(0),
+    }
+}
+
+/// `bps` of `base`, in minor units (rounded down: the bar's limit label only).
+fn of(bps: i64, base: i64) -> i64 {
+    (i128::from(bps) * i128::from(base) / 10_000) as i64
+}
+
+/// The progress bars of an active (or last) stage account.
+fn bars(acc: &trading_account::Model) -> Vec<ProgressBar> {
+    let (Ok(r), Ok(s)) = (risk::rules_of(acc), risk::state_of(acc)) else {
+        return Vec::new();
+    };
+    let cur = money::currency(&acc.currency);
+    let p = rules::progress(&r, &s, acc.balance, acc.equity);
+    let mut out = Vec::new();
+    if let Some(bps) = r.profit_target_bps {
+        out.push(bar(
+            "profit_target",
+            acc.balance - r.initial_balance,
+            of(bps, r.initial_balance),
+            p.profit_bps_of_target,
+            cur,
+        ));
+    }
+    if let Some(bps) = r.max_daily_loss_bps {
+        let base = match r.daily_loss_base {
+            rules::DailyLossBase::InitialBalance => r.initial_balance,
+            rules::DailyLossBase::DayStartBalance => s.day_start_balance,
+            rules::DailyLossBase::DayStartEquity => s.day_start_equity,
+            rules::DailyLossBase::DayStartMax => s.day_start_balance.max(s.day_start_equity),
+        };
+        out.push(bar(
+            "max_daily_loss",
+            s.day_start_equity - acc.equity,
+            of(bps, base),
+            p.daily_loss_bps_of_limit,
+            cur,
+        ));
+    }
+    if let Some(bps) = r.max_loss_bps {
+        let from = match r.max_loss_mode {
+            rules::MaxLossMode::Static => r.initial_balance,
+            rules::MaxLossMode::Trailing => s.high_water_equity,
+        };
+        out.push(bar(
+            "max_loss",
+            from - acc.equity,
+            of(bps, r.initial_balance),
+            p.max_loss_bps_of_limit,
+            cur,
+        ));
+    }
+    out
+}
+
+fn account_dto(acc: &trading_account::Model, owner: bool) -> AccountDto {
+    let cur = money::currency(&acc.currency);
+    AccountDto {
+        id: acc.id,
+        login: acc.login.clone(),
+        password: owner.then(|| acc.password.clone()),
+        platform: acc.platform.clone(),
+        environment: acc.environment.clone(),
+        stage: acc.stage + 1,
+        attempt: acc.attempt,
+        status: acc.status.clone(),
+        enabled: acc.enabled,
+        currency: acc.currency.clone(),
+        leverage: acc.leverage,
+        initial_balance: fmt(acc.initial_balance, cur),
+        balance: fmt(acc.balance, cur),
+        equity: fmt(acc.equity, cur),
+        margin: fmt(acc.margin, cur),
+        free_margin: fmt(acc.equity - acc.margin, cur),
+        open_positions: acc.open_positions,
+        created_at: date(Some(acc.created_at)),
+    }
+}
+
+fn row(
+    p: &participant::Model,
+    u: Option<&user::Model>,
+    acc: Option<&trading_account::Model>,
+) -> ParticipantRow {
+    let cur = money::currency(&p.currency);
+    let b = participation::bought(p).ok();
+    let stages = b.as_ref().map_or(0, |b| b.package.stages.len());
+    let environment = b
+        .as_ref()
+        .and_then(|b| b.package.stages.get(p.stage as usize))
+        .map(|s| s.environment.as_str().to_string())
+        .unwrap_or_default();
+    ParticipantRow {
+        id: p.id,
+        user_id: p.user_id,
+        client: u.map(|u| format!("{} {}", u.first_name, u.last_name)).unwrap_or_default(),
+        email: u.map(|u| u.email.clone()).unwrap_or_default(),
+        challenge_id: p.challenge_id,
+        challenge: p.challenge_name.clone(),
+        package: b.as_ref().map(|b| b.package.name.clone()).unwrap_or_default(),
+        stage: p.stage + 1,
+        stages,
+        environment,
+        attempt: p.attempt,
+        status: p.status.clone(),
+        reason: if p.reason.is_empty() {
+            String::new()
+        } else {
+            format!("rule.{}", p.reason)
+        },
+        currency: p.currency.clone(),
+        fee: fmt(p.fee_minor, cur),
+        login: acc.map(|a| a.login.clone()).unwrap_or_default(),
+        balance: acc.map(|a| fmt(a.balance, cur)).unwrap_or_default(),
+        equity: acc.map(|a| fmt(a.equity, cur)).unwrap_or_default(),
+        bars: acc.map(bars).unwrap_or_default(),
+        data_type: p.data_type.clone(),
+        created_at: date(Some(p.created_at)),
+        started_at: date(p.started_at),
+        ended_at: date(p.ended_at),
+    }
+}
+
+async fn rows(
+    db: &impl ConnectionTrait,
+    ps: Vec<participant::Model>,
+) -> Result<Vec<ParticipantRow>, AppError> {
+    let user_ids: Vec<i64> = ps.iter().map(|p| p.user_id).collect();
+    let acc_ids: Vec<i64> = ps.iter().filter_map(|p| p.account_id).collect();
+    let users: HashMap<i64, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let accs: HashMap<i64, trading_account::Model> = trading_account::Entity::find()
+        .filter(trading_account::Column::Id.is_in(acc_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    Ok(ps
+        .iter()
+        .map(|p| {
+            row(
+                p,
+                users.get(&p.user_id),
+                p.account_id.and_then(|a| accs.get(&a)),
+            )
+        })
+        .collect())
+}
+
+/// The trader's challenges, newest first.
+pub async fn mine(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<ParticipantRow>, AppError> {
+    let ps = participant::Entity::find()
+        .filter(participant::Column::UserId.eq(user_id))
+        .order_by_desc(participant::Column::Id)
+        .all(db)
+        .await?;
+    rows(db, ps).await
+}
+
+/// Staff's list: filter by status (`q.filter`), search by client or challenge, sort, page.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    q: &ListQuery,
+    paged: bool,
+) -> Result<Page<ParticipantRow>, AppError> {
+    let mut select = participant::Entity::find();
+    if !q.filter.is_empty() {
+        if !status::ALL.contains(&q.filter.as_str()) {
+            return Err(AppError::field("filter", "err.status_unknown"));
+        }
+        select = select.filter(participant::Column::Status.eq(q.filter.clone()));
+    }
+    let text = q.q.trim();
+    if !text.is_empty() {
+        let mut any = Condition::any();
+        if let Some(c) = list::search(
+            text,
+            &[
+                user::Column::Email,
+                user::Column::FirstName,
+                user::Column::LastName,
+            ],
+        ) {
+            let ids: Vec<i64> = user::Entity::find()
+                .filter(c)
+                .select_only()
+                .column(user::Column::Id)
+                .into_tuple()
+                .all(db)
+                .await?;
+            any = any.add(participant::Column::UserId.is_in(ids));
+        }
+        if let Some(c) = list::search(text, &[participant::Column::ChallengeName]) {
+            any = any.add(c);
+        }
+        if let Ok(id) = text.parse::<i64>() {
+            any = any.add(participant::Column::Id.eq(id));
+        }
+        select = select.filter(any);
+    }
+    let col = match q.sort.as_str() {
+        "challenge" => participant::Column::ChallengeName,
+        "status" => participant::Column::Status,
+        "stage" => participant::Column::Stage,
+        _ => participant::Column::Id,
+    };
+    select = if q.desc || q.sort.is_empty() {
+        select.order_by_desc(col)
+    } else {
+        select.order_by_asc(col)
+    };
+    let (ps, total) = list::fetch(db, select, q, paged).await?;
+    Ok(list::page(rows(db, ps).await?, total, q, paged))
+}
+
+fn decision_dto(d: &rule_decision::Model, login: &str, cur: Option<Currency>) -> DecisionDto {
+    let mut out = DecisionDto {
+        at: date(Some(d.created_at)),
+        login: login.into(),
+        outcome: d.outcome.clone(),
+        rule: format!("rule.{}", d.rule),
+        value: String::new(),
+        limit: String::new(),
+        day: String::new(),
+        comment: String::new(),
+    };
+    if let Ok(dec) = serde_json::from_str::<Decision>(&d.figures) {
+        let (_, f): (_, &Figures) = risk::outcome(&dec);
+        out.value = fmt(f.value, cur);
+        out.limit = match f.bps {
+            Some(bps) => format!(
+                "{}% × {} = {}",
+                rust_decimal::Decimal::new(bps, 2).normalize(),
+                fmt(f.base, cur),
+                fmt(of(bps, f.base), cur)
+            ),
+            None => fmt(f.base, cur),
+        };
+        out.day = f.day.to_string();
+    } else if let Ok(v) = serde_json::from_str::<serde_json::Value>(&d.figures) {
+        out.comment = v
+            .get("comment")
+            .and_then(|c| c.as_str())
+            .unwrap_or_default()
+            .into();
+    }
+    out
+}
+
+/// A participant's page. `owner` limits it to that client's own participants (others: 404).
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    id: i64,
+    owner: Option<i64>,
+) -> Result<ParticipantDetail, AppError> {
+    let p = participation::find(db, id).await?;
+    if owner.is_some_and(|o| o != p.user_id) {
+        return Err(AppError::NotFound);
+    }
+    let u = user::Entity::find_by_id(p.user_id).one(db).await?;
+    let accounts = trading_account::Entity::find()
+        .filter(trading_account::Column::ParticipantId.eq(p.id))
+        .order_by_asc(trading_account::Column::Id)
+        .all(db)
+        .await?;
+    let acc = p
+        .account_id
+        .and_then(|a| accounts.iter().find(|x| x.id == a));
+    let cur = money::currency(&p.currency);
+    let b = participation::bought(&p)?;
+    let stage = b.package.stages.get(p.stage as usize);
+    let logins: HashMap<i64, String> = accounts.iter().map(|a| (a.id, a.login.clone())).collect();
+    let decisions = rule_decision::Entity::find()
+        .filter(rule_decision::Column::ParticipantId.eq(p.id))
+        .order_by_desc(rule_decision::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(|d| decision_dto(d, logins.get(&d.account_id).map_or("", |s| s), cur))
+        .collect();
+    let (mut points, mut positions, mut deals) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut trading_days, mut period_start, mut period_end) = (0, String::new(), String::new());
+    if let Some(acc) = acc {
+        points = equity_point::Entity::find()
+            .filter(equity_point::Column::AccountId.eq(acc.id))
+            .order_by_desc(equity_point::Column::At)
+            .limit(500)
+            .all(db)
+            .await?
+            .into_iter()
+            .rev()
+            .map(|e| EquityPoint {
+                at: e.at.format("%m-%d %H:%M").to_string(),
+                balance: e.balance,
+                equity: e.equity,
+            })
+            .collect();
+        if points.is_empty() {
+            points.push(EquityPoint {
+                at: acc.created_at.format("%m-%d %H:%M").to_string(),
+                balance: acc.balance,
+                equity: acc.equity,
+            });
+        }
+        if acc.platform == "sim" {
+            positions = sim::open_positions(db, acc)
+                .await?
+                .into_iter()
+                .map(|(pos, price, profit)| position_dto(&pos, price, profit, cur))
+                .collect();
+        }
+        deals = Platform::of(acc)
+            .closed_deals(db, acc)
+            .await?
+            .iter()
+            .map(|d| deal_dto(d, cur))
+            .collect();
+        if let (Ok(r), Ok(s)) = (risk::rules_of(acc), risk::state_of(acc)) {
+            trading_days = s.trading_days.len() as u32;
+            period_start = s.start_day.to_string();
+            period_end = r.last_day(&s).map(|d| d.to_string()).unwrap_or_default();
+        }
+    }
+    let retry = stage.filter(|s| {
+        p.status == status::FAILED
+            && p.account_id.is_some()
+            && s.retry_allowed
+            && (p.attempt as u32) < s.max_attempts
+    });
+    let pay_url = (p.status == status::AWAITING_PAYMENT)
+        .then(|| p.request_id.map(|r| format!("/pay/{r}")))
+        .flatten();
+    Ok(ParticipantDetail {
+        row: row(&p, u.as_ref(), acc),
+        stage_rules: b
+            .package
+            .stages
+            .iter()
+            .map(|s| challenges::stage_card(s, cur))
+            .collect(),
+        account: acc.map(|a| account_dto(a, owner.is_some())),
+        accounts: accounts
+            .iter()
+            .map(|a| account_dto(a, owner.is_some()))
+            .collect(),
+        trading_days,
+        min_trading_days: stage.map_or(0, |s| s.min_trading_days),
+        period_start,
+        period_end,
+        decisions,
+        points,
+        positions,
+        deals,
+        retry: retry.map(|s| RetryOffer {
+            attempt: p.attempt + 1,
+            max_attempts: s.max_attempts,
+            fee: fmt(s.retry_fee_minor, cur),
+        }),
+        request_id: p.request_id,
+        pay_url,
+        advanceable: p.status == status::IN_PROGRESS && acc.is_some_and(|a| a.open_positions == 0),
+    })
+}
+
+fn price_text(price: i64, symbol: &str) -> String {
+    trading::symbol(symbol).map_or_else(
+        || price.to_string(),
+        |s| trading::price_decimal(price, s).to_string(),
+    )
+}
+
+fn volume_text(v: i64) -> String {
+    rust_decimal::Decimal::new(v, 2).to_string()
+}
+
+fn position_dto(
+    p: &crate::server::entity::sim_position::Model,
+    price: i64,
+    profit: i64,
+    cur: Option<Currency>,
+) -> PositionDto {
+    PositionDto {
+        id: p.id,
+        symbol: p.symbol.clone(),
+        side: p.side.clone(),
+        volume: volume_text(p.volume),
+        open_price: price_text(p.open_price, &p.symbol),
+        price: price_text(price, &p.symbol),
+        stop_loss: p.stop_loss.map(|x| price_text(x, &p.symbol)).unwrap_or_default(),
+        take_profit: p
+            .take_profit
+            .map(|x| price_text(x, &p.symbol))
+            .unwrap_or_default(),
+        profit: fmt(profit, cur),
+        opened_at: date(Some(p.opened_at)),
+    }
+}
+
+fn deal_dto(d: &crate::server::entity::deal::Model, cur: Option<Currency>) -> DealDto {
+    DealDto {
+        ticket: d.ticket.clone(),
+        symbol: d.symbol.clone(),
+        side: d.side.clone(),
+        volume: volume_text(d.volume),
+        open_price: price_text(d.open_price, &d.symbol),
+        close_price: price_text(d.close_price, &d.symbol),
+        profit: fmt(d.profit_minor, cur),
+        opened_at: date(Some(d.opened_at)),
+        closed_at: date(Some(d.closed_at)),
+    }
+}
+
+/// The simulated platform's current prices.
+pub async fn quotes(db: &impl ConnectionTrait) -> Result<Vec<QuoteDto>, AppError> {
+    let prices = sim::prices(db).await?;
+    Ok(trading::SYMBOLS
+        .iter()
+        .map(|s| QuoteDto {
+            symbol: s.code.into(),
+            name: s.name.into(),
+            price: price_text(prices.get(s.code).copied().unwrap_or(s.start), s.code),
+        })
+        .collect())
+}

@@ -1,0 +1,368 @@
+#![recursion_limit = "512"]
+//! The prop core on SQLite and PostgreSQL: a challenge is published and bought, the stage
+//! accounts trade on the simulated platform, the rules engine passes and fails stages as the
+//! updates arrive, the live step goes through the approval engine, and bad input changes
+//! nothing.
+mod common;
+use app::domain::access::UserKind;
+use app::domain::challenge::{ChallengeDef, Environment, StageDef};
+use app::error::AppError;
+use app::server::auth::Origin;
+use app::server::entity::{participant, request, trading_account};
+use app::server::participation::{self, ParticipateInput, status};
+use app::server::sim::{self, Feed, Order};
+use app::server::wallets::{self, Adjustment};
+use app::server::{approvals, challenges, jobs, ledger, risk};
+use chrono::{Duration, Utc};
+use common::make_user;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+
+fn here() -> Origin {
+    Origin {
+        ip: "127.0.0.1".into(),
+        user_agent: "test".into(),
+    }
+}
+
+fn code(e: AppError, field: &str) -> String {
+    match e {
+        AppError::Invalid(fields) => fields
+            .into_iter()
+            .find(|f| f.field == field)
+            .map(|f| f.code)
+            .unwrap_or_else(|| panic!("no error on {field}")),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+/// Two demo stages (10% target, 5% daily, 10% total, passing at the end of the day the target
+/// is met) and a live stage; 10,000.00 USD for 100.00.
+fn two_step() -> ChallengeDef {
+    let demo = StageDef {
+        period_days: Some(30),
+        min_trading_days: 1,
+        profit_target_bps: Some(1_000),
+        max_daily_loss_bps: Some(500),
+        max_loss_bps: Some(1_000),
+        upgrade_immediately: true,
+        ..StageDef::demo_default()
+    };
+    let mut def = ChallengeDef::example();
+    def.name = "Two step".into();
+    def.time_zone = "UTC".into();
+    let p = &mut def.packages[0];
+    p.currency = "USD".into();
+    p.account_size_minor = 1_000_000;
+    p.fee_minor = 10_000;
+    p.stages = vec![demo.clone(), demo, StageDef::live_default()];
+    def
+}
+
+struct Firm {
+    admin: i64,
+    challenge: i64,
+}
+
+async fn firm(db: &DatabaseConnection) -> Firm {
+    let admin = make_user(db, UserKind::Staff, "admin@example.com", Some("Administrator")).await;
+    // The feed stands still: the tests set prices.
+    sim::set_feed(
+        db,
+        Feed {
+            running: false,
+            seed: 1,
+        },
+    )
+    .await
+    .unwrap();
+    let id = challenges::save(db, admin.id, None, two_step(), &here())
+        .await
+        .unwrap();
+    challenges::publish(db, admin.id, id, &here()).await.unwrap();
+    Firm {
+        admin: admin.id,
+        challenge: id,
+    }
+}
+
+async fn funded_trader(db: &DatabaseConnection, f: &Firm, email: &str, usd: &str) -> i64 {
+    let t = make_user(db, UserKind::Trader, email, None).await;
+    wallets::adjust(
+        db,
+        f.admin,
+        Adjustment {
+            idempotency_key: format!("fund-{email}"),
+            user_id: t.id,
+            currency: "USD".into(),
+            direction: "deposit".into(),
+            amount: usd.into(),
+            comment: "test funds".into(),
+        },
+        &here(),
+    )
+    .await
+    .unwrap();
+    t.id
+}
+
+async fn buy(db: &DatabaseConnection, f: &Firm, trader: i64, key: &str) -> Result<i64, AppError> {
+    participation::participate(
+        db,
+        trader,
+        ParticipateInput {
+            challenge_id: f.challenge,
+            package_key: "p1".into(),
+            pay_method: "wallet".into(),
+            idempotency_key: key.into(),
+        },
+        &here(),
+    )
+    .await
+    .map(|(p, _)| p.id)
+}
+
+async fn usd(db: &DatabaseConnection, user: i64) -> i64 {
+    let cur = app::domain::money::currency("USD").unwrap();
+    ledger::wallet(db, user, cur).await.unwrap().balance_minor
+}
+
+async fn pending_request(db: &DatabaseConnection, kind: &str, user: i64) -> request::Model {
+    request::Entity::find()
+        .filter(request::Column::Kind.eq(kind))
+        .filter(request::Column::UserId.eq(user))
+        .filter(request::Column::Status.eq("pending"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no pending {kind} request"))
+}
+
+async fn current(db: &DatabaseConnection, pid: i64) -> (participant::Model, trading_account::Model) {
+    let p = participation::find(db, pid).await.unwrap();
+    let acc = trading_account::Entity::find_by_id(p.account_id.expect("an account"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    (p, acc)
+}
+
+async fn trade(db: &DatabaseConnection, trader: i64, acc: i64, side: &str, lots: &str) {
+    sim::open(
+        db,
+        trader,
+        acc,
+        Order {
+            symbol: "EURUSD".into(),
+            side: side.into(),
+            volume: lots.into(),
+            stop_loss: String::new(),
+            take_profit: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn close_all(db: &DatabaseConnection, trader: i64, acc: i64) {
+    let a = trading_account::Entity::find_by_id(acc).one(db).await.unwrap().unwrap();
+    for (pos, _, _) in sim::open_positions(db, &a).await.unwrap() {
+        sim::close(db, trader, pos.id).await.unwrap();
+    }
+}
+
+/// Earns the stage's 10% with one lot of EURUSD (1,100 points = 1,100.00 USD), closes it, and
+/// lets the day end: the stage passes at the end of that day.
+async fn pass_stage(db: &DatabaseConnection, trader: i64, acc: i64) {
+    sim::set_price(db, "EURUSD", "1.08500").await.unwrap();
+    trade(db, trader, acc, "buy", "1").await;
+    sim::set_price(db, "EURUSD", "1.09600").await.unwrap();
+    close_all(db, trader, acc).await;
+    let txn = db.begin().await.unwrap();
+    let d = risk::roll_account(&txn, acc, Utc::now() + Duration::days(1))
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert!(matches!(d, Some(app::domain::rules::Decision::Passed(_))), "{d:?}");
+}
+
+on_both!(go_live, |db| {
+    let f = firm(&db).await;
+    let trader = funded_trader(&db, &f, "t1@example.com", "1000").await;
+    let pid = buy(&db, &f, trader, "buy-1").await.unwrap();
+    // The fee left the wallet before anyone looked at the request.
+    assert_eq!(usd(&db, trader).await, 90_000);
+    let p = participation::find(&db, pid).await.unwrap();
+    assert_eq!(p.status, status::PENDING_APPROVAL);
+    // A double submit is the same participation.
+    assert_eq!(buy(&db, &f, trader, "buy-1").await.unwrap(), pid);
+    assert_eq!(usd(&db, trader).await, 90_000);
+
+    let req = pending_request(&db, "participation", trader).await;
+    approvals::approve(&db, f.admin, req.id, 1, "", &here()).await.unwrap();
+    let (p, acc) = current(&db, pid).await;
+    assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 0));
+    assert_eq!((acc.balance, acc.environment.as_str()), (1_000_000, "demo"));
+    assert_eq!(acc.login.len(), 8);
+
+    pass_stage(&db, trader, acc.id).await;
+    let first = acc.id;
+    let (p, acc) = current(&db, pid).await;
+    assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 1));
+    assert_ne!(acc.id, first);
+    let old = trading_account::Entity::find_by_id(first).one(&db).await.unwrap().unwrap();
+    assert_eq!((old.status.as_str(), old.enabled), ("passed", false));
+
+    pass_stage(&db, trader, acc.id).await;
+    let p = participation::find(&db, pid).await.unwrap();
+    assert_eq!(p.status, status::PENDING_LIVE);
+    let live = pending_request(&db, "live_step", trader).await;
+    approvals::approve(&db, f.admin, live.id, 1, "", &here()).await.unwrap();
+    let (p, acc) = current(&db, pid).await;
+    assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 2));
+    assert_eq!(acc.environment, "live");
+    assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
+});
+
+on_both!(daily_loss_breach_fails_at_once, |db| {
+    let f = firm(&db).await;
+    let trader = funded_trader(&db, &f, "t2@example.com", "500").await;
+    let pid = buy(&db, &f, trader, "buy-2").await.unwrap();
+    let req = pending_request(&db, "participation", trader).await;
+    approvals::approve(&db, f.admin, req.id, 1, "", &here()).await.unwrap();
+    let (_, acc) = current(&db, pid).await;
+    sim::set_price(&db, "EURUSD", "1.08500").await.unwrap();
+    trade(&db, trader, acc.id, "buy", "1").await;
+    // 499.00 down: just inside the 500.00 daily limit.
+    sim::set_price(&db, "EURUSD", "1.08001").await.unwrap();
+    let (p, acc) = current(&db, pid).await;
+    assert_eq!(p.status, status::IN_PROGRESS);
+    assert_eq!(acc.equity, 1_000_000 - 49_900);
+    // 500.00 down: the price update itself fails the stage.
+    sim::set_price(&db, "EURUSD", "1.08000").await.unwrap();
+    let (p, acc) = current(&db, pid).await;
+    assert_eq!((p.status.as_str(), p.reason.as_str()), (status::FAILED, "max_daily_loss"));
+    assert_eq!((acc.status.as_str(), acc.enabled), ("failed", false));
+    assert_eq!((acc.open_positions, acc.balance), (0, 1_000_000 - 50_000));
+    let d: app::domain::rules::Decision = serde_json::from_str(&acc.decision).unwrap();
+    let app::domain::rules::Decision::Breach(fig) = d else {
+        panic!("{d:?}")
+    };
+    assert_eq!((fig.value, fig.base, fig.bps), (50_000, 1_000_000, Some(500)));
+    // A disabled account takes no orders.
+    let e = sim::open(
+        &db,
+        trader,
+        acc.id,
+        Order {
+            symbol: "EURUSD".into(),
+            side: "buy".into(),
+            volume: "1".into(),
+            stop_loss: String::new(),
+            take_profit: String::new(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code(e, "account"), "err.account_not_tradable");
+    // The stage allows retries: a new account for the same stage.
+    let r = participation::retry(&db, trader, pid, "retry-1", &here()).await.unwrap();
+    assert_eq!(r.status, "approved", "free retries approve themselves");
+    let (p, again) = current(&db, pid).await;
+    assert_eq!((p.status.as_str(), p.stage, p.attempt), (status::IN_PROGRESS, 0, 2));
+    assert_ne!(again.id, acc.id);
+});
+
+on_both!(rejection_refunds_and_bad_input_changes_nothing, |db| {
+    let f = firm(&db).await;
+    let poor = funded_trader(&db, &f, "poor@example.com", "50").await;
+    let e = buy(&db, &f, poor, "poor-1").await.unwrap_err();
+    assert_eq!(code(e, "pay_method"), "err.fee_exceeds_wallet");
+    assert_eq!(usd(&db, poor).await, 5_000);
+    assert_eq!(common::count(&db, "participant").await, 0);
+    assert_eq!(common::count(&db, "request").await, 0);
+
+    let bad = |challenge_id: i64, package: &str, pay: &str| ParticipateInput {
+        challenge_id,
+        package_key: package.into(),
+        pay_method: pay.into(),
+        idempotency_key: "bad".into(),
+    };
+    for (input, field, key) in [
+        (bad(9_999, "p1", "wallet"), "challenge", "err.challenge_unknown"),
+        (bad(f.challenge, "nope", "wallet"), "package", "err.package_unknown"),
+        (bad(f.challenge, "p1", "cash"), "pay_method", "err.pay_method_unknown"),
+    ] {
+        let e = participation::participate(&db, poor, input, &here()).await.unwrap_err();
+        assert_eq!(code(e, field), key);
+    }
+    assert_eq!(common::count(&db, "participant").await, 0);
+
+    let trader = funded_trader(&db, &f, "t3@example.com", "100").await;
+    let pid = buy(&db, &f, trader, "buy-3").await.unwrap();
+    assert_eq!(usd(&db, trader).await, 0);
+    let req = pending_request(&db, "participation", trader).await;
+    approvals::reject(&db, f.admin, req.id, "not this month", &here()).await.unwrap();
+    assert_eq!(usd(&db, trader).await, 10_000, "the fee came back");
+    let p = participation::find(&db, pid).await.unwrap();
+    assert_eq!(p.status, status::REJECTED);
+    assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
+
+    // Terminated: no new participants.
+    challenges::terminate(&db, f.admin, f.challenge, &here()).await.unwrap();
+    let e = buy(&db, &f, trader, "buy-4").await.unwrap_err();
+    assert_eq!(code(e, "challenge"), "err.challenge_terminated");
+});
+
+on_both!(drafts_publish_and_validation, |db| {
+    let f = firm(&db).await;
+    // An edit is a draft until published, and publishing shows what changed.
+    let mut def = two_step();
+    def.packages[0].stages[0].profit_target_bps = Some(800);
+    challenges::save(&db, f.admin, Some(f.challenge), def, &here()).await.unwrap();
+    let e = challenges::edit(&db, f.challenge).await.unwrap();
+    assert_eq!(e.version, 1);
+    assert_eq!(e.changes.len(), 1, "{:?}", e.changes);
+    assert_eq!(e.changes[0].field, "packages.0.stages.0.profit_target");
+    challenges::publish(&db, f.admin, f.challenge, &here()).await.unwrap();
+    let e = challenges::edit(&db, f.challenge).await.unwrap();
+    assert_eq!((e.version, e.changes.len()), (2, 0));
+    let e = challenges::publish(&db, f.admin, f.challenge, &here()).await.unwrap_err();
+    assert_eq!(code(e, "challenge"), "err.nothing_to_publish");
+
+    // Impossible rules are refused and nothing is saved.
+    let mut bad = two_step();
+    bad.packages[0].stages[0].max_daily_loss_bps = Some(-5);
+    bad.packages[0].stages = {
+        let mut s = bad.packages[0].stages.clone();
+        s.swap(0, 2);
+        s
+    };
+    let e = challenges::save(&db, f.admin, None, bad, &here()).await.unwrap_err();
+    let AppError::Invalid(fields) = e else { panic!() };
+    assert!(fields.iter().any(|x| x.field.ends_with("environment")), "{fields:?}");
+    assert_eq!(common::count(&db, "challenge").await, 1);
+
+    // A duplicate is a new draft; clients only see published challenges.
+    let copy = challenges::duplicate(&db, f.admin, f.challenge, &here()).await.unwrap();
+    let trader = funded_trader(&db, &f, "t4@example.com", "10").await;
+    let cards = challenges::for_client(&db, trader, "en").await.unwrap();
+    assert_eq!(cards.iter().map(|c| c.id).collect::<Vec<_>>(), vec![f.challenge]);
+    assert_ne!(copy, f.challenge);
+    // One-step: a single live stage is valid.
+    let mut one = two_step();
+    one.packages[0].stages = vec![StageDef {
+        environment: Environment::Live,
+        ..StageDef::live_default()
+    }];
+    challenges::save(&db, f.admin, None, one, &here()).await.unwrap();
+});
+
+on_both!(only_one_holder_runs_a_job, |db| {
+    assert!(jobs::lease(&db, "day_roll", "a", Duration::seconds(30)).await.unwrap());
+    assert!(!jobs::lease(&db, "day_roll", "b", Duration::seconds(30)).await.unwrap());
+    assert!(jobs::lease(&db, "day_roll", "a", Duration::seconds(30)).await.unwrap());
+    // An expired lease passes to the next instance.
+    assert!(jobs::lease(&db, "feed", "a", Duration::seconds(-1)).await.unwrap());
+    assert!(jobs::lease(&db, "feed", "b", Duration::seconds(30)).await.unwrap());
+});
