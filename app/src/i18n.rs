@@ -125,6 +125,7 @@ include!("i18n_portal_money.rs");
 include!("i18n_admin_money.rs");
 include!("i18n_prop.rs");
 include!("i18n_prop_rules.rs");
+include!("i18n_prop_admin.rs");
 
 /// Every table: the frame's, then one per area (kept apart so areas can grow independently).
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
@@ -135,6 +136,7 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(ADMIN_MONEY_STRINGS)
         .chain(PROP_STRINGS)
         .chain(PROP_RULE_STRINGS)
+        .chain(PROP_ADMIN_STRINGS)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::pages::admin::{
     wallets::{ClientWalletPage, WalletsPage},
 };
 use crate::pages::ib::IbPage;
+use crate::pages::portal::challenges::{ChallengePage, ChallengesPage, MyChallengesPage};
 use crate::pages::portal::auth::{ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage};
 use crate::pages::portal::{
     dashboard::DashboardPage,
@@ -110,6 +111,9 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
+                    <Route path=path!("challenges") view=ChallengesPage/>
+                    <Route path=path!("my-challenges") view=MyChallengesPage/>
+                    <Route path=path!("my-challenges/:id") view=ChallengePage/>
                     <Route path=path!("funds") view=FundsPage/>
                     <Route path=path!("transactions") view=TransactionsPage/>
                     <Route path=path!("requests") view=RequestsPage/>

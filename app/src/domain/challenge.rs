@@ -624,7 +624,7 @@ pub fn diff(before: &ChallengeDef, after: &ChallengeDef) -> Vec<Change> {
         })
     };
     let mut out = Vec::new();
-    let mut removed = |l: &Line, out: &mut Vec<Change>| {
+    let removed = |l: &Line, out: &mut Vec<Change>| {
         if !a_at.contains_key(l.path.as_str()) && !covered(&b, &a_at, &l.path) {
             out.push(Change {
                 field: l.path.clone(),

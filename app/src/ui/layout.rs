@@ -361,6 +361,8 @@ pub fn PortalShell() -> impl IntoView {
             inner=|me| {
                 let mut items = vec![
                     NavItem { href: "/", icon: "▦", label: "nav.dashboard" },
+                    NavItem { href: "/challenges", icon: "★", label: "nav.challenges" },
+                    NavItem { href: "/my-challenges", icon: "⚐", label: "nav.my_challenges" },
                     NavItem { href: "/funds", icon: "$", label: "nav.funds" },
                     NavItem { href: "/transactions", icon: "≡", label: "nav.transactions" },
                     NavItem { href: "/requests", icon: "⇄", label: "nav.requests" },
@@ -387,6 +389,8 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::DashboardView, NavItem { href: "/admin", icon: "▦", label: "nav.dashboard" }),
                     (Permission::RequestsView, NavItem { href: "/admin/approvals", icon: "✓", label: "nav.approvals" }),
                     (Permission::ClientsView, NavItem { href: "/admin/clients", icon: "☺", label: "nav.clients" }),
+                    (Permission::ChallengesManage, NavItem { href: "/admin/challenges", icon: "★", label: "nav.challenges" }),
+                    (Permission::ParticipantsView, NavItem { href: "/admin/participants", icon: "⚐", label: "nav.participants" }),
                     (Permission::FundsView, NavItem { href: "/admin/wallets", icon: "$", label: "nav.wallets" }),
                     (Permission::FundsView, NavItem { href: "/admin/transactions", icon: "≡", label: "nav.transactions" }),
                     (Permission::StaffView, NavItem { href: "/admin/staff", icon: "☷", label: "nav.staff" }),

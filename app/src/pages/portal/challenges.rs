@@ -1,0 +1,649 @@
+//! The trader's prop pages: the challenges on offer (filtered by type, packages compared,
+//! bought from the wallet or directly), "my challenges", and one challenge's page with its
+//! progress, the reasons for every rule decision, the trading panel and the trade history.
+//! The challenge page refreshes itself every two seconds: equity is judged as it moves.
+use crate::api::prop::{
+    ClosePosition, OpenPosition, Participate, RetryStage, get_challenge_cards, get_my_challenges,
+    get_my_participant, get_quotes,
+};
+use crate::i18n::{I18n, use_i18n};
+use crate::model::{
+    AccountDto, ChallengeCard, DecisionDto, ParticipantDetail, ParticipantRow, ProgressBar,
+};
+use crate::pages::PageHeader;
+use crate::pages::portal::funds::label_or;
+use crate::ui::chart::LineChart;
+use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::new_idempotency_key;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+pub(crate) fn status_badge(status: &str) -> &'static str {
+    match status {
+        "in_progress" | "completed" => "badge badge-success",
+        "pending_approval" | "pending_live" | "awaiting_payment" | "retry_pending" => {
+            "badge badge-warn"
+        }
+        "failed" | "rejected" => "badge badge-danger",
+        _ => "badge badge-muted",
+    }
+}
+
+pub(crate) fn status_label(i18n: I18n, status: &str) -> String {
+    label_or(i18n, &format!("prop.status_{status}"), status)
+}
+
+/// Progress bars: each rule's value against its limit.
+#[component]
+pub fn Bars(bars: Vec<ProgressBar>) -> impl IntoView {
+    let i18n = use_i18n();
+    bars.into_iter()
+        .map(|b| {
+            let pct = (b.share_bps as f64 / 100.0).clamp(0.0, 100.0);
+            let danger = b.rule != "rule.profit_target" && b.share_bps >= 8_000;
+            let rule = b.rule.clone();
+            view! {
+                <div class="progress-row" data-testid=format!("bar-{}", b.rule.trim_start_matches("rule."))>
+                    <div class="progress-label">
+                        <span>{move || label_or(i18n, &rule, &rule)}</span>
+                        <span class="num">{format!("{} / {}", b.value, b.limit)}</span>
+                    </div>
+                    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{pct:.0}")>
+                        <div class=if danger { "progress-bar danger" } else { "progress-bar" } style=format!("width:{pct:.1}%")></div>
+                    </div>
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+pub fn ChallengesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let cards = Resource::new(|| (), |_| get_challenge_cards());
+    let kind = RwSignal::new(String::new());
+    view! {
+        <PageHeader title="nav.challenges" subtitle="prop.challenges_sub"/>
+        <Suspense fallback=move || view! { <p class="muted">{move || i18n.t("common.loading")}</p> }>
+            {move || cards.get().map(|r| match r {
+                Err(e) => view! { <p class="alert alert-error">{i18n.t(e.key())}</p> }.into_any(),
+                Ok(cards) if cards.is_empty() => view! { <p class="card muted">{move || i18n.t("prop.no_challenges")}</p> }.into_any(),
+                Ok(cards) => {
+                    let mut types: Vec<String> = cards.iter().flat_map(|c| c.types.clone()).collect();
+                    types.sort();
+                    types.dedup();
+                    let cards = StoredValue::new(cards);
+                    view! {
+                        <div class="chips" role="group" aria-label=move || i18n.t("prop.filter_type")>
+                            <button class="chip" class:active=move || kind.get().is_empty() on:click=move |_| kind.set(String::new())>{move || i18n.t("common.all")}</button>
+                            {types.into_iter().map(|t| {
+                                let t2 = t.clone();
+                                let t3 = t.clone();
+                                view! { <button class="chip" class:active=move || kind.get() == t2 on:click=move |_| kind.set(t3.clone())>{t}</button> }
+                            }).collect_view()}
+                        </div>
+                        <div class="challenge-list">
+                            {move || cards.with_value(|cs| cs.iter()
+                                .filter(|c| kind.with(|k| k.is_empty() || c.types.contains(k)))
+                                .cloned()
+                                .map(|c| view! { <ChallengeCardView card=c/> })
+                                .collect_view())}
+                        </div>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let package = RwSignal::new(card.packages.first().map(|p| p.key.clone()).unwrap_or_default());
+    let pay = RwSignal::new(if card.pay_from_wallet { "wallet" } else { "direct" }.to_string());
+    let key = RwSignal::new(new_idempotency_key());
+    let action = ServerAction::<Participate>::new();
+    let error = last_error(action.value());
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = action.value().get() {
+            key.set(new_idempotency_key());
+            let to = p.pay_url.unwrap_or_else(|| format!("/my-challenges/{}", p.participant_id));
+            navigate(&to, Default::default());
+        }
+    });
+    let id = card.id;
+    let packages = card.packages.clone();
+    let package_options: Vec<(String, String)> = packages
+        .iter()
+        .map(|p| (p.key.clone(), format!("{} · {} · {}", p.name, p.account_size, p.fee)))
+        .collect();
+    let mut pay_options = Vec::new();
+    if card.pay_from_wallet {
+        pay_options.push(("wallet".to_string(), "prop.pay_wallet".to_string()));
+    }
+    if card.pay_direct {
+        pay_options.push(("direct".to_string(), "prop.pay_direct".to_string()));
+    }
+    let pay_options = Signal::derive(move || {
+        pay_options
+            .iter()
+            .map(|(k, l)| (k.clone(), i18n.t(l).to_string()))
+            .collect::<Vec<_>>()
+    });
+    let stage_count = packages.iter().map(|p| p.stages.len()).max().unwrap_or(0);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(Participate {
+            idempotency_key: key.get_untracked(),
+            challenge_id: id,
+            package_key: package.get_untracked(),
+            pay_method: pay.get_untracked(),
+        });
+    };
+    let details = card.details.clone();
+    view! {
+        <article class="card challenge-card" data-testid=format!("challenge-{}", card.name)>
+            <header class="challenge-head">
+                <div>
+                    <h2 class="card-title">{card.name.clone()}</h2>
+                    <p class="muted">
+                        {card.types.join(" · ")}
+                        " · "
+                        {move || i18n.t(if card.phase == "upcoming" { "prop.upcoming" } else { "prop.ongoing" })}
+                        {format!(" · {} ({})", card.starts_at, card.time_zone)}
+                    </p>
+                </div>
+            </header>
+            {(!details.is_empty()).then(|| view! { <p class="challenge-details">{details}</p> })}
+            <div class="table-wrap">
+                <table class="table compare">
+                    <thead>
+                        <tr>
+                            <th>{move || i18n.t("prop.package")}</th>
+                            {packages.iter().map(|p| view! { <th class="num">{p.name.clone()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <tr><th scope="row">{move || i18n.t("prop.account_size")}</th>{packages.iter().map(|p| view! { <td class="num">{p.account_size.clone()}</td> }).collect_view()}</tr>
+                        <tr><th scope="row">{move || i18n.t("prop.fee")}</th>{packages.iter().map(|p| view! { <td class="num">{p.fee.clone()}</td> }).collect_view()}</tr>
+                        <tr><th scope="row">{move || i18n.t("prop.leverage")}</th>{packages.iter().map(|p| view! { <td class="num">{format!("1:{}", p.leverage)}</td> }).collect_view()}</tr>
+                        {(0..stage_count).map(|s| {
+                            let cells = packages.iter().map(|p| {
+                                let text = p.stages.get(s).map(|st| {
+                                    let env = st.environment.clone();
+                                    let rules = st.rules.clone();
+                                    view! {
+                                        <span class="badge badge-muted">{move || label_or(i18n, &format!("prop.env_{env}"), &env)}</span>
+                                        <ul class="rule-list">
+                                            {rules.into_iter().map(|r| {
+                                                let l = r.label.clone();
+                                                view! { <li><span>{move || label_or(i18n, &l, &l)}</span>" "<strong>{r.value}</strong></li> }
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }).unwrap_or_else(|| view! { <span class="muted">"—"</span> }.into_any());
+                                view! { <td>{text}</td> }
+                            }).collect_view();
+                            view! { <tr><th scope="row">{move || i18n.t("prop.stage")}" "{s + 1}</th>{cells}</tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <form class="form participate-form" novalidate on:submit=on_submit>
+                <FormProblem error shown=vec!["package".into(), "pay_method".into()]/>
+                <div class="form-row">
+                    <SelectField label=tlabel("prop.package") id=format!("p-{id}-package") field="package" value=package options=package_options error/>
+                    <SelectField label=tlabel("prop.pay_with") id=format!("p-{id}-pay") field="pay_method" value=pay options=pay_options error/>
+                </div>
+                <div class="form-actions">
+                    <Submit label="prop.participate" pending=action.pending()/>
+                </div>
+            </form>
+        </article>
+    }
+}
+
+#[component]
+pub fn MyChallengesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = Resource::new(|| (), |_| get_my_challenges());
+    view! {
+        <PageHeader title="nav.my_challenges" subtitle="prop.mine_sub"/>
+        <Suspense fallback=move || view! { <p class="muted">{move || i18n.t("common.loading")}</p> }>
+            {move || rows.get().map(|r| match r {
+                Err(e) => view! { <p class="alert alert-error">{i18n.t(e.key())}</p> }.into_any(),
+                Ok(rows) if rows.is_empty() => view! {
+                    <p class="card muted">{move || i18n.t("prop.none_yet")}" "<a href="/challenges">{move || i18n.t("nav.challenges")}</a></p>
+                }.into_any(),
+                Ok(rows) => view! {
+                    <div class="challenge-list">
+                        {rows.into_iter().map(|r| view! { <ParticipantCard row=r/> }).collect_view()}
+                    </div>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ParticipantCard(row: ParticipantRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = row.status.clone();
+    let reason = row.reason.clone();
+    view! {
+        <a class="card participant-card" href=format!("/my-challenges/{}", row.id) data-testid=format!("participant-{}", row.id)>
+            <div class="challenge-head">
+                <h2 class="card-title">{format!("{} · {}", row.challenge, row.package)}</h2>
+                <span class=status_badge(&row.status)>{move || status_label(i18n, &status)}</span>
+            </div>
+            <p class="muted">
+                {move || i18n.t("prop.stage")}{format!(" {}/{} · ", row.stage, row.stages)}
+                {row.login.clone()}
+                {(!reason.is_empty()).then(|| {
+                    let r = reason.clone();
+                    view! { " · "{move || label_or(i18n, &r, &r)} }
+                })}
+            </p>
+            <Bars bars=row.bars.clone()/>
+        </a>
+    }
+}
+
+#[component]
+pub fn ChallengePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let tick = RwSignal::new(0u32);
+    // Live: the page re-reads its participant every two seconds while it is open.
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || tick.update(|t| *t = t.wrapping_add(1)),
+            std::time::Duration::from_secs(2),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let detail = Resource::new(move || (id.get(), tick.get()), |(id, _)| get_my_participant(id));
+    let tab = RwSignal::new("overview");
+    view! {
+        <PageHeader title="prop.challenge_page"/>
+        <Transition fallback=move || view! { <p class="muted">{move || i18n.t("common.loading")}</p> }>
+            {move || detail.get().map(|r| match r {
+                Err(e) => view! { <p class="alert alert-error">{i18n.t(e.key())}</p> }.into_any(),
+                Ok(d) => {
+                    let d = StoredValue::new(d);
+                    view! {
+                        <ParticipantHeader d=d.get_value()/>
+                        <div class="tabs" role="tablist">
+                            {[("overview", "prop.tab_overview"), ("trade", "prop.tab_trade"), ("history", "prop.tab_history")].into_iter().map(|(t, label)| view! {
+                                <button role="tab" class="tab" class:active=move || tab.get() == t aria-selected=move || (tab.get() == t).to_string() data-testid=format!("tab-{t}") on:click=move |_| tab.set(t)>{move || i18n.t(label)}</button>
+                            }).collect_view()}
+                        </div>
+                        {move || match tab.get() {
+                            "trade" => view! { <TradePanel d=d.get_value() on_done=Callback::new(move |_| tick.update(|t| *t += 1))/> }.into_any(),
+                            "history" => view! { <History d=d.get_value()/> }.into_any(),
+                            _ => view! { <Overview d=d.get_value()/> }.into_any(),
+                        }}
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ParticipantHeader(d: ParticipantDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let r = d.row.clone();
+    let status = r.status.clone();
+    let reason = r.reason.clone();
+    view! {
+        <div class="card participant-head">
+            <div class="challenge-head">
+                <h2 class="card-title">{format!("{} · {}", r.challenge, r.package)}</h2>
+                <span class=status_badge(&r.status) data-testid="participant-status">{move || status_label(i18n, &status)}</span>
+            </div>
+            <p class="muted">
+                {move || i18n.t("prop.stage")}{format!(" {}/{} ({}) · ", r.stage, r.stages, r.environment)}
+                {move || i18n.t("prop.attempt")}{format!(" {} · ", r.attempt)}
+                {move || i18n.t("prop.started")}{format!(" {}", if r.started_at.is_empty() { "—" } else { &r.started_at })}
+                {(!r.ended_at.is_empty()).then(|| view! { " · "{move || i18n.t("prop.ended")}{format!(" {}", r.ended_at)} })}
+            </p>
+            {(!reason.is_empty()).then(|| {
+                let rr = reason.clone();
+                view! { <p class="alert alert-error" data-testid="participant-reason">{move || i18n.t("prop.failed_because")}" "{move || label_or(i18n, &rr, &rr)}</p> }
+            })}
+            {d.pay_url.clone().map(|u| view! { <p class="alert"><a class="btn btn-primary" href=u>{move || i18n.t("prop.complete_payment")}</a></p> })}
+            {d.retry.clone().map(|o| view! { <RetryForm id=d.row.id attempt=o.attempt max=o.max_attempts fee=o.fee/> })}
+            {d.account.clone().map(|a| view! { <Credentials a/> })}
+        </div>
+    }
+}
+
+#[component]
+fn Credentials(a: AccountDto) -> impl IntoView {
+    let i18n = use_i18n();
+    let show = RwSignal::new(false);
+    let password = a.password.clone().unwrap_or_default();
+    view! {
+        <dl class="kv credentials" data-testid="credentials">
+            <dt>{move || i18n.t("prop.login")}</dt><dd data-testid="account-login">{a.login.clone()}</dd>
+            <dt>{move || i18n.t("prop.password")}</dt>
+            <dd>
+                <span data-testid="account-password">{move || if show.get() { password.clone() } else { "••••••••••••".into() }}</span>
+                " "
+                <button type="button" class="btn btn-sm" on:click=move |_| show.update(|s| *s = !*s)>{move || i18n.t(if show.get() { "prop.hide" } else { "prop.show" })}</button>
+            </dd>
+            <dt>{move || i18n.t("prop.server")}</dt><dd data-testid="account-env">{format!("PropDesk-{}", a.environment)}</dd>
+            <dt>{move || i18n.t("prop.balance")}</dt><dd class="num" data-testid="account-balance">{format!("{} {}", a.balance, a.currency)}</dd>
+            <dt>{move || i18n.t("prop.equity")}</dt><dd class="num" data-testid="account-equity">{format!("{} {}", a.equity, a.currency)}</dd>
+        </dl>
+    }
+}
+
+#[component]
+fn RetryForm(id: i64, attempt: i32, max: u32, fee: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = RwSignal::new(new_idempotency_key());
+    let action = ServerAction::<RetryStage>::new();
+    let error = last_error(action.value());
+    view! {
+        <form class="form inline-form" on:submit=move |ev| {
+            ev.prevent_default();
+            action.dispatch(RetryStage { idempotency_key: key.get_untracked(), participant_id: id });
+        }>
+            <FormProblem error/>
+            <p>{move || i18n.t("prop.retry_offer").replace("{attempt}", &attempt.to_string()).replace("{max}", &max.to_string()).replace("{fee}", &fee)}</p>
+            <Submit label="prop.retry" pending=action.pending()/>
+        </form>
+    }
+}
+
+fn plain(v: i64) -> String {
+    rust_decimal::Decimal::new(v, 2).to_string()
+}
+
+#[component]
+fn Overview(d: ParticipantDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let values: Vec<(String, i64, i64)> = d.points.iter().map(|p| (p.at.clone(), p.balance, p.equity)).collect();
+    view! {
+        <div class="grid grid-2">
+            <section class="card">
+                <h3 class="card-title">{move || i18n.t("prop.progress")}</h3>
+                <Bars bars=d.row.bars.clone()/>
+                <div class="progress-row">
+                    <div class="progress-label">
+                        <span>{move || i18n.t("rule.min_trading_days")}</span>
+                        <span class="num" data-testid="trading-days">{format!("{} / {}", d.trading_days, d.min_trading_days)}</span>
+                    </div>
+                </div>
+                <dl class="kv">
+                    <dt>{move || i18n.t("prop.period")}</dt>
+                    <dd>{format!("{} → {}", d.period_start, if d.period_end.is_empty() { "∞".to_string() } else { d.period_end.clone() })}</dd>
+                </dl>
+            </section>
+            <section class="card">
+                <h3 class="card-title">{move || i18n.t("prop.chart_title")}</h3>
+                <LineChart values title=tlabel("prop.chart_title") format=plain/>
+                <p class="legend"><span class="swatch a"></span>{move || i18n.t("prop.balance")}" "<span class="swatch b"></span>{move || i18n.t("prop.equity")}</p>
+            </section>
+        </div>
+        <section class="card">
+            <h3 class="card-title">{move || i18n.t("prop.decisions")}</h3>
+            <Decisions rows=d.decisions.clone()/>
+        </section>
+        <section class="card">
+            <h3 class="card-title">{move || i18n.t("prop.stage_rules")}</h3>
+            <div class="grid grid-3">
+                {d.stage_rules.iter().enumerate().map(|(i, s)| {
+                    let env = s.environment.clone();
+                    view! {
+                        <div>
+                            <h4>{move || i18n.t("prop.stage")}{format!(" {} · ", i + 1)}{move || label_or(i18n, &format!("prop.env_{env}"), &env)}</h4>
+                            <ul class="rule-list">
+                                {s.rules.iter().map(|r| {
+                                    let l = r.label.clone();
+                                    view! { <li><span>{move || label_or(i18n, &l, &l)}</span>" "<strong>{r.value.clone()}</strong></li> }
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// Why each stage ended: the rule, the figure reached and the limit it was judged against.
+#[component]
+pub fn Decisions(rows: Vec<DecisionDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    if rows.is_empty() {
+        return view! { <p class="muted">{move || i18n.t("prop.no_decisions")}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="decisions">
+                <thead><tr>
+                    <th>{move || i18n.t("prop.when")}</th>
+                    <th>{move || i18n.t("prop.login")}</th>
+                    <th>{move || i18n.t("prop.outcome")}</th>
+                    <th>{move || i18n.t("prop.rule")}</th>
+                    <th class="num">{move || i18n.t("prop.value")}</th>
+                    <th class="num">{move || i18n.t("prop.limit")}</th>
+                    <th>{move || i18n.t("prop.day")}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let outcome = r.outcome.clone();
+                        let rule = r.rule.clone();
+                        view! {
+                            <tr>
+                                <td>{r.at.clone()}</td>
+                                <td>{r.login.clone()}</td>
+                                <td><span class=if r.outcome == "passed" || r.outcome == "advanced" { "badge badge-success" } else { "badge badge-danger" }>{move || label_or(i18n, &format!("prop.outcome_{outcome}"), &outcome)}</span></td>
+                                <td>{move || label_or(i18n, &rule, &rule)}{(!r.comment.is_empty()).then(|| format!(" — {}", r.comment))}</td>
+                                <td class="num">{r.value.clone()}</td>
+                                <td class="num">{r.limit.clone()}</td>
+                                <td>{r.day.clone()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn TradePanel(d: ParticipantDetail, on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(acc) = d.account.clone().filter(|a| a.platform == "sim") else {
+        return view! { <p class="card muted">{move || i18n.t("prop.no_trading")}</p> }.into_any();
+    };
+    let quotes = Resource::new(move || d.row.equity.clone(), |_| get_quotes());
+    let symbol = RwSignal::new("EURUSD".to_string());
+    let volume = RwSignal::new("0.10".to_string());
+    let sl = RwSignal::new(String::new());
+    let tp = RwSignal::new(String::new());
+    let open = ServerAction::<OpenPosition>::new();
+    let close = ServerAction::<ClosePosition>::new();
+    let error = last_error(open.value());
+    let close_error = last_error(close.value());
+    Effect::new(move |_| {
+        if matches!(open.value().get(), Some(Ok(()))) || matches!(close.value().get(), Some(Ok(()))) {
+            on_done.run(());
+        }
+    });
+    let symbols = Signal::derive(move || {
+        quotes
+            .get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|q| (q.symbol.clone(), format!("{} · {}", q.symbol, q.price)))
+            .collect::<Vec<_>>()
+    });
+    let account_id = acc.id;
+    let send = move |side: &'static str| {
+        open.dispatch(OpenPosition {
+            account_id,
+            symbol: symbol.get_untracked(),
+            side: side.into(),
+            volume: volume.get_untracked(),
+            stop_loss: sl.get_untracked(),
+            take_profit: tp.get_untracked(),
+        });
+    };
+    let enabled = acc.enabled;
+    view! {
+        <div class="grid grid-2">
+            <section class="card">
+                <h3 class="card-title">{move || i18n.t("prop.new_order")}</h3>
+                <dl class="kv">
+                    <dt>{move || i18n.t("prop.equity")}</dt><dd class="num">{format!("{} {}", acc.equity, acc.currency)}</dd>
+                    <dt>{move || i18n.t("prop.margin")}</dt><dd class="num">{acc.margin.clone()}</dd>
+                    <dt>{move || i18n.t("prop.free_margin")}</dt><dd class="num">{acc.free_margin.clone()}</dd>
+                    <dt>{move || i18n.t("prop.leverage")}</dt><dd class="num">{format!("1:{}", acc.leverage)}</dd>
+                </dl>
+                <form class="form" novalidate on:submit=|ev| ev.prevent_default()>
+                    <FormProblem error shown=vec!["symbol".into(), "volume".into(), "stop_loss".into(), "take_profit".into()]/>
+                    <SelectField label=tlabel("prop.symbol") id="t-symbol" field="symbol" value=symbol options=symbols error/>
+                    <TextField label=tlabel("prop.volume") id="t-volume" field="volume" value=volume error inputmode="decimal" required=true/>
+                    <div class="form-row">
+                        <TextField label=tlabel("prop.stop_loss") id="t-sl" field="stop_loss" value=sl error inputmode="decimal"/>
+                        <TextField label=tlabel("prop.take_profit") id="t-tp" field="take_profit" value=tp error inputmode="decimal"/>
+                    </div>
+                    <div class="form-actions">
+                        <button type="button" class="btn btn-success" data-testid="buy" disabled=move || !enabled || open.pending().get() on:click=move |_| send("buy")>{move || i18n.t("prop.buy")}</button>
+                        <button type="button" class="btn btn-danger" data-testid="sell" disabled=move || !enabled || open.pending().get() on:click=move |_| send("sell")>{move || i18n.t("prop.sell")}</button>
+                    </div>
+                </form>
+            </section>
+            <section class="card">
+                <h3 class="card-title">{move || i18n.t("prop.positions")}</h3>
+                <FormProblem error=close_error/>
+                {if d.positions.is_empty() {
+                    view! { <p class="muted">{move || i18n.t("prop.no_positions")}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap">
+                            <table class="table" data-testid="positions">
+                                <thead><tr>
+                                    <th>{move || i18n.t("prop.symbol")}</th>
+                                    <th>{move || i18n.t("prop.side")}</th>
+                                    <th class="num">{move || i18n.t("prop.volume")}</th>
+                                    <th class="num">{move || i18n.t("prop.open_price")}</th>
+                                    <th class="num">{move || i18n.t("prop.price")}</th>
+                                    <th class="num">{move || i18n.t("prop.profit")}</th>
+                                    <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {d.positions.iter().map(|p| {
+                                        let pid = p.id;
+                                        let side = p.side.clone();
+                                        view! {
+                                            <tr>
+                                                <td>{p.symbol.clone()}</td>
+                                                <td>{move || label_or(i18n, &format!("prop.{side}"), &side)}</td>
+                                                <td class="num">{p.volume.clone()}</td>
+                                                <td class="num">{p.open_price.clone()}</td>
+                                                <td class="num">{p.price.clone()}</td>
+                                                <td class="num">{p.profit.clone()}</td>
+                                                <td><button class="btn btn-sm" data-testid=format!("close-{pid}") disabled=move || close.pending().get() on:click=move |_| { close.dispatch(ClosePosition { position_id: pid }); }>{move || i18n.t("prop.close")}</button></td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }}
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn History(d: ParticipantDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <h3 class="card-title">{move || i18n.t("prop.trade_history")}</h3>
+            {if d.deals.is_empty() {
+                view! { <p class="muted">{move || i18n.t("prop.no_deals")}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="deals">
+                            <thead><tr>
+                                <th>{move || i18n.t("prop.ticket")}</th>
+                                <th>{move || i18n.t("prop.symbol")}</th>
+                                <th>{move || i18n.t("prop.side")}</th>
+                                <th class="num">{move || i18n.t("prop.volume")}</th>
+                                <th class="num">{move || i18n.t("prop.open_price")}</th>
+                                <th class="num">{move || i18n.t("prop.close_price")}</th>
+                                <th class="num">{move || i18n.t("prop.profit")}</th>
+                                <th>{move || i18n.t("prop.closed_at")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {d.deals.iter().map(|x| {
+                                    let side = x.side.clone();
+                                    view! {
+                                        <tr>
+                                            <td>{x.ticket.clone()}</td>
+                                            <td>{x.symbol.clone()}</td>
+                                            <td>{move || label_or(i18n, &format!("prop.{side}"), &side)}</td>
+                                            <td class="num">{x.volume.clone()}</td>
+                                            <td class="num">{x.open_price.clone()}</td>
+                                            <td class="num">{x.close_price.clone()}</td>
+                                            <td class="num">{x.profit.clone()}</td>
+                                            <td>{x.closed_at.clone()}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        <section class="card">
+            <h3 class="card-title">{move || i18n.t("prop.accounts")}</h3>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead><tr>
+                        <th>{move || i18n.t("prop.login")}</th>
+                        <th>{move || i18n.t("prop.stage")}</th>
+                        <th>{move || i18n.t("prop.attempt")}</th>
+                        <th>{move || i18n.t("prop.status")}</th>
+                        <th class="num">{move || i18n.t("prop.balance")}</th>
+                        <th class="num">{move || i18n.t("prop.equity")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {d.accounts.iter().map(|a| view! {
+                            <tr>
+                                <td>{a.login.clone()}</td>
+                                <td>{format!("{} ({})", a.stage, a.environment)}</td>
+                                <td>{a.attempt}</td>
+                                <td>{a.status.clone()}</td>
+                                <td class="num">{a.balance.clone()}</td>
+                                <td class="num">{a.equity.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
