@@ -366,3 +366,31 @@ on_both!(only_one_holder_runs_a_job, |db| {
     assert!(jobs::lease(&db, "feed", "a", Duration::seconds(-1)).await.unwrap());
     assert!(jobs::lease(&db, "feed", "b", Duration::seconds(30)).await.unwrap());
 });
+
+on_both!(demo_data_has_participants_at_every_status, |db| {
+    app::server::seed::ensure_system_roles(&db).await.unwrap();
+    app::server::seed::seed_demo(&db, &common::cfg()).await.unwrap();
+    let mut statuses: Vec<String> = participant::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.status)
+        .collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        vec![
+            "failed",
+            "in_progress",
+            "in_progress",
+            "in_progress",
+            "pending_approval",
+            "pending_live"
+        ]
+    );
+    assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
+    // Seeding again adds nothing.
+    app::server::seed::seed_demo(&db, &common::cfg()).await.unwrap();
+    assert_eq!(common::count(&db, "participant").await, 6);
+});

@@ -25,6 +25,7 @@ pub mod password;
 pub mod platform;
 pub mod seed;
 pub mod seed_money;
+pub mod seed_prop;
 pub mod risk;
 pub mod session;
 pub mod settings;

@@ -359,10 +359,11 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
             admin_role: admin.role_id.unwrap_or_default(),
             finance_role: role_id(db, "Finance").await?.unwrap_or_default(),
             trader: trader.id,
-            clients,
+            clients: clients.clone(),
         },
     )
     .await?;
+    crate::server::seed_prop::seed(db, admin.id, trader.id, &clients).await?;
     let url = cfg.public_url.trim_end_matches('/');
     Ok(format!(
         "Demo data ready.\n  Back office  {url}/admin  {} / {}  (sets up two-factor at first sign-in; finance@propdesk.test / Finance-demo-2026 works the queues)\n  IB           {url}/login  {} / {}  (referral code {})\n  Trader       {url}/login  {} / {}",
