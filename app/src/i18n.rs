@@ -126,6 +126,7 @@ include!("i18n_admin_money.rs");
 include!("i18n_prop.rs");
 include!("i18n_prop_rules.rs");
 include!("i18n_prop_admin.rs");
+include!("i18n_bridge.rs");
 
 /// Every table: the frame's, then one per area (kept apart so areas can grow independently).
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
@@ -137,6 +138,7 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(PROP_STRINGS)
         .chain(PROP_RULE_STRINGS)
         .chain(PROP_ADMIN_STRINGS)
+        .chain(BRIDGE_STRINGS)
 }
 
 #[cfg(test)]
@@ -199,6 +201,7 @@ mod tests {
                         "chal.",
                         "trade.",
                         "rule.",
+                        "platform.",
                     ]
                     .iter()
                     .any(|p| lit.starts_with(p))

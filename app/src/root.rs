@@ -1,12 +1,15 @@
 //! The HTML shell, the root component and the routes of all three portals.
 use crate::pages::NotFound;
+use crate::pages::admin::platform::PlatformPage;
 use crate::pages::admin::{
     account::AdminAccountPage,
     approvals::ApprovalsPage,
     audit::AuditPage,
+    challenges::{ChallengeEditorPage, ChallengesPage},
     clients::ClientsPage,
     dashboard::AdminDashboard,
     login::AdminLoginPage,
+    participants::{ParticipantPage, ParticipantsPage},
     review::ReviewPage,
     roles::RolesPage,
     settings::SettingsPage,
@@ -15,8 +18,8 @@ use crate::pages::admin::{
     wallets::{ClientWalletPage, WalletsPage},
 };
 use crate::pages::ib::IbPage;
-use crate::pages::portal::challenges::{ChallengePage, ChallengesPage, MyChallengesPage};
 use crate::pages::portal::auth::{ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage};
+use crate::pages::portal::challenges::{ChallengePage, MyChallengesPage, PortalChallengesPage};
 use crate::pages::portal::{
     dashboard::DashboardPage,
     funds::FundsPage,
@@ -100,6 +103,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("approvals") view=ApprovalsPage/>
                     <Route path=path!("approvals/:id") view=ReviewPage/>
                     <Route path=path!("clients") view=ClientsPage/>
+                    <Route path=path!("challenges") view=ChallengesPage/>
+                    <Route path=path!("challenges/:id") view=ChallengeEditorPage/>
+                    <Route path=path!("participants") view=ParticipantsPage/>
+                    <Route path=path!("participants/:id") view=ParticipantPage/>
+                    <Route path=path!("platform") view=PlatformPage/>
                     <Route path=path!("wallets") view=WalletsPage/>
                     <Route path=path!("wallets/:user_id") view=ClientWalletPage/>
                     <Route path=path!("transactions") view=TransactionsReportPage/>
@@ -111,7 +119,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
-                    <Route path=path!("challenges") view=ChallengesPage/>
+                    <Route path=path!("challenges") view=PortalChallengesPage/>
                     <Route path=path!("my-challenges") view=MyChallengesPage/>
                     <Route path=path!("my-challenges/:id") view=ChallengePage/>
                     <Route path=path!("funds") view=FundsPage/>

@@ -47,6 +47,12 @@ pub struct Cli {
     /// Folder of the built site (pkg/ with wasm, js, css) [default: target/site]
     #[arg(long, env = "PROPDESK_SITE_ROOT", global = true)]
     pub site_root: Option<String>,
+    /// Requests per second each bridge may send to the bridge API [default: 2000]
+    #[arg(long, env = "PROPDESK_BRIDGE_RATE", global = true)]
+    pub bridge_rate: Option<u32>,
+    /// Burst of requests a bridge may send above its rate [default: twice the rate]
+    #[arg(long, env = "PROPDESK_BRIDGE_BURST", global = true)]
+    pub bridge_burst: Option<u32>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -75,6 +81,12 @@ pub enum Command {
     },
     /// Load the demo data set (idempotent) and print its credentials
     SeedDemo,
+    /// Register a bridge for an external trading platform and print its secret (shown once)
+    CreateBridge {
+        /// 1 to 60 letters, digits, dots, dashes or underscores; sent as `X-Bridge`
+        #[arg(long)]
+        name: String,
+    },
 }
 
 /// The same settings, as read from the TOML file.
@@ -92,6 +104,8 @@ struct FileConfig {
     outbox_dir: Option<PathBuf>,
     upload_dir: Option<PathBuf>,
     site_root: Option<String>,
+    bridge_rate: Option<u32>,
+    bridge_burst: Option<u32>,
 }
 
 /// The resolved settings.
@@ -108,6 +122,8 @@ pub struct Settings {
     pub outbox_dir: PathBuf,
     pub upload_dir: PathBuf,
     pub site_root: String,
+    /// The bridge API's rate limit per bridge.
+    pub bridge_limits: crate::bridge::Limits,
 }
 
 impl Cli {
@@ -138,6 +154,20 @@ impl Cli {
             .unwrap_or_else(|| "text".into());
         if !matches!(log_format.as_str(), "text" | "json") {
             return Err(format!("log format must be text or json, not {log_format}"));
+        }
+        let bridge_rate = self
+            .bridge_rate
+            .or(file.bridge_rate)
+            .unwrap_or(crate::bridge::Limits::default().per_second);
+        let bridge_limits = crate::bridge::Limits {
+            per_second: bridge_rate,
+            burst: self
+                .bridge_burst
+                .or(file.bridge_burst)
+                .unwrap_or(bridge_rate.saturating_mul(2)),
+        };
+        if bridge_limits.per_second == 0 || bridge_limits.burst == 0 {
+            return Err("the bridge rate and burst must be above zero".into());
         }
         Ok(Settings {
             database_url: self
@@ -178,6 +208,7 @@ impl Cli {
                 .clone()
                 .or(file.site_root)
                 .unwrap_or_else(|| "target/site".into()),
+            bridge_limits,
         })
     }
 }

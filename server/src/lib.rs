@@ -1,6 +1,7 @@
 #![recursion_limit = "512"]
 //! The PropDesk server: router, middleware and process concerns. The application itself (pages,
 //! server functions, services) lives in the `app` crate.
+pub mod bridge;
 pub mod config;
 pub mod middleware;
 pub mod rest;
@@ -14,6 +15,11 @@ use tower_http::compression::CompressionLayer;
 
 /// The whole application as one router; `main` serves it and the tests call it directly.
 pub fn router(state: AppState) -> Router {
+    router_with(state, bridge::Limits::default())
+}
+
+/// The router with the bridge API's rate limit chosen (configuration, tests).
+pub fn router_with(state: AppState, bridge_limits: bridge::Limits) -> Router {
     let routes = generate_route_list(app::App);
     let shell_state = state.clone();
     Router::new()
@@ -21,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(rest::metrics))
         .route("/export/{name}", get(rest::export))
         .route("/files/{id}", get(rest::file))
+        .merge(bridge::routes(state.clone(), bridge_limits))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -85,6 +85,14 @@ async fn run(command: Command, s: Settings) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::CreateBridge { name } => {
+            let (b, secret) = app::server::bridge::create(&conn, &name)
+                .await
+                .map_err(|e| in_english(&e))?;
+            println!("Bridge {} created (ID {}).", b.name, b.id);
+            println!("Secret (shown only this once; sign requests with it): {secret}");
+            Ok(())
+        }
         Command::SeedDemo => {
             println!(
                 "{}",
@@ -105,6 +113,19 @@ async fn run(command: Command, s: Settings) -> Result<(), String> {
             }
             serve(conn, cfg, s).await
         }
+    }
+}
+
+/// An error for the terminal: each invalid field with its English message.
+fn in_english(e: &app::error::AppError) -> String {
+    use app::i18n::{Locale, tr};
+    match e {
+        app::error::AppError::Invalid(fields) => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, tr(Locale::En, &f.code)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => format!("{e}: {e:?}"),
     }
 }
 
@@ -138,7 +159,7 @@ async fn serve(
         s.mail_from.clone(),
         state.mail_wake.clone(),
     ));
-    let app = server::router(state);
+    let app = server::router_with(state, s.bridge_limits);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

@@ -51,7 +51,11 @@ pub async fn load_session(State(state): State<AppState>, mut req: Request, next:
 /// `Sec-Fetch-Site` and `Origin`; clients that send neither (scripts) are not browsers and carry
 /// no ambient cookies from a victim's visit elsewhere.
 pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // The bridge API is for machines: it is authenticated by a signature over each request,
+    // never by an ambient cookie, so a cross-site browser request gains nothing there.
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.uri().path().starts_with("/bridge/")
+    {
         return next.run(req).await;
     }
     let h = req.headers();
@@ -95,6 +99,7 @@ fn is_page(path: &str) -> bool {
     !(path.starts_with("/api/")
         || path.starts_with("/pkg/")
         || path.starts_with("/export/")
+        || path.starts_with("/bridge/")
         || path == "/healthz"
         || path == "/metrics"
         || path.contains('.'))

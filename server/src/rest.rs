@@ -7,7 +7,7 @@ use app::model::ListQuery;
 use app::server::authz::authorize_principal;
 use app::server::export::{CsvRow, to_csv};
 use app::server::session::CurrentSession;
-use app::server::{AppState, approvals, audit, clients, staff, uploads, wallets};
+use app::server::{AppState, approvals, audit, clients, participants, staff, uploads, wallets};
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -86,6 +86,7 @@ pub async fn export(
         "audit.csv" => Access::Staff(Permission::AuditView),
         "wallets.csv" | "transactions.csv" => Access::Staff(Permission::FundsView),
         "requests.csv" => Access::Staff(Permission::RequestsView),
+        "participants.csv" => Access::Staff(Permission::ParticipantsView),
         "referrals.csv" => Access::Ib,
         "my-transactions.csv" | "my-requests.csv" => Access::Client,
         _ => return error(AppError::NotFound),
@@ -112,6 +113,9 @@ pub async fn export(
             .await
             .map(|p| csv(&name, &p.rows)),
         "requests.csv" => approvals::queue(db, me, &queue.kind, queue.mine, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "participants.csv" => participants::list(db, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
         "referrals.csv" => clients::referred(db, me, &q, false)

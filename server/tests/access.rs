@@ -368,6 +368,16 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
             Is(Access::Staff(PlatformManage)),
             "symbol=EURUSD&price=&running=false".into(),
         ),
+        (
+            "/api/admin/sim/advance-day",
+            Is(Access::Staff(PlatformManage)),
+            String::new(),
+        ),
+        (
+            "/api/admin/sim/status",
+            Is(Access::Staff(PlatformManage)),
+            String::new(),
+        ),
     ]
 }
 

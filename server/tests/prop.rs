@@ -64,13 +64,20 @@ struct Firm {
 }
 
 async fn firm(db: &DatabaseConnection) -> Firm {
-    let admin = make_user(db, UserKind::Staff, "admin@example.com", Some("Administrator")).await;
+    let admin = make_user(
+        db,
+        UserKind::Staff,
+        "admin@example.com",
+        Some("Administrator"),
+    )
+    .await;
     // The feed stands still: the tests set prices.
     sim::set_feed(
         db,
         Feed {
             running: false,
             seed: 1,
+            day_offset: 0,
         },
     )
     .await
@@ -78,7 +85,9 @@ async fn firm(db: &DatabaseConnection) -> Firm {
     let id = challenges::save(db, admin.id, None, two_step(), &here())
         .await
         .unwrap();
-    challenges::publish(db, admin.id, id, &here()).await.unwrap();
+    challenges::publish(db, admin.id, id, &here())
+        .await
+        .unwrap();
     Firm {
         admin: admin.id,
         challenge: id,
@@ -137,7 +146,10 @@ async fn pending_request(db: &DatabaseConnection, kind: &str, user: i64) -> requ
         .unwrap_or_else(|| panic!("no pending {kind} request"))
 }
 
-async fn current(db: &DatabaseConnection, pid: i64) -> (participant::Model, trading_account::Model) {
+async fn current(
+    db: &DatabaseConnection,
+    pid: i64,
+) -> (participant::Model, trading_account::Model) {
     let p = participation::find(db, pid).await.unwrap();
     let acc = trading_account::Entity::find_by_id(p.account_id.expect("an account"))
         .one(db)
@@ -165,7 +177,11 @@ async fn trade(db: &DatabaseConnection, trader: i64, acc: i64, side: &str, lots:
 }
 
 async fn close_all(db: &DatabaseConnection, trader: i64, acc: i64) {
-    let a = trading_account::Entity::find_by_id(acc).one(db).await.unwrap().unwrap();
+    let a = trading_account::Entity::find_by_id(acc)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     for (pos, _, _) in sim::open_positions(db, &a).await.unwrap() {
         sim::close(db, trader, pos.id).await.unwrap();
     }
@@ -178,12 +194,21 @@ async fn pass_stage(db: &DatabaseConnection, trader: i64, acc: i64) {
     trade(db, trader, acc, "buy", "1").await;
     sim::set_price(db, "EURUSD", "1.09600").await.unwrap();
     close_all(db, trader, acc).await;
+    // Not before the day ends.
     let txn = db.begin().await.unwrap();
-    let d = risk::roll_account(&txn, acc, Utc::now() + Duration::days(1))
-        .await
-        .unwrap();
+    assert_eq!(
+        risk::roll_account(&txn, acc, Utc::now()).await.unwrap(),
+        None
+    );
     txn.commit().await.unwrap();
-    assert!(matches!(d, Some(app::domain::rules::Decision::Passed(_))), "{d:?}");
+    // The simulator's clock moves to the next day: the stage passes at that midnight.
+    assert_eq!(sim::advance_day(db).await.unwrap(), 1);
+    let a = trading_account::Entity::find_by_id(acc)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.status, "passed");
 }
 
 on_both!(go_live, |db| {
@@ -199,7 +224,9 @@ on_both!(go_live, |db| {
     assert_eq!(usd(&db, trader).await, 90_000);
 
     let req = pending_request(&db, "participation", trader).await;
-    approvals::approve(&db, f.admin, req.id, 1, "", &here()).await.unwrap();
+    approvals::approve(&db, f.admin, req.id, 1, "", &here())
+        .await
+        .unwrap();
     let (p, acc) = current(&db, pid).await;
     assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 0));
     assert_eq!((acc.balance, acc.environment.as_str()), (1_000_000, "demo"));
@@ -210,14 +237,20 @@ on_both!(go_live, |db| {
     let (p, acc) = current(&db, pid).await;
     assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 1));
     assert_ne!(acc.id, first);
-    let old = trading_account::Entity::find_by_id(first).one(&db).await.unwrap().unwrap();
+    let old = trading_account::Entity::find_by_id(first)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((old.status.as_str(), old.enabled), ("passed", false));
 
     pass_stage(&db, trader, acc.id).await;
     let p = participation::find(&db, pid).await.unwrap();
     assert_eq!(p.status, status::PENDING_LIVE);
     let live = pending_request(&db, "live_step", trader).await;
-    approvals::approve(&db, f.admin, live.id, 1, "", &here()).await.unwrap();
+    approvals::approve(&db, f.admin, live.id, 1, "", &here())
+        .await
+        .unwrap();
     let (p, acc) = current(&db, pid).await;
     assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 2));
     assert_eq!(acc.environment, "live");
@@ -229,7 +262,9 @@ on_both!(daily_loss_breach_fails_at_once, |db| {
     let trader = funded_trader(&db, &f, "t2@example.com", "500").await;
     let pid = buy(&db, &f, trader, "buy-2").await.unwrap();
     let req = pending_request(&db, "participation", trader).await;
-    approvals::approve(&db, f.admin, req.id, 1, "", &here()).await.unwrap();
+    approvals::approve(&db, f.admin, req.id, 1, "", &here())
+        .await
+        .unwrap();
     let (_, acc) = current(&db, pid).await;
     sim::set_price(&db, "EURUSD", "1.08500").await.unwrap();
     trade(&db, trader, acc.id, "buy", "1").await;
@@ -241,14 +276,20 @@ on_both!(daily_loss_breach_fails_at_once, |db| {
     // 500.00 down: the price update itself fails the stage.
     sim::set_price(&db, "EURUSD", "1.08000").await.unwrap();
     let (p, acc) = current(&db, pid).await;
-    assert_eq!((p.status.as_str(), p.reason.as_str()), (status::FAILED, "max_daily_loss"));
+    assert_eq!(
+        (p.status.as_str(), p.reason.as_str()),
+        (status::FAILED, "max_daily_loss")
+    );
     assert_eq!((acc.status.as_str(), acc.enabled), ("failed", false));
     assert_eq!((acc.open_positions, acc.balance), (0, 1_000_000 - 50_000));
     let d: app::domain::rules::Decision = serde_json::from_str(&acc.decision).unwrap();
     let app::domain::rules::Decision::Breach(fig) = d else {
         panic!("{d:?}")
     };
-    assert_eq!((fig.value, fig.base, fig.bps), (50_000, 1_000_000, Some(500)));
+    assert_eq!(
+        (fig.value, fig.base, fig.bps),
+        (50_000, 1_000_000, Some(500))
+    );
     // A disabled account takes no orders.
     let e = sim::open(
         &db,
@@ -266,10 +307,15 @@ on_both!(daily_loss_breach_fails_at_once, |db| {
     .unwrap_err();
     assert_eq!(code(e, "account"), "err.account_not_tradable");
     // The stage allows retries: a new account for the same stage.
-    let r = participation::retry(&db, trader, pid, "retry-1", &here()).await.unwrap();
+    let r = participation::retry(&db, trader, pid, "retry-1", &here())
+        .await
+        .unwrap();
     assert_eq!(r.status, "approved", "free retries approve themselves");
     let (p, again) = current(&db, pid).await;
-    assert_eq!((p.status.as_str(), p.stage, p.attempt), (status::IN_PROGRESS, 0, 2));
+    assert_eq!(
+        (p.status.as_str(), p.stage, p.attempt),
+        (status::IN_PROGRESS, 0, 2)
+    );
     assert_ne!(again.id, acc.id);
 });
 
@@ -289,11 +335,25 @@ on_both!(rejection_refunds_and_bad_input_changes_nothing, |db| {
         idempotency_key: "bad".into(),
     };
     for (input, field, key) in [
-        (bad(9_999, "p1", "wallet"), "challenge", "err.challenge_unknown"),
-        (bad(f.challenge, "nope", "wallet"), "package", "err.package_unknown"),
-        (bad(f.challenge, "p1", "cash"), "pay_method", "err.pay_method_unknown"),
+        (
+            bad(9_999, "p1", "wallet"),
+            "challenge",
+            "err.challenge_unknown",
+        ),
+        (
+            bad(f.challenge, "nope", "wallet"),
+            "package",
+            "err.package_unknown",
+        ),
+        (
+            bad(f.challenge, "p1", "cash"),
+            "pay_method",
+            "err.pay_method_unknown",
+        ),
     ] {
-        let e = participation::participate(&db, poor, input, &here()).await.unwrap_err();
+        let e = participation::participate(&db, poor, input, &here())
+            .await
+            .unwrap_err();
         assert_eq!(code(e, field), key);
     }
     assert_eq!(common::count(&db, "participant").await, 0);
@@ -302,14 +362,18 @@ on_both!(rejection_refunds_and_bad_input_changes_nothing, |db| {
     let pid = buy(&db, &f, trader, "buy-3").await.unwrap();
     assert_eq!(usd(&db, trader).await, 0);
     let req = pending_request(&db, "participation", trader).await;
-    approvals::reject(&db, f.admin, req.id, "not this month", &here()).await.unwrap();
+    approvals::reject(&db, f.admin, req.id, "not this month", &here())
+        .await
+        .unwrap();
     assert_eq!(usd(&db, trader).await, 10_000, "the fee came back");
     let p = participation::find(&db, pid).await.unwrap();
     assert_eq!(p.status, status::REJECTED);
     assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
 
     // Terminated: no new participants.
-    challenges::terminate(&db, f.admin, f.challenge, &here()).await.unwrap();
+    challenges::terminate(&db, f.admin, f.challenge, &here())
+        .await
+        .unwrap();
     let e = buy(&db, &f, trader, "buy-4").await.unwrap_err();
     assert_eq!(code(e, "challenge"), "err.challenge_terminated");
 });
@@ -319,15 +383,21 @@ on_both!(drafts_publish_and_validation, |db| {
     // An edit is a draft until published, and publishing shows what changed.
     let mut def = two_step();
     def.packages[0].stages[0].profit_target_bps = Some(800);
-    challenges::save(&db, f.admin, Some(f.challenge), def, &here()).await.unwrap();
+    challenges::save(&db, f.admin, Some(f.challenge), def, &here())
+        .await
+        .unwrap();
     let e = challenges::edit(&db, f.challenge).await.unwrap();
     assert_eq!(e.version, 1);
     assert_eq!(e.changes.len(), 1, "{:?}", e.changes);
     assert_eq!(e.changes[0].field, "packages.0.stages.0.profit_target");
-    challenges::publish(&db, f.admin, f.challenge, &here()).await.unwrap();
+    challenges::publish(&db, f.admin, f.challenge, &here())
+        .await
+        .unwrap();
     let e = challenges::edit(&db, f.challenge).await.unwrap();
     assert_eq!((e.version, e.changes.len()), (2, 0));
-    let e = challenges::publish(&db, f.admin, f.challenge, &here()).await.unwrap_err();
+    let e = challenges::publish(&db, f.admin, f.challenge, &here())
+        .await
+        .unwrap_err();
     assert_eq!(code(e, "challenge"), "err.nothing_to_publish");
 
     // Impossible rules are refused and nothing is saved.
@@ -338,16 +408,28 @@ on_both!(drafts_publish_and_validation, |db| {
         s.swap(0, 2);
         s
     };
-    let e = challenges::save(&db, f.admin, None, bad, &here()).await.unwrap_err();
-    let AppError::Invalid(fields) = e else { panic!() };
-    assert!(fields.iter().any(|x| x.field.ends_with("environment")), "{fields:?}");
+    let e = challenges::save(&db, f.admin, None, bad, &here())
+        .await
+        .unwrap_err();
+    let AppError::Invalid(fields) = e else {
+        panic!()
+    };
+    assert!(
+        fields.iter().any(|x| x.field.ends_with("environment")),
+        "{fields:?}"
+    );
     assert_eq!(common::count(&db, "challenge").await, 1);
 
     // A duplicate is a new draft; clients only see published challenges.
-    let copy = challenges::duplicate(&db, f.admin, f.challenge, &here()).await.unwrap();
+    let copy = challenges::duplicate(&db, f.admin, f.challenge, &here())
+        .await
+        .unwrap();
     let trader = funded_trader(&db, &f, "t4@example.com", "10").await;
     let cards = challenges::for_client(&db, trader, "en").await.unwrap();
-    assert_eq!(cards.iter().map(|c| c.id).collect::<Vec<_>>(), vec![f.challenge]);
+    assert_eq!(
+        cards.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![f.challenge]
+    );
     assert_ne!(copy, f.challenge);
     // One-step: a single live stage is valid.
     let mut one = two_step();
@@ -355,21 +437,45 @@ on_both!(drafts_publish_and_validation, |db| {
         environment: Environment::Live,
         ..StageDef::live_default()
     }];
-    challenges::save(&db, f.admin, None, one, &here()).await.unwrap();
+    challenges::save(&db, f.admin, None, one, &here())
+        .await
+        .unwrap();
 });
 
 on_both!(only_one_holder_runs_a_job, |db| {
-    assert!(jobs::lease(&db, "day_roll", "a", Duration::seconds(30)).await.unwrap());
-    assert!(!jobs::lease(&db, "day_roll", "b", Duration::seconds(30)).await.unwrap());
-    assert!(jobs::lease(&db, "day_roll", "a", Duration::seconds(30)).await.unwrap());
+    assert!(
+        jobs::lease(&db, "day_roll", "a", Duration::seconds(30))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !jobs::lease(&db, "day_roll", "b", Duration::seconds(30))
+            .await
+            .unwrap()
+    );
+    assert!(
+        jobs::lease(&db, "day_roll", "a", Duration::seconds(30))
+            .await
+            .unwrap()
+    );
     // An expired lease passes to the next instance.
-    assert!(jobs::lease(&db, "feed", "a", Duration::seconds(-1)).await.unwrap());
-    assert!(jobs::lease(&db, "feed", "b", Duration::seconds(30)).await.unwrap());
+    assert!(
+        jobs::lease(&db, "feed", "a", Duration::seconds(-1))
+            .await
+            .unwrap()
+    );
+    assert!(
+        jobs::lease(&db, "feed", "b", Duration::seconds(30))
+            .await
+            .unwrap()
+    );
 });
 
 on_both!(demo_data_has_participants_at_every_status, |db| {
     app::server::seed::ensure_system_roles(&db).await.unwrap();
-    app::server::seed::seed_demo(&db, &common::cfg()).await.unwrap();
+    app::server::seed::seed_demo(&db, &common::cfg())
+        .await
+        .unwrap();
     let mut statuses: Vec<String> = participant::Entity::find()
         .all(&db)
         .await
@@ -391,6 +497,8 @@ on_both!(demo_data_has_participants_at_every_status, |db| {
     );
     assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
     // Seeding again adds nothing.
-    app::server::seed::seed_demo(&db, &common::cfg()).await.unwrap();
+    app::server::seed::seed_demo(&db, &common::cfg())
+        .await
+        .unwrap();
     assert_eq!(common::count(&db, "participant").await, 6);
 });

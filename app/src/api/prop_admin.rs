@@ -2,7 +2,9 @@
 //! terminate), participants, manual advancement and the simulated platform's prices.
 use crate::domain::challenge::ChallengeDef;
 use crate::error::AppError;
-use crate::model::{ChallengeEdit, ChallengeRow, ListQuery, Page, ParticipantDetail, ParticipantRow};
+use crate::model::{
+    ChallengeEdit, ChallengeRow, ListQuery, Page, ParticipantDetail, ParticipantRow, SimStatus,
+};
 use leptos::prelude::*;
 
 #[server(endpoint = "admin/challenges")]
@@ -74,12 +76,16 @@ pub async fn challenge_action(id: i64, action: String) -> Result<i64, AppError> 
             let db = &state()?.db;
             let from = ctx::origin();
             match action.as_str() {
-                "publish" => challenges::publish(db, me.user_id, id, &from).await.map(|_| id),
+                "publish" => challenges::publish(db, me.user_id, id, &from)
+                    .await
+                    .map(|_| id),
                 "discard" => challenges::discard_draft(db, me.user_id, id, &from)
                     .await
                     .map(|_| id),
                 "duplicate" => challenges::duplicate(db, me.user_id, id, &from).await,
-                "terminate" => challenges::terminate(db, me.user_id, id, &from).await.map(|_| id),
+                "terminate" => challenges::terminate(db, me.user_id, id, &from)
+                    .await
+                    .map(|_| id),
                 _ => Err(AppError::field("action", "err.action_unknown")),
             }
         }
@@ -152,13 +158,65 @@ pub async fn set_sim_price(symbol: String, price: String, running: bool) -> Resu
             audit::record(
                 db,
                 Some(me.user_id),
-                "platform.price",
+                "sim.price",
                 "sim_price",
                 None,
                 serde_json::json!({"symbol": symbol, "price": price, "running": running}),
                 &ctx::origin().ip,
             )
             .await
+        }
+        .await,
+    )
+}
+
+/// Moves the simulator's clock forward one day: every simulated account's day closes now
+/// (daily limits reset, stages that met their target pass, periods end). Returns how many
+/// stages were decided.
+#[server(endpoint = "admin/sim/advance-day")]
+pub async fn advance_sim_day() -> Result<usize, AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{audit, authz, finish, sim, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::PlatformManage))?;
+            let db = &state()?.db;
+            let decided = sim::advance_day(db).await?;
+            audit::record(
+                db,
+                Some(me.user_id),
+                "sim.advance_day",
+                "sim_price",
+                None,
+                serde_json::json!({"decided": decided}),
+                &ctx::origin().ip,
+            )
+            .await?;
+            Ok(decided)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/sim/status")]
+pub async fn get_sim_status() -> Result<SimStatus, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{authz, finish, participants, sim, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::PlatformManage))?;
+            let db = &state()?.db;
+            let f = sim::feed(db).await?;
+            Ok(SimStatus {
+                running: f.running,
+                seed: f.seed,
+                day_offset: f.day_offset,
+                sim_time: f.now().format("%Y-%m-%d %H:%M UTC").to_string(),
+                quotes: participants::quotes(db).await?,
+            })
         }
         .await,
     )

@@ -613,19 +613,23 @@ pub fn diff(before: &ChallengeDef, after: &ChallengeDef) -> Vec<Change> {
         .enumerate()
         .map(|(i, l)| (l.path.as_str(), i))
         .collect();
-    // A line on one side only is reported unless a one-sided group above it already is.
-    let covered = |lines: &[Line], other: &HashMap<&str, usize>, path: &str| {
-        lines.iter().any(|g| {
-            g.group
-                && !other.contains_key(g.path.as_str())
-                && path.len() > g.path.len()
-                && path.starts_with(g.path.as_str())
-                && path.as_bytes()[g.path.len()] == b'.'
-        })
+    // A line on one side only is reported unless a package or stage above it, on that side
+    // only, already is.
+    let one_sided = |lines: &[Line], other: &HashMap<&str, usize>| -> HashSet<String> {
+        lines
+            .iter()
+            .filter(|l| l.group && !other.contains_key(l.path.as_str()))
+            .map(|l| l.path.clone())
+            .collect()
+    };
+    let (only_b, only_a) = (one_sided(&b, &a_at), one_sided(&a, &b_at));
+    let covered = |groups: &HashSet<String>, path: &str| {
+        path.match_indices('.')
+            .any(|(i, _)| groups.contains(&path[..i]))
     };
     let mut out = Vec::new();
     let removed = |l: &Line, out: &mut Vec<Change>| {
-        if !a_at.contains_key(l.path.as_str()) && !covered(&b, &a_at, &l.path) {
+        if !a_at.contains_key(l.path.as_str()) && !covered(&only_b, &l.path) {
             out.push(Change {
                 field: l.path.clone(),
                 before: l.value.clone(),
@@ -651,7 +655,7 @@ pub fn diff(before: &ChallengeDef, after: &ChallengeDef) -> Vec<Change> {
                     });
                 }
             }
-            None if !covered(&a, &b_at, &l.path) => out.push(Change {
+            None if !covered(&only_a, &l.path) => out.push(Change {
                 field: l.path.clone(),
                 before: NONE.into(),
                 after: l.value.clone(),

@@ -43,7 +43,7 @@ permissions! {
     ChallengesManage => "challenges.manage", "perm.challenges_manage";
     ParticipantsView => "participants.view", "perm.participants_view";
     ParticipantsAdvance => "participants.advance", "perm.participants_advance";
-    PlatformManage => "platform.manage", "perm.platform_manage";
+    PlatformManage => "platforms.manage", "perm.platform_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

@@ -118,7 +118,9 @@ pub fn parse_volume(text: &str) -> Result<i64, &'static str> {
     if d.scale() > 2 {
         return Err("err.volume_too_precise");
     }
-    let v = (d * Decimal::from(100)).to_i64().ok_or("err.volume_invalid")?;
+    let v = (d * Decimal::from(100))
+        .to_i64()
+        .ok_or("err.volume_invalid")?;
     if v <= 0 {
         return Err("err.volume_invalid");
     }
@@ -175,11 +177,7 @@ pub fn margin(
         i128::from(open) * i128::from(sym.contract) * i128::from(volume),
         sym.digits + 2,
     );
-    usd_to_account(
-        notional / Decimal::from(leverage.max(1)),
-        currency,
-        eurusd,
-    )
+    usd_to_account(notional / Decimal::from(leverage.max(1)), currency, eurusd)
 }
 
 /// SplitMix64: a tiny, well-mixed generator; the feed is a pure function of (seed, symbol,
@@ -265,11 +263,11 @@ mod tests {
 
     #[test]
     fn eur_accounts_convert_at_eurusd() {
-        // $108.50 at 1.08500 is €100.00.
+        // $10.85 on a lot of gold (100 oz) is $1,085.00, which at 1.08500 is €1,000.00.
         let gold = symbol("XAUUSD").unwrap();
         assert_eq!(
             profit(gold, Side::Buy, 100, 265_000, 266_085, "EUR", 108_500),
-            10_000
+            100_000
         );
     }
 
@@ -298,7 +296,7 @@ mod tests {
     fn stops_and_targets() {
         assert_eq!(triggered(Side::Buy, 99, Some(100), Some(120)), Some(100));
         assert_eq!(triggered(Side::Buy, 121, Some(100), Some(120)), Some(120));
-        assert_eq!(triggered(Side::Sell, 101, Some(100), None), None);
+        assert_eq!(triggered(Side::Sell, 99, Some(100), None), None);
         assert_eq!(triggered(Side::Sell, 131, Some(130), Some(90)), Some(130));
         assert!(check_levels(Side::Buy, 100, Some(101), None).is_err());
         assert!(check_levels(Side::Buy, 100, Some(99), Some(101)).is_ok());
@@ -315,7 +313,10 @@ mod tests {
         assert_eq!(parse_volume("101"), Err("err.volume_too_large"));
         assert_eq!(parse_volume("abc"), Err("err.volume_invalid"));
         assert_eq!(parse_price("1.08512", eurusd()), Ok(108_512));
-        assert_eq!(parse_price("1.085123", eurusd()), Err("err.price_too_precise"));
+        assert_eq!(
+            parse_price("1.085123", eurusd()),
+            Err("err.price_too_precise")
+        );
         assert_eq!(parse_price("-1", eurusd()), Err("err.price_invalid"));
     }
 }

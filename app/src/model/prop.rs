@@ -229,3 +229,13 @@ pub struct ParticipantDetail {
     /// Staff may advance it (in progress, no open positions).
     pub advanceable: bool,
 }
+
+/// The simulated platform as staff see it: the feed, the simulator's clock and the prices.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimStatus {
+    pub running: bool,
+    pub seed: u64,
+    pub day_offset: i64,
+    pub sim_time: String,
+    pub quotes: Vec<QuoteDto>,
+}

@@ -139,7 +139,7 @@ pub async fn save(
     audit::record(
         &txn,
         Some(actor),
-        "chal.saved",
+        "challenge.saved",
         "challenge",
         Some(id),
         serde_json::json!({"name": def.name}),
@@ -176,7 +176,10 @@ pub async fn publish(
     let r = challenge::Entity::update_many()
         .col_expr(challenge::Column::Status, Expr::value("published"))
         .col_expr(challenge::Column::Published, Expr::value(Some(draft)))
-        .col_expr(challenge::Column::Draft, Expr::value(Option::<String>::None))
+        .col_expr(
+            challenge::Column::Draft,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(challenge::Column::Version, Expr::value(c.version + 1))
         .col_expr(challenge::Column::PublishedAt, Expr::value(Some(now)))
         .col_expr(challenge::Column::UpdatedAt, Expr::value(now))
@@ -190,7 +193,7 @@ pub async fn publish(
     audit::record(
         &txn,
         Some(actor),
-        "chal.published",
+        "challenge.published",
         "challenge",
         Some(id),
         serde_json::json!({"version": c.version + 1, "changes": changes}),
@@ -213,7 +216,10 @@ pub async fn discard_draft(
         return Err(AppError::field("challenge", "err.no_draft_to_discard"));
     }
     challenge::Entity::update_many()
-        .col_expr(challenge::Column::Draft, Expr::value(Option::<String>::None))
+        .col_expr(
+            challenge::Column::Draft,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(challenge::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(challenge::Column::Id.eq(id))
         .exec(db)
@@ -221,7 +227,7 @@ pub async fn discard_draft(
     audit::record(
         db,
         Some(actor),
-        "chal.draft_discarded",
+        "challenge.draft_discarded",
         "challenge",
         Some(id),
         serde_json::json!({}),
@@ -264,7 +270,7 @@ pub async fn terminate(
     audit::record(
         db,
         Some(actor),
-        "chal.terminated",
+        "challenge.terminated",
         "challenge",
         Some(id),
         serde_json::json!({}),

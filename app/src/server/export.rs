@@ -2,7 +2,8 @@
 //! on screen, with the same filter and sort, but without paging.
 use crate::error::AppError;
 use crate::model::{
-    AuditRow, ClientRow, ReferredClient, RequestRow, StaffRow, TransactionRow, WalletRow,
+    AuditRow, ClientRow, ParticipantRow, ReferredClient, RequestRow, StaffRow, TransactionRow,
+    WalletRow,
 };
 
 pub trait CsvRow {
@@ -128,6 +129,57 @@ impl CsvRow for ReferredClient {
             self.kind.as_str().into(),
             self.country.clone(),
             time(&self.joined),
+        ]
+    }
+}
+
+impl CsvRow for ParticipantRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "user_id",
+        "client",
+        "email",
+        "challenge",
+        "package",
+        "stage",
+        "stages",
+        "environment",
+        "attempt",
+        "status",
+        "reason",
+        "currency",
+        "fee",
+        "login",
+        "balance",
+        "equity",
+        "data_type",
+        "created_at",
+        "started_at",
+        "ended_at",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.user_id.to_string(),
+            self.client.clone(),
+            self.email.clone(),
+            self.challenge.clone(),
+            self.package.clone(),
+            self.stage.to_string(),
+            self.stages.to_string(),
+            self.environment.clone(),
+            self.attempt.to_string(),
+            self.status.clone(),
+            self.reason.trim_start_matches("rule.").to_string(),
+            self.currency.clone(),
+            self.fee.clone(),
+            self.login.clone(),
+            self.balance.clone(),
+            self.equity.clone(),
+            self.data_type.clone(),
+            self.created_at.clone(),
+            self.started_at.clone(),
+            self.ended_at.clone(),
         ]
     }
 }

@@ -46,18 +46,22 @@ pub async fn lease(
 /// Closes the day of every active account whose midnight has passed with no update since
 /// (accounts that trade are rolled by their own next update). Returns how many were rolled.
 pub async fn roll_days(db: &DatabaseConnection) -> Result<usize, AppError> {
-    let ids: Vec<i64> = trading_account::Entity::find()
+    let accounts: Vec<(i64, String)> = trading_account::Entity::find()
         .select_only()
         .column(trading_account::Column::Id)
+        .column(trading_account::Column::Platform)
         .filter(trading_account::Column::Status.eq("active"))
         .into_tuple()
         .all(db)
         .await?;
     let now = Utc::now();
+    // Simulated accounts live on the simulator's clock.
+    let sim_now = sim::feed(db).await?.now();
     let mut rolled = 0;
-    for id in ids {
+    for (id, platform) in accounts {
+        let at = if platform == "sim" { sim_now } else { now };
         let txn = db.begin().await?;
-        if risk::roll_account(&txn, id, now).await?.is_some() {
+        if risk::roll_account(&txn, id, at).await?.is_some() {
             rolled += 1;
         }
         txn.commit().await?;

@@ -27,7 +27,13 @@ fn date(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
         .unwrap_or_default()
 }
 
-fn bar(rule: &str, value: i64, limit: i64, share: Option<i64>, cur: Option<Currency>) -> ProgressBar {
+fn bar(
+    rule: &str,
+    value: i64,
+    limit: i64,
+    share: Option<i64>,
+    cur: Option<Currency>,
+) -> ProgressBar {
     ProgressBar {
         rule: format!("rule.{rule}"),
         value: fmt(value.max(0), cur),
@@ -129,11 +135,16 @@ fn row(
     ParticipantRow {
         id: p.id,
         user_id: p.user_id,
-        client: u.map(|u| format!("{} {}", u.first_name, u.last_name)).unwrap_or_default(),
+        client: u
+            .map(|u| format!("{} {}", u.first_name, u.last_name))
+            .unwrap_or_default(),
         email: u.map(|u| u.email.clone()).unwrap_or_default(),
         challenge_id: p.challenge_id,
         challenge: p.challenge_name.clone(),
-        package: b.as_ref().map(|b| b.package.name.clone()).unwrap_or_default(),
+        package: b
+            .as_ref()
+            .map(|b| b.package.name.clone())
+            .unwrap_or_default(),
         stage: p.stage + 1,
         stages,
         environment,
@@ -190,7 +201,10 @@ async fn rows(
 }
 
 /// The trader's challenges, newest first.
-pub async fn mine(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<ParticipantRow>, AppError> {
+pub async fn mine(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<ParticipantRow>, AppError> {
     let ps = participant::Entity::find()
         .filter(participant::Column::UserId.eq(user_id))
         .order_by_desc(participant::Column::Id)
@@ -428,7 +442,10 @@ fn position_dto(
         volume: volume_text(p.volume),
         open_price: price_text(p.open_price, &p.symbol),
         price: price_text(price, &p.symbol),
-        stop_loss: p.stop_loss.map(|x| price_text(x, &p.symbol)).unwrap_or_default(),
+        stop_loss: p
+            .stop_loss
+            .map(|x| price_text(x, &p.symbol))
+            .unwrap_or_default(),
         take_profit: p
             .take_profit
             .map(|x| price_text(x, &p.symbol))

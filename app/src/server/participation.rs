@@ -10,10 +10,12 @@ use crate::domain::rules::{Decision, StageState};
 use crate::error::AppError;
 use crate::server::approvals::{self, Submission};
 use crate::server::auth::Origin;
-use crate::server::entity::{challenge, participant, request, rule_decision, trading_account, user};
+use crate::server::entity::{
+    challenge, participant, request, rule_decision, trading_account, user,
+};
 use crate::server::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::platform::{Platform, TradingPlatform};
-use crate::server::{audit, crypto, notify, risk, settings};
+use crate::server::{audit, crypto, notify, risk, settings, sim};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -146,9 +148,7 @@ pub async fn participate(
         .await?
         .ok_or_else(|| AppError::field("challenge", "err.challenge_unknown"))?;
     let def: ChallengeDef = match (&ch.published, ch.status.as_str()) {
-        (Some(json), "published") => {
-            serde_json::from_str(json).map_err(|_| AppError::Internal)?
-        }
+        (Some(json), "published") => serde_json::from_str(json).map_err(|_| AppError::Internal)?,
         (_, "terminated") => return Err(AppError::field("challenge", "err.challenge_terminated")),
         _ => return Err(AppError::field("challenge", "err.challenge_unknown")),
     };
@@ -463,7 +463,8 @@ pub async fn issue_account(
     let balance = b.package.account_size_minor;
     let rules = def.rules(balance);
     let tz = clock::parse_tz(&b.time_zone).unwrap_or(chrono_tz::UTC);
-    let now = Utc::now();
+    // Accounts open on the simulated platform, so its clock dates them.
+    let now = sim::feed(txn).await?.now();
     let state = StageState::new(&rules, clock::local_day(now, tz));
     let password: String = crypto::random_token().chars().take(12).collect();
     let acc = trading_account::ActiveModel {
@@ -503,7 +504,10 @@ pub async fn issue_account(
     .await?;
     Platform::of(&acc).create(txn, &acc).await?;
     let mut q = participant::Entity::update_many()
-        .col_expr(participant::Column::Status, Expr::value(status::IN_PROGRESS))
+        .col_expr(
+            participant::Column::Status,
+            Expr::value(status::IN_PROGRESS),
+        )
         .col_expr(participant::Column::Stage, Expr::value(stage))
         .col_expr(participant::Column::Attempt, Expr::value(attempt))
         .col_expr(participant::Column::AccountId, Expr::value(Some(acc.id)))
@@ -521,7 +525,10 @@ pub async fn issue_account(
         txn,
         p,
         "notice.prop_account_ready",
-        &[("login", acc.login.clone()), ("stage", (stage + 1).to_string())],
+        &[
+            ("login", acc.login.clone()),
+            ("stage", (stage + 1).to_string()),
+        ],
     )
     .await
 }
@@ -642,7 +649,7 @@ pub async fn advance(
     audit::record(
         &txn,
         Some(staff),
-        "prop.advanced",
+        "participant.advanced",
         "participant",
         Some(p.id),
         serde_json::json!({"stage": p.stage + 1, "comment": comment.trim()}),

@@ -152,14 +152,7 @@ impl TradingPlatform for Platform {
             Platform::Simulated => Ok(()),
             Platform::Bridge(b) => {
                 let kind = if enabled { "enable" } else { "disable" };
-                command(
-                    db,
-                    *b,
-                    acc,
-                    kind,
-                    serde_json::json!({"login": acc.login}),
-                )
-                .await
+                command(db, *b, acc, kind, serde_json::json!({"login": acc.login})).await
             }
         }
     }

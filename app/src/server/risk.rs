@@ -10,7 +10,9 @@ use crate::server::platform::{Platform, Snapshot, TradingPlatform};
 use crate::server::{audit, participation, sim};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
 
 /// What happened to the account along with its new figures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +83,113 @@ fn roll(
     None
 }
 
+/// One update of an account as it arrives.
+#[derive(Clone, Copy, Debug)]
+pub struct Update {
+    pub account_id: i64,
+    pub snap: Snapshot,
+    pub happened: Happened,
+    pub at: DateTime<Utc>,
+}
+
+/// Judges an update against the account's rules: the engine's new state and its decision.
+fn judge(
+    acc: &trading_account::Model,
+    state: &mut StageState,
+    snap: Snapshot,
+    happened: Happened,
+    at: DateTime<Utc>,
+) -> Result<Option<Decision>, AppError> {
+    if acc.status != "active" {
+        return Ok(None);
+    }
+    let r = rules_of(acc)?;
+    let day = clock::local_day(at, tz_of(acc));
+    if let Some(d) = roll(&r, state, day, acc) {
+        return Ok(Some(d));
+    }
+    let open_positions = snap.open_positions.max(0) as u32;
+    if happened == Happened::Opened {
+        rules::apply(&r, state, Event::Opened { day });
+    }
+    let event = match happened {
+        Happened::Closed(profit) => Event::Closed {
+            day,
+            profit,
+            balance: snap.balance,
+            equity: snap.equity,
+            open_positions,
+        },
+        _ => Event::Equity {
+            day,
+            balance: snap.balance,
+            equity: snap.equity,
+            open_positions,
+        },
+    };
+    Ok(rules::apply(&r, state, event))
+}
+
+/// Stores the judged figures of many accounts in one statement (a VALUES list joined to the
+/// table, the same SQL on SQLite and PostgreSQL), so that a batch of updates costs a few
+/// statements rather than a few per account.
+async fn store(
+    txn: &impl ConnectionTrait,
+    rows: &[(trading_account::Model, Snapshot, String, DateTime<Utc>)],
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let backend = txn.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 8);
+    let mut tuples = Vec::with_capacity(rows.len());
+    for (acc, snap, state, at) in rows {
+        let base = values.len();
+        let ph = |i: usize| match backend {
+            sea_orm::DbBackend::Postgres => format!("${}", base + i + 1),
+            _ => "?".to_string(),
+        };
+        let cast = |i: usize, ty: &str| match backend {
+            sea_orm::DbBackend::Postgres => format!("{}::{ty}", ph(i)),
+            _ => ph(i),
+        };
+        tuples.push(format!(
+            "({}, {}, {}, {}, {}, {}, {}, {})",
+            cast(0, "bigint"),
+            cast(1, "bigint"),
+            cast(2, "bigint"),
+            cast(3, "bigint"),
+            cast(4, "integer"),
+            cast(5, "text"),
+            cast(6, "bigint"),
+            cast(7, "timestamptz"),
+        ));
+        values.extend([
+            acc.id.into(),
+            snap.balance.into(),
+            snap.equity.into(),
+            snap.margin.into(),
+            snap.open_positions.into(),
+            state.clone().into(),
+            (acc.version + 1).into(),
+            (*at).into(),
+        ]);
+    }
+    let sql = format!(
+        "WITH v(id, balance, equity, margin, open_positions, state, version, updated_at) AS \
+         (VALUES {}) \
+         UPDATE trading_account SET balance = v.balance, equity = v.equity, margin = v.margin, \
+         open_positions = v.open_positions, state = v.state, version = v.version, \
+         updated_at = v.updated_at FROM v WHERE trading_account.id = v.id",
+        tuples.join(", ")
+    );
+    txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend, sql, values,
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Applies an update to a locked account: the engine judges it, the account stores the new
 /// figures and state, and a decision is acted on. Returns the decision, if any.
 pub async fn apply(
@@ -90,74 +199,105 @@ pub async fn apply(
     happened: Happened,
     at: DateTime<Utc>,
 ) -> Result<Option<Decision>, AppError> {
-    let active = acc.status == "active";
-    let mut state = state_of(acc)?;
-    let mut decision = None;
-    if active {
-        let r = rules_of(acc)?;
-        let day = clock::local_day(at, tz_of(acc));
-        decision = roll(&r, &mut state, day, acc);
-        if decision.is_none() {
-            let open_positions = snap.open_positions.max(0) as u32;
-            if happened == Happened::Opened {
-                rules::apply(&r, &mut state, Event::Opened { day });
-            }
-            let event = match happened {
-                Happened::Closed(profit) => Event::Closed {
-                    day,
-                    profit,
-                    balance: snap.balance,
-                    equity: snap.equity,
-                    open_positions,
-                },
-                _ => Event::Equity {
-                    day,
-                    balance: snap.balance,
-                    equity: snap.equity,
-                    open_positions,
-                },
-            };
-            decision = rules::apply(&r, &mut state, event);
-        }
-    }
+    let mut accounts = std::collections::HashMap::from([(acc.id, acc.clone())]);
+    let update = Update {
+        account_id: acc.id,
+        snap,
+        happened,
+        at,
+    };
+    Ok(judge_and_store(txn, &mut accounts, &[update]).await?[0])
+}
+
+/// Applies a batch of updates (several may concern one account; they apply in order) in the
+/// caller's transaction. Accounts are locked in id order, so concurrent batches cannot
+/// deadlock. Returns each update's decision.
+pub async fn apply_many(
+    txn: &impl ConnectionTrait,
+    updates: &[Update],
+) -> Result<Vec<Option<Decision>>, AppError> {
+    let mut ids: Vec<i64> = updates.iter().map(|u| u.account_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
     trading_account::Entity::update_many()
-        .col_expr(trading_account::Column::Balance, Expr::value(snap.balance))
-        .col_expr(trading_account::Column::Equity, Expr::value(snap.equity))
-        .col_expr(trading_account::Column::Margin, Expr::value(snap.margin))
         .col_expr(
-            trading_account::Column::OpenPositions,
-            Expr::value(snap.open_positions),
+            trading_account::Column::Version,
+            Expr::col(trading_account::Column::Version),
         )
-        .col_expr(
-            trading_account::Column::State,
-            Expr::value(serde_json::to_string(&state).map_err(|_| AppError::Internal)?),
-        )
-        .col_expr(trading_account::Column::Version, Expr::value(acc.version + 1))
-        .col_expr(trading_account::Column::UpdatedAt, Expr::value(at))
-        .filter(trading_account::Column::Id.eq(acc.id))
+        .filter(trading_account::Column::Id.is_in(ids.clone()))
         .exec(txn)
         .await?;
-    // The chart keeps one point a minute (and one per trade), not every tick.
-    let new_minute = acc.updated_at.timestamp() / 60 != at.timestamp() / 60;
-    if new_minute || happened != Happened::Mark || decision.is_some() {
-        equity_point::ActiveModel {
-            account_id: Set(acc.id),
-            at: Set(at),
-            balance: Set(snap.balance),
-            equity: Set(snap.equity),
-            ..Default::default()
+    let mut accounts: std::collections::HashMap<i64, trading_account::Model> =
+        trading_account::Entity::find()
+            .filter(trading_account::Column::Id.is_in(ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+    judge_and_store(txn, &mut accounts, updates).await
+}
+
+async fn judge_and_store(
+    txn: &impl ConnectionTrait,
+    accounts: &mut std::collections::HashMap<i64, trading_account::Model>,
+    updates: &[Update],
+) -> Result<Vec<Option<Decision>>, AppError> {
+    let mut out = Vec::with_capacity(updates.len());
+    let mut points = Vec::new();
+    let mut decided = Vec::new();
+    for u in updates {
+        let acc = accounts.get_mut(&u.account_id).ok_or(AppError::NotFound)?;
+        let mut state = state_of(acc)?;
+        let decision = judge(acc, &mut state, u.snap, u.happened, u.at)?;
+        // The chart keeps one point a minute (and one per trade), not every tick.
+        let new_minute = acc.updated_at.timestamp() / 60 != u.at.timestamp() / 60;
+        if new_minute || u.happened != Happened::Mark || decision.is_some() {
+            points.push(equity_point::ActiveModel {
+                account_id: Set(acc.id),
+                at: Set(u.at),
+                balance: Set(u.snap.balance),
+                equity: Set(u.snap.equity),
+                ..Default::default()
+            });
         }
-        .insert(txn)
-        .await?;
+        acc.balance = u.snap.balance;
+        acc.equity = u.snap.equity;
+        acc.margin = u.snap.margin;
+        acc.open_positions = u.snap.open_positions;
+        acc.state = serde_json::to_string(&state).map_err(|_| AppError::Internal)?;
+        acc.updated_at = u.at;
+        if let Some(d) = decision {
+            // The stage has ended: later updates in the batch only store figures.
+            decided.push((acc.id, d));
+            acc.status = "decided".into();
+        }
+        out.push(decision);
     }
-    if let Some(d) = decision {
-        let fresh = trading_account::Entity::find_by_id(acc.id)
+    let rows: Vec<_> = accounts
+        .values()
+        .map(|a| {
+            let snap = Snapshot {
+                balance: a.balance,
+                equity: a.equity,
+                margin: a.margin,
+                open_positions: a.open_positions,
+            };
+            (a.clone(), snap, a.state.clone(), a.updated_at)
+        })
+        .collect();
+    store(txn, &rows).await?;
+    if !points.is_empty() {
+        equity_point::Entity::insert_many(points).exec(txn).await?;
+    }
+    for (id, d) in decided {
+        let fresh = trading_account::Entity::find_by_id(id)
             .one(txn)
             .await?
             .ok_or(AppError::Internal)?;
         act(txn, &fresh, d, None).await?;
     }
-    Ok(decision)
+    Ok(out)
 }
 
 /// Runs the midnight of every active account whose day has ended without an update since:
@@ -183,7 +323,10 @@ pub async fn roll_account(
             trading_account::Column::State,
             Expr::value(serde_json::to_string(&state).map_err(|_| AppError::Internal)?),
         )
-        .col_expr(trading_account::Column::Version, Expr::value(acc.version + 1))
+        .col_expr(
+            trading_account::Column::Version,
+            Expr::value(acc.version + 1),
+        )
         .filter(trading_account::Column::Id.eq(acc.id))
         .exec(txn)
         .await?;
@@ -229,12 +372,16 @@ pub async fn act(
     let figures_json = serde_json::to_string(&d).map_err(|_| AppError::Internal)?;
     trading_account::Entity::update_many()
         .col_expr(trading_account::Column::Status, Expr::value(status))
-        .col_expr(trading_account::Column::Decision, Expr::value(&figures_json))
+        .col_expr(
+            trading_account::Column::Decision,
+            Expr::value(&figures_json),
+        )
         .filter(trading_account::Column::Id.eq(acc.id))
         .exec(txn)
         .await?;
     if matches!(d, Decision::Breach(_)) && acc.platform == "sim" {
-        sim::close_all(txn, acc.id, Utc::now()).await?;
+        let at = sim::feed(txn).await?.now();
+        sim::close_all(txn, acc.id, at).await?;
     }
     Platform::of(acc).set_enabled(txn, acc, false).await?;
     rule_decision::ActiveModel {
@@ -252,7 +399,7 @@ pub async fn act(
     audit::record(
         txn,
         actor,
-        &format!("prop.{outcome}"),
+        &format!("stage.{outcome}"),
         "trading_account",
         Some(acc.id),
         serde_json::json!({"login": acc.login, "rule": rule_name(figures.rule), "value": figures.value}),

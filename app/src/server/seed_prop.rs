@@ -40,8 +40,15 @@ fn classic() -> ChallengeDef {
     def.types = vec!["2-step".into(), "Forex".into()];
     def.time_zone = "Europe/London".into();
     def.details = [
-        ("en".to_string(), "Two evaluation phases, then a funded account with an 80% profit split.".to_string()),
-        ("es".to_string(), "Dos fases de evaluación y después una cuenta financiada con el 80% del beneficio.".to_string()),
+        (
+            "en".to_string(),
+            "Two evaluation phases, then a funded account with an 80% profit split.".to_string(),
+        ),
+        (
+            "es".to_string(),
+            "Dos fases de evaluación y después una cuenta financiada con el 80% del beneficio."
+                .to_string(),
+        ),
     ]
     .into();
     def.packages = vec![
@@ -57,7 +64,11 @@ fn instant() -> ChallengeDef {
     def.name = "Instant Funding".into();
     def.types = vec!["1-step".into(), "Instant".into()];
     def.time_zone = "America/New_York".into();
-    def.details = [("en".to_string(), "Trade a funded account from day one.".to_string())].into();
+    def.details = [(
+        "en".to_string(),
+        "Trade a funded account from day one.".to_string(),
+    )]
+    .into();
     def.packages = vec![PackageDef {
         key: "i5k".into(),
         name: "Instant 5K".into(),
@@ -205,7 +216,14 @@ pub async fn seed(
     close_all(db, &mine).await?;
     order(db, &mine, "sell", "0.5").await?;
     sim::set_price(db, "EURUSD", "1.08580").await?;
-    sim::set_feed(db, Feed { running: true, ..feed }).await?;
+    sim::set_feed(
+        db,
+        Feed {
+            running: true,
+            ..feed
+        },
+    )
+    .await?;
     // Every participation request is decided except the one left for the queue.
     let pending = request::Entity::find()
         .filter(request::Column::Kind.eq("participation"))

@@ -1,14 +1,14 @@
 //! The built-in simulated platform: a deterministic price feed, market orders with optional
 //! stop loss and take profit, margin and leverage, and equity marked to market on every price.
 //! Every change of an account goes through the rules engine (`risk::apply`) as it happens.
-use crate::domain::trading::{self, Side, Symbol, SYMBOLS};
+use crate::domain::trading::{self, SYMBOLS, Side, Symbol};
 use crate::error::AppError;
 use crate::server::entity::{deal, setting, sim_position, sim_price, trading_account};
 use crate::server::platform::Snapshot;
 use crate::server::risk::{self, Happened};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -18,11 +18,22 @@ use std::collections::{BTreeSet, HashMap};
 
 const FEED_KEY: &str = "sim_feed";
 
-/// Whether the feed moves prices on its own, and the seed it moves them from.
+/// Whether the feed moves prices on its own, the seed it moves them from, and how many days
+/// the simulator's clock runs ahead of the real one (staff move it forward to replay
+/// scenarios that span days: daily limits, passing at the end of a day, period ends).
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Feed {
     pub running: bool,
     pub seed: u64,
+    #[serde(default)]
+    pub day_offset: i64,
+}
+
+impl Feed {
+    /// The simulator's time: every simulated account is judged and dated by it.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::days(self.day_offset)
+    }
 }
 
 pub async fn feed(db: &impl ConnectionTrait) -> Result<Feed, AppError> {
@@ -33,6 +44,7 @@ pub async fn feed(db: &impl ConnectionTrait) -> Result<Feed, AppError> {
         .unwrap_or(Feed {
             running: true,
             seed: 7,
+            day_offset: 0,
         }))
 }
 
@@ -224,7 +236,7 @@ pub async fn open(
     let price = prices.get(sym.code).copied().unwrap_or(sym.start);
     trading::check_levels(side, price, sl, tp).map_err(|(f, c)| AppError::field(f, c))?;
     let mut positions = positions_of(&txn, acc.id).await?;
-    let now = Utc::now();
+    let now = feed(&txn).await?.now();
     let new = sim_position::ActiveModel {
         account_id: Set(acc.id),
         symbol: Set(sym.code.into()),
@@ -255,7 +267,10 @@ pub async fn close(
     user_id: i64,
     position_id: i64,
 ) -> Result<(), AppError> {
-    let Some(pos) = sim_position::Entity::find_by_id(position_id).one(db).await? else {
+    let Some(pos) = sim_position::Entity::find_by_id(position_id)
+        .one(db)
+        .await?
+    else {
         return Err(AppError::NotFound);
     };
     let txn = db.begin().await?;
@@ -265,12 +280,15 @@ pub async fn close(
     }
     tradable(&acc)?;
     // Re-read under the lock: a stop may have closed it meanwhile.
-    let Some(pos) = sim_position::Entity::find_by_id(position_id).one(&txn).await? else {
+    let Some(pos) = sim_position::Entity::find_by_id(position_id)
+        .one(&txn)
+        .await?
+    else {
         return Err(AppError::field("position", "err.position_closed"));
     };
     let prices = prices(&txn).await?;
     let price = prices.get(&pos.symbol).copied().unwrap_or(pos.open_price);
-    let now = Utc::now();
+    let now = feed(&txn).await?.now();
     let profit = close_position(&txn, &acc, &pos, price, &prices, now).await?;
     let positions = positions_of(&txn, acc.id).await?;
     let snap = marked(&acc, acc.balance + profit, &positions, &prices);
@@ -381,7 +399,7 @@ pub async fn set_price(db: &DatabaseConnection, code: &str, text: &str) -> Resul
     let sym = symbol_of(code)?;
     let price = trading::parse_price(text, sym).map_err(|c| AppError::field("price", c))?;
     prices(db).await?;
-    let now = Utc::now();
+    let now = feed(db).await?.now();
     sim_price::Entity::update_many()
         .col_expr(sim_price::Column::Price, Expr::value(price))
         .col_expr(sim_price::Column::UpdatedAt, Expr::value(now))
@@ -399,7 +417,7 @@ pub async fn tick(db: &DatabaseConnection) -> Result<(), AppError> {
         return Ok(());
     }
     prices(db).await?;
-    let now = Utc::now();
+    let now = f.now();
     for p in sim_price::Entity::find().all(db).await? {
         let Some(sym) = trading::symbol(&p.symbol) else {
             continue;
@@ -434,4 +452,13 @@ pub async fn open_positions(
             (p, price, profit)
         })
         .collect())
+}
+
+/// Moves the simulator's clock forward by a day and closes the day of every simulated account
+/// at once (the day roll would within half a minute). Returns how many stages it decided.
+pub async fn advance_day(db: &DatabaseConnection) -> Result<usize, AppError> {
+    let mut f = feed(db).await?;
+    f.day_offset += 1;
+    set_feed(db, f).await?;
+    crate::server::jobs::roll_days(db).await
 }

@@ -58,8 +58,16 @@ pub fn LineChart(
     const H: f64 = 220.0;
     const PAD_LEFT: f64 = 70.0;
     const PAD_Y: f64 = 16.0;
-    let lo = values.iter().map(|(_, a, b)| (*a).min(*b)).min().unwrap_or(0);
-    let hi = values.iter().map(|(_, a, b)| (*a).max(*b)).max().unwrap_or(1);
+    let lo = values
+        .iter()
+        .map(|(_, a, b)| (*a).min(*b))
+        .min()
+        .unwrap_or(0);
+    let hi = values
+        .iter()
+        .map(|(_, a, b)| (*a).max(*b))
+        .max()
+        .unwrap_or(1);
     let span = ((hi - lo).max(1)) as f64;
     let n = values.len();
     let x = move |i: usize| {

@@ -391,6 +391,7 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::ClientsView, NavItem { href: "/admin/clients", icon: "☺", label: "nav.clients" }),
                     (Permission::ChallengesManage, NavItem { href: "/admin/challenges", icon: "★", label: "nav.challenges" }),
                     (Permission::ParticipantsView, NavItem { href: "/admin/participants", icon: "⚐", label: "nav.participants" }),
+                    (Permission::PlatformManage, NavItem { href: "/admin/platform", icon: "≈", label: "nav.platform" }),
                     (Permission::FundsView, NavItem { href: "/admin/wallets", icon: "$", label: "nav.wallets" }),
                     (Permission::FundsView, NavItem { href: "/admin/transactions", icon: "≡", label: "nav.transactions" }),
                     (Permission::StaffView, NavItem { href: "/admin/staff", icon: "☷", label: "nav.staff" }),

@@ -8,7 +8,9 @@
 //! (`packages.0.stages.1.profit_target`): each shows beside its input, and all of them are
 //! listed above the form, so an error on another step is never hidden.
 use super::approvals::loading;
-use crate::api::prop_admin::{challenge_action, get_challenge_edit, get_challenges, save_challenge};
+use crate::api::prop_admin::{
+    challenge_action, get_challenge_edit, get_challenges, save_challenge,
+};
 use crate::api::settings::list_groups;
 use crate::domain::challenge::{
     ChallengeDef, Change, Distribution, Environment, PackageDef, RuleField, SettlementFrequency,
@@ -54,7 +56,7 @@ pub fn ChallengesPage() -> impl IntoView {
     let i18n = use_i18n();
     let list = Resource::new(|| (), |_| get_challenges());
     view! {
-        <PageHeader title="chal.title" subtitle="chal.list_sub">
+        <PageHeader title="nav.challenges" subtitle="chal.list_sub">
             <a class="btn btn-primary" href="/admin/challenges/new" data-testid="chal-new">
                 {move || i18n.t("chal.new")}
             </a>
@@ -271,7 +273,7 @@ fn parse_mode(s: &str) -> Option<MaxLossMode> {
     }
 }
 
-const ENVIRONMENTS: &[(&str, &str)] = &[("demo", "chal.env_demo"), ("live", "chal.env_live")];
+const ENVIRONMENTS: &[(&str, &str)] = &[("demo", "prop.env_demo"), ("live", "prop.env_live")];
 const BASES: &[(&str, &str)] = &[
     ("initial_balance", "chal.base_initial_balance"),
     ("day_start_balance", "chal.base_day_start_balance"),
@@ -331,9 +333,9 @@ fn leaf_key(leaf: &str, in_package: bool, next: Option<&str>) -> Option<&'static
         ("packages", _) => "chal.packages",
         ("key", _) => "chal.package_key",
         ("currency", _) => "appr.currency",
-        ("account_size", _) => "chal.account_size",
-        ("fee", _) => "appr.fee",
-        ("leverage", _) => "chal.leverage",
+        ("account_size", _) => "prop.account_size",
+        ("fee", _) => "prop.fee",
+        ("leverage", _) => "prop.leverage",
         ("stages", _) => "chal.stages",
         ("environment", _) => "chal.environment",
         ("period_days", _) => "chal.period_days",
@@ -371,7 +373,10 @@ fn path_label(i18n: I18n, path: &str) -> String {
         let index = parts.get(k + 1).and_then(|n| n.parse::<usize>().ok());
         match (parts[k], index) {
             ("packages", Some(n)) => {
-                out.push(i18n.t("chal.package_n").replace("{n}", &(n + 1).to_string()));
+                out.push(
+                    i18n.t("chal.package_n")
+                        .replace("{n}", &(n + 1).to_string()),
+                );
                 in_package = true;
                 k += 2;
             }
@@ -437,11 +442,9 @@ impl Ed {
 
     /// Every field error (the inputs' own first), as (path, key).
     fn field_errors(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self.local.with(|m| {
-            m.iter()
-                .map(|(p, c)| (p.clone(), c.to_string()))
-                .collect()
-        });
+        let mut out: Vec<(String, String)> = self
+            .local
+            .with(|m| m.iter().map(|(p, c)| (p.clone(), c.to_string())).collect());
         self.server.with(|e| {
             if let Some(AppError::Invalid(errs)) = e {
                 for fe in errs {
@@ -483,7 +486,14 @@ const DECIMAL: Opts = Opts {
 
 /// A labelled text input bound to one field of the definition: `apply` writes the parsed text
 /// into the definition, or says why it cannot.
-fn text_input<F>(ed: Ed, path: String, label: &'static str, init: String, o: Opts, apply: F) -> AnyView
+fn text_input<F>(
+    ed: Ed,
+    path: String,
+    label: &'static str,
+    init: String,
+    o: Opts,
+    apply: F,
+) -> AnyView
 where
     F: Fn(&mut ChallengeDef, &str) -> Result<(), &'static str> + Send + Sync + 'static,
 {
@@ -617,8 +627,9 @@ where
 {
     let i18n = use_i18n();
     let id = dom_id(&path);
+    let label_for = id.clone();
     view! {
-        <label class="checkbox" for=id.clone()>
+        <label class="checkbox" for=label_for>
             <input
                 type="checkbox"
                 id=id
@@ -676,14 +687,14 @@ fn new_package(d: &ChallengeDef, name_pattern: &str) -> PackageDef {
         .packages
         .into_iter()
         .next()
-        .unwrap_or(PackageDef {
+        .unwrap_or_else(|| PackageDef {
             key: String::new(),
             name: String::new(),
             currency: "USD".into(),
             account_size_minor: 1_000_000,
             fee_minor: 0,
             leverage: 100,
-            stages: Vec::new(),
+            stages: vec![StageDef::demo_default(), StageDef::live_default()],
         });
     p.key = format!("p{n}");
     p.name = name_pattern.replace("{n}", &n.to_string());
@@ -700,7 +711,8 @@ fn add_stage(p: &mut PackageDef) {
         .last()
         .is_some_and(|s| s.environment == Environment::Live);
     if before_live {
-        p.stages.insert(p.stages.len() - 1, StageDef::demo_default());
+        p.stages
+            .insert(p.stages.len() - 1, StageDef::demo_default());
     } else {
         p.stages.push(StageDef::demo_default());
     }
@@ -820,9 +832,8 @@ pub fn ChallengeEditorPage() -> impl IntoView {
         },
     );
     let step = RwSignal::new(1u8);
-    let act: OpAction = Action::new(|(op, id, def, dirty): &OpInput| {
-        run(*op, *id, def.clone(), *dirty)
-    });
+    let act: OpAction =
+        Action::new(|(op, id, def, dirty): &OpInput| run(*op, *id, def.clone(), *dirty));
     let notice: RwSignal<Option<&'static str>> = RwSignal::new(None);
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -840,7 +851,10 @@ pub fn ChallengeEditorPage() -> impl IntoView {
             }
         }
     });
-    let error = Signal::derive(move || act.value().with(|r| r.as_ref().and_then(|r| r.clone().err())));
+    let error = Signal::derive(move || {
+        act.value()
+            .with(|r| r.as_ref().and_then(|r| r.clone().err()))
+    });
     view! {
         <PageHeader title="chal.editor_title" subtitle="chal.editor_sub">
             <a class="btn btn-ghost" href="/admin/challenges">{move || i18n.t("chal.back")}</a>
@@ -936,7 +950,8 @@ fn Editor(
         } else {
             format!(
                 "#{id} · {}",
-                i18n.t("chal.version_n").replace("{n}", &edit.version.to_string())
+                i18n.t("chal.version_n")
+                    .replace("{n}", &edit.version.to_string())
             )
         }
     };
@@ -1111,8 +1126,9 @@ fn ErrorSummary(ed: Ed, step: RwSignal<u8>) -> impl IntoView {
                                 let target = path.clone();
                                 let to = step_of(&path);
                                 let place = path.clone();
+                                let field = path.clone();
                                 view! {
-                                    <li data-field=path.clone()>
+                                    <li data-field=field>
                                         <button
                                             type="button"
                                             class="chal-linklike"
@@ -1194,7 +1210,7 @@ fn basics(ed: Ed) -> impl IntoView {
     let d = ed.def.get_untracked();
     let details = |lang: &str| d.details.get(lang).cloned().unwrap_or_default();
     let set_details = |lang: &'static str| {
-        move |d: &mut ChallengeDef, v: &str| {
+        move |d: &mut ChallengeDef, v: &str| -> Result<(), &'static str> {
             if v.trim().is_empty() {
                 d.details.remove(lang);
             } else {
@@ -1388,21 +1404,21 @@ fn package_view(ed: Ed, i: usize) -> AnyView {
                         p.currency = v.to_string();
                     }
                 })}
-                {text_input(ed, at("account_size"), "chal.account_size", money::format(p.account_size_minor, cur), Opts { required: true, placeholder: Some("10000.00"), ..DECIMAL }, move |d, v| {
+                {text_input(ed, at("account_size"), "prop.account_size", money::format(p.account_size_minor, cur), Opts { required: true, placeholder: Some("10000.00"), ..DECIMAL }, move |d, v| {
                     let minor = money::parse_amount(v, currency_of(d, i))?;
                     if let Some(p) = package_mut(d, i) {
                         p.account_size_minor = minor;
                     }
                     Ok(())
                 })}
-                {text_input(ed, at("fee"), "appr.fee", money::format(p.fee_minor, cur), Opts { required: true, hint: Some("chal.fee_hint"), placeholder: Some("99.00"), ..DECIMAL }, move |d, v| {
+                {text_input(ed, at("fee"), "prop.fee", money::format(p.fee_minor, cur), Opts { required: true, hint: Some("chal.fee_hint"), placeholder: Some("99.00"), ..DECIMAL }, move |d, v| {
                     let minor = parse_fee(v, currency_of(d, i))?;
                     if let Some(p) = package_mut(d, i) {
                         p.fee_minor = minor;
                     }
                     Ok(())
                 })}
-                {text_input(ed, at("leverage"), "chal.leverage", p.leverage.to_string(), Opts { required: true, hint: Some("chal.leverage_hint"), ..NUMBER }, move |d, v| {
+                {text_input(ed, at("leverage"), "prop.leverage", p.leverage.to_string(), Opts { required: true, hint: Some("chal.leverage_hint"), ..NUMBER }, move |d, v| {
                     let n = parse_u32(v)?;
                     if let Some(p) = package_mut(d, i) {
                         p.leverage = n;
@@ -1430,12 +1446,10 @@ fn package_view(ed: Ed, i: usize) -> AnyView {
 
 fn stage_view(ed: Ed, i: usize, j: usize, cur: Currency) -> AnyView {
     let i18n = use_i18n();
-    let Some(s) = ed.def.with_untracked(|d| {
-        d.packages
-            .get(i)
-            .and_then(|p| p.stages.get(j))
-            .cloned()
-    }) else {
+    let Some(s) = ed
+        .def
+        .with_untracked(|d| d.packages.get(i).and_then(|p| p.stages.get(j)).cloned())
+    else {
         return ().into_any();
     };
     let prefix = format!("packages.{i}.stages.{j}");
@@ -1450,7 +1464,11 @@ fn stage_view(ed: Ed, i: usize, j: usize, cur: Currency) -> AnyView {
                 .and_then(|p| p.stages.get(j))
                 .is_some_and(|s| s.environment == Environment::Live)
         });
-        if live { "chal.env_live" } else { "chal.env_demo" }
+        if live {
+            "prop.env_live"
+        } else {
+            "prop.env_demo"
+        }
     };
     let remove = move |_| {
         ed.def.update(|d| {
@@ -1617,7 +1635,9 @@ fn stage_view(ed: Ed, i: usize, j: usize, cur: Currency) -> AnyView {
 
 fn payment_panel(ed: Ed) -> impl IntoView {
     let i18n = use_i18n();
-    let d = ed.def.get_untracked();
+    let (pay_from_wallet, pay_direct, chosen) = ed
+        .def
+        .with_untracked(|d| (d.pay_from_wallet, d.pay_direct, d.groups.clone()));
     let groups = Resource::new(|| (), |_| list_groups());
     let payment_error = move || ed.code("payment").is_some();
     let groups_error = move || ed.code("groups").is_some();
@@ -1632,13 +1652,16 @@ fn payment_panel(ed: Ed) -> impl IntoView {
     };
     let group_check = move |gid: i64, name: String| {
         let id = dom_id(&format!("groups.{gid}"));
+        let init = ed.def.with_untracked(|d| d.groups.contains(&gid));
+        let label_for = id.clone();
         view! {
-            <label class="checkbox" for=id.clone()>
+            <label class="checkbox" for=label_for>
                 <input
                     type="checkbox"
                     id=id
                     name="groups"
                     value=gid.to_string()
+                    checked=init
                     prop:checked=move || ed.def.with(|d| d.groups.contains(&gid))
                     on:change=move |ev| toggle(gid, event_target_checked(&ev))
                 />
@@ -1650,8 +1673,8 @@ fn payment_panel(ed: Ed) -> impl IntoView {
         <fieldset class="field chal-group" id=dom_id("payment") class:has-error=payment_error>
             <legend>{move || i18n.t("chal.payment")}</legend>
             <div class="checkbox-grid">
-                {check_input(ed, "pay_from_wallet".into(), "chal.pay_from_wallet", d.pay_from_wallet, |d, on| d.pay_from_wallet = on)}
-                {check_input(ed, "pay_direct".into(), "chal.pay_direct", d.pay_direct, |d, on| d.pay_direct = on)}
+                {check_input(ed, "pay_from_wallet".into(), "chal.pay_from_wallet", pay_from_wallet, |d, on| d.pay_from_wallet = on)}
+                {check_input(ed, "pay_direct".into(), "chal.pay_direct", pay_direct, |d, on| d.pay_direct = on)}
             </div>
             {block_error(ed, "payment")}
         </fieldset>
@@ -1667,8 +1690,7 @@ fn payment_panel(ed: Ed) -> impl IntoView {
                                 // Groups the definition names that no longer exist can still be
                                 // unchecked.
                                 let known: Vec<i64> = list.iter().map(|g| g.id).collect();
-                                let gone: Vec<i64> = d
-                                    .groups
+                                let gone: Vec<i64> = chosen
                                     .iter()
                                     .copied()
                                     .filter(|g| !known.contains(g))
@@ -1682,7 +1704,7 @@ fn payment_panel(ed: Ed) -> impl IntoView {
                                     .into_any()
                             }
                             Err(_) => {
-                                let ids = d.groups.clone();
+                                let ids = chosen.clone();
                                 view! {
                                     <p class="muted" data-testid="chal-groups-unavailable">
                                         {move || {
@@ -1742,10 +1764,7 @@ mod tests {
         assert_eq!(parse_trade_loss(" ", usd), Ok(None));
         assert_eq!(parse_trade_loss("%", usd), Err("chal.invalid_trade_loss"));
         assert_eq!(parse_trade_loss("abc", usd), Err("chal.invalid_trade_loss"));
-        assert_eq!(
-            trade_loss_text(Some(TradeLossLimit::Bps(150)), usd),
-            "1.5%"
-        );
+        assert_eq!(trade_loss_text(Some(TradeLossLimit::Bps(150)), usd), "1.5%");
         assert_eq!(
             trade_loss_text(Some(TradeLossLimit::Amount(25_000)), usd),
             "250.00"

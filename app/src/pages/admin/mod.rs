@@ -3,9 +3,12 @@
 pub mod account;
 pub mod approvals;
 pub mod audit;
+pub mod challenges;
 pub mod clients;
 pub mod dashboard;
 pub mod login;
+pub mod participants;
+pub mod platform;
 pub mod review;
 pub mod roles;
 pub mod settings;

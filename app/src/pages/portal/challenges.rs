@@ -58,7 +58,7 @@ pub fn Bars(bars: Vec<ProgressBar>) -> impl IntoView {
 }
 
 #[component]
-pub fn ChallengesPage() -> impl IntoView {
+pub fn PortalChallengesPage() -> impl IntoView {
     let i18n = use_i18n();
     let cards = Resource::new(|| (), |_| get_challenge_cards());
     let kind = RwSignal::new(String::new());
@@ -100,15 +100,29 @@ pub fn ChallengesPage() -> impl IntoView {
 fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let package = RwSignal::new(card.packages.first().map(|p| p.key.clone()).unwrap_or_default());
-    let pay = RwSignal::new(if card.pay_from_wallet { "wallet" } else { "direct" }.to_string());
+    let package = RwSignal::new(
+        card.packages
+            .first()
+            .map(|p| p.key.clone())
+            .unwrap_or_default(),
+    );
+    let pay = RwSignal::new(
+        if card.pay_from_wallet {
+            "wallet"
+        } else {
+            "direct"
+        }
+        .to_string(),
+    );
     let key = RwSignal::new(new_idempotency_key());
     let action = ServerAction::<Participate>::new();
     let error = last_error(action.value());
     Effect::new(move |_| {
         if let Some(Ok(p)) = action.value().get() {
             key.set(new_idempotency_key());
-            let to = p.pay_url.unwrap_or_else(|| format!("/my-challenges/{}", p.participant_id));
+            let to = p
+                .pay_url
+                .unwrap_or_else(|| format!("/my-challenges/{}", p.participant_id));
             navigate(&to, Default::default());
         }
     });
@@ -116,7 +130,12 @@ fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
     let packages = card.packages.clone();
     let package_options: Vec<(String, String)> = packages
         .iter()
-        .map(|p| (p.key.clone(), format!("{} · {} · {}", p.name, p.account_size, p.fee)))
+        .map(|p| {
+            (
+                p.key.clone(),
+                format!("{} · {} · {}", p.name, p.account_size, p.fee),
+            )
+        })
         .collect();
     let mut pay_options = Vec::new();
     if card.pay_from_wallet {
@@ -270,7 +289,10 @@ pub fn ChallengePage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let detail = Resource::new(move || (id.get(), tick.get()), |(id, _)| get_my_participant(id));
+    let detail = Resource::new(
+        move || (id.get(), tick.get()),
+        |(id, _)| get_my_participant(id),
+    );
     let tab = RwSignal::new("overview");
     view! {
         <PageHeader title="prop.challenge_page"/>
@@ -373,7 +395,11 @@ fn plain(v: i64) -> String {
 #[component]
 fn Overview(d: ParticipantDetail) -> impl IntoView {
     let i18n = use_i18n();
-    let values: Vec<(String, i64, i64)> = d.points.iter().map(|p| (p.at.clone(), p.balance, p.equity)).collect();
+    let values: Vec<(String, i64, i64)> = d
+        .points
+        .iter()
+        .map(|p| (p.at.clone(), p.balance, p.equity))
+        .collect();
     view! {
         <div class="grid grid-2">
             <section class="card">
@@ -480,7 +506,8 @@ fn TradePanel(d: ParticipantDetail, on_done: Callback<()>) -> impl IntoView {
     let error = last_error(open.value());
     let close_error = last_error(close.value());
     Effect::new(move |_| {
-        if matches!(open.value().get(), Some(Ok(()))) || matches!(close.value().get(), Some(Ok(()))) {
+        if matches!(open.value().get(), Some(Ok(()))) || matches!(close.value().get(), Some(Ok(())))
+        {
             on_done.run(());
         }
     });

@@ -1,0 +1,28 @@
+// (key, English, Spanish): the bridge API through which external trading platforms push account
+// snapshots and deals and pull commands. Its errors reach integrators in English.
+pub static BRIDGE_STRINGS: &[(&str, &str, &str)] = &[
+    ("err.bridge_auth", "The request is not signed by a known, enabled bridge: check X-Bridge, X-Timestamp, X-Nonce and X-Signature.", "La solicitud no está firmada por un puente conocido y activo: revise X-Bridge, X-Timestamp, X-Nonce y X-Signature."),
+    ("err.bridge_clock", "X-Timestamp is more than 300 seconds away from the server's clock.", "X-Timestamp se aleja más de 300 segundos del reloj del servidor."),
+    ("err.bridge_replay", "This nonce was already used: sign every request with a new X-Nonce.", "Este nonce ya se usó: firme cada solicitud con un X-Nonce nuevo."),
+    ("err.bridge_rate_limited", "Too many requests from this bridge: slow down and retry after the Retry-After seconds.", "Demasiadas solicitudes de este puente: reduzca el ritmo y reintente tras los segundos de Retry-After."),
+    ("err.bridge_name_invalid", "Use 1 to 60 letters, digits, dots, dashes or underscores.", "Use de 1 a 60 letras, dígitos, puntos, guiones o guiones bajos."),
+    ("err.bridge_invalid", "The request has invalid fields: see fields.", "La solicitud tiene campos no válidos: vea fields."),
+    ("err.login_unknown", "No account with this login is on this bridge.", "No hay ninguna cuenta con este usuario en este puente."),
+    ("err.login_invalid", "A login has at most 64 characters, without spaces.", "Un usuario tiene como máximo 64 caracteres, sin espacios."),
+    ("err.command_unknown", "No command with this ID is on this bridge.", "No hay ningún comando con este ID en este puente."),
+    ("err.seq_invalid", "The sequence number must be a whole number above zero.", "El número de secuencia debe ser un entero mayor que cero."),
+    ("err.seq_stale", "The sequence number is not above the last one applied to this account: the update is out of order or already applied.", "El número de secuencia no supera el último aplicado a esta cuenta: la actualización llega desordenada o ya se aplicó."),
+    ("err.time_invalid", "Enter a date and time in RFC 3339, e.g. 2026-11-23T16:00:00Z.", "Introduzca una fecha y hora en RFC 3339, p. ej. 2026-11-23T16:00:00Z."),
+    ("err.time_future", "This time is more than five minutes ahead of the server's clock.", "Esta hora va más de cinco minutos por delante del reloj del servidor."),
+    ("err.amount_range", "The amount is out of range (minor units, at most 10^15; margins are not negative).", "El importe está fuera de rango (unidades menores, como máximo 10^15; los márgenes no son negativos)."),
+    ("err.positions_range", "Open positions must be between 0 and 10,000.", "Las posiciones abiertas deben estar entre 0 y 10.000."),
+    ("err.price_decimals", "A price has at most eight decimals.", "Un precio tiene como máximo ocho decimales."),
+    ("err.ticket_invalid", "A ticket has 1 to 64 letters, digits or _ - . : characters.", "Un ticket tiene de 1 a 64 letras, dígitos o caracteres _ - . :"),
+    ("err.entry_unknown", "The entry must be in (a trade opened) or out (a trade closed).", "La entrada debe ser in (operación abierta) u out (operación cerrada)."),
+    ("err.symbol_invalid", "A symbol has at most 32 characters, without spaces.", "Un símbolo tiene como máximo 32 caracteres, sin espacios."),
+    ("err.closed_before_opened", "A deal cannot close before it opened.", "Una operación no puede cerrarse antes de abrirse."),
+    ("err.limit_range", "The limit must be between 1 and 100.", "El límite debe estar entre 1 y 100."),
+    ("err.json_malformed", "The body is not a well-formed JSON object.", "El cuerpo no es un objeto JSON bien formado."),
+    ("err.json_type", "This field has the wrong type.", "Este campo tiene un tipo incorrecto."),
+    ("err.body_too_large", "The body is larger than 64 KiB.", "El cuerpo supera los 64 KiB."),
+];

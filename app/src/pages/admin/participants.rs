@@ -1,0 +1,801 @@
+//! The back office's participants: everyone taking a challenge, with their stage, status and
+//! progress, and one participant's page: where they stand, why a stage ended (the rules
+//! engine's decisions with their figures), the balance and equity chart, the stage accounts,
+//! positions and deals, and the manual "advance to the next stage".
+use super::approvals::{ListToolbar, label_text, loading};
+use crate::api::prop_admin::{AdvanceParticipant, get_participant, get_participants};
+use crate::domain::permission::Permission;
+use crate::i18n::{I18n, use_i18n};
+use crate::model::{
+    AccountDto, DealDto, DecisionDto, EquityPoint, ParticipantDetail, ParticipantRow, PositionDto,
+    ProgressBar, StageCard,
+};
+use crate::pages::PageHeader;
+use crate::ui::chart::LineChart;
+use crate::ui::form::{FormProblem, TextField, last_error, tlabel};
+use crate::ui::layout::MeCtx;
+use crate::ui::table::{EmptyRow, ListBody, ListState, SortHeader};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use rust_decimal::Decimal;
+
+/// The statuses a participant can be in, in the order of a participation's life.
+pub const STATUSES: [&str; 9] = [
+    "awaiting_payment",
+    "pending_approval",
+    "in_progress",
+    "pending_live",
+    "retry_pending",
+    "completed",
+    "failed",
+    "rejected",
+    "cancelled",
+];
+
+/// The status filter: (value, label key), "all" first.
+fn status_filters() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("", "prop.all_statuses"),
+        ("awaiting_payment", "prop.status_awaiting_payment"),
+        ("pending_approval", "prop.status_pending_approval"),
+        ("in_progress", "prop.status_in_progress"),
+        ("pending_live", "prop.status_pending_live"),
+        ("retry_pending", "prop.status_retry_pending"),
+        ("completed", "prop.status_completed"),
+        ("failed", "prop.status_failed"),
+        ("rejected", "prop.status_rejected"),
+        ("cancelled", "prop.status_cancelled"),
+    ]
+}
+
+/// A value, or a dash when there is none.
+fn or_dash(s: &str) -> String {
+    if s.trim().is_empty() {
+        "—".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// "2/3 · Demo": the 1-based stage of all, and its environment.
+fn stage_text(i18n: I18n, r: &ParticipantRow) -> String {
+    let n = i18n
+        .t("prop.stage_n_of")
+        .replace("{n}", &r.stage.to_string())
+        .replace("{total}", &r.stages.to_string());
+    match r.environment.as_str() {
+        "demo" => format!("{n} · {}", i18n.t("prop.env_demo")),
+        "live" => format!("{n} · {}", i18n.t("prop.env_live")),
+        _ => n,
+    }
+}
+
+fn env_text(i18n: I18n, env: &str) -> String {
+    match env {
+        "demo" => i18n.t("prop.env_demo").to_string(),
+        "live" => i18n.t("prop.env_live").to_string(),
+        other => or_dash(other),
+    }
+}
+
+/// A participant's status as a coloured badge.
+#[component]
+pub fn ParticipantStatus(
+    status: String,
+    #[prop(optional)] testid: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = match status.as_str() {
+        "in_progress" => "badge badge-accent",
+        "completed" => "badge badge-success",
+        "failed" | "rejected" => "badge badge-danger",
+        "cancelled" => "badge badge-muted",
+        _ => "badge badge-warn",
+    };
+    let key = format!("prop.status_{status}");
+    view! {
+        <span class=class data-status=status data-testid=testid>
+            {move || label_text(i18n, &key)}
+        </span>
+    }
+}
+
+/// The progress bars of a stage: each rule's value of its limit, as a small horizontal bar.
+/// The profit target is good when full; the loss limits are bad.
+#[component]
+pub fn ProgressBars(bars: Vec<ProgressBar>, #[prop(optional)] compact: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if bars.is_empty() {
+        return view! { <span class="muted">"—"</span> }.into_any();
+    }
+    view! {
+        <ul class="prop-bars" class:is-compact=compact>
+            {bars
+                .into_iter()
+                .map(|b| {
+                    let share = b.share_bps.clamp(0, 10_000);
+                    let pct = Decimal::new(share, 2).round_dp(1).normalize().to_string();
+                    let good = b.rule == "rule.profit_target";
+                    let tone = if good {
+                        if share >= 10_000 { "is-good" } else { "" }
+                    } else if share >= 10_000 {
+                        "is-bad"
+                    } else if share >= 7_000 {
+                        "is-warn"
+                    } else {
+                        ""
+                    };
+                    let rule = b.rule.clone();
+                    let label = move || label_text(i18n, &rule);
+                    let aria = label.clone();
+                    view! {
+                        <li class=format!("prop-bar {tone}") data-rule=b.rule.clone()>
+                            <div class="prop-bar-head">
+                                <span class="prop-bar-label">{label}</span>
+                                <span class="prop-bar-value">{format!("{} / {} · {pct}%", b.value, b.limit)}</span>
+                            </div>
+                            <div
+                                class="progress"
+                                role="progressbar"
+                                aria-label=aria
+                                aria-valuemin="0"
+                                aria-valuemax="100"
+                                aria-valuenow=pct.clone()
+                            >
+                                <div class="progress-bar" style=format!("width:{pct}%")></div>
+                            </div>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list
+// ---------------------------------------------------------------------------------------------
+
+#[component]
+pub fn ParticipantsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = ListState::new("id", true);
+    let rows = Resource::new(move || state.get(), get_participants);
+    let export = Signal::derive(move || {
+        format!("/export/participants.csv?{}", state.get().to_query_string())
+    });
+    view! {
+        <PageHeader title="nav.participants" subtitle="prop.participants_sub"/>
+        <div class="card">
+            <ListToolbar state search="prop.search" filters=status_filters() filter_label="prop.filter_status" export/>
+            <div class="table-wrap">
+                <table class="table prop-table" data-testid="participants">
+                    <thead>
+                        <tr>
+                            <SortHeader state col="id" label="common.id" num=true/>
+                            <th>{move || i18n.t("appr.client")}</th>
+                            <SortHeader state col="challenge" label="prop.challenge"/>
+                            <SortHeader state col="stage" label="prop.stage"/>
+                            <SortHeader state col="status" label="common.status"/>
+                            <th>{move || i18n.t("prop.login")}</th>
+                            <th class="num">{move || i18n.t("prop.balance")}</th>
+                            <th class="num">{move || i18n.t("prop.equity")}</th>
+                            <th>{move || i18n.t("prop.progress")}</th>
+                            <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
+                        </tr>
+                    </thead>
+                    <ListBody state data=rows cols=10 row=move |r: ParticipantRow| participant_row(i18n, r)/>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+fn participant_row(i18n: I18n, r: ParticipantRow) -> impl IntoView {
+    let href = format!("/admin/participants/{}", r.id);
+    let stage_row = r.clone();
+    let stage = move || stage_text(i18n, &stage_row);
+    let reason = r.reason.clone();
+    view! {
+        <tr data-testid=format!("participant-{}", r.id) data-email=r.email.clone() data-status=r.status.clone()>
+            <td class="num mono">{r.id}</td>
+            <td>
+                <span class="cell-main">{or_dash(&r.client)}</span>
+                <span class="cell-sub">{r.email.clone()}</span>
+            </td>
+            <td>
+                <span class="cell-main">{r.challenge.clone()}</span>
+                <span class="cell-sub">{r.package.clone()}</span>
+            </td>
+            <td class="nowrap">{stage}</td>
+            <td>
+                <span class="prop-status">
+                    <ParticipantStatus status=r.status.clone()/>
+                    {(!reason.is_empty()).then(|| {
+                        let key = reason.clone();
+                        view! { <span class="cell-sub text-danger" data-testid="participant-row-reason">{move || label_text(i18n, &key)}</span> }
+                    })}
+                </span>
+            </td>
+            <td class="mono">{or_dash(&r.login)}</td>
+            <td class="num">{or_dash(&r.balance)}</td>
+            <td class="num">{or_dash(&r.equity)}</td>
+            <td class="prop-bars-cell"><ProgressBars bars=r.bars.clone() compact=true/></td>
+            <td><a class="btn btn-sm" href=href>{move || i18n.t("appr.open")}</a></td>
+        </tr>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One participant
+// ---------------------------------------------------------------------------------------------
+
+#[component]
+pub fn ParticipantPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let MeCtx(me) = expect_context();
+    let may_advance = Signal::derive(move || {
+        me.get()
+            .and_then(|r| r.ok().flatten())
+            .is_some_and(|m| m.can(Permission::ParticipantsAdvance))
+    });
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let version = RwSignal::new(0u32);
+    let detail = Resource::new(
+        move || (id.get(), version.get()),
+        |(id, _)| get_participant(id),
+    );
+    let notice = RwSignal::new(false);
+    Effect::new(move |prev: Option<i64>| {
+        let now = id.get();
+        if prev.is_some_and(|p| p != now) {
+            notice.set(false);
+        }
+        now
+    });
+    let on_advanced = Callback::new(move |_| {
+        notice.set(true);
+        version.update(|v| *v += 1);
+    });
+    view! {
+        <PageHeader title="prop.participant_title" subtitle="prop.participant_sub">
+            <a class="btn btn-ghost" href="/admin/participants">{move || i18n.t("prop.back")}</a>
+        </PageHeader>
+        <div class="stack">
+            <Show when=move || notice.get()>
+                <div class="alert alert-success" role="status" data-testid="participant-advanced">
+                    {move || i18n.t("prop.advance_done")}
+                </div>
+            </Show>
+            <Transition fallback=loading>
+                {move || {
+                    detail
+                        .get()
+                        .map(|r| match r {
+                            Ok(d) => view! { <ParticipantBody d may_advance on_advanced/> }.into_any(),
+                            Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn ParticipantBody(
+    d: ParticipantDetail,
+    may_advance: Signal<bool>,
+    on_advanced: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let r = d.row.clone();
+    let cur = r.currency.clone();
+    let with_cur = {
+        let cur = cur.clone();
+        move |s: &str| {
+            if s.trim().is_empty() {
+                "—".to_string()
+            } else {
+                crate::ui::money(s, &cur)
+            }
+        }
+    };
+    let stage_row = r.clone();
+    let stage = move || stage_text(i18n, &stage_row);
+    let reason = r.reason.clone();
+    let has_reason = !reason.is_empty();
+    let trading_days = format!("{} / {}", d.trading_days, d.min_trading_days);
+    let (start, end) = (d.period_start.clone(), d.period_end.clone());
+    let period_end = move || {
+        if end.is_empty() {
+            i18n.t("prop.unlimited").to_string()
+        } else {
+            end.clone()
+        }
+    };
+    let advanceable = d.advanceable;
+    let participant_id = r.id;
+    let challenge_href = format!("/admin/challenges/{}", r.challenge_id);
+    let fee = with_cur(&r.fee);
+    let account = d.account.clone();
+    view! {
+        <div class="grid-2 prop-detail-top">
+            <div class="card" data-testid="participant-overview">
+                <div class="card-header">
+                    <div>
+                        <h2 class="card-title">{or_dash(&r.client)}</h2>
+                        <span class="muted">{r.email.clone()} " · #" {r.id}</span>
+                    </div>
+                    <div class="cluster">
+                        <ParticipantStatus status=r.status.clone() testid="participant-status"/>
+                        {has_reason.then(|| {
+                            let key = reason.clone();
+                            view! {
+                                <span class="badge badge-danger" data-testid="participant-reason" data-reason=reason.clone()>
+                                    {move || label_text(i18n, &key)}
+                                </span>
+                            }
+                        })}
+                    </div>
+                </div>
+                <dl class="kv-grid">
+                    <div>
+                        <dt>{move || i18n.t("prop.challenge")}</dt>
+                        <dd><a href=challenge_href>{r.challenge.clone()}</a></dd>
+                    </div>
+                    <div><dt>{move || i18n.t("prop.package")}</dt><dd>{or_dash(&r.package)}</dd></div>
+                    <div><dt>{move || i18n.t("prop.stage")}</dt><dd data-testid="participant-stage">{stage}</dd></div>
+                    <div><dt>{move || i18n.t("prop.attempt")}</dt><dd>{r.attempt}</dd></div>
+                    <div><dt>{move || i18n.t("prop.fee")}</dt><dd>{fee}</dd></div>
+                    <div><dt>{move || i18n.t("prop.created")}</dt><dd>{or_dash(&r.created_at)}</dd></div>
+                    <div><dt>{move || i18n.t("prop.started")}</dt><dd>{or_dash(&r.started_at)}</dd></div>
+                    <div><dt>{move || i18n.t("prop.ended")}</dt><dd>{or_dash(&r.ended_at)}</dd></div>
+                </dl>
+                <h3 class="section-title">{move || i18n.t("prop.current_account")}</h3>
+                {match account {
+                    Some(a) => {
+                        view! {
+                            <dl class="kv-grid" data-testid="participant-account">
+                                <div><dt>{move || i18n.t("prop.login")}</dt><dd class="mono" data-testid="participant-login">{a.login.clone()}</dd></div>
+                                <div><dt>{move || i18n.t("prop.platform")}</dt><dd>{a.platform.clone()}</dd></div>
+                                <div><dt>{move || i18n.t("prop.balance")}</dt><dd class="kv-strong" data-testid="participant-balance">{with_cur(&a.balance)}</dd></div>
+                                <div><dt>{move || i18n.t("prop.equity")}</dt><dd class="kv-strong" data-testid="participant-equity">{with_cur(&a.equity)}</dd></div>
+                                <div><dt>{move || i18n.t("prop.margin")}</dt><dd>{with_cur(&a.margin)}</dd></div>
+                                <div><dt>{move || i18n.t("prop.free_margin")}</dt><dd>{with_cur(&a.free_margin)}</dd></div>
+                                <div><dt>{move || i18n.t("prop.positions")}</dt><dd>{a.open_positions}</dd></div>
+                                <div><dt>{move || i18n.t("prop.leverage")}</dt><dd>{format!("1:{}", a.leverage)}</dd></div>
+                            </dl>
+                        }
+                            .into_any()
+                    }
+                    None => view! { <p class="muted">{move || i18n.t("prop.no_account")}</p> }.into_any(),
+                }}
+            </div>
+            <div class="card" data-testid="participant-progress">
+                <h2 class="card-title">{move || i18n.t("prop.progress")}</h2>
+                <ProgressBars bars=r.bars.clone()/>
+                <dl class="kv-grid prop-days">
+                    <div><dt>{move || i18n.t("prop.trading_days")}</dt><dd class="kv-strong" data-testid="participant-trading-days">{trading_days}</dd></div>
+                    <div><dt>{move || i18n.t("prop.period_start")}</dt><dd>{or_dash(&start)}</dd></div>
+                    <div><dt>{move || i18n.t("prop.period_end")}</dt><dd>{period_end}</dd></div>
+                </dl>
+                <StageRules stages=d.stage_rules.clone() current=r.stage/>
+            </div>
+        </div>
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("prop.chart_title")}</h2>
+            <EquityChart points=d.points.clone() currency=cur.clone()/>
+        </div>
+        <Show when=move || advanceable && may_advance.get()>
+            <AdvanceForm id=participant_id on_done=on_advanced/>
+        </Show>
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("prop.decisions")}</h2>
+            <DecisionsTable rows=d.decisions.clone()/>
+        </div>
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("prop.accounts")}</h2>
+            <AccountsTable rows=d.accounts.clone()/>
+        </div>
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("prop.positions")}</h2>
+            <PositionsTable rows=d.positions.clone()/>
+        </div>
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("prop.trade_history")}</h2>
+            <DealsTable rows=d.deals.clone()/>
+        </div>
+    }
+}
+
+/// Each stage's rules as clients see them, the current stage marked.
+#[component]
+fn StageRules(stages: Vec<StageCard>, current: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h3 class="section-title">{move || i18n.t("prop.stage_rules")}</h3>
+        <div class="prop-stage-rules">
+            {stages
+                .into_iter()
+                .enumerate()
+                .map(|(k, s)| {
+                    let n = k + 1;
+                    let is_current = n as i32 == current;
+                    let env = s.environment.clone();
+                    view! {
+                        <div class="prop-stage-card" class:is-current=is_current>
+                            <div class="prop-stage-head">
+                                {move || i18n.t("chal.stage_n").replace("{n}", &n.to_string())}
+                                " · "
+                                {move || env_text(i18n, &env)}
+                            </div>
+                            <dl class="kv-list">
+                                {s.rules
+                                    .into_iter()
+                                    .map(|l| {
+                                        let label = l.label.clone();
+                                        view! {
+                                            <div>
+                                                <dt>{move || label_text(i18n, &label)}</dt>
+                                                <dd>{l.value}</dd>
+                                            </div>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </dl>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// Balance and equity over time, as two lines (minor units; every wallet currency has two
+/// decimals, so the axis shows them as such, the currency beside the legend).
+#[component]
+fn EquityChart(points: Vec<EquityPoint>, currency: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if points.is_empty() {
+        return view! { <p class="muted">{move || i18n.t("common.no_rows")}</p> }.into_any();
+    }
+    let values: Vec<(String, i64, i64)> = points
+        .into_iter()
+        .map(|p| (p.at, p.balance, p.equity))
+        .collect();
+    view! {
+        <figure class="prop-chart" data-testid="participant-chart">
+            <LineChart values title=tlabel("prop.chart_title") format=axis_amount/>
+            <figcaption class="legend">
+                <span class="swatch a" aria-hidden="true"></span>
+                {move || i18n.t("prop.balance")}
+                " "
+                <span class="swatch b" aria-hidden="true"></span>
+                {move || i18n.t("prop.equity")}
+                <span class="muted">{format!(" ({currency})")}</span>
+            </figcaption>
+        </figure>
+    }
+    .into_any()
+}
+
+/// An axis label: minor units with two decimals.
+fn axis_amount(v: i64) -> String {
+    Decimal::new(v, 2).to_string()
+}
+
+/// Ends the current stage as passed, with the staff member's reason (required).
+#[component]
+fn AdvanceForm(id: i64, on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let comment = RwSignal::new(String::new());
+    let advance = ServerAction::<AdvanceParticipant>::new();
+    let local: RwSignal<Option<crate::error::AppError>> = RwSignal::new(None);
+    let server = last_error(advance.value());
+    let error = Signal::derive(move || local.get().or_else(|| server.get()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = advance.value().get() {
+            comment.set(String::new());
+            on_done.run(());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = comment.get_untracked().trim().to_string();
+        if text.is_empty() {
+            local.set(Some(crate::error::AppError::field(
+                "comment",
+                "err.comment_required",
+            )));
+            return;
+        }
+        local.set(None);
+        advance.dispatch(AdvanceParticipant { id, comment: text });
+    };
+    let pending = advance.pending();
+    view! {
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("prop.advance_title")}</h2>
+            <form id="advance-form" class="form narrow-form" on:submit=submit novalidate>
+                <p class="muted small">{move || i18n.t("prop.advance_hint")}</p>
+                <FormProblem error shown=vec!["comment".to_string()]/>
+                <TextField
+                    label=tlabel("appr.comment")
+                    id="advance-comment"
+                    field="comment"
+                    value=comment
+                    error
+                    multiline=true
+                    required=true
+                />
+                <div class="form-actions">
+                    <button
+                        type="submit"
+                        class="btn btn-primary"
+                        data-testid="participant-advance"
+                        class:is-loading=move || pending.get()
+                        disabled=move || pending.get()
+                    >
+                        {move || i18n.t("prop.advance_submit")}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// The row of an empty table, saying what is missing.
+fn empty_row(cols: usize, key: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <tr>
+            <td colspan=cols.to_string() class="empty">{move || i18n.t(key)}</td>
+        </tr>
+    }
+}
+
+fn outcome_class(o: &str) -> &'static str {
+    match o {
+        "breach" => "badge badge-danger",
+        "passed" | "advanced" => "badge badge-success",
+        "expired" => "badge badge-warn",
+        _ => "badge badge-muted",
+    }
+}
+
+#[component]
+fn DecisionsTable(rows: Vec<DecisionDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="participant-decisions">
+                <thead>
+                    <tr>
+                        <th>{move || i18n.t("prop.when")}</th>
+                        <th>{move || i18n.t("prop.login")}</th>
+                        <th>{move || i18n.t("prop.outcome")}</th>
+                        <th>{move || i18n.t("prop.rule")}</th>
+                        <th class="num">{move || i18n.t("prop.value")}</th>
+                        <th>{move || i18n.t("prop.limit")}</th>
+                        <th>{move || i18n.t("prop.day")}</th>
+                        <th>{move || i18n.t("appr.comment")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.is_empty().then(|| empty_row(8, "prop.no_decisions"))}
+                    {rows
+                        .into_iter()
+                        .map(|d| {
+                            let outcome = format!("prop.outcome_{}", d.outcome);
+                            let rule = d.rule.clone();
+                            view! {
+                                <tr data-outcome=d.outcome.clone() data-rule=d.rule.clone()>
+                                    <td class="nowrap">{d.at.clone()}</td>
+                                    <td class="mono">{or_dash(&d.login)}</td>
+                                    <td><span class=outcome_class(&d.outcome)>{move || label_text(i18n, &outcome)}</span></td>
+                                    <td>{move || label_text(i18n, &rule)}</td>
+                                    <td class="num">{or_dash(&d.value)}</td>
+                                    <td>{or_dash(&d.limit)}</td>
+                                    <td class="nowrap">{or_dash(&d.day)}</td>
+                                    <td class="pre-wrap">{or_dash(&d.comment)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn AccountsTable(rows: Vec<AccountDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="participant-accounts">
+                <thead>
+                    <tr>
+                        <th>{move || i18n.t("prop.login")}</th>
+                        <th>{move || i18n.t("prop.platform")}</th>
+                        <th>{move || i18n.t("prop.stage")}</th>
+                        <th class="num">{move || i18n.t("prop.attempt")}</th>
+                        <th>{move || i18n.t("common.status")}</th>
+                        <th class="num">{move || i18n.t("prop.initial_balance")}</th>
+                        <th class="num">{move || i18n.t("prop.balance")}</th>
+                        <th class="num">{move || i18n.t("prop.equity")}</th>
+                        <th>{move || i18n.t("prop.created")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.is_empty().then(|| view! { <EmptyRow cols=9/> })}
+                    {rows
+                        .into_iter()
+                        .map(|a| {
+                            let status = format!("prop.account_status_{}", a.status);
+                            let class = match a.status.as_str() {
+                                "active" => "badge badge-accent",
+                                "passed" => "badge badge-success",
+                                "failed" => "badge badge-danger",
+                                _ => "badge badge-muted",
+                            };
+                            let env = a.environment.clone();
+                            let stage = a.stage;
+                            view! {
+                                <tr data-login=a.login.clone()>
+                                    <td class="mono">{a.login.clone()}</td>
+                                    <td>{a.platform.clone()}</td>
+                                    <td class="nowrap">{move || format!("{} · {}", stage, env_text(i18n, &env))}</td>
+                                    <td class="num">{a.attempt}</td>
+                                    <td><span class=class data-status=a.status.clone()>{move || label_text(i18n, &status)}</span></td>
+                                    <td class="num">{a.initial_balance.clone()}</td>
+                                    <td class="num">{a.balance.clone()}</td>
+                                    <td class="num">{a.equity.clone()}</td>
+                                    <td class="nowrap">{a.created_at.clone()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn side_text(i18n: I18n, side: &str) -> String {
+    match side {
+        "buy" => i18n.t("prop.buy").to_string(),
+        "sell" => i18n.t("prop.sell").to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A profit with its sign's colour.
+fn profit_class(p: &str) -> &'static str {
+    if p.trim_start().starts_with('-') {
+        "num text-danger"
+    } else {
+        "num"
+    }
+}
+
+#[component]
+fn PositionsTable(rows: Vec<PositionDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="participant-positions">
+                <thead>
+                    <tr>
+                        <th>{move || i18n.t("prop.symbol")}</th>
+                        <th>{move || i18n.t("prop.side")}</th>
+                        <th class="num">{move || i18n.t("prop.volume")}</th>
+                        <th class="num">{move || i18n.t("prop.open_price")}</th>
+                        <th class="num">{move || i18n.t("prop.price")}</th>
+                        <th class="num">{move || i18n.t("prop.stop_loss")}</th>
+                        <th class="num">{move || i18n.t("prop.take_profit")}</th>
+                        <th class="num">{move || i18n.t("prop.profit")}</th>
+                        <th>{move || i18n.t("prop.opened")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.is_empty().then(|| empty_row(9, "prop.no_positions"))}
+                    {rows
+                        .into_iter()
+                        .map(|p| {
+                            let side = p.side.clone();
+                            view! {
+                                <tr data-symbol=p.symbol.clone()>
+                                    <td class="mono">{p.symbol.clone()}</td>
+                                    <td>{move || side_text(i18n, &side)}</td>
+                                    <td class="num">{p.volume.clone()}</td>
+                                    <td class="num">{p.open_price.clone()}</td>
+                                    <td class="num">{p.price.clone()}</td>
+                                    <td class="num">{or_dash(&p.stop_loss)}</td>
+                                    <td class="num">{or_dash(&p.take_profit)}</td>
+                                    <td class=profit_class(&p.profit)>{p.profit.clone()}</td>
+                                    <td class="nowrap">{p.opened_at.clone()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn DealsTable(rows: Vec<DealDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="participant-deals">
+                <thead>
+                    <tr>
+                        <th>{move || i18n.t("prop.ticket")}</th>
+                        <th>{move || i18n.t("prop.symbol")}</th>
+                        <th>{move || i18n.t("prop.side")}</th>
+                        <th class="num">{move || i18n.t("prop.volume")}</th>
+                        <th class="num">{move || i18n.t("prop.open_price")}</th>
+                        <th class="num">{move || i18n.t("prop.close_price")}</th>
+                        <th class="num">{move || i18n.t("prop.profit")}</th>
+                        <th>{move || i18n.t("prop.opened")}</th>
+                        <th>{move || i18n.t("prop.closed_at")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.is_empty().then(|| empty_row(9, "prop.no_deals"))}
+                    {rows
+                        .into_iter()
+                        .map(|d| {
+                            let side = d.side.clone();
+                            view! {
+                                <tr data-ticket=d.ticket.clone()>
+                                    <td class="mono">{d.ticket.clone()}</td>
+                                    <td class="mono">{d.symbol.clone()}</td>
+                                    <td>{move || side_text(i18n, &side)}</td>
+                                    <td class="num">{d.volume.clone()}</td>
+                                    <td class="num">{d.open_price.clone()}</td>
+                                    <td class="num">{d.close_price.clone()}</td>
+                                    <td class=profit_class(&d.profit)>{d.profit.clone()}</td>
+                                    <td class="nowrap">{d.opened_at.clone()}</td>
+                                    <td class="nowrap">{d.closed_at.clone()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_has_a_filter() {
+        let filters = status_filters();
+        assert_eq!(filters.len(), STATUSES.len() + 1);
+        for s in STATUSES {
+            assert!(filters.iter().any(|(v, k)| *v == s && k.ends_with(s)));
+        }
+    }
+
+    #[test]
+    fn dashes_and_profits() {
+        assert_eq!(or_dash(" "), "—");
+        assert_eq!(or_dash("1.00"), "1.00");
+        assert_eq!(profit_class("-5.00"), "num text-danger");
+        assert_eq!(profit_class("5.00"), "num");
+    }
+}
