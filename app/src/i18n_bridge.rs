@@ -25,4 +25,5 @@ pub static BRIDGE_STRINGS: &[(&str, &str, &str)] = &[
     ("err.json_malformed", "The body is not a well-formed JSON object.", "El cuerpo no es un objeto JSON bien formado."),
     ("err.json_type", "This field has the wrong type.", "Este campo tiene un tipo incorrecto."),
     ("err.body_too_large", "The body is larger than 64 KiB.", "El cuerpo supera los 64 KiB."),
+    ("err.batch_size", "Send between 1 and 400 snapshots in a batch.", "Envíe entre 1 y 400 instantáneas por lote."),
 ];

@@ -7,7 +7,7 @@ use app::i18n::{Locale, tr};
 use app::server::AppState;
 use app::server::bridge::{
     self as svc, AccountOut, AckOut, BridgeError, CommandOut, CommandsOut, DealEntry, DealIn,
-    DealOut, DealSide, SnapshotIn,
+    DealOut, DealSide, SnapshotBatchIn, SnapshotBatchOut, SnapshotIn, SnapshotResult,
 };
 use app::server::entity::bridge;
 use axum::Router;
@@ -60,6 +60,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: AppState, limits: Limits)
     Router::new()
         .route("/bridge/v1/openapi.json", get(openapi))
         .route("/bridge/v1/snapshots", post(post_snapshot))
+        .route("/bridge/v1/snapshots/batch", post(post_snapshots))
         .route("/bridge/v1/deals", post(post_deal))
         .route("/bridge/v1/commands", get(get_commands))
         .route("/bridge/v1/commands/{id}/ack", post(post_ack))
@@ -303,6 +304,39 @@ async fn snapshot(
 
 #[utoipa::path(
     post,
+    path = "/bridge/v1/snapshots/batch",
+    tag = "bridge",
+    params(Signed),
+    request_body = SnapshotBatchIn,
+    responses(
+        (status = 200, description = "Each snapshot's outcome, in order: applied (200), unknown login (404), stale seq (409) or invalid (422)", body = SnapshotBatchOut),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Not signed by a known, enabled bridge, or the timestamp is off", body = ErrorBody),
+        (status = 409, description = "The nonce was used before", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB", body = ErrorBody),
+        (status = 422, description = "No snapshots, or more than 400", body = ErrorBody),
+        (status = 429, description = "Rate limited: retry after `Retry-After` seconds", body = ErrorBody),
+    )
+)]
+/// Push up to 400 snapshots of the bridge's accounts at once, applied in one transaction:
+/// how a bridge keeps thousands of accounts current. Each is judged exactly as if it came alone.
+async fn post_snapshots(State(st): State<BridgeState>, headers: HeaderMap, body: Body) -> Response {
+    reply(snapshots(&st, &headers, body).await)
+}
+
+async fn snapshots(
+    st: &BridgeState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<SnapshotBatchOut, Failure> {
+    let bytes = read_body(headers, body).await?;
+    let b = admit(st, headers, &bytes).await?;
+    let input: SnapshotBatchIn = parse(&bytes)?;
+    Ok(svc::snapshots(&st.app.db, &b, input, Utc::now()).await?)
+}
+
+#[utoipa::path(
+    post,
     path = "/bridge/v1/deals",
     tag = "bridge",
     params(Signed),
@@ -425,9 +459,9 @@ async fn ack(
         version = "1",
         description = "Through a bridge, an external trading platform (MT4/MT5, cTrader, Match-Trader...) pushes account snapshots and deals, which the challenge rules engine judges as they arrive, and pulls the commands PropDesk queues for its accounts (create, enable, disable, set_balance).\n\nSigning: every request carries `X-Bridge` (the bridge's name), `X-Timestamp` (unix seconds, within 300 s of the server's clock), `X-Nonce` (8 to 64 of `A-Z a-z 0-9 _ -`, never reused by the bridge) and `X-Signature`: the lowercase hex HMAC-SHA256, keyed with the bytes of the bridge's hex secret, of `{X-Timestamp}\\n{X-Nonce}\\n{raw body}` (an empty body for GET). A wrong signature, an unknown or disabled bridge and malformed headers all answer 401 `err.bridge_auth`; a correctly signed request with a timestamp off by more than 300 s answers 401 `err.bridge_clock`; a reused nonce answers 409 `err.bridge_replay`.\n\nOrdering: snapshots and deals of one account share one `seq`, which must grow; an update whose `seq` is not above the last one applied answers 409 `err.seq_stale` and changes nothing (treat it as already applied). A closing deal whose ticket is already stored answers 200 with `duplicate: true`.\n\nAmounts are integer minor units of the account's currency, prices and volumes are decimal strings, times are RFC 3339. Bodies are at most 64 KiB. Each bridge may send 2,000 requests a second with bursts of 4,000 by default; beyond that 429 with `Retry-After`."
     ),
-    paths(post_snapshot, post_deal, get_commands, post_ack),
+    paths(post_snapshot, post_snapshots, post_deal, get_commands, post_ack),
     components(schemas(
-        SnapshotIn, DealIn, DealEntry, DealSide, AccountOut, DealOut, CommandOut, CommandsOut,
+        SnapshotIn, SnapshotBatchIn, SnapshotResult, SnapshotBatchOut, DealIn, DealEntry, DealSide, AccountOut, DealOut, CommandOut, CommandsOut,
         AckOut, ErrorBody, FieldOut
     )),
     tags((name = "bridge", description = "The bridge API for external trading platforms"))

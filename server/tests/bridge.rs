@@ -971,3 +971,70 @@ async fn the_openapi_document_lists_the_endpoints() {
         );
     }
 }
+
+on_both!(batches_apply_in_order_and_report_each_snapshot, |db| {
+    let b = new_bridge(&db, "batch").await;
+    let (p1, a1) = bridged_account(&db, &b, "b1@example.com").await;
+    let (_, a2) = bridged_account(&db, &b, "b2@example.com").await;
+    let c = client(&db);
+    let snap = |login: &str, seq: i64, equity: i64| -> Value {
+        serde_json::from_str(&snapshot(login, seq, equity)).unwrap()
+    };
+    let mut bad = snap(&a2.login, 2, 1_000_000);
+    bad["margin_minor"] = json!(-1);
+    let body = json!({"snapshots": [
+        snap(&a1.login, 1, 990_000),
+        snap(&a2.login, 1, 1_010_000),
+        // The second of one account in the batch: judged after the first.
+        snap(&a1.login, 2, 950_000),
+        // Stale: not above the seq just applied.
+        snap(&a1.login, 2, 1_000_000),
+        snap("00000000", 1, 1_000_000),
+        bad,
+    ]})
+    .to_string();
+    let r = c
+        .send(signed("POST", "/bridge/v1/snapshots/batch", &b, &body))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let results = r.json()["results"].as_array().unwrap().clone();
+    let statuses: Vec<i64> = results
+        .iter()
+        .map(|x| x["status"].as_i64().unwrap())
+        .collect();
+    assert_eq!(statuses, vec![200, 200, 200, 409, 404, 422]);
+    // The daily loss reached the limit on the third snapshot: the stage failed in the batch.
+    assert_eq!(results[2]["account"]["status"], "failed");
+    let a = account(&db, a1.id).await;
+    assert_eq!(
+        (a.status.as_str(), a.enabled, a.last_seq, a.equity),
+        ("failed", false, 2, 950_000)
+    );
+    assert_eq!(
+        participation::find(&db, p1).await.unwrap().status,
+        status::FAILED
+    );
+    let a = account(&db, a2.id).await;
+    assert_eq!(
+        (a.status.as_str(), a.last_seq, a.equity),
+        ("active", 1, 1_010_000)
+    );
+    // Empty and oversized batches are refused whole.
+    for n in [0usize, 401] {
+        let body = json!({"snapshots": vec![snap(&a2.login, 9, 1_000_000); n]}).to_string();
+        let r = c
+            .send(signed("POST", "/bridge/v1/snapshots/batch", &b, &body))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{n}: {}",
+            r.body
+        );
+        assert_eq!(
+            field_code(&r, "snapshots").as_deref(),
+            Some("err.batch_size")
+        );
+    }
+    assert_eq!(account(&db, a2.id).await.last_seq, 1);
+});

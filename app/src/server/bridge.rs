@@ -225,6 +225,32 @@ pub struct AccountOut {
     pub equity_minor: i64,
 }
 
+/// Many snapshots in one request (at most 400, of any accounts of the bridge): the way a
+/// bridge keeps up with thousands of accounts. They apply in order in one transaction.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SnapshotBatchIn {
+    pub snapshots: Vec<SnapshotIn>,
+}
+
+/// The outcome of one snapshot of a batch: `status` is what the single endpoint would have
+/// answered (200, 404 unknown login, 409 stale seq, 422 invalid), with its error code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SnapshotResult {
+    pub login: String,
+    pub seq: i64,
+    pub status: u16,
+    pub code: Option<String>,
+    pub account: Option<AccountOut>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SnapshotBatchOut {
+    pub results: Vec<SnapshotResult>,
+}
+
+/// The most snapshots one batch may carry (they fit the 64 KiB body).
+pub const MAX_BATCH: usize = 400;
+
 /// The account after a deal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DealOut {
@@ -774,6 +800,99 @@ pub async fn snapshot(
     store_seq(&txn, acc.id, v.seq).await?;
     txn.commit().await?;
     reread(db, acc.id).await
+}
+
+/// Applies a batch of snapshots in one transaction: the accounts are locked together, each
+/// snapshot is judged in order, and the figures, engine states and `seq`s are stored in one
+/// statement. A snapshot that is invalid, stale or for an unknown login is reported in its
+/// result and skipped; the others apply.
+pub async fn snapshots(
+    db: &DatabaseConnection,
+    b: &bridge::Model,
+    input: SnapshotBatchIn,
+    now: DateTime<Utc>,
+) -> Result<SnapshotBatchOut, BridgeError> {
+    if input.snapshots.is_empty() || input.snapshots.len() > MAX_BATCH {
+        return Err(vec![FieldError::new("snapshots", "err.batch_size")].into());
+    }
+    let refused = |s: &SnapshotIn, e: BridgeError| SnapshotResult {
+        login: s.login.clone(),
+        seq: s.seq,
+        status: e.status(),
+        code: Some(e.code().to_string()),
+        account: None,
+    };
+    let mut results: Vec<Option<SnapshotResult>> = vec![None; input.snapshots.len()];
+    let mut valid = Vec::new();
+    for (i, s) in input.snapshots.iter().enumerate() {
+        match validate_snapshot(s, now) {
+            Ok(v) => valid.push((i, v)),
+            Err(e) => results[i] = Some(refused(s, e)),
+        }
+    }
+    let logins: Vec<&str> = valid
+        .iter()
+        .map(|(i, _)| input.snapshots[*i].login.as_str())
+        .collect();
+    let ids: HashMap<String, i64> = trading_account::Entity::find()
+        .filter(trading_account::Column::Login.is_in(logins))
+        .filter(trading_account::Column::Platform.eq("bridge"))
+        .filter(trading_account::Column::BridgeId.eq(b.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.login, a.id))
+        .collect();
+    let txn = db.begin().await?;
+    let wanted: Vec<i64> = ids.values().copied().collect();
+    let mut accounts = risk::lock_many(&txn, &wanted).await?;
+    let mut updates = Vec::new();
+    let mut applied = Vec::new();
+    for (i, v) in valid {
+        let s = &input.snapshots[i];
+        let Some(acc) = ids.get(&s.login).and_then(|id| accounts.get_mut(id)) else {
+            results[i] = Some(refused(s, BridgeError::UnknownLogin));
+            continue;
+        };
+        if v.seq <= acc.last_seq {
+            let e = BridgeError::StaleSeq {
+                last_seq: acc.last_seq,
+            };
+            results[i] = Some(refused(s, e));
+            continue;
+        }
+        acc.last_seq = v.seq;
+        updates.push(risk::Update {
+            account_id: acc.id,
+            snap: v.snap,
+            happened: Happened::Mark,
+            at: v.at,
+        });
+        applied.push(i);
+    }
+    risk::apply_locked(&txn, &mut accounts, &updates).await?;
+    txn.commit().await?;
+    let after: HashMap<i64, trading_account::Model> = trading_account::Entity::find()
+        .filter(trading_account::Column::Id.is_in(wanted))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    for i in applied {
+        let s = &input.snapshots[i];
+        let acc = ids.get(&s.login).and_then(|id| after.get(id));
+        results[i] = Some(SnapshotResult {
+            login: s.login.clone(),
+            seq: s.seq,
+            status: 200,
+            code: None,
+            account: acc.map(account_out),
+        });
+    }
+    Ok(SnapshotBatchOut {
+        results: results.into_iter().flatten().collect(),
+    })
 }
 
 /// Applies a deal: `in` counts as a trade opened, `out` stores the deal and feeds its profit

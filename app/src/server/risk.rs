@@ -141,7 +141,7 @@ async fn store(
         return Ok(());
     }
     let backend = txn.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 8);
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 9);
     let mut tuples = Vec::with_capacity(rows.len());
     for (acc, snap, state, at) in rows {
         let base = values.len();
@@ -154,7 +154,7 @@ async fn store(
             _ => ph(i),
         };
         tuples.push(format!(
-            "({}, {}, {}, {}, {}, {}, {}, {})",
+            "({}, {}, {}, {}, {}, {}, {}, {}, {})",
             cast(0, "bigint"),
             cast(1, "bigint"),
             cast(2, "bigint"),
@@ -163,6 +163,7 @@ async fn store(
             cast(5, "text"),
             cast(6, "bigint"),
             cast(7, "timestamptz"),
+            cast(8, "bigint"),
         ));
         values.extend([
             acc.id.into(),
@@ -173,14 +174,16 @@ async fn store(
             state.clone().into(),
             (acc.version + 1).into(),
             (*at).into(),
+            acc.last_seq.into(),
         ]);
     }
     let sql = format!(
-        "WITH v(id, balance, equity, margin, open_positions, state, version, updated_at) AS \
-         (VALUES {}) \
+        "WITH v(id, balance, equity, margin, open_positions, state, version, updated_at, \
+         last_seq) AS (VALUES {}) \
          UPDATE trading_account SET balance = v.balance, equity = v.equity, margin = v.margin, \
          open_positions = v.open_positions, state = v.state, version = v.version, \
-         updated_at = v.updated_at FROM v WHERE trading_account.id = v.id",
+         updated_at = v.updated_at, last_seq = v.last_seq FROM v \
+         WHERE trading_account.id = v.id",
         tuples.join(", ")
     );
     txn.execute_raw(sea_orm::Statement::from_sql_and_values(
@@ -209,14 +212,12 @@ pub async fn apply(
     Ok(judge_and_store(txn, &mut accounts, &[update]).await?[0])
 }
 
-/// Applies a batch of updates (several may concern one account; they apply in order) in the
-/// caller's transaction. Accounts are locked in id order, so concurrent batches cannot
-/// deadlock. Returns each update's decision.
-pub async fn apply_many(
+/// Locks accounts in id order (so concurrent batches cannot deadlock) and reads them.
+pub async fn lock_many(
     txn: &impl ConnectionTrait,
-    updates: &[Update],
-) -> Result<Vec<Option<Decision>>, AppError> {
-    let mut ids: Vec<i64> = updates.iter().map(|u| u.account_id).collect();
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, trading_account::Model>, AppError> {
+    let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
     trading_account::Entity::update_many()
@@ -227,15 +228,34 @@ pub async fn apply_many(
         .filter(trading_account::Column::Id.is_in(ids.clone()))
         .exec(txn)
         .await?;
-    let mut accounts: std::collections::HashMap<i64, trading_account::Model> =
-        trading_account::Entity::find()
-            .filter(trading_account::Column::Id.is_in(ids))
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect();
+    Ok(trading_account::Entity::find()
+        .filter(trading_account::Column::Id.is_in(ids))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
+}
+
+/// Applies a batch of updates (several may concern one account; they apply in order) in the
+/// caller's transaction. Returns each update's decision.
+pub async fn apply_many(
+    txn: &impl ConnectionTrait,
+    updates: &[Update],
+) -> Result<Vec<Option<Decision>>, AppError> {
+    let ids: Vec<i64> = updates.iter().map(|u| u.account_id).collect();
+    let mut accounts = lock_many(txn, &ids).await?;
     judge_and_store(txn, &mut accounts, updates).await
+}
+
+/// Applies updates to accounts already locked with `lock_many` (the caller may have changed
+/// them, e.g. their `last_seq`, which is stored with the figures).
+pub async fn apply_locked(
+    txn: &impl ConnectionTrait,
+    accounts: &mut std::collections::HashMap<i64, trading_account::Model>,
+    updates: &[Update],
+) -> Result<Vec<Option<Decision>>, AppError> {
+    judge_and_store(txn, accounts, updates).await
 }
 
 async fn judge_and_store(
