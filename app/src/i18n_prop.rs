@@ -80,6 +80,7 @@ pub static PROP_STRINGS: &[(&str, &str, &str)] = &[
     ("prop.complete_payment", "Complete the payment", "Completar el pago"),
     ("prop.retry_offer", "Retry this stage on a new account (attempt {attempt} of {max}) for {fee}.", "Reintente esta fase con una cuenta nueva (intento {attempt} de {max}) por {fee}."),
     ("prop.retry", "Retry the stage", "Reintentar la fase"),
+    ("prop.retry_offer_free", "Retry this stage on a new account (attempt {attempt} of {max}), free of charge.", "Reintente esta fase con una cuenta nueva (intento {attempt} de {max}) sin coste."),
     ("prop.login", "Login", "Usuario"),
     ("prop.password", "Password", "Contraseña"),
     ("prop.show", "Show", "Mostrar"),

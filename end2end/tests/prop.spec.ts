@@ -27,6 +27,98 @@ async function signIn(page: Page, email: string, password: string) {
   await expect(page).toHaveURL(/\/$/);
 }
 
+/** Opens the newest pending request of a kind from the client and approves it. */
+async function approve(admin: Page, kind: string, email: string) {
+  await open(admin, `/admin/approvals?kind=${kind}`);
+  await admin.getByRole("searchbox", { name: "Search" }).fill(email);
+  const row = admin.locator("[data-testid^=request-]").filter({ hasText: email }).filter({ hasText: "Pending" }).first();
+  await expect(row).toBeVisible();
+  await row.getByRole("link").first().click();
+  await admin.locator("#approve-form").getByRole("button", { name: "Approve" }).click();
+  await expect(admin.getByTestId("review-head")).toContainText("Approved");
+}
+
+/** Earns the stage's 8% target with one lot of EURUSD (900 points = 900.00 USD on 10,000.00),
+ * closes it, and moves the simulator's clock to the next day: the stage passes at midnight. */
+async function passStage(admin: Page, trader: Page, stage: number) {
+  await setPrice(admin, "1.08500");
+  await trader.getByTestId("tab-trade").click();
+  await trader.getByLabel("Symbol").selectOption("EURUSD");
+  await trader.getByLabel("Volume (lots)").fill("1");
+  await trader.getByTestId("buy").click();
+  await expect(trader.getByTestId("positions")).toContainText("EURUSD", { timeout: 5_000 });
+  await setPrice(admin, "1.09400");
+  await expect(trader.getByTestId("positions")).toContainText("900.00", { timeout: 5_000 });
+  await trader.getByTestId("positions").getByRole("button", { name: "Close" }).click();
+  await expect(trader.getByText("No open positions.")).toBeVisible({ timeout: 5_000 });
+  await trader.getByTestId("tab-overview").click();
+  await expect(trader.getByTestId("bar-profit_target")).toContainText("900.00 / 800.00", { timeout: 5_000 });
+  // The target is met, but the stage passes only when its day ends.
+  await expect(trader.getByTestId("participant-status")).toContainText("In progress");
+  await open(admin, "/admin/platform");
+  await admin.getByTestId("advance-day").click();
+  await expect(admin.getByTestId("advance-done")).toBeVisible();
+  await expect(trader.getByTestId("decisions")).toContainText("Passed", { timeout: 5_000 });
+  void stage;
+}
+
+test("Go Live: an admin publishes a challenge, a trader passes both demo stages, and the live step is approved", async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  const trader = await (await browser.newContext()).newPage();
+  await adminSignIn(admin);
+  const name = `Go Live ${Date.now()}`;
+  try {
+    // The admin builds a two-stage demo challenge with a live third stage (the template's
+    // shape), passing each stage at the end of the day its target is met, on one trading day.
+    await open(admin, "/admin/challenges");
+    await admin.getByTestId("chal-new").click();
+    await admin.locator("body[data-hydrated]").waitFor();
+    await admin.locator('input[name="name"]').fill(name);
+    await admin.getByTestId("chal-step-2").click();
+    for (const j of [0, 1]) {
+      await admin.locator(`input[name="packages.0.stages.${j}.min_trading_days"]`).fill("1");
+      await admin.locator(`input[name="packages.0.stages.${j}.upgrade_immediately"]`).check();
+    }
+    await expect(admin.getByTestId("chal-stage-0-2")).toBeVisible();
+    await shot(admin, "prop-challenge-editor");
+    await admin.getByTestId("chal-save").click();
+    await expect(admin).toHaveURL(/\/admin\/challenges\/\d+$/);
+    await admin.getByTestId("chal-step-4").click();
+    await admin.getByTestId("chal-publish").click();
+    await expect(admin.getByTestId("chal-status")).toContainText("Published", { timeout: 5_000 });
+
+    // A funded trader buys it from the wallet; the participation is approved.
+    await signIn(trader, "trader@propdesk.test", "Trader-demo-2026");
+    await open(trader, "/challenges");
+    const card = trader.getByTestId(`challenge-${name}`);
+    await expect(card).toContainText("10000.00 USD");
+    await card.getByRole("button", { name: "Participate" }).click();
+    await expect(trader).toHaveURL(/\/my-challenges\/\d+$/);
+    const url = trader.url();
+    await approve(admin, "participation", "trader@propdesk.test");
+    await open(trader, url);
+    await expect(trader.getByTestId("participant-status")).toContainText("In progress");
+    const firstLogin = await trader.getByTestId("account-login").textContent();
+
+    // Stage 1, then stage 2, each on its own account.
+    await passStage(admin, trader, 1);
+    await expect(trader.getByTestId("account-login")).not.toHaveText(firstLogin ?? "", { timeout: 5_000 });
+    await expect(trader.getByText("Stage 2/3")).toBeVisible();
+    await passStage(admin, trader, 2);
+    await expect(trader.getByTestId("participant-status")).toContainText("Pending live approval", { timeout: 5_000 });
+
+    // The live step is approved: live credentials appear.
+    await approve(admin, "live_step", "trader@propdesk.test");
+    await open(trader, url);
+    await expect(trader.getByTestId("participant-status")).toContainText("In progress");
+    await expect(trader.getByTestId("account-env")).toHaveText("PropDesk-live");
+    await expect(trader.getByText("Stage 3/3")).toBeVisible();
+    await shot(trader, "prop-live-credentials");
+  } finally {
+    await setPrice(admin, "1.08500", true);
+  }
+});
+
 test("a trader buys a challenge, it is approved, trades, and a daily-loss breach fails it at once", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
   const trader = await (await browser.newContext()).newPage();
@@ -84,6 +176,19 @@ test("a trader buys a challenge, it is approved, trades, and a daily-loss breach
     await expect(trader.getByTestId("participant-reason")).toContainText("Maximum daily loss");
     await expect(trader.getByTestId("decisions")).toContainText("1250.00");
     await shot(trader, "prop-challenge-failed");
+
+    // Staff see the same reason, with the figures, on the participant's page.
+    const id = challengeUrl.split("/").pop();
+    await open(admin, `/admin/participants/${id}`);
+    await expect(admin.getByTestId("participant-status")).toContainText("Failed");
+    await expect(admin.getByTestId("participant-reason")).toContainText("Maximum daily loss");
+    await expect(admin.getByTestId("participant-decisions")).toContainText("1250.00");
+    await shot(admin, "prop-admin-participant-failed");
+    await open(admin, "/admin/participants");
+    await admin.getByRole("searchbox", { name: "Search" }).fill("trader@propdesk.test");
+    await expect(admin.getByTestId(`participant-${id}`)).toContainText("Maximum daily loss");
+    await admin.emulateMedia({ colorScheme: "dark" });
+    await shot(admin, "prop-admin-participants");
 
     // The account takes no more orders, and a retry is offered (the stage allows three attempts).
     await open(trader, challengeUrl);

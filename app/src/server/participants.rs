@@ -410,7 +410,7 @@ pub async fn detail(
         retry: retry.map(|s| RetryOffer {
             attempt: p.attempt + 1,
             max_attempts: s.max_attempts,
-            fee: fmt(s.retry_fee_minor, cur),
+            fee: format!("{} {}", fmt(s.retry_fee_minor, cur), p.currency),
         }),
         request_id: p.request_id,
         pay_url,

@@ -463,9 +463,10 @@ pub async fn issue_account(
     let balance = b.package.account_size_minor;
     let rules = def.rules(balance);
     let tz = clock::parse_tz(&b.time_zone).unwrap_or(chrono_tz::UTC);
-    // Accounts open on the simulated platform, so its clock dates them.
-    let now = sim::feed(txn).await?.now();
-    let state = StageState::new(&rules, clock::local_day(now, tz));
+    // Accounts open on the simulated platform: its clock gives the stage's first day.
+    let sim_now = sim::feed(txn).await?.now();
+    let state = StageState::new(&rules, clock::local_day(sim_now, tz));
+    let now = Utc::now();
     let password: String = crypto::random_token().chars().take(12).collect();
     let acc = trading_account::ActiveModel {
         participant_id: Set(Some(p.id)),

@@ -216,7 +216,7 @@ fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
                     <SelectField label=tlabel("prop.pay_with") id=format!("p-{id}-pay") field="pay_method" value=pay options=pay_options error/>
                 </div>
                 <div class="form-actions">
-                    <Submit label="prop.participate" pending=action.pending()/>
+                    <Submit label=Signal::derive(move || i18n.t("prop.participate")) pending=action.pending()/>
                 </div>
             </form>
         </article>
@@ -382,8 +382,12 @@ fn RetryForm(id: i64, attempt: i32, max: u32, fee: String) -> impl IntoView {
             action.dispatch(RetryStage { idempotency_key: key.get_untracked(), participant_id: id });
         }>
             <FormProblem error/>
-            <p>{move || i18n.t("prop.retry_offer").replace("{attempt}", &attempt.to_string()).replace("{max}", &max.to_string()).replace("{fee}", &fee)}</p>
-            <Submit label="prop.retry" pending=action.pending()/>
+            <p>{move || {
+                let free = fee.chars().all(|c| !c.is_ascii_digit() || c == '0');
+                let key = if free { "prop.retry_offer_free" } else { "prop.retry_offer" };
+                i18n.t(key).replace("{attempt}", &attempt.to_string()).replace("{max}", &max.to_string()).replace("{fee}", &fee)
+            }}</p>
+            <Submit label=Signal::derive(move || i18n.t("prop.retry")) pending=action.pending()/>
         </form>
     }
 }

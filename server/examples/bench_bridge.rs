@@ -1,0 +1,285 @@
+//! End-to-end bridge ingestion: signed snapshot batches for 10,000 active accounts sent through
+//! the real router (signature, nonce, rate limiter, JSON, rules engine, one transaction per
+//! batch), on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL. Reports equity updates
+//! per second against the database's own batched write speed measured in the same run (the
+//! same batches as bare `UPDATE … WHERE id = ?` statements in one transaction), then the
+//! breach-to-disable latency: the time from sending a batch that breaches an account's daily
+//! loss until the answer, by which the account is disabled and the participant failed
+//! (checked in the database).
+//! Usage: cargo run --release -p server --example bench_bridge [accounts] [rounds] [tasks]
+use app::domain::rules::{DailyLossBase, MaxLossMode, StageRules, StageState};
+use app::server::bridge;
+use app::server::entity::trading_account;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Utc;
+use http_body_util::BodyExt;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Statement, TransactionTrait,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+const BATCH: usize = 400;
+const SIZE: i64 = 1_000_000;
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
+}
+
+async fn accounts(db: &DatabaseConnection, bridge_id: i64, n: usize) -> Vec<String> {
+    let rules = StageRules {
+        initial_balance: SIZE,
+        profit_target_bps: Some(1_000),
+        max_daily_loss_bps: Some(500),
+        daily_loss_base: DailyLossBase::InitialBalance,
+        daily_settlement: true,
+        max_loss_bps: Some(1_000),
+        max_loss_mode: MaxLossMode::Static,
+        max_loss_per_trade: None,
+        min_trading_days: 0,
+        period_days: None,
+        upgrade_immediately: false,
+    };
+    let now = Utc::now();
+    let state = StageState::new(&rules, now.date_naive());
+    let (rules, state) = (
+        serde_json::to_string(&rules).expect("rules"),
+        serde_json::to_string(&state).expect("state"),
+    );
+    let logins: Vec<String> = (0..n).map(|i| format!("{}", 50_000_000 + i)).collect();
+    for chunk in logins.chunks(500) {
+        let rows = chunk.iter().map(|login| trading_account::ActiveModel {
+            participant_id: Set(None),
+            user_id: Set(1),
+            platform: Set("bridge".into()),
+            bridge_id: Set(Some(bridge_id)),
+            login: Set(login.clone()),
+            password: Set("x".into()),
+            environment: Set("demo".into()),
+            currency: Set("USD".into()),
+            leverage: Set(100),
+            stage: Set(0),
+            attempt: Set(1),
+            initial_balance: Set(SIZE),
+            balance: Set(SIZE),
+            equity: Set(SIZE),
+            margin: Set(0),
+            open_positions: Set(1),
+            enabled: Set(true),
+            status: Set("active".into()),
+            time_zone: Set("UTC".into()),
+            rules: Set(rules.clone()),
+            state: Set(state.clone()),
+            decision: Set(String::new()),
+            last_seq: Set(0),
+            version: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        trading_account::Entity::insert_many(rows)
+            .exec(db)
+            .await
+            .expect("accounts");
+    }
+    logins
+}
+
+struct Sender {
+    router: Router,
+    name: String,
+    secret: String,
+    nonce: AtomicU64,
+}
+
+impl Sender {
+    /// Sends one signed batch; returns how long the answer took.
+    async fn send(&self, body: String) -> Duration {
+        let ts = Utc::now().timestamp().to_string();
+        let nonce = format!("bench-{}", self.nonce.fetch_add(1, Ordering::Relaxed));
+        let sig = bridge::sign(&self.secret, &ts, &nonce, body.as_bytes());
+        let req = Request::builder()
+            .method("POST")
+            .uri("/bridge/v1/snapshots/batch")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-bridge", &self.name)
+            .header("x-timestamp", ts)
+            .header("x-nonce", nonce)
+            .header("x-signature", sig)
+            .body(Body::from(body))
+            .expect("request");
+        let started = Instant::now();
+        let res = self.router.clone().oneshot(req).await.expect("response");
+        let status = res.status();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let took = started.elapsed();
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+        took
+    }
+}
+
+fn batch(logins: &[String], seq: i64, equity: impl Fn(usize) -> i64) -> String {
+    let at = Utc::now().to_rfc3339();
+    let items: Vec<serde_json::Value> = logins
+        .iter()
+        .enumerate()
+        .map(|(i, login)| {
+            serde_json::json!({
+                "login": login, "seq": seq, "at": at, "balance_minor": SIZE,
+                "equity_minor": equity(i), "margin_minor": 10_000, "open_positions": 1,
+            })
+        })
+        .collect();
+    serde_json::json!({ "snapshots": items }).to_string()
+}
+
+/// The database's batched write speed: the same batches as bare updates, one transaction each.
+async fn baseline(db: &DatabaseConnection, ids: &[i64], tasks: usize) -> f64 {
+    let started = Instant::now();
+    let chunks: Vec<Vec<i64>> = ids.chunks(BATCH).map(<[i64]>::to_vec).collect();
+    let next = Arc::new(AtomicU64::new(0));
+    let chunks = Arc::new(chunks);
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let (db, next, chunks) = (db.clone(), next.clone(), chunks.clone());
+            tokio::spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                    let Some(chunk) = chunks.get(i) else { break };
+                    let txn = db.begin().await.expect("begin");
+                    let backend = txn.get_database_backend();
+                    let ph = if backend == sea_orm::DbBackend::Postgres {
+                        "$1"
+                    } else {
+                        "?"
+                    };
+                    for id in chunk {
+                        txn.execute_raw(Statement::from_sql_and_values(
+                            backend,
+                            format!(
+                                "UPDATE trading_account SET version = version + 1 WHERE id = {ph}"
+                            ),
+                            [(*id).into()],
+                        ))
+                        .await
+                        .expect("update");
+                    }
+                    txn.commit().await.expect("commit");
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.await.expect("task");
+    }
+    ids.len() as f64 / started.elapsed().as_secs_f64()
+}
+
+async fn bench(name: &str, db: DatabaseConnection, n: usize, rounds: usize, tasks: usize) {
+    let (b, secret) = bridge::create(&db, "bench").await.expect("bridge");
+    let logins = Arc::new(accounts(&db, b.id, n).await);
+    let ids: Vec<i64> = trading_account::Entity::find()
+        .all(&db)
+        .await
+        .expect("ids")
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let router = server::router_with(
+        server::testing::state(db.clone()),
+        server::bridge::Limits {
+            per_second: 1_000_000,
+            burst: 1_000_000,
+        },
+    );
+    let sender = Arc::new(Sender {
+        router,
+        name: b.name.clone(),
+        secret,
+        nonce: AtomicU64::new(0),
+    });
+    let (mut ingest, mut base) = (Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        // Equity wanders inside the limits: every update is judged in full.
+        let seq = round as i64;
+        let started = Instant::now();
+        let next = Arc::new(AtomicU64::new(0));
+        let handles: Vec<_> = (0..tasks)
+            .map(|_| {
+                let (sender, logins, next) = (sender.clone(), logins.clone(), next.clone());
+                tokio::spawn(async move {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed) as usize * BATCH;
+                        if i >= logins.len() {
+                            break;
+                        }
+                        let chunk = &logins[i..(i + BATCH).min(logins.len())];
+                        let body = batch(chunk, seq, |k| SIZE - ((k as i64 * 37 + seq * 11) % 40_000));
+                        sender.send(body).await;
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.expect("task");
+        }
+        let rate = n as f64 / started.elapsed().as_secs_f64();
+        let b = baseline(&db, &ids, tasks).await;
+        println!("{name} round {round}: {rate:>8.0} updates/s   baseline {b:>8.0} row writes/s");
+        ingest.push(rate);
+        base.push(b);
+    }
+    // Breaches: in every batch one account loses 5% of its size; the answer comes back once
+    // its account is disabled and its stage failed.
+    let seq = rounds as i64 + 1;
+    let mut latencies = Vec::new();
+    for (c, chunk) in logins.chunks(BATCH).enumerate() {
+        let body = batch(chunk, seq, |k| if k == c % chunk.len() { SIZE - 50_000 } else { SIZE });
+        latencies.push(sender.send(body).await.as_secs_f64() * 1000.0);
+    }
+    let failed = trading_account::Entity::find()
+        .filter(trading_account::Column::Status.eq("failed"))
+        .filter(trading_account::Column::Enabled.eq(false))
+        .count(&db)
+        .await
+        .expect("count");
+    assert_eq!(failed as usize, logins.chunks(BATCH).count(), "every breach disabled");
+    let (i, b) = (median(&mut ingest), median(&mut base));
+    println!(
+        "{name}: median {i:.0} updates/s, baseline {b:.0} row writes/s, ratio {:.2}; breach-to-disable p50 {:.1} ms, p99 {:.1} ms over {} breaches",
+        i / b,
+        percentile(&mut latencies, 0.5),
+        percentile(&mut latencies, 0.99),
+        latencies.len(),
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
+    let tasks: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2);
+    bench("SQLite", server::testing::fresh_db(None).await, n, rounds, tasks).await;
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        bench(
+            "PostgreSQL",
+            server::testing::fresh_db(Some(&url)).await,
+            n,
+            rounds,
+            tasks,
+        )
+        .await;
+    }
+}
