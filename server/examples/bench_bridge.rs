@@ -124,7 +124,12 @@ impl Sender {
         let status = res.status();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
         let took = started.elapsed();
-        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&bytes)
+        );
         took
     }
 }
@@ -225,7 +230,8 @@ async fn bench(name: &str, db: DatabaseConnection, n: usize, rounds: usize, task
                             break;
                         }
                         let chunk = &logins[i..(i + BATCH).min(logins.len())];
-                        let body = batch(chunk, seq, |k| SIZE - ((k as i64 * 37 + seq * 11) % 40_000));
+                        let body =
+                            batch(chunk, seq, |k| SIZE - ((k as i64 * 37 + seq * 11) % 40_000));
                         sender.send(body).await;
                     }
                 })
@@ -245,7 +251,13 @@ async fn bench(name: &str, db: DatabaseConnection, n: usize, rounds: usize, task
     let seq = rounds as i64 + 1;
     let mut latencies = Vec::new();
     for (c, chunk) in logins.chunks(BATCH).enumerate() {
-        let body = batch(chunk, seq, |k| if k == c % chunk.len() { SIZE - 50_000 } else { SIZE });
+        let body = batch(chunk, seq, |k| {
+            if k == c % chunk.len() {
+                SIZE - 50_000
+            } else {
+                SIZE
+            }
+        });
         latencies.push(sender.send(body).await.as_secs_f64() * 1000.0);
     }
     let failed = trading_account::Entity::find()
@@ -254,7 +266,11 @@ async fn bench(name: &str, db: DatabaseConnection, n: usize, rounds: usize, task
         .count(&db)
         .await
         .expect("count");
-    assert_eq!(failed as usize, logins.chunks(BATCH).count(), "every breach disabled");
+    assert_eq!(
+        failed as usize,
+        logins.chunks(BATCH).count(),
+        "every breach disabled"
+    );
     let (i, b) = (median(&mut ingest), median(&mut base));
     println!(
         "{name}: median {i:.0} updates/s, baseline {b:.0} row writes/s, ratio {:.2}; breach-to-disable p50 {:.1} ms, p99 {:.1} ms over {} breaches",
@@ -271,7 +287,14 @@ async fn main() {
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
     let tasks: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2);
-    bench("SQLite", server::testing::fresh_db(None).await, n, rounds, tasks).await;
+    bench(
+        "SQLite",
+        server::testing::fresh_db(None).await,
+        n,
+        rounds,
+        tasks,
+    )
+    .await;
     if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
         bench(
             "PostgreSQL",
