@@ -502,3 +502,186 @@ on_both!(demo_data_has_participants_at_every_status, |db| {
         .unwrap();
     assert_eq!(common::count(&db, "participant").await, 6);
 });
+
+on_both!(orders_and_staff_actions_refuse_bad_input, |db| {
+    let f = firm(&db).await;
+    let trader = funded_trader(&db, &f, "t5@example.com", "500").await;
+    let other = funded_trader(&db, &f, "t6@example.com", "500").await;
+    let pid = buy(&db, &f, trader, "buy-5").await.unwrap();
+    let req = pending_request(&db, "participation", trader).await;
+    approvals::approve(&db, f.admin, req.id, 1, "", &here())
+        .await
+        .unwrap();
+    let (_, acc) = current(&db, pid).await;
+    sim::set_price(&db, "EURUSD", "1.08500").await.unwrap();
+    let order = |symbol: &str, side: &str, volume: &str, sl: &str, tp: &str| Order {
+        symbol: symbol.into(),
+        side: side.into(),
+        volume: volume.into(),
+        stop_loss: sl.into(),
+        take_profit: tp.into(),
+    };
+    for (o, field, key) in [
+        (
+            order("EURUSD", "buy", "0", "", ""),
+            "volume",
+            "err.volume_invalid",
+        ),
+        (
+            order("EURUSD", "buy", "-1", "", ""),
+            "volume",
+            "err.volume_invalid",
+        ),
+        (
+            order("EURUSD", "buy", "0.001", "", ""),
+            "volume",
+            "err.volume_too_precise",
+        ),
+        (
+            order("EURUSD", "buy", "1e9", "", ""),
+            "volume",
+            "err.volume_too_large",
+        ),
+        (
+            order("EURUSD", "buy", "101", "", ""),
+            "volume",
+            "err.volume_too_large",
+        ),
+        (
+            order("EURUSD", "buy", "abc", "", ""),
+            "volume",
+            "err.volume_invalid",
+        ),
+        (
+            order("DOGEUSD", "buy", "1", "", ""),
+            "symbol",
+            "err.symbol_unknown",
+        ),
+        (
+            order("EURUSD", "hold", "1", "", ""),
+            "side",
+            "err.side_unknown",
+        ),
+        (
+            order("EURUSD", "buy", "1", "1.09000", ""),
+            "stop_loss",
+            "err.sl_wrong_side",
+        ),
+        (
+            order("EURUSD", "sell", "1", "", "1.09000"),
+            "take_profit",
+            "err.tp_wrong_side",
+        ),
+        (
+            order("EURUSD", "buy", "1", "1.0800001", ""),
+            "stop_loss",
+            "err.price_too_precise",
+        ),
+        (
+            order("EURUSD", "buy", "1", "-1", ""),
+            "stop_loss",
+            "err.price_invalid",
+        ),
+        // 100 lots of BTCUSD need far more margin than 10,000.00 at 1:100.
+        (
+            order("BTCUSD", "buy", "100", "", ""),
+            "volume",
+            "err.not_enough_margin",
+        ),
+    ] {
+        let e = sim::open(&db, trader, acc.id, o).await.unwrap_err();
+        assert_eq!(code(e, field), key);
+    }
+    // Another client's account is not found, and nothing was opened.
+    let e = sim::open(&db, other, acc.id, order("EURUSD", "buy", "1", "", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(e, AppError::NotFound);
+    assert_eq!(common::count(&db, "sim_position").await, 0);
+
+    trade(&db, trader, acc.id, "buy", "1").await;
+    let a = trading_account::Entity::find_by_id(acc.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let (pos, _, _) = sim::open_positions(&db, &a).await.unwrap().remove(0);
+    assert_eq!(
+        sim::close(&db, other, pos.id).await.unwrap_err(),
+        AppError::NotFound
+    );
+    assert_eq!(
+        sim::close(&db, trader, 9_999).await.unwrap_err(),
+        AppError::NotFound
+    );
+    // Staff cannot advance a participant holding positions, nor without a comment.
+    let e = participation::advance(&db, f.admin, pid, "", &here())
+        .await
+        .unwrap_err();
+    assert_eq!(code(e, "comment"), "err.comment_required");
+    let e = participation::advance(&db, f.admin, pid, "ok", &here())
+        .await
+        .unwrap_err();
+    assert_eq!(code(e, "participant"), "err.open_positions");
+    sim::close(&db, trader, pos.id).await.unwrap();
+    assert_eq!(
+        code(
+            sim::close(&db, trader, pos.id).await.unwrap_err(),
+            "position"
+        ),
+        "err.position_closed"
+    );
+    participation::advance(&db, f.admin, pid, "reviewed", &here())
+        .await
+        .unwrap();
+    let (p, _) = current(&db, pid).await;
+    assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 1));
+    // A retry needs a failed stage.
+    let e = participation::retry(&db, trader, pid, "r-1", &here())
+        .await
+        .unwrap_err();
+    assert_eq!(code(e, "participant"), "err.retry_not_failed");
+    // Prices: unknown symbols and impossible prices change nothing.
+    assert_eq!(
+        code(
+            sim::set_price(&db, "NOPE", "1").await.unwrap_err(),
+            "symbol"
+        ),
+        "err.symbol_unknown"
+    );
+    assert_eq!(
+        code(
+            sim::set_price(&db, "EURUSD", "0").await.unwrap_err(),
+            "price"
+        ),
+        "err.price_invalid"
+    );
+    // Challenge actions on the wrong state.
+    let draft = challenges::duplicate(&db, f.admin, f.challenge, &here())
+        .await
+        .unwrap();
+    assert_eq!(
+        code(
+            challenges::terminate(&db, f.admin, draft, &here())
+                .await
+                .unwrap_err(),
+            "challenge"
+        ),
+        "err.challenge_not_published"
+    );
+    assert_eq!(
+        code(
+            challenges::discard_draft(&db, f.admin, draft, &here())
+                .await
+                .unwrap_err(),
+            "challenge"
+        ),
+        "err.no_draft_to_discard"
+    );
+    assert_eq!(
+        challenges::publish(&db, f.admin, 9_999, &here())
+            .await
+            .unwrap_err(),
+        AppError::NotFound
+    );
+});

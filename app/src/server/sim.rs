@@ -271,7 +271,7 @@ pub async fn close(
         .one(db)
         .await?
     else {
-        return Err(AppError::NotFound);
+        return Err(closed_or_unknown(db, user_id, position_id).await);
     };
     let txn = db.begin().await?;
     let acc = risk::lock(&txn, pos.account_id).await?;
@@ -295,6 +295,29 @@ pub async fn close(
     risk::apply(&txn, &acc, snap, Happened::Closed(profit), now).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// A position that is gone was either closed (it left a deal with its ticket on one of the
+/// client's accounts) or never the client's.
+async fn closed_or_unknown(db: &DatabaseConnection, user_id: i64, position_id: i64) -> AppError {
+    let owned = async {
+        let Some(d) = deal::Entity::find()
+            .filter(deal::Column::Ticket.eq(position_id.to_string()))
+            .one(db)
+            .await?
+        else {
+            return Ok::<_, AppError>(false);
+        };
+        Ok(trading_account::Entity::find_by_id(d.account_id)
+            .one(db)
+            .await?
+            .is_some_and(|a| a.user_id == user_id && a.platform == "sim"))
+    };
+    match owned.await {
+        Ok(true) => AppError::field("position", "err.position_closed"),
+        Ok(false) => AppError::NotFound,
+        Err(e) => e,
+    }
 }
 
 /// Closes every position of an account whose stage just ended (no engine: it has decided).
