@@ -3,6 +3,7 @@ pub mod chart;
 pub mod form;
 pub mod layout;
 pub mod prefs;
+pub mod prop;
 pub mod table;
 
 /// A date and time as shown in lists (UTC, the same on server and browser, so hydration matches).

@@ -6,18 +6,17 @@ use super::approvals::{ListToolbar, label_text, loading};
 use crate::api::prop_admin::{AdvanceParticipant, get_participant, get_participants};
 use crate::domain::permission::Permission;
 use crate::i18n::{I18n, use_i18n};
-use crate::model::{
-    AccountDto, DealDto, DecisionDto, EquityPoint, ParticipantDetail, ParticipantRow, PositionDto,
-    ProgressBar, StageCard,
-};
+use crate::model::{ParticipantDetail, ParticipantRow};
 use crate::pages::PageHeader;
-use crate::ui::chart::LineChart;
 use crate::ui::form::{FormProblem, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
-use crate::ui::table::{EmptyRow, ListBody, ListState, SortHeader};
+use crate::ui::prop::{
+    AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantStatus, PositionsTable,
+    ProgressBars, StageRules, or_dash,
+};
+use crate::ui::table::{ListBody, ListState, SortHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use rust_decimal::Decimal;
 
 /// The statuses a participant can be in, in the order of a participation's life.
 pub const STATUSES: [&str; 9] = [
@@ -49,14 +48,6 @@ fn status_filters() -> Vec<(&'static str, &'static str)> {
 }
 
 /// A value, or a dash when there is none.
-fn or_dash(s: &str) -> String {
-    if s.trim().is_empty() {
-        "—".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
 /// "2/3 · Demo": the 1-based stage of all, and its environment.
 fn stage_text(i18n: I18n, r: &ParticipantRow) -> String {
     let n = i18n
@@ -68,89 +59,6 @@ fn stage_text(i18n: I18n, r: &ParticipantRow) -> String {
         "live" => format!("{n} · {}", i18n.t("prop.env_live")),
         _ => n,
     }
-}
-
-fn env_text(i18n: I18n, env: &str) -> String {
-    match env {
-        "demo" => i18n.t("prop.env_demo").to_string(),
-        "live" => i18n.t("prop.env_live").to_string(),
-        other => or_dash(other),
-    }
-}
-
-/// A participant's status as a coloured badge.
-#[component]
-pub fn ParticipantStatus(
-    status: String,
-    #[prop(optional)] testid: Option<&'static str>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let class = match status.as_str() {
-        "in_progress" => "badge badge-accent",
-        "completed" => "badge badge-success",
-        "failed" | "rejected" => "badge badge-danger",
-        "cancelled" => "badge badge-muted",
-        _ => "badge badge-warn",
-    };
-    let key = format!("prop.status_{status}");
-    view! {
-        <span class=class data-status=status data-testid=testid>
-            {move || label_text(i18n, &key)}
-        </span>
-    }
-}
-
-/// The progress bars of a stage: each rule's value of its limit, as a small horizontal bar.
-/// The profit target is good when full; the loss limits are bad.
-#[component]
-pub fn ProgressBars(bars: Vec<ProgressBar>, #[prop(optional)] compact: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    if bars.is_empty() {
-        return view! { <span class="muted">"—"</span> }.into_any();
-    }
-    view! {
-        <ul class="prop-bars" class:is-compact=compact>
-            {bars
-                .into_iter()
-                .map(|b| {
-                    let share = b.share_bps.clamp(0, 10_000);
-                    let pct = Decimal::new(share, 2).round_dp(1).normalize().to_string();
-                    let good = b.rule == "rule.profit_target";
-                    let tone = if good {
-                        if share >= 10_000 { "is-good" } else { "" }
-                    } else if share >= 10_000 {
-                        "is-bad"
-                    } else if share >= 7_000 {
-                        "is-warn"
-                    } else {
-                        ""
-                    };
-                    let rule = b.rule.clone();
-                    let label = move || label_text(i18n, &rule);
-                    let aria = label.clone();
-                    view! {
-                        <li class=format!("prop-bar {tone}") data-rule=b.rule.clone()>
-                            <div class="prop-bar-head">
-                                <span class="prop-bar-label">{label}</span>
-                                <span class="prop-bar-value">{format!("{} / {} · {pct}%", b.value, b.limit)}</span>
-                            </div>
-                            <div
-                                class="progress"
-                                role="progressbar"
-                                aria-label=aria
-                                aria-valuemin="0"
-                                aria-valuemax="100"
-                                aria-valuenow=pct.clone()
-                            >
-                                <div class="progress-bar" style=format!("width:{pct}%")></div>
-                            </div>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
-    }
-    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,97 +306,21 @@ fn ParticipantBody(
         </Show>
         <div class="card">
             <h2 class="card-title">{move || i18n.t("prop.decisions")}</h2>
-            <DecisionsTable rows=d.decisions.clone()/>
+            <DecisionsTable rows=d.decisions.clone() testid="participant-decisions"/>
         </div>
         <div class="card">
             <h2 class="card-title">{move || i18n.t("prop.accounts")}</h2>
-            <AccountsTable rows=d.accounts.clone()/>
+            <AccountsTable rows=d.accounts.clone() testid="participant-accounts"/>
         </div>
         <div class="card">
             <h2 class="card-title">{move || i18n.t("prop.positions")}</h2>
-            <PositionsTable rows=d.positions.clone()/>
+            <PositionsTable rows=d.positions.clone() testid="participant-positions"/>
         </div>
         <div class="card">
             <h2 class="card-title">{move || i18n.t("prop.trade_history")}</h2>
-            <DealsTable rows=d.deals.clone()/>
+            <DealsTable rows=d.deals.clone() testid="participant-deals"/>
         </div>
     }
-}
-
-/// Each stage's rules as clients see them, the current stage marked.
-#[component]
-fn StageRules(stages: Vec<StageCard>, current: i32) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <h3 class="section-title">{move || i18n.t("prop.stage_rules")}</h3>
-        <div class="prop-stage-rules">
-            {stages
-                .into_iter()
-                .enumerate()
-                .map(|(k, s)| {
-                    let n = k + 1;
-                    let is_current = n as i32 == current;
-                    let env = s.environment.clone();
-                    view! {
-                        <div class="prop-stage-card" class:is-current=is_current>
-                            <div class="prop-stage-head">
-                                {move || i18n.t("chal.stage_n").replace("{n}", &n.to_string())}
-                                " · "
-                                {move || env_text(i18n, &env)}
-                            </div>
-                            <dl class="kv-list">
-                                {s.rules
-                                    .into_iter()
-                                    .map(|l| {
-                                        let label = l.label.clone();
-                                        view! {
-                                            <div>
-                                                <dt>{move || label_text(i18n, &label)}</dt>
-                                                <dd>{l.value}</dd>
-                                            </div>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </dl>
-                        </div>
-                    }
-                })
-                .collect_view()}
-        </div>
-    }
-}
-
-/// Balance and equity over time, as two lines (minor units; every wallet currency has two
-/// decimals, so the axis shows them as such, the currency beside the legend).
-#[component]
-fn EquityChart(points: Vec<EquityPoint>, currency: String) -> impl IntoView {
-    let i18n = use_i18n();
-    if points.is_empty() {
-        return view! { <p class="muted">{move || i18n.t("common.no_rows")}</p> }.into_any();
-    }
-    let values: Vec<(String, i64, i64)> = points
-        .into_iter()
-        .map(|p| (p.at, p.balance, p.equity))
-        .collect();
-    view! {
-        <figure class="prop-chart" data-testid="participant-chart">
-            <LineChart values title=tlabel("prop.chart_title") format=axis_amount/>
-            <figcaption class="legend">
-                <span class="swatch a" aria-hidden="true"></span>
-                {move || i18n.t("prop.balance")}
-                " "
-                <span class="swatch b" aria-hidden="true"></span>
-                {move || i18n.t("prop.equity")}
-                <span class="muted">{format!(" ({currency})")}</span>
-            </figcaption>
-        </figure>
-    }
-    .into_any()
-}
-
-/// An axis label: minor units with two decimals.
-fn axis_amount(v: i64) -> String {
-    Decimal::new(v, 2).to_string()
 }
 
 /// Ends the current stage as passed, with the staff member's reason (required).
@@ -551,233 +383,6 @@ fn AdvanceForm(id: i64, on_done: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The row of an empty table, saying what is missing.
-fn empty_row(cols: usize, key: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <tr>
-            <td colspan=cols.to_string() class="empty">{move || i18n.t(key)}</td>
-        </tr>
-    }
-}
-
-fn outcome_class(o: &str) -> &'static str {
-    match o {
-        "breach" => "badge badge-danger",
-        "passed" | "advanced" => "badge badge-success",
-        "expired" => "badge badge-warn",
-        _ => "badge badge-muted",
-    }
-}
-
-#[component]
-fn DecisionsTable(rows: Vec<DecisionDto>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="participant-decisions">
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("prop.when")}</th>
-                        <th>{move || i18n.t("prop.login")}</th>
-                        <th>{move || i18n.t("prop.outcome")}</th>
-                        <th>{move || i18n.t("prop.rule")}</th>
-                        <th class="num">{move || i18n.t("prop.value")}</th>
-                        <th>{move || i18n.t("prop.limit")}</th>
-                        <th>{move || i18n.t("prop.day")}</th>
-                        <th>{move || i18n.t("appr.comment")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.is_empty().then(|| empty_row(8, "prop.no_decisions"))}
-                    {rows
-                        .into_iter()
-                        .map(|d| {
-                            let outcome = format!("prop.outcome_{}", d.outcome);
-                            let rule = d.rule.clone();
-                            view! {
-                                <tr data-outcome=d.outcome.clone() data-rule=d.rule.clone()>
-                                    <td class="nowrap">{d.at.clone()}</td>
-                                    <td class="mono">{or_dash(&d.login)}</td>
-                                    <td><span class=outcome_class(&d.outcome)>{move || label_text(i18n, &outcome)}</span></td>
-                                    <td>{move || label_text(i18n, &rule)}</td>
-                                    <td class="num">{or_dash(&d.value)}</td>
-                                    <td>{or_dash(&d.limit)}</td>
-                                    <td class="nowrap">{or_dash(&d.day)}</td>
-                                    <td class="pre-wrap">{or_dash(&d.comment)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
-#[component]
-fn AccountsTable(rows: Vec<AccountDto>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="participant-accounts">
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("prop.login")}</th>
-                        <th>{move || i18n.t("prop.platform")}</th>
-                        <th>{move || i18n.t("prop.stage")}</th>
-                        <th class="num">{move || i18n.t("prop.attempt")}</th>
-                        <th>{move || i18n.t("common.status")}</th>
-                        <th class="num">{move || i18n.t("prop.initial_balance")}</th>
-                        <th class="num">{move || i18n.t("prop.balance")}</th>
-                        <th class="num">{move || i18n.t("prop.equity")}</th>
-                        <th>{move || i18n.t("prop.created")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.is_empty().then(|| view! { <EmptyRow cols=9/> })}
-                    {rows
-                        .into_iter()
-                        .map(|a| {
-                            let status = format!("prop.account_status_{}", a.status);
-                            let class = match a.status.as_str() {
-                                "active" => "badge badge-accent",
-                                "passed" => "badge badge-success",
-                                "failed" => "badge badge-danger",
-                                _ => "badge badge-muted",
-                            };
-                            let env = a.environment.clone();
-                            let stage = a.stage;
-                            view! {
-                                <tr data-login=a.login.clone()>
-                                    <td class="mono">{a.login.clone()}</td>
-                                    <td>{a.platform.clone()}</td>
-                                    <td class="nowrap">{move || format!("{} · {}", stage, env_text(i18n, &env))}</td>
-                                    <td class="num">{a.attempt}</td>
-                                    <td><span class=class data-status=a.status.clone()>{move || label_text(i18n, &status)}</span></td>
-                                    <td class="num">{a.initial_balance.clone()}</td>
-                                    <td class="num">{a.balance.clone()}</td>
-                                    <td class="num">{a.equity.clone()}</td>
-                                    <td class="nowrap">{a.created_at.clone()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
-fn side_text(i18n: I18n, side: &str) -> String {
-    match side {
-        "buy" => i18n.t("prop.buy").to_string(),
-        "sell" => i18n.t("prop.sell").to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// A profit with its sign's colour.
-fn profit_class(p: &str) -> &'static str {
-    if p.trim_start().starts_with('-') {
-        "num text-danger"
-    } else {
-        "num"
-    }
-}
-
-#[component]
-fn PositionsTable(rows: Vec<PositionDto>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="participant-positions">
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("prop.symbol")}</th>
-                        <th>{move || i18n.t("prop.side")}</th>
-                        <th class="num">{move || i18n.t("prop.volume")}</th>
-                        <th class="num">{move || i18n.t("prop.open_price")}</th>
-                        <th class="num">{move || i18n.t("prop.price")}</th>
-                        <th class="num">{move || i18n.t("prop.stop_loss")}</th>
-                        <th class="num">{move || i18n.t("prop.take_profit")}</th>
-                        <th class="num">{move || i18n.t("prop.profit")}</th>
-                        <th>{move || i18n.t("prop.opened")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.is_empty().then(|| empty_row(9, "prop.no_positions"))}
-                    {rows
-                        .into_iter()
-                        .map(|p| {
-                            let side = p.side.clone();
-                            view! {
-                                <tr data-symbol=p.symbol.clone()>
-                                    <td class="mono">{p.symbol.clone()}</td>
-                                    <td>{move || side_text(i18n, &side)}</td>
-                                    <td class="num">{p.volume.clone()}</td>
-                                    <td class="num">{p.open_price.clone()}</td>
-                                    <td class="num">{p.price.clone()}</td>
-                                    <td class="num">{or_dash(&p.stop_loss)}</td>
-                                    <td class="num">{or_dash(&p.take_profit)}</td>
-                                    <td class=profit_class(&p.profit)>{p.profit.clone()}</td>
-                                    <td class="nowrap">{p.opened_at.clone()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
-#[component]
-fn DealsTable(rows: Vec<DealDto>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="participant-deals">
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("prop.ticket")}</th>
-                        <th>{move || i18n.t("prop.symbol")}</th>
-                        <th>{move || i18n.t("prop.side")}</th>
-                        <th class="num">{move || i18n.t("prop.volume")}</th>
-                        <th class="num">{move || i18n.t("prop.open_price")}</th>
-                        <th class="num">{move || i18n.t("prop.close_price")}</th>
-                        <th class="num">{move || i18n.t("prop.profit")}</th>
-                        <th>{move || i18n.t("prop.opened")}</th>
-                        <th>{move || i18n.t("prop.closed_at")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.is_empty().then(|| empty_row(9, "prop.no_deals"))}
-                    {rows
-                        .into_iter()
-                        .map(|d| {
-                            let side = d.side.clone();
-                            view! {
-                                <tr data-ticket=d.ticket.clone()>
-                                    <td class="mono">{d.ticket.clone()}</td>
-                                    <td class="mono">{d.symbol.clone()}</td>
-                                    <td>{move || side_text(i18n, &side)}</td>
-                                    <td class="num">{d.volume.clone()}</td>
-                                    <td class="num">{d.open_price.clone()}</td>
-                                    <td class="num">{d.close_price.clone()}</td>
-                                    <td class=profit_class(&d.profit)>{d.profit.clone()}</td>
-                                    <td class="nowrap">{d.opened_at.clone()}</td>
-                                    <td class="nowrap">{d.closed_at.clone()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -789,13 +394,5 @@ mod tests {
         for s in STATUSES {
             assert!(filters.iter().any(|(v, k)| *v == s && k.ends_with(s)));
         }
-    }
-
-    #[test]
-    fn dashes_and_profits() {
-        assert_eq!(or_dash(" "), "—");
-        assert_eq!(or_dash("1.00"), "1.00");
-        assert_eq!(profit_class("-5.00"), "num text-danger");
-        assert_eq!(profit_class("5.00"), "num");
     }
 }

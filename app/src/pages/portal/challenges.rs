@@ -6,56 +6,18 @@ use crate::api::prop::{
     ClosePosition, OpenPosition, Participate, RetryStage, get_challenge_cards, get_my_challenges,
     get_my_participant, get_quotes,
 };
-use crate::i18n::{I18n, use_i18n};
-use crate::model::{
-    AccountDto, ChallengeCard, DecisionDto, ParticipantDetail, ParticipantRow, ProgressBar,
-};
+use crate::i18n::use_i18n;
+use crate::model::{AccountDto, ChallengeCard, ParticipantDetail, ParticipantRow};
 use crate::pages::PageHeader;
 use crate::pages::portal::funds::label_or;
-use crate::ui::chart::LineChart;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::new_idempotency_key;
+use crate::ui::prop::{
+    AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantStatus, PositionsTable,
+    ProgressBars, StageRules,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-
-pub(crate) fn status_badge(status: &str) -> &'static str {
-    match status {
-        "in_progress" | "completed" => "badge badge-success",
-        "pending_approval" | "pending_live" | "awaiting_payment" | "retry_pending" => {
-            "badge badge-warn"
-        }
-        "failed" | "rejected" => "badge badge-danger",
-        _ => "badge badge-muted",
-    }
-}
-
-pub(crate) fn status_label(i18n: I18n, status: &str) -> String {
-    label_or(i18n, &format!("prop.status_{status}"), status)
-}
-
-/// Progress bars: each rule's value against its limit.
-#[component]
-pub fn Bars(bars: Vec<ProgressBar>) -> impl IntoView {
-    let i18n = use_i18n();
-    bars.into_iter()
-        .map(|b| {
-            let pct = (b.share_bps as f64 / 100.0).clamp(0.0, 100.0);
-            let danger = b.rule != "rule.profit_target" && b.share_bps >= 8_000;
-            let rule = b.rule.clone();
-            view! {
-                <div class="progress-row" data-testid=format!("bar-{}", b.rule.trim_start_matches("rule."))>
-                    <div class="progress-label">
-                        <span>{move || label_or(i18n, &rule, &rule)}</span>
-                        <span class="num">{format!("{} / {}", b.value, b.limit)}</span>
-                    </div>
-                    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{pct:.0}")>
-                        <div class=if danger { "progress-bar danger" } else { "progress-bar" } style=format!("width:{pct:.1}%")></div>
-                    </div>
-                </div>
-            }
-        })
-        .collect_view()
-}
 
 #[component]
 pub fn PortalChallengesPage() -> impl IntoView {
@@ -254,7 +216,7 @@ fn ParticipantCard(row: ParticipantRow) -> impl IntoView {
         <a class="card participant-card" href=format!("/my-challenges/{}", row.id) data-testid=format!("participant-{}", row.id)>
             <div class="challenge-head">
                 <h2 class="card-title">{format!("{} · {}", row.challenge, row.package)}</h2>
-                <span class=status_badge(&row.status)>{move || status_label(i18n, &status)}</span>
+                <ParticipantStatus status=status.clone()/>
             </div>
             <p class="muted">
                 {move || i18n.t("prop.stage")}{format!(" {}/{} · ", row.stage, row.stages)}
@@ -264,7 +226,7 @@ fn ParticipantCard(row: ParticipantRow) -> impl IntoView {
                     view! { " · "{move || label_or(i18n, &r, &r)} }
                 })}
             </p>
-            <Bars bars=row.bars.clone()/>
+            <ProgressBars bars=row.bars.clone() compact=true/>
         </a>
     }
 }
@@ -330,7 +292,7 @@ fn ParticipantHeader(d: ParticipantDetail) -> impl IntoView {
         <div class="card participant-head">
             <div class="challenge-head">
                 <h2 class="card-title">{format!("{} · {}", r.challenge, r.package)}</h2>
-                <span class=status_badge(&r.status) data-testid="participant-status">{move || status_label(i18n, &status)}</span>
+                <ParticipantStatus status=status.clone() testid="participant-status"/>
             </div>
             <p class="muted">
                 {move || i18n.t("prop.stage")}{format!(" {}/{} ({}) · ", r.stage, r.stages, r.environment)}
@@ -392,106 +354,37 @@ fn RetryForm(id: i64, attempt: i32, max: u32, fee: String) -> impl IntoView {
     }
 }
 
-fn plain(v: i64) -> String {
-    rust_decimal::Decimal::new(v, 2).to_string()
-}
-
 #[component]
 fn Overview(d: ParticipantDetail) -> impl IntoView {
     let i18n = use_i18n();
-    let values: Vec<(String, i64, i64)> = d
-        .points
-        .iter()
-        .map(|p| (p.at.clone(), p.balance, p.equity))
-        .collect();
+    let end = if d.period_end.is_empty() {
+        "∞".to_string()
+    } else {
+        d.period_end.clone()
+    };
     view! {
         <div class="grid grid-2">
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.progress")}</h3>
-                <Bars bars=d.row.bars.clone()/>
-                <div class="progress-row">
-                    <div class="progress-label">
-                        <span>{move || i18n.t("rule.min_trading_days")}</span>
-                        <span class="num" data-testid="trading-days">{format!("{} / {}", d.trading_days, d.min_trading_days)}</span>
-                    </div>
-                </div>
-                <dl class="kv">
-                    <dt>{move || i18n.t("prop.period")}</dt>
-                    <dd>{format!("{} → {}", d.period_start, if d.period_end.is_empty() { "∞".to_string() } else { d.period_end.clone() })}</dd>
+                <ProgressBars bars=d.row.bars.clone()/>
+                <dl class="kv-grid prop-days">
+                    <div><dt>{move || i18n.t("rule.min_trading_days")}</dt><dd class="kv-strong" data-testid="trading-days">{format!("{} / {}", d.trading_days, d.min_trading_days)}</dd></div>
+                    <div><dt>{move || i18n.t("prop.period")}</dt><dd>{format!("{} → {end}", d.period_start)}</dd></div>
                 </dl>
             </section>
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.chart_title")}</h3>
-                <LineChart values title=tlabel("prop.chart_title") format=plain/>
-                <p class="legend"><span class="swatch a"></span>{move || i18n.t("prop.balance")}" "<span class="swatch b"></span>{move || i18n.t("prop.equity")}</p>
+                <EquityChart points=d.points.clone() currency=d.row.currency.clone()/>
             </section>
         </div>
         <section class="card">
             <h3 class="card-title">{move || i18n.t("prop.decisions")}</h3>
-            <Decisions rows=d.decisions.clone()/>
+            <DecisionsTable rows=d.decisions.clone() testid="decisions"/>
         </section>
         <section class="card">
-            <h3 class="card-title">{move || i18n.t("prop.stage_rules")}</h3>
-            <div class="grid grid-3">
-                {d.stage_rules.iter().enumerate().map(|(i, s)| {
-                    let env = s.environment.clone();
-                    view! {
-                        <div>
-                            <h4>{move || i18n.t("prop.stage")}{format!(" {} · ", i + 1)}{move || label_or(i18n, &format!("prop.env_{env}"), &env)}</h4>
-                            <ul class="rule-list">
-                                {s.rules.iter().map(|r| {
-                                    let l = r.label.clone();
-                                    view! { <li><span>{move || label_or(i18n, &l, &l)}</span>" "<strong>{r.value.clone()}</strong></li> }
-                                }).collect_view()}
-                            </ul>
-                        </div>
-                    }
-                }).collect_view()}
-            </div>
+            <StageRules stages=d.stage_rules.clone() current=d.row.stage/>
         </section>
     }
-}
-
-/// Why each stage ended: the rule, the figure reached and the limit it was judged against.
-#[component]
-pub fn Decisions(rows: Vec<DecisionDto>) -> impl IntoView {
-    let i18n = use_i18n();
-    if rows.is_empty() {
-        return view! { <p class="muted">{move || i18n.t("prop.no_decisions")}</p> }.into_any();
-    }
-    view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="decisions">
-                <thead><tr>
-                    <th>{move || i18n.t("prop.when")}</th>
-                    <th>{move || i18n.t("prop.login")}</th>
-                    <th>{move || i18n.t("prop.outcome")}</th>
-                    <th>{move || i18n.t("prop.rule")}</th>
-                    <th class="num">{move || i18n.t("prop.value")}</th>
-                    <th class="num">{move || i18n.t("prop.limit")}</th>
-                    <th>{move || i18n.t("prop.day")}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|r| {
-                        let outcome = r.outcome.clone();
-                        let rule = r.rule.clone();
-                        view! {
-                            <tr>
-                                <td>{r.at.clone()}</td>
-                                <td>{r.login.clone()}</td>
-                                <td><span class=if r.outcome == "passed" || r.outcome == "advanced" { "badge badge-success" } else { "badge badge-danger" }>{move || label_or(i18n, &format!("prop.outcome_{outcome}"), &outcome)}</span></td>
-                                <td>{move || label_or(i18n, &rule, &rule)}{(!r.comment.is_empty()).then(|| format!(" — {}", r.comment))}</td>
-                                <td class="num">{r.value.clone()}</td>
-                                <td class="num">{r.limit.clone()}</td>
-                                <td>{r.day.clone()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-    .into_any()
 }
 
 #[component]
@@ -563,42 +456,12 @@ fn TradePanel(d: ParticipantDetail, on_done: Callback<()>) -> impl IntoView {
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.positions")}</h3>
                 <FormProblem error=close_error/>
-                {if d.positions.is_empty() {
-                    view! { <p class="muted">{move || i18n.t("prop.no_positions")}</p> }.into_any()
-                } else {
-                    view! {
-                        <div class="table-wrap">
-                            <table class="table" data-testid="positions">
-                                <thead><tr>
-                                    <th>{move || i18n.t("prop.symbol")}</th>
-                                    <th>{move || i18n.t("prop.side")}</th>
-                                    <th class="num">{move || i18n.t("prop.volume")}</th>
-                                    <th class="num">{move || i18n.t("prop.open_price")}</th>
-                                    <th class="num">{move || i18n.t("prop.price")}</th>
-                                    <th class="num">{move || i18n.t("prop.profit")}</th>
-                                    <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
-                                </tr></thead>
-                                <tbody>
-                                    {d.positions.iter().map(|p| {
-                                        let pid = p.id;
-                                        let side = p.side.clone();
-                                        view! {
-                                            <tr>
-                                                <td>{p.symbol.clone()}</td>
-                                                <td>{move || label_or(i18n, &format!("prop.{side}"), &side)}</td>
-                                                <td class="num">{p.volume.clone()}</td>
-                                                <td class="num">{p.open_price.clone()}</td>
-                                                <td class="num">{p.price.clone()}</td>
-                                                <td class="num">{p.profit.clone()}</td>
-                                                <td><button class="btn btn-sm" data-testid=format!("close-{pid}") disabled=move || close.pending().get() on:click=move |_| { close.dispatch(ClosePosition { position_id: pid }); }>{move || i18n.t("prop.close")}</button></td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any()
-                }}
+                <PositionsTable
+                    rows=d.positions.clone()
+                    testid="positions"
+                    on_close=Callback::new(move |position_id| { close.dispatch(ClosePosition { position_id }); })
+                    closing=close.pending()
+                />
             </section>
         </div>
     }
@@ -611,70 +474,11 @@ fn History(d: ParticipantDetail) -> impl IntoView {
     view! {
         <section class="card">
             <h3 class="card-title">{move || i18n.t("prop.trade_history")}</h3>
-            {if d.deals.is_empty() {
-                view! { <p class="muted">{move || i18n.t("prop.no_deals")}</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="deals">
-                            <thead><tr>
-                                <th>{move || i18n.t("prop.ticket")}</th>
-                                <th>{move || i18n.t("prop.symbol")}</th>
-                                <th>{move || i18n.t("prop.side")}</th>
-                                <th class="num">{move || i18n.t("prop.volume")}</th>
-                                <th class="num">{move || i18n.t("prop.open_price")}</th>
-                                <th class="num">{move || i18n.t("prop.close_price")}</th>
-                                <th class="num">{move || i18n.t("prop.profit")}</th>
-                                <th>{move || i18n.t("prop.closed_at")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {d.deals.iter().map(|x| {
-                                    let side = x.side.clone();
-                                    view! {
-                                        <tr>
-                                            <td>{x.ticket.clone()}</td>
-                                            <td>{x.symbol.clone()}</td>
-                                            <td>{move || label_or(i18n, &format!("prop.{side}"), &side)}</td>
-                                            <td class="num">{x.volume.clone()}</td>
-                                            <td class="num">{x.open_price.clone()}</td>
-                                            <td class="num">{x.close_price.clone()}</td>
-                                            <td class="num">{x.profit.clone()}</td>
-                                            <td>{x.closed_at.clone()}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
+            <DealsTable rows=d.deals.clone() testid="deals"/>
         </section>
         <section class="card">
             <h3 class="card-title">{move || i18n.t("prop.accounts")}</h3>
-            <div class="table-wrap">
-                <table class="table">
-                    <thead><tr>
-                        <th>{move || i18n.t("prop.login")}</th>
-                        <th>{move || i18n.t("prop.stage")}</th>
-                        <th>{move || i18n.t("prop.attempt")}</th>
-                        <th>{move || i18n.t("prop.status")}</th>
-                        <th class="num">{move || i18n.t("prop.balance")}</th>
-                        <th class="num">{move || i18n.t("prop.equity")}</th>
-                    </tr></thead>
-                    <tbody>
-                        {d.accounts.iter().map(|a| view! {
-                            <tr>
-                                <td>{a.login.clone()}</td>
-                                <td>{format!("{} ({})", a.stage, a.environment)}</td>
-                                <td>{a.attempt}</td>
-                                <td>{a.status.clone()}</td>
-                                <td class="num">{a.balance.clone()}</td>
-                                <td class="num">{a.equity.clone()}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <AccountsTable rows=d.accounts.clone() testid="stage-accounts"/>
         </section>
     }
 }
