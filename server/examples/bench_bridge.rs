@@ -107,7 +107,7 @@ impl Sender {
     /// Sends one signed batch; returns how long the answer took.
     async fn send(&self, body: String) -> Duration {
         let ts = Utc::now().timestamp().to_string();
-        let nonce = format!("bench-{}", self.nonce.fetch_add(1, Ordering::Relaxed));
+        let nonce = format!("bench-nonce-{}", self.nonce.fetch_add(1, Ordering::Relaxed));
         let sig = bridge::sign(&self.secret, &ts, &nonce, body.as_bytes());
         let req = Request::builder()
             .method("POST")
