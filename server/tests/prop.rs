@@ -685,3 +685,43 @@ on_both!(orders_and_staff_actions_refuse_bad_input, |db| {
         AppError::NotFound
     );
 });
+
+on_both!(direct_purchase_waits_for_the_payment, |db| {
+    let f = firm(&db).await;
+    let trader = funded_trader(&db, &f, "t7@example.com", "0.01").await;
+    let (p, req) = participation::participate(
+        &db,
+        trader,
+        ParticipateInput {
+            challenge_id: f.challenge,
+            package_key: "p1".into(),
+            pay_method: "direct".into(),
+            idempotency_key: "direct-1".into(),
+        },
+        &here(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(p.status, status::AWAITING_PAYMENT);
+    // Not approvable before the money arrives.
+    let e = approvals::approve(&db, f.admin, req.id, 1, "", &here())
+        .await
+        .unwrap_err();
+    assert_eq!(code(e, "request"), "err.payment_not_received");
+    app::server::funds::test_psp_result(&db, trader, req.id, true, &here())
+        .await
+        .unwrap();
+    let p = participation::find(&db, p.id).await.unwrap();
+    assert_eq!(p.status, status::PENDING_APPROVAL);
+    // The wallet was never touched; a rejection now refunds the fee to it.
+    assert_eq!(usd(&db, trader).await, 1);
+    approvals::reject(&db, f.admin, req.id, "sold out", &here())
+        .await
+        .unwrap();
+    assert_eq!(usd(&db, trader).await, 1 + 10_000);
+    assert_eq!(
+        participation::find(&db, p.id).await.unwrap().status,
+        status::REJECTED
+    );
+    assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
+});
