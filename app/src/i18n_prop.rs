@@ -90,6 +90,8 @@ pub static PROP_STRINGS: &[(&str, &str, &str)] = &[
     ("prop.equity", "Equity", "Capital"),
     ("prop.margin", "Margin", "Margen"),
     ("prop.free_margin", "Free margin", "Margen libre"),
+    ("prop.tab_details", "Challenge details", "Detalles del desafío"),
+    ("prop.poster", "Poster", "Cartel"),
     ("prop.tab_overview", "Overview", "Resumen"),
     ("prop.tab_trade", "Trade", "Operar"),
     ("prop.tab_history", "Trade history", "Historial"),

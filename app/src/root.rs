@@ -68,7 +68,7 @@ fn set_page_csp() {
     ) {
         let csp = format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-             img-src 'self' data:; connect-src 'self' ws:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+             img-src 'self' data: https:; connect-src 'self' ws:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
         );
         if let Ok(v) = http::HeaderValue::from_str(&csp) {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);

@@ -74,6 +74,8 @@ test("Go Live: an admin publishes a challenge, a trader passes both demo stages,
     await admin.getByTestId("chal-new").click();
     await admin.locator("body[data-hydrated]").waitFor();
     await admin.locator('input[name="name"]').fill(name);
+    await admin.locator('textarea[name="details.en"]').fill("Two demo stages, then a funded account with an 80% split.");
+    await admin.locator('input[name="details_first"]').check();
     await admin.getByTestId("chal-step-2").click();
     for (const j of [0, 1]) {
       await admin.locator(`input[name="packages.0.stages.${j}.min_trading_days"]`).fill("1");
@@ -98,6 +100,8 @@ test("Go Live: an admin publishes a challenge, a trader passes both demo stages,
     await approve(admin, "participation", "trader@propdesk.test");
     await open(trader, url);
     await expect(trader.getByTestId("participant-status")).toContainText("In progress");
+    // The firm shows the challenge's details first.
+    await expect(trader.getByTestId("challenge-details")).toContainText("80% split");
     const firstLogin = await trader.getByTestId("account-login").textContent();
 
     // Stage 1, then stage 2, each on its own account.

@@ -75,7 +75,8 @@ pub async fn get_my_participant(id: i64) -> Result<ParticipantDetail, AppError> 
     finish(
         async move {
             let me = authz::require(Access::Client)?;
-            participants::detail(&state()?.db, id, Some(me.user_id)).await
+            let locale = crate::i18n::Locale::from_request();
+            participants::detail(&state()?.db, id, Some(me.user_id), locale.code()).await
         }
         .await,
     )

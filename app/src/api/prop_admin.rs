@@ -115,7 +115,8 @@ pub async fn get_participant(id: i64) -> Result<ParticipantDetail, AppError> {
     finish(
         async move {
             authz::require(Access::Staff(Permission::ParticipantsView))?;
-            participants::detail(&state()?.db, id, None).await
+            let locale = crate::i18n::Locale::from_request();
+            participants::detail(&state()?.db, id, None, locale.code()).await
         }
         .await,
     )

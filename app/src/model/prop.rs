@@ -64,6 +64,7 @@ pub struct ChallengeCard {
     pub details: String,
     pub details_first: bool,
     pub cover_url: String,
+    pub poster_url: String,
     pub starts_at: String,
     pub time_zone: String,
     /// upcoming | ongoing
@@ -228,6 +229,11 @@ pub struct ParticipantDetail {
     pub pay_url: Option<String>,
     /// Staff may advance it (in progress, no open positions).
     pub advanceable: bool,
+    /// The challenge's details in the reader's language, its poster, and whether the firm
+    /// shows them before "my challenge".
+    pub details: String,
+    pub poster_url: String,
+    pub details_first: bool,
 }
 
 /// The simulated platform as staff see it: the feed, the simulator's clock and the prices.

@@ -365,6 +365,7 @@ fn card(c: &challenge::Model, def: ChallengeDef, locale: &str) -> ChallengeCard 
         details,
         details_first: def.details_first,
         cover_url: def.cover_url,
+        poster_url: def.poster_url,
         starts_at: def.starts_at.format("%Y-%m-%d %H:%M").to_string(),
         time_zone: def.time_zone,
         phase: phase.into(),

@@ -1,6 +1,7 @@
 //! Reading participants: the trader's "my challenges" and challenge page, the staff's list and
 //! detail. Progress bars come from the same engine functions that make the decisions, so what
 //! the bars show and what the engine decides cannot disagree.
+use crate::domain::challenge::ChallengeDef;
 use crate::domain::money::{self, Currency};
 use crate::domain::rules::{self, Decision, Figures};
 use crate::domain::trading;
@@ -9,7 +10,9 @@ use crate::model::{
     AccountDto, DealDto, DecisionDto, EquityPoint, ListQuery, Page, ParticipantDetail,
     ParticipantRow, PositionDto, ProgressBar, QuoteDto, RetryOffer,
 };
-use crate::server::entity::{equity_point, participant, rule_decision, trading_account, user};
+use crate::server::entity::{
+    challenge, equity_point, participant, rule_decision, trading_account, user,
+};
 use crate::server::participation::{self, status};
 use crate::server::platform::{Platform, TradingPlatform};
 use crate::server::{challenges, list, risk, sim};
@@ -308,6 +311,7 @@ pub async fn detail(
     db: &impl ConnectionTrait,
     id: i64,
     owner: Option<i64>,
+    locale: &str,
 ) -> Result<ParticipantDetail, AppError> {
     let p = participation::find(db, id).await?;
     if owner.is_some_and(|o| o != p.user_id) {
@@ -383,6 +387,12 @@ pub async fn detail(
             && s.retry_allowed
             && (p.attempt as u32) < s.max_attempts
     });
+    // The details as the firm publishes them now (the rules stay those bought).
+    let published: Option<ChallengeDef> = challenge::Entity::find_by_id(p.challenge_id)
+        .one(db)
+        .await?
+        .and_then(|c| c.published)
+        .and_then(|j| serde_json::from_str(&j).ok());
     let pay_url = (p.status == status::AWAITING_PAYMENT)
         .then(|| p.request_id.map(|r| format!("/pay/{r}")))
         .flatten();
@@ -415,6 +425,16 @@ pub async fn detail(
         request_id: p.request_id,
         pay_url,
         advanceable: p.status == status::IN_PROGRESS && acc.is_some_and(|a| a.open_positions == 0),
+        details: published
+            .as_ref()
+            .and_then(|d| d.details.get(locale).or_else(|| d.details.get("en")))
+            .cloned()
+            .unwrap_or_default(),
+        poster_url: published
+            .as_ref()
+            .map(|d| d.poster_url.clone())
+            .unwrap_or_default(),
+        details_first: published.as_ref().is_some_and(|d| d.details_first),
     })
 }
 

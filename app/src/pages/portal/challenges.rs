@@ -136,7 +136,14 @@ fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
                     </p>
                 </div>
             </header>
+            {(!card.cover_url.is_empty()).then(|| view! { <img class="challenge-cover" src=card.cover_url.clone() alt="" loading="lazy"/> })}
             {(!details.is_empty()).then(|| view! { <p class="challenge-details">{details}</p> })}
+            {(!card.poster_url.is_empty()).then(|| view! {
+                <details class="challenge-poster">
+                    <summary>{move || i18n.t("prop.poster")}</summary>
+                    <img src=card.poster_url.clone() alt="" loading="lazy"/>
+                </details>
+            })}
             <div class="table-wrap">
                 <table class="table compare">
                     <thead>
@@ -256,6 +263,18 @@ pub fn ChallengePage() -> impl IntoView {
         |(id, _)| get_my_participant(id),
     );
     let tab = RwSignal::new("overview");
+    // The firm chooses whether the challenge's details or "my challenge" come first.
+    let opened = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = detail.get()
+            && !opened.get_value()
+        {
+            opened.set_value(true);
+            if d.details_first && (!d.details.is_empty() || !d.poster_url.is_empty()) {
+                tab.set("details");
+            }
+        }
+    });
     view! {
         <PageHeader title="prop.challenge_page"/>
         <Transition fallback=move || view! { <p class="muted">{move || i18n.t("common.loading")}</p> }>
@@ -266,13 +285,14 @@ pub fn ChallengePage() -> impl IntoView {
                     view! {
                         <ParticipantHeader d=d.get_value()/>
                         <div class="tabs" role="tablist">
-                            {[("overview", "prop.tab_overview"), ("trade", "prop.tab_trade"), ("history", "prop.tab_history")].into_iter().map(|(t, label)| view! {
+                            {[("details", "prop.tab_details"), ("overview", "prop.tab_overview"), ("trade", "prop.tab_trade"), ("history", "prop.tab_history")].into_iter().filter(|(t, _)| *t != "details" || d.with_value(|d| !d.details.is_empty() || !d.poster_url.is_empty())).map(|(t, label)| view! {
                                 <button role="tab" class="tab" class:active=move || tab.get() == t aria-selected=move || (tab.get() == t).to_string() data-testid=format!("tab-{t}") on:click=move |_| tab.set(t)>{move || i18n.t(label)}</button>
                             }).collect_view()}
                         </div>
                         {move || match tab.get() {
                             "trade" => view! { <TradePanel d=d.get_value() on_done=Callback::new(move |_| tick.update(|t| *t += 1))/> }.into_any(),
                             "history" => view! { <History d=d.get_value()/> }.into_any(),
+                            "details" => view! { <Details d=d.get_value()/> }.into_any(),
                             _ => view! { <Overview d=d.get_value()/> }.into_any(),
                         }}
                     }.into_any()
@@ -479,6 +499,17 @@ fn History(d: ParticipantDetail) -> impl IntoView {
         <section class="card">
             <h3 class="card-title">{move || i18n.t("prop.accounts")}</h3>
             <AccountsTable rows=d.accounts.clone() testid="stage-accounts"/>
+        </section>
+    }
+}
+
+/// The challenge as the firm describes it: its details and poster.
+#[component]
+fn Details(d: ParticipantDetail) -> impl IntoView {
+    view! {
+        <section class="card" data-testid="challenge-details">
+            {(!d.details.is_empty()).then(|| view! { <p class="challenge-details">{d.details.clone()}</p> })}
+            {(!d.poster_url.is_empty()).then(|| view! { <img class="challenge-poster-img" src=d.poster_url.clone() alt=""/> })}
         </section>
     }
 }
