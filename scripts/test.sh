@@ -25,6 +25,11 @@ rust_passed=$(awk '/^test result:/ {n += $4} END {print n+0}' "$log")
 # End to end: build the site, serve it on a fresh SQLite file, drive it with Chromium.
 cargo leptos build
 e2e_data=end2end/.data
+# Another server on the port would be tested instead of this build.
+if curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1; then
+  echo "Port 3000 already serves something: stop it, then run the tests again." >&2
+  exit 1
+fi
 rm -rf "$e2e_data" && mkdir -p "$e2e_data"
 export PROPDESK_OUTBOX_DIR="$PWD/$e2e_data/outbox" PROPDESK_UPLOAD_DIR="$PWD/$e2e_data/uploads"
 DATABASE_URL="sqlite://$e2e_data/e2e.db?mode=rwc" PROPDESK_LISTEN=127.0.0.1:3000 PROPDESK_LOG=warn \
