@@ -778,21 +778,7 @@ pub async fn queue(
     let text = q.q.trim();
     if !text.is_empty() {
         let mut any = Condition::any();
-        if let Some(c) = list::search(
-            text,
-            &[
-                user::Column::Email,
-                user::Column::FirstName,
-                user::Column::LastName,
-            ],
-        ) {
-            let ids: Vec<i64> = user::Entity::find()
-                .filter(c)
-                .select_only()
-                .column(user::Column::Id)
-                .into_tuple()
-                .all(db)
-                .await?;
+        if let Some(ids) = list::users_matching(db, text).await? {
             any = any.add(request::Column::UserId.is_in(ids));
         }
         if let Ok(id) = text.parse::<i64>() {

@@ -37,6 +37,35 @@ pub fn search<C: ColumnTrait + Copy>(text: &str, cols: &[C]) -> Option<sea_orm::
     }))
 }
 
+/// The ids of the users whose email or name contains the text (`None` when it is empty), for
+/// lists searched by client.
+pub async fn users_matching(
+    db: &impl ConnectionTrait,
+    text: &str,
+) -> Result<Option<Vec<i64>>, AppError> {
+    use crate::server::entity::user;
+    use sea_orm::QueryFilter;
+    let Some(c) = search(
+        text,
+        &[
+            user::Column::Email,
+            user::Column::FirstName,
+            user::Column::LastName,
+        ],
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(
+        user::Entity::find()
+            .filter(c)
+            .select_only()
+            .column(user::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?,
+    ))
+}
+
 pub async fn fetch<E: EntityTrait>(
     db: &impl ConnectionTrait,
     select: Select<E>,
