@@ -101,6 +101,23 @@ pub fn tr(locale: Locale, key: &str) -> &'static str {
     }
 }
 
+/// A message with its `{name}` parameters filled in. A parameter that is itself a message key
+/// (such as a rule's name) is shown translated.
+pub fn fill(
+    template: &str,
+    data: &std::collections::BTreeMap<String, String>,
+    t: impl Fn(&str) -> &'static str,
+) -> String {
+    data.iter().fold(template.to_string(), |s, (k, v)| {
+        let value = if table().contains_key(v.as_str()) {
+            t(v)
+        } else {
+            v
+        };
+        s.replace(&format!("{{{k}}}"), value)
+    })
+}
+
 /// The language in force in the UI.
 #[derive(Clone, Copy)]
 pub struct I18n(pub RwSignal<Locale>);
@@ -127,6 +144,7 @@ include!("i18n_prop.rs");
 include!("i18n_prop_rules.rs");
 include!("i18n_prop_admin.rs");
 include!("i18n_bridge.rs");
+include!("i18n_prop_ops.rs");
 
 /// Every table: the frame's, then one per area (kept apart so areas can grow independently).
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
@@ -139,6 +157,7 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(PROP_RULE_STRINGS)
         .chain(PROP_ADMIN_STRINGS)
         .chain(BRIDGE_STRINGS)
+        .chain(PROP_OPS_STRINGS)
 }
 
 #[cfg(test)]

@@ -97,6 +97,7 @@ pub static MONEY_STRINGS: &[(&str, &str, &str)] = &[
     ("appr.kind_participation", "Challenge participation", "Participación en desafío"),
     ("appr.kind_live_step", "Live account step", "Paso a cuenta real"),
     ("appr.kind_retry", "Challenge retry", "Reintento de desafío"),
+    ("appr.kind_profit_share", "Profit share payout", "Pago de reparto de beneficios"),
     ("appr.status_pending", "Pending", "Pendiente"),
     ("appr.status_approved", "Approved", "Aprobada"),
     ("appr.status_rejected", "Rejected", "Rechazada"),

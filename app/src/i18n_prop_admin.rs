@@ -81,6 +81,7 @@ pub static PROP_ADMIN_STRINGS: &[(&str, &str, &str)] = &[
     ("chal.profit_share", "Profit share (%)", "Reparto de beneficios (%)"),
     ("chal.profit_share_hint", "The trader's share; live stages only. Empty: none.", "La parte del trader; solo fases reales. Vacío: ninguno."),
     ("chal.settlement", "Settlement frequency", "Frecuencia de liquidación"),
+    ("chal.settle_daily", "Daily", "Diaria"),
     ("chal.settle_weekly", "Weekly", "Semanal"),
     ("chal.settle_biweekly", "Every two weeks", "Quincenal"),
     ("chal.settle_monthly", "Monthly", "Mensual"),

@@ -1,6 +1,10 @@
 //! The HTML shell, the root component and the routes of all three portals.
 use crate::pages::NotFound;
+use crate::pages::admin::alerts::AlertsPage;
 use crate::pages::admin::platform::PlatformPage;
+use crate::pages::admin::profit_shares::ProfitSharesPage;
+use crate::pages::admin::prop_dashboard::PropDashboardPage;
+use crate::pages::admin::prop_fees::PropFeesPage;
 use crate::pages::admin::{
     account::AdminAccountPage,
     approvals::ApprovalsPage,
@@ -108,6 +112,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("participants") view=ParticipantsPage/>
                     <Route path=path!("participants/:id") view=ParticipantPage/>
                     <Route path=path!("platform") view=PlatformPage/>
+                    <Route path=path!("prop-dashboard") view=PropDashboardPage/>
+                    <Route path=path!("profit-shares") view=ProfitSharesPage/>
+                    <Route path=path!("prop-fees") view=PropFeesPage/>
+                    <Route path=path!("alerts") view=AlertsPage/>
                     <Route path=path!("wallets") view=WalletsPage/>
                     <Route path=path!("wallets/:user_id") view=ClientWalletPage/>
                     <Route path=path!("transactions") view=TransactionsReportPage/>

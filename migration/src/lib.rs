@@ -6,6 +6,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_ledger;
 mod m20261123_000003_requests;
 mod m20261123_000004_prop;
+mod m20261201_000005_prop_ops;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_ledger::Migration),
             Box::new(m20261123_000003_requests::Migration),
             Box::new(m20261123_000004_prop::Migration),
+            Box::new(m20261201_000005_prop_ops::Migration),
         ]
     }
 }

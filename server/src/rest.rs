@@ -3,11 +3,13 @@ use crate::telemetry;
 use app::domain::access::Access;
 use app::domain::permission::Permission;
 use app::error::AppError;
-use app::model::ListQuery;
+use app::model::{ListQuery, PropFilter};
 use app::server::authz::authorize_principal;
 use app::server::export::{CsvRow, to_csv};
 use app::server::session::CurrentSession;
-use app::server::{AppState, approvals, audit, clients, participants, staff, uploads, wallets};
+use app::server::{
+    AppState, approvals, audit, clients, fees, participants, profit_share, staff, uploads, wallets,
+};
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -76,6 +78,7 @@ pub async fn export(
     Path(name): Path<String>,
     Query(q): Query<ListQuery>,
     Query(queue): Query<QueueParams>,
+    Query(prop): Query<PropFilter>,
 ) -> Response {
     let principal = session.and_then(|Extension(s)| s.principal());
     let p = principal.as_ref();
@@ -86,7 +89,8 @@ pub async fn export(
         "audit.csv" => Access::Staff(Permission::AuditView),
         "wallets.csv" | "transactions.csv" => Access::Staff(Permission::FundsView),
         "requests.csv" => Access::Staff(Permission::RequestsView),
-        "participants.csv" => Access::Staff(Permission::ParticipantsView),
+        "participants.csv" | "profit-shares.csv" => Access::Staff(Permission::ParticipantsView),
+        "prop-fees.csv" => Access::Staff(Permission::PropDashboard),
         "referrals.csv" => Access::Ib,
         "my-transactions.csv" | "my-requests.csv" => Access::Client,
         _ => return error(AppError::NotFound),
@@ -115,9 +119,15 @@ pub async fn export(
         "requests.csv" => approvals::queue(db, me, &queue.kind, queue.mine, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
-        "participants.csv" => participants::list(db, &q, false)
+        "participants.csv" => participants::list(db, &q, &prop, false)
             .await
             .map(|p| csv(&name, &p.rows)),
+        "profit-shares.csv" => profit_share::list(db, &q, &prop, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "prop-fees.csv" => fees::report(db, &q, &prop, false)
+            .await
+            .map(|r| csv(&name, &r.page.rows)),
         "referrals.csv" => clients::referred(db, me, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),

@@ -10,6 +10,7 @@ pub mod kyc;
 pub mod notifications;
 pub mod prop;
 pub mod prop_admin;
+pub mod prop_ops;
 pub mod settings;
 pub mod wallets;
 

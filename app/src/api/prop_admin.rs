@@ -3,7 +3,8 @@
 use crate::domain::challenge::ChallengeDef;
 use crate::error::AppError;
 use crate::model::{
-    ChallengeEdit, ChallengeRow, ListQuery, Page, ParticipantDetail, ParticipantRow, SimStatus,
+    ChallengeEdit, ChallengeRow, ListQuery, Page, ParticipantDetail, ParticipantRow, PropFilter,
+    SimStatus,
 };
 use leptos::prelude::*;
 
@@ -94,14 +95,17 @@ pub async fn challenge_action(id: i64, action: String) -> Result<i64, AppError> 
 }
 
 #[server(endpoint = "admin/participants")]
-pub async fn get_participants(q: ListQuery) -> Result<Page<ParticipantRow>, AppError> {
+pub async fn get_participants(
+    q: ListQuery,
+    f: PropFilter,
+) -> Result<Page<ParticipantRow>, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
     use crate::server::{authz, finish, participants, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::ParticipantsView))?;
-            participants::list(&state()?.db, &q, true).await
+            participants::list(&state()?.db, &q, &f, true).await
         }
         .await,
     )

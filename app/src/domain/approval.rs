@@ -34,6 +34,7 @@ string_enum! {
         Participation => "participation",
         LiveStep => "live_step",
         Retry => "retry",
+        ProfitShare => "profit_share",
     }
 }
 
@@ -87,7 +88,10 @@ impl RequestKind {
     pub fn client_cancellable(self) -> bool {
         !matches!(
             self,
-            RequestKind::TraderRegistration | RequestKind::IbRegistration | RequestKind::LiveStep
+            RequestKind::TraderRegistration
+                | RequestKind::IbRegistration
+                | RequestKind::LiveStep
+                | RequestKind::ProfitShare
         )
     }
 }
@@ -142,7 +146,10 @@ impl Method {
     /// Whether a new request approves itself. Offline deposits (a bank transfer someone must
     /// find on the statement) always go to people, whatever the method says.
     pub fn approves_itself(self, kind: RequestKind, online: bool, amount_minor: i64) -> bool {
-        if kind == RequestKind::Withdrawal || (kind == RequestKind::Deposit && !online) {
+        // A profit share reaches this engine only when its stage asks for a person's review.
+        if matches!(kind, RequestKind::Withdrawal | RequestKind::ProfitShare)
+            || (kind == RequestKind::Deposit && !online)
+        {
             return false;
         }
         match self {

@@ -36,7 +36,7 @@ snake_enum! {
 }
 
 snake_enum! {
-    SettlementFrequency { Weekly => "weekly", Biweekly => "biweekly", Monthly => "monthly" }
+    SettlementFrequency { Daily => "daily", Weekly => "weekly", Biweekly => "biweekly", Monthly => "monthly" }
 }
 
 snake_enum! {

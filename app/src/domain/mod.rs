@@ -1,11 +1,13 @@
 //! Pure business logic shared by the server and the browser build. Nothing here imports leptos,
 //! sea_orm or tokio (`scripts/test.sh` checks that).
 pub mod access;
+pub mod alerts;
 pub mod approval;
 pub mod challenge;
 pub mod clock;
 pub mod money;
 pub mod permission;
+pub mod profit_share;
 pub mod rules;
 pub mod trading;
 pub mod validation;

@@ -44,6 +44,11 @@ permissions! {
     ParticipantsView => "participants.view", "perm.participants_view";
     ParticipantsAdvance => "participants.advance", "perm.participants_advance";
     PlatformManage => "platforms.manage", "perm.platform_manage";
+    ParticipantsTag => "participants.tag", "perm.participants_tag";
+    ProfitShareSettle => "profit_share.settle", "perm.profit_share_settle";
+    PropDashboard => "prop_dashboard.view", "perm.prop_dashboard";
+    RiskAlertsView => "risk_alerts.view", "perm.risk_alerts_view";
+    RiskAlertsManage => "risk_alerts.manage", "perm.risk_alerts_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

@@ -363,6 +363,57 @@ fn day_end(
     None
 }
 
+/// A loss and the limit it is measured against, in minor units (the limit rounded down: it is
+/// shown, never used to decide).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LossFigures {
+    pub value: i64,
+    pub limit: i64,
+}
+
+fn limit_of(bps: i64, base: i64) -> i64 {
+    (i128::from(bps) * i128::from(base) / 10_000) as i64
+}
+
+impl StageRules {
+    /// Today's loss from the day's starting equity against the daily limit.
+    pub fn daily_loss(&self, s: &StageState, equity: i64) -> Option<LossFigures> {
+        self.max_daily_loss_bps.map(|bps| LossFigures {
+            value: s.day_start_equity - equity,
+            limit: limit_of(bps, self.daily_base(s)),
+        })
+    }
+
+    /// The total loss (from the initial balance, or the high-water mark when trailing) against
+    /// the maximum loss.
+    pub fn total_loss(&self, s: &StageState, equity: i64) -> Option<LossFigures> {
+        let from = match self.max_loss_mode {
+            MaxLossMode::Static => self.initial_balance,
+            MaxLossMode::Trailing => s.high_water_equity,
+        };
+        self.max_loss_bps.map(|bps| LossFigures {
+            value: from - equity,
+            limit: limit_of(bps, self.initial_balance),
+        })
+    }
+
+    /// The profit towards the target.
+    pub fn target_progress(&self, balance: i64) -> Option<LossFigures> {
+        self.profit_target_bps.map(|bps| LossFigures {
+            value: balance - self.initial_balance,
+            limit: limit_of(bps, self.initial_balance),
+        })
+    }
+}
+
+/// Money leaves a flat funded account (a profit-share payout): the day's and the trailing
+/// reference points move down with it, so the payout is never judged a loss.
+pub fn withdraw(s: &mut StageState, amount: i64) {
+    s.day_start_balance -= amount;
+    s.day_start_equity -= amount;
+    s.high_water_equity -= amount;
+}
+
 /// How far the account is towards each limit, in basis points of the limit (10,000 = reached),
 /// for the progress bars.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

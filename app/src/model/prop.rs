@@ -197,6 +197,8 @@ pub struct ParticipantRow {
     pub equity: String,
     pub bars: Vec<ProgressBar>,
     pub data_type: String,
+    /// The referring IB's name, if any.
+    pub ib: String,
     pub created_at: String,
     pub started_at: String,
     pub ended_at: String,
@@ -234,6 +236,9 @@ pub struct ParticipantDetail {
     pub details: String,
     pub poster_url: String,
     pub details_first: bool,
+    pub profit_shares: Vec<ProfitShareDto>,
+    /// The current stage's profit-share terms (funded stages with a share).
+    pub profit_terms: Option<ProfitShareTerms>,
 }
 
 /// The simulated platform as staff see it: the feed, the simulator's clock and the prices.
@@ -244,4 +249,262 @@ pub struct SimStatus {
     pub day_offset: i64,
     pub sim_time: String,
     pub quotes: Vec<QuoteDto>,
+}
+
+/// What the prop lists, reports and the dashboard can be narrowed to (besides the list's own
+/// search, status and dates). Zero or empty: everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PropFilter {
+    pub challenge: i64,
+    /// A package key of the challenge.
+    pub package: String,
+    /// 1-based.
+    pub stage: i32,
+    /// real | demo
+    pub data_type: String,
+    /// The referring IB's user id.
+    pub ib: i64,
+}
+
+impl PropFilter {
+    /// The query-string part of a CSV export (appended to the list's own).
+    pub fn to_query_string(&self) -> String {
+        let enc = |s: &str| -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        format!(
+            "challenge={}&package={}&stage={}&data_type={}&ib={}",
+            self.challenge,
+            enc(&self.package),
+            self.stage,
+            enc(&self.data_type),
+            self.ib
+        )
+    }
+}
+
+/// The challenges, packages and IBs a filter can choose from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PropChoices {
+    pub challenges: Vec<ChallengeChoice>,
+    /// (user id, name and id)
+    pub ibs: Vec<(i64, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChallengeChoice {
+    pub id: i64,
+    pub name: String,
+    /// (key, name)
+    pub packages: Vec<(String, String)>,
+    pub stages: usize,
+}
+
+/// One profit-share settlement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfitShareDto {
+    pub id: i64,
+    pub participant_id: i64,
+    pub client: String,
+    pub email: String,
+    pub challenge: String,
+    pub login: String,
+    pub period_start: String,
+    pub period_end: String,
+    /// Settled as the funded stage ended.
+    pub is_final: bool,
+    pub balance: String,
+    /// The high-water mark the profit is measured from.
+    pub base: String,
+    pub profit: String,
+    pub trader_bps: i64,
+    pub trader_share: String,
+    /// Shares of other recipients (referring IBs).
+    pub other_shares: String,
+    pub firm_share: String,
+    pub currency: String,
+    /// automatic | manual
+    pub distribution: String,
+    /// no_profit | pending_review | paid | rejected
+    pub status: String,
+    /// The review request, for manual distribution.
+    pub request_id: Option<i64>,
+    pub created_at: String,
+    pub decided_at: String,
+}
+
+/// A funded stage's profit-share terms and where its running period stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfitShareTerms {
+    pub trader_bps: i64,
+    pub frequency: String,
+    pub distribution: String,
+    pub period_start: String,
+    pub period_end: String,
+    /// The day the running period is settled.
+    pub next_settlement: String,
+    pub base: String,
+    /// Profit above the mark not yet settled.
+    pub unsettled: String,
+    pub period_settled: bool,
+    /// Running and flat: staff may settle now.
+    pub settleable: bool,
+}
+
+/// A row of the participation-fee report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeeRow {
+    pub id: i64,
+    pub at: String,
+    pub participant_id: i64,
+    pub client: String,
+    pub email: String,
+    pub challenge: String,
+    pub package: String,
+    /// fee | retry | refund
+    pub kind: String,
+    /// Signed: refunds are negative.
+    pub amount: String,
+    pub currency: String,
+    pub ib: String,
+    pub data_type: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeeTotal {
+    pub currency: String,
+    pub fees: String,
+    pub refunds: String,
+    pub net: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeeReport {
+    pub page: crate::model::Page<FeeRow>,
+    /// Of everything the filter keeps.
+    pub totals: Vec<FeeTotal>,
+}
+
+/// A risk rule of the firm, as the form edits it (amounts and percentages as decimal text).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertRuleDto {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub threshold: String,
+    pub min_profit: String,
+    pub step: String,
+    pub symbol: String,
+    pub environment: String,
+    pub challenge_id: i64,
+    pub enabled: bool,
+    /// How many times it has fired.
+    pub fired: u64,
+}
+
+/// An alert that fired: a warning sent to a trader or a risk rule of the firm.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertEventDto {
+    pub id: i64,
+    pub at: String,
+    /// trader | risk
+    pub source: String,
+    /// daily_loss_50, max_loss_80, period_ending, or the rule's kind
+    pub code: String,
+    pub value: String,
+    pub limit: String,
+    pub level: i32,
+    pub currency: String,
+    pub login: String,
+    pub participant_id: Option<i64>,
+    pub client: String,
+    pub email: String,
+    pub data: std::collections::BTreeMap<String, String>,
+    pub acknowledged: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertFeed {
+    pub items: Vec<AlertEventDto>,
+    /// Not yet acknowledged.
+    pub open: u64,
+}
+
+/// What the prop dashboard is asked for: a challenge (0: all), a period and a currency.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DashboardQuery {
+    pub challenge: i64,
+    pub from: String,
+    pub to: String,
+    pub currency: String,
+}
+
+/// A money figure of the dashboard: formatted, and in minor units.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MoneyFigure {
+    /// i18n key of the name; its hint is the key with `_hint`.
+    pub key: String,
+    pub value: String,
+    pub minor: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: String,
+    pub count: u64,
+}
+
+/// A stage's participants now, and its decisions in the period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StageStat {
+    /// 1-based.
+    pub stage: i32,
+    pub in_progress: u64,
+    pub passed: u64,
+    pub failed: u64,
+    /// Basis points of the decided; None when none was decided.
+    pub pass_rate_bps: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChallengeFigures {
+    pub id: i64,
+    pub name: String,
+    pub participants: u64,
+    pub fees: String,
+    pub payouts: String,
+    pub broker_profit: String,
+    pub funded: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayMoney {
+    pub day: String,
+    pub fees_minor: i64,
+    pub payouts_minor: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PropDashboard {
+    pub currency: String,
+    /// Currencies that have figures (the selector).
+    pub currencies: Vec<String>,
+    pub from: String,
+    pub to: String,
+    /// Broker's profit, broker's loss, profit-share payouts, participation fees, total funded.
+    pub figures: Vec<MoneyFigure>,
+    pub participants: u64,
+    pub by_status: Vec<StatusCount>,
+    pub by_stage: Vec<StageStat>,
+    pub per_challenge: Vec<ChallengeFigures>,
+    pub daily: Vec<DayMoney>,
 }

@@ -1,7 +1,7 @@
 //! The bridge API's service. An external trading platform (MT4/MT5, cTrader, Match-Trader...)
 //! reaches PropDesk through a bridge: it pushes account snapshots and deals, which feed the
 //! rules engine exactly as the simulated platform's updates do, and pulls the commands PropDesk
-//! queued for its accounts (create, enable, disable, set balance).
+//! queued for its accounts (create, enable, disable, withdraw).
 //!
 //! Every request is signed: `X-Signature` is the lowercase hex HMAC-SHA256, keyed with the
 //! bridge's secret (the bytes of its hex), of `{X-Timestamp}\n{X-Nonce}\n{raw body}`. The
@@ -264,12 +264,13 @@ pub struct DealOut {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CommandOut {
     pub id: i64,
-    /// `create`, `enable`, `disable` or `set_balance`.
+    /// `create`, `enable`, `disable` or `withdraw`.
     #[schema(example = "disable")]
     pub kind: String,
     pub login: String,
     /// The command's arguments: for `create` login, password, currency, balance_minor,
-    /// leverage and environment; for `set_balance` login and balance_minor; otherwise login.
+    /// leverage and environment; for `withdraw` login, amount_minor (taken out of the balance)
+    /// and comment; otherwise login.
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
     #[schema(format = DateTime)]

@@ -44,3 +44,29 @@ fn ensure_sqlite_dir(url: &str) {
         let _ = std::fs::create_dir_all(parent);
     }
 }
+
+/// A raw statement written with `?` placeholders (numbered `$1`, `$2`… for PostgreSQL), for
+/// the few queries the query builder would only obscure (the reports' aggregates).
+pub fn statement(
+    backend: DatabaseBackend,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            let mut n = 0;
+            sql.chars()
+                .map(|c| {
+                    if c == '?' {
+                        n += 1;
+                        format!("${n}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        }
+        _ => sql.to_string(),
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}

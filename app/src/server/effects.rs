@@ -6,7 +6,7 @@ use crate::domain::money::{self, Currency};
 use crate::error::AppError;
 use crate::server::entity::{payment_method, payout_destination, request, user};
 use crate::server::ledger::{self, AccountKind, Entry, Leg};
-use crate::server::participation;
+use crate::server::{participation, profit_share};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -132,6 +132,7 @@ pub async fn on_approved(
             set_entry(txn, req, posted.entry_id).await
         }
         RequestKind::Transfer => transfer(txn, req, actor).await,
+        RequestKind::ProfitShare => profit_share::on_approved(txn, req, actor).await,
     }
 }
 
@@ -227,6 +228,7 @@ pub async fn on_closed(
         RequestKind::Participation | RequestKind::LiveStep | RequestKind::Retry => {
             participation::on_closed(txn, req, to).await
         }
+        RequestKind::ProfitShare => profit_share::on_rejected(txn, req).await,
         RequestKind::IbUpgrade | RequestKind::Deposit => Ok(()),
     }
 }
@@ -267,6 +269,10 @@ pub async fn describe(
             "appr.detail_recipient".into(),
             format!("{} {} <{}> (#{})", u.first_name, u.last_name, u.email, u.id),
         ));
+    }
+    if kind_of(req)? == RequestKind::ProfitShare {
+        out.extend(profit_share::describe(db, req).await?);
+        return Ok(out);
     }
     if let Ok(serde_json::Value::Object(map)) =
         serde_json::from_str::<serde_json::Value>(&req.payload)

@@ -2,8 +2,8 @@
 //! on screen, with the same filter and sort, but without paging.
 use crate::error::AppError;
 use crate::model::{
-    AuditRow, ClientRow, ParticipantRow, ReferredClient, RequestRow, StaffRow, TransactionRow,
-    WalletRow,
+    AuditRow, ClientRow, FeeRow, ParticipantRow, ProfitShareDto, ReferredClient, RequestRow,
+    StaffRow, TransactionRow, WalletRow,
 };
 
 pub trait CsvRow {
@@ -153,6 +153,7 @@ impl CsvRow for ParticipantRow {
         "balance",
         "equity",
         "data_type",
+        "ib",
         "created_at",
         "started_at",
         "ended_at",
@@ -177,6 +178,7 @@ impl CsvRow for ParticipantRow {
             self.balance.clone(),
             self.equity.clone(),
             self.data_type.clone(),
+            self.ib.clone(),
             self.created_at.clone(),
             self.started_at.clone(),
             self.ended_at.clone(),
@@ -263,6 +265,90 @@ impl CsvRow for RequestRow {
             self.reason.clone(),
             time(&self.created_at),
             self.decided_at.as_ref().map(time).unwrap_or_default(),
+        ]
+    }
+}
+
+impl CsvRow for ProfitShareDto {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "participant_id",
+        "client",
+        "email",
+        "challenge",
+        "login",
+        "period_start",
+        "period_end",
+        "base",
+        "balance",
+        "profit",
+        "trader_share_pct",
+        "trader_share",
+        "other_shares",
+        "firm_share",
+        "currency",
+        "distribution",
+        "status",
+        "settled_at",
+        "decided_at",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.participant_id.to_string(),
+            self.client.clone(),
+            self.email.clone(),
+            self.challenge.clone(),
+            self.login.clone(),
+            self.period_start.clone(),
+            self.period_end.clone(),
+            self.base.clone(),
+            self.balance.clone(),
+            self.profit.clone(),
+            rust_decimal::Decimal::new(self.trader_bps, 2)
+                .normalize()
+                .to_string(),
+            self.trader_share.clone(),
+            self.other_shares.clone(),
+            self.firm_share.clone(),
+            self.currency.clone(),
+            self.distribution.clone(),
+            self.status.clone(),
+            self.created_at.clone(),
+            self.decided_at.clone(),
+        ]
+    }
+}
+
+impl CsvRow for FeeRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "at",
+        "participant_id",
+        "client",
+        "email",
+        "challenge",
+        "package",
+        "kind",
+        "amount",
+        "currency",
+        "ib",
+        "data_type",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.at.clone(),
+            self.participant_id.to_string(),
+            self.client.clone(),
+            self.email.clone(),
+            self.challenge.clone(),
+            self.package.clone(),
+            self.kind.clone(),
+            self.amount.clone(),
+            self.currency.clone(),
+            self.ib.clone(),
+            self.data_type.clone(),
         ]
     }
 }

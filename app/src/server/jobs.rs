@@ -4,7 +4,7 @@
 //! holder stops renewing it.
 use crate::error::AppError;
 use crate::server::entity::{job_lease, trading_account};
-use crate::server::{risk, sim};
+use crate::server::{profit_share, risk, sim};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -69,7 +69,8 @@ pub async fn roll_days(db: &DatabaseConnection) -> Result<usize, AppError> {
     Ok(rolled)
 }
 
-/// Runs the jobs forever: the simulated feed every second, the day roll every half minute.
+/// Runs the jobs forever: the simulated feed every second, the day roll and the scheduled
+/// profit-share settlements every half minute.
 pub fn spawn(db: DatabaseConnection) {
     let holder = format!(
         "{}-{}",
@@ -102,6 +103,11 @@ pub fn spawn(db: DatabaseConnection) {
                     let n = roll_days(&db).await?;
                     if n > 0 {
                         tracing::info!(decided = n, "day roll");
+                    }
+                    // Periods end at midnight too: their profit shares are settled next.
+                    let settled = profit_share::settle_due(&db).await?;
+                    if settled > 0 {
+                        tracing::info!(settled, "profit-share settlements");
                     }
                 }
                 Ok::<_, AppError>(())

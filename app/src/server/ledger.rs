@@ -26,6 +26,12 @@ pub enum AccountKind {
     FxConversion,
     /// Challenge participation and retry fees: revenue kept apart for the prop dashboard.
     ParticipationFees,
+    /// The profit taken from funded accounts at settlements (the firm's trading capital).
+    FundedTrading,
+    /// Profit shares owed to their recipients until paid (or forfeited on review).
+    ProfitSharePayable,
+    /// The firm's part of the profit settled on funded accounts.
+    ProfitShareFirm,
 }
 
 impl AccountKind {
@@ -39,6 +45,9 @@ impl AccountKind {
             AccountKind::ManualAdjustments => "manual_adjustments",
             AccountKind::FxConversion => "fx_conversion",
             AccountKind::ParticipationFees => "participation_fees",
+            AccountKind::FundedTrading => "funded_trading",
+            AccountKind::ProfitSharePayable => "profit_share_payable",
+            AccountKind::ProfitShareFirm => "profit_share_firm",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Shared paging, sorting and case-insensitive search for back-office lists.
 use crate::error::AppError;
 use crate::model::{ListQuery, Page};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QuerySelect, Select,
@@ -63,6 +64,34 @@ pub async fn users_matching(
             .into_tuple()
             .all(db)
             .await?,
+    ))
+}
+
+/// The list's date range (`from` and `to`, YYYY-MM-DD, both days included) as UTC instants:
+/// from the first day's midnight, until the midnight after the last. Malformed dates and a
+/// range that ends before it starts are refused, naming the field.
+pub fn date_range(
+    q: &ListQuery,
+) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), AppError> {
+    let parse = |field: &str, text: &str| -> Result<Option<NaiveDate>, AppError> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::field(field, "err.date_invalid"))
+    };
+    let (from, to) = (parse("from", &q.from)?, parse("to", &q.to)?);
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        return Err(AppError::field("to", "err.date_range"));
+    }
+    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
+    Ok((
+        from.map(midnight),
+        to.and_then(|d| d.succ_opt()).map(midnight),
     ))
 }
 

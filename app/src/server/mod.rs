@@ -1,6 +1,7 @@
 //! The backend: only compiled with `ssr`. One service module per area; server functions in
 //! `api` call into these.
 pub mod accounts;
+pub mod alerts;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod db;
 pub mod effects;
 pub mod entity;
 pub mod export;
+pub mod fees;
 pub mod funds;
 pub mod jobs;
 pub mod kyc;
@@ -24,6 +26,8 @@ pub mod participants;
 pub mod participation;
 pub mod password;
 pub mod platform;
+pub mod profit_share;
+pub mod prop_dashboard;
 pub mod risk;
 pub mod seed;
 pub mod seed_money;

@@ -1,8 +1,10 @@
 //! In-portal notifications. They store a message key and its parameters and are translated when
 //! shown, so switching language changes old notifications too.
 use crate::error::AppError;
+use crate::i18n::{self, Locale};
 use crate::model::{NotificationDto, NotificationFeed};
-use crate::server::entity::notification;
+use crate::server::entity::{notification, user};
+use crate::server::mail;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -27,6 +29,32 @@ pub async fn push(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// A notification the user is also sent by email, in their language.
+pub async fn push_and_mail(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    kind: &str,
+    data: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let Some(u) = user::Entity::find_by_id(user_id).one(db).await? else {
+        return Err(AppError::NotFound);
+    };
+    let locale = Locale::from_code(&u.locale);
+    let t = |k: &str| i18n::tr(locale, k);
+    let text = i18n::fill(t(kind), &data, t);
+    let body = t("mail.notice.body")
+        .replace("{name}", &u.first_name)
+        .replace("{text}", &text);
+    push(db, user_id, kind, data).await?;
+    mail::queue(
+        db,
+        &u.email,
+        &format!("{}: {text}", t("mail.notice.subject")),
+        &body,
+    )
+    .await
 }
 
 pub async fn feed(

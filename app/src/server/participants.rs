@@ -8,14 +8,15 @@ use crate::domain::trading;
 use crate::error::AppError;
 use crate::model::{
     AccountDto, DealDto, DecisionDto, EquityPoint, ListQuery, Page, ParticipantDetail,
-    ParticipantRow, PositionDto, ProgressBar, QuoteDto, RetryOffer,
+    ParticipantRow, PositionDto, ProgressBar, PropChoices, PropFilter, QuoteDto, RetryOffer,
 };
 use crate::server::entity::{
     challenge, equity_point, participant, rule_decision, trading_account, user,
 };
 use crate::server::participation::{self, status};
 use crate::server::platform::{Platform, TradingPlatform};
-use crate::server::{challenges, list, risk, sim};
+use crate::server::{challenges, fees, list, profit_share, risk, sim};
+use sea_orm::QueryTrait;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -45,7 +46,7 @@ fn bar(
     }
 }
 
-/// `bps` of `base`, in minor units (rounded down: the bar's limit label only).
+/// `bps` of `base`, in minor units (rounded down: the limit label of a decision only).
 fn of(bps: i64, base: i64) -> i64 {
     (i128::from(bps) * i128::from(base) / 10_000) as i64
 }
@@ -57,45 +58,26 @@ fn bars(acc: &trading_account::Model) -> Vec<ProgressBar> {
     };
     let cur = money::currency(&acc.currency);
     let p = rules::progress(&r, &s, acc.balance, acc.equity);
-    let mut out = Vec::new();
-    if let Some(bps) = r.profit_target_bps {
-        out.push(bar(
+    [
+        (
             "profit_target",
-            acc.balance - r.initial_balance,
-            of(bps, r.initial_balance),
+            r.target_progress(acc.balance),
             p.profit_bps_of_target,
-            cur,
-        ));
-    }
-    if let Some(bps) = r.max_daily_loss_bps {
-        let base = match r.daily_loss_base {
-            rules::DailyLossBase::InitialBalance => r.initial_balance,
-            rules::DailyLossBase::DayStartBalance => s.day_start_balance,
-            rules::DailyLossBase::DayStartEquity => s.day_start_equity,
-            rules::DailyLossBase::DayStartMax => s.day_start_balance.max(s.day_start_equity),
-        };
-        out.push(bar(
+        ),
+        (
             "max_daily_loss",
-            s.day_start_equity - acc.equity,
-            of(bps, base),
+            r.daily_loss(&s, acc.equity),
             p.daily_loss_bps_of_limit,
-            cur,
-        ));
-    }
-    if let Some(bps) = r.max_loss_bps {
-        let from = match r.max_loss_mode {
-            rules::MaxLossMode::Static => r.initial_balance,
-            rules::MaxLossMode::Trailing => s.high_water_equity,
-        };
-        out.push(bar(
+        ),
+        (
             "max_loss",
-            from - acc.equity,
-            of(bps, r.initial_balance),
+            r.total_loss(&s, acc.equity),
             p.max_loss_bps_of_limit,
-            cur,
-        ));
-    }
-    out
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(rule, f, share)| f.map(|f| bar(rule, f.value, f.limit, share, cur)))
+    .collect()
 }
 
 fn account_dto(acc: &trading_account::Model, owner: bool) -> AccountDto {
@@ -125,6 +107,7 @@ fn account_dto(acc: &trading_account::Model, owner: bool) -> AccountDto {
 fn row(
     p: &participant::Model,
     u: Option<&user::Model>,
+    ib: Option<&user::Model>,
     acc: Option<&trading_account::Model>,
 ) -> ParticipantRow {
     let cur = money::currency(&p.currency);
@@ -165,6 +148,9 @@ fn row(
         equity: acc.map(|a| fmt(a.equity, cur)).unwrap_or_default(),
         bars: acc.map(bars).unwrap_or_default(),
         data_type: p.data_type.clone(),
+        ib: ib
+            .map(|u| format!("{} {}", u.first_name, u.last_name))
+            .unwrap_or_default(),
         created_at: date(Some(p.created_at)),
         started_at: date(p.started_at),
         ended_at: date(p.ended_at),
@@ -175,7 +161,11 @@ async fn rows(
     db: &impl ConnectionTrait,
     ps: Vec<participant::Model>,
 ) -> Result<Vec<ParticipantRow>, AppError> {
-    let user_ids: Vec<i64> = ps.iter().map(|p| p.user_id).collect();
+    let user_ids: Vec<i64> = ps
+        .iter()
+        .flat_map(|p| [Some(p.user_id), p.referrer_id])
+        .flatten()
+        .collect();
     let acc_ids: Vec<i64> = ps.iter().filter_map(|p| p.account_id).collect();
     let users: HashMap<i64, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(user_ids))
@@ -197,6 +187,7 @@ async fn rows(
             row(
                 p,
                 users.get(&p.user_id),
+                p.referrer_id.and_then(|r| users.get(&r)),
                 p.account_id.and_then(|a| accs.get(&a)),
             )
         })
@@ -216,13 +207,26 @@ pub async fn mine(
     rows(db, ps).await
 }
 
-/// Staff's list: filter by status (`q.filter`), search by client or challenge, sort, page.
+/// Staff's list: filter by status (`q.filter`), the prop filter (challenge, package, stage,
+/// data type, referring IB) and the dates joined, search by client or challenge, sort, page.
 pub async fn list(
     db: &impl ConnectionTrait,
     q: &ListQuery,
+    f: &PropFilter,
     paged: bool,
 ) -> Result<Page<ParticipantRow>, AppError> {
+    fees::check_filter(f)?;
     let mut select = participant::Entity::find();
+    if let Some(kept) = fees::participants_kept(f) {
+        select = select.filter(participant::Column::Id.in_subquery(kept.into_query()));
+    }
+    let (from, to) = list::date_range(q)?;
+    if let Some(t) = from {
+        select = select.filter(participant::Column::CreatedAt.gte(t));
+    }
+    if let Some(t) = to {
+        select = select.filter(participant::Column::CreatedAt.lt(t));
+    }
     if !q.filter.is_empty() {
         if !status::ALL.contains(&q.filter.as_str()) {
             return Err(AppError::field("filter", "err.status_unknown"));
@@ -304,6 +308,10 @@ pub async fn detail(
         return Err(AppError::NotFound);
     }
     let u = user::Entity::find_by_id(p.user_id).one(db).await?;
+    let ib = match p.referrer_id {
+        Some(r) => user::Entity::find_by_id(r).one(db).await?,
+        None => None,
+    };
     let accounts = trading_account::Entity::find()
         .filter(trading_account::Column::ParticipantId.eq(p.id))
         .order_by_asc(trading_account::Column::Id)
@@ -383,7 +391,7 @@ pub async fn detail(
         .then(|| p.request_id.map(|r| format!("/pay/{r}")))
         .flatten();
     Ok(ParticipantDetail {
-        row: row(&p, u.as_ref(), acc),
+        row: row(&p, u.as_ref(), ib.as_ref(), acc),
         stage_rules: b
             .package
             .stages
@@ -421,6 +429,8 @@ pub async fn detail(
             .map(|d| d.poster_url.clone())
             .unwrap_or_default(),
         details_first: published.as_ref().is_some_and(|d| d.details_first),
+        profit_shares: profit_share::of_participant(db, p.id).await?,
+        profit_terms: profit_share::terms(db, &p, acc).await?,
     })
 }
 
@@ -486,4 +496,80 @@ pub async fn quotes(db: &impl ConnectionTrait) -> Result<Vec<QuoteDto>, AppError
             price: price_text(prices.get(s.code).copied().unwrap_or(s.start), s.code),
         })
         .collect())
+}
+
+/// The challenges (with their packages) and IBs the prop filters choose from.
+pub async fn choices(db: &impl ConnectionTrait) -> Result<PropChoices, AppError> {
+    use crate::domain::access::UserKind;
+    let challenges = challenge::Entity::find()
+        .order_by_asc(challenge::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let json = c.published.as_ref().or(c.draft.as_ref())?;
+            let def: ChallengeDef = serde_json::from_str(json).ok()?;
+            Some(crate::model::ChallengeChoice {
+                id: c.id,
+                name: c.name.clone(),
+                stages: def
+                    .packages
+                    .iter()
+                    .map(|p| p.stages.len())
+                    .max()
+                    .unwrap_or(0),
+                packages: def.packages.into_iter().map(|p| (p.key, p.name)).collect(),
+            })
+        })
+        .collect();
+    let ibs = user::Entity::find()
+        .filter(user::Column::Kind.eq(UserKind::Ib.as_str()))
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                format!("{} {} (#{})", u.first_name, u.last_name, u.id),
+            )
+        })
+        .collect();
+    Ok(PropChoices { challenges, ibs })
+}
+
+/// Tags a participant real or demo (demo ones are left out of the firm's figures).
+pub async fn set_data_type(
+    db: &sea_orm::DatabaseConnection,
+    staff: i64,
+    id: i64,
+    data_type: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    use sea_orm::TransactionTrait;
+    if !["real", "demo"].contains(&data_type) {
+        return Err(AppError::field("data_type", "err.data_type_unknown"));
+    }
+    let txn = db.begin().await?;
+    let p = participation::find(&txn, id).await?;
+    participant::Entity::update_many()
+        .col_expr(
+            participant::Column::DataType,
+            sea_orm::sea_query::Expr::value(data_type),
+        )
+        .filter(participant::Column::Id.eq(p.id))
+        .exec(&txn)
+        .await?;
+    crate::server::audit::record(
+        &txn,
+        Some(staff),
+        "participant.data_type",
+        "participant",
+        Some(p.id),
+        serde_json::json!({"from": p.data_type, "to": data_type}),
+        ip,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -15,7 +15,7 @@ use crate::server::entity::{
 };
 use crate::server::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::platform::{Platform, TradingPlatform};
-use crate::server::{audit, crypto, notify, risk, settings, sim};
+use crate::server::{audit, crypto, fees, notify, profit_share, risk, settings, sim};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -113,7 +113,7 @@ async fn tell(
     for (k, v) in extra {
         data.insert((*k).to_string(), v.clone());
     }
-    notify::push(db, p.user_id, key, data).await
+    notify::push_and_mail(db, p.user_id, key, data).await
 }
 
 /// Whether the client's group may see (and buy) the challenge.
@@ -207,6 +207,7 @@ pub async fn participate(
         request_id: Set(None),
         account_id: Set(None),
         data_type: Set("real".into()),
+        referrer_id: Set(client.referrer_id),
         reason: Set(String::new()),
         started_at: Set(None),
         ended_at: Set(None),
@@ -217,7 +218,14 @@ pub async fn participate(
     .insert(&txn)
     .await?;
     if !direct && fee > 0 {
-        charge_wallet(&txn, user_id, currency, fee, &format!("prop-fee-{}", p.id)).await?;
+        charge_wallet(
+            &txn,
+            &p,
+            fees::kind::FEE,
+            fee,
+            &format!("prop-fee-{}", p.id),
+        )
+        .await?;
     }
     let done = approvals::submit(
         &txn,
@@ -250,17 +258,18 @@ pub async fn participate(
     Ok((p, done.request))
 }
 
-/// Takes a fee from the client's wallet in the package's currency.
+/// Takes a fee (or a retry fee) of `p` from the client's wallet in the package's currency.
 async fn charge_wallet(
     txn: &impl ConnectionTrait,
-    user_id: i64,
-    currency: Currency,
+    p: &participant::Model,
+    kind: &str,
     fee: i64,
     key: &str,
 ) -> Result<(), AppError> {
-    let wallet = ledger::wallet(txn, user_id, currency).await?;
+    let currency = cur(&p.currency)?;
+    let wallet = ledger::wallet(txn, p.user_id, currency).await?;
     let fees = ledger::firm(txn, AccountKind::ParticipationFees, currency).await?;
-    ledger::post_in(
+    let posted = ledger::post_in(
         txn,
         Entry {
             idempotency_key: key,
@@ -277,7 +286,7 @@ async fn charge_wallet(
                 },
             ],
             memo: "challenge fee",
-            actor_id: Some(user_id),
+            actor_id: Some(p.user_id),
         },
     )
     .await
@@ -287,7 +296,7 @@ async fn charge_wallet(
         }
         other => other,
     })?;
-    Ok(())
+    fees::record(txn, p, kind, fee, posted).await
 }
 
 fn participant_of(req: &request::Model) -> Result<i64, AppError> {
@@ -306,7 +315,7 @@ pub async fn on_paid(txn: &impl ConnectionTrait, req: &request::Model) -> Result
     if amount > 0 {
         let clearing = ledger::firm(txn, AccountKind::PspClearing, currency).await?;
         let fees = ledger::firm(txn, AccountKind::ParticipationFees, currency).await?;
-        ledger::post_in(
+        let posted = ledger::post_in(
             txn,
             Entry {
                 idempotency_key: &format!("prop-paid-{}", req.id),
@@ -327,6 +336,7 @@ pub async fn on_paid(txn: &impl ConnectionTrait, req: &request::Model) -> Result
             },
         )
         .await?;
+        fees::record(txn, &p, fees::kind::FEE, amount, posted).await?;
     }
     if p.status == status::AWAITING_PAYMENT {
         set_status(txn, p.id, status::PENDING_APPROVAL, false, None).await?;
@@ -350,7 +360,7 @@ async fn refund(
     let amount = req.amount_minor.unwrap_or(0);
     let wallet = ledger::wallet(txn, p.user_id, currency).await?;
     let fees = ledger::firm(txn, AccountKind::ParticipationFees, currency).await?;
-    ledger::post_in(
+    let posted = ledger::post_in(
         txn,
         Entry {
             idempotency_key: &format!("prop-refund-{}", req.id),
@@ -371,7 +381,7 @@ async fn refund(
         },
     )
     .await?;
-    Ok(())
+    fees::record(txn, p, fees::kind::REFUND, -amount, posted).await
 }
 
 /// Approval of a participation, live-step or retry request: the account is issued.
@@ -629,6 +639,8 @@ pub async fn advance(
     if acc.open_positions > 0 {
         return Err(AppError::field("participant", "err.open_positions"));
     }
+    // A funded stage pays its due profit share before the trader moves on.
+    profit_share::settle_final(&txn, &acc, staff, from).await?;
     trading_account::Entity::update_many()
         .col_expr(trading_account::Column::Status, Expr::value("passed"))
         .filter(trading_account::Column::Id.eq(acc.id))
@@ -697,8 +709,8 @@ pub async fn retry(
     if fee > 0 {
         charge_wallet(
             &txn,
-            user_id,
-            currency,
+            &p,
+            fees::kind::RETRY,
             fee,
             &format!("prop-retry-{}-{}", p.id, p.attempt + 1),
         )

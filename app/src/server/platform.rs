@@ -33,11 +33,13 @@ pub trait TradingPlatform {
         acc: &trading_account::Model,
         enabled: bool,
     ) -> impl Future<Output = Result<(), AppError>> + Send;
-    fn set_balance(
+    /// Takes `amount` out of the balance (a profit-share payout). A change by an amount, not
+    /// to a figure, so that trades the platform books meanwhile are never overwritten.
+    fn withdraw(
         &self,
         db: &impl ConnectionTrait,
         acc: &trading_account::Model,
-        balance: i64,
+        amount: i64,
     ) -> impl Future<Output = Result<(), AppError>> + Send;
     fn snapshot(
         &self,
@@ -157,21 +159,24 @@ impl TradingPlatform for Platform {
         }
     }
 
-    async fn set_balance(
+    async fn withdraw(
         &self,
         db: &impl ConnectionTrait,
         acc: &trading_account::Model,
-        balance: i64,
+        amount: i64,
     ) -> Result<(), AppError> {
+        // The row follows at once (the simulator's row is the account); a bridge's next
+        // snapshot confirms it once the platform has carried out the command.
+        sim::withdraw(db, acc.id, amount).await?;
         match self {
-            Platform::Simulated => sim::set_balance(db, acc, balance).await,
+            Platform::Simulated => Ok(()),
             Platform::Bridge(b) => {
                 command(
                     db,
                     *b,
                     acc,
-                    "set_balance",
-                    serde_json::json!({"login": acc.login, "balance_minor": balance}),
+                    "withdraw",
+                    serde_json::json!({"login": acc.login, "amount_minor": amount, "comment": "profit share"}),
                 )
                 .await
             }

@@ -7,7 +7,7 @@ use crate::domain::rules::{self, Decision, Event, StageRules, StageState, Status
 use crate::error::AppError;
 use crate::server::entity::{equity_point, rule_decision, trading_account};
 use crate::server::platform::{Platform, Snapshot, TradingPlatform};
-use crate::server::{audit, participation, sim};
+use crate::server::{alerts, audit, participation, sim};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -92,25 +92,23 @@ pub struct Update {
     pub at: DateTime<Utc>,
 }
 
-/// Judges an update against the account's rules: the engine's new state and its decision.
+/// Judges an update of an active account against its rules: the engine's new state and its
+/// decision.
 fn judge(
     acc: &trading_account::Model,
+    r: &StageRules,
     state: &mut StageState,
     snap: Snapshot,
     happened: Happened,
     at: DateTime<Utc>,
-) -> Result<Option<Decision>, AppError> {
-    if acc.status != "active" {
-        return Ok(None);
-    }
-    let r = rules_of(acc)?;
+) -> Option<Decision> {
     let day = clock::local_day(at, tz_of(acc));
-    if let Some(d) = roll(&r, state, day, acc) {
-        return Ok(Some(d));
+    if let Some(d) = roll(r, state, day, acc) {
+        return Some(d);
     }
     let open_positions = snap.open_positions.max(0) as u32;
     if happened == Happened::Opened {
-        rules::apply(&r, state, Event::Opened { day });
+        rules::apply(r, state, Event::Opened { day });
     }
     let event = match happened {
         Happened::Closed(profit) => Event::Closed {
@@ -127,7 +125,7 @@ fn judge(
             open_positions,
         },
     };
-    Ok(rules::apply(&r, state, event))
+    rules::apply(r, state, event)
 }
 
 /// Stores the judged figures of many accounts in one statement (a VALUES list joined to the
@@ -141,7 +139,7 @@ async fn store(
         return Ok(());
     }
     let backend = txn.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 9);
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 10);
     let mut tuples = Vec::with_capacity(rows.len());
     for (acc, snap, state, at) in rows {
         let base = values.len();
@@ -154,7 +152,7 @@ async fn store(
             _ => ph(i),
         };
         tuples.push(format!(
-            "({}, {}, {}, {}, {}, {}, {}, {}, {})",
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
             cast(0, "bigint"),
             cast(1, "bigint"),
             cast(2, "bigint"),
@@ -164,6 +162,7 @@ async fn store(
             cast(6, "bigint"),
             cast(7, "timestamptz"),
             cast(8, "bigint"),
+            cast(9, "text"),
         ));
         values.extend([
             acc.id.into(),
@@ -175,14 +174,15 @@ async fn store(
             (acc.version + 1).into(),
             (*at).into(),
             acc.last_seq.into(),
+            acc.alerts.clone().into(),
         ]);
     }
     let sql = format!(
         "WITH v(id, balance, equity, margin, open_positions, state, version, updated_at, \
-         last_seq) AS (VALUES {}) \
+         last_seq, alerts) AS (VALUES {}) \
          UPDATE trading_account SET balance = v.balance, equity = v.equity, margin = v.margin, \
          open_positions = v.open_positions, state = v.state, version = v.version, \
-         updated_at = v.updated_at, last_seq = v.last_seq FROM v \
+         updated_at = v.updated_at, last_seq = v.last_seq, alerts = v.alerts FROM v \
          WHERE trading_account.id = v.id",
         tuples.join(", ")
     );
@@ -266,10 +266,17 @@ async fn judge_and_store(
     let mut out = Vec::with_capacity(updates.len());
     let mut points = Vec::new();
     let mut decided = Vec::new();
+    let watch = alerts::watch(txn).await?;
     for u in updates {
         let acc = accounts.get_mut(&u.account_id).ok_or(AppError::NotFound)?;
         let mut state = state_of(acc)?;
-        let decision = judge(acc, &mut state, u.snap, u.happened, u.at)?;
+        let active = acc.status == "active";
+        let r = rules_of(acc)?;
+        let decision = if active {
+            judge(acc, &r, &mut state, u.snap, u.happened, u.at)
+        } else {
+            None
+        };
         // The chart keeps one point a minute (and one per trade), not every tick.
         let new_minute = acc.updated_at.timestamp() / 60 != u.at.timestamp() / 60;
         if new_minute || u.happened != Happened::Mark || decision.is_some() {
@@ -287,6 +294,10 @@ async fn judge_and_store(
         acc.open_positions = u.snap.open_positions;
         acc.state = serde_json::to_string(&state).map_err(|_| AppError::Internal)?;
         acc.updated_at = u.at;
+        if active && decision.is_none() {
+            let closed = matches!(u.happened, Happened::Closed(_));
+            alerts::on_update(txn, &watch, acc, &r, &state, closed).await?;
+        }
         if let Some(d) = decision {
             // The stage has ended: later updates in the batch only store figures.
             decided.push((acc.id, d));
@@ -327,7 +338,7 @@ pub async fn roll_account(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<Decision>, AppError> {
-    let acc = lock(txn, id).await?;
+    let mut acc = lock(txn, id).await?;
     if acc.status != "active" {
         return Ok(None);
     }
@@ -338,11 +349,17 @@ pub async fn roll_account(
         return Ok(None);
     }
     let decision = roll(&r, &mut state, day, &acc);
+    if decision.is_none() {
+        // A new day: the period may now be about to end.
+        let watch = alerts::watch(txn).await?;
+        alerts::on_update(txn, &watch, &mut acc, &r, &state, false).await?;
+    }
     trading_account::Entity::update_many()
         .col_expr(
             trading_account::Column::State,
             Expr::value(serde_json::to_string(&state).map_err(|_| AppError::Internal)?),
         )
+        .col_expr(trading_account::Column::Alerts, Expr::value(&acc.alerts))
         .col_expr(
             trading_account::Column::Version,
             Expr::value(acc.version + 1),

@@ -351,20 +351,17 @@ pub async fn close_all(
     Ok(())
 }
 
-/// Sets a simulated account's balance (a profit-share reset, a staff correction).
-pub async fn set_balance(
+/// Takes money out of an account's balance (and so its equity): a profit-share payout.
+pub async fn withdraw(
     db: &impl ConnectionTrait,
-    acc: &trading_account::Model,
-    balance: i64,
+    account_id: i64,
+    amount: i64,
 ) -> Result<(), AppError> {
-    let delta = balance - acc.balance;
+    use trading_account::Column as C;
     trading_account::Entity::update_many()
-        .col_expr(trading_account::Column::Balance, Expr::value(balance))
-        .col_expr(
-            trading_account::Column::Equity,
-            Expr::col(trading_account::Column::Equity).add(delta),
-        )
-        .filter(trading_account::Column::Id.eq(acc.id))
+        .col_expr(C::Balance, Expr::col(C::Balance).sub(amount))
+        .col_expr(C::Equity, Expr::col(C::Equity).sub(amount))
+        .filter(C::Id.eq(account_id))
         .exec(db)
         .await?;
     Ok(())
@@ -478,10 +475,13 @@ pub async fn open_positions(
 }
 
 /// Moves the simulator's clock forward by a day and closes the day of every simulated account
-/// at once (the day roll would within half a minute). Returns how many stages it decided.
+/// at once, then settles the profit-share periods that ended (the jobs would within half a
+/// minute). Returns how many stages it decided.
 pub async fn advance_day(db: &DatabaseConnection) -> Result<usize, AppError> {
     let mut f = feed(db).await?;
     f.day_offset += 1;
     set_feed(db, f).await?;
-    crate::server::jobs::roll_days(db).await
+    let decided = crate::server::jobs::roll_days(db).await?;
+    crate::server::profit_share::settle_due(db).await?;
+    Ok(decided)
 }

@@ -1,12 +1,16 @@
 //! Small SVG charts drawn on the server, so they appear before hydration.
 use leptos::prelude::*;
 
-/// A bar chart of labelled counts, scaled to the largest value.
+/// A bar chart of labelled values, scaled to the largest. Labels are days ("2026-11-30",
+/// shown as "11-30") unless `full_labels`; `format` writes the values (default: as counts).
 #[component]
 pub fn BarChart(
     data: Vec<(String, u64)>,
     #[prop(into)] title: Signal<&'static str>,
+    #[prop(optional)] full_labels: bool,
+    #[prop(optional)] format: Option<fn(u64) -> String>,
 ) -> impl IntoView {
+    let format = format.unwrap_or(|v| v.to_string());
     const W: f64 = 640.0;
     const H: f64 = 200.0;
     const PAD_BOTTOM: f64 = 28.0;
@@ -25,13 +29,18 @@ pub fn BarChart(
             let cx = x + bar_w / 2.0;
             // Label every other day when crowded.
             let show_label = n <= 8.0 || i % 2 == 0;
-            let short = label.get(5..).unwrap_or(&label).to_string();
+            let short = if full_labels {
+                label.clone()
+            } else {
+                label.get(5..).unwrap_or(&label).to_string()
+            };
+            let text = format(v);
             view! {
                 <g>
                     <rect class="bar" x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{bar_w:.1}") height=format!("{h:.1}") rx="3">
-                        <title>{format!("{label}: {v}")}</title>
+                        <title>{format!("{label}: {text}")}</title>
                     </rect>
-                    {(v > 0).then(|| view! { <text class="value" x=format!("{cx:.1}") y=format!("{:.1}", y - 4.0) text-anchor="middle">{v.to_string()}</text> })}
+                    {(v > 0 && show_label).then(|| view! { <text class="value" x=format!("{cx:.1}") y=format!("{:.1}", y - 4.0) text-anchor="middle">{text.clone()}</text> })}
                     {show_label.then(|| view! { <text class="label" x=format!("{cx:.1}") y=format!("{:.1}", H - 8.0) text-anchor="middle">{short}</text> })}
                 </g>
             }

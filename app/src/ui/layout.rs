@@ -113,9 +113,7 @@ pub fn IdChip(
 
 /// The text of a notification, with its parameters filled in.
 pub fn notification_text(n: &NotificationDto, t: impl Fn(&str) -> &'static str) -> String {
-    n.data.iter().fold(t(&n.kind).to_string(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
-    })
+    crate::i18n::fill(t(&n.kind), &n.data, t)
 }
 
 #[component]
@@ -390,7 +388,11 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::RequestsView, NavItem { href: "/admin/approvals", icon: "✓", label: "nav.approvals" }),
                     (Permission::ClientsView, NavItem { href: "/admin/clients", icon: "☺", label: "nav.clients" }),
                     (Permission::ChallengesManage, NavItem { href: "/admin/challenges", icon: "★", label: "nav.challenges" }),
+                    (Permission::PropDashboard, NavItem { href: "/admin/prop-dashboard", icon: "◔", label: "nav.prop_dashboard" }),
                     (Permission::ParticipantsView, NavItem { href: "/admin/participants", icon: "⚐", label: "nav.participants" }),
+                    (Permission::ParticipantsView, NavItem { href: "/admin/profit-shares", icon: "%", label: "nav.profit_shares" }),
+                    (Permission::PropDashboard, NavItem { href: "/admin/prop-fees", icon: "¤", label: "nav.prop_fees" }),
+                    (Permission::RiskAlertsView, NavItem { href: "/admin/alerts", icon: "!", label: "nav.alerts" }),
                     (Permission::PlatformManage, NavItem { href: "/admin/platform", icon: "≈", label: "nav.platform" }),
                     (Permission::FundsView, NavItem { href: "/admin/wallets", icon: "$", label: "nav.wallets" }),
                     (Permission::FundsView, NavItem { href: "/admin/transactions", icon: "≡", label: "nav.transactions" }),

@@ -3,7 +3,9 @@ pub mod chart;
 pub mod form;
 pub mod layout;
 pub mod prefs;
+pub mod profit_share;
 pub mod prop;
+pub mod prop_filter;
 pub mod table;
 
 /// A date and time as shown in lists (UTC, the same on server and browser, so hydration matches).
@@ -18,6 +20,23 @@ pub fn date(t: &chrono::DateTime<chrono::Utc>) -> String {
 /// An amount with its currency, as shown everywhere: "1250.00 USD".
 pub fn money(amount: &str, currency: &str) -> String {
     format!("{amount} {currency}")
+}
+
+/// Today's date (UTC) where the code runs: in the browser from its clock (the standard
+/// library has none on wasm), on the server from the system's.
+pub fn today() -> chrono::NaiveDate {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new_0();
+        if let Some(day) = chrono::NaiveDate::from_ymd_opt(
+            d.get_utc_full_year() as i32,
+            d.get_utc_month() + 1,
+            d.get_utc_date(),
+        ) {
+            return day;
+        }
+    }
+    chrono::Utc::now().date_naive()
 }
 
 /// A fresh key for a money-moving form: one per intended operation, so that a double submit

@@ -50,6 +50,18 @@ pub fn ParticipantStatus(
     }
 }
 
+/// Whether a participant counts in the firm's figures (real) or is a test (demo).
+#[component]
+pub fn DataTypeBadge(data_type: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let (class, key) = if data_type == "demo" {
+        ("badge badge-warn", "prop.data_demo")
+    } else {
+        ("badge badge-muted", "prop.data_real")
+    };
+    view! { <span class=class data-testid="data-type" data-type=data_type>{move || i18n.t(key)}</span> }
+}
+
 /// The progress bars of a stage: each rule's value of its limit, as a small horizontal bar.
 /// The profit target is good when full; the loss limits are bad.
 #[component]

@@ -285,6 +285,7 @@ const MODES: &[(&str, &str)] = &[
     ("trailing", "chal.mode_trailing"),
 ];
 const SETTLEMENTS: &[(&str, &str)] = &[
+    ("daily", "chal.settle_daily"),
     ("weekly", "chal.settle_weekly"),
     ("biweekly", "chal.settle_biweekly"),
     ("monthly", "chal.settle_monthly"),

@@ -4,16 +4,19 @@
 //! positions and deals, and the manual "advance to the next stage".
 use super::approvals::{ListToolbar, label_text, loading};
 use crate::api::prop_admin::{AdvanceParticipant, get_participant, get_participants};
+use crate::api::prop_ops::{SetParticipantDataType, SettleParticipant};
 use crate::domain::permission::Permission;
 use crate::i18n::{I18n, use_i18n};
-use crate::model::{ParticipantDetail, ParticipantRow};
+use crate::model::{ParticipantDetail, ParticipantRow, PropFilter};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormProblem, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
+use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
-    AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantStatus, PositionsTable,
-    ProgressBars, StageRules, or_dash,
+    AccountsTable, DataTypeBadge, DealsTable, DecisionsTable, EquityChart, ParticipantStatus,
+    PositionsTable, ProgressBars, StageRules, or_dash,
 };
+use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -69,14 +72,31 @@ fn stage_text(i18n: I18n, r: &ParticipantRow) -> String {
 pub fn ParticipantsPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("id", true);
-    let rows = Resource::new(move || state.get(), get_participants);
+    let filter = RwSignal::new(PropFilter::default());
+    // A new filter starts again from the first page.
+    Effect::new(move |prev: Option<PropFilter>| {
+        let now = filter.get();
+        if prev.is_some_and(|p| p != now) {
+            state.0.update(|q| q.page = 0);
+        }
+        now
+    });
+    let rows = Resource::new(
+        move || (state.get(), filter.get()),
+        |(q, f)| get_participants(q, f),
+    );
     let export = Signal::derive(move || {
-        format!("/export/participants.csv?{}", state.get().to_query_string())
+        format!(
+            "/export/participants.csv?{}&{}",
+            state.get().to_query_string(),
+            filter.get().to_query_string()
+        )
     });
     view! {
         <PageHeader title="nav.participants" subtitle="prop.participants_sub"/>
         <div class="card">
-            <ListToolbar state search="prop.search" filters=status_filters() filter_label="prop.filter_status" export/>
+            <ListToolbar state search="prop.search" filters=status_filters() filter_label="prop.filter_status" dates=true export/>
+            <PropFilterBar filter offer=Offer::ALL/>
             <div class="table-wrap">
                 <table class="table prop-table" data-testid="participants">
                     <thead>
@@ -87,13 +107,14 @@ pub fn ParticipantsPage() -> impl IntoView {
                             <SortHeader state col="stage" label="prop.stage"/>
                             <SortHeader state col="status" label="common.status"/>
                             <th>{move || i18n.t("prop.login")}</th>
-                            <th class="num">{move || i18n.t("prop.balance")}</th>
                             <th class="num">{move || i18n.t("prop.equity")}</th>
                             <th>{move || i18n.t("prop.progress")}</th>
+                            <th>{move || i18n.t("prop.ib")}</th>
+                            <th>{move || i18n.t("prop.data_type")}</th>
                             <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
                         </tr>
                     </thead>
-                    <ListBody state data=rows cols=10 row=move |r: ParticipantRow| participant_row(i18n, r)/>
+                    <ListBody state data=rows cols=11 row=move |r: ParticipantRow| participant_row(i18n, r)/>
                 </table>
             </div>
         </div>
@@ -127,9 +148,13 @@ fn participant_row(i18n: I18n, r: ParticipantRow) -> impl IntoView {
                 </span>
             </td>
             <td class="mono">{or_dash(&r.login)}</td>
-            <td class="num">{or_dash(&r.balance)}</td>
-            <td class="num">{or_dash(&r.equity)}</td>
+            <td class="num">
+                <span class="cell-main">{or_dash(&r.equity)}</span>
+                <span class="cell-sub">{or_dash(&r.balance)}</span>
+            </td>
             <td class="prop-bars-cell"><ProgressBars bars=r.bars.clone() compact=true/></td>
+            <td>{or_dash(&r.ib)}</td>
+            <td><DataTypeBadge data_type=r.data_type.clone()/></td>
             <td><a class="btn btn-sm" href=href>{move || i18n.t("appr.open")}</a></td>
         </tr>
     }
@@ -143,11 +168,18 @@ fn participant_row(i18n: I18n, r: ParticipantRow) -> impl IntoView {
 pub fn ParticipantPage() -> impl IntoView {
     let i18n = use_i18n();
     let MeCtx(me) = expect_context();
-    let may_advance = Signal::derive(move || {
-        me.get()
-            .and_then(|r| r.ok().flatten())
-            .is_some_and(|m| m.can(Permission::ParticipantsAdvance))
-    });
+    let may = move |p: Permission| {
+        Signal::derive(move || {
+            me.get()
+                .and_then(|r| r.ok().flatten())
+                .is_some_and(|m| m.can(p))
+        })
+    };
+    let perms = Perms {
+        advance: may(Permission::ParticipantsAdvance),
+        tag: may(Permission::ParticipantsTag),
+        settle: may(Permission::ProfitShareSettle),
+    };
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params
@@ -187,7 +219,7 @@ pub fn ParticipantPage() -> impl IntoView {
                     detail
                         .get()
                         .map(|r| match r {
-                            Ok(d) => view! { <ParticipantBody d may_advance on_advanced/> }.into_any(),
+                            Ok(d) => view! { <ParticipantBody d perms on_advanced refresh=Callback::new(move |_| version.update(|v| *v += 1))/> }.into_any(),
                             Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
                         })
                 }}
@@ -196,12 +228,23 @@ pub fn ParticipantPage() -> impl IntoView {
     }
 }
 
+/// What the staff member may do on the page.
+#[derive(Clone, Copy)]
+struct Perms {
+    advance: Signal<bool>,
+    tag: Signal<bool>,
+    settle: Signal<bool>,
+}
+
 #[component]
 fn ParticipantBody(
     d: ParticipantDetail,
-    may_advance: Signal<bool>,
+    perms: Perms,
     on_advanced: Callback<()>,
+    /// Re-reads the page after a change made on it.
+    refresh: Callback<()>,
 ) -> impl IntoView {
+    let may_advance = perms.advance;
     let i18n = use_i18n();
     let r = d.row.clone();
     let cur = r.currency.clone();
@@ -233,6 +276,8 @@ fn ParticipantBody(
     let challenge_href = format!("/admin/challenges/{}", r.challenge_id);
     let fee = with_cur(&r.fee);
     let account = d.account.clone();
+    let data_type = r.data_type.clone();
+    let sharing = d.profit_terms.is_some() || !d.profit_shares.is_empty();
     view! {
         <div class="grid-2 prop-detail-top">
             <div class="card" data-testid="participant-overview">
@@ -265,6 +310,17 @@ fn ParticipantBody(
                     <div><dt>{move || i18n.t("prop.created")}</dt><dd>{or_dash(&r.created_at)}</dd></div>
                     <div><dt>{move || i18n.t("prop.started")}</dt><dd>{or_dash(&r.started_at)}</dd></div>
                     <div><dt>{move || i18n.t("prop.ended")}</dt><dd>{or_dash(&r.ended_at)}</dd></div>
+                    <div><dt>{move || i18n.t("prop.ib")}</dt><dd>{or_dash(&r.ib)}</dd></div>
+                    <div>
+                        <dt>{move || i18n.t("prop.data_type")}</dt>
+                        <dd>
+                            {move || if perms.tag.get() {
+                                view! { <DataTypeForm id=participant_id current=data_type.clone() on_done=refresh/> }.into_any()
+                            } else {
+                                view! { <DataTypeBadge data_type=data_type.clone()/> }.into_any()
+                            }}
+                        </dd>
+                    </div>
                 </dl>
                 <h3 class="section-title">{move || i18n.t("prop.current_account")}</h3>
                 {match account {
@@ -301,6 +357,9 @@ fn ParticipantBody(
             <h2 class="card-title">{move || i18n.t("prop.chart_title")}</h2>
             <EquityChart points=d.points.clone() currency=cur.clone()/>
         </div>
+        {sharing.then(|| view! {
+            <ProfitSharing id=participant_id d=d.clone() may_settle=perms.settle on_done=refresh/>
+        })}
         <Show when=move || advanceable && may_advance.get()>
             <AdvanceForm id=participant_id on_done=on_advanced/>
         </Show>
@@ -319,6 +378,79 @@ fn ParticipantBody(
         <div class="card">
             <h2 class="card-title">{move || i18n.t("prop.trade_history")}</h2>
             <DealsTable rows=d.deals.clone() testid="participant-deals"/>
+        </div>
+    }
+}
+
+/// Real or demo: a demo participant is left out of the firm's figures.
+#[component]
+fn DataTypeForm(id: i64, current: String, on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tag = ServerAction::<SetParticipantDataType>::new();
+    let error = last_error(tag.value());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = tag.value().get() {
+            on_done.run(());
+        }
+    });
+    let is_demo = current == "demo";
+    view! {
+        <span class="cluster">
+            <select
+                aria-label=move || i18n.t("prop.data_type")
+                data-testid="participant-data-type"
+                disabled=move || tag.pending().get()
+                on:change=move |ev| {
+                    tag.dispatch(SetParticipantDataType { id, data_type: event_target_value(&ev) });
+                }
+            >
+                <option value="real" selected=!is_demo>{move || i18n.t("prop.data_real")}</option>
+                <option value="demo" selected=is_demo>{move || i18n.t("prop.data_demo")}</option>
+            </select>
+            <FormProblem error/>
+        </span>
+    }
+}
+
+/// The funded stage's terms, the settlements, and "settle now" for staff who may.
+#[component]
+fn ProfitSharing(
+    id: i64,
+    d: ParticipantDetail,
+    may_settle: Signal<bool>,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let settle = ServerAction::<SettleParticipant>::new();
+    let error = last_error(settle.value());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = settle.value().get() {
+            on_done.run(());
+        }
+    });
+    let settleable = d.profit_terms.as_ref().is_some_and(|t| t.settleable);
+    let currency = d.row.currency.clone();
+    let pending = settle.pending();
+    view! {
+        <div class="card" data-testid="participant-profit-sharing">
+            <div class="card-header">
+                <h2 class="card-title">{move || i18n.t("prop.ps_title")}</h2>
+                <Show when=move || settleable && may_settle.get()>
+                    <button
+                        type="button"
+                        class="btn btn-primary"
+                        data-testid="participant-settle"
+                        class:is-loading=move || pending.get()
+                        disabled=move || pending.get()
+                        on:click=move |_| { settle.dispatch(SettleParticipant { id }); }
+                    >
+                        {move || i18n.t("prop.ps_settle_now")}
+                    </button>
+                </Show>
+            </div>
+            <div data-testid="settle-error"><FormProblem error/></div>
+            {d.profit_terms.clone().map(|t| view! { <ProfitTerms t currency=currency.clone()/> })}
+            <ProfitSharesTable rows=d.profit_shares.clone() testid="participant-profit-shares" staff=true/>
         </div>
     }
 }

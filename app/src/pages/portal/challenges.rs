@@ -12,6 +12,7 @@ use crate::pages::PageHeader;
 use crate::pages::portal::funds::label_or;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::new_idempotency_key;
+use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
     AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantStatus, PositionsTable,
     ProgressBars, StageRules,
@@ -285,7 +286,11 @@ pub fn ChallengePage() -> impl IntoView {
                     view! {
                         <ParticipantHeader d=d.get_value()/>
                         <div class="tabs" role="tablist">
-                            {[("details", "prop.tab_details"), ("overview", "prop.tab_overview"), ("trade", "prop.tab_trade"), ("history", "prop.tab_history")].into_iter().filter(|(t, _)| *t != "details" || d.with_value(|d| !d.details.is_empty() || !d.poster_url.is_empty())).map(|(t, label)| view! {
+                            {[("details", "prop.tab_details"), ("overview", "prop.tab_overview"), ("trade", "prop.tab_trade"), ("history", "prop.tab_history"), ("profit", "prop.tab_profit")].into_iter().filter(|(t, _)| match *t {
+                                "details" => d.with_value(|d| !d.details.is_empty() || !d.poster_url.is_empty()),
+                                "profit" => d.with_value(|d| d.profit_terms.is_some() || !d.profit_shares.is_empty()),
+                                _ => true,
+                            }).map(|(t, label)| view! {
                                 <button role="tab" class="tab" class:active=move || tab.get() == t aria-selected=move || (tab.get() == t).to_string() data-testid=format!("tab-{t}") on:click=move |_| tab.set(t)>{move || i18n.t(label)}</button>
                             }).collect_view()}
                         </div>
@@ -293,6 +298,7 @@ pub fn ChallengePage() -> impl IntoView {
                             "trade" => view! { <TradePanel d=d.get_value() on_done=Callback::new(move |_| tick.update(|t| *t += 1))/> }.into_any(),
                             "history" => view! { <History d=d.get_value()/> }.into_any(),
                             "details" => view! { <Details d=d.get_value()/> }.into_any(),
+                            "profit" => view! { <ProfitSharing d=d.get_value()/> }.into_any(),
                             _ => view! { <Overview d=d.get_value()/> }.into_any(),
                         }}
                     }.into_any()
@@ -499,6 +505,21 @@ fn History(d: ParticipantDetail) -> impl IntoView {
         <section class="card">
             <h3 class="card-title">{move || i18n.t("prop.accounts")}</h3>
             <AccountsTable rows=d.accounts.clone() testid="stage-accounts"/>
+        </section>
+    }
+}
+
+/// The funded stage's profit share: its terms, where the running period stands, and every
+/// settlement with its payout status.
+#[component]
+fn ProfitSharing(d: ParticipantDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let currency = d.row.currency.clone();
+    view! {
+        <section class="card" data-testid="profit-sharing">
+            <h3 class="card-title">{move || i18n.t("prop.ps_title")}</h3>
+            {d.profit_terms.clone().map(|t| view! { <ProfitTerms t currency=currency.clone()/> })}
+            <ProfitSharesTable rows=d.profit_shares.clone() testid="profit-shares"/>
         </section>
     }
 }

@@ -1,4 +1,6 @@
 //! SeaORM entities (2.0 format). They never leave `server`: the API returns DTOs from `model`.
+pub mod alert_event;
+pub mod alert_rule;
 pub mod approval_level;
 pub mod approval_setting;
 pub mod audit_log;
@@ -19,10 +21,13 @@ pub mod login_attempt;
 pub mod mail_outbox;
 pub mod notification;
 pub mod participant;
+pub mod participation_fee;
 pub mod password_reset;
 pub mod payment_method;
 pub mod payout_destination;
 pub mod posting;
+pub mod profit_share;
+pub mod profit_share_part;
 pub mod request;
 pub mod request_review;
 pub mod role;

@@ -25,6 +25,7 @@ pub struct Model {
     pub ended_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub referrer_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

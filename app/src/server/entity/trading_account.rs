@@ -32,6 +32,7 @@ pub struct Model {
     pub version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub alerts: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,269 @@
+//! The staff's prop operations: monitoring filters and data-type tags, profit-share
+//! settlements, the prop dashboard and fee report, and risk alerts with the trader warnings.
+use crate::domain::alerts::TraderAlertSettings;
+use crate::error::AppError;
+use crate::model::{
+    AlertFeed, AlertRuleDto, DashboardQuery, FeeReport, ListQuery, Page, ProfitShareDto,
+    PropChoices, PropDashboard, PropFilter,
+};
+use leptos::prelude::*;
+
+/// The challenges, packages and IBs (by name) the prop filters offer, to any staff member:
+/// the dashboard, the lists and the alert rules all filter by them.
+#[server(endpoint = "admin/prop/choices")]
+pub async fn get_prop_choices() -> Result<PropChoices, AppError> {
+    use crate::domain::access::Access;
+    use crate::server::{authz, finish, participants, state};
+    finish(
+        async move {
+            authz::require(Access::AnyStaff)?;
+            participants::choices(&state()?.db).await
+        }
+        .await,
+    )
+}
+
+/// Tags a participant `real` or `demo` (demo ones are left out of the firm's figures).
+#[server(endpoint = "admin/participant/data-type")]
+pub async fn set_participant_data_type(id: i64, data_type: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{authz, finish, participants, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::ParticipantsTag))?;
+            participants::set_data_type(&state()?.db, me.user_id, id, &data_type, &ctx::origin().ip)
+                .await
+        }
+        .await,
+    )
+}
+
+/// Settles a funded participant's running period now (its distribution decides whether the
+/// share is paid at once or waits for review).
+#[server(endpoint = "admin/participant/settle")]
+pub async fn settle_participant(id: i64) -> Result<ProfitShareDto, AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{authz, finish, profit_share, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::ProfitShareSettle))?;
+            let db = &state()?.db;
+            let s = profit_share::settle_now(db, me.user_id, id, &ctx::origin()).await?;
+            profit_share::of_participant(db, s.participant_id)
+                .await?
+                .into_iter()
+                .find(|d| d.id == s.id)
+                .ok_or(AppError::Internal)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/profit-shares")]
+pub async fn get_profit_shares(
+    q: ListQuery,
+    f: PropFilter,
+) -> Result<Page<ProfitShareDto>, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{authz, finish, profit_share, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::ParticipantsView))?;
+            profit_share::list(&state()?.db, &q, &f, true).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/prop/dashboard")]
+pub async fn get_prop_dashboard(q: DashboardQuery) -> Result<PropDashboard, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{authz, finish, prop_dashboard, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::PropDashboard))?;
+            prop_dashboard::dashboard(&state()?.db, &q).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/prop/fees")]
+pub async fn get_fee_report(q: ListQuery, f: PropFilter) -> Result<FeeReport, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{authz, fees, finish, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::PropDashboard))?;
+            fees::report(&state()?.db, &q, &f, true).await
+        }
+        .await,
+    )
+}
+
+/// Alerts newer than `since` (`source`: trader, risk, or empty for both).
+#[server(endpoint = "admin/alerts/feed")]
+pub async fn get_alert_feed(since: i64, source: String) -> Result<AlertFeed, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{alerts, authz, finish, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::RiskAlertsView))?;
+            alerts::feed(&state()?.db, since, &source, 100).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/alerts/ack")]
+pub async fn acknowledge_alert(id: i64) -> Result<(), AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{alerts, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RiskAlertsView))?;
+            alerts::acknowledge(&state()?.db, me.user_id, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/alerts/rules")]
+pub async fn get_alert_rules() -> Result<Vec<AlertRuleDto>, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{alerts, authz, finish, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::RiskAlertsView))?;
+            alerts::rules(&state()?.db).await
+        }
+        .await,
+    )
+}
+
+/// Creates (id 0) or changes a risk rule. Amounts and percentages are decimal text.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "admin/alerts/rules/save")]
+pub async fn save_alert_rule(
+    id: i64,
+    name: String,
+    kind: String,
+    threshold: String,
+    min_profit: String,
+    step: String,
+    symbol: String,
+    environment: String,
+    challenge_id: i64,
+    enabled: bool,
+) -> Result<i64, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::alerts::{self, RuleInput};
+    use crate::server::{authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RiskAlertsManage))?;
+            let input = RuleInput {
+                id,
+                name,
+                kind,
+                threshold,
+                min_profit,
+                step,
+                symbol,
+                environment,
+                challenge_id,
+                enabled,
+            };
+            alerts::save_rule(&state()?.db, me.user_id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/alerts/rules/delete")]
+pub async fn delete_alert_rule(id: i64) -> Result<(), AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{alerts, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RiskAlertsManage))?;
+            alerts::delete_rule(&state()?.db, me.user_id, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/alerts/settings")]
+pub async fn get_trader_alert_settings() -> Result<TraderAlertSettings, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{alerts, authz, finish, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::RiskAlertsView))?;
+            alerts::settings(&state()?.db).await
+        }
+        .await,
+    )
+}
+
+/// The warnings sent to traders: shares of the daily and of the total loss limit, as
+/// comma-separated percentages ("50, 80"), and the days before a period ends.
+#[server(endpoint = "admin/alerts/settings/save")]
+pub async fn save_trader_alert_settings(
+    daily_loss: String,
+    max_loss: String,
+    period_end_days: String,
+) -> Result<(), AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{alerts, authz, finish, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::RiskAlertsManage))?;
+            let s = TraderAlertSettings {
+                daily_loss_bps: shares("daily_loss", &daily_loss)?,
+                max_loss_bps: shares("max_loss", &max_loss)?,
+                period_end_days: period_end_days
+                    .trim()
+                    .parse()
+                    .map_err(|_| AppError::field("period_end_days", "err.alert_days_range"))?,
+            };
+            alerts::save_settings(&state()?.db, me.user_id, s).await
+        }
+        .await,
+    )
+}
+
+/// "50, 80" → [5000, 8000] basis points; a malformed entry names the field.
+#[cfg(feature = "ssr")]
+fn shares(field: &str, text: &str) -> Result<Vec<i64>, AppError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let d: rust_decimal::Decimal = s
+                .trim_end_matches('%')
+                .trim()
+                .parse()
+                .map_err(|_| AppError::field(field, "err.alert_share_range"))?;
+            let bps = (d * rust_decimal::Decimal::from(100)).trunc();
+            if bps != d * rust_decimal::Decimal::from(100) {
+                return Err(AppError::field(field, "err.alert_share_range"));
+            }
+            i64::try_from(bps).map_err(|_| AppError::field(field, "err.alert_share_range"))
+        })
+        .collect()
+}
