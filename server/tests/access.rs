@@ -351,7 +351,68 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
         (
             "/api/admin/participants",
             Is(Access::Staff(ParticipantsView)),
-            Q.replace("query[", "q["),
+            format!("{}&f[challenge]=0&f[package]=&f[stage]=0&f[data_type]=&f[ib]=0", Q.replace("query[", "q[")),
+        ),
+        ("/api/admin/prop/choices", Is(Access::AnyStaff), String::new()),
+        (
+            "/api/admin/participant/data-type",
+            Is(Access::Staff(ParticipantsTag)),
+            "id=0&data_type=demo".into(),
+        ),
+        (
+            "/api/admin/participant/settle",
+            Is(Access::Staff(ProfitShareSettle)),
+            "id=0".into(),
+        ),
+        (
+            "/api/admin/profit-shares",
+            Is(Access::Staff(ParticipantsView)),
+            format!("{}&f[challenge]=0&f[package]=&f[stage]=0&f[data_type]=&f[ib]=0", Q.replace("query[", "q[")),
+        ),
+        (
+            "/api/admin/prop/dashboard",
+            Is(Access::Staff(PropDashboard)),
+            "q[challenge]=0&q[from]=&q[to]=&q[currency]=".into(),
+        ),
+        (
+            "/api/admin/prop/fees",
+            Is(Access::Staff(PropDashboard)),
+            format!("{}&f[challenge]=0&f[package]=&f[stage]=0&f[data_type]=&f[ib]=0", Q.replace("query[", "q[")),
+        ),
+        (
+            "/api/admin/alerts/feed",
+            Is(Access::Staff(RiskAlertsView)),
+            "since=0&source=".into(),
+        ),
+        (
+            "/api/admin/alerts/ack",
+            Is(Access::Staff(RiskAlertsView)),
+            "id=0".into(),
+        ),
+        (
+            "/api/admin/alerts/rules",
+            Is(Access::Staff(RiskAlertsView)),
+            String::new(),
+        ),
+        (
+            "/api/admin/alerts/rules/save",
+            Is(Access::Staff(RiskAlertsManage)),
+            "id=0&name=&kind=account_profit&threshold=&min_profit=&step=&symbol=&environment=all&challenge_id=0&enabled=true".into(),
+        ),
+        (
+            "/api/admin/alerts/rules/delete",
+            Is(Access::Staff(RiskAlertsManage)),
+            "id=0".into(),
+        ),
+        (
+            "/api/admin/alerts/settings",
+            Is(Access::Staff(RiskAlertsView)),
+            String::new(),
+        ),
+        (
+            "/api/admin/alerts/settings/save",
+            Is(Access::Staff(RiskAlertsManage)),
+            "daily_loss=50&max_loss=50&period_end_days=3".into(),
         ),
         (
             "/api/admin/participant",

@@ -488,6 +488,10 @@ on_both!(demo_data_has_participants_at_every_status, |db| {
         statuses,
         vec![
             "failed",
+            "failed",
+            "in_progress",
+            "in_progress",
+            "in_progress",
             "in_progress",
             "in_progress",
             "in_progress",
@@ -500,7 +504,7 @@ on_both!(demo_data_has_participants_at_every_status, |db| {
     app::server::seed::seed_demo(&db, &common::cfg())
         .await
         .unwrap();
-    assert_eq!(common::count(&db, "participant").await, 6);
+    assert_eq!(common::count(&db, "participant").await, 10);
 });
 
 on_both!(orders_and_staff_actions_refuse_bad_input, |db| {

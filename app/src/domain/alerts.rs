@@ -383,19 +383,22 @@ mod tests {
         let w = trader_warnings(&cfg, &r, &s, 955_000, d(1), &mut a);
         assert!(matches!(
             w[..],
-            [
-                Warning::DailyLoss {
-                    share_bps: 8_000,
-                    ..
-                },
-                Warning::MaxLoss {
-                    share_bps: 5_000,
-                    ..
-                }
-            ]
+            [Warning::DailyLoss {
+                share_bps: 8_000,
+                ..
+            }]
         ));
+        // Half of the 1,000.00 total limit, on another day: both kinds.
+        let w = trader_warnings(&cfg, &r, &s, 950_000, d(2), &mut a);
+        assert!(w.contains(&Warning::MaxLoss {
+            share_bps: 5_000,
+            figures: LossFigures {
+                value: 50_000,
+                limit: 100_000
+            }
+        }));
         // The next day the daily warnings start again; the total ones do not.
-        let w = trader_warnings(&cfg, &r, &s, 975_000, d(2), &mut a);
+        let w = trader_warnings(&cfg, &r, &s, 975_000, d(3), &mut a);
         assert!(matches!(
             w[..],
             [Warning::DailyLoss {
@@ -494,7 +497,8 @@ mod tests {
 
     #[test]
     fn impossible_rules_are_refused() {
-        let cases: Vec<(Box<dyn Fn(&mut RiskRule)>, &str)> = vec![
+        type Change = Box<dyn Fn(&mut RiskRule)>;
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|r| r.threshold_minor = 0), "threshold"),
             (Box::new(|r| r.threshold_minor = -5), "threshold"),
             (Box::new(|r| r.threshold_minor = MAX_MINOR + 1), "threshold"),

@@ -152,16 +152,15 @@ pub fn period_of(freq: SettlementFrequency, stage_start: NaiveDate, day: NaiveDa
     }
 }
 
-/// The latest period that has ended by `today` (the one a scheduled settlement takes), if the
-/// stage was running during it.
+/// The latest period that has ended by `today` (the one a scheduled settlement takes): the one
+/// before the running period, if the stage was running during it.
 pub fn last_ended(
     freq: SettlementFrequency,
     stage_start: NaiveDate,
     today: NaiveDate,
 ) -> Option<Period> {
-    let yesterday = today.pred_opt()?;
-    let p = period_of(freq, stage_start, yesterday);
-    (p.end >= stage_start && yesterday >= stage_start).then_some(p)
+    let before = period_of(freq, stage_start, today).start.pred_opt()?;
+    (before >= stage_start).then(|| period_of(freq, stage_start, before))
 }
 
 #[cfg(test)]
@@ -239,8 +238,16 @@ mod tests {
             last_ended(SettlementFrequency::Monthly, start, d(2026, 12, 1)).map(|p| p.start),
             Some(d(2026, 11, 1))
         );
-        // The stage started today: nothing has ended yet.
+        // The stage started today, or this month: nothing has ended yet.
         assert_eq!(last_ended(SettlementFrequency::Daily, start, start), None);
+        assert_eq!(
+            last_ended(SettlementFrequency::Monthly, start, d(2026, 11, 20)),
+            None
+        );
+        assert_eq!(
+            last_ended(SettlementFrequency::Weekly, start, d(2026, 11, 16)).map(|p| p.start),
+            Some(d(2026, 11, 9))
+        );
         assert_eq!(
             last_ended(SettlementFrequency::Daily, start, d(2026, 11, 5)).map(|p| p.key()),
             Some("2026-11-04".to_string())

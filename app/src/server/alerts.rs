@@ -114,7 +114,8 @@ async fn symbol_profits(
     let rows: Vec<(String, i64)> = deal::Entity::find()
         .select_only()
         .column(deal::Column::Symbol)
-        .column_as(deal::Column::ProfitMinor.sum(), "profit")
+        // PostgreSQL sums a bigint to a numeric.
+        .column_as(Expr::cust("CAST(SUM(profit_minor) AS BIGINT)"), "profit")
         .filter(deal::Column::AccountId.eq(acc.id))
         .filter(deal::Column::ClosedAt.gte(since))
         .group_by(deal::Column::Symbol)

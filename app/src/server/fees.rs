@@ -126,11 +126,15 @@ pub async fn report(
         .select_only()
         .column(C::Currency)
         .column_as(
-            Expr::cust("SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END)"),
+            Expr::cust(
+                "CAST(SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END) AS BIGINT)",
+            ),
             "taken",
         )
         .column_as(
-            Expr::cust("SUM(CASE WHEN amount_minor < 0 THEN amount_minor ELSE 0 END)"),
+            Expr::cust(
+                "CAST(SUM(CASE WHEN amount_minor < 0 THEN amount_minor ELSE 0 END) AS BIGINT)",
+            ),
             "refunded",
         )
         .group_by(C::Currency)

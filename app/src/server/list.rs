@@ -67,12 +67,13 @@ pub async fn users_matching(
     ))
 }
 
+/// From (included) and until (excluded), each optional.
+pub type Range = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// The list's date range (`from` and `to`, YYYY-MM-DD, both days included) as UTC instants:
 /// from the first day's midnight, until the midnight after the last. Malformed dates and a
 /// range that ends before it starts are refused, naming the field.
-pub fn date_range(
-    q: &ListQuery,
-) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), AppError> {
+pub fn date_range(q: &ListQuery) -> Result<Range, AppError> {
     let parse = |field: &str, text: &str| -> Result<Option<NaiveDate>, AppError> {
         let t = text.trim();
         if t.is_empty() {

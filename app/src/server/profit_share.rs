@@ -159,7 +159,7 @@ async fn platform_pending(
 /// What a settlement attempt came to.
 #[derive(Debug)]
 pub enum Outcome {
-    Settled(profit_share::Model),
+    Settled(Box<profit_share::Model>),
     /// Nothing is due yet (the scheduled run skips the account for now).
     NotDue,
 }
@@ -245,7 +245,7 @@ pub async fn settle_in(
     .await?;
     if profit == 0 {
         tell(txn, &p, &share, "notice.profit_share_none").await?;
-        return Ok(Outcome::Settled(share));
+        return Ok(Outcome::Settled(Box::new(share)));
     }
     for part in &split.parts {
         profit_share_part::ActiveModel {
@@ -340,7 +340,7 @@ pub async fn settle_in(
         .one(txn)
         .await?
         .ok_or(AppError::Internal)?;
-    Ok(Outcome::Settled(share))
+    Ok(Outcome::Settled(Box::new(share)))
 }
 
 /// The profit leaves the funded account: shares owed to their recipients, the rest the firm's.
@@ -631,7 +631,7 @@ pub async fn settle_now(
     match settle_in(&txn, acc, When::Now, Some(staff), from).await? {
         Outcome::Settled(s) => {
             txn.commit().await?;
-            Ok(s)
+            Ok(*s)
         }
         Outcome::NotDue => Err(AppError::field("settlement", "err.settlement_not_running")),
     }

@@ -3,14 +3,17 @@
 //! waiting for the live step, funded live), made through the same services as real use, so
 //! the accounts, decisions and ledger are what real trading would leave. Runs once (when no
 //! challenge exists).
-use crate::domain::challenge::{ChallengeDef, PackageDef, StageDef};
+use crate::domain::challenge::{
+    ChallengeDef, Distribution, PackageDef, SettlementFrequency, StageDef,
+};
 use crate::error::AppError;
+use crate::server::alerts::{self, RuleInput};
 use crate::server::auth::Origin;
 use crate::server::entity::{challenge, participant, request};
 use crate::server::participation::{self, ParticipateInput};
 use crate::server::sim::{self, Feed, Order};
 use crate::server::wallets::{self, Adjustment};
-use crate::server::{approvals, challenges};
+use crate::server::{approvals, challenges, participants, profit_share};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 fn origin() -> Origin {
@@ -33,7 +36,16 @@ fn classic() -> ChallengeDef {
         account_size_minor: size,
         fee_minor: fee,
         leverage: 100,
-        stages: vec![phase(800, 30), phase(500, 60), StageDef::live_default()],
+        // The funded stage's payouts are reviewed by staff, weekly.
+        stages: vec![
+            phase(800, 30),
+            phase(500, 60),
+            StageDef {
+                settlement: SettlementFrequency::Weekly,
+                distribution: Distribution::Manual,
+                ..StageDef::live_default()
+            },
+        ],
     };
     let mut def = ChallengeDef::example();
     def.name = "Classic 2-Step".into();
@@ -150,6 +162,68 @@ async fn order(
     .await
 }
 
+/// One lot of EURUSD bought at 1.08500 and closed at `to` (a point is 1.00 USD).
+async fn trade_to(
+    db: &DatabaseConnection,
+    p: &participant::Model,
+    to: &str,
+) -> Result<(), AppError> {
+    sim::set_price(db, "EURUSD", "1.08500").await?;
+    order(db, p, "buy", "1").await?;
+    sim::set_price(db, "EURUSD", to).await?;
+    close_all(db, p).await
+}
+
+/// The firm's risk rules, made before the demo trades so that those trades fire them.
+async fn rules(db: &DatabaseConnection, admin: i64) -> Result<(), AppError> {
+    let rule =
+        |name: &str, kind: &str, threshold: &str, step: &str, symbol: &str, env: &str| RuleInput {
+            id: 0,
+            name: name.into(),
+            kind: kind.into(),
+            threshold: threshold.into(),
+            min_profit: "100".into(),
+            step: step.into(),
+            symbol: symbol.into(),
+            environment: env.into(),
+            challenge_id: 0,
+            enabled: true,
+        };
+    alerts::save_rule(
+        db,
+        admin,
+        rule(
+            "Big day on a funded account",
+            "account_profit",
+            "200",
+            "200",
+            "",
+            "live",
+        ),
+    )
+    .await?;
+    alerts::save_rule(
+        db,
+        admin,
+        rule("3% in a day", "account_profit_pct", "3", "0", "", "all"),
+    )
+    .await?;
+    alerts::save_rule(
+        db,
+        admin,
+        rule(
+            "EURUSD windfall",
+            "symbol_profit",
+            "250",
+            "0",
+            "EURUSD",
+            "all",
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
 async fn close_all(db: &DatabaseConnection, p: &participant::Model) -> Result<(), AppError> {
     let p = participation::find(db, p.id).await?;
     let acc = crate::server::entity::trading_account::Entity::find_by_id(
@@ -188,9 +262,10 @@ pub async fn seed(
         },
     )
     .await?;
-    for c in clients.iter().take(5).chain([&trader]) {
+    for c in clients.iter().chain([&trader]) {
         fund(db, admin, *c).await?;
     }
+    rules(db, admin).await?;
     // Failed: two lots against a 5% daily limit.
     sim::set_price(db, "EURUSD", "1.08500").await?;
     let failed = join(db, admin, clients[0], classic_id, "p10k", true).await?;
@@ -216,6 +291,7 @@ pub async fn seed(
     close_all(db, &mine).await?;
     order(db, &mine, "sell", "0.5").await?;
     sim::set_price(db, "EURUSD", "1.08580").await?;
+    funded_demo(db, admin, trader, clients, classic_id, instant_id).await?;
     sim::set_feed(
         db,
         Feed {
@@ -231,5 +307,62 @@ pub async fn seed(
         .count(db)
         .await?;
     debug_assert_eq!(pending, 1);
+    Ok(())
+}
+
+/// Funded traders and their settlements: paid automatically, waiting for review, a firm's
+/// test account tagged demo, profit not yet settled, and a funded account lost; the trades
+/// fire the risk rules and the traders' warnings.
+async fn funded_demo(
+    db: &DatabaseConnection,
+    admin: i64,
+    trader: i64,
+    clients: &[i64],
+    classic_id: i64,
+    instant_id: i64,
+) -> Result<(), AppError> {
+    let o = origin();
+    // The instant-funded client from above: +250.00 paid out, then +120.00 not yet settled.
+    let carlos = participant::Entity::find()
+        .filter(participant::Column::UserId.eq(clients[3]))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    trade_to(db, &carlos, "1.08750").await?;
+    profit_share::settle_now(db, admin, carlos.id, &o).await?;
+    trade_to(db, &carlos, "1.08620").await?;
+    // The demo trader is funded too, with a paid settlement.
+    let mine = join(db, admin, trader, instant_id, "i5k", true).await?;
+    trade_to(db, &mine, "1.08900").await?;
+    profit_share::settle_now(db, admin, mine.id, &o).await?;
+    // A classic trader through both stages and the live step; the payout awaits review.
+    let sam = join(db, admin, clients[5], classic_id, "p10k", true).await?;
+    participation::advance(db, admin, sam.id, "Demo: stage 1 reviewed", &o).await?;
+    participation::advance(db, admin, sam.id, "Demo: stage 2 reviewed", &o).await?;
+    let live = request::Entity::find()
+        .filter(request::Column::Kind.eq("live_step"))
+        .filter(request::Column::UserId.eq(clients[5]))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    approvals::approve(db, admin, live.id, live.level, "Demo", &o).await?;
+    trade_to(db, &sam, "1.08800").await?;
+    profit_share::settle_now(db, admin, sam.id, &o).await?;
+    // The firm's own test account: funded and paid, and tagged demo, so the dashboard leaves
+    // it out.
+    let test = join(db, admin, clients[6], instant_id, "i5k", true).await?;
+    trade_to(db, &test, "1.09100").await?;
+    profit_share::settle_now(db, admin, test.id, &o).await?;
+    participants::set_data_type(db, admin, test.id, "demo", "").await?;
+    // A funded account lost: its daily limit breached.
+    let lost = join(db, admin, clients[0], instant_id, "i5k", true).await?;
+    sim::set_price(db, "EURUSD", "1.08500").await?;
+    order(db, &lost, "buy", "1").await?;
+    // Warned at half and at 80% of the 250.00 daily limit, then breached.
+    for price in ["1.08370", "1.08300", "1.08250"] {
+        sim::set_price(db, "EURUSD", price).await?;
+    }
+    // Where the demo trader's open position was left.
+    sim::set_price(db, "EURUSD", "1.08580").await?;
     Ok(())
 }
