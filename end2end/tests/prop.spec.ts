@@ -1,42 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { adminSignIn, open, shot } from "./helpers";
-
-/** Sets the simulated platform's EURUSD price as staff (and stops the moving feed), returning
- * how long the server took: the accounts holding EURUSD are judged before it answers. */
-async function setPrice(admin: Page, price: string, running = false): Promise<number> {
-  return admin.evaluate(
-    async ([price, running]) => {
-      const started = performance.now();
-      const r = await fetch("/api/admin/sim/price", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: `symbol=EURUSD&price=${price}&running=${running}`,
-      });
-      if (!r.ok) throw new Error(`price refused: ${r.status} ${await r.text()}`);
-      return performance.now() - started;
-    },
-    [price, String(running)] as const,
-  );
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await open(page, "/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
-
-/** Opens the newest pending request of a kind from the client and approves it. */
-async function approve(admin: Page, kind: string, email: string) {
-  await open(admin, `/admin/approvals?kind=${kind}`);
-  await admin.getByRole("searchbox", { name: "Search" }).fill(email);
-  const row = admin.locator("[data-testid^=request-]").filter({ hasText: email }).filter({ hasText: "Pending" }).first();
-  await expect(row).toBeVisible();
-  await row.getByRole("link").first().click();
-  await admin.locator("#approve-form").getByRole("button", { name: "Approve" }).click();
-  await expect(admin.getByTestId("review-head")).toContainText("Approved");
-}
+import { adminSignIn, approve, open, setPrice, shot, signIn } from "./helpers";
 
 /** Earns the stage's 8% target with one lot of EURUSD (900 points = 900.00 USD on 10,000.00),
  * closes it, and moves the simulator's clock to the next day: the stage passes at midnight. */

@@ -1,5 +1,5 @@
 //! The prop lists' extra filters: challenge, package, stage, data type (real or demo) and the
-//! referring IB. The choices come from the server once per page.
+//! referring IB. The browser asks the server for the choices once per page.
 use crate::api::prop_ops::get_prop_choices;
 use crate::i18n::use_i18n;
 use crate::model::{PropChoices, PropFilter};
@@ -26,7 +26,8 @@ impl Offer {
 #[component]
 pub fn PropFilterBar(filter: RwSignal<PropFilter>, offer: Offer) -> impl IntoView {
     let i18n = use_i18n();
-    let choices = Resource::new(|| (), |_| get_prop_choices());
+    // Only the browser needs the choices (the selects start at "all" either way).
+    let choices = LocalResource::new(get_prop_choices);
     let loaded = move || {
         choices
             .get()

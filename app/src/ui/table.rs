@@ -2,6 +2,7 @@
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{ListQuery, Page};
+use crate::ui::form::FormProblem;
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -181,7 +182,6 @@ where
     R: Fn(T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let i18n = use_i18n();
     let span = cols.to_string();
     let spinner_span = span.clone();
     view! {
@@ -205,7 +205,8 @@ where
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <tbody><tr><td colspan=span class="form-error">{move || i18n.t(e.key())}</td></tr></tbody> }.into_any(),
+                        // A refused query (a malformed date, say) says what is wrong with it.
+                        Err(e) => view! { <tbody><tr><td colspan=span><FormProblem error=Signal::derive(move || Some(e.clone()))/></td></tr></tbody> }.into_any(),
                     })
             }}
         </Transition>

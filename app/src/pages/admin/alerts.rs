@@ -135,7 +135,7 @@ fn Feed() -> impl IntoView {
                 </select>
             </div>
             <div class="table-wrap">
-                <table class="table" data-testid="alerts">
+                <table class="table prop-table" data-testid="alerts">
                     <thead>
                         <tr>
                             <th>{move || i18n.t("prop.when")}</th>
@@ -160,10 +160,12 @@ fn Feed() -> impl IntoView {
                                         <td><span class=if e.source == "risk" { "badge badge-danger" } else { "badge badge-warn" }>{move || i18n.t(kind)}</span></td>
                                         <td class="alert-text">{text}</td>
                                         <td>
-                                            {match href {
-                                                Some(h) => view! { <a class="cell-main" href=h>{or_dash(&e.client)}</a> }.into_any(),
-                                                None => view! { <span class="cell-main">{or_dash(&e.client)}</span> }.into_any(),
-                                            }}
+                                            <span class="cell-main">
+                                                {match href {
+                                                    Some(h) => view! { <a href=h>{or_dash(&e.client)}</a> }.into_any(),
+                                                    None => or_dash(&e.client).into_any(),
+                                                }}
+                                            </span>
                                             <span class="cell-sub mono">{e.login.clone()}</span>
                                         </td>
                                         <td>
@@ -324,7 +326,7 @@ fn RuleForm(
             on_saved.run(());
         }
     });
-    let choices = Resource::new(|| (), |_| get_prop_choices());
+    let choices = LocalResource::new(get_prop_choices);
     let kinds = Signal::derive(move || {
         KINDS
             .iter()

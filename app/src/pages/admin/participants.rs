@@ -397,6 +397,7 @@ fn DataTypeForm(id: i64, current: String, on_done: Callback<()>) -> impl IntoVie
     view! {
         <span class="cluster">
             <select
+                class="inline-select"
                 aria-label=move || i18n.t("prop.data_type")
                 data-testid="participant-data-type"
                 disabled=move || tag.pending().get()

@@ -43,7 +43,7 @@ pub fn ProfitSharesPage() -> impl IntoView {
             <ListToolbar state search="prop.search" filters=status_filters() filter_label="prop.filter_status" dates=true export/>
             <PropFilterBar filter offer=Offer { data_type: true, ib: true, ..Offer::default() }/>
             <div class="table-wrap">
-                <table class="table" data-testid="profit-shares">
+                <table class="table prop-table" data-testid="profit-shares">
                     <thead>
                         <tr>
                             <SortHeader state col="id" label="common.id" num=true/>

@@ -114,7 +114,7 @@ fn Dashboard(d: PropDashboard, currency: RwSignal<String>) -> impl IntoView {
                     </label>
                 </div>
             })}
-            <div class="grid-cards">
+            <div class="grid-cards dash-figures">
                 {d.figures.iter().map(|f| {
                     let key = f.key.clone();
                     let hint = format!("{}_hint", f.key);
@@ -164,7 +164,7 @@ fn Dashboard(d: PropDashboard, currency: RwSignal<String>) -> impl IntoView {
                                     let width = format!("width:{}%", rate.unwrap_or(0) as f64 / 100.0);
                                     view! {
                                         <tr data-testid=format!("dash-stage-{}", s.stage) data-rate=rate.map(|r| r.to_string()).unwrap_or_default()>
-                                            <td>{move || i18n.t("prop.stage_n").replace("{n}", &s.stage.to_string())}</td>
+                                            <td class="nowrap">{move || i18n.t("prop.stage_n").replace("{n}", &s.stage.to_string())}</td>
                                             <td class="num">{s.in_progress}</td>
                                             <td class="num">{s.passed}</td>
                                             <td class="num">{s.failed}</td>

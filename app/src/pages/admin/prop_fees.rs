@@ -5,6 +5,7 @@ use crate::api::prop_ops::get_fee_report;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{FeeReport, FeeRow, PropFilter};
 use crate::pages::PageHeader;
+use crate::ui::form::FormProblem;
 use crate::ui::prop::{DataTypeBadge, or_dash};
 use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{EmptyRow, ListState, Pager, SortHeader};
@@ -41,7 +42,7 @@ pub fn PropFeesPage() -> impl IntoView {
             <ListToolbar state search="prop.search" filters=kind_filters() filter_label="prop.fee_kind" dates=true export/>
             <PropFilterBar filter offer=Offer::ALL/>
             <div class="table-wrap">
-                <table class="table" data-testid="prop-fees">
+                <table class="table prop-table" data-testid="prop-fees">
                     <thead>
                         <tr>
                             <SortHeader state col="id" label="common.id" num=true/>
@@ -68,7 +69,7 @@ pub fn PropFeesPage() -> impl IntoView {
                                     </tfoot>
                                 }.into_any()
                             }
-                            Err(e) => view! { <tbody><tr><td colspan="8" class="form-error">{move || i18n.t(e.key())}</td></tr></tbody> }.into_any(),
+                            Err(e) => view! { <tbody><tr><td colspan="8"><FormProblem error=Signal::derive(move || Some(e.clone()))/></td></tr></tbody> }.into_any(),
                         })}
                     </Transition>
                 </table>
@@ -107,7 +108,7 @@ fn fee_row(i18n: I18n, f: FeeRow) -> impl IntoView {
                 <span class="cell-sub">{f.email.clone()}</span>
             </td>
             <td>
-                <a class="cell-main" href=format!("/admin/participants/{}", f.participant_id)>{f.challenge.clone()}</a>
+                <span class="cell-main"><a href=format!("/admin/participants/{}", f.participant_id)>{f.challenge.clone()}</a></span>
                 <span class="cell-sub">{f.package.clone()}</span>
             </td>
             <td>{move || i18n.t(&kind)}</td>
