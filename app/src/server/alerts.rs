@@ -7,6 +7,7 @@ use crate::domain::money;
 use crate::domain::rules::{StageRules, StageState};
 use crate::error::AppError;
 use crate::model::{AlertEventDto, AlertFeed, AlertRuleDto};
+use crate::server::db::Write;
 use crate::server::entity::{
     alert_event, alert_rule, deal, participant, setting, trading_account, user,
 };
@@ -15,7 +16,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -43,7 +44,7 @@ pub async fn save_settings(
 ) -> Result<(), AppError> {
     s.validate().map_err(AppError::Invalid)?;
     let value = serde_json::to_string(&s).map_err(|_| AppError::Internal)?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     setting::Entity::insert(setting::ActiveModel {
         key: Set(SETTINGS_KEY.into()),
         value: Set(value.clone()),
@@ -406,7 +407,7 @@ pub async fn save_rule(
         return Err(AppError::field("challenge", "err.challenge_unknown"));
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let mut am = alert_rule::ActiveModel {
         name: Set(rule.name.clone()),
         kind: Set(kind.as_str().into()),
@@ -448,7 +449,7 @@ pub async fn save_rule(
 }
 
 pub async fn delete_rule(db: &DatabaseConnection, actor: i64, id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let r = alert_rule::Entity::delete_by_id(id).exec(&txn).await?;
     if r.rows_affected == 0 {
         return Err(AppError::NotFound);

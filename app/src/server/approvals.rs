@@ -8,6 +8,7 @@ use crate::domain::money::{self, Currency};
 use crate::error::AppError;
 use crate::model::{ListQuery, Page, QueueCount, RequestDetail, RequestRow, ReviewDto};
 use crate::server::auth::Origin;
+use crate::server::db::Write;
 use crate::server::entity::{payment_method, request, request_review, user};
 use crate::server::{
     audit, effects, ledger, list, notify, participation, settings, uploads, wallets,
@@ -17,7 +18,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, TryInsertResult,
+    QuerySelect, TryInsertResult,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -295,7 +296,7 @@ pub async fn approve(
     comment: &str,
     from: &Origin,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let req = locked(&txn, id).await?;
     if req.status != RequestStatus::Pending.as_str() || req.level != level {
         return Err(decided());
@@ -389,7 +390,7 @@ pub async fn reject(
     if reason.chars().count() > 1000 {
         return Err(AppError::field("reason", "err.too_long"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let req = locked(&txn, id).await?;
     if req.status != RequestStatus::Pending.as_str() {
         return Err(decided());
@@ -425,7 +426,7 @@ pub async fn cancel(
     id: i64,
     from: &Origin,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let req = locked(&txn, id).await?;
     if req.user_id != client {
         return Err(AppError::NotFound);
@@ -465,7 +466,7 @@ pub async fn edit_amount(
     comment: &str,
     from: &Origin,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let req = locked(&txn, id).await?;
     if req.status != RequestStatus::Pending.as_str() {
         return Err(decided());
@@ -546,7 +547,7 @@ pub async fn set_payment_status(
 ) -> Result<(), AppError> {
     let status = PaymentStatus::parse(status)
         .ok_or_else(|| AppError::field("status", "err.payment_status_unknown"))?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let req = locked(&txn, id).await?;
     if req.status != RequestStatus::Pending.as_str() {
         return Err(decided());

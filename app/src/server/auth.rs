@@ -6,6 +6,7 @@ use crate::domain::validation::{self as v, Errors};
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::model::{LoginStep, Theme, TotpSetup};
+use crate::server::db::Write;
 use crate::server::entity::{login_attempt, password_reset, user};
 use crate::server::session::{self, CurrentSession, Stage};
 use crate::server::{
@@ -15,7 +16,6 @@ use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use std::collections::BTreeMap;
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -114,7 +114,7 @@ pub async fn register(
     };
     let (method, _) = settings::approval_for(db, reg_kind).await?;
     let pending = !method.approves_itself(reg_kind, false, 0);
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let created = accounts::insert(
         &txn,
         accounts::NewAccount {
@@ -279,7 +279,7 @@ pub async fn login(
         LoginStep::TotpEnrollment => Stage::Enroll,
         LoginStep::Done | LoginStep::AwaitingApproval => Stage::Full,
     };
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     if step == LoginStep::Done {
         mark_signed_in(&txn, &user, from).await?;
     }
@@ -374,7 +374,7 @@ pub async fn verify_totp(
     if !ok {
         return Err(AppError::field("code", "err.totp_wrong"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     session::destroy(&txn, &cur.id).await?;
     mark_signed_in(&txn, u, from).await?;
     let token = session::create(&txn, u, Stage::Full, &from.ip, &from.user_agent).await?;
@@ -440,7 +440,7 @@ pub async fn totp_confirm(
     if !accept_code(db, fresh.id, &secret, &fresh.email, &code).await? {
         return Err(AppError::field("code", "err.totp_wrong"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let mut am = fresh.clone().into_active_model();
     am.totp_enabled = Set(true);
     am.updated_at = Set(Utc::now());
@@ -480,7 +480,7 @@ pub async fn totp_disable(
     if !accept_code(db, u.id, secret, &u.email, &code).await? {
         return Err(AppError::field("code", "err.totp_wrong"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let mut am = u.clone().into_active_model();
     am.totp_enabled = Set(false);
     am.totp_secret = Set(None);
@@ -516,7 +516,7 @@ pub async fn change_password(
         return Err(AppError::field("current_password", "err.password_wrong"));
     }
     let hash = password::hash(cfg.argon2, new.unwrap()).await?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let mut am = u.clone().into_active_model();
     am.password_hash = Set(hash);
     am.updated_at = Set(Utc::now());
@@ -552,7 +552,7 @@ pub async fn request_reset(
     if recent >= RESETS_PER_HOUR {
         return Err(AppError::RateLimited);
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     send_reset_link(&txn, cfg, &u, "mail.reset").await?;
     audit::own_account(&txn, u.id, "user.reset_requested", &from.ip).await?;
     txn.commit().await.map_err(AppError::from)
@@ -617,7 +617,7 @@ pub async fn reset_password(
         _ => return Err(AppError::InvalidToken),
     };
     let hash = password::hash(cfg.argon2, new).await?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     // Claim the link with a conditional update: two submissions cannot both use it.
     let claimed = password_reset::Entity::update_many()
         .col_expr(

@@ -10,6 +10,7 @@
 use crate::domain::trading::{self, Side};
 use crate::domain::validation::{Errors, FieldError};
 use crate::error::AppError;
+use crate::server::db::Write;
 use crate::server::entity::{bridge, bridge_command, bridge_nonce, deal, trading_account};
 use crate::server::platform::Snapshot;
 use crate::server::risk::{self, Happened};
@@ -21,8 +22,7 @@ use rust_decimal::prelude::ToPrimitive;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-    TryInsertResult,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
 };
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -312,7 +312,7 @@ pub async fn create(
         return Err(AppError::field("name", "err.bridge_name_invalid"));
     }
     let secret = hex::encode(crypto::random_bytes::<32>());
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let b = bridge::ActiveModel {
         name: Set(name.into()),
         secret: Set(secret.clone()),
@@ -787,7 +787,7 @@ pub async fn snapshot(
 ) -> Result<AccountOut, BridgeError> {
     let v = validate_snapshot(&input, now)?;
     let found = account_of(db, b, &input.login).await?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let acc = risk::lock(&txn, found.id).await?;
     if !belongs(&acc, b) {
         return Err(BridgeError::UnknownLogin);
@@ -844,7 +844,7 @@ pub async fn snapshots(
         .into_iter()
         .map(|a| (a.login, a.id))
         .collect();
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let wanted: Vec<i64> = ids.values().copied().collect();
     let mut accounts = risk::lock_many(&txn, &wanted).await?;
     let mut updates = Vec::new();
@@ -906,7 +906,7 @@ pub async fn deal(
 ) -> Result<DealOut, BridgeError> {
     let v = validate_deal(&input, now)?;
     let found = account_of(db, b, &input.login).await?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let acc = risk::lock(&txn, found.id).await?;
     if !belongs(&acc, b) {
         return Err(BridgeError::UnknownLogin);

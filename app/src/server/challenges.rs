@@ -7,13 +7,14 @@ use crate::domain::rules::TradeLossLimit;
 use crate::error::AppError;
 use crate::model::{ChallengeCard, ChallengeEdit, ChallengeRow, PackageCard, RuleLine, StageCard};
 use crate::server::auth::Origin;
+use crate::server::db::Write;
 use crate::server::entity::{challenge, participant, user};
 use crate::server::{audit, participation};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 fn parse(json: &str) -> Result<ChallengeDef, AppError> {
@@ -96,7 +97,7 @@ pub async fn save(
     def.validate().map_err(AppError::Invalid)?;
     let now = Utc::now();
     let json = to_json(&def)?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let id = match id {
         None => {
             challenge::ActiveModel {
@@ -157,7 +158,7 @@ pub async fn publish(
     id: i64,
     from: &Origin,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let c = find(&txn, id).await?;
     if c.status == "terminated" {
         return Err(AppError::field("challenge", "err.challenge_terminated"));

@@ -70,3 +70,22 @@ pub fn statement(
     };
     sea_orm::Statement::from_sql_and_values(backend, sql, values)
 }
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (IMMEDIATE), waiting its turn behind other writers: a deferred transaction that reads first
+/// fails at its first write, at once, with "database is locked", whenever another writer
+/// committed in between. PostgreSQL is unchanged.
+pub trait Write {
+    fn write(&self) -> impl Future<Output = Result<sea_orm::DatabaseTransaction, DbErr>> + Send;
+}
+
+impl Write for DatabaseConnection {
+    async fn write(&self) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        self.begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+    }
+}

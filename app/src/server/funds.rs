@@ -7,12 +7,13 @@ use crate::error::AppError;
 use crate::model::{DestinationDto, FundsOverview, RequestRow, TransferQuote};
 use crate::server::approvals::{self, Submission};
 use crate::server::auth::Origin;
+use crate::server::db::Write;
 use crate::server::entity::{payment_method, payout_destination, user};
 use crate::server::{audit, ledger, settings, uploads, wallets};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 async fn client(db: &impl ConnectionTrait, id: i64) -> Result<user::Model, AppError> {
@@ -125,7 +126,7 @@ pub async fn deposit(
     let (amount, fee, cur) = parsed.ok_or(AppError::Internal)?;
     check_pending(db, &me, RequestKind::Deposit).await?;
     let online = m.kind == "test_psp";
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let done = approvals::submit(
         &txn,
         Submission {
@@ -229,7 +230,7 @@ pub async fn withdraw(
     let (amount, fee, cur) = parsed.ok_or(AppError::Internal)?;
     check_pending(db, &me, RequestKind::Withdrawal).await?;
     let wallet = ledger::wallet(db, user_id, cur).await?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let done = approvals::submit(
         &txn,
         Submission {
@@ -354,7 +355,7 @@ pub async fn transfer(
     let wallet = ledger::wallet(db, user_id, from).await?;
     // Make sure the target wallet exists before the transaction that credits it.
     ledger::wallet(db, recipient.as_ref().map_or(user_id, |r| r.id), to).await?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let done = approvals::submit(
         &txn,
         Submission {
@@ -474,7 +475,7 @@ pub async fn add_destination(
     if destinations(db, user_id).await?.len() >= MAX_DESTINATIONS {
         return Err(AppError::field("form", "err.too_many_destinations"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let d = payout_destination::ActiveModel {
         user_id: Set(user_id),
         kind: Set(kind.into()),

@@ -3,13 +3,14 @@
 //! database a job runs on exactly one of them at a time, and another takes over when the
 //! holder stops renewing it.
 use crate::error::AppError;
+use crate::server::db::Write;
 use crate::server::entity::{job_lease, trading_account};
 use crate::server::{profit_share, risk, sim};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use std::time::Duration as StdDuration;
 
@@ -60,7 +61,7 @@ pub async fn roll_days(db: &DatabaseConnection) -> Result<usize, AppError> {
     let mut rolled = 0;
     for (id, platform) in accounts {
         let at = if platform == "sim" { sim_now } else { now };
-        let txn = db.begin().await?;
+        let txn = db.write().await?;
         if risk::roll_account(&txn, id, at).await?.is_some() {
             rolled += 1;
         }

@@ -5,13 +5,14 @@ use crate::error::AppError;
 use crate::model::{KycFormDto, KycItem, KycOverview, ListQuery, RequestRow};
 use crate::server::approvals::{self, Submission};
 use crate::server::auth::Origin;
+use crate::server::db::Write;
 use crate::server::entity::{kyc_form, request, upload, user};
 use crate::server::{audit, settings, uploads};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use std::collections::BTreeMap;
 
@@ -84,7 +85,7 @@ pub async fn save_form(
         active: Set(f.active),
         ..Default::default()
     };
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let id = if f.id == 0 {
         let mut am = am;
         am.created_at = Set(Utc::now());
@@ -232,7 +233,7 @@ pub async fn submit(
     }
     errs.into_result()?;
     let resubmission = me.kyc_status == "rejected";
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let done = approvals::submit(
         &txn,
         Submission {
@@ -289,7 +290,7 @@ pub async fn request_ib_upgrade(
     if reason.chars().count() > 500 {
         return Err(AppError::field("reason", "err.too_long"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let done = approvals::submit(
         &txn,
         Submission {

@@ -5,12 +5,13 @@
 use crate::domain::money::Currency;
 use crate::error::AppError;
 use crate::server::crypto;
+use crate::server::db::Write;
 use crate::server::entity::{hold, journal_entry, ledger_account, posting};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
-    QueryFilter, TransactionTrait, TryInsertResult,
+    QueryFilter, TryInsertResult,
 };
 
 /// Ledger account kinds. Wallets belong to clients; the rest are the firm's.
@@ -289,7 +290,7 @@ async fn apply_to_wallet(
 
 /// Posts an entry in its own transaction.
 pub async fn post(db: &DatabaseConnection, e: Entry<'_>) -> Result<Posted, AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let posted = post_in(&txn, e).await?;
     txn.commit().await?;
     Ok(posted)
@@ -302,7 +303,7 @@ pub async fn place_hold(
     wallet_id: i64,
     amount_minor: i64,
 ) -> Result<hold::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let h = place_hold_in(&txn, key, wallet_id, amount_minor).await?;
     txn.commit().await?;
     Ok(h)
@@ -413,7 +414,7 @@ async fn resolve(
 
 /// Cancels a hold: the funds are available again.
 pub async fn release_hold(db: &DatabaseConnection, hold_id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     release_hold_in(&txn, hold_id).await?;
     txn.commit().await?;
     Ok(())
@@ -433,7 +434,7 @@ pub async fn capture_hold(
     cur: Currency,
     actor_id: Option<i64>,
 ) -> Result<Posted, AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let posted = capture_hold_in(
         &txn,
         hold_id,

@@ -10,6 +10,7 @@ use crate::model::{
     AccountDto, DealDto, DecisionDto, EquityPoint, ListQuery, Page, ParticipantDetail,
     ParticipantRow, PositionDto, ProgressBar, PropChoices, PropFilter, QuoteDto, RetryOffer,
 };
+use crate::server::db::Write;
 use crate::server::entity::{
     challenge, equity_point, participant, rule_decision, trading_account, user,
 };
@@ -546,11 +547,10 @@ pub async fn set_data_type(
     data_type: &str,
     ip: &str,
 ) -> Result<(), AppError> {
-    use sea_orm::TransactionTrait;
     if !["real", "demo"].contains(&data_type) {
         return Err(AppError::field("data_type", "err.data_type_unknown"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let p = participation::find(&txn, id).await?;
     participant::Entity::update_many()
         .col_expr(

@@ -10,6 +10,7 @@ use crate::domain::rules::{Decision, StageState};
 use crate::error::AppError;
 use crate::server::approvals::{self, Submission};
 use crate::server::auth::Origin;
+use crate::server::db::Write;
 use crate::server::entity::{
     challenge, participant, request, rule_decision, trading_account, user,
 };
@@ -20,7 +21,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -171,7 +172,7 @@ pub async fn participate(
     if key.is_empty() || key.len() > 100 {
         return Err(AppError::field("request", "err.idempotency_key"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     // A double submit finds the first request and its participant.
     if let Some(first) = request::Entity::find()
         .filter(request::Column::IdempotencyKey.eq(format!("{user_id}:{key}")))
@@ -629,7 +630,7 @@ pub async fn advance(
     if comment.trim().is_empty() {
         return Err(AppError::field("comment", "err.comment_required"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let p = find(&txn, participant_id).await?;
     if p.status != status::IN_PROGRESS {
         return Err(AppError::field("participant", "err.not_in_progress"));
@@ -683,7 +684,7 @@ pub async fn retry(
     idempotency_key: &str,
     from: &Origin,
 ) -> Result<request::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let p = find(&txn, participant_id).await?;
     if p.user_id != user_id {
         return Err(AppError::NotFound);

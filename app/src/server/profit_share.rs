@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::model::{ListQuery, Page, ProfitShareDto, ProfitShareTerms, PropFilter};
 use crate::server::approvals::{self, Submission};
 use crate::server::auth::Origin;
+use crate::server::db::Write;
 use crate::server::entity::{
     bridge_command, equity_point, participant, profit_share, profit_share_part, request,
     trading_account, user,
@@ -33,7 +34,7 @@ use sea_orm::QueryTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -627,7 +628,7 @@ pub async fn settle_now(
     let acc = p
         .account_id
         .ok_or_else(|| AppError::field("settlement", "err.settlement_not_running"))?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     match settle_in(&txn, acc, When::Now, Some(staff), from).await? {
         Outcome::Settled(s) => {
             txn.commit().await?;
@@ -703,7 +704,7 @@ pub async fn settle_due(db: &DatabaseConnection) -> Result<usize, AppError> {
         if done.contains(&(id, key)) {
             continue;
         }
-        let txn = db.begin().await?;
+        let txn = db.write().await?;
         match settle_in(&txn, id, When::Ended, None, &system).await {
             Ok(Outcome::Settled(_)) => {
                 txn.commit().await?;

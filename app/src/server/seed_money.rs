@@ -7,11 +7,10 @@ use crate::error::AppError;
 use crate::model::{FundsSettings, KycFormDto, KycItem, LevelDto, MethodDto};
 use crate::server::approvals::{self, Submission};
 use crate::server::auth::Origin;
+use crate::server::db::Write;
 use crate::server::entity::{payment_method, user};
 use crate::server::{RuntimeConfig, funds, kyc, settings, uploads};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// The demo's people, by role in the story.
 pub struct Cast {
@@ -345,7 +344,7 @@ async fn pending_ib_registration(db: &DatabaseConnection, o: &Origin) -> Result<
     else {
         return Ok(());
     };
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     approvals::submit(
         &txn,
         Submission {

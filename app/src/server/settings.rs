@@ -6,6 +6,7 @@ use crate::domain::validation::Errors;
 use crate::error::AppError;
 use crate::model::{ApprovalSettingDto, FundsSettings, GroupDto, LevelDto, MethodDto, RateDto};
 use crate::server::audit;
+use crate::server::db::Write;
 use crate::server::entity::{
     approval_level, approval_setting, client_group, exchange_rate, payment_method, role, setting,
     user,
@@ -15,7 +16,7 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use std::str::FromStr;
 
@@ -122,7 +123,7 @@ pub async fn save_approval_setting(
             return Err(AppError::field("levels", "err.reviewer_unknown"));
         }
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     approval_setting::Entity::insert(approval_setting::ActiveModel {
         kind: Set(kind.as_str().into()),
         method: Set(m.as_str().into()),
@@ -232,7 +233,7 @@ pub async fn save_group(
     if name.is_empty() || name.chars().count() > 60 {
         return Err(AppError::field("name", "err.name_length"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let taken = client_group::Entity::find()
         .filter(client_group::Column::Name.eq(name))
         .one(&txn)
@@ -299,7 +300,7 @@ pub async fn assign_group(
         .one(db)
         .await?
         .ok_or_else(|| AppError::field("group_id", "err.group_unknown"))?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let r = user::Entity::update_many()
         .col_expr(
             user::Column::GroupId,
@@ -441,7 +442,7 @@ pub async fn save_method(
         enabled: Set(m.enabled),
         ..Default::default()
     };
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let id = if m.id == 0 {
         let mut am = am;
         am.created_at = Set(Utc::now());
@@ -559,7 +560,7 @@ pub async fn save_rate(
     }
     errs.into_result()?;
     let (f, t, rate) = (f.unwrap(), t.unwrap(), rate.unwrap());
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     exchange_rate::Entity::insert(exchange_rate::ActiveModel {
         from_currency: Set(f.code.into()),
         to_currency: Set(t.code.into()),
@@ -597,7 +598,7 @@ pub async fn save_rate(
 }
 
 pub async fn delete_rate(db: &DatabaseConnection, actor: i64, id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let r = exchange_rate::Entity::delete_by_id(id).exec(&txn).await?;
     if r.rows_affected == 0 {
         return Err(AppError::NotFound);
@@ -650,7 +651,7 @@ pub async fn save_funds_settings(
     s.kyc_policy.sort();
     s.kyc_policy.dedup();
     let value = serde_json::to_string(&s).map_err(|_| AppError::Internal)?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     setting::Entity::insert(setting::ActiveModel {
         key: Set(FUNDS_KEY.into()),
         value: Set(value.clone()),

@@ -3,6 +3,7 @@
 //! Every change of an account goes through the rules engine (`risk::apply`) as it happens.
 use crate::domain::trading::{self, SYMBOLS, Side, Symbol};
 use crate::error::AppError;
+use crate::server::db::Write;
 use crate::server::entity::{deal, setting, sim_position, sim_price, trading_account};
 use crate::server::platform::Snapshot;
 use crate::server::risk::{self, Happened};
@@ -11,7 +12,7 @@ use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -226,7 +227,7 @@ pub async fn open(
     let volume = trading::parse_volume(&o.volume).map_err(|c| AppError::field("volume", c))?;
     let sl = optional_price(&o.stop_loss, sym, "stop_loss")?;
     let tp = optional_price(&o.take_profit, sym, "take_profit")?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let acc = risk::lock(&txn, account_id).await?;
     if acc.user_id != user_id || acc.platform != "sim" {
         return Err(AppError::NotFound);
@@ -273,7 +274,7 @@ pub async fn close(
     else {
         return Err(closed_or_unknown(db, user_id, position_id).await);
     };
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let acc = risk::lock(&txn, pos.account_id).await?;
     if acc.user_id != user_id {
         return Err(AppError::NotFound);
@@ -383,7 +384,7 @@ pub async fn mark(
         .collect();
     let prices = prices(db).await?;
     for id in &accounts {
-        let txn = db.begin().await?;
+        let txn = db.write().await?;
         let acc = risk::lock(&txn, *id).await?;
         if acc.status != "active" {
             continue;

@@ -6,13 +6,13 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{ListQuery, Page, RoleDto, StaffRow};
 use crate::server::auth::{self, Origin};
+use crate::server::db::Write;
 use crate::server::entity::{role, user};
 use crate::server::{RuntimeConfig, accounts, audit, crypto, list, password, session};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -137,7 +137,7 @@ pub async fn create(
     errs.into_result()?;
     // Without a chosen password the account gets an unguessable one until the link is used.
     let hash = password::hash(cfg.argon2, pw.unwrap_or_else(crypto::random_token)).await?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let u = accounts::insert(
         &txn,
         accounts::NewAccount {
@@ -206,7 +206,7 @@ pub async fn update(
         errs.add("role_id", "err.own_role");
     }
     errs.into_result()?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let before = serde_json::json!({"email": u.email, "role_id": u.role_id});
     let mut am = u.into_active_model();
     am.email = Set(email.unwrap());
@@ -241,7 +241,7 @@ pub async fn set_disabled(
         return Err(AppError::field("id", "err.own_account"));
     }
     let u = staff_by_id(db, id).await?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let mut am = u.into_active_model();
     am.status = Set(if disabled { "disabled" } else { "active" }.into());
     am.updated_at = Set(Utc::now());
@@ -280,7 +280,7 @@ pub async fn reset_access(
         return Err(AppError::field("id", "err.own_account"));
     }
     let u = staff_by_id(db, id).await?;
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let mut am = u.clone().into_active_model();
     am.password_hash = Set(password::hash(cfg.argon2, crypto::random_token()).await?);
     am.totp_enabled = Set(false);
@@ -381,7 +381,7 @@ pub async fn save_role(
     errs.into_result()?;
     let stored = set.into_iter().collect::<PermissionSet>().to_stored();
     let description: String = description.trim().chars().take(500).collect();
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let saved = match existing {
         Some(r) => {
             let mut am = r.into_active_model();
@@ -442,7 +442,7 @@ pub async fn delete_role(
     {
         return Err(AppError::field("id", "err.role_in_use"));
     }
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     role::Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(
         &txn,

@@ -5,13 +5,14 @@ use crate::domain::validation::Errors;
 use crate::error::AppError;
 use crate::model::{ClientSummary, ListQuery, Page, TransactionRow, WalletDto, WalletRow};
 use crate::server::auth::Origin;
+use crate::server::db::Write;
 use crate::server::entity::{client_group, journal_entry, ledger_account, posting, user};
 use crate::server::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::{audit, list, notify};
 use chrono::NaiveDate;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -327,7 +328,7 @@ pub async fn adjust(
     let wallet = ledger::wallet(db, a.user_id, cur).await?;
     let manual = ledger::firm(db, AccountKind::ManualAdjustments, cur).await?;
     let key = format!("adjust-{actor}-{}", a.idempotency_key.trim());
-    let txn = db.begin().await?;
+    let txn = db.write().await?;
     let posted = ledger::post_in(
         &txn,
         Entry {
