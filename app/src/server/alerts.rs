@@ -11,9 +11,9 @@ use crate::server::db::Write;
 use crate::server::entity::{
     alert_event, alert_rule, deal, participant, setting, trading_account, user,
 };
-use crate::server::{audit, notify};
+use crate::server::{audit, notify, settings};
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -43,31 +43,7 @@ pub async fn save_settings(
     mut s: TraderAlertSettings,
 ) -> Result<(), AppError> {
     s.validate().map_err(AppError::Invalid)?;
-    let value = serde_json::to_string(&s).map_err(|_| AppError::Internal)?;
-    let txn = db.write().await?;
-    setting::Entity::insert(setting::ActiveModel {
-        key: Set(SETTINGS_KEY.into()),
-        value: Set(value.clone()),
-    })
-    .on_conflict(
-        OnConflict::column(setting::Column::Key)
-            .update_column(setting::Column::Value)
-            .to_owned(),
-    )
-    .exec(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        Some(actor),
-        "alerts.settings",
-        "setting",
-        None,
-        serde_json::from_str(&value).unwrap_or_default(),
-        "",
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    settings::save_audited(db, actor, SETTINGS_KEY, "alerts.settings", &s).await
 }
 
 fn rule_of(m: &alert_rule::Model) -> Option<RiskRule> {

@@ -335,7 +335,7 @@ pub async fn settle_in(
             .await?;
         tell(txn, &p, &share, "notice.profit_share_review").await?;
     } else {
-        pay(txn, share.id, actor).await?;
+        release(txn, share.id, Release::Pay, actor).await?;
     }
     let share = profit_share::Entity::find_by_id(share.id)
         .one(txn)
@@ -419,10 +419,20 @@ async fn decide(
     Ok(r.rows_affected == 1)
 }
 
-/// Pays each recipient's share from the payable account into their wallet.
-async fn pay(
+/// Where the shares owed by a settlement go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Release {
+    /// Into each recipient's wallet.
+    Pay,
+    /// To the firm: a reviewer turned the payout down.
+    Forfeit,
+}
+
+/// Moves a settlement's owed shares out of the payable account, exactly once.
+async fn release(
     txn: &impl ConnectionTrait,
     share_id: i64,
+    how: Release,
     actor: Option<i64>,
 ) -> Result<(), AppError> {
     let share = profit_share::Entity::find_by_id(share_id)
@@ -440,86 +450,54 @@ async fn pay(
                 .id,
             amount_minor: -owed,
         }];
-        for part in parts.iter().filter(|p| p.amount_minor > 0) {
+        if how == Release::Pay {
+            for part in parts.iter().filter(|p| p.amount_minor > 0) {
+                legs.push(Leg {
+                    account_id: ledger::wallet(txn, part.user_id, c).await?.id,
+                    amount_minor: part.amount_minor,
+                });
+            }
+        } else {
             legs.push(Leg {
-                account_id: ledger::wallet(txn, part.user_id, c).await?.id,
-                amount_minor: part.amount_minor,
+                account_id: ledger::firm(txn, AccountKind::ProfitShareFirm, c).await?.id,
+                amount_minor: owed,
             });
         }
+        let (key, kind) = match how {
+            Release::Pay => (
+                format!("profit-share-pay-{share_id}"),
+                "profit_share_payout",
+            ),
+            Release::Forfeit => (
+                format!("profit-share-forfeit-{share_id}"),
+                "profit_share_forfeit",
+            ),
+        };
         let memo = format!("Profit share #{} ({})", share.id, share.period_key);
-        entry = Some(
-            ledger::post_in(
-                txn,
-                Entry {
-                    idempotency_key: &format!("profit-share-pay-{share_id}"),
-                    kind: "profit_share_payout",
-                    currency: c,
-                    legs,
-                    memo: &memo,
-                    actor_id: actor,
-                },
-            )
-            .await?
-            .entry_id,
-        );
+        let posted = ledger::post_in(
+            txn,
+            Entry {
+                idempotency_key: &key,
+                kind,
+                currency: c,
+                legs,
+                memo: &memo,
+                actor_id: actor,
+            },
+        )
+        .await?;
+        entry = Some(posted.entry_id);
     }
-    if !decide(txn, share_id, status::PAID, entry).await? {
+    let to = match how {
+        Release::Pay => status::PAID,
+        Release::Forfeit => status::REJECTED,
+    };
+    if !decide(txn, share_id, to, entry).await? {
         return Err(AppError::field("settlement", "err.settlement_decided"));
     }
-    let p = participation::find(txn, share.participant_id).await?;
-    tell(txn, &p, &share, "notice.profit_share_paid").await
-}
-
-/// A reviewer turned the payout down: the shares owed go to the firm.
-async fn forfeit(
-    txn: &impl ConnectionTrait,
-    share_id: i64,
-    actor: Option<i64>,
-) -> Result<(), AppError> {
-    let share = profit_share::Entity::find_by_id(share_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let c = cur(&share.currency)?;
-    let owed: i64 = parts_of(txn, share_id)
-        .await?
-        .iter()
-        .map(|p| p.amount_minor)
-        .sum();
-    let mut entry = None;
-    if owed > 0 {
-        let memo = format!("Profit share #{} forfeited", share.id);
-        entry = Some(
-            ledger::post_in(
-                txn,
-                Entry {
-                    idempotency_key: &format!("profit-share-forfeit-{share_id}"),
-                    kind: "profit_share_forfeit",
-                    currency: c,
-                    legs: vec![
-                        Leg {
-                            account_id: ledger::firm(txn, AccountKind::ProfitSharePayable, c)
-                                .await?
-                                .id,
-                            amount_minor: -owed,
-                        },
-                        Leg {
-                            account_id: ledger::firm(txn, AccountKind::ProfitShareFirm, c)
-                                .await?
-                                .id,
-                            amount_minor: owed,
-                        },
-                    ],
-                    memo: &memo,
-                    actor_id: actor,
-                },
-            )
-            .await?
-            .entry_id,
-        );
-    }
-    if !decide(txn, share_id, status::REJECTED, entry).await? {
-        return Err(AppError::field("settlement", "err.settlement_decided"));
+    if how == Release::Pay {
+        let p = participation::find(txn, share.participant_id).await?;
+        tell(txn, &p, &share, "notice.profit_share_paid").await?;
     }
     Ok(())
 }
@@ -575,12 +553,12 @@ pub async fn on_approved(
     req: &request::Model,
     actor: Option<i64>,
 ) -> Result<(), AppError> {
-    pay(txn, share_of(req)?, actor).await
+    release(txn, share_of(req)?, Release::Pay, actor).await
 }
 
 /// The approval engine rejected a reviewed payout (the request's reason is the trader's).
 pub async fn on_rejected(txn: &impl ConnectionTrait, req: &request::Model) -> Result<(), AppError> {
-    forfeit(txn, share_of(req)?, req.decided_by).await
+    release(txn, share_of(req)?, Release::Forfeit, req.decided_by).await
 }
 
 async fn tell(

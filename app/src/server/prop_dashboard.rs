@@ -53,16 +53,6 @@ impl Scope {
     }
 }
 
-async fn rows(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    values: Vec<Value>,
-) -> Result<Vec<QueryResult>, AppError> {
-    Ok(db
-        .query_all_raw(db::statement(db.get_database_backend(), sql, values))
-        .await?)
-}
-
 fn int(r: &QueryResult, col: &str) -> Result<i64, AppError> {
     Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or(0))
 }
@@ -74,17 +64,38 @@ fn text(r: &QueryResult, col: &str) -> Result<String, AppError> {
 /// Sums by (challenge, currency).
 type ByChallenge = HashMap<(i64, String), i64>;
 
-async fn sums(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    values: Vec<Value>,
-) -> Result<ByChallenge, AppError> {
-    let mut out = ByChallenge::new();
-    for r in rows(db, sql, values).await? {
-        *out.entry((int(&r, "challenge_id")?, text(&r, "currency")?))
-            .or_default() += int(&r, "amount")?;
+impl Scope {
+    /// Runs `{head}{the scope's filter} {tail}`, the period applied to the time column `at`.
+    async fn rows(
+        &self,
+        db: &impl ConnectionTrait,
+        at: &str,
+        head: &str,
+        tail: &str,
+    ) -> Result<Vec<QueryResult>, AppError> {
+        let mut values = Vec::new();
+        let f = self.filter(Some(at), &mut values);
+        let sql = format!("{head}{f} {tail}");
+        Ok(db
+            .query_all_raw(db::statement(db.get_database_backend(), &sql, values))
+            .await?)
     }
-    Ok(out)
+
+    /// `rows` of a query that selects `challenge_id`, `currency` and `amount`, summed up.
+    async fn sums(
+        &self,
+        db: &impl ConnectionTrait,
+        at: &str,
+        head: &str,
+        tail: &str,
+    ) -> Result<ByChallenge, AppError> {
+        let mut out = ByChallenge::new();
+        for r in self.rows(db, at, head, tail).await? {
+            *out.entry((int(&r, "challenge_id")?, text(&r, "currency")?))
+                .or_default() += int(&r, "amount")?;
+        }
+        Ok(out)
+    }
 }
 
 pub async fn dashboard(
@@ -119,48 +130,42 @@ pub async fn dashboard(
         return Err(AppError::field("challenge", "err.challenge_unknown"));
     }
 
-    let mut v = Vec::new();
-    let f = scope.filter(Some("f.created_at"), &mut v);
-    let fees = sums(
-        db,
-        &format!(
+    let fees = scope
+        .sums(
+            db,
+            "f.created_at",
             "SELECT p.challenge_id, f.currency, CAST(SUM(f.amount_minor) AS BIGINT) AS amount \
              FROM participation_fee f JOIN participant p ON p.id = f.participant_id \
-             WHERE 1 = 1{f} GROUP BY p.challenge_id, f.currency"
-        ),
-        v,
-    )
-    .await?;
+             WHERE 1 = 1",
+            "GROUP BY p.challenge_id, f.currency",
+        )
+        .await?;
 
     // Settlements: the profit and the firm's part, and the recipients' shares by status.
-    let mut v = Vec::new();
-    let f = scope.filter(Some("s.created_at"), &mut v);
-    let settled = sums(
-        db,
-        &format!(
+    let settled = scope
+        .sums(
+            db,
+            "s.created_at",
             "SELECT p.challenge_id, s.currency, CAST(SUM(s.firm_minor) AS BIGINT) AS amount \
              FROM profit_share s JOIN participant p ON p.id = s.participant_id \
-             WHERE 1 = 1{f} GROUP BY p.challenge_id, s.currency"
-        ),
-        v,
-    )
-    .await?;
-    let mut v = Vec::new();
-    let f = scope.filter(Some("s.created_at"), &mut v);
+             WHERE 1 = 1",
+            "GROUP BY p.challenge_id, s.currency",
+        )
+        .await?;
     let mut paid = ByChallenge::new();
     let mut forfeited = ByChallenge::new();
-    for r in rows(
-        db,
-        &format!(
+    for r in scope
+        .rows(
+            db,
+            "s.created_at",
             "SELECT p.challenge_id, s.currency, s.status, \
              CAST(SUM(x.amount_minor) AS BIGINT) AS amount \
              FROM profit_share_part x JOIN profit_share s ON s.id = x.profit_share_id \
              JOIN participant p ON p.id = s.participant_id \
-             WHERE x.recipient = 'trader'{f} GROUP BY p.challenge_id, s.currency, s.status"
-        ),
-        v,
-    )
-    .await?
+             WHERE x.recipient = 'trader'",
+            "GROUP BY p.challenge_id, s.currency, s.status",
+        )
+        .await?
     {
         let key = (int(&r, "challenge_id")?, text(&r, "currency")?);
         match text(&r, "status")?.as_str() {
@@ -170,50 +175,44 @@ pub async fn dashboard(
         }
     }
 
-    let mut v = Vec::new();
-    let f = scope.filter(Some("d.created_at"), &mut v);
-    let losses = sums(
-        db,
-        &format!(
+    let losses = scope
+        .sums(
+            db,
+            "d.created_at",
             "SELECT p.challenge_id, a.currency, CAST(SUM(CASE WHEN a.equity < a.initial_balance \
              THEN a.equity - a.initial_balance ELSE 0 END) AS BIGINT) AS amount \
              FROM rule_decision d JOIN trading_account a ON a.id = d.account_id \
              JOIN participant p ON p.id = a.participant_id \
-             WHERE a.environment = 'live' AND d.outcome IN ('breach', 'expired'){f} \
-             GROUP BY p.challenge_id, a.currency"
-        ),
-        v,
-    )
-    .await?;
+             WHERE a.environment = 'live' AND d.outcome IN ('breach', 'expired')",
+            "\
+             GROUP BY p.challenge_id, a.currency",
+        )
+        .await?;
 
-    let mut v = Vec::new();
-    let f = scope.filter(Some("a.created_at"), &mut v);
-    let funded = sums(
-        db,
-        &format!(
+    let funded = scope
+        .sums(
+            db,
+            "a.created_at",
             "SELECT p.challenge_id, a.currency, CAST(SUM(a.initial_balance) AS BIGINT) AS amount \
              FROM trading_account a JOIN participant p ON p.id = a.participant_id \
-             WHERE a.environment = 'live'{f} GROUP BY p.challenge_id, a.currency"
-        ),
-        v,
-    )
-    .await?;
+             WHERE a.environment = 'live'",
+            "GROUP BY p.challenge_id, a.currency",
+        )
+        .await?;
 
     // Participants who joined in the period, by status and (in progress) by stage.
-    let mut v = Vec::new();
-    let f = scope.filter(Some("p.created_at"), &mut v);
     let mut statuses: BTreeMap<String, u64> = BTreeMap::new();
     let mut per_challenge_count: HashMap<i64, u64> = HashMap::new();
     let mut in_stage: BTreeMap<i32, u64> = BTreeMap::new();
-    for r in rows(
-        db,
-        &format!(
+    for r in scope
+        .rows(
+            db,
+            "p.created_at",
             "SELECT p.challenge_id, p.status, p.stage, COUNT(*) AS n FROM participant p \
-             WHERE 1 = 1{f} GROUP BY p.challenge_id, p.status, p.stage"
-        ),
-        v,
-    )
-    .await?
+             WHERE 1 = 1",
+            "GROUP BY p.challenge_id, p.status, p.stage",
+        )
+        .await?
     {
         let n = int(&r, "n")? as u64;
         let st = text(&r, "status")?;
@@ -229,20 +228,18 @@ pub async fn dashboard(
     }
 
     // Stage decisions in the period: passed (or advanced) against failed.
-    let mut v = Vec::new();
-    let f = scope.filter(Some("d.created_at"), &mut v);
     let mut decided: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
-    for r in rows(
-        db,
-        &format!(
+    for r in scope
+        .rows(
+            db,
+            "d.created_at",
             "SELECT a.stage, d.outcome, COUNT(*) AS n FROM rule_decision d \
              JOIN trading_account a ON a.id = d.account_id \
              JOIN participant p ON p.id = a.participant_id \
-             WHERE 1 = 1{f} GROUP BY a.stage, d.outcome"
-        ),
-        v,
-    )
-    .await?
+             WHERE 1 = 1",
+            "GROUP BY a.stage, d.outcome",
+        )
+        .await?
     {
         let n = int(&r, "n")? as u64;
         let e = decided
@@ -372,36 +369,40 @@ async fn daily(
         days.insert(d, (0, 0));
         d = d.succ_opt().unwrap_or(end.date_naive());
     }
-    let mut v = vec![Value::from(cur.code)];
-    let f = window.filter(Some("f.created_at"), &mut v);
-    for r in rows(
-        db,
-        &format!(
-            "SELECT f.created_at AS at, f.amount_minor AS amount FROM participation_fee f \
-             JOIN participant p ON p.id = f.participant_id WHERE f.currency = ?{f}"
-        ),
-        v,
-    )
-    .await?
+    // The currency is one of the known codes (never the caller's text).
+    for r in window
+        .rows(
+            db,
+            "f.created_at",
+            &format!(
+                "SELECT f.created_at AS at, f.amount_minor AS amount FROM participation_fee f \
+                 JOIN participant p ON p.id = f.participant_id WHERE f.currency = '{}'",
+                cur.code
+            ),
+            "",
+        )
+        .await?
     {
         let at: DateTime<Utc> = r.try_get("", "at")?;
         if let Some(e) = days.get_mut(&at.date_naive()) {
             e.0 += int(&r, "amount")?;
         }
     }
-    let mut v = vec![Value::from(cur.code), Value::from(share_status::PAID)];
-    let f = window.filter(Some("s.created_at"), &mut v);
-    for r in rows(
-        db,
-        &format!(
-            "SELECT s.created_at AS at, x.amount_minor AS amount FROM profit_share_part x \
-             JOIN profit_share s ON s.id = x.profit_share_id \
-             JOIN participant p ON p.id = s.participant_id \
-             WHERE s.currency = ? AND s.status = ? AND x.recipient = 'trader'{f}"
-        ),
-        v,
-    )
-    .await?
+    for r in window
+        .rows(
+            db,
+            "s.created_at",
+            &format!(
+                "SELECT s.created_at AS at, x.amount_minor AS amount FROM profit_share_part x \
+                 JOIN profit_share s ON s.id = x.profit_share_id \
+                 JOIN participant p ON p.id = s.participant_id \
+                 WHERE s.currency = '{}' AND s.status = '{}' AND x.recipient = 'trader'",
+                cur.code,
+                share_status::PAID
+            ),
+            "",
+        )
+        .await?
     {
         let at: DateTime<Utc> = r.try_get("", "at")?;
         if let Some(e) = days.get_mut(&at.date_naive()) {

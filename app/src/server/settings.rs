@@ -650,26 +650,46 @@ pub async fn save_funds_settings(
     }
     s.kyc_policy.sort();
     s.kyc_policy.dedup();
-    let value = serde_json::to_string(&s).map_err(|_| AppError::Internal)?;
-    let txn = db.write().await?;
+    save_audited(db, actor, FUNDS_KEY, "firm.funds", &s).await
+}
+
+/// Stores a firm setting as JSON under its key (replacing the value it had).
+pub async fn store(
+    db: &impl ConnectionTrait,
+    key: &str,
+    value: &impl serde::Serialize,
+) -> Result<(), AppError> {
     setting::Entity::insert(setting::ActiveModel {
-        key: Set(FUNDS_KEY.into()),
-        value: Set(value.clone()),
+        key: Set(key.into()),
+        value: Set(serde_json::to_string(value).map_err(|_| AppError::Internal)?),
     })
     .on_conflict(
         OnConflict::column(setting::Column::Key)
             .update_column(setting::Column::Value)
             .to_owned(),
     )
-    .exec(&txn)
+    .exec(db)
     .await?;
+    Ok(())
+}
+
+/// `store` a setting a staff member changed, with the audit record of the change.
+pub async fn save_audited(
+    db: &DatabaseConnection,
+    actor: i64,
+    key: &str,
+    action: &str,
+    value: &impl serde::Serialize,
+) -> Result<(), AppError> {
+    let txn = db.write().await?;
+    store(&txn, key, value).await?;
     audit::record(
         &txn,
         Some(actor),
-        "firm.funds",
+        action,
         "setting",
         None,
-        serde_json::from_str(&value).unwrap_or_default(),
+        serde_json::to_value(value).unwrap_or_default(),
         "",
     )
     .await?;

@@ -9,7 +9,7 @@ use crate::server::platform::Snapshot;
 use crate::server::risk::{self, Happened};
 use chrono::{DateTime, Utc};
 use sea_orm::ExprTrait;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder,
@@ -50,18 +50,7 @@ pub async fn feed(db: &impl ConnectionTrait) -> Result<Feed, AppError> {
 }
 
 pub async fn set_feed(db: &impl ConnectionTrait, f: Feed) -> Result<(), AppError> {
-    setting::Entity::insert(setting::ActiveModel {
-        key: Set(FEED_KEY.into()),
-        value: Set(serde_json::to_string(&f).map_err(|_| AppError::Internal)?),
-    })
-    .on_conflict(
-        OnConflict::column(setting::Column::Key)
-            .update_column(setting::Column::Value)
-            .to_owned(),
-    )
-    .exec(db)
-    .await?;
-    Ok(())
+    crate::server::settings::store(db, FEED_KEY, &f).await
 }
 
 /// The current price of every symbol (created at its start price on first use).
