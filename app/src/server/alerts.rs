@@ -4,7 +4,7 @@
 //! onto the back office's alerts page. Each alert is stored, so staff see every one of them.
 use crate::domain::alerts::{self, AlertState, RiskKind, RiskRule, TraderAlertSettings, Warning};
 use crate::domain::money;
-use crate::domain::rules::{StageRules, StageState};
+use crate::domain::rules::{self, StageRules, StageState};
 use crate::error::AppError;
 use crate::model::{AlertEventDto, AlertFeed, AlertRuleDto};
 use crate::server::db::Write;
@@ -204,6 +204,13 @@ async fn warn_trader(
             |c| format!("{} {}", money::format(m, c), c.code),
         )
     };
+    let loss = |share_bps: i64, f: rules::LossFigures| {
+        BTreeMap::from([
+            ("share".to_string(), pct(share_bps)),
+            ("value".to_string(), fmt(f.value)),
+            ("limit".to_string(), fmt(f.limit)),
+        ])
+    };
     let (code, key, value, limit, level, mut data) = match warning {
         Warning::DailyLoss { share_bps, figures } => (
             format!("daily_loss_{}", share_bps / 100),
@@ -211,7 +218,7 @@ async fn warn_trader(
             figures.value,
             figures.limit,
             share_bps,
-            BTreeMap::from([("share".to_string(), pct(share_bps))]),
+            loss(share_bps, figures),
         ),
         Warning::MaxLoss { share_bps, figures } => (
             format!("max_loss_{}", share_bps / 100),
@@ -219,7 +226,7 @@ async fn warn_trader(
             figures.value,
             figures.limit,
             share_bps,
-            BTreeMap::from([("share".to_string(), pct(share_bps))]),
+            loss(share_bps, figures),
         ),
         Warning::PeriodEnding {
             days_left,
@@ -238,10 +245,6 @@ async fn warn_trader(
             ]),
         ),
     };
-    if key != "notice.alert_period_ending" {
-        data.insert("value".into(), fmt(value));
-        data.insert("limit".into(), fmt(limit));
-    }
     let (pid, challenge) = participant.unzip();
     data.insert("challenge".into(), challenge.unwrap_or_default());
     data.insert("login".into(), acc.login.clone());

@@ -192,7 +192,8 @@ pub async fn settle_in(
         return refuse("err.settlement_not_running");
     }
     let mut state = risk::state_of(&acc)?;
-    let today = clock::local_day(now_of(txn, &acc).await?, tz_of(&acc));
+    let at = now_of(txn, &acc).await?;
+    let today = clock::local_day(at, tz_of(&acc));
     let Some((period, key)) = period_for(&stage, state.start_day, today, when) else {
         return Ok(Outcome::NotDue);
     };
@@ -278,7 +279,7 @@ pub async fn settle_in(
         .await?;
     equity_point::ActiveModel {
         account_id: Set(acc.id),
-        at: Set(now_of(txn, &acc).await?),
+        at: Set(at),
         balance: Set(acc.balance - profit),
         equity: Set(acc.equity - profit),
         ..Default::default()
