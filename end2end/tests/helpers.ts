@@ -156,3 +156,17 @@ export async function approve(admin: Page, kind: string, email: string) {
   await admin.locator("#approve-form").getByRole("button", { name: "Approve" }).click();
   await expect(admin.getByTestId("review-head")).toContainText("Approved");
 }
+
+/** One lot of EURUSD bought at 1.08500 from the trading panel and closed at `to`. */
+export async function tradeTo(admin: Page, trader: Page, to: string, profit: string) {
+  await setPrice(admin, "1.08500");
+  await trader.getByTestId("tab-trade").click();
+  await trader.getByLabel("Symbol").selectOption("EURUSD");
+  await trader.getByLabel("Volume (lots)").fill("1");
+  await trader.getByTestId("buy").click();
+  await expect(trader.getByTestId("positions")).toContainText("EURUSD", { timeout: 5_000 });
+  await setPrice(admin, to);
+  await expect(trader.getByTestId("positions")).toContainText(profit, { timeout: 5_000 });
+  await trader.getByTestId("positions").getByRole("button", { name: "Close" }).click();
+  await expect(trader.getByText("No open positions.")).toBeVisible({ timeout: 5_000 });
+}

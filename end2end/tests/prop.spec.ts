@@ -1,19 +1,10 @@
 import { test, expect, Page } from "@playwright/test";
-import { adminSignIn, approve, open, setPrice, shot, signIn } from "./helpers";
+import { adminSignIn, approve, open, setPrice, shot, signIn, tradeTo } from "./helpers";
 
 /** Earns the stage's 8% target with one lot of EURUSD (900 points = 900.00 USD on 10,000.00),
  * closes it, and moves the simulator's clock to the next day: the stage passes at midnight. */
 async function passStage(admin: Page, trader: Page, stage: number) {
-  await setPrice(admin, "1.08500");
-  await trader.getByTestId("tab-trade").click();
-  await trader.getByLabel("Symbol").selectOption("EURUSD");
-  await trader.getByLabel("Volume (lots)").fill("1");
-  await trader.getByTestId("buy").click();
-  await expect(trader.getByTestId("positions")).toContainText("EURUSD", { timeout: 5_000 });
-  await setPrice(admin, "1.09400");
-  await expect(trader.getByTestId("positions")).toContainText("900.00", { timeout: 5_000 });
-  await trader.getByTestId("positions").getByRole("button", { name: "Close" }).click();
-  await expect(trader.getByText("No open positions.")).toBeVisible({ timeout: 5_000 });
+  await tradeTo(admin, trader, "1.09400", "900.00");
   await trader.getByTestId("tab-overview").click();
   await expect(trader.getByTestId("bar-profit_target")).toContainText("900.00 / 800.00", { timeout: 5_000 });
   // The target is met, but the stage passes only when its day ends.

@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import * as fs from "fs";
-import { adminSignIn, approve, open, setPrice, shot, signIn } from "./helpers";
+import { adminSignIn, approve, open, setPrice, shot, signIn, tradeTo } from "./helpers";
 
 /** The dashboard's money figures, in minor units, as the page shows them. */
 async function figures(admin: Page): Promise<Record<string, number>> {
@@ -61,20 +61,6 @@ async function joinFunded(admin: Page, trader: Page, name: string): Promise<stri
   await expect(trader.getByTestId("participant-status")).toContainText("In progress");
   await expect(trader.getByTestId("account-env")).toHaveText("PropDesk-live");
   return url;
-}
-
-/** One lot of EURUSD bought at 1.08500 from the trading panel and closed at `to`. */
-async function tradeTo(admin: Page, trader: Page, to: string, profit: string) {
-  await setPrice(admin, "1.08500");
-  await trader.getByTestId("tab-trade").click();
-  await trader.getByLabel("Symbol").selectOption("EURUSD");
-  await trader.getByLabel("Volume (lots)").fill("1");
-  await trader.getByTestId("buy").click();
-  await expect(trader.getByTestId("positions")).toContainText("EURUSD", { timeout: 5_000 });
-  await setPrice(admin, to);
-  await expect(trader.getByTestId("positions")).toContainText(profit, { timeout: 5_000 });
-  await trader.getByTestId("positions").getByRole("button", { name: "Close" }).click();
-  await expect(trader.getByText("No open positions.")).toBeVisible({ timeout: 5_000 });
 }
 
 test("a funded trader's profit is settled into the wallet, shows on the profit-sharing tab, and moves the dashboard by the hand-computed amounts", async ({ browser }) => {

@@ -966,56 +966,39 @@ on_both!(the_fee_report_lists_fees_refunds_and_their_totals, |db| {
     approvals::reject(&db, f.admin, req.id, "no", &here())
         .await
         .unwrap();
-    let all = fees::report(&db, &ListQuery::default(), &PropFilter::default(), false)
-        .await
-        .unwrap();
+    let report = |kind: &str, f: PropFilter| {
+        let (db, kind) = (db.clone(), kind.to_string());
+        async move {
+            let q = ListQuery {
+                filter: kind,
+                ..Default::default()
+            };
+            fees::report(&db, &q, &f, false).await
+        }
+    };
+    let all = report("", PropFilter::default()).await.unwrap();
     assert_eq!(all.page.rows.len(), 3);
+    let t = &all.totals[0];
     assert_eq!(
-        (
-            all.totals[0].fees.as_str(),
-            all.totals[0].refunds.as_str(),
-            all.totals[0].net.as_str()
-        ),
+        (t.fees.as_str(), t.refunds.as_str(), t.net.as_str()),
         ("200.00", "-100.00", "100.00")
     );
-    let refunds = fees::report(
-        &db,
-        &ListQuery {
-            filter: "refund".into(),
-            ..Default::default()
-        },
-        &PropFilter::default(),
-        false,
-    )
-    .await
-    .unwrap();
+    let refunds = report("refund", PropFilter::default()).await.unwrap();
     assert_eq!(refunds.page.rows.len(), 1);
     assert_eq!(refunds.page.rows[0].amount, "-100.00");
     // The referring IB is on the participant and its fees.
-    let by_ib = fees::report(
-        &db,
-        &ListQuery::default(),
-        &PropFilter {
+    let by_ib = report(
+        "",
+        PropFilter {
             ib: ib.id,
             ..Default::default()
         },
-        false,
     )
     .await
     .unwrap();
     assert_eq!(by_ib.page.rows.len(), 1);
     assert_eq!(by_ib.page.rows[0].ib, "Test User");
-    let e = fees::report(
-        &db,
-        &ListQuery {
-            filter: "bonus".into(),
-            ..Default::default()
-        },
-        &PropFilter::default(),
-        false,
-    )
-    .await
-    .unwrap_err();
+    let e = report("bonus", PropFilter::default()).await.unwrap_err();
     assert_eq!(code(e, "filter"), "err.fee_kind_unknown");
 });
 
