@@ -69,6 +69,7 @@ pub static PROP_OPS_STRINGS: &[(&str, &str, &str)] = &[
     ("prop.tab_profit", "Profit sharing", "Reparto de beneficios"),
     // Filters
     ("prop.ib", "Referring IB", "IB referente"),
+    ("prop.via_ib", "via {ib}", "vía {ib}"),
     ("prop.data_type", "Data type", "Tipo de datos"),
     ("prop.data_real", "Real", "Real"),
     ("prop.data_demo", "Demo", "Demo"),

@@ -109,12 +109,10 @@ pub fn ParticipantsPage() -> impl IntoView {
                             <th>{move || i18n.t("prop.login")}</th>
                             <th class="num">{move || i18n.t("prop.equity")}</th>
                             <th>{move || i18n.t("prop.progress")}</th>
-                            <th>{move || i18n.t("prop.ib")}</th>
-                            <th>{move || i18n.t("prop.data_type")}</th>
                             <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
                         </tr>
                     </thead>
-                    <ListBody state data=rows cols=11 row=move |r: ParticipantRow| participant_row(i18n, r)/>
+                    <ListBody state data=rows cols=9 row=move |r: ParticipantRow| participant_row(i18n, r)/>
                 </table>
             </div>
         </div>
@@ -129,9 +127,13 @@ fn participant_row(i18n: I18n, r: ParticipantRow) -> impl IntoView {
     view! {
         <tr data-testid=format!("participant-{}", r.id) data-email=r.email.clone() data-status=r.status.clone()>
             <td class="num mono">{r.id}</td>
-            <td>
+            <td class="client-cell">
                 <span class="cell-main">{or_dash(&r.client)}</span>
                 <span class="cell-sub">{r.email.clone()}</span>
+                {(!r.ib.is_empty()).then(|| {
+                    let ib = r.ib.clone();
+                    view! { <span class="cell-sub">{move || i18n.t("prop.via_ib").replace("{ib}", &ib)}</span> }
+                })}
             </td>
             <td>
                 <span class="cell-main">{r.challenge.clone()}</span>
@@ -141,6 +143,8 @@ fn participant_row(i18n: I18n, r: ParticipantRow) -> impl IntoView {
             <td>
                 <span class="prop-status">
                     <ParticipantStatus status=r.status.clone()/>
+                    // Only the exception is marked: demo participants are left out of the figures.
+                    {(r.data_type == "demo").then(|| view! { <DataTypeBadge data_type=r.data_type.clone()/> })}
                     {(!reason.is_empty()).then(|| {
                         let key = reason.clone();
                         view! { <span class="cell-sub text-danger" data-testid="participant-row-reason">{move || label_text(i18n, &key)}</span> }
@@ -153,8 +157,6 @@ fn participant_row(i18n: I18n, r: ParticipantRow) -> impl IntoView {
                 <span class="cell-sub">{or_dash(&r.balance)}</span>
             </td>
             <td class="prop-bars-cell"><ProgressBars bars=r.bars.clone() compact=true/></td>
-            <td>{or_dash(&r.ib)}</td>
-            <td><DataTypeBadge data_type=r.data_type.clone()/></td>
             <td><a class="btn btn-sm" href=href>{move || i18n.t("appr.open")}</a></td>
         </tr>
     }

@@ -83,12 +83,17 @@ fn status_label(i18n: I18n, s: &str) -> String {
 fn Dashboard(d: PropDashboard, currency: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let cur = d.currency.clone();
-    let statuses: Vec<(String, u64)> = d
-        .by_status
-        .iter()
-        .filter(|s| s.count > 0)
-        .map(|s| (status_label(i18n, &s.status), s.count))
-        .collect();
+    let by_status = d.by_status.clone();
+    let any_status = by_status.iter().any(|s| s.count > 0);
+    // Drawn again when the language changes: its labels are words.
+    let statuses = move || {
+        let data: Vec<(String, u64)> = by_status
+            .iter()
+            .filter(|s| s.count > 0)
+            .map(|s| (status_label(i18n, &s.status), s.count))
+            .collect();
+        view! { <BarChart data title=Signal::derive(move || i18n.t("prop.dash_by_status")) full_labels=true/> }
+    };
     let fees: Vec<(String, u64)> = d
         .daily
         .iter()
@@ -138,10 +143,10 @@ fn Dashboard(d: PropDashboard, currency: RwSignal<String>) -> impl IntoView {
                         <h2 class="card-title">{move || i18n.t("prop.dash_by_status")}</h2>
                         <span class="badge badge-accent" data-testid="dash-participants">{d.participants}</span>
                     </div>
-                    {if statuses.is_empty() {
-                        view! { <p class="empty">{move || i18n.t("common.no_rows")}</p> }.into_any()
+                    {if any_status {
+                        statuses.into_any()
                     } else {
-                        view! { <BarChart data=statuses title=Signal::derive(move || i18n.t("prop.dash_by_status")) full_labels=true/> }.into_any()
+                        view! { <p class="empty">{move || i18n.t("common.no_rows")}</p> }.into_any()
                     }}
                 </div>
                 <div class="card">
