@@ -128,7 +128,7 @@ fn Feed() -> impl IntoView {
                     <span class="badge badge-warn" data-testid="alerts-open">{move || i18n.t("prop.alerts_open").replace("{n}", &open.get().to_string())}</span>
                     <span class="live-dot" title=move || i18n.t("prop.alerts_live")></span>
                 </div>
-                <select aria-label=move || i18n.t("prop.alerts_source") data-testid="alerts-source" on:change=move |ev| source.set(event_target_value(&ev))>
+                <select class="inline-select" aria-label=move || i18n.t("prop.alerts_source") data-testid="alerts-source" on:change=move |ev| source.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t("prop.alerts_all")}</option>
                     <option value="risk">{move || i18n.t("prop.alerts_risk")}</option>
                     <option value="trader">{move || i18n.t("prop.alerts_trader")}</option>
@@ -159,7 +159,7 @@ fn Feed() -> impl IntoView {
                                         <td class="nowrap">{e.at.clone()}</td>
                                         <td><span class=if e.source == "risk" { "badge badge-danger" } else { "badge badge-warn" }>{move || i18n.t(kind)}</span></td>
                                         <td class="alert-text">{text}</td>
-                                        <td>
+                                        <td class="client-cell">
                                             <span class="cell-main">
                                                 {match href {
                                                     Some(h) => view! { <a href=h>{or_dash(&e.client)}</a> }.into_any(),

@@ -52,12 +52,11 @@ pub fn ProfitSharesPage() -> impl IntoView {
                             <SortHeader state col="profit" label="prop.ps_profit" num=true/>
                             <th class="num">{move || i18n.t("prop.ps_trader_share")}</th>
                             <th class="num">{move || i18n.t("prop.ps_firm_share")}</th>
-                            <th>{move || i18n.t("prop.ps_distribution")}</th>
                             <th>{move || i18n.t("common.status")}</th>
                             <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
                         </tr>
                     </thead>
-                    <ListBody state data=rows cols=9 row=move |s: ProfitShareDto| share_row(i18n, s)/>
+                    <ListBody state data=rows cols=8 row=move |s: ProfitShareDto| share_row(i18n, s)/>
                 </table>
             </div>
         </div>
@@ -71,7 +70,7 @@ fn share_row(i18n: I18n, s: ProfitShareDto) -> impl IntoView {
     view! {
         <tr data-testid=format!("share-{}", s.id) data-status=s.status.clone()>
             <td class="num mono">{s.id}</td>
-            <td>
+            <td class="client-cell">
                 <span class="cell-main">{or_dash(&s.client)}</span>
                 <span class="cell-sub">{format!("{} · {}", s.challenge, s.login)}</span>
             </td>
@@ -82,8 +81,12 @@ fn share_row(i18n: I18n, s: ProfitShareDto) -> impl IntoView {
                 <span class="cell-sub">{pct(s.trader_bps)}</span>
             </td>
             <td class="num">{with(&s.firm_share)}</td>
-            <td>{move || i18n.t(&dist)}</td>
-            <td><ShareStatus status=s.status.clone()/></td>
+            <td>
+                <span class="prop-status">
+                    <ShareStatus status=s.status.clone()/>
+                    <span class="cell-sub">{move || i18n.t(&dist)}</span>
+                </span>
+            </td>
             <td class="cluster">
                 <a class="btn btn-sm" href=format!("/admin/participants/{}", s.participant_id)>{move || i18n.t("appr.open")}</a>
                 {review.map(|r| view! { <a class="btn btn-sm btn-primary" href=format!("/admin/approvals/{r}")>{move || i18n.t("prop.ps_review")}</a> })}
