@@ -711,6 +711,19 @@ on_both!(risk_rules_fire_once_per_level_and_day, |db| {
         alerts::acknowledge(&db, f.admin, 999_999).await,
         Err(AppError::NotFound)
     ));
+    // A rule deleted is gone, and is audited; deleting it again finds nothing.
+    alerts::delete_rule(&db, f.admin, demo_only).await.unwrap();
+    assert!(
+        alerts::rules(&db)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.id != demo_only)
+    );
+    assert!(matches!(
+        alerts::delete_rule(&db, f.admin, demo_only).await,
+        Err(AppError::NotFound)
+    ));
 });
 
 on_both!(impossible_alerts_are_refused_and_change_nothing, |db| {

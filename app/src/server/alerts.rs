@@ -428,23 +428,8 @@ pub async fn save_rule(
 }
 
 pub async fn delete_rule(db: &DatabaseConnection, actor: i64, id: i64) -> Result<(), AppError> {
-    let txn = db.write().await?;
-    let r = alert_rule::Entity::delete_by_id(id).exec(&txn).await?;
-    if r.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
-    audit::record(
-        &txn,
-        Some(actor),
-        "alerts.rule_deleted",
-        "alert_rule",
-        Some(id),
-        serde_json::json!({}),
-        "",
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    audit::delete_recorded::<alert_rule::Entity>(db, actor, id, "alerts.rule_deleted", "alert_rule")
+        .await
 }
 
 fn fmt_value(kind: &str, currency: &str, v: i64) -> String {

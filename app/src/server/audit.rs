@@ -33,6 +33,38 @@ pub async fn record(
     Ok(())
 }
 
+/// Deletes the row `id` of `E` for a staff member, with the audit record of it, in one
+/// transaction. Not found when there is no such row.
+pub async fn delete_recorded<E>(
+    db: &sea_orm::DatabaseConnection,
+    actor: i64,
+    id: i64,
+    action: &str,
+    target_type: &str,
+) -> Result<(), AppError>
+where
+    E: EntityTrait,
+    i64: Into<<E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType>,
+{
+    use crate::server::db::Write;
+    let txn = db.write().await?;
+    if E::delete_by_id(id).exec(&txn).await?.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    record(
+        &txn,
+        Some(actor),
+        action,
+        target_type,
+        Some(id),
+        serde_json::json!({}),
+        "",
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// A change users made to their own account (sign-in, password, two-factor).
 pub async fn own_account(
     db: &impl ConnectionTrait,

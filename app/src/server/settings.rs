@@ -598,23 +598,14 @@ pub async fn save_rate(
 }
 
 pub async fn delete_rate(db: &DatabaseConnection, actor: i64, id: i64) -> Result<(), AppError> {
-    let txn = db.write().await?;
-    let r = exchange_rate::Entity::delete_by_id(id).exec(&txn).await?;
-    if r.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
-    audit::record(
-        &txn,
-        Some(actor),
+    audit::delete_recorded::<exchange_rate::Entity>(
+        db,
+        actor,
+        id,
         "firm.rate_delete",
         "exchange_rate",
-        Some(id),
-        serde_json::json!({}),
-        "",
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 // ---------------------------------------------------------------- funds settings
