@@ -19,6 +19,7 @@ const chromium = {
 
 export default defineConfig({
   testDir: "./tests",
+  globalSetup: "./global-setup.ts",
   workers: 1,
   retries: 0,
   timeout: 60_000,

@@ -22,8 +22,13 @@ log=$(mktemp)
 cargo test -p app -p server -p migration --features app/ssr 2>&1 | tee "$log"
 rust_passed=$(awk '/^test result:/ {n += $4} END {print n+0}' "$log")
 
-# End to end: build the site, serve it on a fresh SQLite file, drive it with Chromium.
+# End to end: build the site, serve it on a fresh SQLite file, drive it with Chromium. The test
+# build goes to its own site folder, so it never replaces the release site `scripts/run.sh` serves.
+export LEPTOS_SITE_ROOT=target/e2e-site PROPDESK_SITE_ROOT=target/e2e-site
 cargo leptos build
+wasm="$LEPTOS_SITE_ROOT/pkg/propdesk.wasm"
+printf 'Front end (wasm-dev profile, as tested): %s bytes, %s gzipped (-9)\n' \
+  "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
 e2e_data=end2end/.data
 # Another server on the port would be tested instead of this build.
 if curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1; then
@@ -41,7 +46,9 @@ for _ in $(seq 1 60); do
   kill -0 $server_pid 2>/dev/null || { cat "$e2e_data/server.log"; exit 1; }
   sleep 1
 done
+e2e_started=$(date +%s)
 (cd end2end && npx playwright test) 2>&1 | tee "$log"
 e2e_passed=$(awk '/^ *[0-9]+ passed/ {print $1}' "$log" | tail -n1)
+echo "End-to-end suite: $(( $(date +%s) - e2e_started )) s"
 echo "Rust tests: $rust_passed passed; end-to-end: ${e2e_passed:-0} passed"
 echo "$((rust_passed + ${e2e_passed:-0})) passed, 0 failed"

@@ -36,6 +36,14 @@ pub enum AppError {
     InvalidToken,
     #[error("cross-origin request refused")]
     CrossOrigin,
+    /// The request could not be read (missing or undecodable arguments, wrong content type).
+    /// The text says what was wrong with the request, never how the server works inside.
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    /// Another request got there first (a race lost, an idempotency key reused for other
+    /// content): nothing was changed by this one. The key says what happened.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("something went wrong")]
     Internal,
     #[error("network error: {0}")]
@@ -47,8 +55,8 @@ impl AppError {
         AppError::Invalid(vec![FieldError::new(field, code)])
     }
 
-    /// The i18n key that describes the error as a whole.
-    pub fn key(&self) -> &'static str {
+    /// The i18n key that describes the error as a whole (a conflict names its own).
+    pub fn key(&self) -> &str {
         match self {
             AppError::Unauthorized => "err.sign_in",
             AppError::Forbidden => "err.forbidden",
@@ -64,6 +72,8 @@ impl AppError {
             AppError::WrongPortal => "err.wrong_portal",
             AppError::InvalidToken => "err.invalid_token",
             AppError::CrossOrigin => "err.cross_origin",
+            AppError::BadRequest(_) => "err.bad_request",
+            AppError::Conflict(key) => key,
             AppError::Internal => "err.internal",
             AppError::Transport(_) => "err.network",
         }
@@ -83,7 +93,8 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthorized | AppError::BadCredentials => 401,
-            AppError::InvalidToken => 400,
+            AppError::InvalidToken | AppError::BadRequest(_) => 400,
+            AppError::Conflict(_) => 409,
             AppError::Forbidden
             | AppError::Disabled
             | AppError::PendingApproval
@@ -107,9 +118,173 @@ impl From<Vec<FieldError>> for AppError {
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
+    /// In the browser, a call that failed on its way (network, undecodable answer). On the
+    /// server, a request whose arguments could not be read (400, said in plain words) or an
+    /// answer that could not be written (500); the status is set here, as `finish` does.
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
-        AppError::Transport(e.to_string())
+        #[cfg(feature = "ssr")]
+        {
+            let err = from_request_error(&e);
+            if let AppError::BadRequest(why) = &err {
+                tracing::info!(detail = %e, %why, "malformed server function request");
+            } else {
+                tracing::error!(error = %e, "server function failed");
+            }
+            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                && let Ok(status) = http::StatusCode::from_u16(err.status())
+            {
+                opts.set_status(status);
+            }
+            err
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            AppError::Transport(e.to_string())
+        }
     }
+}
+
+/// The server's view of a server function framework error: the request's fault, or ours.
+#[cfg(feature = "ssr")]
+fn from_request_error(e: &ServerFnErrorErr) -> AppError {
+    match e {
+        ServerFnErrorErr::MissingArg(name) => AppError::BadRequest(match ident(name) {
+            Some(name) => format!("missing argument `{name}`"),
+            None => "an argument is missing".into(),
+        }),
+        ServerFnErrorErr::Args(detail) | ServerFnErrorErr::Deserialization(detail) => {
+            AppError::BadRequest(plain_words(detail))
+        }
+        ServerFnErrorErr::Request(_) | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+            AppError::BadRequest("the request could not be read".into())
+        }
+        ServerFnErrorErr::Registration(_)
+        | ServerFnErrorErr::ServerError(_)
+        | ServerFnErrorErr::MiddlewareError(_)
+        | ServerFnErrorErr::Serialization(_)
+        | ServerFnErrorErr::Response(_) => AppError::Internal,
+    }
+}
+
+/// A name as the request spelt it (an argument, an allowed value), if it is a plain word.
+#[cfg(feature = "ssr")]
+fn ident(s: &str) -> Option<&str> {
+    (!s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    .then_some(s)
+}
+
+/// The backticked words after `after` in a decoder's message.
+#[cfg(feature = "ssr")]
+fn quoted<'a>(detail: &'a str, after: &str) -> Vec<&'a str> {
+    detail
+        .split_once(after)
+        .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default()
+}
+
+/// The first word between `quote`s after `after` in a decoder's message.
+#[cfg(feature = "ssr")]
+fn quoted_by<'a>(detail: &'a str, after: &str, quote: char) -> Option<&'a str> {
+    detail.split_once(after)?.1.split(quote).nth(1)
+}
+
+/// What was wrong with a request's arguments, from the decoder's message, in words that name
+/// only what the request itself said (argument names, allowed values): never the decoder, types
+/// or code paths, and never the value sent (it may be huge, or a secret).
+#[cfg(feature = "ssr")]
+fn plain_words(detail: &str) -> String {
+    let lower = detail.to_ascii_lowercase();
+    let first_ident = |after: &str| quoted(detail, after).first().and_then(|n| ident(n));
+    if let Some(name) = first_ident("missing field ") {
+        return format!("missing argument `{name}`");
+    }
+    if let Some(name) = first_ident("duplicate field ") {
+        return format!("argument `{name}` is given more than once");
+    }
+    if lower.contains("multiple values for one key") {
+        return match quoted_by(detail, "key: ", '"').and_then(ident) {
+            Some(name) => format!("argument `{name}` is given more than once"),
+            None => "an argument is given more than once".into(),
+        };
+    }
+    if lower.contains("utf-8") || lower.contains("utf8") {
+        return "the request body is not UTF-8 text".into();
+    }
+    if lower.contains("length limit") {
+        return "the request body is too large".into();
+    }
+    if lower.contains("unknown variant") {
+        let choices: Vec<String> = quoted(detail, "expected")
+            .into_iter()
+            .filter_map(ident)
+            .take(30)
+            .map(|c| format!("`{c}`"))
+            .collect();
+        return if choices.is_empty() {
+            "a value is not one of the allowed choices".into()
+        } else {
+            format!(
+                "a value is not one of the allowed choices: {}",
+                choices.join(", ")
+            )
+        };
+    }
+    if lower.contains("`true` or `false`") || lower.contains("expected a boolean") {
+        return "a yes/no value is not `true` or `false`".into();
+    }
+    // A number was expected: the decoder's own words, or serde's "expected i64" and kin.
+    let expects_number = lower.split("expected ").skip(1).any(|rest| {
+        let bits: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .skip(1)
+            .collect();
+        matches!(rest.chars().next(), Some('i' | 'u' | 'f'))
+            && (bits == "size" || (!bits.is_empty() && bits.chars().all(|c| c.is_ascii_digit())))
+    });
+    if expects_number
+        || [
+            "invalid digit",
+            "number too",
+            "parse integer",
+            "float literal",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return "a number is malformed or out of range".into();
+    }
+    if [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        // The form decoder's words for a value, a list and a group in each other's place.
+        "got a map",
+        "got a sequence",
+        "got an orderedsequence",
+        "non-map structure",
+        "non-seq structure",
+        "could not convert",
+        "not appear to be an enum",
+        "unitvariant",
+        "expected unit",
+        "no value to deserialize",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return "a value is of the wrong kind (text, a number, a list or a group)".into();
+    }
+    if lower.contains(" at line ") {
+        return "the body is not valid JSON".into();
+    }
+    if lower.contains("parsing failed") {
+        return "the form is malformed".into();
+    }
+    "the arguments could not be read".into()
 }
 
 #[cfg(feature = "ssr")]
@@ -117,5 +292,105 @@ impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
         tracing::error!(error = %e, "database error");
         AppError::Internal
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    fn said(e: ServerFnErrorErr) -> String {
+        match from_request_error(&e) {
+            AppError::BadRequest(why) => why,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_malformed_request_is_told_in_plain_words() {
+        let args = |d: &str| said(ServerFnErrorErr::Args(d.into()));
+        assert_eq!(args("missing field `query`"), "missing argument `query`");
+        assert_eq!(
+            said(ServerFnErrorErr::Deserialization(
+                "missing field `def` at line 1 column 9".into()
+            )),
+            "missing argument `def`"
+        );
+        assert_eq!(
+            said(ServerFnErrorErr::MissingArg("id".into())),
+            "missing argument `id`"
+        );
+        assert_eq!(
+            args("duplicate field `id`"),
+            "argument `id` is given more than once"
+        );
+        assert_eq!(
+            args("Multiple values for one key: \"id\""),
+            "argument `id` is given more than once"
+        );
+        for shape in [
+            "Expected: \"i64\", got a Map",
+            "Expected: \"bool\", got a Sequence",
+            "could not convert Flat(\"0\") to QsDeserializer<'a>",
+            "Attempted to insert map value into non-map structure",
+        ] {
+            assert_eq!(
+                args(shape),
+                "a value is of the wrong kind (text, a number, a list or a group)",
+                "{shape}"
+            );
+        }
+        for number in [
+            "invalid digit found in string",
+            "number too large to fit in target type",
+            "invalid type: string \"abc\", expected i64 at line 1 column 12",
+            "invalid value: integer `-1`, expected u64",
+            "invalid type: floating point `1e308`, expected i64 at line 1 column 11",
+        ] {
+            assert_eq!(
+                args(number),
+                "a number is malformed or out of range",
+                "{number}"
+            );
+        }
+        assert_eq!(
+            args("provided string was not `true` or `false`"),
+            "a yes/no value is not `true` or `false`"
+        );
+        assert_eq!(
+            args("unknown variant `x`, expected one of `light`, `dark`"),
+            "a value is not one of the allowed choices: `light`, `dark`"
+        );
+        assert_eq!(
+            args("invalid type: map, expected a string"),
+            "a value is of the wrong kind (text, a number, a list or a group)"
+        );
+        assert_eq!(
+            said(ServerFnErrorErr::Deserialization(
+                "invalid utf-8 sequence of 1 bytes from index 0".into()
+            )),
+            "the request body is not UTF-8 text"
+        );
+        assert_eq!(
+            said(ServerFnErrorErr::Deserialization(
+                "expected value at line 1 column 1".into()
+            )),
+            "the body is not valid JSON"
+        );
+        // Whatever the decoder says, nothing of its wording, types or paths gets through.
+        let odd = args("invalid type: sequence, expected struct app::model::ListQuery");
+        assert!(!odd.contains("ListQuery") && !odd.contains("::"), "{odd}");
+        assert_eq!(
+            args("something::internal went wrong in Foo<Bar>"),
+            "the arguments could not be read"
+        );
+    }
+
+    #[test]
+    fn a_response_that_cannot_be_written_is_internal() {
+        assert_eq!(
+            from_request_error(&ServerFnErrorErr::Serialization("x".into())),
+            AppError::Internal
+        );
     }
 }

@@ -182,6 +182,8 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("err.forbidden", "You are not allowed to do this.", "No tiene permiso para hacer esto."),
     ("err.not_found", "Not found.", "No encontrado."),
     ("err.invalid", "Please correct the highlighted fields.", "Corrija los campos marcados."),
+    ("err.bad_request", "The request could not be read. Reload the page and try again.", "No se pudo leer la solicitud. Recargue la página e inténtelo de nuevo."),
+    ("err.conflict", "Someone else changed this at the same moment. Reload to see the result.", "Otra persona cambió esto al mismo tiempo. Recargue para ver el resultado."),
     ("err.internal", "Something went wrong on our side. Please try again.", "Algo falló por nuestra parte. Inténtelo de nuevo."),
     ("err.network", "The server could not be reached. Check your connection.", "No se pudo contactar con el servidor. Compruebe su conexión."),
     ("err.totp_format", "Enter the 6 digits shown by your app.", "Introduzca los 6 dígitos que muestra su aplicación."),

@@ -15,7 +15,24 @@ export async function open(page: Page, url: string) {
 
 export async function shot(page: Page, name: string) {
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, animations: "disabled" });
+}
+
+/** Waits until the page's lists, charts and feeds have loaded: no spinner or loading text left. */
+export async function settled(page: Page) {
+  await expect(page.locator(".spinner")).toHaveCount(0);
+  await expect(page.getByText("Loading…", { exact: true })).toHaveCount(0);
+}
+
+/** Switches the signed-in user's theme (a saved preference) and waits until it is saved. */
+export async function setTheme(page: Page, scheme: "light" | "dark") {
+  const html = page.locator("html");
+  if ((await html.getAttribute("data-theme")) !== scheme) {
+    const saved = page.waitForResponse((r) => r.url().includes("/api/auth/preferences") && r.ok());
+    await page.getByRole("button", { name: "Switch light or dark theme" }).click();
+    await saved;
+  }
+  await expect(html).toHaveAttribute("data-theme", scheme);
 }
 
 function base32(s: string): Buffer {
@@ -83,6 +100,8 @@ export async function registerTrader(page: Page, email: string, password = "e2e-
 }
 
 export const SECRET_FILE = path.join(DATA_DIR, "admin-totp-secret");
+/** The administrator's session, signed in once by the global setup. */
+export const ADMIN_STATE = path.join(DATA_DIR, "admin-state.json");
 const STEP_FILE = path.join(DATA_DIR, "admin-totp-step");
 
 /** A code for a 30-second step not used before: each code works once, and the server accepts
@@ -118,6 +137,15 @@ export async function adminSignIn(page: Page) {
   }
   await expect(page).toHaveURL(/\/admin$/);
   await page.locator("body[data-hydrated]").waitFor();
+}
+
+/** Opens the back office as the demo administrator, in the session the global setup signed in
+ * (tests of the sign-in itself use `adminSignIn`, and must not sign this session out). */
+export async function asAdmin(page: Page) {
+  const state = JSON.parse(fs.readFileSync(ADMIN_STATE, "utf8"));
+  await page.context().addCookies(state.cookies);
+  await open(page, "/admin");
+  await expect(page).toHaveURL(/\/admin$/);
 }
 
 /** Sets the simulated platform's EURUSD price as staff (and stops the moving feed), returning

@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import * as fs from "fs";
-import { adminSignIn, open, shot, uniqueEmail } from "./helpers";
+import { asAdmin, open, shot, uniqueEmail } from "./helpers";
 
 /** Sets how trader registrations are approved, from the back office's settings. */
 async function setRegistrationMethod(admin: Page, method: "manual" | "automatic") {
@@ -44,7 +44,7 @@ test("registration, KYC, deposit and a two-level withdrawal, approved in the bac
   test.setTimeout(180_000);
   const admin = await browser.newPage();
   const trader = await browser.newPage();
-  await adminSignIn(admin);
+  await asAdmin(admin);
   await setRegistrationMethod(admin, "manual");
   try {
     // The trader registers and must wait for approval.
@@ -81,6 +81,15 @@ test("registration, KYC, deposit and a two-level withdrawal, approved in the bac
     await trader.getByRole("button", { name: "Submit for review" }).click();
     await expect(trader.getByTestId("kyc-status")).toContainText("Pending review");
     await shot(trader, "money-kyc-pending");
+    // The reviewer opens the document before deciding (staff may open any client's upload).
+    await open(admin, "/admin/approvals?kind=kyc");
+    await admin.getByRole("searchbox", { name: "Search" }).fill(email);
+    await admin.locator("[data-testid^=request-]").filter({ hasText: email }).first().getByRole("link").first().click();
+    const href = await admin.getByRole("link", { name: "passport.pdf" }).getAttribute("href");
+    const doc = await admin.request.get(href!, { maxRedirects: 0 });
+    expect(doc.status()).toBe(200);
+    expect(doc.headers()["content-type"]).toBe("application/pdf");
+    expect((await doc.body()).toString()).toContain("end-to-end test document");
     await approve(admin, "kyc", email);
     await shot(admin, "money-review-approved");
     await open(trader, "/kyc");

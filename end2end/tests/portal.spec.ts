@@ -1,5 +1,12 @@
-import { test, expect } from "@playwright/test";
-import { open, shot, registerTrader, uniqueEmail, lastMailTo } from "./helpers";
+import { test, expect, Page } from "@playwright/test";
+import { open, shot, registerTrader, setTheme, uniqueEmail, lastMailTo } from "./helpers";
+
+/** Chooses a language from the menu and waits until the preference is saved. */
+async function setLanguage(page: Page, menu: string, code: string) {
+  const saved = page.waitForResponse((r) => r.url().includes("/api/auth/preferences") && r.ok());
+  await page.getByRole("combobox", { name: menu }).selectOption(code);
+  await saved;
+}
 
 test("a new trader registers, sees the dashboard, switches theme and language, and signs out", async ({ page }) => {
   const email = uniqueEmail("trader");
@@ -10,24 +17,20 @@ test("a new trader registers, sees the dashboard, switches theme and language, a
   await shot(page, "portal-dashboard-light");
 
   // Theme: dark, remembered for this user across a reload.
-  await page.getByRole("button", { name: "Switch light or dark theme" }).click();
-  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
-  await page.waitForTimeout(300);
+  await setTheme(page, "dark");
   await open(page, "/");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await shot(page, "portal-dashboard-dark");
 
   // Language: Spanish everywhere, remembered too.
-  await page.getByRole("combobox", { name: "Language" }).selectOption("es");
+  await setLanguage(page, "Language", "es");
   await expect(page.getByRole("link", { name: "Panel" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "es");
-  await page.waitForTimeout(300);
   await open(page, "/profile");
   await expect(page.getByRole("heading", { name: "Perfil y seguridad" })).toBeVisible();
   await shot(page, "portal-profile-es-dark");
-  await page.getByRole("combobox", { name: "Idioma" }).selectOption("en");
-  await page.getByRole("button", { name: "Switch light or dark theme" }).click();
-  await page.waitForTimeout(300);
+  await setLanguage(page, "Idioma", "en");
+  await setTheme(page, "light");
 
   // Notifications: the welcome message is waiting.
   await page.getByRole("button", { name: "Notifications" }).click();
@@ -89,7 +92,6 @@ test("the portal works on a phone-sized screen", async ({ page }) => {
   const nav = page.getByRole("complementary", { name: "Main menu" });
   await page.getByRole("button", { name: "Show or hide the menu" }).click();
   await expect(nav.getByRole("link", { name: "Profile & security" })).toBeInViewport();
-  await page.waitForTimeout(400); // the drawer slides in
   await shot(page, "portal-phone-menu");
   await nav.getByRole("link", { name: "Profile & security" }).click();
   await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
@@ -105,4 +107,62 @@ test("an IB sees the IB area with their referral link and clients", async ({ pag
   await expect(page.getByTestId("referral-link")).toContainText("/register?ref=");
   await expect(page.getByRole("cell", { name: "Tom Trader" })).toBeVisible();
   await shot(page, "ib-area");
+});
+
+test("what a user types before the page hydrates is kept, on both sign-in pages", async ({ page }) => {
+  for (const [url, email, password] of [
+    ["/login", "trader@propdesk.test", "Trader-demo-2026"],
+    ["/admin/login", "finance@propdesk.test", "Finance-demo-2026"],
+  ]) {
+    // Hold the wasm back until the user has typed, as a slow connection would.
+    let release = () => {};
+    const typed = new Promise<void>((r) => (release = r));
+    await page.route("**/pkg/*.wasm", async (route) => {
+      await typed;
+      await route.continue();
+    });
+    await page.goto(url);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    expect(await page.locator("body[data-hydrated]").count()).toBe(0);
+    release();
+    await page.locator("body[data-hydrated]").waitFor();
+    await expect(page.getByLabel("Email")).toHaveValue(email);
+    await expect(page.getByLabel("Password")).toHaveValue(password);
+    await page.unroute("**/pkg/*.wasm");
+  }
+  // The portal's form, typed before hydration, signs in.
+  await page.goto("/login");
+  await page.getByLabel("Email").fill("trader@propdesk.test");
+  await page.getByLabel("Password").fill("Trader-demo-2026");
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test("signing in and registering work without the wasm (a plain form post)", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/login?next=/profile");
+  await page.getByLabel("Email").fill("trader@propdesk.test");
+  await page.getByLabel("Password").fill("wrong-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Wrong email or password.")).toBeVisible();
+  await page.getByLabel("Email").fill("trader@propdesk.test");
+  await page.getByLabel("Password").fill("Trader-demo-2026");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
+
+  const fresh = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await fresh.goto("/register");
+  await fresh.getByLabel("First name").fill("Nora");
+  await fresh.getByLabel("Last name").fill("Script");
+  await fresh.getByLabel("Email").fill(uniqueEmail("nojs"));
+  await fresh.getByLabel("Password", { exact: true }).fill("e2e-password-1");
+  await fresh.getByLabel("Country").fill("GB");
+  await fresh.getByLabel("Phone").fill("+44 7700 900458");
+  await fresh.getByRole("button", { name: "Create an account" }).click();
+  await expect(fresh).toHaveURL(/\/$/);
+  await expect(fresh.getByRole("heading", { name: "Welcome, Nora" })).toBeVisible();
 });

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { adminSignIn, approve, open, setPrice, shot, signIn, tradeTo } from "./helpers";
+import { asAdmin, approve, open, setPrice, shot, signIn, tradeTo } from "./helpers";
 
 /** Earns the stage's 8% target with one lot of EURUSD (900 points = 900.00 USD on 10,000.00),
  * closes it, and moves the simulator's clock to the next day: the stage passes at midnight. */
@@ -19,7 +19,7 @@ async function passStage(admin: Page, trader: Page, stage: number) {
 test("Go Live: an admin publishes a challenge, a trader passes both demo stages, and the live step is approved", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
   const trader = await (await browser.newContext()).newPage();
-  await adminSignIn(admin);
+  await asAdmin(admin);
   const name = `Go Live ${Date.now()}`;
   try {
     // The admin builds a two-stage demo challenge with a live third stage (the template's
@@ -30,13 +30,24 @@ test("Go Live: an admin publishes a challenge, a trader passes both demo stages,
     await admin.locator('input[name="name"]').fill(name);
     await admin.locator('textarea[name="details.en"]').fill("Two demo stages, then a funded account with an 80% split.");
     await admin.locator('input[name="details_first"]').check();
-    await admin.getByTestId("chal-step-2").click();
+    // The step buttons: Previous is off on the first step, Next on the last, and neither leaks
+    // its markup onto the page.
+    await expect(admin.getByTestId("chal-prev")).toBeDisabled();
+    await expect(admin.locator("body")).not.toContainText("on : click");
+    await admin.getByTestId("chal-next").click();
+    await expect(admin.locator("#chal-panel-2")).toBeVisible();
+    await expect(admin.getByTestId("chal-prev")).toBeEnabled();
     for (const j of [0, 1]) {
       await admin.locator(`input[name="packages.0.stages.${j}.min_trading_days"]`).fill("1");
       await admin.locator(`input[name="packages.0.stages.${j}.upgrade_immediately"]`).check();
     }
     await expect(admin.getByTestId("chal-stage-0-2")).toBeVisible();
     await shot(admin, "prop-challenge-editor");
+    await admin.getByTestId("chal-next").click();
+    await admin.getByTestId("chal-next").click();
+    await expect(admin.locator("#chal-panel-4")).toBeVisible();
+    await expect(admin.getByTestId("chal-next")).toBeDisabled();
+    await admin.getByTestId("chal-step-2").click();
     await admin.getByTestId("chal-save").click();
     await expect(admin).toHaveURL(/\/admin\/challenges\/\d+$/);
     await admin.getByTestId("chal-step-4").click();
@@ -80,7 +91,7 @@ test("Go Live: an admin publishes a challenge, a trader passes both demo stages,
 test("a trader buys a challenge, it is approved, trades, and a daily-loss breach fails it at once", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
   const trader = await (await browser.newContext()).newPage();
-  await adminSignIn(admin);
+  await asAdmin(admin);
   await open(admin, "/admin");
   try {
     await setPrice(admin, "1.08500");

@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import * as fs from "fs";
-import { adminSignIn, approve, open, setPrice, shot, signIn, tradeTo } from "./helpers";
+import { asAdmin, approve, open, setPrice, shot, signIn, tradeTo } from "./helpers";
 
 /** The dashboard's money figures, in minor units, as the page shows them. */
 async function figures(admin: Page): Promise<Record<string, number>> {
@@ -66,7 +66,7 @@ async function joinFunded(admin: Page, trader: Page, name: string): Promise<stri
 test("a funded trader's profit is settled into the wallet, shows on the profit-sharing tab, and moves the dashboard by the hand-computed amounts", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
   const trader = await (await browser.newContext()).newPage();
-  await adminSignIn(admin);
+  await asAdmin(admin);
   const name = `Funded auto ${Date.now()}`;
   try {
     await fundedChallenge(admin, name, "automatic");
@@ -152,7 +152,7 @@ test("a payout under manual distribution waits for a staff review, and a risk al
   const admin = await (await browser.newContext()).newPage();
   const watcher = await (await browser.newContext()).newPage();
   const trader = await (await browser.newContext()).newPage();
-  await adminSignIn(admin);
+  await asAdmin(admin);
   const name = `Funded reviewed ${Date.now()}`;
   try {
     await fundedChallenge(admin, name, "manual");
@@ -188,7 +188,7 @@ test("a payout under manual distribution waits for a staff review, and a risk al
     expect(await wallet(trader)).toBe(walletBefore + 16_000);
 
     // A staff member watches the alerts page while a colleague adds a rule.
-    await adminSignIn(watcher);
+    await asAdmin(watcher);
     await open(watcher, "/admin/alerts");
     await expect(watcher.getByTestId("alert-feed")).toBeVisible();
     await open(admin, "/admin/alerts");
@@ -233,7 +233,7 @@ test("a payout under manual distribution waits for a staff review, and a risk al
 
 test("the participants list filters by challenge, stage and data type", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
-  await adminSignIn(admin);
+  await asAdmin(admin);
   await open(admin, "/admin/participants");
   const rows = admin.locator("tr[data-testid^=participant-]");
   await expect(rows.first()).toBeVisible();

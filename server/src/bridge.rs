@@ -133,17 +133,21 @@ impl IntoResponse for Failure {
                     BridgeError::StaleSeq { last_seq } => Some(*last_seq),
                     _ => None,
                 };
-                (e.status(), e.code(), e.fields(), last_seq, None)
+                (e.status(), e.code().to_string(), e.fields(), last_seq, None)
             }
-            Failure::BadJson => (400, "err.json_malformed", Vec::new(), None, None),
-            Failure::TooLarge => (413, "err.body_too_large", Vec::new(), None, None),
-            Failure::Limited(secs) => {
-                (429, "err.bridge_rate_limited", Vec::new(), None, Some(secs))
-            }
+            Failure::BadJson => (400, "err.json_malformed".into(), Vec::new(), None, None),
+            Failure::TooLarge => (413, "err.body_too_large".into(), Vec::new(), None, None),
+            Failure::Limited(secs) => (
+                429,
+                "err.bridge_rate_limited".into(),
+                Vec::new(),
+                None,
+                Some(secs),
+            ),
         };
         let body = ErrorBody {
-            error: code.into(),
-            message: tr(Locale::En, code).into(),
+            message: tr(Locale::En, &code).into(),
+            error: code,
             fields: fields.into_iter().map(field_out).collect(),
             last_seq,
         };

@@ -11,6 +11,7 @@ use app::server::AppState;
 use axum::Router;
 use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 
 /// The whole application as one router; `main` serves it and the tests call it directly.
@@ -38,6 +39,7 @@ pub fn router_with(state: AppState, bridge_limits: bridge::Limits) -> Router {
             app::shell,
         ))
         .layer(axum::middleware::from_fn(middleware::guard_pages))
+        .layer(axum::middleware::from_fn(middleware::guard_api))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::load_session,
@@ -46,6 +48,7 @@ pub fn router_with(state: AppState, bridge_limits: bridge::Limits) -> Router {
             state.clone(),
             middleware::check_origin,
         ))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(telemetry::record_request))

@@ -1,4 +1,5 @@
-//! Request middleware: sessions, the origin check, page guards and security headers.
+//! Request middleware: sessions, the origin check, page and API guards, security headers and
+//! the answer to a panic.
 use app::domain::access::UserKind;
 use app::error::AppError;
 use app::server::AppState;
@@ -75,15 +76,103 @@ pub async fn check_origin(State(state): State<AppState>, req: Request, next: Nex
     };
     if cross_site || !origin_ok {
         tracing::warn!(origin = ?h.get(header::ORIGIN), ?fetch_site, path = %req.uri().path(), "cross-origin request refused");
-        let body = serde_json::to_string(&AppError::CrossOrigin).unwrap_or_default();
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response();
+        return error_response(&AppError::CrossOrigin);
     }
     next.run(req).await
+}
+
+/// An error as every server function answers one: its status and the `AppError` as JSON.
+pub fn error_response(e: &AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(e).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The checks a server function call passes before its arguments are read. A caller without a
+/// finished sign-in is refused (401) unless the endpoint is public or a step of the sign-in
+/// itself (those need a session at some stage); every server function checks its own access
+/// again. An upload must be multipart form data with a boundary, and a multipart body must name
+/// its boundary: the decoder cannot read it otherwise. Other bodies must hold no NUL character.
+pub async fn guard_api(req: Request, next: Next) -> Response {
+    use app::api::{MULTIPART_ENDPOINTS, PUBLIC_ENDPOINTS, SIGN_IN_STEP_ENDPOINTS};
+    let path = req.uri().path();
+    if !path.starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let open = PUBLIC_ENDPOINTS.contains(&path)
+        || match req.extensions().get::<CurrentSession>() {
+            Some(s) => s.stage == Stage::Full || SIGN_IN_STEP_ENDPOINTS.contains(&path),
+            None => false,
+        };
+    if !open {
+        return error_response(&AppError::Unauthorized);
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let multipart = content_type.as_deref().is_some_and(|ct| {
+        ct.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/")
+    });
+    let boundary = content_type
+        .as_deref()
+        .is_some_and(|ct| multer::parse_boundary(ct).is_ok());
+    if MULTIPART_ENDPOINTS.contains(&path) && !boundary {
+        return error_response(&AppError::BadRequest(
+            "an upload must be sent as multipart/form-data with a boundary".into(),
+        ));
+    }
+    if multipart && !boundary {
+        return error_response(&AppError::BadRequest(
+            "a multipart body must name its boundary".into(),
+        ));
+    }
+    if multipart {
+        return next.run(req).await;
+    }
+    // Text arguments never hold a NUL character, and PostgreSQL cannot store one: refuse it
+    // here, in a form (`%00`), JSON (`\u0000`) or raw, rather than fail in the database.
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_API_BODY).await else {
+        return error_response(&AppError::BadRequest(
+            "the request body is too large".into(),
+        ));
+    };
+    if has_nul(&bytes) || parts.uri.query().is_some_and(|q| has_nul(q.as_bytes())) {
+        return error_response(&AppError::BadRequest(
+            "text must not contain NUL characters".into(),
+        ));
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// The largest form or JSON body a server function reads (axum's default limit, which the
+/// server functions' decoder applies too).
+const MAX_API_BODY: usize = 2 * 1024 * 1024;
+
+/// Whether a body holds a NUL character: raw, as a form writes it or as JSON escapes it.
+fn has_nul(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        0 => true,
+        b'%' => bytes.get(i + 1..i + 3) == Some(b"00"),
+        b'\\' => bytes.get(i + 1..i + 6) == Some(b"u0000"),
+        _ => false,
+    })
+}
+
+/// The last line of defence: a request handler that panicked answers 500 with the usual error
+/// body instead of dropping the connection. The panic is logged (the message, never shown).
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "request handler panicked");
+    error_response(&AppError::Internal)
 }
 
 const PUBLIC_PAGES: &[&str] = &[
@@ -99,10 +188,19 @@ fn is_page(path: &str) -> bool {
     !(path.starts_with("/api/")
         || path.starts_with("/pkg/")
         || path.starts_with("/export/")
+        || path.starts_with("/files/")
         || path.starts_with("/bridge/")
         || path == "/healthz"
         || path == "/metrics"
         || path.contains('.'))
+}
+
+/// The `next` query parameter when it is a local path (never `//host`, never another scheme).
+fn next_param(query: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| v.into_owned())
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
 }
 
 /// Sends visitors to the right sign-in before a page renders. This is navigation, not security:
@@ -137,9 +235,17 @@ pub async fn guard_pages(req: Request, next: Next) -> Response {
         Redirect::to(&format!("{to}?next={encoded}")).into_response()
     };
     if PUBLIC_PAGES.contains(&path.as_str()) {
+        // A signed-in visitor goes on to `?next=`: this is also where a sign-in form posted
+        // without the wasm lands (the server function redirects back to the form's page).
+        let onward = |fallback: &str| {
+            let to = next_param(req.uri().query().unwrap_or_default())
+                .filter(|n| n.starts_with(fallback))
+                .unwrap_or_else(|| fallback.to_string());
+            Redirect::to(&to).into_response()
+        };
         return match (who, path.as_str()) {
-            (Some(UserKind::Staff), "/admin/login") => Redirect::to("/admin").into_response(),
-            (Some(k), "/login" | "/register") if k.is_client() => Redirect::to("/").into_response(),
+            (Some(UserKind::Staff), "/admin/login") => onward("/admin"),
+            (Some(k), "/login" | "/register") if k.is_client() => onward("/"),
             _ => next.run(req).await,
         };
     }

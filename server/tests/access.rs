@@ -466,6 +466,26 @@ fn every_server_function_is_in_the_matrix_and_has_a_readable_path() {
     }
 }
 
+/// The server refuses callers without a finished sign-in before it reads any argument, except on
+/// the endpoints it lists as public or as sign-in steps: those lists must say what this table
+/// says.
+#[test]
+fn the_servers_lists_of_open_endpoints_match_the_matrix() {
+    use std::collections::BTreeSet;
+    let rows = |want: fn(&Rule) -> bool| -> BTreeSet<&'static str> {
+        matrix()
+            .into_iter()
+            .filter(|(_, rule, _)| want(rule))
+            .map(|(p, _, _)| p)
+            .collect()
+    };
+    let public = rows(|r| matches!(r, Rule::Is(Access::Public)));
+    let steps = rows(|r| matches!(r, Rule::Session));
+    let listed = |l: &[&'static str]| l.iter().copied().collect::<BTreeSet<_>>();
+    assert_eq!(listed(app::api::PUBLIC_ENDPOINTS), public);
+    assert_eq!(listed(app::api::SIGN_IN_STEP_ENDPOINTS), steps);
+}
+
 /// Posts a row's body: form fields as a browser's form sends them, or, for the functions that
 /// take JSON (`input = Json`), a JSON object with that content type.
 async fn call(c: &common::Client, path: &str, body: &str) -> common::Reply {

@@ -150,3 +150,45 @@ on_both!(health_metrics_and_exports, |db| {
     assert!(lines[0].starts_with("id,kind,email") && lines[1].contains("t@example.com"));
     assert_eq!(c.get("/export/nothing.csv").await.status, 404);
 });
+
+// Staff open the KYC documents and receipts they review; the owner opens their own; anyone else
+// is refused, and an anonymous caller gets 401 rather than a redirect to a sign-in page.
+on_both!(uploaded_files_open_for_staff_and_their_owner_only, |db| {
+    let state = server::testing::state(db.clone());
+    let owner = make_user(&db, UserKind::Trader, "owner@example.com", None).await;
+    let file = app::server::uploads::store(
+        &db,
+        &state.config.upload_dir,
+        owner.id,
+        "kyc",
+        "passport.pdf",
+        b"%PDF-1.4 passport",
+    )
+    .await
+    .unwrap();
+    let path = format!("/files/{}", file.id);
+    let mut c = Client::new(state);
+    assert_eq!(c.get(&path).await.status, 401);
+
+    let admin = make_user(
+        &db,
+        UserKind::Staff,
+        "admin@example.com",
+        Some("Administrator"),
+    )
+    .await;
+    c.cookie = Some(common::cookie_for(&db, &admin).await);
+    let seen = c.get(&path).await;
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    assert_eq!(
+        seen.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/pdf"
+    );
+    assert!(seen.body.starts_with("%PDF-1.4 passport"));
+
+    c.cookie = Some(common::cookie_for(&db, &owner).await);
+    assert_eq!(c.get(&path).await.status, 200);
+    let other = make_user(&db, UserKind::Trader, "other@example.com", None).await;
+    c.cookie = Some(common::cookie_for(&db, &other).await);
+    assert_eq!(c.get(&path).await.status, 404);
+});

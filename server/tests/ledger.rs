@@ -63,11 +63,11 @@ on_both!(deposits_withdrawals_and_refusals, |db| {
     // The same key again: the first result, one effect.
     let again = deposit(&db, "dep-1", w.id, 10_000).await.unwrap();
     assert_eq!((again.entry_id, again.replayed), (first.entry_id, true));
-    // The same key with another amount: refused.
+    // The same key with another amount: refused as a conflict (409).
     let other = deposit(&db, "dep-1", w.id, 5).await.unwrap_err();
     assert_eq!(
-        other.field_code("idempotency_key"),
-        Some("err.idempotency_mismatch")
+        other,
+        app::error::AppError::Conflict("err.idempotency_mismatch".into())
     );
     assert_eq!(wallet_of(&db, 1).await.balance_minor, 10_000);
 

@@ -14,6 +14,34 @@ pub mod prop_ops;
 pub mod settings;
 pub mod wallets;
 
+use leptos::server_fn::ServerFn;
+
+/// The endpoints anyone may call, signed in or not. Every other endpoint refuses a caller
+/// without a fully signed-in session (401) before its arguments are read; the server's `/api/`
+/// middleware enforces this, and the permission matrix test checks it against its own table.
+pub const PUBLIC_ENDPOINTS: &[&str] = &[
+    <auth::GetMe as ServerFn>::PATH,
+    <auth::Register as ServerFn>::PATH,
+    <auth::Login as ServerFn>::PATH,
+    <auth::AdminLogin as ServerFn>::PATH,
+    <auth::Logout as ServerFn>::PATH,
+    <auth::ForgotPassword as ServerFn>::PATH,
+    <auth::ResetPassword as ServerFn>::PATH,
+    <auth::SetPreferences as ServerFn>::PATH,
+];
+
+/// The steps of an unfinished sign-in (second factor, mandatory enrollment): open to a session
+/// at any stage, refused without one.
+pub const SIGN_IN_STEP_ENDPOINTS: &[&str] = &[
+    <auth::VerifyTotp as ServerFn>::PATH,
+    <auth::BeginTotpSetup as ServerFn>::PATH,
+    <auth::TotpConfirm as ServerFn>::PATH,
+];
+
+/// The endpoints that take multipart form data (file uploads); every other one takes a form
+/// or JSON body.
+pub const MULTIPART_ENDPOINTS: &[&str] = &[<kyc::UploadFile as ServerFn>::PATH];
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
     use crate::server::auth::Origin;

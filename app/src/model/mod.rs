@@ -129,9 +129,21 @@ pub struct ListQuery {
 
 impl ListQuery {
     pub const MAX_PER_PAGE: u64 = 100;
+    /// Far beyond any list's end, and small enough that the row offset fits every database.
+    pub const MAX_PAGE: u64 = 1_000_000;
+
+    /// The page to show (from 0); a page past `MAX_PAGE` shows as that page (empty).
+    pub fn page(&self) -> u64 {
+        self.page.min(Self::MAX_PAGE)
+    }
 
     pub fn per_page(&self) -> u64 {
         self.per_page.clamp(1, Self::MAX_PER_PAGE)
+    }
+
+    /// The number of rows before the page: bounded, whatever the request said.
+    pub fn offset(&self) -> u64 {
+        self.page() * self.per_page()
     }
 
     /// The query string of the matching CSV export.

@@ -11,7 +11,7 @@ use crate::server::auth::Origin;
 use crate::server::db::Write;
 use crate::server::entity::{payment_method, request, request_review, user};
 use crate::server::{
-    audit, effects, ledger, list, notify, participation, settings, uploads, wallets,
+    accounts, audit, effects, ledger, list, notify, participation, settings, uploads, wallets,
 };
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -44,6 +44,12 @@ pub struct Submission {
     pub payload: serde_json::Value,
     /// Withdrawals and transfers reserve their amount in this wallet while pending.
     pub hold_wallet: Option<i64>,
+    /// The wallet a transfer credits: locked with `hold_wallet` before the hold, in the
+    /// ledger's order, since a transfer that approves itself changes both.
+    pub credit_wallet: Option<i64>,
+    /// At most this many pending requests of the kind per client: counted and inserted as one
+    /// step (the client's row is locked), so simultaneous submissions cannot pass it together.
+    pub max_pending: Option<u64>,
 }
 
 /// The outcome of `submit`: the request, and whether this call created it (false: the
@@ -53,8 +59,28 @@ pub struct Submitted {
     pub created: bool,
 }
 
+/// Someone decided (or moved) the request first: this call changed nothing (409).
 fn decided() -> AppError {
-    AppError::field("request", "err.request_decided")
+    AppError::Conflict("err.request_decided".into())
+}
+
+/// A replay carries what the first submission did; the same key with other content is a
+/// clash, refused rather than answered with a different request.
+fn replay(first: request::Model, s: &Submission, kind: RequestKind) -> Result<Submitted, AppError> {
+    let same = first.kind == kind.as_str()
+        && first.currency.as_deref() == s.currency.map(|c| c.code)
+        && first.amount_minor == s.amount_minor
+        && first.method_id == s.method_id
+        && first.counterparty_id == s.counterparty_id
+        && first.target_currency.as_deref() == s.target_currency.map(|c| c.code)
+        && first.destination_id == s.destination_id;
+    if !same {
+        return Err(AppError::Conflict("err.idempotency_mismatch".into()));
+    }
+    Ok(Submitted {
+        request: first,
+        created: false,
+    })
 }
 
 /// Inserts a request and, if its kind's method says so, approves it at once. Runs in the
@@ -69,15 +95,22 @@ pub async fn submit(
         return Err(AppError::field("request", "err.idempotency_key"));
     }
     let key = format!("{}:{}", s.user_id, s.idempotency_key.trim());
+    if s.max_pending.is_some() {
+        // The count below and the insert are one step: simultaneous submissions by the client
+        // queue here, and each counts what the ones before it inserted.
+        accounts::lock(txn, s.user_id).await?;
+    }
     if let Some(first) = request::Entity::find()
         .filter(request::Column::IdempotencyKey.eq(&key))
         .one(txn)
         .await?
     {
-        return Ok(Submitted {
-            request: first,
-            created: false,
-        });
+        return replay(first, &s, kind);
+    }
+    if let Some(max) = s.max_pending
+        && pending_count(txn, s.user_id, kind).await? >= max
+    {
+        return Err(AppError::field("form", "err.too_many_pending"));
     }
     let (method, levels) = settings::approval_for(txn, kind).await?;
     let now = Utc::now();
@@ -122,13 +155,16 @@ pub async fn submit(
                 .one(txn)
                 .await?
                 .ok_or(AppError::Internal)?;
-            return Ok(Submitted {
-                request: first,
-                created: false,
-            });
+            return replay(first, &s, kind);
         }
     };
     if let (Some(wallet), Some(amount)) = (s.hold_wallet, s.amount_minor) {
+        // Both wallets of a transfer, in the ledger's order, before the hold changes one.
+        let wallets: Vec<i64> = [Some(wallet), s.credit_wallet]
+            .into_iter()
+            .flatten()
+            .collect();
+        ledger::lock_accounts(txn, &wallets).await?;
         // Not enough available refuses the request (the caller's transaction rolls back).
         let hold =
             ledger::place_hold_in(txn, &format!("request-hold-{id}"), wallet, amount).await?;

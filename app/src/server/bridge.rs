@@ -80,7 +80,7 @@ impl BridgeError {
     }
 
     /// The i18n key of the error as a whole.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             BridgeError::Unauthenticated => "err.bridge_auth",
             BridgeError::Clock => "err.bridge_clock",

@@ -1,4 +1,5 @@
 //! Connecting to SQLite (embedded default) or PostgreSQL, and migrating.
+use crate::error::AppError;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
@@ -29,6 +30,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
+    crate::server::ledger::ensure_firm_accounts(db).await?;
     crate::server::seed::ensure_system_roles(db).await
 }
 
@@ -87,5 +89,35 @@ impl Write for DatabaseConnection {
             ..Default::default()
         })
         .await
+    }
+}
+
+/// Whether the database refused a write because it would duplicate a unique key (a name, an
+/// email, an idempotency key), on SQLite or PostgreSQL.
+pub fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// A write that a concurrent request can beat to a unique key. A check before the write
+/// ("is this name free?") gives the usual answer, but two requests can both pass it; the
+/// database then refuses the second, and this turns that refusal into the answer the check
+/// would have given (`taken`) rather than an internal error. Any other error stays internal.
+/// On PostgreSQL the refusal aborts the transaction: the caller returns the error at once.
+pub trait UniqueOr<T> {
+    fn unique_or(self, taken: impl FnOnce() -> AppError) -> Result<T, AppError>;
+}
+
+impl<T> UniqueOr<T> for Result<T, DbErr> {
+    fn unique_or(self, taken: impl FnOnce() -> AppError) -> Result<T, AppError> {
+        self.map_err(|e| {
+            if is_unique_violation(&e) {
+                taken()
+            } else {
+                AppError::from(e)
+            }
+        })
     }
 }

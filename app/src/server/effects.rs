@@ -149,8 +149,13 @@ async fn transfer(
     let hold = req.hold_id.ok_or(AppError::Internal)?;
     let recipient = req.counterparty_id.unwrap_or(req.user_id);
     let memo = format!("Transfer #{}", req.id);
+    let target = ledger::wallet(txn, recipient, to).await?;
+    // Both wallets, in the ledger's lock order, before either changes: a conversion changes
+    // them in two entries, and A→B with B→A (or USD→EUR with EUR→USD) must not lock them in
+    // opposite orders.
+    let source = ledger::find_hold(txn, hold).await?.account_id;
+    ledger::lock_accounts(txn, &[source, target.id]).await?;
     let posted = if from == to {
-        let target = ledger::wallet(txn, recipient, to).await?;
         ledger::capture_hold_in(
             txn,
             hold,
@@ -175,7 +180,6 @@ async fn transfer(
         .await?;
         let credited = req.target_amount_minor.ok_or(AppError::Internal)?;
         let fx_in = ledger::firm(txn, AccountKind::FxConversion, to).await?;
-        let target = ledger::wallet(txn, recipient, to).await?;
         let key = format!("request-{}-credit", req.id);
         ledger::post_in(
             txn,

@@ -87,16 +87,10 @@ fn amount_for(
     Some((amount, fee, cur))
 }
 
-async fn check_pending(
-    db: &impl ConnectionTrait,
-    me: &user::Model,
-    kind: RequestKind,
-) -> Result<(), AppError> {
-    let max = settings::funds_settings(db).await?.max_pending;
-    if approvals::pending_count(db, me.id, kind).await? >= u64::from(max) {
-        return Err(AppError::field("form", "err.too_many_pending"));
-    }
-    Ok(())
+/// The firm's cap on a client's pending requests of one kind. The approval engine counts
+/// and inserts in one step, so simultaneous submissions cannot pass it together.
+async fn max_pending(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    Ok(u64::from(settings::funds_settings(db).await?.max_pending))
 }
 
 pub struct DepositInput {
@@ -124,7 +118,7 @@ pub async fn deposit(
     }
     errs.into_result()?;
     let (amount, fee, cur) = parsed.ok_or(AppError::Internal)?;
-    check_pending(db, &me, RequestKind::Deposit).await?;
+    let max_pending = max_pending(db).await?;
     let online = m.kind == "test_psp";
     let txn = db.write().await?;
     let done = approvals::submit(
@@ -142,6 +136,7 @@ pub async fn deposit(
             payment_status: online.then_some(PaymentStatus::Pending),
             reference,
             payload: serde_json::json!({}),
+            max_pending: Some(max_pending),
             ..Default::default()
         },
         from,
@@ -228,7 +223,7 @@ pub async fn withdraw(
     let parsed = amount_for(&mut errs, &m, &input.amount);
     errs.into_result()?;
     let (amount, fee, cur) = parsed.ok_or(AppError::Internal)?;
-    check_pending(db, &me, RequestKind::Withdrawal).await?;
+    let max_pending = max_pending(db).await?;
     let wallet = ledger::wallet(db, user_id, cur).await?;
     let txn = db.write().await?;
     let done = approvals::submit(
@@ -246,6 +241,7 @@ pub async fn withdraw(
             destination_id: dest.map(|d| d.id),
             payload: serde_json::json!({}),
             hold_wallet: Some(wallet.id),
+            max_pending: Some(max_pending),
             ..Default::default()
         },
         from,
@@ -346,7 +342,7 @@ pub async fn transfer(
     let me = client(db, user_id).await?;
     settings::require_kyc(db, &me, "transfer").await?;
     let (q, recipient) = quote(db, user_id, &input).await?;
-    check_pending(db, &me, RequestKind::Transfer).await?;
+    let max_pending = max_pending(db).await?;
     let from = money::currency(&q.from).ok_or(AppError::Internal)?;
     let to = money::currency(&q.to).ok_or(AppError::Internal)?;
     let amount = money::parse_amount(&q.amount, from).map_err(|c| AppError::field("amount", c))?;
@@ -354,7 +350,7 @@ pub async fn transfer(
         money::parse_amount(&q.credited, to).map_err(|c| AppError::field("amount", c))?;
     let wallet = ledger::wallet(db, user_id, from).await?;
     // Make sure the target wallet exists before the transaction that credits it.
-    ledger::wallet(db, recipient.as_ref().map_or(user_id, |r| r.id), to).await?;
+    let target = ledger::wallet(db, recipient.as_ref().map_or(user_id, |r| r.id), to).await?;
     let txn = db.write().await?;
     let done = approvals::submit(
         &txn,
@@ -370,6 +366,8 @@ pub async fn transfer(
             target_amount_minor: Some(credited),
             payload: serde_json::json!({"Rate": q.rate}),
             hold_wallet: Some(wallet.id),
+            credit_wallet: Some(target.id),
+            max_pending: Some(max_pending),
             ..Default::default()
         },
         from_ip,
@@ -422,6 +420,12 @@ fn luhn(digits: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
+/// The last `n` characters of a text (all of it when shorter), cut between characters.
+fn last_chars(s: &str, n: usize) -> &str {
+    let skip = s.chars().count().saturating_sub(n);
+    s.char_indices().nth(skip).map_or("", |(i, _)| &s[i..])
+}
+
 const NETWORKS: &[&str] = &["TRC20", "ERC20", "BEP20", "SOL"];
 const MAX_DESTINATIONS: usize = 10;
 
@@ -445,14 +449,16 @@ pub async fn add_destination(
         .collect();
     let details = match kind {
         "bank_card" => {
-            if !(12..=19).contains(&number.len())
-                || !number.chars().all(|c| c.is_ascii_digit())
+            if !number.chars().all(|c| c.is_ascii_digit())
+                || !(12..=19).contains(&number.chars().count())
                 || !luhn(&number)
             {
                 errs.add("number", "err.card_invalid");
+                String::new()
+            } else {
+                // Only the last four digits are kept: the firm pays out through its PSP's token.
+                format!("•••• {}", last_chars(&number, 4))
             }
-            // Only the last four digits are kept: the firm pays out through its PSP's token.
-            format!("•••• {}", &number[number.len().saturating_sub(4)..])
         }
         "crypto" => {
             if !(26..=64).contains(&number.len())
@@ -532,5 +538,13 @@ mod tests {
         assert!(super::luhn("4242424242424242"));
         assert!(super::luhn("5555555555554444"));
         assert!(!super::luhn("4242424242424241"));
+    }
+
+    #[test]
+    fn last_chars_cuts_between_characters() {
+        assert_eq!(super::last_chars("4242424242424242", 4), "4242");
+        assert_eq!(super::last_chars("€€€€€", 4), "€€€€");
+        assert_eq!(super::last_chars("٣٣", 4), "٣٣");
+        assert_eq!(super::last_chars("", 4), "");
     }
 }

@@ -242,6 +242,8 @@ pub async fn submit(
             user_id,
             created_by: user_id,
             payload: serde_json::Value::Object(values),
+            // The status check above, made again where it cannot be raced: one at a time.
+            max_pending: Some(1),
             ..Default::default()
         },
         from,
@@ -283,9 +285,6 @@ pub async fn request_ib_upgrade(
     if me.kind != "trader" {
         return Err(AppError::field("form", "err.already_ib"));
     }
-    if approvals::pending_count(db, user_id, RequestKind::IbUpgrade).await? > 0 {
-        return Err(AppError::field("form", "err.too_many_pending"));
-    }
     let reason = reason.trim();
     if reason.chars().count() > 500 {
         return Err(AppError::field("reason", "err.too_long"));
@@ -299,6 +298,8 @@ pub async fn request_ib_upgrade(
             user_id,
             created_by: user_id,
             payload: serde_json::json!({"Why": reason}),
+            // One pending upgrade at a time, counted where simultaneous requests cannot race.
+            max_pending: Some(1),
             ..Default::default()
         },
         from,

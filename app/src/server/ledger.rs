@@ -2,16 +2,20 @@
 //! postings sum to zero, claimed by an idempotency key in the same transaction. Wallets keep a
 //! cached balance and held amount, changed only by conditional updates, so that no wallet's
 //! available balance (balance − holds) can go below zero, however many requests race.
-use crate::domain::money::Currency;
+//!
+//! Lock order: every path locks the wallets it is about to change with `lock_accounts`, in
+//! ascending id order, before the first change, so concurrent transactions sharing wallets
+//! queue instead of deadlocking.
+use crate::domain::money::{self, Currency};
 use crate::error::AppError;
 use crate::server::crypto;
 use crate::server::db::Write;
 use crate::server::entity::{hold, journal_entry, ledger_account, posting};
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, LockType};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
-    QueryFilter, TryInsertResult,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
 };
 
 /// Ledger account kinds. Wallets belong to clients; the rest are the firm's.
@@ -36,6 +40,20 @@ pub enum AccountKind {
 }
 
 impl AccountKind {
+    /// The firm's kinds (every kind but wallets).
+    pub const FIRM: &[AccountKind] = &[
+        AccountKind::PspClearing,
+        AccountKind::FeeRevenue,
+        AccountKind::CommissionExpense,
+        AccountKind::PayoutsPayable,
+        AccountKind::ManualAdjustments,
+        AccountKind::FxConversion,
+        AccountKind::ParticipationFees,
+        AccountKind::FundedTrading,
+        AccountKind::ProfitSharePayable,
+        AccountKind::ProfitShareFirm,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AccountKind::Wallet => "wallet",
@@ -89,6 +107,33 @@ async fn account(
     find().one(db).await?.ok_or(AppError::Internal)
 }
 
+/// Makes every firm account in every currency, once, at start-up (`db::migrate`). Made on
+/// first use instead, inside the transactions that move money, two transactions creating two
+/// of them in opposite orders (a USD→EUR and an EUR→USD conversion) deadlock on PostgreSQL,
+/// each waiting for the other's uncommitted row; made here, they are only ever read.
+pub async fn ensure_firm_accounts(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    use ledger_account::Column as C;
+    let now = Utc::now();
+    let rows = AccountKind::FIRM.iter().flat_map(|kind| {
+        money::CURRENCIES
+            .iter()
+            .map(move |cur| ledger_account::ActiveModel {
+                kind: Set(kind.as_str().into()),
+                owner_id: Set(FIRM),
+                currency: Set(cur.code.into()),
+                balance_minor: Set(0),
+                held_minor: Set(0),
+                created_at: Set(now),
+                ..Default::default()
+            })
+    });
+    ledger_account::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([C::Kind, C::OwnerId, C::Currency])
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
 /// A client's wallet in a currency (created on first use).
 pub async fn wallet(
     db: &impl ConnectionTrait,
@@ -106,6 +151,44 @@ pub async fn firm(
 ) -> Result<ledger_account::Model, AppError> {
     debug_assert!(kind != AccountKind::Wallet);
     account(db, kind, FIRM, cur).await
+}
+
+/// Locks the wallets among `accounts` until the transaction ends, in ascending id order: the
+/// ledger's one lock order.
+///
+/// Every path that changes wallets calls this with every account it will touch, before its
+/// first change. Two transactions that share wallets then queue on the lowest id they share,
+/// rather than each holding one wallet while it waits for the other's (a deadlock, which
+/// PostgreSQL breaks by failing one of them: issue 10, A→B and B→A transfers approved
+/// together). A transaction that moves money in several steps (a hold and its capture, a
+/// conversion's two entries) calls it once up front with all of them; the steps' own calls
+/// then find their rows already held.
+///
+/// Firm accounts may be passed but are not locked: their rows never change (their balances
+/// are the sums of their postings), and locking them would queue every deposit behind the
+/// clearing account. On SQLite there is nothing to do: a write transaction (`db::Write`) holds
+/// the database's write lock from `BEGIN`.
+pub async fn lock_accounts(txn: &impl ConnectionTrait, accounts: &[i64]) -> Result<(), AppError> {
+    if txn.get_database_backend() != DatabaseBackend::Postgres || accounts.is_empty() {
+        return Ok(());
+    }
+    let mut ids = accounts.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    use ledger_account::Column as C;
+    // PostgreSQL sorts before it locks, so the rows are locked in this order. NO KEY UPDATE is
+    // the lock the balance update itself takes; postings referencing the rows are not held up.
+    ledger_account::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .filter(C::Id.is_in(ids))
+        .filter(C::Kind.eq(AccountKind::Wallet.as_str()))
+        .order_by_asc(C::Id)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<i64>()
+        .all(txn)
+        .await?;
+    Ok(())
 }
 
 /// One leg of an entry: a signed amount on one account (positive = credit to the account).
@@ -147,6 +230,11 @@ fn request_hash(e: &Entry<'_>) -> String {
 
 fn invalid(field: &str, code: &str) -> AppError {
     AppError::field(field, code)
+}
+
+/// A key already used for a different movement: nothing moves (409).
+fn mismatch() -> AppError {
+    AppError::Conflict("err.idempotency_mismatch".into())
 }
 
 /// Posts an entry inside the caller's transaction. A key seen before returns the first entry
@@ -196,15 +284,16 @@ pub async fn post_in(txn: &impl ConnectionTrait, e: Entry<'_>) -> Result<Posted,
                     replayed: true,
                 })
             } else {
-                Err(invalid("idempotency_key", "err.idempotency_mismatch"))
+                Err(mismatch())
             };
         }
     };
-    // Wallets change in id order, so two entries never wait on each other in a cycle. A wallet
-    // leg in the entry's currency with the funds is one statement; anything else (a firm
-    // account, or an error to explain) takes one read.
+    // Wallets are locked in id order before any changes, so two entries never wait on each
+    // other in a cycle. A wallet leg in the entry's currency with the funds is one statement;
+    // anything else (a firm account, or an error to explain) takes one read.
     let mut legs = e.legs.clone();
     legs.sort_by_key(|l| l.account_id);
+    lock_accounts(txn, &legs.iter().map(|l| l.account_id).collect::<Vec<_>>()).await?;
     for leg in &legs {
         if update_wallet(
             txn,
@@ -344,7 +433,7 @@ pub async fn place_hold_in(
             return if first.account_id == wallet_id && first.amount_minor == amount_minor {
                 Ok(first)
             } else {
-                Err(invalid("idempotency_key", "err.idempotency_mismatch"))
+                Err(mismatch())
             };
         }
     };
@@ -355,6 +444,7 @@ pub async fn place_hold_in(
     if acc.kind != AccountKind::Wallet.as_str() {
         return Err(invalid("account", "err.account_unknown"));
     }
+    lock_accounts(txn, &[wallet_id]).await?;
     apply_to_wallet(txn, wallet_id, 0, amount_minor).await?;
     hold::Entity::find_by_id(id)
         .one(txn)
@@ -372,10 +462,8 @@ pub async fn resize_hold_in(
     if amount_minor <= 0 {
         return Err(invalid("amount", "err.amount_not_positive"));
     }
-    let h = hold::Entity::find_by_id(hold_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let h = find_hold(txn, hold_id).await?;
+    lock_accounts(txn, &[h.account_id]).await?;
     let r = hold::Entity::update_many()
         .col_expr(hold::Column::AmountMinor, Expr::value(amount_minor))
         .filter(hold::Column::Id.eq(hold_id))
@@ -389,27 +477,28 @@ pub async fn resize_hold_in(
     apply_to_wallet(txn, h.account_id, 0, amount_minor - h.amount_minor).await
 }
 
-/// Moves a hold from active to `to`, exactly once.
-async fn resolve(
-    txn: &impl ConnectionTrait,
-    hold_id: i64,
-    to: &str,
-) -> Result<hold::Model, AppError> {
-    let h = hold::Entity::find_by_id(hold_id)
-        .one(txn)
+/// A hold, as it is now.
+pub async fn find_hold(db: &impl ConnectionTrait, hold_id: i64) -> Result<hold::Model, AppError> {
+    hold::Entity::find_by_id(hold_id)
+        .one(db)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NotFound)
+}
+
+/// Moves a hold (as read, `h`) from active to `to`, exactly once.
+async fn resolve(txn: &impl ConnectionTrait, h: &hold::Model, to: &str) -> Result<(), AppError> {
     let r = hold::Entity::update_many()
         .col_expr(hold::Column::Status, Expr::value(to))
         .col_expr(hold::Column::ResolvedAt, Expr::value(Some(Utc::now())))
-        .filter(hold::Column::Id.eq(hold_id))
+        .filter(hold::Column::Id.eq(h.id))
         .filter(hold::Column::Status.eq("active"))
+        .filter(hold::Column::AmountMinor.eq(h.amount_minor))
         .exec(txn)
         .await?;
     if r.rows_affected != 1 {
         return Err(invalid("hold", "err.hold_resolved"));
     }
-    Ok(h)
+    Ok(())
 }
 
 /// Cancels a hold: the funds are available again.
@@ -421,7 +510,9 @@ pub async fn release_hold(db: &DatabaseConnection, hold_id: i64) -> Result<(), A
 }
 
 pub async fn release_hold_in(txn: &impl ConnectionTrait, hold_id: i64) -> Result<(), AppError> {
-    let h = resolve(txn, hold_id, "released").await?;
+    let h = find_hold(txn, hold_id).await?;
+    lock_accounts(txn, &[h.account_id]).await?;
+    resolve(txn, &h, "released").await?;
     apply_to_wallet(txn, h.account_id, 0, -h.amount_minor).await
 }
 
@@ -461,7 +552,14 @@ pub async fn capture_hold_in(
     actor_id: Option<i64>,
     memo: &str,
 ) -> Result<Posted, AppError> {
-    let h = resolve(txn, hold_id, "captured").await?;
+    // The held wallet and every receiving account, in the ledger's order, before either the
+    // hold's release or the entry changes one of them (issue 10: releasing the sender's hold
+    // first locked it ahead of a recipient with a lower id).
+    let h = find_hold(txn, hold_id).await?;
+    let mut touched = vec![h.account_id];
+    touched.extend(to.iter().map(|(account_id, _)| *account_id));
+    lock_accounts(txn, &touched).await?;
+    resolve(txn, &h, "captured").await?;
     apply_to_wallet(txn, h.account_id, 0, -h.amount_minor).await?;
     let mut legs = vec![Leg {
         account_id: h.account_id,

@@ -112,7 +112,7 @@ where
     }
     let total = select.clone().count(db).await?;
     let rows = select
-        .offset(q.page * q.per_page())
+        .offset(q.offset())
         .limit(q.per_page())
         .all(db)
         .await?;
@@ -128,13 +128,25 @@ pub fn page<T>(rows: Vec<T>, total: u64, q: &ListQuery, paged: bool) -> Page<T> 
     Page {
         rows,
         total,
-        page: if paged { q.page } else { 0 },
+        page: if paged { q.page() } else { 0 },
         per_page,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn paging_is_bounded_whatever_the_request_says() {
+        let q = crate::model::ListQuery {
+            page: u64::MAX,
+            per_page: u64::MAX,
+            ..Default::default()
+        };
+        assert!(i64::try_from(q.offset()).is_ok());
+        assert_eq!(q.page(), crate::model::ListQuery::MAX_PAGE);
+        assert_eq!(q.per_page(), crate::model::ListQuery::MAX_PER_PAGE);
+    }
+
     #[test]
     fn like_escapes_wildcards() {
         assert_eq!(super::like(" A%b_c "), "%a\\%b\\_c%");

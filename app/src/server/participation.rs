@@ -16,7 +16,7 @@ use crate::server::entity::{
 };
 use crate::server::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::platform::{Platform, TradingPlatform};
-use crate::server::{audit, crypto, fees, notify, profit_share, risk, settings, sim};
+use crate::server::{accounts, audit, crypto, fees, notify, profit_share, risk, settings, sim};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -173,7 +173,10 @@ pub async fn participate(
         return Err(AppError::field("request", "err.idempotency_key"));
     }
     let txn = db.write().await?;
-    // A double submit finds the first request and its participant.
+    // A double submit finds the first request and its participant: on PostgreSQL the second
+    // waits here until the first commits, rather than both missing each other and buying (and
+    // paying) twice.
+    accounts::lock(&txn, user_id).await?;
     if let Some(first) = request::Entity::find()
         .filter(request::Column::IdempotencyKey.eq(format!("{user_id}:{key}")))
         .one(&txn)
@@ -685,6 +688,8 @@ pub async fn retry(
     from: &Origin,
 ) -> Result<request::Model, AppError> {
     let txn = db.write().await?;
+    // Two retries sent together queue here; the second then sees the first one's status.
+    accounts::lock(&txn, user_id).await?;
     let p = find(&txn, participant_id).await?;
     if p.user_id != user_id {
         return Err(AppError::NotFound);

@@ -6,7 +6,7 @@ use crate::domain::validation::Errors;
 use crate::error::AppError;
 use crate::model::{ApprovalSettingDto, FundsSettings, GroupDto, LevelDto, MethodDto, RateDto};
 use crate::server::audit;
-use crate::server::db::Write;
+use crate::server::db::{UniqueOr, Write};
 use crate::server::entity::{
     approval_level, approval_setting, client_group, exchange_rate, payment_method, role, setting,
     user,
@@ -241,6 +241,8 @@ pub async fn save_group(
     if taken.is_some_and(|g| Some(g.id) != id) {
         return Err(AppError::field("name", "err.name_taken"));
     }
+    // On PostgreSQL a concurrent save can still take the name before the write below.
+    let taken = || AppError::field("name", "err.name_taken");
     if is_default {
         client_group::Entity::update_many()
             .col_expr(client_group::Column::IsDefault, false.into())
@@ -261,19 +263,18 @@ pub async fn save_group(
             am.name = Set(name.into());
             am.description = Set(description.trim().chars().take(500).collect());
             am.is_default = Set(is_default);
-            am.update(&txn).await?
+            am.update(&txn).await.unique_or(taken)?
         }
-        None => {
-            client_group::ActiveModel {
-                name: Set(name.into()),
-                description: Set(description.trim().chars().take(500).collect()),
-                is_default: Set(is_default),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
+        None => client_group::ActiveModel {
+            name: Set(name.into()),
+            description: Set(description.trim().chars().take(500).collect()),
+            is_default: Set(is_default),
+            created_at: Set(Utc::now()),
+            ..Default::default()
         }
+        .insert(&txn)
+        .await
+        .unique_or(taken)?,
     };
     audit::record(
         &txn,

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{ListQuery, Page, RoleDto, StaffRow};
 use crate::server::auth::{self, Origin};
-use crate::server::db::Write;
+use crate::server::db::{UniqueOr, Write};
 use crate::server::entity::{role, user};
 use crate::server::{RuntimeConfig, accounts, audit, crypto, list, password, session};
 use chrono::Utc;
@@ -214,7 +214,10 @@ pub async fn update(
     am.last_name = Set(last.unwrap());
     am.role_id = Set(Some(input.role_id));
     am.updated_at = Set(Utc::now());
-    am.update(&txn).await?;
+    // Another request may take the email between the check above and this write.
+    am.update(&txn)
+        .await
+        .unique_or(|| AppError::field("email", "err.email_taken"))?;
     audit::record(
         &txn,
         Some(actor),
@@ -381,6 +384,9 @@ pub async fn save_role(
     errs.into_result()?;
     let stored = set.into_iter().collect::<PermissionSet>().to_stored();
     let description: String = description.trim().chars().take(500).collect();
+    // Another request may take the name between the check above and this write (issue 10:
+    // eight identical roles saved at once).
+    let taken = || AppError::field("name", "err.role_name_taken");
     let txn = db.write().await?;
     let saved = match existing {
         Some(r) => {
@@ -388,20 +394,19 @@ pub async fn save_role(
             am.name = Set(name.unwrap());
             am.description = Set(description);
             am.permissions = Set(stored.clone());
-            am.update(&txn).await?
+            am.update(&txn).await.unique_or(taken)?
         }
-        None => {
-            role::ActiveModel {
-                name: Set(name.unwrap()),
-                description: Set(description),
-                permissions: Set(stored.clone()),
-                is_system: Set(false),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
+        None => role::ActiveModel {
+            name: Set(name.unwrap()),
+            description: Set(description),
+            permissions: Set(stored.clone()),
+            is_system: Set(false),
+            created_at: Set(Utc::now()),
+            ..Default::default()
         }
+        .insert(&txn)
+        .await
+        .unique_or(taken)?,
     };
     audit::record(
         &txn,

@@ -26,7 +26,10 @@ pub fn Field(
     #[prop(into)] label: Signal<&'static str>,
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
-    #[prop(optional, into)] value: Signal<String>,
+    /// The initial value. The input is not bound to it afterwards, so hydration never replaces
+    /// what the user typed before the page became interactive.
+    #[prop(optional, into)]
+    value: String,
     #[prop(optional, into)] error: Option<Signal<Option<AppError>>>,
     #[prop(optional, into)] hint: Option<Signal<&'static str>>,
     #[prop(optional)] autocomplete: Option<&'static str>,
@@ -47,7 +50,7 @@ pub fn Field(
                 id=id
                 name=name
                 type=kind
-                prop:value=move || value.get()
+                value=value
                 autocomplete=autocomplete
                 required=required
                 aria-invalid=move || code().is_some().to_string()
@@ -115,6 +118,28 @@ fn field_code(error: Option<Signal<Option<AppError>>>, field: &str) -> Option<St
         .and_then(|e| e.field_code(field).map(str::to_string))
 }
 
+/// Text typed into the server-rendered input `id` before the page hydrated, taken into `value`
+/// so that binding the input to `value` keeps it rather than wiping it.
+fn keep_typed(id: &str, value: RwSignal<String>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let doc = document();
+        let hydrating = doc
+            .body()
+            .is_some_and(|b| !b.has_attribute("data-hydrated"));
+        if let Some(el) = doc.get_element_by_id(id).filter(|_| hydrating)
+            && let Some(typed) = js_sys::Reflect::get(&el, &"value".into())
+                .ok()
+                .and_then(|v| v.as_string())
+            && !typed.is_empty()
+        {
+            value.set(typed);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, value);
+}
+
 /// A labelled, controlled text input (or textarea) with its own DOM id, so that several forms
 /// on one page can have a field of the same server name. Shows the server's error for `field`.
 #[component]
@@ -150,6 +175,7 @@ pub fn TextField(
         err_id.clone()
     };
     let placeholder = move || placeholder.map(|p| p.get());
+    keep_typed(&id, value);
     let input = if multiline {
         view! {
             <textarea

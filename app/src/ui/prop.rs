@@ -20,6 +20,19 @@ pub fn or_dash(s: &str) -> String {
     }
 }
 
+/// Days traded against the stage's minimum, in words: "2 of 4 required", or "1 traded · no
+/// minimum" when the stage has none (never "1 / 0").
+pub fn trading_days_text(i18n: I18n, traded: u32, min: u32) -> String {
+    let key = if min == 0 {
+        "prop.days_no_min"
+    } else {
+        "prop.days_of_min"
+    };
+    i18n.t(key)
+        .replace("{n}", &traded.to_string())
+        .replace("{min}", &min.to_string())
+}
+
 pub fn env_text(i18n: I18n, env: &str) -> String {
     match env {
         "demo" => i18n.t("prop.env_demo").to_string(),

@@ -1094,10 +1094,10 @@ fn Editor(
                 <p class="hint muted small">{move || i18n.t("chal.publish_hint")}</p>
             </section>
             <div class="card chal-footer">
-                <button type="button" class="btn" data-testid="chal-prev" disabled=move || step.get() <= 1 on:click=move |_| step.update(|s| *s = s.saturating_sub(1).max(1))>
+                <button type="button" class="btn" data-testid="chal-prev" disabled=move || { step.get() <= 1 } on:click=move |_| step.update(|s| *s = s.saturating_sub(1).max(1))>
                     {move || i18n.t("common.prev")}
                 </button>
-                <button type="button" class="btn" data-testid="chal-next" disabled=move || step.get() >= 4 on:click=move |_| step.update(|s| *s = (*s + 1).min(4))>
+                <button type="button" class="btn" data-testid="chal-next" disabled=move || { step.get() >= 4 } on:click=move |_| step.update(|s| *s = (*s + 1).min(4))>
                     {move || i18n.t("common.next")}
                 </button>
                 <span class="chal-spacer"></span>

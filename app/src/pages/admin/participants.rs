@@ -14,7 +14,7 @@ use crate::ui::layout::MeCtx;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
     AccountsTable, DataTypeBadge, DealsTable, DecisionsTable, EquityChart, ParticipantStatus,
-    PositionsTable, ProgressBars, StageRules, or_dash,
+    PositionsTable, ProgressBars, StageRules, or_dash, trading_days_text,
 };
 use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{ListBody, ListState, SortHeader};
@@ -264,7 +264,8 @@ fn ParticipantBody(
     let stage = move || stage_text(i18n, &stage_row);
     let reason = r.reason.clone();
     let has_reason = !reason.is_empty();
-    let trading_days = format!("{} / {}", d.trading_days, d.min_trading_days);
+    let (traded, min_days) = (d.trading_days, d.min_trading_days);
+    let trading_days = move || trading_days_text(i18n, traded, min_days);
     let (start, end) = (d.period_start.clone(), d.period_end.clone());
     let period_end = move || {
         if end.is_empty() {

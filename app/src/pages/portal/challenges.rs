@@ -15,7 +15,7 @@ use crate::ui::new_idempotency_key;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
     AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantStatus, PositionsTable,
-    ProgressBars, StageRules,
+    ProgressBars, StageRules, trading_days_text,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -388,13 +388,14 @@ fn Overview(d: ParticipantDetail) -> impl IntoView {
     } else {
         d.period_end.clone()
     };
+    let (traded, min_days) = (d.trading_days, d.min_trading_days);
     view! {
         <div class="grid grid-2">
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.progress")}</h3>
                 <ProgressBars bars=d.row.bars.clone()/>
                 <dl class="kv-grid prop-days">
-                    <div><dt>{move || i18n.t("rule.min_trading_days")}</dt><dd class="kv-strong" data-testid="trading-days">{format!("{} / {}", d.trading_days, d.min_trading_days)}</dd></div>
+                    <div><dt>{move || i18n.t("prop.trading_days")}</dt><dd class="kv-strong" data-testid="trading-days">{move || trading_days_text(i18n, traded, min_days)}</dd></div>
                     <div><dt>{move || i18n.t("prop.period")}</dt><dd>{format!("{} → {end}", d.period_start)}</dd></div>
                 </dl>
             </section>
