@@ -22,33 +22,8 @@ log=$(mktemp)
 cargo test -p app -p server -p migration --features app/ssr 2>&1 | tee "$log"
 rust_passed=$(awk '/^test result:/ {n += $4} END {print n+0}' "$log")
 
-# End to end: build the site, serve it on a fresh SQLite file, drive it with Chromium. The test
-# build goes to its own site folder, so it never replaces the release site `scripts/run.sh` serves.
-export LEPTOS_SITE_ROOT=target/e2e-site PROPDESK_SITE_ROOT=target/e2e-site
-cargo leptos build
-wasm="$LEPTOS_SITE_ROOT/pkg/propdesk.wasm"
-printf 'Front end (wasm-dev profile, as tested): %s bytes, %s gzipped (-9)\n' \
-  "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
-e2e_data=end2end/.data
-# Another server on the port would be tested instead of this build.
-if curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1; then
-  echo "Port 3000 already serves something: stop it, then run the tests again." >&2
-  exit 1
-fi
-rm -rf "$e2e_data" && mkdir -p "$e2e_data"
-export PROPDESK_OUTBOX_DIR="$PWD/$e2e_data/outbox" PROPDESK_UPLOAD_DIR="$PWD/$e2e_data/uploads"
-DATABASE_URL="sqlite://$e2e_data/e2e.db?mode=rwc" PROPDESK_LISTEN=127.0.0.1:3000 PROPDESK_LOG=warn \
-  target/debug/propdesk serve --demo > "$e2e_data/server.log" 2>&1 &
-server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do
-  curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1 && break
-  kill -0 $server_pid 2>/dev/null || { cat "$e2e_data/server.log"; exit 1; }
-  sleep 1
-done
-e2e_started=$(date +%s)
-(cd end2end && npx playwright test) 2>&1 | tee "$log"
+# End to end, in its own script so that it can be run alone.
+scripts/e2e.sh 2>&1 | tee "$log"
 e2e_passed=$(awk '/^ *[0-9]+ passed/ {print $1}' "$log" | tail -n1)
-echo "End-to-end suite: $(( $(date +%s) - e2e_started )) s"
 echo "Rust tests: $rust_passed passed; end-to-end: ${e2e_passed:-0} passed"
 echo "$((rust_passed + ${e2e_passed:-0})) passed, 0 failed"

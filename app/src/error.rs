@@ -130,11 +130,7 @@ impl FromServerFnError for AppError {
             } else {
                 tracing::error!(error = %e, "server function failed");
             }
-            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-                && let Ok(status) = http::StatusCode::from_u16(err.status())
-            {
-                opts.set_status(status);
-            }
+            crate::server::set_error_status(&err);
             err
         }
         #[cfg(not(feature = "ssr"))]
@@ -290,6 +286,15 @@ fn plain_words(detail: &str) -> String {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
+        // A race on a unique value that no service foresaw is still the caller's conflict, not
+        // a server fault; services map the ones they know to a field error first.
+        if matches!(
+            e.sql_err(),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+        ) {
+            tracing::warn!(error = %e, "unique value taken by a concurrent request");
+            return AppError::Conflict("err.conflict".into());
+        }
         tracing::error!(error = %e, "database error");
         AppError::Internal
     }

@@ -47,13 +47,29 @@ use crate::error::AppError;
 /// Finishes a server function: an error also sets the HTTP status that matches it, so scripts
 /// and integrators see 401/403/422 rather than a generic 500.
 pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &result
-        && let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+    if let Err(e) = &result {
+        set_error_status(e);
+    }
+    result
+}
+
+/// Sets the HTTP status of a failed server function. A plain HTML form post (a page used before
+/// or without its wasm) is answered with a redirect back to the form, the error in its URL, and
+/// a browser follows that only with the redirect's own status: such an answer keeps it.
+pub fn set_error_status(e: &AppError) {
+    use leptos::prelude::use_context;
+    let form_post = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"))
+    });
+    if !form_post
+        && let Some(opts) = use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = http::StatusCode::from_u16(e.status())
     {
         opts.set_status(status);
     }
-    result
 }
 
 /// The application state, as provided by leptos_axum to every server function.

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The end-to-end suite: builds the site, serves it on a fresh SQLite file with the demo data,
+# and drives it with Chromium. scripts/test.sh runs it; arguments go to Playwright
+# (e.g. `scripts/e2e.sh tests/portal.spec.ts`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+# The test
+# build goes to its own site folder, so it never replaces the release site `scripts/run.sh` serves.
+export LEPTOS_SITE_ROOT=target/e2e-site PROPDESK_SITE_ROOT=target/e2e-site
+cargo leptos build
+wasm="$LEPTOS_SITE_ROOT/pkg/propdesk.wasm"
+printf 'Front end (wasm-dev profile, as tested): %s bytes, %s gzipped (-9)\n' \
+  "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+e2e_data=end2end/.data
+# Another server on the port would be tested instead of this build.
+if curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1; then
+  echo "Port 3000 already serves something: stop it, then run the tests again." >&2
+  exit 1
+fi
+rm -rf "$e2e_data" && mkdir -p "$e2e_data"
+export PROPDESK_OUTBOX_DIR="$PWD/$e2e_data/outbox" PROPDESK_UPLOAD_DIR="$PWD/$e2e_data/uploads"
+DATABASE_URL="sqlite://$e2e_data/e2e.db?mode=rwc" PROPDESK_LISTEN=127.0.0.1:3000 PROPDESK_LOG=warn \
+  target/debug/propdesk serve --demo > "$e2e_data/server.log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1 && break
+  kill -0 $server_pid 2>/dev/null || { cat "$e2e_data/server.log"; exit 1; }
+  sleep 1
+done
+e2e_started=$(date +%s)
+(cd end2end && npx playwright test "$@")
+echo "End-to-end suite: $(( $(date +%s) - e2e_started )) s"
