@@ -9,7 +9,11 @@ source scripts/env.sh
 # The test
 # build goes to its own site folder, so it never replaces the release site `scripts/run.sh` serves.
 export LEPTOS_SITE_ROOT=target/e2e-site PROPDESK_SITE_ROOT=target/e2e-site
-cargo leptos build
+cargo leptos build --frontend-only
+# The server is the binary the Rust tests build (same packages and features as scripts/test.sh):
+# cargo-leptos would build it with other features, which recompiles every dependency (14 minutes
+# on a cold CI machine). After scripts/test.sh's tests this is a no-op.
+cargo test -q -p app -p server -p migration --features app/ssr --no-run
 wasm="$LEPTOS_SITE_ROOT/pkg/propdesk.wasm"
 printf 'Front end (wasm-dev profile, as tested): %s bytes, %s gzipped (-9)\n' \
   "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"

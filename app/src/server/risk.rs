@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 /// What happened to the account along with its new figures.
@@ -220,21 +221,26 @@ pub async fn lock_many(
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    trading_account::Entity::update_many()
-        .col_expr(
-            trading_account::Column::Version,
-            Expr::col(trading_account::Column::Version),
-        )
-        .filter(trading_account::Column::Id.is_in(ids.clone()))
-        .exec(txn)
-        .await?;
-    Ok(trading_account::Entity::find()
-        .filter(trading_account::Column::Id.is_in(ids))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect())
+    use trading_account::Column as C;
+    let rows = trading_account::Entity::find()
+        .filter(C::Id.is_in(ids.clone()))
+        .order_by_asc(C::Id);
+    let rows = if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // PostgreSQL locks the rows as the sort returns them: in id order, in one statement.
+        rows.lock(sea_orm::sea_query::LockType::NoKeyUpdate)
+            .all(txn)
+            .await?
+    } else {
+        // SQLite locks the whole database; the no-op write takes the write lock now even in a
+        // transaction that did not begin IMMEDIATE.
+        trading_account::Entity::update_many()
+            .col_expr(C::Version, Expr::col(C::Version))
+            .filter(C::Id.is_in(ids))
+            .exec(txn)
+            .await?;
+        rows.all(txn).await?
+    };
+    Ok(rows.into_iter().map(|a| (a.id, a)).collect())
 }
 
 /// Applies a batch of updates (several may concern one account; they apply in order) in the
