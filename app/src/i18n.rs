@@ -56,7 +56,7 @@ impl Locale {
     /// The request's language: the signed-in user's choice, else the cookie, else the browser's.
     #[cfg(feature = "ssr")]
     pub fn from_request() -> Self {
-        crate::server::authz::current_session()
+        crate::server::identity::authz::current_session()
             .map(|s| Locale::from_code(&s.user.locale))
             .or_else(|| request_cookie(LOCALE_COOKIE).and_then(|c| Locale::parse(&c)))
             .or_else(|| {

@@ -8,8 +8,8 @@
 //! (checked in the database).
 //! Usage: cargo run --release -p server --example bench_bridge [accounts] [rounds] [tasks]
 use app::domain::rules::{DailyLossBase, MaxLossMode, StageRules, StageState};
-use app::server::bridge;
 use app::server::entity::trading_account;
+use app::server::trading::bridge;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

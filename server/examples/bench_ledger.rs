@@ -3,7 +3,7 @@
 //! TEST_DATABASE_URL is set, on PostgreSQL.
 //! Usage: cargo run --release -p server --example bench_ledger [seconds-per-run] [runs] [tasks]
 use app::domain::money::currency;
-use app::server::ledger::{self, AccountKind, Entry, Leg};
+use app::server::money::ledger::{self, AccountKind, Entry, Leg};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

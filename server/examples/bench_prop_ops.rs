@@ -16,11 +16,11 @@ use app::domain::challenge::{
 use app::domain::money;
 use app::domain::rules::StageState;
 use app::model::DashboardQuery;
-use app::server::auth::Origin;
-use app::server::ledger::{self, AccountKind, Entry, Leg};
-use app::server::participation::Bought;
-use app::server::sim::{self, Feed};
-use app::server::{challenges, db, profit_share, prop_dashboard};
+use app::server::identity::auth::Origin;
+use app::server::money::ledger::{self, AccountKind, Entry, Leg};
+use app::server::prop::participation::Bought;
+use app::server::trading::sim::{self, Feed};
+use app::server::{infra::db, prop::challenges, prop::dashboard, prop::profit_share};
 use chrono::{Duration, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 use std::time::Instant;
@@ -508,7 +508,7 @@ async fn dashboards(db: &DatabaseConnection, label: &str, runs: usize, challenge
         vec![],
     );
     // Warm the caches once, as a running server would be.
-    prop_dashboard::dashboard(db, &all)
+    dashboard::dashboard(db, &all)
         .await
         .expect("dashboard");
     let (mut base, mut whole, mut one) = (Vec::new(), Vec::new(), Vec::new());
@@ -517,13 +517,13 @@ async fn dashboards(db: &DatabaseConnection, label: &str, runs: usize, challenge
         db.query_one_raw(count.clone()).await.expect("count");
         base.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let d = prop_dashboard::dashboard(db, &all)
+        let d = dashboard::dashboard(db, &all)
             .await
             .expect("dashboard");
         whole.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(d.participants > 0);
         let t = Instant::now();
-        prop_dashboard::dashboard(db, &month)
+        dashboard::dashboard(db, &month)
             .await
             .expect("dashboard");
         one.push(t.elapsed().as_secs_f64() * 1e3);

@@ -1,15 +1,15 @@
 //! The bridge API over HTTP: external trading platforms push snapshots and deals and pull
 //! commands under `/bridge/v1/`. Machines call it, so it is authenticated by signature (see
-//! `app::server::bridge`), not by session, and the browser-origin check leaves it alone.
+//! `app::server::trading::bridge`), not by session, and the browser-origin check leaves it alone.
 //! `GET /bridge/v1/openapi.json` describes it.
 use app::domain::validation::FieldError;
 use app::i18n::{Locale, tr};
 use app::server::AppState;
-use app::server::bridge::{
+use app::server::entity::bridge;
+use app::server::trading::bridge::{
     self as svc, AccountOut, AckOut, BridgeError, CommandOut, CommandsOut, DealEntry, DealIn,
     DealOut, DealSide, SnapshotBatchIn, SnapshotBatchOut, SnapshotIn, SnapshotResult,
 };
-use app::server::entity::bridge;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};

@@ -57,7 +57,7 @@ pub fn router_with(state: AppState, bridge_limits: bridge::Limits) -> Router {
 
 /// Builds the state for tests and benchmarks: a migrated database and fast password hashing.
 pub mod testing {
-    use app::server::{AppState, RuntimeConfig, db};
+    use app::server::{AppState, RuntimeConfig, infra::db};
     use leptos::config::LeptosOptions;
     use sea_orm::{ConnectionTrait, DatabaseConnection};
     use std::sync::Arc;

@@ -1,8 +1,8 @@
 #![recursion_limit = "512"]
 //! `propdesk`: serve the portals, migrate, create an administrator, or load demo data.
-use app::server::mail::{self, Mailer};
-use app::server::password::HashParams;
-use app::server::{AppState, RuntimeConfig, db, seed};
+use app::server::infra::mail::{self, Mailer};
+use app::server::infra::password::HashParams;
+use app::server::{AppState, RuntimeConfig, infra::db, seed};
 use clap::Parser;
 use leptos::config::LeptosOptions;
 use server::config::{Cli, Command, Settings};
@@ -86,7 +86,7 @@ async fn run(command: Command, s: Settings) -> Result<(), String> {
             Ok(())
         }
         Command::CreateBridge { name } => {
-            let (b, secret) = app::server::bridge::create(&conn, &name)
+            let (b, secret) = app::server::trading::bridge::create(&conn, &name)
                 .await
                 .map_err(|e| in_english(&e))?;
             println!("Bridge {} created (ID {}).", b.name, b.id);
@@ -152,7 +152,7 @@ async fn serve(
         mail_wake: Arc::new(tokio::sync::Notify::new()),
     };
     // The price feed and the day roll: leased, so each runs on one instance at a time.
-    app::server::jobs::spawn(conn.clone());
+    app::server::infra::jobs::spawn(conn.clone());
     tokio::spawn(mail::run_sender(
         conn,
         mailer,

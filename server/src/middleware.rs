@@ -3,8 +3,8 @@
 use app::domain::access::UserKind;
 use app::error::AppError;
 use app::server::AppState;
-use app::server::authz::ClientIp;
-use app::server::session::{self, CurrentSession, Stage};
+use app::server::identity::authz::ClientIp;
+use app::server::identity::session::{self, CurrentSession, Stage};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;

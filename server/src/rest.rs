@@ -4,11 +4,12 @@ use app::domain::access::Access;
 use app::domain::permission::Permission;
 use app::error::AppError;
 use app::model::{ListQuery, PropFilter};
-use app::server::authz::authorize_principal;
-use app::server::export::{CsvRow, to_csv};
-use app::server::session::CurrentSession;
+use app::server::identity::authz::authorize_principal;
+use app::server::identity::session::CurrentSession;
+use app::server::infra::export::{CsvRow, to_csv};
 use app::server::{
-    AppState, approvals, audit, clients, fees, participants, profit_share, staff, uploads, wallets,
+    AppState, approvals, identity::clients, identity::staff, infra::audit, infra::uploads,
+    money::wallets, prop::fees, prop::participants, prop::profit_share,
 };
 use axum::Extension;
 use axum::extract::{Path, Query, State};

@@ -94,7 +94,7 @@ on_both!(registration_links_the_referring_ib_and_signs_in, |db| {
     assert_eq!(me["kind"], "Trader");
     assert_eq!(me["referral_code"].as_str().unwrap().len(), 8);
     let new_id = me["id"].as_i64().unwrap();
-    let u = app::server::auth::find_by_email(&db, "new@example.com")
+    let u = app::server::identity::auth::find_by_email(&db, "new@example.com")
         .await
         .unwrap()
         .unwrap();
@@ -455,7 +455,7 @@ on_both!(staff_management_rules, |db| {
         "an invitation link is emailed"
     );
     // Disabling ends sessions and blocks sign-in; nobody disables themselves.
-    let target = app::server::auth::find_by_email(&db, "new.staff@example.com")
+    let target = app::server::identity::auth::find_by_email(&db, "new.staff@example.com")
         .await
         .unwrap()
         .unwrap();

@@ -9,11 +9,11 @@
 mod common;
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, StageDef};
-use app::server::auth::Origin;
 use app::server::entity::{bridge, bridge_command, request, trading_account};
-use app::server::participation::{self, ParticipateInput, status};
-use app::server::wallets::{self, Adjustment};
-use app::server::{approvals, challenges};
+use app::server::identity::auth::Origin;
+use app::server::money::wallets::{self, Adjustment};
+use app::server::prop::participation::{self, ParticipateInput, status};
+use app::server::{approvals, prop::challenges};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
@@ -61,7 +61,9 @@ struct Bridge {
 }
 
 async fn new_bridge(db: &DatabaseConnection, name: &str) -> Bridge {
-    let (b, secret) = app::server::bridge::create(db, name).await.unwrap();
+    let (b, secret) = app::server::trading::bridge::create(db, name)
+        .await
+        .unwrap();
     Bridge {
         id: b.id,
         name: b.name,
@@ -178,7 +180,7 @@ fn signed_with(
     nonce: &str,
 ) -> Request<Body> {
     let ts = (Utc::now().timestamp() + skew).to_string();
-    let sig = app::server::bridge::sign(&b.secret, &ts, nonce, body.as_bytes());
+    let sig = app::server::trading::bridge::sign(&b.secret, &ts, nonce, body.as_bytes());
     Request::builder()
         .method(method)
         .uri(path)
@@ -546,7 +548,7 @@ on_both!(only_signed_fresh_unique_requests_get_in, |db| {
 
     // Old nonces are forgotten after ten minutes.
     assert_eq!(
-        app::server::bridge::purge_nonces(&db, Utc::now() + Duration::minutes(11))
+        app::server::trading::bridge::purge_nonces(&db, Utc::now() + Duration::minutes(11))
             .await
             .unwrap(),
         1
@@ -644,7 +646,7 @@ on_both!(logins_belong_to_their_bridge_and_updates_keep_order, |db| {
         ),
         ("T-100", "buy", 100, 108_500, 108_620, 5, 12_000)
     );
-    let state = app::server::risk::state_of(&account(&db, acc.id).await).unwrap();
+    let state = app::server::trading::risk::state_of(&account(&db, acc.id).await).unwrap();
     assert_eq!(
         state.trading_days.len(),
         1,
@@ -915,7 +917,9 @@ on_both!(each_bridge_is_rate_limited, |db| {
 });
 
 on_both!(bridges_are_created_with_valid_unique_names, |db| {
-    let (b, secret) = app::server::bridge::create(&db, "mt5-eu.1").await.unwrap();
+    let (b, secret) = app::server::trading::bridge::create(&db, "mt5-eu.1")
+        .await
+        .unwrap();
     assert_eq!(
         (b.name.as_str(), b.enabled, secret.len()),
         ("mt5-eu.1", true, 64)
@@ -927,7 +931,9 @@ on_both!(bridges_are_created_with_valid_unique_names, |db| {
         ("has space", "err.bridge_name_invalid"),
         (&*"x".repeat(61), "err.bridge_name_invalid"),
     ] {
-        let e = app::server::bridge::create(&db, name).await.unwrap_err();
+        let e = app::server::trading::bridge::create(&db, name)
+            .await
+            .unwrap_err();
         assert_eq!(e.field_code("name"), Some(code), "{name}");
     }
     assert_eq!(count(&db, "bridge").await, 1);

@@ -156,7 +156,7 @@ on_both!(health_metrics_and_exports, |db| {
 on_both!(uploaded_files_open_for_staff_and_their_owner_only, |db| {
     let state = server::testing::state(db.clone());
     let owner = make_user(&db, UserKind::Trader, "owner@example.com", None).await;
-    let file = app::server::uploads::store(
+    let file = app::server::infra::uploads::store(
         &db,
         &state.config.upload_dir,
         owner.id,

@@ -4,7 +4,7 @@
 //! concurrency on PostgreSQL.
 mod common;
 use app::domain::money::{Currency, currency};
-use app::server::ledger::{self, AccountKind, Entry, Leg};
+use app::server::money::ledger::{self, AccountKind, Entry, Leg};
 use sea_orm::DatabaseConnection;
 
 fn usd() -> Currency {

@@ -12,7 +12,7 @@ use app::api::{PUBLIC_ENDPOINTS, SIGN_IN_STEP_ENDPOINTS};
 use app::domain::access::UserKind;
 use app::error::AppError;
 use app::server::entity::user;
-use app::server::session::{self, Stage};
+use app::server::identity::session::{self, Stage};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -5,9 +5,11 @@ mod common;
 use app::domain::access::UserKind;
 use app::error::AppError;
 use app::model::{FundsSettings, KycFormDto, KycItem, LevelDto, ListQuery, MethodDto};
-use app::server::auth::Origin;
 use app::server::entity::{request, user};
-use app::server::{approvals, funds, kyc, ledger, settings, wallets};
+use app::server::identity::auth::Origin;
+use app::server::{
+    approvals, identity::kyc, money::funds, money::ledger, money::wallets, settings,
+};
 use common::make_user;
 use sea_orm::{DatabaseConnection, EntityTrait};
 
@@ -569,10 +571,16 @@ on_both!(kyc_policy_blocks_until_kyc_is_approved, |db| {
     .await
     .unwrap();
     let dir = std::env::temp_dir().join(format!("propdesk-kyc-{}", std::process::id()));
-    let up =
-        app::server::uploads::store(&db, &dir, f.trader, "kyc", "passport.pdf", b"%PDF-1.4 test")
-            .await
-            .unwrap();
+    let up = app::server::infra::uploads::store(
+        &db,
+        &dir,
+        f.trader,
+        "kyc",
+        "passport.pdf",
+        b"%PDF-1.4 test",
+    )
+    .await
+    .unwrap();
     let input = |fields: &[(&str, &str)], docs: &[(&str, i64)], key: &str| kyc::KycInput {
         idempotency_key: key.into(),
         form_id: form,
@@ -597,9 +605,10 @@ on_both!(kyc_policy_blocks_until_kyc_is_approved, |db| {
     );
     // Another client's upload cannot be attached.
     let other = make_user(&db, UserKind::Trader, "other@example.com", None).await;
-    let theirs = app::server::uploads::store(&db, &dir, other.id, "kyc", "p.pdf", b"%PDF-1.4 x")
-        .await
-        .unwrap();
+    let theirs =
+        app::server::infra::uploads::store(&db, &dir, other.id, "kyc", "p.pdf", b"%PDF-1.4 x")
+            .await
+            .unwrap();
     let stolen = kyc::submit(
         &db,
         f.trader,
@@ -802,7 +811,7 @@ on_both!(bad_money_input_is_refused_and_changes_nothing, |db| {
         let db = db.clone();
         let dir = dir.clone();
         async move {
-            app::server::uploads::store(&db, &dir, 1, "kyc", "f", &bytes)
+            app::server::infra::uploads::store(&db, &dir, 1, "kyc", "f", &bytes)
                 .await
                 .unwrap_err()
         }
@@ -812,7 +821,7 @@ on_both!(bad_money_input_is_refused_and_changes_nothing, |db| {
         Some("err.file_type")
     );
     let mut big = b"%PDF-".to_vec();
-    big.resize(app::server::uploads::MAX_BYTES + 1, b'x');
+    big.resize(app::server::infra::uploads::MAX_BYTES + 1, b'x');
     assert_eq!(
         store(big).await.field_code("file"),
         Some("err.file_too_big")

@@ -7,12 +7,12 @@ mod common;
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, Environment, StageDef};
 use app::error::AppError;
-use app::server::auth::Origin;
 use app::server::entity::{participant, request, trading_account};
-use app::server::participation::{self, ParticipateInput, status};
-use app::server::sim::{self, Feed, Order};
-use app::server::wallets::{self, Adjustment};
-use app::server::{approvals, challenges, jobs, ledger, risk};
+use app::server::identity::auth::Origin;
+use app::server::money::wallets::{self, Adjustment};
+use app::server::prop::participation::{self, ParticipateInput, status};
+use app::server::trading::sim::{self, Feed, Order};
+use app::server::{approvals, infra::jobs, money::ledger, prop::challenges, trading::risk};
 use chrono::{Duration, Utc};
 use common::make_user;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
@@ -712,7 +712,7 @@ on_both!(direct_purchase_waits_for_the_payment, |db| {
         .await
         .unwrap_err();
     assert_eq!(code(e, "request"), "err.payment_not_received");
-    app::server::funds::test_psp_result(&db, trader, req.id, true, &here())
+    app::server::money::funds::test_psp_result(&db, trader, req.id, true, &here())
         .await
         .unwrap();
     let p = participation::find(&db, p.id).await.unwrap();

@@ -8,17 +8,19 @@ use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, Distribution, SettlementFrequency, StageDef};
 use app::error::AppError;
 use app::model::{DashboardQuery, ListQuery, PropFilter};
-use app::server::alerts::{self, RuleInput};
-use app::server::auth::Origin;
 use app::server::entity::{
     alert_event, mail_outbox, notification, participant, profit_share as share, request,
     trading_account,
 };
-use app::server::participation::{self, ParticipateInput, status};
-use app::server::profit_share::{self, status as share_status};
-use app::server::sim::{self, Feed, Order};
-use app::server::wallets::{self, Adjustment};
-use app::server::{approvals, challenges, fees, ledger, participants, prop_dashboard};
+use app::server::identity::auth::Origin;
+use app::server::money::wallets::{self, Adjustment};
+use app::server::prop::participation::{self, ParticipateInput, status};
+use app::server::prop::profit_share::{self, status as share_status};
+use app::server::trading::alerts::{self, RuleInput};
+use app::server::trading::sim::{self, Feed, Order};
+use app::server::{
+    approvals, money::ledger, prop::challenges, prop::dashboard, prop::fees, prop::participants,
+};
 use common::make_user;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -270,7 +272,7 @@ on_both!(
             (1_000_000, 1_000_000, "active")
         );
         // The payout is not a loss to the engine: the day's reference moved with it.
-        let state = app::server::risk::state_of(&a).unwrap();
+        let state = app::server::trading::risk::state_of(&a).unwrap();
         assert_eq!(state.day_start_equity, 970_000);
         assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
         assert_eq!(notices(&db, t, "notice.profit_share_paid").await, 1);
@@ -851,7 +853,7 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
         .await
         .unwrap();
 
-    let d = prop_dashboard::dashboard(&db, &DashboardQuery::default())
+    let d = dashboard::dashboard(&db, &DashboardQuery::default())
         .await
         .unwrap();
     let fig = |k: &str| d.figures.iter().find(|x| x.key == k).unwrap().minor;
@@ -871,7 +873,7 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
         (1, 0, 2, Some(0))
     );
     // One challenge only.
-    let only = prop_dashboard::dashboard(
+    let only = dashboard::dashboard(
         &db,
         &DashboardQuery {
             challenge: eval,
@@ -890,7 +892,7 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
         (10_000, 0, 1)
     );
     // A period before anything happened.
-    let empty = prop_dashboard::dashboard(
+    let empty = dashboard::dashboard(
         &db,
         &DashboardQuery {
             from: "2020-01-01".into(),
@@ -905,7 +907,7 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
     participants::set_data_type(&db, f.admin, pd, "real", "")
         .await
         .unwrap();
-    let all = prop_dashboard::dashboard(&db, &DashboardQuery::default())
+    let all = dashboard::dashboard(&db, &DashboardQuery::default())
         .await
         .unwrap();
     let fig = |k: &str| all.figures.iter().find(|x| x.key == k).unwrap().minor;
@@ -946,7 +948,7 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
             "err.currency_unknown",
         ),
     ] {
-        let e = prop_dashboard::dashboard(&db, &q).await.unwrap_err();
+        let e = dashboard::dashboard(&db, &q).await.unwrap_err();
         assert_eq!(code(e, field), err);
     }
     assert!(matches!(
@@ -1173,7 +1175,7 @@ on_both!(
             warned.iter().any(|e| e.code == "daily_loss_80"),
             "{warned:?}"
         );
-        let d = prop_dashboard::dashboard(&db, &DashboardQuery::default())
+        let d = dashboard::dashboard(&db, &DashboardQuery::default())
             .await
             .unwrap();
         assert!(d.figures.iter().all(|f| f.minor != 0), "{:?}", d.figures);

@@ -10,13 +10,15 @@ use app::domain::money::{Currency, currency};
 use app::error::AppError;
 use app::i18n::Locale;
 use app::model::{FundsSettings, MethodDto};
-use app::server::auth::{self, Origin, RegisterInput};
 use app::server::entity::{participant, request, role};
-use app::server::ledger::{self, AccountKind, Entry, Leg};
-use app::server::participation::{self, ParticipateInput};
-use app::server::staff::{self, StaffInput};
-use app::server::wallets::{self, Adjustment};
-use app::server::{approvals, challenges, funds, kyc, settings, sim};
+use app::server::identity::auth::{self, Origin, RegisterInput};
+use app::server::identity::staff::{self, StaffInput};
+use app::server::money::ledger::{self, AccountKind, Entry, Leg};
+use app::server::money::wallets::{self, Adjustment};
+use app::server::prop::participation::{self, ParticipateInput};
+use app::server::{
+    approvals, identity::kyc, money::funds, prop::challenges, settings, trading::sim,
+};
 use common::make_user;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use std::future::Future;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[server(endpoint = "admin/stats")]
 pub async fn get_admin_stats() -> Result<AdminStats, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, clients, finish, state};
+    use crate::server::{finish, identity::authz, identity::clients, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::DashboardView))?;
@@ -19,7 +19,7 @@ pub async fn get_admin_stats() -> Result<AdminStats, AppError> {
 #[server(endpoint = "admin/clients")]
 pub async fn list_clients(query: ListQuery) -> Result<Page<ClientRow>, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, clients, finish, state};
+    use crate::server::{finish, identity::authz, identity::clients, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::ClientsView))?;
@@ -32,7 +32,7 @@ pub async fn list_clients(query: ListQuery) -> Result<Page<ClientRow>, AppError>
 #[server(endpoint = "admin/staff")]
 pub async fn list_staff(query: ListQuery) -> Result<Page<StaffRow>, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, staff, state};
+    use crate::server::{finish, identity::authz, identity::staff, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::StaffView))?;
@@ -52,7 +52,7 @@ pub async fn create_staff(
 ) -> Result<StaffRow, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, staff, state};
+    use crate::server::{finish, identity::authz, identity::staff, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::StaffManage))?;
@@ -89,7 +89,7 @@ pub async fn update_staff(
 ) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, staff, state};
+    use crate::server::{finish, identity::authz, identity::staff, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::StaffManage))?;
@@ -109,7 +109,7 @@ pub async fn update_staff(
 pub async fn set_staff_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, staff, state};
+    use crate::server::{finish, identity::authz, identity::staff, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::StaffManage))?;
@@ -124,7 +124,7 @@ pub async fn set_staff_disabled(id: i64, disabled: bool) -> Result<(), AppError>
 pub async fn reset_staff(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, staff, state};
+    use crate::server::{finish, identity::authz, identity::staff, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::StaffManage))?;
@@ -140,7 +140,7 @@ pub async fn reset_staff(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "admin/roles")]
 pub async fn list_roles() -> Result<Vec<RoleDto>, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, staff, state};
+    use crate::server::{finish, identity::authz, identity::staff, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::StaffView))?;
@@ -160,7 +160,7 @@ pub async fn save_role(
 ) -> Result<i64, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, staff, state};
+    use crate::server::{finish, identity::authz, identity::staff, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RolesManage))?;
@@ -183,7 +183,7 @@ pub async fn save_role(
 pub async fn delete_role(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, staff, state};
+    use crate::server::{finish, identity::authz, identity::staff, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RolesManage))?;
@@ -196,7 +196,7 @@ pub async fn delete_role(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "admin/audit")]
 pub async fn list_audit(query: ListQuery) -> Result<Page<AuditRow>, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{audit, authz, finish, state};
+    use crate::server::{finish, identity::authz, infra::audit, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::AuditView))?;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[server(endpoint = "approvals/counts")]
 pub async fn queue_counts() -> Result<Vec<QueueCount>, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, authz, finish, state};
+    use crate::server::{approvals, finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RequestsView))?;
@@ -25,7 +25,7 @@ pub async fn list_requests(
     query: ListQuery,
 ) -> Result<Page<RequestRow>, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, authz, finish, state};
+    use crate::server::{approvals, finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RequestsView))?;
@@ -38,7 +38,7 @@ pub async fn list_requests(
 #[server(endpoint = "approvals/detail")]
 pub async fn get_request_detail(id: i64) -> Result<RequestDetail, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, authz, finish, state};
+    use crate::server::{approvals, finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RequestsView))?;
@@ -54,7 +54,7 @@ pub async fn get_request_detail(id: i64) -> Result<RequestDetail, AppError> {
 pub async fn approve_request(id: i64, level: i32, comment: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, authz, finish, state};
+    use crate::server::{approvals, finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
@@ -71,7 +71,7 @@ pub async fn approve_request(id: i64, level: i32, comment: String) -> Result<(),
 pub async fn reject_request(id: i64, reason: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, authz, finish, state};
+    use crate::server::{approvals, finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
@@ -89,7 +89,7 @@ pub async fn reject_request(id: i64, reason: String) -> Result<(), AppError> {
 pub async fn edit_request_amount(id: i64, amount: String, comment: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, authz, finish, state};
+    use crate::server::{approvals, finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
@@ -111,7 +111,7 @@ pub async fn edit_request_amount(id: i64, amount: String, comment: String) -> Re
 pub async fn set_payment_status(id: i64, status: String, comment: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, authz, finish, state};
+    use crate::server::{approvals, finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RequestsDecide))?;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "auth/me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish};
+    use crate::server::{finish, identity::authz};
     finish((|| {
         authz::authorize(Access::Public)?;
         Ok(authz::current_session()
@@ -32,7 +32,7 @@ pub async fn register(
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::i18n::Locale;
-    use crate::server::{auth, authz, finish, session, state};
+    use crate::server::{finish, identity::auth, identity::authz, identity::session, state};
     finish(
         async move {
             authz::authorize(Access::Public)?;
@@ -77,7 +77,7 @@ pub async fn register(
 async fn sign_in(email: String, password: String, staff: bool) -> Result<LoginStep, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{auth, authz, finish, session, state};
+    use crate::server::{finish, identity::auth, identity::authz, identity::session, state};
     finish(
         async move {
             authz::authorize(Access::Public)?;
@@ -123,7 +123,7 @@ pub async fn admin_login(email: String, password: String) -> Result<LoginStep, A
 pub async fn verify_totp(code: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{auth, authz, finish, session, state};
+    use crate::server::{finish, identity::auth, identity::authz, identity::session, state};
     finish(
         async move {
             authz::authorize(Access::Public)?;
@@ -141,7 +141,7 @@ pub async fn verify_totp(code: String) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, session, state};
+    use crate::server::{finish, identity::authz, identity::session, state};
     finish(
         async move {
             authz::authorize(Access::Public)?;
@@ -163,7 +163,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{auth, authz, finish, state};
+    use crate::server::{finish, identity::auth, identity::authz, state};
     finish(
         async move {
             authz::require(Access::SignedIn)?;
@@ -187,7 +187,7 @@ pub async fn change_password(
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{auth, authz, finish, state};
+    use crate::server::{finish, identity::auth, identity::authz, state};
     finish(
         async move {
             authz::authorize(Access::Public)?;
@@ -206,7 +206,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<UserKind, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{auth, authz, finish, state};
+    use crate::server::{finish, identity::auth, identity::authz, state};
     finish(
         async move {
             authz::authorize(Access::Public)?;
@@ -221,7 +221,7 @@ pub async fn reset_password(token: String, password: String) -> Result<UserKind,
 #[server(endpoint = "auth/totp-setup")]
 pub async fn begin_totp_setup() -> Result<TotpSetup, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{auth, authz, finish, state};
+    use crate::server::{finish, identity::auth, identity::authz, state};
     finish(
         async move {
             authz::authorize(Access::Public)?;
@@ -237,7 +237,7 @@ pub async fn begin_totp_setup() -> Result<TotpSetup, AppError> {
 pub async fn totp_confirm(code: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{auth, authz, finish, session, state};
+    use crate::server::{finish, identity::auth, identity::authz, identity::session, state};
     finish(
         async move {
             authz::authorize(Access::Public)?;
@@ -256,7 +256,7 @@ pub async fn totp_confirm(code: String) -> Result<(), AppError> {
 pub async fn totp_disable(password: String, code: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{auth, authz, finish, state};
+    use crate::server::{finish, identity::auth, identity::authz, state};
     finish(
         async move {
             authz::require(Access::Client)?;
@@ -275,7 +275,7 @@ pub async fn set_preferences(theme: Option<Theme>, locale: Option<String>) -> Re
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::i18n::{LOCALE_COOKIE, Locale, THEME_COOKIE};
-    use crate::server::{auth, authz, finish, state};
+    use crate::server::{finish, identity::auth, identity::authz, state};
     finish(
         async move {
             let principal = authz::authorize(Access::Public)?;

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[server(endpoint = "funds/overview")]
 pub async fn get_funds_overview() -> Result<FundsOverview, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, funds, state};
+    use crate::server::{finish, identity::authz, money::funds, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -31,7 +31,7 @@ pub async fn deposit(
 ) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, funds, state};
+    use crate::server::{finish, identity::authz, money::funds, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -53,7 +53,7 @@ pub async fn deposit(
 pub async fn test_psp_pay(request_id: i64, succeed: bool) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, funds, state};
+    use crate::server::{finish, identity::authz, money::funds, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -79,7 +79,7 @@ pub async fn withdraw(
 ) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, funds, state};
+    use crate::server::{finish, identity::authz, money::funds, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -104,7 +104,7 @@ pub async fn quote_transfer(
     recipient: String,
 ) -> Result<TransferQuote, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, funds, state};
+    use crate::server::{finish, identity::authz, money::funds, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -135,7 +135,7 @@ pub async fn transfer(
 ) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, funds, state};
+    use crate::server::{finish, identity::authz, money::funds, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -163,7 +163,7 @@ pub async fn add_destination(
 ) -> Result<DestinationDto, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, funds, state};
+    use crate::server::{finish, identity::authz, money::funds, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -185,7 +185,7 @@ pub async fn add_destination(
 #[server(endpoint = "funds/destinations/remove")]
 pub async fn remove_destination(id: i64) -> Result<(), AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, funds, state};
+    use crate::server::{finish, identity::authz, money::funds, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -198,7 +198,7 @@ pub async fn remove_destination(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "funds/transactions")]
 pub async fn my_transactions(query: ListQuery) -> Result<Page<TransactionRow>, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, state, wallets};
+    use crate::server::{finish, identity::authz, money::wallets, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -211,7 +211,7 @@ pub async fn my_transactions(query: ListQuery) -> Result<Page<TransactionRow>, A
 #[server(endpoint = "requests/mine")]
 pub async fn my_requests(query: ListQuery) -> Result<Page<RequestRow>, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{approvals, authz, finish, state};
+    use crate::server::{approvals, finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -225,7 +225,7 @@ pub async fn my_requests(query: ListQuery) -> Result<Page<RequestRow>, AppError>
 pub async fn cancel_request(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{approvals, authz, finish, state};
+    use crate::server::{approvals, finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -240,7 +240,7 @@ pub async fn cancel_request(id: i64) -> Result<(), AppError> {
 pub async fn request_ib_upgrade(reason: String) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, kyc, state};
+    use crate::server::{finish, identity::authz, identity::kyc, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;

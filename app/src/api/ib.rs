@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[server(endpoint = "ib/overview")]
 pub async fn get_ib_overview() -> Result<IbOverview, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, clients, finish, state};
+    use crate::server::{finish, identity::authz, identity::clients, state};
     finish(
         async move {
             let me = authz::require(Access::Ib)?;
@@ -20,7 +20,7 @@ pub async fn get_ib_overview() -> Result<IbOverview, AppError> {
 #[server(endpoint = "ib/clients")]
 pub async fn ib_clients(query: ListQuery) -> Result<Page<ReferredClient>, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, clients, finish, state};
+    use crate::server::{finish, identity::authz, identity::clients, state};
     finish(
         async move {
             let me = authz::require(Access::Ib)?;

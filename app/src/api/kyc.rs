@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 #[server(endpoint = "kyc/overview")]
 pub async fn get_kyc_overview() -> Result<KycOverview, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, kyc, state};
+    use crate::server::{finish, identity::authz, identity::kyc, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -29,7 +29,7 @@ pub async fn submit_kyc(
 ) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, kyc, state};
+    use crate::server::{finish, identity::authz, identity::kyc, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -50,7 +50,7 @@ pub async fn submit_kyc(
 #[server(endpoint = "files/upload", input = MultipartFormData)]
 pub async fn upload_file(data: MultipartData) -> Result<UploadDto, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, state, uploads};
+    use crate::server::{finish, identity::authz, infra::uploads, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;

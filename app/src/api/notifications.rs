@@ -5,7 +5,7 @@ use leptos::prelude::*;
 #[server(endpoint = "notifications/feed")]
 pub async fn get_notifications() -> Result<NotificationFeed, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, notify, state};
+    use crate::server::{finish, identity::authz, infra::notify, state};
     finish(
         async move {
             let me = authz::require(Access::SignedIn)?;
@@ -18,7 +18,7 @@ pub async fn get_notifications() -> Result<NotificationFeed, AppError> {
 #[server(endpoint = "notifications/read-all")]
 pub async fn mark_notifications_read() -> Result<u64, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, notify, state};
+    use crate::server::{finish, identity::authz, infra::notify, state};
     finish(
         async move {
             let me = authz::require(Access::SignedIn)?;

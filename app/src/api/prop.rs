@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn get_challenge_cards() -> Result<Vec<ChallengeCard>, AppError> {
     use crate::domain::access::Access;
     use crate::i18n::Locale;
-    use crate::server::{authz, challenges, finish, state};
+    use crate::server::{finish, identity::authz, prop::challenges, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -30,8 +30,8 @@ pub async fn participate(
 ) -> Result<Participation, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::participation::{self, ParticipateInput};
-    use crate::server::{authz, finish, state};
+    use crate::server::prop::participation::{self, ParticipateInput};
+    use crate::server::{finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -58,7 +58,7 @@ pub async fn participate(
 #[server(endpoint = "prop/mine")]
 pub async fn get_my_challenges() -> Result<Vec<ParticipantRow>, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, participants, state};
+    use crate::server::{finish, identity::authz, prop::participants, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -71,7 +71,7 @@ pub async fn get_my_challenges() -> Result<Vec<ParticipantRow>, AppError> {
 #[server(endpoint = "prop/participant")]
 pub async fn get_my_participant(id: i64) -> Result<ParticipantDetail, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, participants, state};
+    use crate::server::{finish, identity::authz, prop::participants, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -86,7 +86,7 @@ pub async fn get_my_participant(id: i64) -> Result<ParticipantDetail, AppError> 
 pub async fn retry_stage(idempotency_key: String, participant_id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, participation, state};
+    use crate::server::{finish, identity::authz, prop::participation, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -107,7 +107,7 @@ pub async fn retry_stage(idempotency_key: String, participant_id: i64) -> Result
 #[server(endpoint = "trade/quotes")]
 pub async fn get_quotes() -> Result<Vec<QuoteDto>, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, participants, state};
+    use crate::server::{finish, identity::authz, prop::participants, state};
     finish(
         async move {
             authz::require(Access::SignedIn)?;
@@ -128,8 +128,8 @@ pub async fn open_position(
     take_profit: String,
 ) -> Result<(), AppError> {
     use crate::domain::access::Access;
-    use crate::server::sim::{self, Order};
-    use crate::server::{authz, finish, state};
+    use crate::server::trading::sim::{self, Order};
+    use crate::server::{finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
@@ -149,7 +149,7 @@ pub async fn open_position(
 #[server(endpoint = "trade/close")]
 pub async fn close_position(position_id: i64) -> Result<(), AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, sim, state};
+    use crate::server::{finish, identity::authz, state, trading::sim};
     finish(
         async move {
             let me = authz::require(Access::Client)?;

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 pub async fn get_challenges() -> Result<Vec<ChallengeRow>, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, challenges, finish, state};
+    use crate::server::{finish, identity::authz, prop::challenges, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::ChallengesManage))?;
@@ -27,7 +27,7 @@ pub async fn get_challenges() -> Result<Vec<ChallengeRow>, AppError> {
 pub async fn get_challenge_edit(id: i64) -> Result<ChallengeEdit, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, challenges, finish, state};
+    use crate::server::{finish, identity::authz, prop::challenges, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::ChallengesManage))?;
@@ -53,7 +53,7 @@ pub async fn save_challenge(id: i64, def: ChallengeDef) -> Result<i64, AppError>
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, challenges, finish, state};
+    use crate::server::{finish, identity::authz, prop::challenges, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::ChallengesManage))?;
@@ -70,7 +70,7 @@ pub async fn challenge_action(id: i64, action: String) -> Result<i64, AppError> 
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, challenges, finish, state};
+    use crate::server::{finish, identity::authz, prop::challenges, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::ChallengesManage))?;
@@ -101,7 +101,7 @@ pub async fn get_participants(
 ) -> Result<Page<ParticipantRow>, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, finish, participants, state};
+    use crate::server::{finish, identity::authz, prop::participants, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::ParticipantsView))?;
@@ -115,7 +115,7 @@ pub async fn get_participants(
 pub async fn get_participant(id: i64) -> Result<ParticipantDetail, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, finish, participants, state};
+    use crate::server::{finish, identity::authz, prop::participants, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::ParticipantsView))?;
@@ -132,7 +132,7 @@ pub async fn advance_participant(id: i64, comment: String) -> Result<(), AppErro
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, finish, participation, state};
+    use crate::server::{finish, identity::authz, prop::participation, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::ParticipantsAdvance))?;
@@ -149,7 +149,7 @@ pub async fn set_sim_price(symbol: String, price: String, running: bool) -> Resu
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{audit, authz, finish, sim, state};
+    use crate::server::{finish, identity::authz, infra::audit, state, trading::sim};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::PlatformManage))?;
@@ -183,7 +183,7 @@ pub async fn advance_sim_day() -> Result<usize, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{audit, authz, finish, sim, state};
+    use crate::server::{finish, identity::authz, infra::audit, state, trading::sim};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::PlatformManage))?;
@@ -209,7 +209,7 @@ pub async fn advance_sim_day() -> Result<usize, AppError> {
 pub async fn get_sim_status() -> Result<SimStatus, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, finish, participants, sim, state};
+    use crate::server::{finish, identity::authz, prop::participants, state, trading::sim};
     finish(
         async move {
             authz::require(Access::Staff(Permission::PlatformManage))?;

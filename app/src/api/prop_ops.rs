@@ -13,7 +13,7 @@ use leptos::prelude::*;
 #[server(endpoint = "admin/prop/choices")]
 pub async fn get_prop_choices() -> Result<PropChoices, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{authz, finish, participants, state};
+    use crate::server::{finish, identity::authz, prop::participants, state};
     finish(
         async move {
             authz::require(Access::AnyStaff)?;
@@ -29,7 +29,7 @@ pub async fn set_participant_data_type(id: i64, data_type: String) -> Result<(),
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, finish, participants, state};
+    use crate::server::{finish, identity::authz, prop::participants, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::ParticipantsTag))?;
@@ -47,7 +47,7 @@ pub async fn settle_participant(id: i64) -> Result<ProfitShareDto, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, finish, profit_share, state};
+    use crate::server::{finish, identity::authz, prop::profit_share, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::ProfitShareSettle))?;
@@ -70,7 +70,7 @@ pub async fn get_profit_shares(
 ) -> Result<Page<ProfitShareDto>, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, finish, profit_share, state};
+    use crate::server::{finish, identity::authz, prop::profit_share, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::ParticipantsView))?;
@@ -84,11 +84,11 @@ pub async fn get_profit_shares(
 pub async fn get_prop_dashboard(q: DashboardQuery) -> Result<PropDashboard, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, finish, prop_dashboard, state};
+    use crate::server::{finish, identity::authz, prop::dashboard, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::PropDashboard))?;
-            prop_dashboard::dashboard(&state()?.db, &q).await
+            dashboard::dashboard(&state()?.db, &q).await
         }
         .await,
     )
@@ -98,7 +98,7 @@ pub async fn get_prop_dashboard(q: DashboardQuery) -> Result<PropDashboard, AppE
 pub async fn get_fee_report(q: ListQuery, f: PropFilter) -> Result<FeeReport, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{authz, fees, finish, state};
+    use crate::server::{finish, identity::authz, prop::fees, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::PropDashboard))?;
@@ -113,7 +113,7 @@ pub async fn get_fee_report(q: ListQuery, f: PropFilter) -> Result<FeeReport, Ap
 pub async fn get_alert_feed(since: i64, source: String) -> Result<AlertFeed, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{alerts, authz, finish, state};
+    use crate::server::{finish, identity::authz, state, trading::alerts};
     finish(
         async move {
             authz::require(Access::Staff(Permission::RiskAlertsView))?;
@@ -127,7 +127,7 @@ pub async fn get_alert_feed(since: i64, source: String) -> Result<AlertFeed, App
 pub async fn acknowledge_alert(id: i64) -> Result<(), AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{alerts, authz, finish, state};
+    use crate::server::{finish, identity::authz, state, trading::alerts};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RiskAlertsView))?;
@@ -141,7 +141,7 @@ pub async fn acknowledge_alert(id: i64) -> Result<(), AppError> {
 pub async fn get_alert_rules() -> Result<Vec<AlertRuleDto>, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{alerts, authz, finish, state};
+    use crate::server::{finish, identity::authz, state, trading::alerts};
     finish(
         async move {
             authz::require(Access::Staff(Permission::RiskAlertsView))?;
@@ -168,8 +168,8 @@ pub async fn save_alert_rule(
 ) -> Result<i64, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::alerts::{self, RuleInput};
-    use crate::server::{authz, finish, state};
+    use crate::server::trading::alerts::{self, RuleInput};
+    use crate::server::{finish, identity::authz, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RiskAlertsManage))?;
@@ -195,7 +195,7 @@ pub async fn save_alert_rule(
 pub async fn delete_alert_rule(id: i64) -> Result<(), AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{alerts, authz, finish, state};
+    use crate::server::{finish, identity::authz, state, trading::alerts};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RiskAlertsManage))?;
@@ -209,7 +209,7 @@ pub async fn delete_alert_rule(id: i64) -> Result<(), AppError> {
 pub async fn get_trader_alert_settings() -> Result<TraderAlertSettings, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{alerts, authz, finish, state};
+    use crate::server::{finish, identity::authz, state, trading::alerts};
     finish(
         async move {
             authz::require(Access::Staff(Permission::RiskAlertsView))?;
@@ -229,7 +229,7 @@ pub async fn save_trader_alert_settings(
 ) -> Result<(), AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{alerts, authz, finish, state};
+    use crate::server::{finish, identity::authz, state, trading::alerts};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RiskAlertsManage))?;

@@ -14,7 +14,7 @@ macro_rules! settings_fn {
         pub async fn $name($($(#[$am])* $arg: $ty),*) -> Result<$ret, AppError> {
             use crate::domain::{access::Access, permission::Permission};
             #[allow(unused_imports)]
-            use crate::server::{authz, finish, settings, state, kyc};
+            use crate::server::{identity::authz, finish, settings, state, identity::kyc};
             finish(
                 async move {
                     let $me = authz::require(Access::Staff(Permission::$perm))?;

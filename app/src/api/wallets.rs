@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[server(endpoint = "wallets/list")]
 pub async fn list_wallets(query: ListQuery) -> Result<Page<WalletRow>, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, state, wallets};
+    use crate::server::{finish, identity::authz, money::wallets, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::FundsView))?;
@@ -19,7 +19,7 @@ pub async fn list_wallets(query: ListQuery) -> Result<Page<WalletRow>, AppError>
 #[server(endpoint = "wallets/client")]
 pub async fn client_wallets(user_id: i64) -> Result<ClientSummary, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, state, wallets};
+    use crate::server::{finish, identity::authz, money::wallets, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::FundsView))?;
@@ -41,7 +41,7 @@ pub async fn adjust_balance(
 ) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, state, wallets};
+    use crate::server::{finish, identity::authz, money::wallets, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::FundsAdjust))?;
@@ -62,7 +62,7 @@ pub async fn adjust_balance(
 #[server(endpoint = "wallets/transactions")]
 pub async fn transactions_report(query: ListQuery) -> Result<Page<TransactionRow>, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{authz, finish, state, wallets};
+    use crate::server::{finish, identity::authz, money::wallets, state};
     finish(
         async move {
             authz::require(Access::Staff(Permission::FundsView))?;

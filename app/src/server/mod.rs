@@ -1,46 +1,17 @@
-//! The backend: only compiled with `ssr`. One service module per area; server functions in
-//! `api` call into these.
-pub mod accounts;
-pub mod alerts;
+//! The backend: only compiled with `ssr`. One folder per business area, over `infra` (the
+//! database, audit, mail, jobs and other shared machinery); server functions in `api` call into
+//! these. `docs/architecture.md` has the map and the rules between the layers.
 pub mod approvals;
-pub mod audit;
-pub mod auth;
-pub mod authz;
-pub mod bridge;
-pub mod challenges;
-pub mod clients;
-pub mod crypto;
-pub mod db;
-pub mod effects;
 pub mod entity;
-pub mod export;
-pub mod fees;
-pub mod funds;
-pub mod jobs;
-pub mod kyc;
-pub mod ledger;
-pub mod list;
-pub mod mail;
-pub mod notify;
-pub mod participants;
-pub mod participation;
-pub mod password;
-pub mod platform;
-pub mod profit_share;
-pub mod prop_dashboard;
-pub mod risk;
+pub mod identity;
+pub mod infra;
+pub mod money;
+pub mod prop;
 pub mod seed;
-pub mod seed_money;
-pub mod seed_prop;
-pub mod session;
 pub mod settings;
-pub mod sim;
-pub mod staff;
-pub mod state;
-pub mod uploads;
-pub mod wallets;
+pub mod trading;
 
-pub use state::{AppState, RuntimeConfig};
+pub use infra::state::{AppState, RuntimeConfig};
 
 use crate::error::AppError;
 

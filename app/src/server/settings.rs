@@ -5,12 +5,12 @@ use crate::domain::money::{self, Currency, MAX_MINOR};
 use crate::domain::validation::Errors;
 use crate::error::AppError;
 use crate::model::{ApprovalSettingDto, FundsSettings, GroupDto, LevelDto, MethodDto, RateDto};
-use crate::server::audit;
-use crate::server::db::{UniqueOr, Write};
 use crate::server::entity::{
     approval_level, approval_setting, client_group, exchange_rate, payment_method, role, setting,
     user,
 };
+use crate::server::infra::audit;
+use crate::server::infra::db::{UniqueOr, Write};
 use chrono::Utc;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::OnConflict;

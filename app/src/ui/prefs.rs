@@ -13,7 +13,7 @@ pub fn initial() -> (Theme, Locale) {
     #[cfg(feature = "ssr")]
     {
         use crate::i18n::{THEME_COOKIE, request_cookie};
-        let theme = crate::server::authz::current_session()
+        let theme = crate::server::identity::authz::current_session()
             .and_then(|s| Theme::parse(&s.user.theme))
             .or_else(|| request_cookie(THEME_COOKIE).and_then(|c| Theme::parse(&c)))
             .unwrap_or_default();

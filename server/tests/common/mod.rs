@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 use app::domain::access::UserKind;
 use app::server::entity::user;
+use app::server::identity::session::{self, Stage};
 use app::server::seed::{self, NewUser};
-use app::server::session::{self, Stage};
 use app::server::{AppState, RuntimeConfig};
 use axum::Router;
 use axum::body::Body;

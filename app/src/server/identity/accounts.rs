@@ -1,0 +1,92 @@
+//! Creating an account row: the one place that decides how every new user starts.
+use crate::domain::access::UserKind;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::model::Theme;
+use crate::server::entity::user;
+use crate::server::infra::crypto;
+use crate::server::infra::db::UniqueOr;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::LockType;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, EntityTrait, QuerySelect,
+};
+
+pub struct NewAccount {
+    pub kind: UserKind,
+    pub email: String,
+    pub password_hash: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub country: String,
+    pub phone: String,
+    pub role_id: Option<i64>,
+    pub referrer_id: Option<i64>,
+    pub locale: Locale,
+    /// Clients whose registration awaits approval start pending and cannot sign in.
+    pub pending: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts an account. Clients get a referral code and the default client group; nobody
+/// starts with two-factor. An email that another insert took first is reported on the email
+/// field, like the pre-check.
+pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Model, AppError> {
+    let group_id = if a.kind.is_client() {
+        Some(crate::server::settings::default_group(db).await?)
+    } else {
+        None
+    };
+    user::ActiveModel {
+        kind: Set(a.kind.as_str().into()),
+        email: Set(a.email),
+        password_hash: Set(a.password_hash),
+        first_name: Set(a.first_name),
+        last_name: Set(a.last_name),
+        country: Set(a.country),
+        phone: Set(a.phone),
+        status: Set(if a.pending { "pending" } else { "active" }.into()),
+        role_id: Set(a.role_id),
+        // 32^8 codes: a collision is astronomically unlikely and would surface as a unique error.
+        referral_code: Set(a.kind.is_client().then(crypto::referral_code)),
+        referrer_id: Set(a.referrer_id),
+        totp_secret: Set(None),
+        totp_enabled: Set(false),
+        totp_last_step: Set(None),
+        theme: Set(Theme::Light.as_str().into()),
+        locale: Set(a.locale.code().into()),
+        group_id: Set(group_id),
+        kyc_status: Set("none".into()),
+        last_login_at: Set(None),
+        created_at: Set(a.created_at),
+        updated_at: Set(a.created_at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unique_or(|| AppError::field("email", "err.email_taken"))
+}
+
+/// Locks a user's row until the transaction ends, so that a check about the user and the
+/// write it allows (the pending-request cap and the request, a purchase's idempotency key and
+/// the purchase) are one step: a concurrent request for the same user waits here, then sees
+/// what the first one wrote. PostgreSQL only: on SQLite a write transaction (`db::Write`)
+/// already holds the database's write lock from `BEGIN`.
+///
+/// Lock order: a transaction takes this before any wallet (`ledger::lock_accounts`).
+pub async fn lock(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    // NO KEY UPDATE: rows that merely reference the user (requests, audit records) are not
+    // held up, as they would be by FOR UPDATE.
+    user::Entity::find_by_id(user_id)
+        .select_only()
+        .column(user::Column::Id)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(())
+}

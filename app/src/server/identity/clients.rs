@@ -1,0 +1,189 @@
+//! Clients (traders and IBs) as the back office and the IB area see them.
+use crate::domain::access::UserKind;
+use crate::error::AppError;
+use crate::model::{AdminStats, ClientRow, DayCount, IbOverview, ListQuery, Page, ReferredClient};
+use crate::server::entity::{session, user};
+use crate::server::infra::list;
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+
+fn clients() -> sea_orm::Select<user::Entity> {
+    user::Entity::find()
+        .filter(user::Column::Kind.is_in([UserKind::Trader.as_str(), UserKind::Ib.as_str()]))
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    q: &ListQuery,
+    paged: bool,
+) -> Result<Page<ClientRow>, AppError> {
+    use user::Column as C;
+    let mut select = clients();
+    if let Some(mut any) = list::search(
+        &q.q,
+        &[C::Email, C::FirstName, C::LastName, C::ReferralCode],
+    ) {
+        if let Ok(id) = q.q.trim().parse::<i64>() {
+            any = any.add(C::Id.eq(id));
+        }
+        select = select.filter(any);
+    }
+    match q.filter.as_str() {
+        "trader" | "ib" => select = select.filter(C::Kind.eq(q.filter.as_str())),
+        "active" | "disabled" | "pending" => {
+            select = select.filter(C::Status.eq(q.filter.as_str()))
+        }
+        _ => {}
+    }
+    let col = match q.sort.as_str() {
+        "email" => C::Email,
+        "name" => C::LastName,
+        "country" => C::Country,
+        "kind" => C::Kind,
+        _ => C::Id,
+    };
+    select = if q.desc {
+        select.order_by_desc(col)
+    } else {
+        select.order_by_asc(col)
+    };
+    let (rows, total) = list::fetch(db, select, q, paged).await?;
+    let referrer_ids: Vec<i64> = rows.iter().filter_map(|u| u.referrer_id).collect();
+    let referrers: HashMap<i64, String> = user::Entity::find()
+        .filter(C::Id.is_in(referrer_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let rows = rows
+        .into_iter()
+        .map(|u| ClientRow {
+            id: u.id,
+            kind: UserKind::parse(&u.kind).unwrap_or(UserKind::Trader),
+            referrer: u.referrer_id.and_then(|r| referrers.get(&r).cloned()),
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            country: u.country,
+            referral_code: u.referral_code.unwrap_or_default(),
+            status: u.status,
+            created_at: u.created_at,
+        })
+        .collect();
+    Ok(list::page(rows, total, q, paged))
+}
+
+/// Registrations per day over the last `days` days (UTC), oldest first, zero days included.
+pub async fn registrations_by_day(
+    db: &impl ConnectionTrait,
+    days: i64,
+) -> Result<Vec<DayCount>, AppError> {
+    let today = Utc::now().date_naive();
+    let start = today - Duration::days(days - 1);
+    let since = start.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let created: Vec<chrono::DateTime<Utc>> = clients()
+        .filter(user::Column::CreatedAt.gte(since))
+        .select_only()
+        .column(user::Column::CreatedAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts: HashMap<chrono::NaiveDate, u64> = HashMap::new();
+    for c in created {
+        *counts.entry(c.date_naive()).or_default() += 1;
+    }
+    Ok((0..days)
+        .map(|i| {
+            let d = start + Duration::days(i);
+            DayCount {
+                day: d.format("%Y-%m-%d").to_string(),
+                count: counts.get(&d).copied().unwrap_or(0),
+            }
+        })
+        .collect())
+}
+
+pub async fn admin_stats(db: &impl ConnectionTrait) -> Result<AdminStats, AppError> {
+    let count_kind = |k: UserKind| {
+        user::Entity::find()
+            .filter(user::Column::Kind.eq(k.as_str()))
+            .count(db)
+    };
+    Ok(AdminStats {
+        traders: count_kind(UserKind::Trader).await?,
+        ibs: count_kind(UserKind::Ib).await?,
+        staff: count_kind(UserKind::Staff).await?,
+        active_sessions: session::Entity::find()
+            .filter(session::Column::Stage.eq("full"))
+            .filter(session::Column::ExpiresAt.gt(Utc::now()))
+            .count(db)
+            .await?,
+        registrations: registrations_by_day(db, 14).await?,
+    })
+}
+
+pub async fn ib_overview(
+    db: &impl ConnectionTrait,
+    public_url: &str,
+    ib_id: i64,
+) -> Result<IbOverview, AppError> {
+    let me = user::Entity::find_by_id(ib_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let code = me.referral_code.unwrap_or_default();
+    let direct = || user::Entity::find().filter(user::Column::ReferrerId.eq(ib_id));
+    Ok(IbOverview {
+        referral_link: format!("{}/register?ref={code}", public_url.trim_end_matches('/')),
+        referral_code: code,
+        direct_clients: direct().count(db).await?,
+        joined_last_30_days: direct()
+            .filter(user::Column::CreatedAt.gte(Utc::now() - Duration::days(30)))
+            .count(db)
+            .await?,
+    })
+}
+
+/// The IB's direct referrals. Only names, kind, country and date: an IB does not see their
+/// clients' contact details.
+pub async fn referred(
+    db: &impl ConnectionTrait,
+    ib_id: i64,
+    q: &ListQuery,
+    paged: bool,
+) -> Result<Page<ReferredClient>, AppError> {
+    use user::Column as C;
+    let mut select = user::Entity::find().filter(C::ReferrerId.eq(ib_id));
+    if let Some(c) = list::search(&q.q, &[C::FirstName, C::LastName]) {
+        select = select.filter(c);
+    }
+    if matches!(q.filter.as_str(), "trader" | "ib") {
+        select = select.filter(C::Kind.eq(q.filter.as_str()));
+    }
+    let col = match q.sort.as_str() {
+        "name" => C::LastName,
+        "country" => C::Country,
+        _ => C::Id,
+    };
+    select = if q.desc {
+        select.order_by_desc(col)
+    } else {
+        select.order_by_asc(col)
+    };
+    let (rows, total) = list::fetch(db, select, q, paged).await?;
+    let rows = rows
+        .into_iter()
+        .map(|u| ReferredClient {
+            id: u.id,
+            name: format!("{} {}", u.first_name, u.last_name),
+            kind: UserKind::parse(&u.kind).unwrap_or(UserKind::Trader),
+            country: u.country,
+            joined: u.created_at,
+        })
+        .collect();
+    Ok(list::page(rows, total, q, paged))
+}

@@ -1,0 +1,8 @@
+//! Who people are: client and staff accounts, sign-in and sessions, permissions, KYC.
+pub mod accounts;
+pub mod auth;
+pub mod authz;
+pub mod clients;
+pub mod kyc;
+pub mod session;
+pub mod staff;

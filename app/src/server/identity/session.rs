@@ -1,0 +1,242 @@
+//! Server-side sessions: the cookie holds a random token, the database holds its digest.
+use crate::domain::access::{Principal, UserKind};
+use crate::domain::permission::PermissionSet;
+use crate::error::AppError;
+use crate::model::{Me, Theme};
+use crate::server::entity::{role, session, user};
+use crate::server::infra::crypto;
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+pub const COOKIE: &str = "pd_session";
+
+/// How far a session has got through sign-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Full,
+    /// Password accepted; the TOTP code is still due.
+    Mfa,
+    /// Staff without TOTP: only the enrollment endpoints are open.
+    Enroll,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::Full => "full",
+            Stage::Mfa => "mfa",
+            Stage::Enroll => "enroll",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "full" => Some(Stage::Full),
+            "mfa" => Some(Stage::Mfa),
+            "enroll" => Some(Stage::Enroll),
+            _ => None,
+        }
+    }
+}
+
+/// Absolute and idle lifetimes. Staff sessions are short (auto-logout); an unfinished sign-in
+/// lasts ten minutes.
+fn lifetimes(kind: UserKind, stage: Stage) -> (Duration, Duration) {
+    match (stage, kind) {
+        (Stage::Mfa | Stage::Enroll, _) => (Duration::minutes(10), Duration::minutes(10)),
+        (Stage::Full, UserKind::Staff) => (Duration::hours(12), Duration::minutes(60)),
+        (Stage::Full, _) => (Duration::days(30), Duration::days(7)),
+    }
+}
+
+/// The session behind a request, resolved by the middleware and read by `authz`.
+#[derive(Clone, Debug)]
+pub struct CurrentSession {
+    pub id: String,
+    pub stage: Stage,
+    pub user: user::Model,
+    pub role_name: Option<String>,
+    pub permissions: PermissionSet,
+}
+
+impl CurrentSession {
+    pub fn kind(&self) -> UserKind {
+        UserKind::parse(&self.user.kind).unwrap_or(UserKind::Trader)
+    }
+
+    /// Only a fully signed-in session acts as a principal.
+    pub fn principal(&self) -> Option<Principal> {
+        (self.stage == Stage::Full).then(|| Principal {
+            user_id: self.user.id,
+            kind: self.kind(),
+            permissions: self.permissions.clone(),
+        })
+    }
+
+    pub fn me(&self) -> Me {
+        let u = &self.user;
+        Me {
+            id: u.id,
+            kind: self.kind(),
+            email: u.email.clone(),
+            first_name: u.first_name.clone(),
+            last_name: u.last_name.clone(),
+            country: u.country.clone(),
+            phone: u.phone.clone(),
+            referral_code: u.referral_code.clone(),
+            theme: Theme::parse(&u.theme).unwrap_or_default(),
+            locale: u.locale.clone(),
+            totp_enabled: u.totp_enabled,
+            role_name: self.role_name.clone(),
+            permissions: self
+                .permissions
+                .iter()
+                .map(|p| p.name().to_string())
+                .collect(),
+        }
+    }
+}
+
+/// Creates a session and returns the cookie token (shown once, never stored).
+pub async fn create(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+    stage: Stage,
+    ip: &str,
+    user_agent: &str,
+) -> Result<String, AppError> {
+    let token = crypto::random_token();
+    let now = Utc::now();
+    let kind = UserKind::parse(&user.kind).unwrap_or(UserKind::Trader);
+    let (absolute, _) = lifetimes(kind, stage);
+    session::ActiveModel {
+        id: Set(crypto::digest(&token)),
+        user_id: Set(user.id),
+        stage: Set(stage.as_str().into()),
+        ip: Set(ip.chars().take(64).collect()),
+        user_agent: Set(user_agent.chars().take(255).collect()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + absolute),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Resolves a cookie token to a live session, expiring idle and disabled ones on the way.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<CurrentSession>, AppError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let id = crypto::digest(token);
+    let Some(s) = session::Entity::find_by_id(id.clone()).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(stage) = Stage::parse(&s.stage) else {
+        return Ok(None);
+    };
+    let Some(u) = user::Entity::find_by_id(s.user_id).one(db).await? else {
+        return Ok(None);
+    };
+    let kind = UserKind::parse(&u.kind).unwrap_or(UserKind::Trader);
+    let now = Utc::now();
+    let (_, idle) = lifetimes(kind, stage);
+    if s.expires_at <= now || s.last_seen_at + idle <= now || u.status == "disabled" {
+        session::Entity::delete_by_id(id).exec(db).await?;
+        return Ok(None);
+    }
+    // Touch at most once a minute: a write per request would serialise SQLite.
+    if now - s.last_seen_at > Duration::minutes(1) {
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(session::Column::Id.eq(id.clone()))
+            .exec(db)
+            .await?;
+    }
+    let (role_name, permissions) = match (kind, u.role_id) {
+        (UserKind::Staff, Some(rid)) => match role::Entity::find_by_id(rid).one(db).await? {
+            Some(r) => (Some(r.name), PermissionSet::parse(&r.permissions)),
+            None => (None, PermissionSet::default()),
+        },
+        _ => (None, PermissionSet::default()),
+    };
+    Ok(Some(CurrentSession {
+        id,
+        stage,
+        user: u,
+        role_name,
+        permissions,
+    }))
+}
+
+pub async fn destroy(db: &impl ConnectionTrait, id: &str) -> Result<(), AppError> {
+    session::Entity::delete_by_id(id.to_string())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user, except optionally the one in use.
+pub async fn destroy_all_for(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<(), AppError> {
+    let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        q = q.filter(session::Column::Id.ne(keep.to_string()));
+    }
+    q.exec(db).await?;
+    Ok(())
+}
+
+pub fn cookie(token: &str, secure: bool) -> String {
+    // No Max-Age: the server enforces the lifetimes; the browser drops the cookie on close only
+    // if the session would have idled out anyway.
+    format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_cookie(secure: bool) -> String {
+    format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Reads the session token from a `Cookie` header.
+pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+    header
+        .split(';')
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_attributes() {
+        let c = cookie("abc", true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert!(!cookie("abc", false).contains("Secure"));
+        assert!(clear_cookie(false).contains("Max-Age=0"));
+        assert_eq!(
+            token_from_cookie_header("a=1; pd_session=tok; b=2"),
+            Some("tok")
+        );
+        assert_eq!(token_from_cookie_header("a=1"), None);
+    }
+}

@@ -1,0 +1,130 @@
+//! The append-only audit log: every staff action and every change to an account's security.
+use crate::error::AppError;
+use crate::model::{AuditRow, ListQuery, Page};
+use crate::server::entity::{audit_log, user};
+use crate::server::infra::list;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use std::collections::HashMap;
+
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor_id: Option<i64>,
+    action: &str,
+    target_type: &str,
+    target_id: Option<i64>,
+    detail: serde_json::Value,
+    ip: &str,
+) -> Result<(), AppError> {
+    audit_log::ActiveModel {
+        actor_id: Set(actor_id),
+        action: Set(action.into()),
+        target_type: Set(target_type.into()),
+        target_id: Set(target_id),
+        detail: Set(detail.to_string()),
+        ip: Set(ip.into()),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the row `id` of `E` for a staff member, with the audit record of it, in one
+/// transaction. Not found when there is no such row.
+pub async fn delete_recorded<E>(
+    db: &sea_orm::DatabaseConnection,
+    actor: i64,
+    id: i64,
+    action: &str,
+    target_type: &str,
+) -> Result<(), AppError>
+where
+    E: EntityTrait,
+    i64: Into<<E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType>,
+{
+    use crate::server::infra::db::Write;
+    let txn = db.write().await?;
+    if E::delete_by_id(id).exec(&txn).await?.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    record(
+        &txn,
+        Some(actor),
+        action,
+        target_type,
+        Some(id),
+        serde_json::json!({}),
+        "",
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A change users made to their own account (sign-in, password, two-factor).
+pub async fn own_account(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    action: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    record(
+        db,
+        Some(user_id),
+        action,
+        "user",
+        Some(user_id),
+        serde_json::json!({}),
+        ip,
+    )
+    .await
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    q: &ListQuery,
+    paged: bool,
+) -> Result<Page<AuditRow>, AppError> {
+    use audit_log::Column as C;
+    let mut select = audit_log::Entity::find();
+    if let Some(c) = list::search(&q.q, &[C::Action, C::TargetType, C::Detail]) {
+        select = select.filter(c);
+    }
+    let order = match q.sort.as_str() {
+        "action" => C::Action,
+        "target" => C::TargetType,
+        _ => C::Id,
+    };
+    select = if q.desc || q.sort.is_empty() {
+        select.order_by_desc(order)
+    } else {
+        select.order_by_asc(order)
+    };
+    let (rows, total) = list::fetch(db, select, q, paged).await?;
+    let actor_ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();
+    let actors: HashMap<i64, String> = user::Entity::find()
+        .filter(sea_orm::ColumnTrait::is_in(&user::Column::Id, actor_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let rows = rows
+        .into_iter()
+        .map(|r| AuditRow {
+            id: r.id,
+            actor: r.actor_id.and_then(|id| actors.get(&id).cloned()),
+            action: r.action,
+            target_type: r.target_type,
+            target_id: r.target_id,
+            detail: r.detail,
+            ip: r.ip,
+            at: r.at,
+        })
+        .collect();
+    Ok(list::page(rows, total, q, paged))
+}

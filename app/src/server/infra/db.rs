@@ -1,0 +1,123 @@
+//! Connecting to SQLite (embedded default) or PostgreSQL, and migrating.
+use crate::error::AppError;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+};
+use std::time::Duration;
+
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let sqlite = url.starts_with("sqlite:");
+    if sqlite {
+        ensure_sqlite_dir(url);
+    }
+    let mut opt = ConnectOptions::new(url.to_string());
+    opt.acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if sqlite {
+        // One writer at a time on SQLite anyway; a small pool keeps readers concurrent under WAL.
+        opt.max_connections(8).min_connections(1);
+    } else {
+        opt.max_connections(32).min_connections(2);
+    }
+    let db = Database::connect(opt).await?;
+    if db.get_database_backend() == DatabaseBackend::Sqlite && !url.contains(":memory:") {
+        // WAL is a property of the file: readers no longer block the writer.
+        db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+    }
+    Ok(db)
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await?;
+    crate::server::money::ledger::ensure_firm_accounts(db).await?;
+    crate::server::seed::ensure_system_roles(db).await
+}
+
+/// `sqlite://data/propdesk.db?mode=rwc` needs `data/` to exist.
+fn ensure_sqlite_dir(url: &str) {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or("");
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        let _ = std::fs::create_dir_all(parent);
+    }
+}
+
+/// A raw statement written with `?` placeholders (numbered `$1`, `$2`… for PostgreSQL), for
+/// the few queries the query builder would only obscure (the reports' aggregates).
+pub fn statement(
+    backend: DatabaseBackend,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            let mut n = 0;
+            sql.chars()
+                .map(|c| {
+                    if c == '?' {
+                        n += 1;
+                        format!("${n}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        }
+        _ => sql.to_string(),
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (IMMEDIATE), waiting its turn behind other writers: a deferred transaction that reads first
+/// fails at its first write, at once, with "database is locked", whenever another writer
+/// committed in between. PostgreSQL is unchanged.
+pub trait Write {
+    fn write(&self) -> impl Future<Output = Result<sea_orm::DatabaseTransaction, DbErr>> + Send;
+}
+
+impl Write for DatabaseConnection {
+    async fn write(&self) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        self.begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+    }
+}
+
+/// Whether the database refused a write because it would duplicate a unique key (a name, an
+/// email, an idempotency key), on SQLite or PostgreSQL.
+pub fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// A write that a concurrent request can beat to a unique key. A check before the write
+/// ("is this name free?") gives the usual answer, but two requests can both pass it; the
+/// database then refuses the second, and this turns that refusal into the answer the check
+/// would have given (`taken`) rather than an internal error. Any other error stays internal.
+/// On PostgreSQL the refusal aborts the transaction: the caller returns the error at once.
+pub trait UniqueOr<T> {
+    fn unique_or(self, taken: impl FnOnce() -> AppError) -> Result<T, AppError>;
+}
+
+impl<T> UniqueOr<T> for Result<T, DbErr> {
+    fn unique_or(self, taken: impl FnOnce() -> AppError) -> Result<T, AppError> {
+        self.map_err(|e| {
+            if is_unique_violation(&e) {
+                taken()
+            } else {
+                AppError::from(e)
+            }
+        })
+    }
+}

@@ -1,0 +1,12 @@
+//! Shared machinery every area uses: the database and transactions, audit, mail and notifications, background jobs, uploads, paging, crypto and the application state. It imports no area.
+pub mod audit;
+pub mod crypto;
+pub mod db;
+pub mod export;
+pub mod jobs;
+pub mod list;
+pub mod mail;
+pub mod notify;
+pub mod password;
+pub mod state;
+pub mod uploads;

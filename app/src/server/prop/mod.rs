@@ -1,0 +1,7 @@
+//! The prop programme: challenges, participation and its stages, the participants list, profit sharing, fees and the prop dashboard.
+pub mod challenges;
+pub mod dashboard;
+pub mod fees;
+pub mod participants;
+pub mod participation;
+pub mod profit_share;
