@@ -97,7 +97,7 @@ pub mod testing {
             }
         };
         let conn = db::connect(&url).await.expect("connect");
-        db::migrate(&conn).await.expect("migrate");
+        app::server::setup::prepare(&conn).await.expect("migrate");
         conn
     }
 

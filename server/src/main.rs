@@ -61,7 +61,7 @@ async fn run(command: Command, s: Settings) -> Result<(), String> {
     let conn = db::connect(&s.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    db::migrate(&conn)
+    app::server::setup::prepare(&conn)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
     let cfg = runtime_config(&s);

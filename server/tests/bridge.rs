@@ -10,7 +10,7 @@ mod common;
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, StageDef};
 use app::server::entity::{bridge, bridge_command, request, trading_account};
-use app::server::identity::auth::Origin;
+use app::server::infra::origin::Origin;
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput, status};
 use app::server::{approvals, prop::challenges};

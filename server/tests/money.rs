@@ -6,7 +6,7 @@ use app::domain::access::UserKind;
 use app::error::AppError;
 use app::model::{FundsSettings, KycFormDto, KycItem, LevelDto, ListQuery, MethodDto};
 use app::server::entity::{request, user};
-use app::server::identity::auth::Origin;
+use app::server::infra::origin::Origin;
 use app::server::{
     approvals, identity::kyc, money::funds, money::ledger, money::wallets, settings,
 };

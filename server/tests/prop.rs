@@ -8,7 +8,7 @@ use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, Environment, StageDef};
 use app::error::AppError;
 use app::server::entity::{participant, request, trading_account};
-use app::server::identity::auth::Origin;
+use app::server::infra::origin::Origin;
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput, status};
 use app::server::trading::sim::{self, Feed, Order};
@@ -472,7 +472,9 @@ on_both!(only_one_holder_runs_a_job, |db| {
 });
 
 on_both!(demo_data_has_participants_at_every_status, |db| {
-    app::server::seed::ensure_system_roles(&db).await.unwrap();
+    app::server::identity::roles::ensure_system_roles(&db)
+        .await
+        .unwrap();
     app::server::seed::seed_demo(&db, &common::cfg())
         .await
         .unwrap();

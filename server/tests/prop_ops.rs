@@ -12,7 +12,7 @@ use app::server::entity::{
     alert_event, mail_outbox, notification, participant, profit_share as share, request,
     trading_account,
 };
-use app::server::identity::auth::Origin;
+use app::server::infra::origin::Origin;
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput, status};
 use app::server::prop::profit_share::{self, status as share_status};
@@ -1150,7 +1150,9 @@ on_both!(
 on_both!(
     demo_data_has_settlements_alerts_and_a_filled_dashboard,
     |db| {
-        app::server::seed::ensure_system_roles(&db).await.unwrap();
+        app::server::identity::roles::ensure_system_roles(&db)
+            .await
+            .unwrap();
         app::server::seed::seed_demo(&db, &common::cfg())
             .await
             .unwrap();

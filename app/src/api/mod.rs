@@ -44,8 +44,8 @@ pub const MULTIPART_ENDPOINTS: &[&str] = &[<kyc::UploadFile as ServerFn>::PATH];
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
-    use crate::server::identity::auth::Origin;
     use crate::server::identity::authz;
+    use crate::server::infra::origin::Origin;
 
     pub fn origin() -> Origin {
         Origin {

@@ -9,6 +9,7 @@ pub mod money;
 pub mod prop;
 pub mod seed;
 pub mod settings;
+pub mod setup;
 pub mod trading;
 
 pub use infra::state::{AppState, RuntimeConfig};

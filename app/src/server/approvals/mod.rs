@@ -10,8 +10,8 @@ use crate::domain::money::{self, Currency};
 use crate::error::AppError;
 use crate::model::{ListQuery, Page, QueueCount, RequestDetail, RequestRow, ReviewDto};
 use crate::server::entity::{payment_method, request, request_review, user};
-use crate::server::identity::auth::Origin;
 use crate::server::infra::db::Write;
+use crate::server::infra::origin::Origin;
 use crate::server::{
     identity::accounts, infra::audit, infra::list, infra::notify, infra::uploads, money::ledger,
     money::wallets, prop::participation, settings,

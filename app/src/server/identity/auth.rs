@@ -9,6 +9,7 @@ use crate::model::{LoginStep, Theme, TotpSetup};
 use crate::server::entity::{login_attempt, password_reset, user};
 use crate::server::identity::session::{self, CurrentSession, Stage};
 use crate::server::infra::db::Write;
+use crate::server::infra::origin::Origin;
 use crate::server::{
     RuntimeConfig, approvals, identity::accounts, infra::audit, infra::crypto, infra::mail,
     infra::notify, infra::password, settings,
@@ -46,13 +47,6 @@ pub struct RegisterInput {
     pub phone: String,
     pub referral_code: String,
     pub locale: Locale,
-}
-
-/// Who is asking, for throttling and the audit log.
-#[derive(Clone, Debug, Default)]
-pub struct Origin {
-    pub ip: String,
-    pub user_agent: String,
 }
 
 pub async fn find_by_email(

@@ -4,5 +4,6 @@ pub mod auth;
 pub mod authz;
 pub mod clients;
 pub mod kyc;
+pub mod roles;
 pub mod session;
 pub mod staff;

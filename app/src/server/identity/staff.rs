@@ -6,8 +6,9 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{ListQuery, Page, RoleDto, StaffRow};
 use crate::server::entity::{role, user};
-use crate::server::identity::auth::{self, Origin};
+use crate::server::identity::auth;
 use crate::server::infra::db::{UniqueOr, Write};
+use crate::server::infra::origin::Origin;
 use crate::server::{
     RuntimeConfig, identity::accounts, identity::session, infra::audit, infra::crypto, infra::list,
     infra::password,

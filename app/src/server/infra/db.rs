@@ -28,10 +28,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// The schema only; `server::setup::prepare` also makes the rows every area expects.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await?;
-    crate::server::money::ledger::ensure_firm_accounts(db).await?;
-    crate::server::seed::ensure_system_roles(db).await
+    Migrator::up(db, None).await
 }
 
 /// `sqlite://data/propdesk.db?mode=rwc` needs `data/` to exist.

@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod list;
 pub mod mail;
 pub mod notify;
+pub mod origin;
 pub mod password;
 pub mod state;
 pub mod uploads;

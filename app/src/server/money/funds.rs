@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::model::{DestinationDto, FundsOverview, RequestRow, TransferQuote};
 use crate::server::approvals::{self, Submission};
 use crate::server::entity::{payment_method, payout_destination, user};
-use crate::server::identity::auth::Origin;
 use crate::server::infra::db::Write;
+use crate::server::infra::origin::Origin;
 use crate::server::{infra::audit, infra::uploads, money::ledger, money::wallets, settings};
 use chrono::Utc;
 use sea_orm::{

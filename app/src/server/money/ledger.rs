@@ -107,7 +107,7 @@ async fn account(
     find().one(db).await?.ok_or(AppError::Internal)
 }
 
-/// Makes every firm account in every currency, once, at start-up (`db::migrate`). Made on
+/// Makes every firm account in every currency, once, at start-up (`setup::prepare`). Made on
 /// first use instead, inside the transactions that move money, two transactions creating two
 /// of them in opposite orders (a USD→EUR and an EUR→USD conversion) deadlock on PostgreSQL,
 /// each waiting for the other's uncommitted row; made here, they are only ever read.

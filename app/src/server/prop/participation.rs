@@ -12,8 +12,8 @@ use crate::server::approvals::{self, Submission};
 use crate::server::entity::{
     challenge, participant, request, rule_decision, trading_account, user,
 };
-use crate::server::identity::auth::Origin;
 use crate::server::infra::db::Write;
+use crate::server::infra::origin::Origin;
 use crate::server::money::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::trading::platform::{Platform, TradingPlatform};
 use crate::server::{
@@ -70,10 +70,7 @@ fn cur(code: &str) -> Result<Currency, AppError> {
 }
 
 fn system() -> Origin {
-    Origin {
-        ip: String::new(),
-        user_agent: "system".into(),
-    }
+    Origin::internal("system")
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<participant::Model, AppError> {

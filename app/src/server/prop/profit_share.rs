@@ -24,8 +24,8 @@ use crate::server::entity::{
     bridge_command, equity_point, participant, profit_share, profit_share_part, request,
     trading_account, user,
 };
-use crate::server::identity::auth::Origin;
 use crate::server::infra::db::Write;
+use crate::server::infra::origin::Origin;
 use crate::server::money::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::trading::platform::{Platform, TradingPlatform};
 use crate::server::{
@@ -677,10 +677,7 @@ pub async fn settle_due(db: &DatabaseConnection) -> Result<usize, AppError> {
             done.insert((s.account_id, s.period_key));
         }
     }
-    let system = Origin {
-        ip: String::new(),
-        user_agent: "system".into(),
-    };
+    let system = Origin::internal("system");
     let mut made = 0;
     for (id, key) in due {
         if done.contains(&(id, key)) {

@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::model::{FundsSettings, KycFormDto, KycItem, LevelDto, MethodDto};
 use crate::server::approvals::{self, Submission};
 use crate::server::entity::{payment_method, user};
-use crate::server::identity::auth::Origin;
 use crate::server::infra::db::Write;
+use crate::server::infra::origin::Origin;
 use crate::server::{RuntimeConfig, identity::kyc, infra::uploads, money::funds, settings};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -23,10 +23,7 @@ pub struct Cast {
 }
 
 fn seed_origin() -> Origin {
-    Origin {
-        ip: String::new(),
-        user_agent: "seed".into(),
-    }
+    Origin::internal("seed")
 }
 
 /// A one-page PDF, enough to stand for an uploaded document.

@@ -8,7 +8,7 @@ use crate::domain::challenge::{
 };
 use crate::error::AppError;
 use crate::server::entity::{challenge, participant, request};
-use crate::server::identity::auth::Origin;
+use crate::server::infra::origin::Origin;
 use crate::server::money::wallets::{self, Adjustment};
 use crate::server::prop::participation::{self, ParticipateInput};
 use crate::server::trading::alerts::{self, RuleInput};
@@ -17,10 +17,7 @@ use crate::server::{approvals, prop::challenges, prop::participants, prop::profi
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 fn origin() -> Origin {
-    Origin {
-        ip: String::new(),
-        user_agent: "seed".into(),
-    }
+    Origin::internal("seed")
 }
 
 fn classic() -> ChallengeDef {
