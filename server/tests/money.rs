@@ -355,7 +355,14 @@ on_both!(withdrawal_holds_funds_and_climbs_two_levels, |db| {
         .await
         .unwrap();
     assert_eq!(usd_wallet(&db, f.trader).await, (4_000, 0));
-    let detail = approvals::detail(&db, f.admin, r.id).await.unwrap();
+    let detail = approvals::detail(
+        &db,
+        f.admin,
+        r.id,
+        wallets::client_summary(&db, r.user_id).await.unwrap(),
+    )
+    .await
+    .unwrap();
     let actions: Vec<&str> = detail.reviews.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(actions, ["submitted", "approved", "approved"]);
     assert_eq!(detail.row.status, "approved");
@@ -648,7 +655,14 @@ on_both!(kyc_policy_blocks_until_kyc_is_approved, |db| {
     .await
     .unwrap_err();
     assert_eq!(code(again, "form"), "err.kyc_pending");
-    let detail = approvals::detail(&db, f.admin, r.id).await.unwrap();
+    let detail = approvals::detail(
+        &db,
+        f.admin,
+        r.id,
+        wallets::client_summary(&db, r.user_id).await.unwrap(),
+    )
+    .await
+    .unwrap();
     assert_eq!(detail.uploads.len(), 1);
     assert!(
         detail

@@ -393,7 +393,14 @@ on_both!(manual_distribution_waits_for_a_review, |db| {
     );
     // The trader cannot cancel it.
     assert!(approvals::cancel(&db, t, req.id, &here()).await.is_err());
-    let details = approvals::detail(&db, f.admin, req.id).await.unwrap();
+    let details = approvals::detail(
+        &db,
+        f.admin,
+        req.id,
+        wallets::client_summary(&db, req.user_id).await.unwrap(),
+    )
+    .await
+    .unwrap();
     assert!(
         details
             .details

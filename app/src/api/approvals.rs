@@ -38,11 +38,13 @@ pub async fn list_requests(
 #[server(endpoint = "approvals/detail")]
 pub async fn get_request_detail(id: i64) -> Result<RequestDetail, AppError> {
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, finish, identity::authz, state};
+    use crate::server::{approvals, finish, identity::authz, money::wallets, state};
     finish(
         async move {
             let me = authz::require(Access::Staff(Permission::RequestsView))?;
-            approvals::detail(&state()?.db, me.user_id, id).await
+            let db = &state()?.db;
+            let client = wallets::client_summary(db, approvals::requester(db, id).await?).await?;
+            approvals::detail(db, me.user_id, id, client).await
         }
         .await,
     )

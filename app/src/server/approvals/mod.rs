@@ -3,25 +3,27 @@
 //! rejected or cancelled exactly once: every transition is a conditional update on the
 //! request's status and level, in the same transaction as its effect (money moving, an
 //! account becoming active), so two reviewers acting at once cannot both apply it.
-pub mod effects;
+pub mod handlers;
 
 use crate::domain::approval::{self, Level, PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::money::{self, Currency};
 use crate::error::AppError;
-use crate::model::{ListQuery, Page, QueueCount, RequestDetail, RequestRow, ReviewDto};
-use crate::server::entity::{payment_method, request, request_review, user};
+use crate::model::{
+    ClientSummary, ListQuery, Page, QueueCount, RequestDetail, RequestRow, ReviewDto,
+};
+use crate::server::entity::{payment_method, payout_destination, request, request_review, user};
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
 use crate::server::{
-    identity::accounts, infra::audit, infra::list, infra::notify, infra::uploads, money::ledger,
-    money::wallets, prop::participation, settings,
+    infra::audit, infra::db, infra::list, infra::notify, infra::uploads, settings,
 };
 use chrono::Utc;
+use handlers::HoldWanted;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TryInsertResult,
+    DatabaseConnection, DatabaseTransaction, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TryInsertResult,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -89,7 +91,7 @@ fn replay(first: request::Model, s: &Submission, kind: RequestKind) -> Result<Su
 /// Inserts a request and, if its kind's method says so, approves it at once. Runs in the
 /// caller's transaction so a hold or an upload attaches to the same request atomically.
 pub async fn submit(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     s: Submission,
     from: &Origin,
 ) -> Result<Submitted, AppError> {
@@ -101,7 +103,7 @@ pub async fn submit(
     if s.max_pending.is_some() {
         // The count below and the insert are one step: simultaneous submissions by the client
         // queue here, and each counts what the ones before it inserted.
-        accounts::lock(txn, s.user_id).await?;
+        db::lock_user(txn, s.user_id).await?;
     }
     if let Some(first) = request::Entity::find()
         .filter(request::Column::IdempotencyKey.eq(&key))
@@ -161,22 +163,17 @@ pub async fn submit(
             return replay(first, &s, kind);
         }
     };
-    if let (Some(wallet), Some(amount)) = (s.hold_wallet, s.amount_minor) {
-        // Both wallets of a transfer, in the ledger's order, before the hold changes one.
-        let wallets: Vec<i64> = [Some(wallet), s.credit_wallet]
-            .into_iter()
-            .flatten()
-            .collect();
-        ledger::lock_accounts(txn, &wallets).await?;
-        // Not enough available refuses the request (the caller's transaction rolls back).
-        let hold =
-            ledger::place_hold_in(txn, &format!("request-hold-{id}"), wallet, amount).await?;
-        request::Entity::update_many()
-            .col_expr(request::Column::HoldId, Expr::value(Some(hold.id)))
-            .filter(request::Column::Id.eq(id))
-            .exec(txn)
-            .await?;
-    }
+    let hold = match (s.hold_wallet, s.amount_minor) {
+        (Some(wallet), Some(amount_minor)) => Some(HoldWanted {
+            wallet,
+            credit_wallet: s.credit_wallet,
+            amount_minor,
+        }),
+        _ => None,
+    };
+    handlers::of(kind)?
+        .on_submitted(txn, &find(txn, id).await?, hold)
+        .await?;
     log(txn, id, 1, Some(s.created_by), "submitted", "").await?;
     audit::record(
         txn,
@@ -248,7 +245,7 @@ async fn log(
 
 /// Approves the request for good (the last level, or automatically) and applies its effect.
 async fn finalize(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     req: &request::Model,
     actor: Option<i64>,
     action: &str,
@@ -272,7 +269,9 @@ async fn finalize(
         return Err(decided());
     }
     log(txn, req.id, req.level, actor, action, comment).await?;
-    effects::on_approved(txn, req, actor).await?;
+    handlers::of_request(req)?
+        .on_approved(txn, req, actor)
+        .await?;
     let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
     // An automatic sign-up needs no "approved" notice on top of the welcome.
     let signup = matches!(
@@ -385,7 +384,7 @@ pub async fn approve(
 /// Ends a pending request without applying it (rejected by staff or cancelled by the client)
 /// and undoes what submitting it reserved.
 async fn close(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     req: &request::Model,
     to: RequestStatus,
     actor: Option<i64>,
@@ -412,7 +411,7 @@ async fn close(
         "rejected"
     };
     log(txn, req.id, req.level, actor, action, reason).await?;
-    effects::on_closed(txn, req, to).await
+    handlers::of_request(req)?.on_closed(txn, req, to).await
 }
 
 pub async fn reject(
@@ -536,9 +535,9 @@ pub async fn edit_amount(
     if fee >= new {
         return Err(AppError::field("amount", "err.amount_below_fee"));
     }
-    if let Some(h) = req.hold_id {
-        crate::server::money::ledger::resize_hold_in(&txn, h, new).await?;
-    }
+    handlers::of(kind)?
+        .on_amount_changed(&txn, &req, new)
+        .await?;
     let r = request::Entity::update_many()
         .col_expr(request::Column::AmountMinor, Expr::value(Some(new)))
         .col_expr(request::Column::FeeMinor, Expr::value(fee))
@@ -630,9 +629,7 @@ pub async fn set_payment_status(
     if kind.paid_in_advance() && status == PaymentStatus::Success {
         let (method, _) = settings::approval_for(&txn, kind).await?;
         let req = find(&txn, id).await?;
-        if kind == RequestKind::Participation {
-            participation::on_paid(&txn, &req).await?;
-        }
+        handlers::of(kind)?.on_paid(&txn, &req).await?;
         if req.level == 1 && method.approves_itself(kind, true, req.amount_minor.unwrap_or(0)) {
             finalize(&txn, &req, None, "auto_approved", "").await?;
         }
@@ -847,10 +844,17 @@ pub async fn queue(
     Ok(list::page(rows, total, q, paged))
 }
 
+/// Who made request `id`: the review page shows their summary beside it.
+pub async fn requester(db: &DatabaseConnection, id: i64) -> Result<i64, AppError> {
+    Ok(find(db, id).await?.user_id)
+}
+
+/// The review page's request; `client` is the requester's summary, which the money area keeps.
 pub async fn detail(
     db: &DatabaseConnection,
     staff: i64,
     id: i64,
+    client: ClientSummary,
 ) -> Result<RequestDetail, AppError> {
     let req = find(db, id).await?;
     let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
@@ -892,14 +896,14 @@ pub async fn detail(
         .all(db)
         .await?;
     let history = rows(db, history_reqs, |_| false).await?;
-    let details = effects::describe(db, &req).await?;
+    let details = describe(db, &req).await?;
     let pending = req.status == RequestStatus::Pending.as_str();
     Ok(RequestDetail {
         details,
         reference: req.reference.clone(),
         reviews,
         uploads: uploads::for_request(db, id).await?,
-        client: wallets::client_summary(db, req.user_id).await?,
+        client,
         history,
         can_decide,
         can_edit_amount: can_decide
@@ -948,4 +952,59 @@ pub async fn own(
         return Err(AppError::NotFound);
     }
     Ok(r)
+}
+
+/// Labelled details of a request for the review page (i18n keys as labels).
+async fn describe(
+    db: &DatabaseConnection,
+    req: &request::Model,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut out = Vec::new();
+    if let Some(m) = req.method_id
+        && let Some(m) = payment_method::Entity::find_by_id(m).one(db).await?
+    {
+        out.push((
+            "appr.detail_method".into(),
+            format!("{} ({})", m.name, m.kind),
+        ));
+    }
+    if let Some(d) = req.destination_id
+        && let Some(d) = payout_destination::Entity::find_by_id(d).one(db).await?
+    {
+        out.push((
+            "appr.detail_destination".into(),
+            format!("{} · {}", d.label, d.details),
+        ));
+    }
+    if let (Some(t), Some(a)) = (req.target_currency.as_deref(), req.target_amount_minor) {
+        let cur = money::currency(t).ok_or(AppError::Internal)?;
+        out.push((
+            "appr.detail_credited".into(),
+            format!("{} {}", money::format(a, cur), cur.code),
+        ));
+    }
+    if let Some(c) = req.counterparty_id
+        && let Some(u) = user::Entity::find_by_id(c).one(db).await?
+    {
+        out.push((
+            "appr.detail_recipient".into(),
+            format!("{} {} <{}> (#{})", u.first_name, u.last_name, u.email, u.id),
+        ));
+    }
+    if let Some(own) = handlers::of_request(req)?.describe(db, req).await? {
+        out.extend(own);
+        return Ok(out);
+    }
+    if let Ok(serde_json::Value::Object(map)) =
+        serde_json::from_str::<serde_json::Value>(&req.payload)
+    {
+        for (k, v) in map {
+            let v = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            out.push((k, v));
+        }
+    }
+    Ok(out)
 }

@@ -7,10 +7,7 @@ use crate::server::entity::user;
 use crate::server::infra::crypto;
 use crate::server::infra::db::UniqueOr;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::LockType;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, EntityTrait, QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
 pub struct NewAccount {
     pub kind: UserKind,
@@ -65,28 +62,4 @@ pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Mo
     .insert(db)
     .await
     .unique_or(|| AppError::field("email", "err.email_taken"))
-}
-
-/// Locks a user's row until the transaction ends, so that a check about the user and the
-/// write it allows (the pending-request cap and the request, a purchase's idempotency key and
-/// the purchase) are one step: a concurrent request for the same user waits here, then sees
-/// what the first one wrote. PostgreSQL only: on SQLite a write transaction (`db::Write`)
-/// already holds the database's write lock from `BEGIN`.
-///
-/// Lock order: a transaction takes this before any wallet (`ledger::lock_accounts`).
-pub async fn lock(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
-    if db.get_database_backend() != DatabaseBackend::Postgres {
-        return Ok(());
-    }
-    // NO KEY UPDATE: rows that merely reference the user (requests, audit records) are not
-    // held up, as they would be by FOR UPDATE.
-    user::Entity::find_by_id(user_id)
-        .select_only()
-        .column(user::Column::Id)
-        .lock(LockType::NoKeyUpdate)
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(())
 }

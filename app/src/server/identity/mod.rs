@@ -4,6 +4,7 @@ pub mod auth;
 pub mod authz;
 pub mod clients;
 pub mod kyc;
+pub mod requests;
 pub mod roles;
 pub mod session;
 pub mod staff;

@@ -1,8 +1,11 @@
 //! Connecting to SQLite (embedded default) or PostgreSQL, and migrating.
 use crate::error::AppError;
+use crate::server::entity::user;
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sea_query::LockType;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, QuerySelect,
 };
 use std::time::Duration;
 
@@ -119,4 +122,28 @@ impl<T> UniqueOr<T> for Result<T, DbErr> {
             }
         })
     }
+}
+
+/// Locks a user's row until the transaction ends, so that a check about the user and the
+/// write it allows (the pending-request cap and the request, a purchase's idempotency key and
+/// the purchase) are one step: a concurrent request for the same user waits here, then sees
+/// what the first one wrote. PostgreSQL only: on SQLite a write transaction (`db::Write`)
+/// already holds the database's write lock from `BEGIN`.
+///
+/// Lock order: a transaction takes this before any wallet (`ledger::lock_accounts`).
+pub async fn lock_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    // NO KEY UPDATE: rows that merely reference the user (requests, audit records) are not
+    // held up, as they would be by FOR UPDATE.
+    user::Entity::find_by_id(user_id)
+        .select_only()
+        .column(user::Column::Id)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(())
 }

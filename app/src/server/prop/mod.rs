@@ -5,3 +5,4 @@ pub mod fees;
 pub mod participants;
 pub mod participation;
 pub mod profit_share;
+pub mod requests;

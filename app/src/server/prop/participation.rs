@@ -17,8 +17,8 @@ use crate::server::infra::origin::Origin;
 use crate::server::money::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::trading::platform::{Platform, TradingPlatform};
 use crate::server::{
-    identity::accounts, infra::audit, infra::crypto, infra::notify, prop::fees, prop::profit_share,
-    settings, trading::risk, trading::sim,
+    infra::audit, infra::crypto, infra::notify, prop::fees, prop::profit_share, settings,
+    trading::risk, trading::sim,
 };
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -176,7 +176,7 @@ pub async fn participate(
     // A double submit finds the first request and its participant: on PostgreSQL the second
     // waits here until the first commits, rather than both missing each other and buying (and
     // paying) twice.
-    accounts::lock(&txn, user_id).await?;
+    crate::server::infra::db::lock_user(&txn, user_id).await?;
     if let Some(first) = request::Entity::find()
         .filter(request::Column::IdempotencyKey.eq(format!("{user_id}:{key}")))
         .one(&txn)
@@ -550,7 +550,7 @@ pub async fn issue_account(
 
 /// The rules engine ended the participant's current stage.
 pub async fn on_stage_decided(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     participant_id: i64,
     acc: &trading_account::Model,
     d: &Decision,
@@ -580,7 +580,7 @@ pub async fn on_stage_decided(
 /// The current stage passed: the next demo stage's account is opened, a live stage waits for
 /// the live-step request, and after the last stage the challenge is completed.
 async fn progress(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     p: &participant::Model,
     actor: Option<i64>,
 ) -> Result<(), AppError> {
@@ -689,7 +689,7 @@ pub async fn retry(
 ) -> Result<request::Model, AppError> {
     let txn = db.write().await?;
     // Two retries sent together queue here; the second then sees the first one's status.
-    accounts::lock(&txn, user_id).await?;
+    crate::server::infra::db::lock_user(&txn, user_id).await?;
     let p = find(&txn, participant_id).await?;
     if p.user_id != user_id {
         return Err(AppError::NotFound);

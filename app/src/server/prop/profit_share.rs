@@ -172,7 +172,7 @@ pub enum Outcome {
 /// settlement that cannot be made get the reason; the scheduled run gets `NotDue` and tries
 /// again later (an account with open positions waits until it is flat).
 pub async fn settle_in(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     account_id: i64,
     when: When,
     actor: Option<i64>,
@@ -703,7 +703,7 @@ pub async fn settle_due(db: &DatabaseConnection) -> Result<usize, AppError> {
 /// The funded stage ends (staff advance the participant): whatever profit stands above the
 /// mark is settled first.
 pub async fn settle_final(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     acc: &trading_account::Model,
     actor: i64,
     from: &Origin,

@@ -197,7 +197,7 @@ async fn store(
 /// Applies an update to a locked account: the engine judges it, the account stores the new
 /// figures and state, and a decision is acted on. Returns the decision, if any.
 pub async fn apply(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     acc: &trading_account::Model,
     snap: Snapshot,
     happened: Happened,
@@ -246,7 +246,7 @@ pub async fn lock_many(
 /// Applies a batch of updates (several may concern one account; they apply in order) in the
 /// caller's transaction. Returns each update's decision.
 pub async fn apply_many(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     updates: &[Update],
 ) -> Result<Vec<Option<Decision>>, AppError> {
     let ids: Vec<i64> = updates.iter().map(|u| u.account_id).collect();
@@ -257,7 +257,7 @@ pub async fn apply_many(
 /// Applies updates to accounts already locked with `lock_many` (the caller may have changed
 /// them, e.g. their `last_seq`, which is stored with the figures).
 pub async fn apply_locked(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     accounts: &mut std::collections::HashMap<i64, trading_account::Model>,
     updates: &[Update],
 ) -> Result<Vec<Option<Decision>>, AppError> {
@@ -265,7 +265,7 @@ pub async fn apply_locked(
 }
 
 async fn judge_and_store(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     accounts: &mut std::collections::HashMap<i64, trading_account::Model>,
     updates: &[Update],
 ) -> Result<Vec<Option<Decision>>, AppError> {
@@ -340,7 +340,7 @@ async fn judge_and_store(
 /// Runs the midnight of every active account whose day has ended without an update since:
 /// that is when stages pass at the end of a day or expire at the end of their period.
 pub async fn roll_account(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<Decision>, AppError> {
@@ -401,7 +401,7 @@ pub fn rule_name(r: rules::Rule) -> &'static str {
 /// Ends the stage on the account: it is disabled (a breached simulated account has its
 /// positions closed), the decision is stored with its figures, and the participant moves on.
 pub async fn act(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     acc: &trading_account::Model,
     d: Decision,
     actor: Option<i64>,
