@@ -6,17 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-# The test
-# build goes to its own site folder, so it never replaces the release site `scripts/run.sh` serves.
-export LEPTOS_SITE_ROOT=target/e2e-site PROPDESK_SITE_ROOT=target/e2e-site
-cargo leptos build --frontend-only
+export PROPDESK_SITE_ROOT=target/e2e-site
+# scripts/test.sh builds the front end beside the Rust tests and says so with E2E_FRONT_BUILT=1.
+[ "${E2E_FRONT_BUILT:-}" = 1 ] || scripts/e2e-front.sh
 # The server is the binary the Rust tests build (same packages and features as scripts/test.sh):
 # cargo-leptos would build it with other features, which recompiles every dependency (14 minutes
 # on a cold CI machine). After scripts/test.sh's tests this is a no-op.
 cargo test -q -p app -p server -p migration --features app/ssr --no-run
-wasm="$LEPTOS_SITE_ROOT/pkg/propdesk.wasm"
-printf 'Front end (wasm-dev profile, as tested): %s bytes, %s gzipped (-9)\n' \
-  "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
 e2e_data=end2end/.data
 # Another server on the port would be tested instead of this build.
 if curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1; then

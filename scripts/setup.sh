@@ -16,6 +16,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32 target"
   rustup target add wasm32-unknown-unknown
 fi
+# The test command lints with clippy-driver and checks formatting with rustfmt.
+if [ $want_test = 1 ] && ! { command -v clippy-driver && command -v rustfmt; } >/dev/null; then
+  say "adding clippy and rustfmt"
+  rustup component add clippy rustfmt
+fi
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
   cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
