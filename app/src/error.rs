@@ -110,6 +110,49 @@ impl AppError {
     }
 }
 
+/// Faults of ours (a row the database should hold, a stored value that does not decode) answer
+/// 500 with nothing of their cause; the cause goes to the log instead, with the place in the code
+/// and, through the request's span, the request's id.
+#[cfg(feature = "ssr")]
+impl AppError {
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let at = std::panic::Location::caller();
+        tracing::error!(%cause, %at, "internal error");
+        AppError::Internal
+    }
+}
+
+/// `?` for what can fail only by our fault: `row.or_internal("the hold just made is not there")`
+/// on an `Option`, `serde_json::to_string(&x).or_internal("encoding x")` on a `Result` (whose
+/// error is appended to the logged cause).
+#[cfg(feature = "ssr")]
+pub trait OrInternal<T> {
+    fn or_internal(self, cause: &str) -> Result<T, AppError>;
+}
+
+#[cfg(feature = "ssr")]
+impl<T> OrInternal<T> for Option<T> {
+    #[track_caller]
+    fn or_internal(self, cause: &str) -> Result<T, AppError> {
+        match self {
+            Some(v) => Ok(v),
+            None => Err(AppError::internal(cause)),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
+    #[track_caller]
+    fn or_internal(self, cause: &str) -> Result<T, AppError> {
+        match self {
+            Ok(v) => Ok(v),
+            Err(e) => Err(AppError::internal(format_args!("{cause}: {e}"))),
+        }
+    }
+}
+
 impl From<Vec<FieldError>> for AppError {
     fn from(errs: Vec<FieldError>) -> Self {
         AppError::Invalid(errs)
@@ -285,6 +328,8 @@ fn plain_words(detail: &str) -> String {
 
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
+    /// `?` passes its own place in the code, so the log says where the query failed.
+    #[track_caller]
     fn from(e: sea_orm::DbErr) -> Self {
         // A race on a unique value that no service foresaw is still the caller's conflict, not
         // a server fault; services map the ones they know to a field error first.
@@ -295,8 +340,7 @@ impl From<sea_orm::DbErr> for AppError {
             tracing::warn!(error = %e, "unique value taken by a concurrent request");
             return AppError::Conflict("err.conflict".into());
         }
-        tracing::error!(error = %e, "database error");
-        AppError::Internal
+        AppError::internal(format_args!("database error: {e}"))
     }
 }
 

@@ -12,18 +12,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Breaches that remain (issue 11): the trading area's rules engine tells prop when a stage is
-/// decided, the job runner and the simulator's day call prop and trading directly, two
-/// components still borrow a label helper from the approvals page, and the theme preference
-/// reads the session on the server.
-const KNOWN: &[&str] = &[
-    "area loop: prop → trading → prop",
-    "infra → prop (server/infra/jobs.rs)",
-    "infra → trading (server/infra/jobs.rs)",
-    "ui → pages (ui/prop.rs)",
-    "ui → pages (ui/profit_share.rs)",
-    "ui → server (ui/prefs.rs)",
-];
+/// Breaches that remain (none now; list one here only with the issue that removes it).
+const KNOWN: &[&str] = &[];
 
 const FRAMEWORKS: &[&str] = &[
     "leptos",

@@ -148,9 +148,8 @@ test("a funded trader's profit is settled into the wallet, shows on the profit-s
   }
 });
 
-test("a payout under manual distribution waits for a staff review, and a risk alert and a trader warning fire live", async ({ browser }) => {
+test("a payout under manual distribution waits for a staff review, and approval pays it", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
-  const watcher = await (await browser.newContext()).newPage();
   const trader = await (await browser.newContext()).newPage();
   await asAdmin(admin);
   const name = `Funded reviewed ${Date.now()}`;
@@ -159,7 +158,6 @@ test("a payout under manual distribution waits for a staff review, and a risk al
     await signIn(trader, "trader@propdesk.test", "Trader-demo-2026");
     const walletBefore = await wallet(trader);
     const url = await joinFunded(admin, trader, name);
-    const login = (await trader.getByTestId("account-login").innerText()).trim();
     await tradeTo(admin, trader, "1.08700", "200.00");
 
     const id = url.split("/").pop();
@@ -186,6 +184,22 @@ test("a payout under manual distribution waits for a staff review, and a risk al
     await trader.getByTestId("tab-profit").click();
     await expect(trader.getByTestId("profit-shares").locator("[data-testid^=ps-]").first()).toHaveAttribute("data-status", "paid");
     expect(await wallet(trader)).toBe(walletBefore + 16_000);
+  } finally {
+    await setPrice(admin, "1.08500", true);
+  }
+});
+
+test("a risk alert rule and a trader's daily-loss warning fire live on a watcher's open alerts page", async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  const watcher = await (await browser.newContext()).newPage();
+  const trader = await (await browser.newContext()).newPage();
+  await asAdmin(admin);
+  const name = `Funded watched ${Date.now()}`;
+  try {
+    await fundedChallenge(admin, name, "automatic");
+    await signIn(trader, "trader@propdesk.test", "Trader-demo-2026");
+    const url = await joinFunded(admin, trader, name);
+    const login = (await trader.getByTestId("account-login").innerText()).trim();
 
     // A staff member watches the alerts page while a colleague adds a rule.
     await asAdmin(watcher);
@@ -194,7 +208,7 @@ test("a payout under manual distribution waits for a staff review, and a risk al
     await open(admin, "/admin/alerts");
     const form = admin.locator("#alert-rule-form");
     await form.getByLabel("Name").fill(`Fast money ${Date.now()}`);
-    await form.getByLabel("Today's profit of at least (amount)").fill("300");
+    await form.getByLabel("Today's profit of at least (amount)").fill("100");
     await form.getByLabel("Accounts").selectOption("live");
     await form.getByRole("button", { name: "Save" }).click();
     await expect(admin.getByTestId("alert-rules")).toContainText("Fast money");
@@ -204,8 +218,8 @@ test("a payout under manual distribution waits for a staff review, and a risk al
     await form.getByRole("button", { name: "Save" }).click();
     await expect(form.locator("#rule-threshold-err")).not.toBeEmpty();
 
-    // Today the account has made the 200.00 settled and now 150.00 more: 350.00 reaches the
-    // rule's 300.00, and it fires on the watcher's open page.
+    // One lot bought at 1.08500 and 150 points up: 150.00 today reaches the rule's 100.00, and
+    // it fires on the watcher's open page.
     await setPrice(admin, "1.08500");
     await open(trader, url);
     await trader.getByTestId("tab-trade").click();
@@ -216,10 +230,9 @@ test("a payout under manual distribution waits for a staff review, and a risk al
     await setPrice(admin, "1.08650");
     const fired = watcher.locator("[data-testid^=alert-][data-source=risk]").filter({ hasText: "Fast money" }).filter({ hasText: login });
     await expect(fired.first()).toBeVisible({ timeout: 6_000 });
-    await expect(fired.first()).toContainText("350.00");
-    // 450 points down: the day is 250.00 below its start (the settled 200.00 counts as the
-    // day's, so the payout never reads as a loss), half of the 500.00 daily limit.
-    await setPrice(admin, "1.08050");
+    await expect(fired.first()).toContainText("150.00");
+    // 250 points below the open: the day is 250.00 down, half of the 500.00 daily limit.
+    await setPrice(admin, "1.08250");
     const warned = watcher.locator("[data-testid^=alert-][data-source=trader]").filter({ hasText: login }).filter({ hasText: "50%" });
     await expect(warned.first()).toBeVisible({ timeout: 6_000 });
     await shot(watcher, "ops-alerts");

@@ -1,11 +1,14 @@
 //! Logs and metrics: structured tracing, one log line per request, Prometheus counters and
 //! latency histograms by route.
 use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use std::time::Instant;
+use tower_http::request_id::{MakeRequestId, MakeRequestUuid};
+use tracing::Instrument;
 
 pub fn init_tracing(filter: &str, json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
@@ -57,13 +60,40 @@ fn route_label(req: &Request) -> String {
         .unwrap_or_else(|| "other".into())
 }
 
-pub async fn record_request(req: Request, next: Next) -> Response {
+/// The header that names a request in the logs: a proxy's id when it sends a plain one, else
+/// a fresh UUID. It goes back on the response, so a user can quote it to support.
+pub const REQUEST_ID: &str = "x-request-id";
+
+fn request_id(req: &Request) -> HeaderValue {
+    req.headers()
+        .get(REQUEST_ID)
+        .filter(|v| {
+            let b = v.as_bytes();
+            (1..=64).contains(&b.len())
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        })
+        .cloned()
+        .or_else(|| {
+            MakeRequestUuid
+                .make_request_id(req)
+                .map(|id| id.header_value().clone())
+        })
+        .unwrap_or_else(|| HeaderValue::from_static("-"))
+}
+
+pub async fn record_request(mut req: Request, next: Next) -> Response {
     metrics_handle();
     let start = Instant::now();
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
     let route = route_label(&req);
-    let res = next.run(req).await;
+    let id = request_id(&req);
+    req.headers_mut().insert(REQUEST_ID, id.clone());
+    // Everything logged while the request is handled (an internal error's cause) carries its id.
+    let span = tracing::info_span!("request", id = %id.to_str().unwrap_or("-"));
+    let mut res = next.run(req).instrument(span.clone()).await;
+    res.headers_mut().insert(REQUEST_ID, id);
     let elapsed = start.elapsed();
     let status = res.status().as_u16();
     let labels = [
@@ -74,6 +104,8 @@ pub async fn record_request(req: Request, next: Next) -> Response {
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels[..2])
         .record(elapsed.as_secs_f64());
-    tracing::info!(target: "propdesk::request", %method, %path, status, latency_ms = elapsed.as_secs_f64() * 1000.0, "request");
+    span.in_scope(|| {
+        tracing::info!(target: "propdesk::request", %method, %path, status, latency_ms = elapsed.as_secs_f64() * 1000.0, "request");
+    });
     res
 }

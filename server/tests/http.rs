@@ -192,3 +192,94 @@ on_both!(uploaded_files_open_for_staff_and_their_owner_only, |db| {
     c.cookie = Some(common::cookie_for(&db, &other).await);
     assert_eq!(c.get(&path).await.status, 404);
 });
+
+/// The log lines written while `body` runs on this thread (the test's runtime is single-threaded).
+async fn logged<F: std::future::Future>(body: F) -> (F::Output, String) {
+    #[derive(Clone, Default)]
+    struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let sink = Sink::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || writer.clone())
+        .finish();
+    let out = {
+        let _guard = tracing::subscriber::set_default(subscriber);
+        body.await
+    };
+    let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    (out, text)
+}
+
+// A 500 tells the caller nothing of its cause, but the log does: the cause, the place in the
+// code, and the id of the request that the response carries.
+on_both!(an_internal_error_logs_its_cause_with_the_request_id, |db| {
+    use app::server::entity::challenge;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let now = chrono::Utc::now();
+    challenge::ActiveModel {
+        name: Set("Broken".into()),
+        status: Set("published".into()),
+        published: Set(Some("{not json".into())),
+        version: Set(1),
+        position: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        published_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    let mut c = Client::new(server::testing::state(db.clone()));
+    let trader = make_user(&db, UserKind::Trader, "t@example.com", None).await;
+    c.cookie = Some(common::cookie_for(&db, &trader).await);
+
+    let (r, log) = logged(c.call("/api/prop/challenges", "")).await;
+    assert_eq!(r.status, 500);
+    assert_eq!(r.json(), serde_json::json!("Internal"));
+    assert!(
+        !r.body.contains("json"),
+        "the cause stays out of the answer"
+    );
+    let id = r.headers.get("x-request-id").unwrap().to_str().unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("internal error"))
+        .unwrap_or_else(|| panic!("no internal error logged:\n{log}"));
+    assert!(line.contains(&format!("id={id}")), "{line}");
+    assert!(
+        line.contains("decoding a stored challenge definition: key must be a string"),
+        "{line}"
+    );
+    assert!(line.contains("prop/challenges.rs:"), "{line}");
+
+    // A proxy's plain id is kept; anything else is replaced.
+    let req = |id: &str| {
+        Request::get("/healthz")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header("x-request-id", id)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let kept = c.send(req("edge-42.a_b")).await;
+    assert_eq!(kept.headers.get("x-request-id").unwrap(), "edge-42.a_b");
+    let replaced = c.send(req("a b\"<script>")).await;
+    let fresh = replaced
+        .headers
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert_eq!(fresh.len(), 36, "a UUID: {fresh}");
+});

@@ -308,3 +308,16 @@ pub async fn set_preferences(theme: Option<Theme>, locale: Option<String>) -> Re
         .await,
     )
 }
+
+/// The theme and language of the request being rendered: the signed-in user's saved theme, else
+/// the theme cookie; the language from the request (see `Locale::from_request`).
+#[cfg(feature = "ssr")]
+pub fn request_preferences() -> (crate::model::Theme, crate::i18n::Locale) {
+    use crate::i18n::{Locale, THEME_COOKIE, request_cookie};
+    use crate::model::Theme;
+    let theme = crate::server::identity::authz::current_session()
+        .and_then(|s| Theme::parse(&s.user.theme))
+        .or_else(|| request_cookie(THEME_COOKIE).and_then(|c| Theme::parse(&c)))
+        .unwrap_or_default();
+    (theme, Locale::from_request())
+}

@@ -50,12 +50,15 @@ pub async fn submit_kyc(
 #[server(endpoint = "files/upload", input = MultipartFormData)]
 pub async fn upload_file(data: MultipartData) -> Result<UploadDto, AppError> {
     use crate::domain::access::Access;
+    use crate::error::OrInternal;
     use crate::server::{finish, identity::authz, infra::uploads, state};
     finish(
         async move {
             let me = authz::require(Access::Client)?;
             let st = state()?;
-            let multipart = data.into_inner().ok_or(AppError::Internal)?;
+            let multipart = data
+                .into_inner()
+                .or_internal("the multipart body was already taken")?;
             uploads::receive(&st.db, &st.config.upload_dir, me.user_id, multipart).await
         }
         .await,

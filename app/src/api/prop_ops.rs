@@ -47,6 +47,7 @@ pub async fn settle_participant(id: i64) -> Result<ProfitShareDto, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
+    use crate::error::OrInternal;
     use crate::server::{finish, identity::authz, prop::profit_share, state};
     finish(
         async move {
@@ -57,7 +58,7 @@ pub async fn settle_participant(id: i64) -> Result<ProfitShareDto, AppError> {
                 .await?
                 .into_iter()
                 .find(|d| d.id == s.id)
-                .ok_or(AppError::Internal)
+                .or_internal("the settlement just listed is not there")
         }
         .await,
     )

@@ -15,6 +15,7 @@ pub mod trading;
 pub use infra::state::{AppState, RuntimeConfig};
 
 use crate::error::AppError;
+use crate::error::OrInternal;
 
 /// Finishes a server function: an error also sets the HTTP status that matches it, so scripts
 /// and integrators see 401/403/422 rather than a generic 500.
@@ -46,8 +47,5 @@ pub fn set_error_status(e: &AppError) {
 
 /// The application state, as provided by leptos_axum to every server function.
 pub fn state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from context");
-        AppError::Internal
-    })
+    leptos::prelude::use_context::<AppState>().or_internal("AppState missing from the context")
 }

@@ -4,6 +4,7 @@ use crate::domain::approval::{self, KYC_ACTIONS, Level, Method, RequestKind};
 use crate::domain::money::{self, Currency, MAX_MINOR};
 use crate::domain::validation::Errors;
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{ApprovalSettingDto, FundsSettings, GroupDto, LevelDto, MethodDto, RateDto};
 use crate::server::entity::{
     approval_level, approval_setting, client_group, exchange_rate, payment_method, role, setting,
@@ -218,7 +219,7 @@ pub async fn default_group(db: &impl ConnectionTrait) -> Result<i64, AppError> {
         .one(db)
         .await?
         .map(|g| g.id)
-        .ok_or(AppError::Internal)
+        .or_internal("the default client group is not there")
 }
 
 pub async fn save_group(
@@ -653,7 +654,7 @@ pub async fn store(
 ) -> Result<(), AppError> {
     setting::Entity::insert(setting::ActiveModel {
         key: Set(key.into()),
-        value: Set(serde_json::to_string(value).map_err(|_| AppError::Internal)?),
+        value: Set(serde_json::to_string(value).or_internal("encoding a setting")?),
     })
     .on_conflict(
         OnConflict::column(setting::Column::Key)

@@ -1,7 +1,8 @@
 //! Form pieces: labelled, controlled inputs that show the server's error for their field, file
 //! uploads, and the form-level error boxes.
+use crate::domain::money::CURRENCIES;
 use crate::error::AppError;
-use crate::i18n::use_i18n;
+use crate::i18n::{I18n, use_i18n};
 use crate::model::UploadDto;
 use leptos::prelude::*;
 
@@ -473,4 +474,31 @@ pub fn FileField(
             <span class="field-error" id=err_id role="alert">{message}</span>
         </div>
     }
+}
+
+/// Options whose text is an i18n key.
+pub fn keyed_options(
+    i18n: I18n,
+    opts: &'static [(&'static str, &'static str)],
+) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        opts.iter()
+            .map(|(v, k)| (v.to_string(), i18n.t(k).to_string()))
+            .collect()
+    })
+}
+
+/// The wallet currencies as select options.
+pub fn currency_options() -> Signal<Vec<(String, String)>> {
+    Signal::derive(|| {
+        CURRENCIES
+            .iter()
+            .map(|c| (c.code.to_string(), c.code.to_string()))
+            .collect()
+    })
+}
+
+/// The spinner row shown while a section loads.
+pub fn loading() -> impl IntoView {
+    view! { <div class="progress indeterminate"><div class="progress-bar"></div></div> }
 }

@@ -1,4 +1,5 @@
 //! Shared components: the portals' frame, forms, tables, charts, preferences.
+pub mod badge;
 pub mod chart;
 pub mod form;
 pub mod layout;
@@ -7,6 +8,8 @@ pub mod profit_share;
 pub mod prop;
 pub mod prop_filter;
 pub mod table;
+pub mod text;
+pub mod toolbar;
 
 /// A date and time as shown in lists (UTC, the same on server and browser, so hydration matches).
 pub fn datetime(t: &chrono::DateTime<chrono::Utc>) -> String {

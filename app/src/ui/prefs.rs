@@ -12,12 +12,7 @@ pub struct ThemeCtx(pub RwSignal<Theme>);
 pub fn initial() -> (Theme, Locale) {
     #[cfg(feature = "ssr")]
     {
-        use crate::i18n::{THEME_COOKIE, request_cookie};
-        let theme = crate::server::identity::authz::current_session()
-            .and_then(|s| Theme::parse(&s.user.theme))
-            .or_else(|| request_cookie(THEME_COOKIE).and_then(|c| Theme::parse(&c)))
-            .unwrap_or_default();
-        (theme, Locale::from_request())
+        crate::api::auth::request_preferences()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -2,8 +2,8 @@
 //! page: the funded stage's terms with the running period, and the table of settlements.
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ProfitShareDto, ProfitShareTerms};
-use crate::pages::admin::approvals::label_text;
 use crate::ui::prop::empty_row;
+use crate::ui::text::label_text;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 

@@ -5,10 +5,10 @@ use crate::i18n::{I18n, use_i18n};
 use crate::model::{
     AccountDto, DealDto, DecisionDto, EquityPoint, PositionDto, ProgressBar, StageCard,
 };
-use crate::pages::admin::approvals::label_text;
 use crate::ui::chart::LineChart;
 use crate::ui::form::tlabel;
 use crate::ui::table::EmptyRow;
+use crate::ui::text::label_text;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 

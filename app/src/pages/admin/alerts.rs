@@ -11,13 +11,13 @@ use crate::domain::permission::Permission;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{AlertEventDto, AlertRuleDto};
 use crate::pages::PageHeader;
-use crate::pages::admin::approvals::label_text;
 use crate::ui::form::{
     CheckField, FormProblem, SelectField, Submit, TextField, last_error, tlabel,
 };
 use crate::ui::layout::MeCtx;
 use crate::ui::profit_share::pct;
 use crate::ui::prop::{empty_row, or_dash};
+use crate::ui::text::label_text;
 use leptos::prelude::*;
 
 const KINDS: [&str; 3] = ["account_profit", "account_profit_pct", "symbol_profit"];

@@ -7,7 +7,6 @@
 //! server's validation errors come back under the field paths of `ChallengeDef::validate`
 //! (`packages.0.stages.1.profit_target`): each shows beside its input, and all of them are
 //! listed above the form, so an error on another step is never hidden.
-use super::approvals::loading;
 use crate::api::prop_admin::{
     challenge_action, get_challenge_edit, get_challenges, save_challenge,
 };
@@ -22,6 +21,7 @@ use crate::error::AppError;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ChallengeEdit, ChallengeRow};
 use crate::pages::PageHeader;
+use crate::ui::form::loading;
 use crate::ui::table::EmptyRow;
 use chrono::{NaiveDateTime, Timelike};
 use leptos::prelude::*;

@@ -2,13 +2,13 @@
 //! progress, and one participant's page: where they stand, why a stage ended (the rules
 //! engine's decisions with their figures), the balance and equity chart, the stage accounts,
 //! positions and deals, and the manual "advance to the next stage".
-use super::approvals::{ListToolbar, label_text, loading};
 use crate::api::prop_admin::{AdvanceParticipant, get_participant, get_participants};
 use crate::api::prop_ops::{SetParticipantDataType, SettleParticipant};
 use crate::domain::permission::Permission;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ParticipantDetail, ParticipantRow, PropFilter};
 use crate::pages::PageHeader;
+use crate::ui::form::loading;
 use crate::ui::form::{FormProblem, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
@@ -18,6 +18,8 @@ use crate::ui::prop::{
 };
 use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{ListBody, ListState, SortHeader};
+use crate::ui::text::label_text;
+use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

@@ -1,6 +1,5 @@
 //! Every profit-share settlement of funded accounts: period, profit, the trader's share and the
 //! firm's part, the payout's status, and a link to the review of those awaiting one.
-use super::approvals::ListToolbar;
 use crate::api::prop_ops::get_profit_shares;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ProfitShareDto, PropFilter};
@@ -9,6 +8,7 @@ use crate::ui::profit_share::{ShareStatus, pct};
 use crate::ui::prop::or_dash;
 use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{ListBody, ListState, SortHeader};
+use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 
 fn status_filters() -> Vec<(&'static str, &'static str)> {

@@ -7,11 +7,11 @@ use crate::i18n::{I18n, use_i18n};
 use crate::model::PropFilter;
 use crate::model::{DashboardQuery, PropDashboard};
 use crate::pages::PageHeader;
-use crate::pages::admin::approvals::label_text;
 use crate::ui::chart::BarChart;
 use crate::ui::form::FormProblem;
 use crate::ui::profit_share::pct;
 use crate::ui::prop_filter::{Offer, PropFilterBar};
+use crate::ui::text::label_text;
 use leptos::prelude::*;
 
 /// A money value in minor units as the chart's labels show it (two decimals, no currency).

@@ -1,6 +1,5 @@
 //! The participation-fee report: every challenge fee, retry fee and refund with its client,
 //! challenge, package and referring IB, the totals of everything the filter keeps, and CSV.
-use super::approvals::ListToolbar;
 use crate::api::prop_ops::get_fee_report;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{FeeReport, FeeRow, PropFilter};
@@ -9,6 +8,7 @@ use crate::ui::form::FormProblem;
 use crate::ui::prop::{DataTypeBadge, or_dash};
 use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{EmptyRow, ListState, Pager, SortHeader};
+use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 
 fn kind_filters() -> Vec<(&'static str, &'static str)> {

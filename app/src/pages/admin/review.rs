@@ -1,8 +1,5 @@
 //! One request under review: what the client asked for and sent, who they are, what happened so
 //! far, and the decisions open to this staff member at the current level.
-use super::approvals::{
-    PaymentBadge, StatusBadge, keyed_options, kind_key, label_text, level_text, loading, opt_money,
-};
 use crate::api::approvals::{
     ApproveRequest, EditRequestAmount, RejectRequest, SetPaymentStatus, get_request_detail,
 };
@@ -11,8 +8,11 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{ClientSummary, RequestDetail, RequestRow, ReviewDto, UploadDto};
 use crate::pages::PageHeader;
+use crate::ui::badge::{PaymentBadge, StatusBadge};
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::form::{keyed_options, loading};
 use crate::ui::layout::MeCtx;
+use crate::ui::text::{kind_key, label_text, level_text, opt_money};
 use crate::ui::{date, datetime};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

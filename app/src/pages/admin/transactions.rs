@@ -1,12 +1,12 @@
 //! The transactions report: every wallet posting, signed, with filters by type, client, currency
 //! and dates, and CSV export. The table is shared with a client's wallet page.
-use super::approvals::ListToolbar;
 use crate::api::wallets::transactions_report;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{Page, TransactionRow};
 use crate::pages::PageHeader;
 use crate::ui::table::{ListBody, ListState, SortHeader};
+use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 
 /// Posting types the report can filter by, with their labels.

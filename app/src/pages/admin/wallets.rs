@@ -1,6 +1,5 @@
 //! Client wallets: the list of every wallet, and one client's wallets with their postings and
 //! the "modify balance" form.
-use super::approvals::{ListToolbar, currency_options, loading};
 use super::transactions::{TX_TYPES, TransactionsTable};
 use crate::api::settings::{AssignGroup, list_groups};
 use crate::api::wallets::{AdjustBalance, client_wallets, list_wallets, transactions_report};
@@ -9,8 +8,10 @@ use crate::i18n::use_i18n;
 use crate::model::{ClientSummary, WalletRow};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::form::{currency_options, loading};
 use crate::ui::layout::MeCtx;
 use crate::ui::table::{ListBody, ListState, SortHeader};
+use crate::ui::toolbar::ListToolbar;
 use crate::ui::{date, money, new_idempotency_key};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -321,7 +322,7 @@ fn AdjustForm(user_id: Memo<i64>, on_done: Callback<()>) -> impl IntoView {
                         label=tlabel("wallets.direction")
                         id="adjust-direction"
                         value=direction
-                        options=super::approvals::keyed_options(i18n, DIRECTIONS)
+                        options=crate::ui::form::keyed_options(i18n, DIRECTIONS)
                         field="direction"
                         error
                     />

@@ -5,6 +5,7 @@
 //! when its transition does.
 use crate::domain::approval::{RequestKind, RequestStatus};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::entity::request;
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
@@ -97,16 +98,15 @@ pub fn of(kind: RequestKind) -> Result<&'static dyn RequestHandler, AppError> {
         .map(|r| r.0)
         .find(|h| h.kinds().contains(&kind))
         .ok_or_else(|| {
-            tracing::error!(
-                kind = kind.as_str(),
-                "no handler registered for the request kind"
-            );
-            AppError::Internal
+            AppError::internal(format_args!(
+                "no handler registered for request kind {}",
+                kind.as_str()
+            ))
         })
 }
 
 pub fn of_request(req: &request::Model) -> Result<&'static dyn RequestHandler, AppError> {
-    of(RequestKind::parse(&req.kind).ok_or(AppError::Internal)?)
+    of(RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod handlers;
 use crate::domain::approval::{self, Level, PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::money::{self, Currency};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{
     ClientSummary, ListQuery, Page, QueueCount, RequestDetail, RequestRow, ReviewDto,
 };
@@ -95,7 +96,7 @@ pub async fn submit(
     s: Submission,
     from: &Origin,
 ) -> Result<Submitted, AppError> {
-    let kind = s.kind.ok_or(AppError::Internal)?;
+    let kind = s.kind.or_internal("a submission without a kind")?;
     if s.idempotency_key.trim().is_empty() || s.idempotency_key.len() > 100 {
         return Err(AppError::field("request", "err.idempotency_key"));
     }
@@ -159,7 +160,7 @@ pub async fn submit(
                 .filter(request::Column::IdempotencyKey.eq(&key))
                 .one(txn)
                 .await?
-                .ok_or(AppError::Internal)?;
+                .or_internal("the request its key names is not there")?;
             return replay(first, &s, kind);
         }
     };
@@ -272,7 +273,7 @@ async fn finalize(
     handlers::of_request(req)?
         .on_approved(txn, req, actor)
         .await?;
-    let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
+    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
     // An automatic sign-up needs no "approved" notice on top of the welcome.
     let signup = matches!(
         kind,
@@ -320,7 +321,8 @@ async fn require_reviewer(
 }
 
 async fn levels_of(db: &impl ConnectionTrait, kind: &str) -> Result<Vec<Level>, AppError> {
-    let kind = RequestKind::parse(kind).ok_or(AppError::Internal)?;
+    let kind =
+        RequestKind::parse(kind).or_internal("approval levels for an unknown request kind")?;
     Ok(settings::approval_for(db, kind).await?.1)
 }
 
@@ -435,7 +437,7 @@ pub async fn reject(
     }
     require_reviewer(&txn, &req, actor).await?;
     close(&txn, &req, RequestStatus::Rejected, Some(actor), reason).await?;
-    let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
+    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
     let data = BTreeMap::from([
         ("id".to_string(), req.id.to_string()),
         ("kind".to_string(), kind.label_key()),
@@ -469,7 +471,7 @@ pub async fn cancel(
     if req.user_id != client {
         return Err(AppError::NotFound);
     }
-    let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
+    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
     if !cancellable(&req, kind) {
         return Err(AppError::field("request", "err.not_cancellable"));
     }
@@ -509,7 +511,7 @@ pub async fn edit_amount(
     if req.status != RequestStatus::Pending.as_str() {
         return Err(decided());
     }
-    let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
+    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
     if !matches!(kind, RequestKind::Deposit | RequestKind::Withdrawal) {
         return Err(AppError::field("amount", "err.amount_not_editable"));
     }
@@ -518,7 +520,7 @@ pub async fn edit_amount(
         .currency
         .as_deref()
         .and_then(money::currency)
-        .ok_or(AppError::Internal)?;
+        .or_internal("a stored request's currency is unknown")?;
     let new = money::parse_amount(amount, cur).map_err(|c| AppError::field("amount", c))?;
     let old = req.amount_minor.unwrap_or(0);
     if new == old {
@@ -625,7 +627,7 @@ pub async fn set_payment_status(
         &from.ip,
     )
     .await?;
-    let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
+    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
     if kind.paid_in_advance() && status == PaymentStatus::Success {
         let (method, _) = settings::approval_for(&txn, kind).await?;
         let req = find(&txn, id).await?;
@@ -857,14 +859,14 @@ pub async fn detail(
     client: ClientSummary,
 ) -> Result<RequestDetail, AppError> {
     let req = find(db, id).await?;
-    let kind = RequestKind::parse(&req.kind).ok_or(AppError::Internal)?;
+    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
     let levels = levels_of(db, &req.kind).await?;
     let can_decide = req.status == RequestStatus::Pending.as_str()
         && approval::may_decide(&levels, req.level, staff, role_of(db, staff).await?);
     let row = rows(db, vec![req.clone()], |_| can_decide)
         .await?
         .pop()
-        .ok_or(AppError::Internal)?;
+        .or_internal("the request's own row is not there")?;
     let reviews = request_review::Entity::find()
         .filter(request_review::Column::RequestId.eq(id))
         .order_by_asc(request_review::Column::Id)
@@ -938,7 +940,7 @@ pub async fn client_row(
     })
     .await?
     .pop()
-    .ok_or(AppError::Internal)
+    .or_internal("the request's own row is not there")
 }
 
 /// A client's request by id; another client's id is "not found".
@@ -977,7 +979,8 @@ async fn describe(
         ));
     }
     if let (Some(t), Some(a)) = (req.target_currency.as_deref(), req.target_amount_minor) {
-        let cur = money::currency(t).ok_or(AppError::Internal)?;
+        let cur =
+            money::currency(t).or_internal("a stored request's target currency is unknown")?;
         out.push((
             "appr.detail_credited".into(),
             format!("{} {}", money::format(a, cur), cur.code),

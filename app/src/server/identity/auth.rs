@@ -4,6 +4,7 @@ use crate::domain::access::UserKind;
 use crate::domain::approval::RequestKind;
 use crate::domain::validation::{self as v, Errors};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::i18n::{self, Locale};
 use crate::model::{LoginStep, Theme, TotpSetup};
 use crate::server::entity::{login_attempt, password_reset, user};
@@ -297,7 +298,7 @@ async fn mark_signed_in(
 fn totp_for(secret_b32: &str, email: &str) -> Result<TOTP, AppError> {
     let bytes = Secret::Encoded(secret_b32.to_string())
         .to_bytes()
-        .map_err(|_| AppError::Internal)?;
+        .or_internal("decoding the stored TOTP secret")?;
     // Skew 0: `accept_code` tries the neighbouring steps itself, to know which one matched.
     TOTP::new(
         Algorithm::SHA1,
@@ -308,10 +309,7 @@ fn totp_for(secret_b32: &str, email: &str) -> Result<TOTP, AppError> {
         Some("PropDesk".into()),
         email.to_string(),
     )
-    .map_err(|e| {
-        tracing::error!(error = %e, "bad TOTP secret");
-        AppError::Internal
-    })
+    .or_internal("building the TOTP from the stored secret")
 }
 
 /// Accepts a code from the current 30-second step or either neighbour (clock drift), once: the
@@ -394,7 +392,7 @@ pub async fn totp_begin(
     let totp = totp_for(&secret, &cur.user.email)?;
     let uri = totp.get_url();
     let qr_svg = qrcode::QrCode::new(uri.as_bytes())
-        .map_err(|_| AppError::Internal)?
+        .or_internal("drawing the TOTP QR code")?
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(200, 200)
         .build();

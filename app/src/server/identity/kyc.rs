@@ -2,6 +2,7 @@
 //! approval engine), the client's status, and the trader's request to become an IB.
 use crate::domain::approval::{KYC_ACTIONS, RequestKind};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{KycFormDto, KycItem, KycOverview, ListQuery, RequestRow};
 use crate::server::approvals::{self, Submission};
 use crate::server::entity::{kyc_form, request, upload, user};
@@ -80,8 +81,8 @@ pub async fn save_form(
     let am = kyc_form::ActiveModel {
         name: Set(name.into()),
         description: Set(f.description.trim().chars().take(2000).collect()),
-        fields: Set(serde_json::to_string(&fields).map_err(|_| AppError::Internal)?),
-        documents: Set(serde_json::to_string(&documents).map_err(|_| AppError::Internal)?),
+        fields: Set(serde_json::to_string(&fields).or_internal("encoding the KYC fields")?),
+        documents: Set(serde_json::to_string(&documents).or_internal("encoding the KYC documents")?),
         active: Set(f.active),
         ..Default::default()
     };

@@ -1,6 +1,7 @@
 //! What sign-up, IB-upgrade and KYC requests do when they are decided.
 use crate::domain::approval::{RequestKind, RequestStatus};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::register_request_handler;
 use crate::server::approvals::handlers::RequestHandler;
 use crate::server::entity::{request, user};
@@ -27,7 +28,7 @@ async fn set_user(
 }
 
 fn kind_of(req: &request::Model) -> Result<RequestKind, AppError> {
-    RequestKind::parse(&req.kind).ok_or(AppError::Internal)
+    RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")
 }
 
 #[async_trait::async_trait]

@@ -1,6 +1,7 @@
 //! CSV exports of the back-office and IB lists. Each export runs the same query as the list
 //! on screen, with the same filter and sort, but without paging.
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{
     AuditRow, ClientRow, FeeRow, ParticipantRow, ProfitShareDto, ReferredClient, RequestRow,
     StaffRow, TransactionRow, WalletRow,
@@ -27,12 +28,13 @@ fn cell(s: &str) -> String {
 
 pub fn to_csv<T: CsvRow>(rows: &[T]) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(T::HEADERS).map_err(|_| AppError::Internal)?;
+    w.write_record(T::HEADERS)
+        .or_internal("writing a CSV header")?;
     for r in rows {
         w.write_record(r.record().iter().map(|c| cell(c)))
-            .map_err(|_| AppError::Internal)?;
+            .or_internal("writing a CSV row")?;
     }
-    w.into_inner().map_err(|_| AppError::Internal)
+    w.into_inner().or_internal("finishing a CSV export")
 }
 
 fn time(t: &chrono::DateTime<chrono::Utc>) -> String {

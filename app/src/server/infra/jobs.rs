@@ -1,18 +1,106 @@
-//! Background jobs shared by every server instance: each job holds a lease in `job_lease`
-//! (a conditional update, the same on SQLite and PostgreSQL), so with several instances on one
-//! database a job runs on exactly one of them at a time, and another takes over when the
-//! holder stops renewing it.
+//! Background jobs shared by every server instance. Each area registers its steps
+//! (`register_job!`) on a schedule; the steps of one schedule run in their `order` under one lease
+//! in `job_lease` (a conditional update, the same on SQLite and PostgreSQL), so with several
+//! instances on one database a schedule runs on exactly one of them at a time, and another takes
+//! over when the holder stops renewing it. The simulator's "next day" runs the same steps.
 use crate::error::AppError;
-use crate::server::entity::{job_lease, trading_account};
-use crate::server::infra::db::Write;
-use crate::server::{prop::profit_share, trading::risk, trading::sim};
+use crate::server::entity::job_lease;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect,
 };
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration as StdDuration;
+
+/// When a step runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schedule {
+    /// Every second: the simulated price feed.
+    Feed,
+    /// Every half minute: what happens when a trading day ends (day closes, then settlements).
+    Day,
+}
+
+impl Schedule {
+    const ALL: [Schedule; 2] = [Schedule::Feed, Schedule::Day];
+
+    /// The name of its lease.
+    pub fn name(self) -> &'static str {
+        match self {
+            Schedule::Feed => "sim_feed",
+            Schedule::Day => "day_roll",
+        }
+    }
+
+    fn every(self) -> StdDuration {
+        match self {
+            Schedule::Feed => StdDuration::from_secs(1),
+            Schedule::Day => StdDuration::from_secs(30),
+        }
+    }
+
+    /// Long enough to outlive a slow run, short enough for another instance to take over soon.
+    fn lease(self) -> Duration {
+        match self {
+            Schedule::Feed => Duration::seconds(5),
+            Schedule::Day => Duration::seconds(60),
+        }
+    }
+}
+
+pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<usize, AppError>> + Send + 'a>>;
+
+/// One step of a schedule, registered by the area that owns the work. `run` returns how many
+/// things it did (for the log).
+pub struct Job {
+    pub schedule: Schedule,
+    /// Steps of one schedule run from the lowest order up.
+    pub order: u32,
+    pub name: &'static str,
+    pub run: for<'a> fn(&'a DatabaseConnection) -> StepFuture<'a>,
+}
+
+inventory::collect!(Job);
+
+/// Registers a job step: `register_job!(Schedule::Day, 10, "day_close", |db| Box::pin(f(db)));`
+#[macro_export]
+macro_rules! register_job {
+    ($schedule:expr, $order:expr, $name:expr, $run:expr) => {
+        inventory::submit! {
+            $crate::server::infra::jobs::Job {
+                schedule: $schedule,
+                order: $order,
+                name: $name,
+                run: $run,
+            }
+        }
+    };
+}
+
+/// The steps of a schedule in the order they run.
+pub fn steps(schedule: Schedule) -> Vec<&'static Job> {
+    let mut steps: Vec<_> = inventory::iter::<Job>
+        .into_iter()
+        .filter(|j| j.schedule == schedule)
+        .collect();
+    steps.sort_by_key(|j| j.order);
+    steps
+}
+
+/// Runs every step of a schedule once, in order; stops at the first that fails. Returns what
+/// each step did, by name.
+pub async fn run(
+    db: &DatabaseConnection,
+    schedule: Schedule,
+) -> Result<Vec<(&'static str, usize)>, AppError> {
+    let mut done = Vec::new();
+    for job in steps(schedule) {
+        done.push((job.name, (job.run)(db).await?));
+    }
+    Ok(done)
+}
 
 /// Takes or renews the lease on `name` for `ttl`. True when this holder has it.
 pub async fn lease(
@@ -44,78 +132,46 @@ pub async fn lease(
     Ok(r.rows_affected == 1)
 }
 
-/// Closes the day of every active account whose midnight has passed with no update since
-/// (accounts that trade are rolled by their own next update). Returns how many were rolled.
-pub async fn roll_days(db: &DatabaseConnection) -> Result<usize, AppError> {
-    let accounts: Vec<(i64, String)> = trading_account::Entity::find()
-        .select_only()
-        .column(trading_account::Column::Id)
-        .column(trading_account::Column::Platform)
-        .filter(trading_account::Column::Status.eq("active"))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let now = Utc::now();
-    // Simulated accounts live on the simulator's clock.
-    let sim_now = sim::feed(db).await?.now();
-    let mut rolled = 0;
-    for (id, platform) in accounts {
-        let at = if platform == "sim" { sim_now } else { now };
-        let txn = db.write().await?;
-        if risk::roll_account(&txn, id, at).await?.is_some() {
-            rolled += 1;
-        }
-        txn.commit().await?;
-    }
-    Ok(rolled)
-}
-
-/// Runs the jobs forever: the simulated feed every second, the day roll and the scheduled
-/// profit-share settlements every half minute.
+/// Runs every schedule forever, each step under its schedule's lease.
 pub fn spawn(db: DatabaseConnection) {
     let holder = format!(
         "{}-{}",
         std::process::id(),
         crate::server::infra::crypto::random_token()
     );
-    let feed_db = db.clone();
-    let feed_holder = holder.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(StdDuration::from_secs(1));
-        loop {
-            every.tick().await;
-            let run = async {
-                if lease(&feed_db, "sim_feed", &feed_holder, Duration::seconds(5)).await? {
-                    sim::tick(&feed_db).await?;
-                }
-                Ok::<_, AppError>(())
-            };
-            if let Err(e) = run.await {
-                tracing::warn!(error = %e, "price feed step failed");
-            }
-        }
-    });
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(StdDuration::from_secs(30));
-        loop {
-            every.tick().await;
-            let run = async {
-                if lease(&db, "day_roll", &holder, Duration::seconds(60)).await? {
-                    let n = roll_days(&db).await?;
-                    if n > 0 {
-                        tracing::info!(decided = n, "day roll");
+    for schedule in Schedule::ALL {
+        let (db, holder) = (db.clone(), holder.clone());
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(schedule.every());
+            loop {
+                every.tick().await;
+                let step = async {
+                    if lease(&db, schedule.name(), &holder, schedule.lease()).await? {
+                        for (name, n) in run(&db, schedule).await? {
+                            if n > 0 {
+                                tracing::info!(job = name, n, "job step");
+                            }
+                        }
                     }
-                    // Periods end at midnight too: their profit shares are settled next.
-                    let settled = profit_share::settle_due(&db).await?;
-                    if settled > 0 {
-                        tracing::info!(settled, "profit-share settlements");
-                    }
+                    Ok::<_, AppError>(())
+                };
+                if let Err(e) = step.await {
+                    tracing::warn!(error = %e, schedule = schedule.name(), "job failed");
                 }
-                Ok::<_, AppError>(())
-            };
-            if let Err(e) = run.await {
-                tracing::warn!(error = %e, "day roll failed");
             }
-        }
-    });
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_schedule_has_its_steps_in_order() {
+        let names = |s| steps(s).iter().map(|j| j.name).collect::<Vec<_>>();
+        assert_eq!(names(Schedule::Feed), ["sim_feed"]);
+        // The day closes before its profit-share periods are settled.
+        assert_eq!(names(Schedule::Day), ["day_close", "profit_share_settle"]);
+    }
 }

@@ -1,5 +1,6 @@
 //! argon2id hashing, always off the async runtime.
 use crate::error::AppError;
+use crate::error::OrInternal;
 use argon2::password_hash::SaltString;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use rand_core::OsRng;
@@ -41,11 +42,8 @@ pub async fn hash(params: HashParams, password: String) -> Result<String, AppErr
             .map(|h| h.to_string())
     })
     .await
-    .map_err(|_| AppError::Internal)?
-    .map_err(|e| {
-        tracing::error!(error = %e, "password hashing failed");
-        AppError::Internal
-    })
+    .or_internal("the password hashing task")?
+    .or_internal("hashing a password")
 }
 
 /// Verifies against the stored hash; with no stored hash it still does the work of one
@@ -79,7 +77,7 @@ pub async fn verify(
             .is_ok()
     })
     .await
-    .map_err(|_| AppError::Internal)
+    .or_internal("the password verification task")
 }
 
 #[cfg(test)]

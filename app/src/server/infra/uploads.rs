@@ -3,6 +3,7 @@
 //! content, not by the name or the browser's claim; they are served only to their owner and
 //! to staff who may see requests.
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::UploadDto;
 use crate::server::entity::upload;
 use crate::server::infra::crypto;
@@ -78,15 +79,14 @@ pub async fn store(
     let content_type = sniff(bytes).ok_or_else(|| AppError::field("file", "err.file_type"))?;
     let stored_name = crypto::random_token();
     tokio::fs::create_dir_all(dir).await.map_err(|e| {
-        tracing::error!(error = %e, dir = %dir.display(), "cannot create the upload folder");
-        AppError::Internal
+        AppError::internal(format_args!(
+            "creating the upload folder {}: {e}",
+            dir.display()
+        ))
     })?;
     tokio::fs::write(dir.join(&stored_name), bytes)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "cannot write an upload");
-            AppError::Internal
-        })?;
+        .or_internal("writing an upload")?;
     let row = upload::ActiveModel {
         user_id: Set(user_id),
         request_id: Set(None),

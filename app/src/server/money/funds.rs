@@ -4,6 +4,7 @@ use crate::domain::approval::{PaymentStatus, RequestKind};
 use crate::domain::money::{self, Currency};
 use crate::domain::validation::Errors;
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{DestinationDto, FundsOverview, RequestRow, TransferQuote};
 use crate::server::approvals::{self, Submission};
 use crate::server::entity::{payment_method, payout_destination, user};
@@ -117,7 +118,7 @@ pub async fn deposit(
         errs.add("reference", "err.too_long");
     }
     errs.into_result()?;
-    let (amount, fee, cur) = parsed.ok_or(AppError::Internal)?;
+    let (amount, fee, cur) = parsed.or_internal("a validated deposit amount is missing")?;
     let max_pending = max_pending(db).await?;
     let online = m.kind == "test_psp";
     let txn = db.write().await?;
@@ -222,7 +223,7 @@ pub async fn withdraw(
     }
     let parsed = amount_for(&mut errs, &m, &input.amount);
     errs.into_result()?;
-    let (amount, fee, cur) = parsed.ok_or(AppError::Internal)?;
+    let (amount, fee, cur) = parsed.or_internal("a validated withdrawal amount is missing")?;
     let max_pending = max_pending(db).await?;
     let wallet = ledger::wallet(db, user_id, cur).await?;
     let txn = db.write().await?;
@@ -343,8 +344,8 @@ pub async fn transfer(
     settings::require_kyc(db, &me, "transfer").await?;
     let (q, recipient) = quote(db, user_id, &input).await?;
     let max_pending = max_pending(db).await?;
-    let from = money::currency(&q.from).ok_or(AppError::Internal)?;
-    let to = money::currency(&q.to).ok_or(AppError::Internal)?;
+    let from = money::currency(&q.from).or_internal("a quoted currency is unknown")?;
+    let to = money::currency(&q.to).or_internal("a quoted currency is unknown")?;
     let amount = money::parse_amount(&q.amount, from).map_err(|c| AppError::field("amount", c))?;
     let credited =
         money::parse_amount(&q.credited, to).map_err(|c| AppError::field("amount", c))?;

@@ -8,6 +8,7 @@
 //! queue instead of deadlocking.
 use crate::domain::money::{self, Currency};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::entity::{hold, journal_entry, ledger_account, posting};
 use crate::server::infra::crypto;
 use crate::server::infra::db::Write;
@@ -104,7 +105,10 @@ async fn account(
         .on_conflict_do_nothing_on([C::Kind, C::OwnerId, C::Currency])
         .exec(db)
         .await?;
-    find().one(db).await?.ok_or(AppError::Internal)
+    find()
+        .one(db)
+        .await?
+        .or_internal("the firm account just made is not there")
 }
 
 /// Makes every firm account in every currency, once, at start-up (`setup::prepare`). Made on
@@ -277,7 +281,7 @@ pub async fn post_in(txn: &impl ConnectionTrait, e: Entry<'_>) -> Result<Posted,
                 .filter(journal_entry::Column::IdempotencyKey.eq(e.idempotency_key))
                 .one(txn)
                 .await?
-                .ok_or(AppError::Internal)?;
+                .or_internal("the journal entry its key names is not there")?;
             return if first.request_hash == hash {
                 Ok(Posted {
                     entry_id: first.id,
@@ -429,7 +433,7 @@ pub async fn place_hold_in(
                 .filter(hold::Column::IdempotencyKey.eq(key))
                 .one(txn)
                 .await?
-                .ok_or(AppError::Internal)?;
+                .or_internal("the hold its key names is not there")?;
             return if first.account_id == wallet_id && first.amount_minor == amount_minor {
                 Ok(first)
             } else {
@@ -449,7 +453,7 @@ pub async fn place_hold_in(
     hold::Entity::find_by_id(id)
         .one(txn)
         .await?
-        .ok_or(AppError::Internal)
+        .or_internal("the hold just made is not there")
 }
 
 /// Changes an active hold's amount (staff editing a pending withdrawal); refused when the

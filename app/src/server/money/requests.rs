@@ -4,6 +4,7 @@
 use crate::domain::approval::{RequestKind, RequestStatus};
 use crate::domain::money::{self, Currency};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::register_request_handler;
 use crate::server::approvals::handlers::{HoldWanted, RequestHandler};
 use crate::server::entity::request;
@@ -15,7 +16,8 @@ struct MoneyRequests;
 register_request_handler!(MoneyRequests);
 
 fn currency(code: Option<&str>) -> Result<Currency, AppError> {
-    code.and_then(money::currency).ok_or(AppError::Internal)
+    code.and_then(money::currency)
+        .or_internal("a stored request's currency is unknown")
 }
 
 async fn set_entry(
@@ -88,12 +90,14 @@ impl RequestHandler for MoneyRequests {
         req: &request::Model,
         actor: Option<i64>,
     ) -> Result<(), AppError> {
-        match RequestKind::parse(&req.kind).ok_or(AppError::Internal)? {
+        match RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")? {
             RequestKind::Deposit => {
                 // The money reached the firm's PSP or bank account; the client's wallet gets it
                 // less the method's fee, which is the firm's revenue.
                 let cur = currency(req.currency.as_deref())?;
-                let amount = req.amount_minor.ok_or(AppError::Internal)?;
+                let amount = req
+                    .amount_minor
+                    .or_internal("a deposit request without an amount")?;
                 let net = amount - req.fee_minor;
                 let clearing = ledger::firm(txn, AccountKind::PspClearing, cur).await?;
                 let wallet = ledger::wallet(txn, req.user_id, cur).await?;
@@ -134,8 +138,12 @@ impl RequestHandler for MoneyRequests {
                 // The held amount leaves the wallet: the net is owed to the client's payout
                 // destination, the fee is revenue.
                 let cur = currency(req.currency.as_deref())?;
-                let hold = req.hold_id.ok_or(AppError::Internal)?;
-                let amount = req.amount_minor.ok_or(AppError::Internal)?;
+                let hold = req
+                    .hold_id
+                    .or_internal("a withdrawal request without a hold")?;
+                let amount = req
+                    .amount_minor
+                    .or_internal("a withdrawal request without an amount")?;
                 let payable = ledger::firm(txn, AccountKind::PayoutsPayable, cur).await?;
                 let fees = ledger::firm(txn, AccountKind::FeeRevenue, cur).await?;
                 let memo = format!("Withdrawal #{}", req.id);
@@ -186,7 +194,9 @@ async fn transfer(
 ) -> Result<(), AppError> {
     let from = currency(req.currency.as_deref())?;
     let to = currency(req.target_currency.as_deref())?;
-    let hold = req.hold_id.ok_or(AppError::Internal)?;
+    let hold = req
+        .hold_id
+        .or_internal("a transfer request without a hold")?;
     let recipient = req.counterparty_id.unwrap_or(req.user_id);
     let memo = format!("Transfer #{}", req.id);
     let target = ledger::wallet(txn, recipient, to).await?;
@@ -218,7 +228,9 @@ async fn transfer(
             &memo,
         )
         .await?;
-        let credited = req.target_amount_minor.ok_or(AppError::Internal)?;
+        let credited = req
+            .target_amount_minor
+            .or_internal("a transfer request without its credited amount")?;
         let fx_in = ledger::firm(txn, AccountKind::FxConversion, to).await?;
         let key = format!("request-{}-credit", req.id);
         ledger::post_in(

@@ -5,6 +5,7 @@ use crate::domain::challenge::{self as def_, ChallengeDef, StageDef};
 use crate::domain::money::{self, Currency};
 use crate::domain::rules::TradeLossLimit;
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{ChallengeCard, ChallengeEdit, ChallengeRow, PackageCard, RuleLine, StageCard};
 use crate::server::entity::{challenge, participant, user};
 use crate::server::infra::db::Write;
@@ -18,11 +19,11 @@ use sea_orm::{
 };
 
 fn parse(json: &str) -> Result<ChallengeDef, AppError> {
-    serde_json::from_str(json).map_err(|_| AppError::Internal)
+    serde_json::from_str(json).or_internal("decoding a stored challenge definition")
 }
 
 fn to_json(def: &ChallengeDef) -> Result<String, AppError> {
-    serde_json::to_string(def).map_err(|_| AppError::Internal)
+    serde_json::to_string(def).or_internal("encoding a challenge definition")
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<challenge::Model, AppError> {
@@ -36,7 +37,9 @@ async fn find(db: &impl ConnectionTrait, id: i64) -> Result<challenge::Model, Ap
 fn current(c: &challenge::Model) -> Result<ChallengeDef, AppError> {
     match (&c.draft, &c.published) {
         (Some(d), _) | (None, Some(d)) => parse(d),
-        (None, None) => Err(AppError::Internal),
+        (None, None) => Err(AppError::internal(
+            "a challenge with neither a draft nor a published definition",
+        )),
     }
 }
 

@@ -11,6 +11,7 @@
 //! - Total funded: the initial balances of the funded accounts issued.
 use crate::domain::money::{self, Currency};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{
     ChallengeFigures, DashboardQuery, DayMoney, ListQuery, MoneyFigure, PropDashboard, StageStat,
     StatusCount,
@@ -264,7 +265,7 @@ pub async fn dashboard(
     } else {
         q.currency.clone()
     };
-    let cur = money::currency(&currency).ok_or(AppError::Internal)?;
+    let cur = money::currency(&currency).or_internal("the dashboard's currency is unknown")?;
     let of = |m: &ByChallenge, ch: i64| m.get(&(ch, currency.clone())).copied().unwrap_or(0);
     let total = |m: &ByChallenge| -> i64 {
         m.iter()

@@ -8,6 +8,7 @@ use crate::domain::clock;
 use crate::domain::money::{self, Currency};
 use crate::domain::rules::{Decision, StageState};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::approvals::{self, Submission};
 use crate::server::entity::{
     challenge, participant, request, rule_decision, trading_account, user,
@@ -62,11 +63,11 @@ pub mod status {
 }
 
 pub fn bought(p: &participant::Model) -> Result<Bought, AppError> {
-    serde_json::from_str(&p.definition).map_err(|_| AppError::Internal)
+    serde_json::from_str(&p.definition).or_internal("decoding a participant's bought definition")
 }
 
 fn cur(code: &str) -> Result<Currency, AppError> {
-    money::currency(code).ok_or(AppError::Internal)
+    money::currency(code).or_internal("a stored currency is unknown")
 }
 
 fn system() -> Origin {
@@ -149,7 +150,9 @@ pub async fn participate(
         .await?
         .ok_or_else(|| AppError::field("challenge", "err.challenge_unknown"))?;
     let def: ChallengeDef = match (&ch.published, ch.status.as_str()) {
-        (Some(json), "published") => serde_json::from_str(json).map_err(|_| AppError::Internal)?,
+        (Some(json), "published") => {
+            serde_json::from_str(json).or_internal("decoding a published challenge definition")?
+        }
         (_, "terminated") => return Err(AppError::field("challenge", "err.challenge_terminated")),
         _ => return Err(AppError::field("challenge", "err.challenge_unknown")),
     };
@@ -191,36 +194,39 @@ pub async fn participate(
         time_zone: def.time_zone.clone(),
         package: package.clone(),
     };
-    let p = participant::ActiveModel {
-        user_id: Set(user_id),
-        challenge_id: Set(ch.id),
-        package_key: Set(package.key.clone()),
-        definition: Set(serde_json::to_string(&bought).map_err(|_| AppError::Internal)?),
-        challenge_name: Set(def.name.clone()),
-        currency: Set(package.currency.clone()),
-        fee_minor: Set(fee),
-        pay_method: Set(if direct { "direct" } else { "wallet" }.into()),
-        status: Set(if direct {
-            status::AWAITING_PAYMENT
-        } else {
-            status::PENDING_APPROVAL
+    let p =
+        participant::ActiveModel {
+            user_id: Set(user_id),
+            challenge_id: Set(ch.id),
+            package_key: Set(package.key.clone()),
+            definition: Set(
+                serde_json::to_string(&bought).or_internal("encoding a bought definition")?
+            ),
+            challenge_name: Set(def.name.clone()),
+            currency: Set(package.currency.clone()),
+            fee_minor: Set(fee),
+            pay_method: Set(if direct { "direct" } else { "wallet" }.into()),
+            status: Set(if direct {
+                status::AWAITING_PAYMENT
+            } else {
+                status::PENDING_APPROVAL
+            }
+            .into()),
+            stage: Set(0),
+            attempt: Set(1),
+            request_id: Set(None),
+            account_id: Set(None),
+            data_type: Set("real".into()),
+            referrer_id: Set(client.referrer_id),
+            reason: Set(String::new()),
+            started_at: Set(None),
+            ended_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
         }
-        .into()),
-        stage: Set(0),
-        attempt: Set(1),
-        request_id: Set(None),
-        account_id: Set(None),
-        data_type: Set("real".into()),
-        referrer_id: Set(client.referrer_id),
-        reason: Set(String::new()),
-        started_at: Set(None),
-        ended_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+        .insert(&txn)
+        .await?;
     if !direct && fee > 0 {
         charge_wallet(
             &txn,
@@ -307,7 +313,7 @@ fn participant_of(req: &request::Model) -> Result<i64, AppError> {
     serde_json::from_str::<serde_json::Value>(&req.payload)
         .ok()
         .and_then(|v| v.get("participant_id").and_then(|i| i.as_i64()))
-        .ok_or(AppError::Internal)
+        .or_internal("a request without its participant id")
 }
 
 /// The payment provider reported a direct purchase paid: the fee is the firm's, and the
@@ -399,7 +405,9 @@ pub async fn on_approved(txn: &impl ConnectionTrait, req: &request::Model) -> Re
             issue_account(txn, &p, &b, stage, 1).await
         }
         Some(RequestKind::Retry) => issue_account(txn, &p, &b, p.stage, p.attempt + 1).await,
-        _ => Err(AppError::Internal),
+        _ => Err(AppError::internal(
+            "a participation handler given another request kind",
+        )),
     }
 }
 
@@ -440,7 +448,9 @@ pub async fn on_closed(
             set_status(txn, p.id, status::FAILED, true, Some("live_step_rejected")).await?;
             tell(txn, &p, "notice.prop_live_rejected", &[]).await
         }
-        _ => Err(AppError::Internal),
+        _ => Err(AppError::internal(
+            "a participation handler given another request kind",
+        )),
     }
 }
 
@@ -458,7 +468,7 @@ async fn new_login(db: &impl ConnectionTrait) -> Result<String, AppError> {
             return Ok(login);
         }
     }
-    Err(AppError::Internal)
+    Err(AppError::internal("no free account login after five tries"))
 }
 
 /// Opens the account of `stage` (attempt `attempt`) and puts the participant on it.
@@ -473,7 +483,7 @@ pub async fn issue_account(
         .package
         .stages
         .get(stage as usize)
-        .ok_or(AppError::Internal)?;
+        .or_internal("a stage beyond the bought package")?;
     let balance = b.package.account_size_minor;
     let rules = def.rules(balance);
     let tz = clock::parse_tz(&b.time_zone).unwrap_or(chrono_tz::UTC);
@@ -506,8 +516,8 @@ pub async fn issue_account(
         enabled: Set(true),
         status: Set("active".into()),
         time_zone: Set(b.time_zone.clone()),
-        rules: Set(serde_json::to_string(&rules).map_err(|_| AppError::Internal)?),
-        state: Set(serde_json::to_string(&state).map_err(|_| AppError::Internal)?),
+        rules: Set(serde_json::to_string(&rules).or_internal("encoding an account's rules")?),
+        state: Set(serde_json::to_string(&state).or_internal("encoding an account's rule state")?),
         decision: Set(String::new()),
         last_seq: Set(0),
         version: Set(0),
@@ -547,6 +557,10 @@ pub async fn issue_account(
     )
     .await
 }
+
+crate::register_stage_listener!(|txn, p, acc, d, actor| Box::pin(on_stage_decided(
+    txn, p, acc, d, actor
+)));
 
 /// The rules engine ended the participant's current stage.
 pub async fn on_stage_decided(
@@ -638,7 +652,9 @@ pub async fn advance(
     if p.status != status::IN_PROGRESS {
         return Err(AppError::field("participant", "err.not_in_progress"));
     }
-    let acc_id = p.account_id.ok_or(AppError::Internal)?;
+    let acc_id = p
+        .account_id
+        .or_internal("a participant in progress without an account")?;
     let acc = risk::lock(&txn, acc_id).await?;
     if acc.open_positions > 0 {
         return Err(AppError::field("participant", "err.open_positions"));
@@ -699,7 +715,7 @@ pub async fn retry(
         .package
         .stages
         .get(p.stage as usize)
-        .ok_or(AppError::Internal)?;
+        .or_internal("a participant's stage beyond its package")?;
     if p.status != status::FAILED || p.account_id.is_none() {
         return Err(AppError::field("participant", "err.retry_not_failed"));
     }

@@ -18,6 +18,7 @@ use crate::domain::money::{self, Currency};
 use crate::domain::profit_share::{self as ps, Claim, Period, Recipient, Split};
 use crate::domain::rules;
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{ListQuery, Page, ProfitShareDto, ProfitShareTerms, PropFilter};
 use crate::server::approvals::{self, Submission};
 use crate::server::entity::{
@@ -29,8 +30,8 @@ use crate::server::infra::origin::Origin;
 use crate::server::money::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::trading::platform::{Platform, TradingPlatform};
 use crate::server::{
-    infra::audit, infra::list, infra::notify, prop::fees, prop::participation, trading::risk,
-    trading::sim,
+    infra::audit, infra::jobs, infra::list, infra::notify, prop::fees, prop::participation,
+    trading::risk, trading::sim,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::QueryTrait;
@@ -66,7 +67,7 @@ pub enum When {
 }
 
 fn cur(code: &str) -> Result<Currency, AppError> {
-    money::currency(code).ok_or(AppError::Internal)
+    money::currency(code).or_internal("a stored currency is unknown")
 }
 
 /// The stage's profit-share terms, when the account is on a funded stage that has them.
@@ -271,7 +272,9 @@ pub async fn settle_in(
     trading_account::Entity::update_many()
         .col_expr(
             trading_account::Column::State,
-            Expr::value(serde_json::to_string(&state).map_err(|_| AppError::Internal)?),
+            Expr::value(
+                serde_json::to_string(&state).or_internal("encoding an account's rule state")?,
+            ),
         )
         .col_expr(
             trading_account::Column::Version,
@@ -344,7 +347,7 @@ pub async fn settle_in(
     let share = profit_share::Entity::find_by_id(share.id)
         .one(txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .or_internal("the settlement just locked is not there")?;
     Ok(Outcome::Settled(Box::new(share)))
 }
 
@@ -510,7 +513,7 @@ fn share_of(req: &request::Model) -> Result<i64, AppError> {
     serde_json::from_str::<serde_json::Value>(&req.payload)
         .ok()
         .and_then(|v| v.get("profit_share_id").and_then(|i| i.as_i64()))
-        .ok_or(AppError::Internal)
+        .or_internal("a payout request without its settlement id")
 }
 
 /// The settlement behind a review request, labelled for the review page.
@@ -619,6 +622,10 @@ pub async fn settle_now(
         Outcome::NotDue => Err(AppError::field("settlement", "err.settlement_not_running")),
     }
 }
+
+crate::register_job!(jobs::Schedule::Day, 20, "profit_share_settle", |db| {
+    Box::pin(settle_due(db))
+});
 
 /// The scheduled run: every funded account whose last period has ended unsettled is settled
 /// (each in its own transaction). Accounts are sifted in memory from a few bulk reads first,

@@ -6,6 +6,7 @@ use crate::domain::access::UserKind;
 use crate::domain::permission::{Permission, PermissionSet};
 use crate::domain::validation as v;
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::i18n::Locale;
 use crate::server::entity::{role, user};
 use crate::server::identity::roles::{ADMIN_ROLE, ensure_system_roles};
@@ -134,20 +135,17 @@ pub const DEMO_ADMIN: (&str, &str) = ("admin@propdesk.test", "Admin-demo-2026");
 pub const DEMO_IB: (&str, &str) = ("ib@propdesk.test", "Ib-demo-2026!");
 pub const DEMO_TRADER: (&str, &str) = ("trader@propdesk.test", "Trader-demo-2026");
 
-/// The demo data set: an administrator, a support role and user, an IB, a trader referred by the
-/// IB, and a handful of clients who joined over the last two weeks. Safe to run again.
-async fn find_email(db: &DatabaseConnection, email: &str) -> Result<user::Model, AppError> {
-    user::Entity::find()
+async fn find_email(db: &DatabaseConnection, email: &str) -> Result<Option<user::Model>, AppError> {
+    Ok(user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(db)
-        .await?
-        .ok_or(AppError::Internal)
+        .await?)
 }
 
 /// Someone who signed up as an IB and waits for the firm's approval.
 async fn pending_ib(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<(), AppError> {
     let email = "priya.shah@example.com";
-    if find_email(db, email).await.is_ok() {
+    if find_email(db, email).await?.is_some() {
         return Ok(());
     }
     accounts::insert(
@@ -171,6 +169,8 @@ async fn pending_ib(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<(), 
     Ok(())
 }
 
+/// The demo data set: an administrator, a support role and user, an IB, a trader referred by the
+/// IB, and a handful of clients who joined over the last two weeks. Safe to run again.
 pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<String, AppError> {
     ensure_system_roles(db).await?;
     if role_id(db, "Support").await?.is_none() {
@@ -322,7 +322,9 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
         clients.push(u.id);
     }
     pending_ib(db, cfg).await?;
-    let admin = find_email(db, DEMO_ADMIN.0).await?;
+    let admin = find_email(db, DEMO_ADMIN.0)
+        .await?
+        .or_internal("the demo administrator is not there")?;
     crate::server::seed::money::seed(
         db,
         cfg,

@@ -7,6 +7,7 @@ use crate::domain::challenge::{
     ChallengeDef, Distribution, PackageDef, SettlementFrequency, StageDef,
 };
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::entity::{challenge, participant, request};
 use crate::server::infra::origin::Origin;
 use crate::server::money::wallets::{self, Adjustment};
@@ -143,7 +144,7 @@ async fn order(
     let acc = participation::find(db, p.id)
         .await?
         .account_id
-        .ok_or(AppError::Internal)?;
+        .or_internal("a seeded participant without an account")?;
     sim::open(
         db,
         p.user_id,
@@ -224,11 +225,12 @@ async fn rules(db: &DatabaseConnection, admin: i64) -> Result<(), AppError> {
 async fn close_all(db: &DatabaseConnection, p: &participant::Model) -> Result<(), AppError> {
     let p = participation::find(db, p.id).await?;
     let acc = crate::server::entity::trading_account::Entity::find_by_id(
-        p.account_id.ok_or(AppError::Internal)?,
+        p.account_id
+            .or_internal("a seeded participant without an account")?,
     )
     .one(db)
     .await?
-    .ok_or(AppError::Internal)?;
+    .or_internal("a seeded participant's account is not there")?;
     for (pos, _, _) in sim::open_positions(db, &acc).await? {
         sim::close(db, p.user_id, pos.id).await?;
     }
@@ -324,7 +326,7 @@ async fn funded_demo(
         .filter(participant::Column::UserId.eq(clients[3]))
         .one(db)
         .await?
-        .ok_or(AppError::Internal)?;
+        .or_internal("the seeded participant is not there")?;
     trade_to(db, &carlos, "1.08750").await?;
     profit_share::settle_now(db, admin, carlos.id, &o).await?;
     trade_to(db, &carlos, "1.08620").await?;
@@ -341,7 +343,7 @@ async fn funded_demo(
         .filter(request::Column::UserId.eq(clients[5]))
         .one(db)
         .await?
-        .ok_or(AppError::Internal)?;
+        .or_internal("the seeded request is not there")?;
     approvals::approve(db, admin, live.id, live.level, "Demo", &o).await?;
     trade_to(db, &sam, "1.08800").await?;
     profit_share::settle_now(db, admin, sam.id, &o).await?;

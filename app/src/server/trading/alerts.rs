@@ -6,6 +6,7 @@ use crate::domain::alerts::{self, AlertState, RiskKind, RiskRule, TraderAlertSet
 use crate::domain::money;
 use crate::domain::rules::{self, StageRules, StageState};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{AlertEventDto, AlertFeed, AlertRuleDto};
 use crate::server::entity::{
     alert_event, alert_rule, deal, participant, setting, trading_account, user,
@@ -182,7 +183,7 @@ pub async fn on_update(
         }
     }
     if a != before {
-        acc.alerts = serde_json::to_string(&a).map_err(|_| AppError::Internal)?;
+        acc.alerts = serde_json::to_string(&a).or_internal("encoding the account's alerts")?;
     }
     Ok(())
 }
@@ -312,7 +313,7 @@ async fn store_event(
         value_minor: Set(value),
         limit_minor: Set(limit),
         level: Set(level),
-        data: Set(serde_json::to_string(data).map_err(|_| AppError::Internal)?),
+        data: Set(serde_json::to_string(data).or_internal("encoding an alert's data")?),
         created_at: Set(Utc::now()),
         ack_by: Set(None),
         ack_at: Set(None),
@@ -346,7 +347,7 @@ fn hundredths(field: &str, text: &str, optional: bool) -> Result<i64, AppError> 
     if optional && (t.is_empty() || t == "0") {
         return Ok(0);
     }
-    let usd = money::currency("USD").ok_or(AppError::Internal)?;
+    let usd = money::currency("USD").or_internal("USD is not a known currency")?;
     money::parse_amount(t, usd).map_err(|c| AppError::field(field, c))
 }
 

@@ -10,6 +10,7 @@
 use crate::domain::trading::{self, Side};
 use crate::domain::validation::{Errors, FieldError};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::entity::{bridge, bridge_command, bridge_nonce, deal, trading_account};
 use crate::server::infra::db::Write;
 use crate::server::trading::platform::Snapshot;
@@ -402,9 +403,11 @@ pub async fn authenticate(
     if !b.enabled {
         return Err(BridgeError::Unauthenticated);
     }
-    let key = hex::decode(&b.secret).map_err(|_| {
-        tracing::error!(bridge = %b.name, "a bridge's stored secret is not hex");
-        BridgeError::App(AppError::Internal)
+    let key = hex::decode(&b.secret).map_err(|e| {
+        BridgeError::App(AppError::internal(format_args!(
+            "bridge {}'s stored secret is not hex: {e}",
+            b.name
+        )))
     })?;
     // `verify_slice` compares in constant time.
     if mac(&key, timestamp, nonce, body)
@@ -599,7 +602,7 @@ fn validate_snapshot(s: &SnapshotIn, now: DateTime<Utc>) -> Result<ValidSnapshot
     e.into_result()?;
     Ok(ValidSnapshot {
         seq: s.seq,
-        at: at.ok_or(AppError::Internal)?,
+        at: at.or_internal("a validated snapshot without its time")?,
         snap,
     })
 }
@@ -694,7 +697,7 @@ fn validate_deal(d: &DealIn, now: DateTime<Utc>) -> Result<ValidDeal, BridgeErro
     let (Some(side), Some(volume), Some(open_price), Some(opened_at)) =
         (side, volume, open_price, opened_at)
     else {
-        return Err(AppError::Internal.into());
+        return Err(AppError::internal("a validated deal with a missing field").into());
     };
     let (closing, happened, at) = match close {
         Some((Some(close_price), Some(profit), Some(closed_at))) => {
@@ -714,7 +717,9 @@ fn validate_deal(d: &DealIn, now: DateTime<Utc>) -> Result<ValidDeal, BridgeErro
             };
             (Some(row), Happened::Closed(profit), closed_at)
         }
-        Some(_) => return Err(AppError::Internal.into()),
+        Some(_) => {
+            return Err(AppError::internal("a validated closed deal with a missing field").into());
+        }
         None => (None, Happened::Opened, opened_at),
     };
     Ok(ValidDeal {
@@ -773,7 +778,7 @@ async fn reread(db: &impl ConnectionTrait, id: i64) -> Result<AccountOut, Bridge
     let acc = trading_account::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(AppError::Internal)?;
+        .or_internal("the account just updated is not there")?;
     Ok(account_out(&acc))
 }
 

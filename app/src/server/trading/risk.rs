@@ -5,15 +5,19 @@
 use crate::domain::clock;
 use crate::domain::rules::{self, Decision, Event, StageRules, StageState, Status};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::entity::{equity_point, rule_decision, trading_account};
+use crate::server::infra::{audit, db::Write, jobs};
 use crate::server::trading::platform::{Platform, Snapshot, TradingPlatform};
-use crate::server::{infra::audit, prop::participation, trading::alerts, trading::sim};
+use crate::server::trading::{alerts, sim};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
+use std::future::Future;
+use std::pin::Pin;
 
 /// What happened to the account along with its new figures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,11 +47,11 @@ pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<trading_account:
 }
 
 pub fn rules_of(acc: &trading_account::Model) -> Result<StageRules, AppError> {
-    serde_json::from_str(&acc.rules).map_err(|_| AppError::Internal)
+    serde_json::from_str(&acc.rules).or_internal("decoding an account's stored rules")
 }
 
 pub fn state_of(acc: &trading_account::Model) -> Result<StageState, AppError> {
-    serde_json::from_str(&acc.state).map_err(|_| AppError::Internal)
+    serde_json::from_str(&acc.state).or_internal("decoding an account's stored rule state")
 }
 
 fn tz_of(acc: &trading_account::Model) -> chrono_tz::Tz {
@@ -298,7 +302,8 @@ async fn judge_and_store(
         acc.equity = u.snap.equity;
         acc.margin = u.snap.margin;
         acc.open_positions = u.snap.open_positions;
-        acc.state = serde_json::to_string(&state).map_err(|_| AppError::Internal)?;
+        acc.state =
+            serde_json::to_string(&state).or_internal("encoding an account's rule state")?;
         acc.updated_at = u.at;
         if active && decision.is_none() {
             let closed = matches!(u.happened, Happened::Closed(_));
@@ -331,7 +336,7 @@ async fn judge_and_store(
         let fresh = trading_account::Entity::find_by_id(id)
             .one(txn)
             .await?
-            .ok_or(AppError::Internal)?;
+            .or_internal("a locked account is not there")?;
         act(txn, &fresh, d, None).await?;
     }
     Ok(out)
@@ -363,7 +368,9 @@ pub async fn roll_account(
     trading_account::Entity::update_many()
         .col_expr(
             trading_account::Column::State,
-            Expr::value(serde_json::to_string(&state).map_err(|_| AppError::Internal)?),
+            Expr::value(
+                serde_json::to_string(&state).or_internal("encoding an account's rule state")?,
+            ),
         )
         .col_expr(trading_account::Column::Alerts, Expr::value(&acc.alerts))
         .col_expr(
@@ -398,6 +405,29 @@ pub fn rule_name(r: rules::Rule) -> &'static str {
     }
 }
 
+/// What the owner of a participant does when a stage of its account is decided (in the same
+/// transaction): the prop area registers it with `register_stage_listener!`, so the rules engine
+/// does not import the challenge flow that sits on top of it.
+pub type StageListenerFn =
+    for<'a> fn(
+        &'a sea_orm::DatabaseTransaction,
+        i64,
+        &'a trading_account::Model,
+        &'a Decision,
+        Option<i64>,
+    ) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
+
+pub struct StageListener(pub StageListenerFn);
+
+inventory::collect!(StageListener);
+
+#[macro_export]
+macro_rules! register_stage_listener {
+    ($f:expr) => {
+        inventory::submit! { $crate::server::trading::risk::StageListener($f) }
+    };
+}
+
 /// Ends the stage on the account: it is disabled (a breached simulated account has its
 /// positions closed), the decision is stored with its figures, and the participant moves on.
 pub async fn act(
@@ -412,7 +442,7 @@ pub async fn act(
     } else {
         "failed"
     };
-    let figures_json = serde_json::to_string(&d).map_err(|_| AppError::Internal)?;
+    let figures_json = serde_json::to_string(&d).or_internal("encoding a decision's figures")?;
     trading_account::Entity::update_many()
         .col_expr(trading_account::Column::Status, Expr::value(status))
         .col_expr(
@@ -450,7 +480,40 @@ pub async fn act(
     )
     .await?;
     if let Some(p) = acc.participant_id {
-        participation::on_stage_decided(txn, p, acc, &d, actor).await?;
+        for l in inventory::iter::<StageListener> {
+            (l.0)(txn, p, acc, &d, actor).await?;
+        }
     }
     Ok(())
 }
+
+/// The day-close job: closes the day of every active account whose midnight has passed with no update since
+/// (accounts that trade are rolled by their own next update). Returns how many were rolled.
+pub async fn roll_days(db: &DatabaseConnection) -> Result<usize, AppError> {
+    let accounts: Vec<(i64, String)> = trading_account::Entity::find()
+        .select_only()
+        .column(trading_account::Column::Id)
+        .column(trading_account::Column::Platform)
+        .filter(trading_account::Column::Status.eq("active"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    // Simulated accounts live on the simulator's clock.
+    let sim_now = sim::feed(db).await?.now();
+    let mut rolled = 0;
+    for (id, platform) in accounts {
+        let at = if platform == "sim" { sim_now } else { now };
+        let txn = db.write().await?;
+        if roll_account(&txn, id, at).await?.is_some() {
+            rolled += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(rolled)
+}
+
+pub const DAY_CLOSE: &str = "day_close";
+crate::register_job!(jobs::Schedule::Day, 10, DAY_CLOSE, |db| Box::pin(
+    roll_days(db)
+));

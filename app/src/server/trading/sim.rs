@@ -3,8 +3,9 @@
 //! Every change of an account goes through the rules engine (`risk::apply`) as it happens.
 use crate::domain::trading::{self, SYMBOLS, Side, Symbol};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::entity::{deal, setting, sim_position, sim_price, trading_account};
-use crate::server::infra::db::Write;
+use crate::server::infra::{db::Write, jobs};
 use crate::server::trading::platform::Snapshot;
 use crate::server::trading::risk::{self, Happened};
 use chrono::{DateTime, Utc};
@@ -319,7 +320,7 @@ pub async fn close_all(
     let acc = trading_account::Entity::find_by_id(account_id)
         .one(txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .or_internal("the simulated account is not there")?;
     let positions = positions_of(txn, account_id).await?;
     if positions.is_empty() {
         return Ok(());
@@ -420,6 +421,10 @@ pub async fn set_price(db: &DatabaseConnection, code: &str, text: &str) -> Resul
     Ok(price)
 }
 
+crate::register_job!(jobs::Schedule::Feed, 10, "sim_feed", |db| Box::pin(
+    async move { tick(db).await.map(|()| 0) }
+));
+
 /// One step of the feed: every symbol moves, then the accounts holding them are marked.
 pub async fn tick(db: &DatabaseConnection) -> Result<(), AppError> {
     let f = feed(db).await?;
@@ -464,14 +469,16 @@ pub async fn open_positions(
         .collect())
 }
 
-/// Moves the simulator's clock forward by a day and closes the day of every simulated account
-/// at once, then settles the profit-share periods that ended (the jobs would within half a
-/// minute). Returns how many stages it decided.
+/// Moves the simulator's clock forward by a day and runs the day's jobs at once (closing the
+/// day of every account, then settling the profit-share periods that ended), as the job runner
+/// would within half a minute. Returns how many stages it decided.
 pub async fn advance_day(db: &DatabaseConnection) -> Result<usize, AppError> {
     let mut f = feed(db).await?;
     f.day_offset += 1;
     set_feed(db, f).await?;
-    let decided = crate::server::infra::jobs::roll_days(db).await?;
-    crate::server::prop::profit_share::settle_due(db).await?;
-    Ok(decided)
+    let done = jobs::run(db, jobs::Schedule::Day).await?;
+    Ok(done
+        .iter()
+        .find(|(name, _)| *name == risk::DAY_CLOSE)
+        .map_or(0, |(_, n)| *n))
 }

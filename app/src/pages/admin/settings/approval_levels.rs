@@ -6,8 +6,8 @@ use crate::domain::approval::RequestKind;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{ApprovalSettingDto, LevelDto, ListQuery, RoleDto, StaffRow};
-use crate::pages::admin::approvals::{keyed_options, loading};
 use crate::ui::form::{FormError, SelectField, TextField, last_error, tlabel};
+use crate::ui::form::{keyed_options, loading};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 

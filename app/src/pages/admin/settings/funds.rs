@@ -5,7 +5,7 @@ use crate::domain::approval::KYC_ACTIONS;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::FundsSettings;
-use crate::pages::admin::approvals::loading;
+use crate::ui::form::loading;
 use crate::ui::form::{CheckField, FormError, Submit, TextField, last_error, tlabel};
 use leptos::prelude::*;
 use std::collections::BTreeSet;

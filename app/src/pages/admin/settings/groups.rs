@@ -2,7 +2,7 @@
 use crate::api::settings::{SaveGroup, list_groups};
 use crate::i18n::use_i18n;
 use crate::model::GroupDto;
-use crate::pages::admin::approvals::loading;
+use crate::ui::form::loading;
 use crate::ui::form::{CheckField, FormError, Submit, TextField, last_error, tlabel};
 use leptos::prelude::*;
 

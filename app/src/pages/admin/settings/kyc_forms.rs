@@ -2,7 +2,7 @@
 use crate::api::settings::{list_kyc_forms, save_kyc_form};
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem};
-use crate::pages::admin::approvals::loading;
+use crate::ui::form::loading;
 use crate::ui::form::{CheckField, FormError, TextField, last_error, tlabel};
 use leptos::prelude::*;
 

@@ -3,8 +3,8 @@ use crate::api::settings::{list_groups, list_methods, save_method};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{GroupDto, MethodDto};
-use crate::pages::admin::approvals::{currency_options, keyed_options, loading};
 use crate::ui::form::{CheckField, FormError, SelectField, TextField, last_error, tlabel};
+use crate::ui::form::{currency_options, keyed_options, loading};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 

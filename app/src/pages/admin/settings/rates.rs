@@ -2,8 +2,8 @@
 use crate::api::settings::{DeleteRate, SaveRate, list_groups, list_rates};
 use crate::i18n::use_i18n;
 use crate::model::{GroupDto, RateDto};
-use crate::pages::admin::approvals::{currency_options, loading};
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::form::{currency_options, loading};
 use leptos::prelude::*;
 
 #[component]

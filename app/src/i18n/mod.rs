@@ -136,28 +136,30 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
-include!("i18n_strings.rs");
-include!("i18n_money.rs");
-include!("i18n_portal_money.rs");
-include!("i18n_admin_money.rs");
-include!("i18n_prop.rs");
-include!("i18n_prop_rules.rs");
-include!("i18n_prop_admin.rs");
-include!("i18n_bridge.rs");
-include!("i18n_prop_ops.rs");
+mod approvals;
+mod challenges;
+mod errors;
+mod frame;
+mod ib;
+mod identity;
+mod money;
+mod prop;
+mod settings;
+mod trading;
 
-/// Every table: the frame's, then one per area (kept apart so areas can grow independently).
+/// Every table, one per area or key group.
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    STRINGS
+    errors::ERRORS
         .iter()
-        .chain(MONEY_STRINGS)
-        .chain(PORTAL_MONEY_STRINGS)
-        .chain(ADMIN_MONEY_STRINGS)
-        .chain(PROP_STRINGS)
-        .chain(PROP_RULE_STRINGS)
-        .chain(PROP_ADMIN_STRINGS)
-        .chain(BRIDGE_STRINGS)
-        .chain(PROP_OPS_STRINGS)
+        .chain(frame::FRAME)
+        .chain(identity::IDENTITY)
+        .chain(approvals::APPROVALS)
+        .chain(money::MONEY)
+        .chain(settings::SETTINGS)
+        .chain(ib::IB)
+        .chain(prop::PROP)
+        .chain(challenges::CHALLENGES)
+        .chain(trading::TRADING)
 }
 
 #[cfg(test)]

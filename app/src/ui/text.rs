@@ -1,0 +1,41 @@
+//! Text for values the server sends as keys or raw figures.
+use crate::i18n::I18n;
+
+/// The i18n key of a request kind's name.
+pub fn kind_key(kind: &str) -> String {
+    format!("appr.kind_{kind}")
+}
+
+/// A key for a label the server sent: translated when it is a known key, shown as is otherwise
+/// (labels typed by the firm, such as a KYC form's fields).
+pub fn label_text(i18n: I18n, label: &str) -> String {
+    let looks_like_key = label.contains('.')
+        && label
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_');
+    if looks_like_key {
+        i18n.t(label).to_string()
+    } else {
+        label.to_string()
+    }
+}
+
+/// An optional amount with its currency, or a dash.
+pub fn opt_money(amount: Option<&str>, currency: Option<&str>) -> String {
+    match (amount, currency) {
+        (Some(a), Some(c)) if !a.is_empty() => crate::ui::money(a, c),
+        (Some(a), None) if !a.is_empty() => a.to_string(),
+        _ => "—".to_string(),
+    }
+}
+
+/// "k of n" for a request's approval level, or a dash when its kind has no levels.
+pub fn level_text(i18n: I18n, level: i32, levels: i32) -> String {
+    if levels <= 0 {
+        "—".to_string()
+    } else {
+        i18n.t("appr.level_k_of_n")
+            .replace("{level}", &level.min(levels).to_string())
+            .replace("{levels}", &levels.to_string())
+    }
+}
