@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-export PROPDESK_SITE_ROOT=target/e2e-site
+# E2E_SITE_ROOT tests another build of the front end (docs/benchmarks.md measures the release one).
+export PROPDESK_SITE_ROOT=${E2E_SITE_ROOT:-target/e2e-site}
 # scripts/test.sh builds the front end beside the Rust tests and says so with E2E_FRONT_BUILT=1.
 [ "${E2E_FRONT_BUILT:-}" = 1 ] || scripts/e2e-front.sh
 # The server is the binary the Rust tests build (same packages and features as scripts/test.sh):
