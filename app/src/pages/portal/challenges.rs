@@ -264,6 +264,7 @@ pub fn ChallengePage() -> impl IntoView {
         |(id, _)| get_my_participant(id),
     );
     let tab = RwSignal::new("overview");
+    let order = OrderForm::new();
     // The firm chooses whether the challenge's details or "my challenge" come first.
     let opened = StoredValue::new(false);
     Effect::new(move |_| {
@@ -295,7 +296,7 @@ pub fn ChallengePage() -> impl IntoView {
                             }).collect_view()}
                         </div>
                         {move || match tab.get() {
-                            "trade" => view! { <TradePanel d=d.get_value() on_done=Callback::new(move |_| tick.update(|t| *t += 1))/> }.into_any(),
+                            "trade" => view! { <TradePanel d=d.get_value() order on_done=Callback::new(move |_| tick.update(|t| *t += 1))/> }.into_any(),
                             "history" => view! { <History d=d.get_value()/> }.into_any(),
                             "details" => view! { <Details d=d.get_value()/> }.into_any(),
                             "profit" => view! { <ProfitSharing d=d.get_value()/> }.into_any(),
@@ -414,17 +415,40 @@ fn Overview(d: ParticipantDetail) -> impl IntoView {
     }
 }
 
+/// What the trader has typed into the order form. The page keeps it, because the two-second
+/// refresh draws the trading panel anew and would otherwise reset the form under the trader.
+#[derive(Clone, Copy)]
+struct OrderForm {
+    symbol: RwSignal<String>,
+    volume: RwSignal<String>,
+    sl: RwSignal<String>,
+    tp: RwSignal<String>,
+}
+
+impl OrderForm {
+    fn new() -> Self {
+        Self {
+            symbol: RwSignal::new("EURUSD".to_string()),
+            volume: RwSignal::new("0.10".to_string()),
+            sl: RwSignal::new(String::new()),
+            tp: RwSignal::new(String::new()),
+        }
+    }
+}
+
 #[component]
-fn TradePanel(d: ParticipantDetail, on_done: Callback<()>) -> impl IntoView {
+fn TradePanel(d: ParticipantDetail, order: OrderForm, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let Some(acc) = d.account.clone().filter(|a| a.platform == "sim") else {
         return view! { <p class="card muted">{move || i18n.t("prop.no_trading")}</p> }.into_any();
     };
     let quotes = Resource::new(move || d.row.equity.clone(), |_| get_quotes());
-    let symbol = RwSignal::new("EURUSD".to_string());
-    let volume = RwSignal::new("0.10".to_string());
-    let sl = RwSignal::new(String::new());
-    let tp = RwSignal::new(String::new());
+    let OrderForm {
+        symbol,
+        volume,
+        sl,
+        tp,
+    } = order;
     let open = ServerAction::<OpenPosition>::new();
     let close = ServerAction::<ClosePosition>::new();
     let error = last_error(open.value());
