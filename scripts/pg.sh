@@ -5,8 +5,10 @@
 set -euo pipefail
 ver=$(ls /usr/lib/postgresql | sort -V | tail -n1)
 pg_lsclusters -h 2>/dev/null | grep -q "^$ver main" || pg_createcluster "$ver" main >&2
-pg_lsclusters -h | grep -q "^$ver main .* online" || pg_ctlcluster "$ver" main start >&2
-for _ in $(seq 1 30); do
+# pg_ctl gives up waiting after a minute, but a cluster recovering from a crash may need longer:
+# the loop below decides whether it came up.
+pg_lsclusters -h | grep -q "^$ver main .* online" || pg_ctlcluster "$ver" main start >&2 || true
+for _ in $(seq 1 300); do
   su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1 && break
   sleep 1
 done

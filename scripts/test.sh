@@ -25,7 +25,7 @@ trap 'kill -- -$front_pid 2>/dev/null || true' EXIT
 # Lints ride on the test build: clippy-driver compiles the workspace's crates with clippy's lints
 # as errors, so the dependencies build once, not once for `cargo clippy` and again for the tests
 # (12 minutes on a cold machine). The layering rules (docs/architecture.md) are a test:
-# app/tests/layering.rs.
+# app/tests/suite/layering.rs.
 RUSTC_WORKSPACE_WRAPPER=$(command -v clippy-driver)
 CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS

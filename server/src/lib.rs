@@ -73,6 +73,57 @@ pub mod testing {
         format!("pd_test_{}_{n}_{nanos}", std::process::id())
     }
 
+    /// The process that made a test database, read from its name (`pd_test_<pid>_…`), if it
+    /// has ended. Only where `/proc` says which processes run: elsewhere nothing is swept.
+    fn left_by_ended_process(name: &str) -> bool {
+        let proc = std::path::Path::new("/proc");
+        let pid = name
+            .strip_prefix("pd_test_")
+            .and_then(|r| r.split('_').next());
+        match pid {
+            Some(pid) if proc.join("self").exists() => !proc.join(pid).exists(),
+            _ => false,
+        }
+    }
+
+    /// Each test makes a database and nothing drops it, so every run removes those of the
+    /// runs before (thousands of databases otherwise slow PostgreSQL's start to minutes).
+    fn sweep_sqlite(dir: &std::path::Path) {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if left_by_ended_process(&name) {
+                    std::fs::remove_file(entry.path()).ok();
+                }
+            }
+        });
+    }
+
+    async fn sweep_postgres(admin: &DatabaseConnection) {
+        static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+        ONCE.get_or_init(|| async {
+            let sql = "SELECT datname FROM pg_database WHERE datname LIKE 'pd\\_test\\_%'";
+            let rows = admin
+                .query_all_raw(sea_orm::Statement::from_string(
+                    admin.get_database_backend(),
+                    sql,
+                ))
+                .await
+                .unwrap_or_default();
+            for row in rows {
+                let Ok(name) = row.try_get::<String>("", "datname") else {
+                    continue;
+                };
+                if left_by_ended_process(&name) {
+                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    admin.execute_unprepared(&drop).await.ok();
+                }
+            }
+        })
+        .await;
+    }
+
     /// A new, migrated database: a SQLite file in the temp folder, or (given the URL of a
     /// PostgreSQL server) a new database on it.
     pub async fn fresh_db(postgres: Option<&str>) -> DatabaseConnection {
@@ -80,12 +131,14 @@ pub mod testing {
             None => {
                 let dir = std::env::temp_dir().join("propdesk-tests");
                 std::fs::create_dir_all(&dir).expect("temp dir");
+                sweep_sqlite(&dir);
                 format!("sqlite://{}/{}.db?mode=rwc", dir.display(), unique_name())
             }
             Some(base) => {
                 let admin = sea_orm::Database::connect(base)
                     .await
                     .expect("connect to PostgreSQL");
+                sweep_postgres(&admin).await;
                 let name = unique_name();
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE {name}"))

@@ -1,9 +1,8 @@
-#![recursion_limit = "512"]
 //! Requests that race, on SQLite and PostgreSQL: opposite transfers approved at the same moment
 //! (no deadlock), the pending-request cap under simultaneous submissions, names and emails
 //! taken by a concurrent request (a 4xx, never a 500), idempotency keys reused for other
 //! content (409) and two reviewers deciding one request (one wins, the other gets 409).
-mod common;
+use crate::common;
 use app::domain::access::UserKind;
 use app::domain::challenge::ChallengeDef;
 use app::domain::money::{Currency, currency};

@@ -1,9 +1,8 @@
-#![recursion_limit = "512"]
 //! The prop core on SQLite and PostgreSQL: a challenge is published and bought, the stage
 //! accounts trade on the simulated platform, the rules engine passes and fails stages as the
 //! updates arrive, the live step goes through the approval engine, and bad input changes
 //! nothing.
-mod common;
+use crate::common;
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, Environment, StageDef};
 use app::error::AppError;

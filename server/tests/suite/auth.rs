@@ -1,6 +1,5 @@
-#![recursion_limit = "512"]
 //! Accounts and sessions through the real router, on SQLite and on PostgreSQL.
-mod common;
+use crate::common;
 use app::domain::access::UserKind;
 use common::{Client, count, make_user};
 

@@ -1,7 +1,6 @@
-#![recursion_limit = "512"]
 //! Deposits, withdrawals, transfers, KYC and the approval engine, on SQLite and PostgreSQL:
 //! the flows, the exactly-once transitions, the limits, and bad input that must change nothing.
-mod common;
+use crate::common;
 use app::domain::access::UserKind;
 use app::error::AppError;
 use app::model::{FundsSettings, KycFormDto, KycItem, LevelDto, ListQuery, MethodDto};

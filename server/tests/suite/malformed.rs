@@ -1,4 +1,3 @@
-#![recursion_limit = "512"]
 //! Hostile input. Every server function — taken from the registry, so a new one is covered
 //! without being named here — is sent malformed and hostile arguments by every kind of caller.
 //! None may answer 5xx or panic; every error keeps the one JSON shape and never names the
@@ -7,7 +6,7 @@
 //!
 //! The sweep learns each endpoint's arguments from the server itself: a request that lacks one
 //! is answered "missing argument `name`", so it adds arguments until the request is read.
-mod common;
+use crate::common;
 use app::api::{PUBLIC_ENDPOINTS, SIGN_IN_STEP_ENDPOINTS};
 use app::domain::access::UserKind;
 use app::error::AppError;

@@ -1,7 +1,6 @@
-#![recursion_limit = "512"]
 //! The router as a browser and an operator see it: pages, guards, origin checks, security
 //! headers, health, metrics and CSV exports.
-mod common;
+use crate::common;
 use app::domain::access::UserKind;
 use axum::body::Body;
 use axum::http::{Request, header};

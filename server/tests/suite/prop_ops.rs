@@ -1,9 +1,8 @@
-#![recursion_limit = "512"]
 //! Prop operations on SQLite and PostgreSQL: profit-share settlements (automatic and reviewed,
 //! the high-water mark, the scheduled run, concurrency), the alerts that fire from the rules
 //! engine's stream, the prop dashboard against a hand computation, the fee report, the
 //! participant filters, and bad input that changes nothing.
-mod common;
+use crate::common;
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, Distribution, SettlementFrequency, StageDef};
 use app::error::AppError;

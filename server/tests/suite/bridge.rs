@@ -1,4 +1,3 @@
-#![recursion_limit = "512"]
 //! The bridge API on SQLite and PostgreSQL, through the real router: signed snapshots and deals
 //! feed the rules engine (a daily-loss breach fails the participant and queues a `disable`
 //! command that the bridge pulls and acknowledges), and every refusal (signature, clock, replay,
@@ -6,7 +5,7 @@
 //!
 //! A replayed nonce answers 409 `err.bridge_replay`: the request is authentic but was already
 //! received. Bad signatures, unknown or disabled bridges and malformed headers answer one 401.
-mod common;
+use crate::common;
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, StageDef};
 use app::server::entity::{bridge, bridge_command, request, trading_account};

@@ -1,8 +1,7 @@
-#![recursion_limit = "512"]
 //! The ledger's invariants, on SQLite and PostgreSQL: balanced entries, no negative wallets,
 //! balances equal to their postings, available = balance − holds, exactly-once by key, and
 //! concurrency on PostgreSQL.
-mod common;
+use crate::common;
 use app::domain::money::{Currency, currency};
 use app::server::money::ledger::{self, AccountKind, Entry, Leg};
 use sea_orm::DatabaseConnection;

@@ -1,9 +1,8 @@
-#![recursion_limit = "512"]
 //! The permission matrix: every server function × every kind of caller. Each function must
 //! refuse every caller its rule excludes (401 for anonymous, 403 for the signed-in) and let the
 //! others through. The table below is the specification; a server function missing from it
 //! fails the test.
-mod common;
+use crate::common;
 use app::domain::access::{self, Access, Principal, UserKind};
 use app::domain::challenge::ChallengeDef;
 use app::domain::permission::{Permission, PermissionSet};

@@ -1,0 +1,17 @@
+#![recursion_limit = "512"]
+//! The server's integration tests, one binary: each test file would otherwise be its own crate,
+//! compiled and linked against the whole application again (minutes each on a cold build).
+//! Every module runs against the real router or services on SQLite and PostgreSQL.
+#[macro_use]
+mod common;
+
+mod access;
+mod auth;
+mod bridge;
+mod http;
+mod ledger;
+mod malformed;
+mod money;
+mod prop;
+mod prop_ops;
+mod races;
