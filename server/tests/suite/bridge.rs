@@ -9,25 +9,18 @@ use crate::common;
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, StageDef};
 use app::server::entity::{bridge, bridge_command, request, trading_account};
-use app::server::infra::origin::Origin;
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput, status};
 use app::server::{approvals, prop::challenges};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
+use common::here;
 use common::{Client, Reply, count, make_user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU64, Ordering};
-
-fn here() -> Origin {
-    Origin {
-        ip: "127.0.0.1".into(),
-        user_agent: "test".into(),
-    }
-}
 
 /// 5% daily loss and 10% total on 10,000.00 USD: a breach at 9,500.00 equity.
 fn one_stage() -> ChallengeDef {

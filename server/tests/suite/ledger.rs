@@ -2,13 +2,10 @@
 //! balances equal to their postings, available = balance − holds, exactly-once by key, and
 //! concurrency on PostgreSQL.
 use crate::common;
-use app::domain::money::{Currency, currency};
+use app::domain::money::currency;
 use app::server::money::ledger::{self, AccountKind, Entry, Leg};
+use common::{assert_invariants, usd};
 use sea_orm::DatabaseConnection;
-
-fn usd() -> Currency {
-    currency("USD").unwrap()
-}
 
 /// A deposit from the payment provider's clearing account into a wallet.
 async fn deposit(
@@ -41,11 +38,6 @@ async fn deposit(
         },
     )
     .await
-}
-
-async fn assert_invariants(db: &DatabaseConnection) {
-    let problems = ledger::check_invariants(db).await.unwrap();
-    assert!(problems.is_empty(), "{problems:#?}");
 }
 
 async fn wallet_of(

@@ -5,19 +5,12 @@ use app::domain::access::UserKind;
 use app::error::AppError;
 use app::model::{FundsSettings, KycFormDto, KycItem, LevelDto, ListQuery, MethodDto};
 use app::server::entity::{request, user};
-use app::server::infra::origin::Origin;
 use app::server::{
     approvals, identity::kyc, money::funds, money::ledger, money::wallets, settings,
 };
 use common::make_user;
+use common::{assert_invariants, code, here};
 use sea_orm::{DatabaseConnection, EntityTrait};
-
-fn here() -> Origin {
-    Origin {
-        ip: "127.0.0.1".into(),
-        user_agent: "test".into(),
-    }
-}
 
 /// The firm as the tests need it: an administrator, a trader, and methods.
 struct Firm {
@@ -161,17 +154,6 @@ async fn usd_wallet(db: &DatabaseConnection, user: i64) -> (i64, i64) {
         .await
         .unwrap();
     (w.balance_minor, w.held_minor)
-}
-
-async fn assert_invariants(db: &DatabaseConnection) {
-    let problems = ledger::check_invariants(db).await.unwrap();
-    assert!(problems.is_empty(), "{problems:?}");
-}
-
-fn code(e: AppError, field: &str) -> String {
-    e.field_code(field)
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 on_both!(bank_deposit_is_credited_once_approved, |db| {

@@ -7,32 +7,14 @@ use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, Environment, StageDef};
 use app::error::AppError;
 use app::server::entity::{participant, request, trading_account};
-use app::server::infra::origin::Origin;
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput, status};
 use app::server::trading::sim::{self, Feed, Order};
 use app::server::{approvals, infra::jobs, money::ledger, prop::challenges, trading::risk};
 use chrono::{Duration, Utc};
 use common::make_user;
+use common::{code, here};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
-
-fn here() -> Origin {
-    Origin {
-        ip: "127.0.0.1".into(),
-        user_agent: "test".into(),
-    }
-}
-
-fn code(e: AppError, field: &str) -> String {
-    match e {
-        AppError::Invalid(fields) => fields
-            .into_iter()
-            .find(|f| f.field == field)
-            .map(|f| f.code)
-            .unwrap_or_else(|| panic!("no error on {field}")),
-        other => panic!("expected a field error, got {other:?}"),
-    }
-}
 
 /// Two demo stages (10% target, 5% daily, 10% total, passing at the end of the day the target
 /// is met) and a live stage; 10,000.00 USD for 100.00.

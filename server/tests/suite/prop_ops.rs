@@ -11,7 +11,6 @@ use app::server::entity::{
     alert_event, mail_outbox, notification, participant, profit_share as share, request,
     trading_account,
 };
-use app::server::infra::origin::Origin;
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput, status};
 use app::server::prop::profit_share::{self, status as share_status};
@@ -21,25 +20,8 @@ use app::server::{
     approvals, money::ledger, prop::challenges, prop::dashboard, prop::fees, prop::participants,
 };
 use common::make_user;
+use common::{code, here};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-
-fn here() -> Origin {
-    Origin {
-        ip: "127.0.0.1".into(),
-        user_agent: "test".into(),
-    }
-}
-
-fn code(e: AppError, field: &str) -> String {
-    match e {
-        AppError::Invalid(fields) => fields
-            .into_iter()
-            .find(|f| f.field == field)
-            .map(|f| f.code)
-            .unwrap_or_else(|| panic!("no error on {field}")),
-        other => panic!("expected a field error, got {other:?}"),
-    }
-}
 
 /// A funded stage: 80% to the trader, the given frequency and distribution, 5% daily and 10%
 /// total loss limits.

@@ -5,14 +5,13 @@
 use crate::common;
 use app::domain::access::UserKind;
 use app::domain::challenge::ChallengeDef;
-use app::domain::money::{Currency, currency};
+use app::domain::money::currency;
 use app::error::AppError;
 use app::i18n::Locale;
 use app::model::{FundsSettings, MethodDto};
 use app::server::entity::{participant, request, role};
 use app::server::identity::auth::{self, RegisterInput};
 use app::server::identity::staff::{self, StaffInput};
-use app::server::infra::origin::Origin;
 use app::server::money::ledger::{self, AccountKind, Entry, Leg};
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput};
@@ -20,20 +19,10 @@ use app::server::{
     approvals, identity::kyc, money::funds, prop::challenges, settings, trading::sim,
 };
 use common::make_user;
+use common::{assert_invariants, here, usd};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use std::future::Future;
 use std::sync::Arc;
-
-fn here() -> Origin {
-    Origin {
-        ip: "127.0.0.1".into(),
-        user_agent: "test".into(),
-    }
-}
-
-fn usd() -> Currency {
-    currency("USD").unwrap()
-}
 
 /// Runs `n` calls at the same moment, each on its own task, and returns their results in order.
 async fn at_once<T, F, Fut>(n: usize, call: F) -> Vec<Result<T, AppError>>
@@ -64,11 +53,6 @@ fn refusals<T>(results: &[Result<T, AppError>], field: &str) -> Vec<(u16, String
 
 fn oks<T>(results: &[Result<T, AppError>]) -> usize {
     results.iter().filter(|r| r.is_ok()).count()
-}
-
-async fn assert_invariants(db: &DatabaseConnection) {
-    let problems = ledger::check_invariants(db).await.unwrap();
-    assert!(problems.is_empty(), "{problems:?}");
 }
 
 /// An administrator, clients A and B, bank deposits and card withdrawals in USD and EUR,

@@ -1,9 +1,12 @@
 //! Test support: a fresh, migrated database on SQLite or PostgreSQL, a router around it, and a
 //! small client that posts to server functions with a session cookie.
-#![allow(dead_code)]
 use app::domain::access::UserKind;
+use app::domain::money::{Currency, currency};
+use app::error::AppError;
 use app::server::entity::user;
 use app::server::identity::session::{self, Stage};
+use app::server::infra::origin::Origin;
+use app::server::money::ledger;
 use app::server::seed::{self, NewUser};
 use app::server::{AppState, RuntimeConfig};
 use axum::Router;
@@ -198,4 +201,31 @@ pub async fn count(db: &DatabaseConnection, table: &str) -> i64 {
         .unwrap()
         .unwrap();
     row.try_get::<i64>("", "n").unwrap()
+}
+
+/// Where the tests' requests come from, for the audit trail.
+pub fn here() -> Origin {
+    Origin {
+        ip: "127.0.0.1".into(),
+        user_agent: "test".into(),
+    }
+}
+
+/// The error code on `field`; any other error fails the test, naming what came instead.
+pub fn code(e: AppError, field: &str) -> String {
+    match e.field_code(field) {
+        Some(code) => code.to_string(),
+        None => panic!("expected an error on {field}, got {e:?}"),
+    }
+}
+
+/// The ledger's invariants hold: balanced entries, wallets equal to their postings, no
+/// negative balances.
+pub async fn assert_invariants(db: &DatabaseConnection) {
+    let problems = ledger::check_invariants(db).await.unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+pub fn usd() -> Currency {
+    currency("USD").unwrap()
 }
