@@ -22,7 +22,10 @@ export default defineConfig({
   globalSetup: "./global-setup.ts",
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // One page or one flow a test. A flow (buy, approve, trade, breach) makes a dozen full
+  // navigations, each loading and compiling the 14.5 MB debug wasm: 2-5 s apiece on a busy
+  // 2-core machine, so 60 s was a limit on the machine's load rather than on the flow.
+  timeout: 120_000,
   reporter: [["list"]],
   use: {
     baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",

@@ -17,9 +17,9 @@ async function passStage(admin: Page, trader: Page, stage: number) {
 }
 
 test("Go Live: an admin publishes a challenge, a trader passes both demo stages, and the live step is approved", async ({ browser }) => {
-  // One flow through three stages (two demo, one live): 35–45 s on a quiet 2-core machine, over
-  // 60 s when it is busy, so it gets twice the default limit rather than being cut mid-flow.
-  test.setTimeout(120_000);
+  // One flow through three stages (two demo, one live): 35–45 s on a quiet 2-core machine, 102 s
+  // on a busy one, so it gets twice the default limit rather than being cut mid-flow.
+  test.setTimeout(240_000);
   const admin = await (await browser.newContext()).newPage();
   const trader = await (await browser.newContext()).newPage();
   await asAdmin(admin);

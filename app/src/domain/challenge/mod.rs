@@ -11,6 +11,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+pub mod text;
+
 /// An enum stored by its snake_case name (serde and `as_str` agree; a test checks it).
 macro_rules! snake_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),* $(,)? }) => {
