@@ -1,5 +1,7 @@
 //! Text for values the server sends as keys or raw figures.
 use crate::i18n::I18n;
+use crate::model::RequestRow;
+use crate::ui::money as fmt_money;
 
 /// The i18n key of a request kind's name.
 pub fn kind_key(kind: &str) -> String {
@@ -37,5 +39,34 @@ pub fn level_text(i18n: I18n, level: i32, levels: i32) -> String {
         i18n.t("appr.level_k_of_n")
             .replace("{level}", &level.min(levels).to_string())
             .replace("{levels}", &levels.to_string())
+    }
+}
+
+/// The translation of a computed key (`appr.kind_deposit`), or `fallback` when there is none.
+pub fn label_or(i18n: I18n, key: &str, fallback: &str) -> String {
+    let t = i18n.t(key);
+    if t == key {
+        fallback.to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+/// The badge classes of a request, KYC or payment status.
+pub fn status_class(status: &str) -> &'static str {
+    match status {
+        "approved" | "success" => "badge badge-success",
+        "pending" | "resubmitted" => "badge badge-warn",
+        "rejected" | "failed" => "badge badge-danger",
+        _ => "badge badge-muted",
+    }
+}
+
+/// A one-line description of a request's money ("100.00 USD"), if it has any.
+pub fn request_amount(r: &RequestRow) -> String {
+    match (&r.amount, &r.currency) {
+        (Some(a), Some(c)) => fmt_money(a, c),
+        (Some(a), None) => a.clone(),
+        _ => String::new(),
     }
 }

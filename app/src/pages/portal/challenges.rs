@@ -9,7 +9,6 @@ use crate::api::prop::{
 use crate::i18n::use_i18n;
 use crate::model::{AccountDto, ChallengeCard, ParticipantDetail, ParticipantRow};
 use crate::pages::PageHeader;
-use crate::pages::portal::funds::label_or;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::new_idempotency_key;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
@@ -17,6 +16,7 @@ use crate::ui::prop::{
     AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantStatus, PositionsTable,
     ProgressBars, StageRules, trading_days_text,
 };
+use crate::ui::text::label_or;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 

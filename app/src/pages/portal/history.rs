@@ -5,9 +5,9 @@ use crate::domain::money::CURRENCIES;
 use crate::i18n::use_i18n;
 use crate::model::{RequestRow, TransactionRow};
 use crate::pages::PageHeader;
-use crate::pages::portal::funds::{label_or, request_amount, status_class};
 use crate::ui::form::{FormProblem, last_error};
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
+use crate::ui::text::{label_or, request_amount, status_class};
 use crate::ui::{datetime, money as fmt_money};
 use leptos::prelude::*;
 

@@ -4,8 +4,8 @@ use crate::api::funds::{TestPspPay, my_requests};
 use crate::i18n::use_i18n;
 use crate::model::{ListQuery, RequestRow};
 use crate::pages::PageHeader;
-use crate::pages::portal::funds::{label_or, request_amount, status_class};
 use crate::ui::form::{FormProblem, last_error};
+use crate::ui::text::{label_or, request_amount, status_class};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

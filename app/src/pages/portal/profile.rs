@@ -61,8 +61,8 @@ fn Profile(me: Me) -> impl IntoView {
 /// A trader asks to become an IB; the card shows the latest such request while it is open.
 #[component]
 fn IbUpgradeCard() -> impl IntoView {
-    use crate::pages::portal::funds::{label_or, status_class};
     use crate::ui::form::{FormProblem, TextField, tlabel};
+    use crate::ui::text::{label_or, status_class};
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
     // The request is loaded in the browser once the page has hydrated: this card sits inside
