@@ -3,6 +3,7 @@
 pub mod access;
 pub mod alerts;
 pub mod approval;
+pub mod bps;
 pub mod challenge;
 pub mod clock;
 pub mod money;

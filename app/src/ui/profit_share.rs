@@ -1,15 +1,11 @@
 //! Profit-sharing views shared by the trader's challenge page and the staff's participant
 //! page: the funded stage's terms with the running period, and the table of settlements.
+use crate::domain::bps::Bps;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ProfitShareDto, ProfitShareTerms};
 use crate::ui::prop::empty_row;
 use crate::ui::text::label_text;
 use leptos::prelude::*;
-use rust_decimal::Decimal;
-
-pub fn pct(bps: i64) -> String {
-    format!("{}%", Decimal::new(bps, 2).normalize())
-}
 
 pub fn share_status_class(s: &str) -> &'static str {
     match s {
@@ -41,7 +37,7 @@ pub fn ProfitTerms(t: ProfitShareTerms, currency: String) -> impl IntoView {
     let settled = t.period_settled;
     view! {
         <dl class="kv-grid" data-testid="ps-terms">
-            <div><dt>{move || i18n.t("prop.ps_trader_share")}</dt><dd class="kv-strong" data-testid="ps-terms-share">{pct(t.trader_bps)}</dd></div>
+            <div><dt>{move || i18n.t("prop.ps_trader_share")}</dt><dd class="kv-strong" data-testid="ps-terms-share">{Bps(t.trader_bps).to_string()}</dd></div>
             <div><dt>{move || i18n.t("prop.ps_frequency")}</dt><dd>{move || frequency_text(i18n, &frequency)}</dd></div>
             <div><dt>{move || i18n.t("prop.ps_distribution")}</dt><dd>{move || label_text(i18n, &distribution)}</dd></div>
             <div><dt>{move || i18n.t("prop.ps_current_period")}</dt><dd>{format!("{} – {}", t.period_start, t.period_end)}</dd></div>
@@ -96,7 +92,7 @@ pub fn ProfitSharesTable(
                                 <tr data-testid=format!("ps-{}", s.id) data-status=s.status.clone()>
                                     <td class="nowrap">{period}</td>
                                     <td class="num" data-testid="ps-profit">{with(&s.profit)}</td>
-                                    <td class="num">{pct(s.trader_bps)}</td>
+                                    <td class="num">{Bps(s.trader_bps).to_string()}</td>
                                     <td class="num kv-strong" data-testid="ps-trader-share">{with(&s.trader_share)}</td>
                                     {staff.then(|| view! { <td class="num" data-testid="ps-firm-share">{with(&s.firm_share)}</td> })}
                                     <td><ShareStatus status=s.status.clone()/></td>

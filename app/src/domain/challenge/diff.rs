@@ -2,9 +2,9 @@
 //! confirmation before saving.
 use super::text::{base_str, mode_str};
 use super::*;
+use crate::domain::bps::Bps;
 use crate::domain::money::{self, Currency};
 use crate::domain::rules::TradeLossLimit;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -26,10 +26,6 @@ struct Line {
     path: String,
     value: String,
     group: bool,
-}
-
-fn pct(bps: i64) -> String {
-    format!("{}%", Decimal::new(bps, 2).normalize())
 }
 
 fn opt<T>(v: Option<T>, f: impl Fn(T) -> String) -> String {
@@ -99,25 +95,41 @@ fn flatten(c: &ChallengeDef) -> Vec<Line> {
                 s.min_trading_days.to_string(),
                 false,
             );
-            put(at("profit_target"), opt(s.profit_target_bps, pct), false);
-            put(at("max_daily_loss"), opt(s.max_daily_loss_bps, pct), false);
+            put(
+                at("profit_target"),
+                opt(s.profit_target_bps, |b| Bps(b).to_string()),
+                false,
+            );
+            put(
+                at("max_daily_loss"),
+                opt(s.max_daily_loss_bps, |b| Bps(b).to_string()),
+                false,
+            );
             put(
                 at("daily_loss_base"),
                 base_str(s.daily_loss_base).into(),
                 false,
             );
             put(at("daily_settlement"), yes_no(s.daily_settlement), false);
-            put(at("max_loss"), opt(s.max_loss_bps, pct), false);
+            put(
+                at("max_loss"),
+                opt(s.max_loss_bps, |b| Bps(b).to_string()),
+                false,
+            );
             put(at("max_loss_mode"), mode_str(s.max_loss_mode).into(), false);
             let per_trade = opt(s.max_loss_per_trade, |l| match l {
                 TradeLossLimit::Amount(a) => amount(a),
-                TradeLossLimit::Bps(b) => pct(b),
+                TradeLossLimit::Bps(b) => Bps(b).to_string(),
             });
             put(at("max_loss_per_trade"), per_trade, false);
             put(at("retry_allowed"), yes_no(s.retry_allowed), false);
             put(at("max_attempts"), s.max_attempts.to_string(), false);
             put(at("retry_fee"), amount(s.retry_fee_minor), false);
-            put(at("profit_share"), opt(s.profit_share_bps, pct), false);
+            put(
+                at("profit_share"),
+                opt(s.profit_share_bps, |b| Bps(b).to_string()),
+                false,
+            );
             put(at("settlement"), s.settlement.as_str().into(), false);
             put(at("distribution"), s.distribution.as_str().into(), false);
             put(

@@ -1,5 +1,6 @@
 //! The challenge editor's texts as people type them (percentages, fees, limits, dates), parsed
 //! into the definition's values and written back. Errors are translation keys.
+use crate::domain::bps::Bps;
 use crate::domain::money::{self, Currency};
 use crate::domain::rules::{DailyLossBase, MaxLossMode, TradeLossLimit};
 use chrono::{NaiveDateTime, Timelike};
@@ -43,8 +44,9 @@ pub fn parse_pct(v: &str) -> Result<Option<i64>, &'static str> {
         .map_err(|_| "chal.invalid_percent")
 }
 
+/// A percentage as the form shows it ("8.5", no sign); empty: none.
 pub fn pct_text(bps: Option<i64>) -> String {
-    bps.map(|b| Decimal::new(b, 2).normalize().to_string())
+    bps.map(|b| Bps(b).percent().to_string())
         .unwrap_or_default()
 }
 

@@ -7,6 +7,7 @@ use crate::api::prop_ops::{
     get_alert_rules, get_prop_choices, get_trader_alert_settings,
 };
 use crate::domain::alerts::TraderAlertSettings;
+use crate::domain::bps::Bps;
 use crate::domain::permission::Permission;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{AlertEventDto, AlertRuleDto};
@@ -15,7 +16,6 @@ use crate::ui::form::{
     CheckField, FormProblem, SelectField, Submit, TextField, last_error, tlabel,
 };
 use crate::ui::layout::MeCtx;
-use crate::ui::profit_share::pct;
 use crate::ui::prop::{empty_row, or_dash};
 use crate::ui::text::label_text;
 use leptos::prelude::*;
@@ -404,7 +404,7 @@ fn RuleForm(
 
 fn shares_text(v: &[i64]) -> String {
     v.iter()
-        .map(|b| pct(*b).trim_end_matches('%').to_string())
+        .map(|b| Bps(*b).percent().to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }

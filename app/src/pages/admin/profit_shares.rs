@@ -1,10 +1,11 @@
 //! Every profit-share settlement of funded accounts: period, profit, the trader's share and the
 //! firm's part, the payout's status, and a link to the review of those awaiting one.
 use crate::api::prop_ops::get_profit_shares;
+use crate::domain::bps::Bps;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ProfitShareDto, PropFilter};
 use crate::pages::PageHeader;
-use crate::ui::profit_share::{ShareStatus, pct};
+use crate::ui::profit_share::ShareStatus;
 use crate::ui::prop::or_dash;
 use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{ListBody, ListState, SortHeader};
@@ -78,7 +79,7 @@ fn share_row(i18n: I18n, s: ProfitShareDto) -> impl IntoView {
             <td class="num">{with(&s.profit)}</td>
             <td class="num">
                 <span class="cell-main">{with(&s.trader_share)}</span>
-                <span class="cell-sub">{pct(s.trader_bps)}</span>
+                <span class="cell-sub">{Bps(s.trader_bps).to_string()}</span>
             </td>
             <td class="num">{with(&s.firm_share)}</td>
             <td>

@@ -3,13 +3,13 @@
 //! and stage with each stage's pass rate, fees and payouts per day, and the same per challenge.
 //! Demo-tagged participants are left out.
 use crate::api::prop_ops::get_prop_dashboard;
+use crate::domain::bps::Bps;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::PropFilter;
 use crate::model::{DashboardQuery, PropDashboard};
 use crate::pages::PageHeader;
 use crate::ui::chart::BarChart;
 use crate::ui::form::FormProblem;
-use crate::ui::profit_share::pct;
 use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::text::label_text;
 use leptos::prelude::*;
@@ -177,7 +177,7 @@ fn Dashboard(d: PropDashboard, currency: RwSignal<String>) -> impl IntoView {
                                                 {match rate {
                                                     Some(r) => view! {
                                                         <span class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=(r / 100).to_string()><span class="progress-bar" style=width></span></span>
-                                                        <span class="mono">{pct(r)}</span>
+                                                        <span class="mono">{Bps(r).to_string()}</span>
                                                     }.into_any(),
                                                     None => view! { <span class="muted">"—"</span> }.into_any(),
                                                 }}

@@ -1,5 +1,6 @@
 //! CSV exports of the back-office and IB lists. Each export runs the same query as the list
 //! on screen, with the same filter and sort, but without paging.
+use crate::domain::bps::Bps;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{
@@ -307,9 +308,7 @@ impl CsvRow for ProfitShareDto {
             self.base.clone(),
             self.balance.clone(),
             self.profit.clone(),
-            rust_decimal::Decimal::new(self.trader_bps, 2)
-                .normalize()
-                .to_string(),
+            Bps(self.trader_bps).percent().to_string(),
             self.trader_share.clone(),
             self.other_shares.clone(),
             self.firm_share.clone(),

@@ -1,6 +1,7 @@
 //! Challenge definitions: drafts, publishing (with the changes shown first), duplicates and
 //! termination, and the published challenges a client may buy. Participants keep the version
 //! they bought, so publishing or terminating never disturbs a running one.
+use crate::domain::bps::Bps;
 use crate::domain::challenge::{self as def_, ChallengeDef, StageDef};
 use crate::domain::money::{self, Currency};
 use crate::domain::rules::TradeLossLimit;
@@ -283,11 +284,6 @@ pub async fn terminate(
     .await
 }
 
-fn pct(bps: i64) -> String {
-    let d = rust_decimal::Decimal::new(bps, 2).normalize();
-    format!("{d}%")
-}
-
 fn amount(minor: i64, cur: Option<Currency>) -> String {
     match cur {
         Some(c) => format!("{} {}", money::format(minor, c), c.code),
@@ -314,17 +310,26 @@ pub fn stage_card(s: &StageDef, cur: Option<Currency>) -> StageCard {
         Some(s.period_days.map_or_else(|| "∞".into(), |d| d.to_string())),
     );
     add(F::MinTradingDays, Some(s.min_trading_days.to_string()));
-    add(F::ProfitTarget, s.profit_target_bps.map(pct));
-    add(F::MaxDailyLoss, s.max_daily_loss_bps.map(pct));
-    add(F::MaxLoss, s.max_loss_bps.map(pct));
+    add(
+        F::ProfitTarget,
+        s.profit_target_bps.map(|b| Bps(b).to_string()),
+    );
+    add(
+        F::MaxDailyLoss,
+        s.max_daily_loss_bps.map(|b| Bps(b).to_string()),
+    );
+    add(F::MaxLoss, s.max_loss_bps.map(|b| Bps(b).to_string()));
     add(
         F::MaxLossPerTrade,
         s.max_loss_per_trade.map(|l| match l {
             TradeLossLimit::Amount(a) => amount(a, cur),
-            TradeLossLimit::Bps(b) => pct(b),
+            TradeLossLimit::Bps(b) => Bps(b).to_string(),
         }),
     );
-    add(F::ProfitShare, s.profit_share_bps.map(pct));
+    add(
+        F::ProfitShare,
+        s.profit_share_bps.map(|b| Bps(b).to_string()),
+    );
     StageCard {
         environment: s.environment.as_str().into(),
         rules,

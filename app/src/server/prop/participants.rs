@@ -1,6 +1,7 @@
 //! Reading participants: the trader's "my challenges" and challenge page, the staff's list and
 //! detail. Progress bars come from the same engine functions that make the decisions, so what
 //! the bars show and what the engine decides cannot disagree.
+use crate::domain::bps::Bps;
 use crate::domain::challenge::ChallengeDef;
 use crate::domain::money::{self, Currency};
 use crate::domain::rules::{self, Decision, Figures};
@@ -281,8 +282,8 @@ fn decision_dto(d: &rule_decision::Model, login: &str, cur: Option<Currency>) ->
         out.value = fmt(f.value, cur);
         out.limit = match f.bps {
             Some(bps) => format!(
-                "{}% × {} = {}",
-                rust_decimal::Decimal::new(bps, 2).normalize(),
+                "{} × {} = {}",
+                Bps(bps),
                 fmt(f.base, cur),
                 fmt(of(bps, f.base), cur)
             ),

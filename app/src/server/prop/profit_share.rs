@@ -12,6 +12,7 @@
 //! A period (in the challenge's time zone) is settled once: the `(account, period)` key is
 //! unique, so neither a double click nor two instances of the job can pay it twice.
 use crate::domain::approval::RequestKind;
+use crate::domain::bps::Bps;
 use crate::domain::challenge::{Distribution, Environment, StageDef};
 use crate::domain::clock;
 use crate::domain::money::{self, Currency};
@@ -540,11 +541,7 @@ pub async fn describe(
         ("prop.ps_profit".into(), with(&d.profit)),
         (
             "prop.ps_trader_share".into(),
-            format!(
-                "{} ({}%)",
-                with(&d.trader_share),
-                rust_decimal::Decimal::new(d.trader_bps, 2).normalize()
-            ),
+            format!("{} ({})", with(&d.trader_share), Bps(d.trader_bps)),
         ),
         ("prop.ps_firm_share".into(), with(&d.firm_share)),
         (

@@ -3,6 +3,7 @@
 //! by email as a loss limit comes near or their period runs out; the firm's risk rules fire
 //! onto the back office's alerts page. Each alert is stored, so staff see every one of them.
 use crate::domain::alerts::{self, AlertState, RiskKind, RiskRule, TraderAlertSettings, Warning};
+use crate::domain::bps::Bps;
 use crate::domain::money;
 use crate::domain::rules::{self, StageRules, StageState};
 use crate::error::AppError;
@@ -188,10 +189,6 @@ pub async fn on_update(
     Ok(())
 }
 
-fn pct(bps: i64) -> String {
-    format!("{}%", rust_decimal::Decimal::new(bps, 2).normalize())
-}
-
 async fn warn_trader(
     db: &impl ConnectionTrait,
     acc: &trading_account::Model,
@@ -207,7 +204,7 @@ async fn warn_trader(
     };
     let loss = |share_bps: i64, f: rules::LossFigures| {
         BTreeMap::from([
-            ("share".to_string(), pct(share_bps)),
+            ("share".to_string(), Bps(share_bps).to_string()),
             ("value".to_string(), fmt(f.value)),
             ("limit".to_string(), fmt(f.limit)),
         ])
@@ -435,7 +432,7 @@ pub async fn delete_rule(db: &DatabaseConnection, actor: i64, id: i64) -> Result
 
 fn fmt_value(kind: &str, currency: &str, v: i64) -> String {
     if kind == RiskKind::AccountProfitPct.as_str() {
-        return pct(v);
+        return Bps(v).to_string();
     }
     money::currency(currency).map_or_else(|| v.to_string(), |c| money::format(v, c))
 }

@@ -1,11 +1,11 @@
 //! What a method costs and allows, previewed as the client types an amount (the server
 //! computes the real figures).
+use crate::domain::bps::Bps;
 use crate::domain::money;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::MethodDto;
 use crate::ui::money as fmt_money;
 use leptos::prelude::*;
-use rust_decimal::Decimal;
 
 pub(super) fn currency_of(code: &str) -> money::Currency {
     money::currency(code).unwrap_or(money::Currency {
@@ -24,7 +24,7 @@ pub(super) fn fee_text(i18n: I18n, m: &MethodDto) -> String {
     let cur = currency_of(&m.currency);
     let mut parts = Vec::new();
     if m.fee_bps > 0 {
-        parts.push(format!("{}%", Decimal::new(m.fee_bps, 2).normalize()));
+        parts.push(Bps(m.fee_bps).to_string());
     }
     if minor_of(&m.fee_fixed, cur).is_some() {
         parts.push(fmt_money(&m.fee_fixed, &m.currency));
