@@ -44,14 +44,24 @@ macro_rules! on_both {
             async fn run($db: sea_orm::DatabaseConnection) $body
             #[tokio::test]
             async fn sqlite() {
-                run(common::fresh_db(common::Backend::Sqlite).await).await
+                common::bounded(run(common::fresh_db(common::Backend::Sqlite).await)).await
             }
             #[tokio::test]
             async fn postgres() {
-                run(common::fresh_db(common::Backend::Postgres).await).await
+                common::bounded(run(common::fresh_db(common::Backend::Postgres).await)).await
             }
         }
     };
+}
+
+/// A test body that never finishes fails after five minutes instead of holding the whole test
+/// command until CI's limit (one SSR page test once waited forever on SQLite, 2026-12-03).
+pub async fn bounded(body: impl std::future::Future<Output = ()>) {
+    tokio::time::timeout(std::time::Duration::from_secs(300), body)
+        .await
+        .expect(
+            "the test did not finish within 5 minutes: it is waiting on something that never comes",
+        );
 }
 
 pub fn cfg() -> RuntimeConfig {
