@@ -8,7 +8,6 @@ mod common;
 mod access;
 mod auth;
 mod bridge;
-mod http;
 mod ledger;
 mod malformed;
 mod money;
