@@ -10,7 +10,8 @@ pub mod telemetry;
 use app::server::AppState;
 use axum::Router;
 use axum::routing::get;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::sync::OnceLock;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 
@@ -19,9 +20,18 @@ pub fn router(state: AppState) -> Router {
     router_with(state, bridge::Limits::default())
 }
 
+/// The application's page routes, listed once per process. Listing them renders the app with a
+/// process-wide flag set that parks every resource first polled meanwhile, on any thread, forever
+/// (leptos-rs/leptos#4773): a second router built while another serves pages (the tests build
+/// one each, a second instance may) would hang a page render now and then.
+fn route_list() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App))
+}
+
 /// The router with the bridge API's rate limit chosen (configuration, tests).
 pub fn router_with(state: AppState, bridge_limits: bridge::Limits) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = route_list().to_vec();
     let shell_state = state.clone();
     Router::new()
         .route("/healthz", get(rest::healthz))

@@ -8,6 +8,7 @@ mod common;
 mod access;
 mod auth;
 mod bridge;
+mod http;
 mod ledger;
 mod malformed;
 mod money;

@@ -108,6 +108,33 @@ on_both!(pages_render_on_the_server_and_guards_redirect, |db| {
     );
 });
 
+/// Building a router lists the app's routes; before that was done once per process, a page render
+/// meanwhile on another thread could park a resource forever (leptos-rs/leptos#4773) and the
+/// response never ended. Each render here must finish while other routers are being built.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_routers_are_built() {
+    let db = common::fresh_db(common::Backend::Sqlite).await;
+    let trader = make_user(&db, UserKind::Trader, "t@example.com", None).await;
+    let mut c = Client::new(server::testing::state(db.clone()));
+    c.cookie = Some(common::cookie_for(&db, &trader).await);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let builder = std::thread::spawn({
+        let (stop, state) = (stop.clone(), server::testing::state(db.clone()));
+        move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(server::router(state.clone()));
+            }
+        }
+    });
+    for i in 0..40 {
+        let page = tokio::time::timeout(std::time::Duration::from_secs(20), c.get("/")).await;
+        let page = page.unwrap_or_else(|_| panic!("render {i} never finished"));
+        assert_eq!(page.status, 200);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    builder.join().unwrap();
+}
+
 on_both!(health_metrics_and_exports, |db| {
     let mut c = Client::new(server::testing::state(db.clone()));
     let h = c.get("/healthz").await;
