@@ -1,0 +1,192 @@
+//! Registration, sign-in with throttling and lockout, two-factor authentication, password change
+//! and reset.
+use crate::domain::access::UserKind;
+use crate::domain::approval::RequestKind;
+use crate::domain::validation::{self as v, Errors};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::model::Theme;
+use crate::server::entity::user;
+use crate::server::infra::db::Write;
+use crate::server::infra::origin::Origin;
+use crate::server::{
+    RuntimeConfig, approvals, identity::accounts, infra::audit, infra::notify, infra::password,
+    settings,
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter,
+};
+use std::collections::BTreeMap;
+
+mod sign_in;
+pub use sign_in::*;
+mod two_factor;
+pub use two_factor::*;
+mod passwords;
+pub use passwords::*;
+
+/// Consecutive failures that lock an email, and for how long.
+pub const LOCKOUT_FAILURES: usize = 5;
+pub const LOCKOUT_MINUTES: i64 = 15;
+/// Failures from one address, across all emails, before it is throttled.
+pub const IP_FAILURES: u64 = 30;
+/// Reset emails per address per hour.
+const RESETS_PER_HOUR: u64 = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Portal {
+    Client,
+    Staff,
+}
+
+#[derive(Clone, Debug)]
+pub struct RegisterInput {
+    pub kind: UserKind,
+    pub email: String,
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub country: String,
+    pub phone: String,
+    pub referral_code: String,
+    pub locale: Locale,
+}
+
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?)
+}
+
+pub async fn register(
+    db: &DatabaseConnection,
+    cfg: &RuntimeConfig,
+    input: RegisterInput,
+    from: &Origin,
+) -> Result<user::Model, AppError> {
+    if !input.kind.is_client() {
+        return Err(AppError::Forbidden);
+    }
+    let mut errs = Errors::default();
+    let email = errs.check("email", v::email(&input.email));
+    let pw = errs.check("password", v::password(&input.password));
+    let first = errs.check("first_name", v::name(&input.first_name));
+    let last = errs.check("last_name", v::name(&input.last_name));
+    let country = errs.check("country", v::country(&input.country));
+    let phone = errs.check("phone", v::phone(&input.phone));
+    let referral = errs.check("referral_code", v::referral_code(&input.referral_code));
+    if let Some(e) = &email
+        && find_by_email(db, e).await?.is_some()
+    {
+        errs.add("email", "err.email_taken");
+    }
+    let mut referrer_id = None;
+    if let Some(Some(code)) = &referral {
+        match user::Entity::find()
+            .filter(user::Column::ReferralCode.eq(code.as_str()))
+            .one(db)
+            .await?
+        {
+            Some(r) if r.status != "disabled" => referrer_id = Some(r.id),
+            _ => errs.add("referral_code", "err.referral_unknown"),
+        }
+    }
+    errs.into_result()?;
+    let (email, pw, first, last, country, phone) = (
+        email.unwrap(),
+        pw.unwrap(),
+        first.unwrap(),
+        last.unwrap(),
+        country.unwrap(),
+        phone.unwrap(),
+    );
+    let hash = password::hash(cfg.argon2, pw).await?;
+    let reg_kind = if input.kind == UserKind::Ib {
+        RequestKind::IbRegistration
+    } else {
+        RequestKind::TraderRegistration
+    };
+    let (method, _) = settings::approval_for(db, reg_kind).await?;
+    let pending = !method.approves_itself(reg_kind, false, 0);
+    let txn = db.write().await?;
+    let created = accounts::insert(
+        &txn,
+        accounts::NewAccount {
+            kind: input.kind,
+            email,
+            password_hash: hash,
+            first_name: first,
+            last_name: last,
+            country,
+            phone,
+            role_id: None,
+            referrer_id,
+            locale: input.locale,
+            pending,
+            created_at: Utc::now(),
+        },
+    )
+    .await?;
+    // Every registration is a request, so the queue shows it (approved at once when automatic).
+    approvals::submit(
+        &txn,
+        approvals::Submission {
+            idempotency_key: "registration".into(),
+            kind: Some(reg_kind),
+            user_id: created.id,
+            created_by: created.id,
+            payload: serde_json::json!({"Country": created.country, "Phone": created.phone}),
+            ..Default::default()
+        },
+        from,
+    )
+    .await?;
+    notify::push(&txn, created.id, "notice.welcome", BTreeMap::new()).await?;
+    if let Some(rid) = referrer_id {
+        let data = BTreeMap::from([(
+            "name".to_string(),
+            format!("{} {}", created.first_name, created.last_name),
+        )]);
+        notify::push(&txn, rid, "notice.new_referral", data).await?;
+    }
+    audit::record(
+        &txn,
+        Some(created.id),
+        "user.register",
+        "user",
+        Some(created.id),
+        serde_json::json!({"kind": created.kind, "referrer_id": referrer_id}),
+        &from.ip,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+pub async fn set_preferences(
+    db: &DatabaseConnection,
+    user_id: i64,
+    theme: Option<Theme>,
+    locale: Option<Locale>,
+) -> Result<(), AppError> {
+    let u = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let mut am = u.into_active_model();
+    if let Some(t) = theme {
+        am.theme = Set(t.as_str().into());
+    }
+    if let Some(l) = locale {
+        am.locale = Set(l.code().into());
+    }
+    am.updated_at = Set(Utc::now());
+    am.update(db).await?;
+    Ok(())
+}
