@@ -1,18 +1,14 @@
-//! Server functions, one file per area. Each one is thin: it authorizes through
+//! Server functions, one folder per business area, as in `server/`. Each one is thin: it authorizes through
 //! `server::authz`, calls a service, and returns a DTO. Every one has a stable endpoint under
 //! `/api/`, listed in the README, so that scripts can call them.
-pub mod admin;
 pub mod approvals;
-pub mod auth;
-pub mod funds;
 pub mod ib;
-pub mod kyc;
+pub mod identity;
+pub mod money;
 pub mod notifications;
 pub mod prop;
-pub mod prop_admin;
-pub mod prop_ops;
 pub mod settings;
-pub mod wallets;
+pub mod trading;
 
 use leptos::server_fn::ServerFn;
 
@@ -20,27 +16,27 @@ use leptos::server_fn::ServerFn;
 /// without a fully signed-in session (401) before its arguments are read; the server's `/api/`
 /// middleware enforces this, and the permission matrix test checks it against its own table.
 pub const PUBLIC_ENDPOINTS: &[&str] = &[
-    <auth::GetMe as ServerFn>::PATH,
-    <auth::Register as ServerFn>::PATH,
-    <auth::Login as ServerFn>::PATH,
-    <auth::AdminLogin as ServerFn>::PATH,
-    <auth::Logout as ServerFn>::PATH,
-    <auth::ForgotPassword as ServerFn>::PATH,
-    <auth::ResetPassword as ServerFn>::PATH,
-    <auth::SetPreferences as ServerFn>::PATH,
+    <identity::auth::GetMe as ServerFn>::PATH,
+    <identity::auth::Register as ServerFn>::PATH,
+    <identity::auth::Login as ServerFn>::PATH,
+    <identity::auth::AdminLogin as ServerFn>::PATH,
+    <identity::auth::Logout as ServerFn>::PATH,
+    <identity::auth::ForgotPassword as ServerFn>::PATH,
+    <identity::auth::ResetPassword as ServerFn>::PATH,
+    <identity::auth::SetPreferences as ServerFn>::PATH,
 ];
 
 /// The steps of an unfinished sign-in (second factor, mandatory enrollment): open to a session
 /// at any stage, refused without one.
 pub const SIGN_IN_STEP_ENDPOINTS: &[&str] = &[
-    <auth::VerifyTotp as ServerFn>::PATH,
-    <auth::BeginTotpSetup as ServerFn>::PATH,
-    <auth::TotpConfirm as ServerFn>::PATH,
+    <identity::auth::VerifyTotp as ServerFn>::PATH,
+    <identity::auth::BeginTotpSetup as ServerFn>::PATH,
+    <identity::auth::TotpConfirm as ServerFn>::PATH,
 ];
 
 /// The endpoints that take multipart form data (file uploads); every other one takes a form
 /// or JSON body.
-pub const MULTIPART_ENDPOINTS: &[&str] = &[<kyc::UploadFile as ServerFn>::PATH];
+pub const MULTIPART_ENDPOINTS: &[&str] = &[<identity::kyc::UploadFile as ServerFn>::PATH];
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {

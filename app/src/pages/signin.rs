@@ -1,6 +1,6 @@
 //! Sign-in screens shared by both portals: the second factor, mandatory enrollment for staff,
 //! and the page furniture around them.
-use crate::api::auth::{TotpConfirm, VerifyTotp, begin_totp_setup};
+use crate::api::identity::auth::{TotpConfirm, VerifyTotp, begin_totp_setup};
 use crate::i18n::use_i18n;
 use crate::ui::form::{Field, FormError, Submit, last_error};
 use crate::ui::layout::reload_to;

@@ -357,7 +357,7 @@ fn file_size(bytes: i64) -> String {
 /// Uploads one file with its purpose (multipart fields `purpose` and `file`).
 #[cfg(feature = "hydrate")]
 async fn upload(file: leptos::web_sys::File, purpose: &str) -> Result<UploadDto, AppError> {
-    use crate::api::kyc::upload_file;
+    use crate::api::identity::kyc::upload_file;
     let data = leptos::web_sys::FormData::new().map_err(|_| AppError::Internal)?;
     data.append_with_str("purpose", purpose)
         .map_err(|_| AppError::Internal)?;

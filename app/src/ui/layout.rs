@@ -1,5 +1,5 @@
 //! The frame of the portals: sidebar, top bar, notifications, user menu.
-use crate::api::auth::{get_me, logout};
+use crate::api::identity::auth::{get_me, logout};
 use crate::api::notifications::{get_notifications, mark_notifications_read};
 use crate::domain::access::UserKind;
 use crate::domain::permission::Permission;

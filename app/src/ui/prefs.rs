@@ -1,6 +1,6 @@
 //! Theme and language: read from the request on the server, from the page on the browser, and
 //! saved per user (and in cookies) when changed.
-use crate::api::auth::set_preferences;
+use crate::api::identity::auth::set_preferences;
 use crate::i18n::{I18n, Locale};
 use crate::model::Theme;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ pub struct ThemeCtx(pub RwSignal<Theme>);
 pub fn initial() -> (Theme, Locale) {
     #[cfg(feature = "ssr")]
     {
-        crate::api::auth::request_preferences()
+        crate::api::identity::auth::request_preferences()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -1,6 +1,6 @@
 //! The prop lists' extra filters: challenge, package, stage, data type (real or demo) and the
 //! referring IB. The browser asks the server for the choices once per page.
-use crate::api::prop_ops::get_prop_choices;
+use crate::api::prop::participants::get_prop_choices;
 use crate::i18n::use_i18n;
 use crate::model::{PropChoices, PropFilter};
 use leptos::prelude::*;

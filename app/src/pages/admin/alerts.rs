@@ -2,9 +2,10 @@
 //! rules), the firm's rules, and the warnings traders get as a loss limit comes near. The feed
 //! asks for what is newer than its newest alert every two seconds; the alerts themselves fire
 //! in the transaction of the account update that reached them.
-use crate::api::prop_ops::{
+use crate::api::prop::participants::get_prop_choices;
+use crate::api::trading::alerts::{
     AcknowledgeAlert, DeleteAlertRule, SaveAlertRule, SaveTraderAlertSettings, get_alert_feed,
-    get_alert_rules, get_prop_choices, get_trader_alert_settings,
+    get_alert_rules, get_trader_alert_settings,
 };
 use crate::domain::alerts::TraderAlertSettings;
 use crate::domain::bps::Bps;

@@ -1,4 +1,4 @@
-use crate::api::admin::list_audit;
+use crate::api::identity::staff::list_audit;
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};

@@ -1,4 +1,4 @@
-use crate::api::admin::list_clients;
+use crate::api::identity::clients::list_clients;
 use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;

@@ -1,4 +1,4 @@
-use crate::api::admin::get_admin_stats;
+use crate::api::identity::clients::get_admin_stats;
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
 use crate::ui::chart::BarChart;

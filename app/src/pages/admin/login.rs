@@ -1,4 +1,4 @@
-use crate::api::auth::AdminLogin;
+use crate::api::identity::auth::AdminLogin;
 use crate::i18n::use_i18n;
 use crate::model::LoginStep;
 use crate::pages::signin::{AuthPage, TotpEnroll, TotpStep, next_path};

@@ -2,8 +2,9 @@
 //! progress, and one participant's page: where they stand, why a stage ended (the rules
 //! engine's decisions with their figures), the balance and equity chart, the stage accounts,
 //! positions and deals, and the manual "advance to the next stage".
-use crate::api::prop_admin::{AdvanceParticipant, get_participant, get_participants};
-use crate::api::prop_ops::{SetParticipantDataType, SettleParticipant};
+use crate::api::prop::participants::SetParticipantDataType;
+use crate::api::prop::participants::{AdvanceParticipant, get_participant, get_participants};
+use crate::api::prop::profit_shares::SettleParticipant;
 use crate::domain::permission::Permission;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ParticipantDetail, ParticipantRow, PropFilter};

@@ -1,7 +1,7 @@
 //! The simulated platform's controls: the prices (staff set one and every account holding it
 //! is judged at once), the moving feed on or off, and the simulator's clock, moved forward a
 //! day at a time to replay scenarios that span days.
-use crate::api::prop_admin::{AdvanceSimDay, SetSimPrice, get_sim_status};
+use crate::api::trading::simulator::{AdvanceSimDay, SetSimPrice, get_sim_status};
 use crate::i18n::use_i18n;
 use crate::model::QuoteDto;
 use crate::pages::PageHeader;

@@ -1,6 +1,6 @@
 //! Every profit-share settlement of funded accounts: period, profit, the trader's share and the
 //! firm's part, the payout's status, and a link to the review of those awaiting one.
-use crate::api::prop_ops::get_profit_shares;
+use crate::api::prop::profit_shares::get_profit_shares;
 use crate::domain::bps::Bps;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ProfitShareDto, PropFilter};

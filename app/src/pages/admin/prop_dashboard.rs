@@ -2,7 +2,7 @@
 //! loss, profit-share payouts, participation fees, the funded amount), participants by status
 //! and stage with each stage's pass rate, fees and payouts per day, and the same per challenge.
 //! Demo-tagged participants are left out.
-use crate::api::prop_ops::get_prop_dashboard;
+use crate::api::prop::dashboard::get_prop_dashboard;
 use crate::domain::bps::Bps;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::PropFilter;

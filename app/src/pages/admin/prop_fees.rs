@@ -1,6 +1,6 @@
 //! The participation-fee report: every challenge fee, retry fee and refund with its client,
 //! challenge, package and referring IB, the totals of everything the filter keeps, and CSV.
-use crate::api::prop_ops::get_fee_report;
+use crate::api::prop::dashboard::get_fee_report;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{FeeReport, FeeRow, PropFilter};
 use crate::pages::PageHeader;

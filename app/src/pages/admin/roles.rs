@@ -1,5 +1,5 @@
 //! Roles and their permissions.
-use crate::api::admin::{DeleteRole, SaveRole, list_roles};
+use crate::api::identity::staff::{DeleteRole, SaveRole, list_roles};
 use crate::domain::permission::Permission;
 use crate::i18n::use_i18n;
 use crate::model::RoleDto;

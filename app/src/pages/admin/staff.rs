@@ -1,5 +1,5 @@
 //! Staff users: list, create, edit, disable or enable, and reset access.
-use crate::api::admin::{
+use crate::api::identity::staff::{
     CreateStaff, ResetStaff, SetStaffDisabled, UpdateStaff, list_roles, list_staff,
 };
 use crate::domain::permission::Permission;

@@ -1,6 +1,6 @@
 //! The transactions report: every wallet posting, signed, with filters by type, client, currency
 //! and dates, and CSV export. The table is shared with a client's wallet page.
-use crate::api::wallets::transactions_report;
+use crate::api::money::wallets::transactions_report;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{Page, TransactionRow};

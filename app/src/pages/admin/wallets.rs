@@ -1,8 +1,10 @@
 //! Client wallets: the list of every wallet, and one client's wallets with their postings and
 //! the "modify balance" form.
 use super::transactions::{TX_TYPES, TransactionsTable};
+use crate::api::money::wallets::{
+    AdjustBalance, client_wallets, list_wallets, transactions_report,
+};
 use crate::api::settings::{AssignGroup, list_groups};
-use crate::api::wallets::{AdjustBalance, client_wallets, list_wallets, transactions_report};
 use crate::domain::permission::Permission;
 use crate::i18n::use_i18n;
 use crate::model::{ClientSummary, WalletRow};

@@ -1,5 +1,5 @@
 //! The client portal's sign-in, registration and password screens.
-use crate::api::auth::{ForgotPassword, Login, Register, ResetPassword};
+use crate::api::identity::auth::{ForgotPassword, Login, Register, ResetPassword};
 use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
 use crate::model::LoginStep;

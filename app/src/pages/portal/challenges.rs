@@ -2,10 +2,10 @@
 //! bought from the wallet or directly), "my challenges", and one challenge's page with its
 //! progress, the reasons for every rule decision, the trading panel and the trade history.
 //! The challenge page refreshes itself every two seconds: equity is judged as it moves.
-use crate::api::prop::{
-    ClosePosition, OpenPosition, Participate, RetryStage, get_challenge_cards, get_my_challenges,
-    get_my_participant, get_quotes,
+use crate::api::prop::challenges::{
+    Participate, RetryStage, get_challenge_cards, get_my_challenges, get_my_participant,
 };
+use crate::api::trading::positions::{ClosePosition, OpenPosition, get_quotes};
 use crate::i18n::use_i18n;
 use crate::model::{AccountDto, ChallengeCard, ParticipantDetail, ParticipantRow};
 use crate::pages::PageHeader;

@@ -1,6 +1,6 @@
 //! The client's history: wallet transactions, and requests (deposits, withdrawals, transfers,
 //! KYC, IB upgrade) with their status, and cancelling a pending one.
-use crate::api::funds::{CancelRequest, my_requests, my_transactions};
+use crate::api::money::funds::{CancelRequest, my_requests, my_transactions};
 use crate::domain::money::CURRENCIES;
 use crate::i18n::use_i18n;
 use crate::model::{RequestRow, TransactionRow};

@@ -1,6 +1,6 @@
 //! Identity verification (KYC): where the client stands, what the firm keeps behind it, and the
 //! form with its documents (each uploaded as soon as it is chosen).
-use crate::api::kyc::{SubmitKyc, get_kyc_overview};
+use crate::api::identity::kyc::{SubmitKyc, get_kyc_overview};
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem, KycOverview, RequestRow, UploadDto};
 use crate::pages::PageHeader;

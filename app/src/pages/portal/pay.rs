@@ -1,6 +1,6 @@
 //! The built-in test payment provider: a hosted checkout page for an online deposit, where the
 //! client makes the payment succeed or fail.
-use crate::api::funds::{TestPspPay, my_requests};
+use crate::api::money::funds::{TestPspPay, my_requests};
 use crate::i18n::use_i18n;
 use crate::model::{ListQuery, RequestRow};
 use crate::pages::PageHeader;

@@ -1,7 +1,7 @@
 //! Profile and security: personal details, password, two-factor authentication, and (for
 //! traders) asking to become an IB.
-use crate::api::auth::{ChangePassword, TotpDisable};
-use crate::api::funds::{RequestIbUpgrade, my_requests};
+use crate::api::identity::auth::{ChangePassword, TotpDisable};
+use crate::api::money::funds::{RequestIbUpgrade, my_requests};
 use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
 use crate::model::{ListQuery, Me};

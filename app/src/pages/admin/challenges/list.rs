@@ -1,5 +1,5 @@
 //! The list of challenges, with their status, packages and participants.
-use crate::api::prop_admin::get_challenges;
+use crate::api::prop::challenges::get_challenges;
 use crate::i18n::use_i18n;
 use crate::model::ChallengeRow;
 use crate::pages::PageHeader;

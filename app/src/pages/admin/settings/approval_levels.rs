@@ -1,6 +1,6 @@
 //! How each request kind is decided: automatic, manual or partial (online deposits below a
 //! threshold approve themselves), and the ordered levels of reviewers (roles and staff users).
-use crate::api::admin::{list_roles, list_staff};
+use crate::api::identity::staff::{list_roles, list_staff};
 use crate::api::settings::{approval_settings, save_approval_setting};
 use crate::domain::approval::RequestKind;
 use crate::error::AppError;

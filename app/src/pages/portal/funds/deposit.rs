@@ -1,7 +1,7 @@
 //! The deposit tab: offline with a receipt, or online through the payment provider.
 use super::preview::*;
 use super::{FundsCtx, request_flash};
-use crate::api::funds::Deposit;
+use crate::api::money::funds::Deposit;
 use crate::i18n::use_i18n;
 use crate::model::{MethodDto, UploadDto};
 use crate::ui::form::{FileField, FormProblem, SelectField, Submit, TextField, last_error, tlabel};

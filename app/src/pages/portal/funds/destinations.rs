@@ -1,7 +1,7 @@
 //! Saved withdrawal destinations: the list and the form to add one.
 use super::FundsCtx;
 use super::withdraw::destination_kind_key;
-use crate::api::funds::{AddDestination, RemoveDestination};
+use crate::api::money::funds::{AddDestination, RemoveDestination};
 use crate::i18n::use_i18n;
 use crate::model::DestinationDto;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};

@@ -7,7 +7,7 @@ mod preview;
 mod transfer;
 mod withdraw;
 
-use crate::api::funds::get_funds_overview;
+use crate::api::money::funds::get_funds_overview;
 use crate::i18n::use_i18n;
 use crate::model::{FundsOverview, RequestRow, WalletDto};
 use crate::pages::PageHeader;

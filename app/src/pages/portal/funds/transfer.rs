@@ -1,6 +1,6 @@
 //! The transfer tab: between the client's own wallets (with conversion), or to another client.
 use super::{FundsCtx, request_flash};
-use crate::api::funds::{Transfer, quote_transfer};
+use crate::api::money::funds::{Transfer, quote_transfer};
 use crate::domain::money;
 use crate::error::AppError;
 use crate::i18n::use_i18n;

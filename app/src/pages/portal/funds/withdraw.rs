@@ -1,7 +1,7 @@
 //! The withdrawal tab: to a saved destination, held until staff decide.
 use super::preview::*;
 use super::{FundsCtx, Tab, request_flash};
-use crate::api::funds::Withdraw;
+use crate::api::money::funds::Withdraw;
 use crate::i18n::use_i18n;
 use crate::model::{DestinationDto, MethodDto, WalletDto};
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};

@@ -6,7 +6,7 @@ mod packages;
 mod payment;
 
 use super::list::ChallengeStatus;
-use crate::api::prop_admin::{challenge_action, get_challenge_edit, save_challenge};
+use crate::api::prop::challenges::{challenge_action, get_challenge_edit, save_challenge};
 use crate::domain::challenge::{ChallengeDef, Change};
 use crate::error::AppError;
 use crate::i18n::use_i18n;

@@ -1,7 +1,9 @@
-//! The trader's side of the prop area: published challenges, participation, "my challenges",
-//! a challenge's page, retries, and the simulated platform's trading panel.
+//! Challenges: the cards traders buy from, buying and retrying, and the staff's editor.
+use crate::domain::challenge::ChallengeDef;
 use crate::error::AppError;
-use crate::model::{ChallengeCard, ParticipantDetail, ParticipantRow, Participation, QuoteDto};
+use crate::model::{
+    ChallengeCard, ChallengeEdit, ChallengeRow, ParticipantDetail, ParticipantRow, Participation,
+};
 use leptos::prelude::*;
 
 #[server(endpoint = "prop/challenges")]
@@ -104,56 +106,87 @@ pub async fn retry_stage(idempotency_key: String, participant_id: i64) -> Result
     )
 }
 
-#[server(endpoint = "trade/quotes")]
-pub async fn get_quotes() -> Result<Vec<QuoteDto>, AppError> {
+#[server(endpoint = "admin/challenges")]
+pub async fn get_challenges() -> Result<Vec<ChallengeRow>, AppError> {
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, prop::participants, state};
+    use crate::domain::permission::Permission;
+    use crate::server::{finish, identity::authz, prop::challenges, state};
     finish(
         async move {
-            authz::require(Access::SignedIn)?;
-            participants::quotes(&state()?.db).await
+            authz::require(Access::Staff(Permission::ChallengesManage))?;
+            challenges::list(&state()?.db).await
         }
         .await,
     )
 }
 
-/// A market order on one of the trader's simulated accounts.
-#[server(endpoint = "trade/open")]
-pub async fn open_position(
-    account_id: i64,
-    symbol: String,
-    side: String,
-    volume: String,
-    stop_loss: String,
-    take_profit: String,
-) -> Result<(), AppError> {
+/// A challenge for the editor; id 0 gives the template of a new one.
+#[server(endpoint = "admin/challenge")]
+pub async fn get_challenge_edit(id: i64) -> Result<ChallengeEdit, AppError> {
     use crate::domain::access::Access;
-    use crate::server::trading::sim::{self, Order};
-    use crate::server::{finish, identity::authz, state};
+    use crate::domain::permission::Permission;
+    use crate::server::{finish, identity::authz, prop::challenges, state};
     finish(
         async move {
-            let me = authz::require(Access::Client)?;
-            let order = Order {
-                symbol,
-                side,
-                volume,
-                stop_loss,
-                take_profit,
-            };
-            sim::open(&state()?.db, me.user_id, account_id, order).await
+            authz::require(Access::Staff(Permission::ChallengesManage))?;
+            if id == 0 {
+                return Ok(ChallengeEdit {
+                    id: 0,
+                    status: "draft".into(),
+                    version: 0,
+                    def: ChallengeDef::example(),
+                    published: None,
+                    changes: Vec::new(),
+                });
+            }
+            challenges::edit(&state()?.db, id).await
         }
         .await,
     )
 }
 
-#[server(endpoint = "trade/close")]
-pub async fn close_position(position_id: i64) -> Result<(), AppError> {
+/// Saves the definition as a draft (id 0: a new challenge). Returns the challenge's id.
+#[server(endpoint = "admin/challenge/save", input = server_fn::codec::Json)]
+pub async fn save_challenge(id: i64, def: ChallengeDef) -> Result<i64, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, state, trading::sim};
+    use crate::domain::permission::Permission;
+    use crate::server::{finish, identity::authz, prop::challenges, state};
     finish(
         async move {
-            let me = authz::require(Access::Client)?;
-            sim::close(&state()?.db, me.user_id, position_id).await
+            let me = authz::require(Access::Staff(Permission::ChallengesManage))?;
+            let id = (id != 0).then_some(id);
+            challenges::save(&state()?.db, me.user_id, id, def, &ctx::origin()).await
+        }
+        .await,
+    )
+}
+
+/// publish | discard | duplicate | terminate. Returns the challenge to show next.
+#[server(endpoint = "admin/challenge/act")]
+pub async fn challenge_action(id: i64, action: String) -> Result<i64, AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{finish, identity::authz, prop::challenges, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::ChallengesManage))?;
+            let db = &state()?.db;
+            let from = ctx::origin();
+            match action.as_str() {
+                "publish" => challenges::publish(db, me.user_id, id, &from)
+                    .await
+                    .map(|_| id),
+                "discard" => challenges::discard_draft(db, me.user_id, id, &from)
+                    .await
+                    .map(|_| id),
+                "duplicate" => challenges::duplicate(db, me.user_id, id, &from).await,
+                "terminate" => challenges::terminate(db, me.user_id, id, &from)
+                    .await
+                    .map(|_| id),
+                _ => Err(AppError::field("action", "err.action_unknown")),
+            }
         }
         .await,
     )

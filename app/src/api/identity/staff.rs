@@ -1,33 +1,7 @@
-//! Back-office server functions: dashboard figures, clients, staff users, roles, audit log.
+//! Staff users, their roles, and the audit log of what they did.
 use crate::error::AppError;
-use crate::model::{AdminStats, AuditRow, ClientRow, ListQuery, Page, RoleDto, StaffRow};
+use crate::model::{AuditRow, ListQuery, Page, RoleDto, StaffRow};
 use leptos::prelude::*;
-
-#[server(endpoint = "admin/stats")]
-pub async fn get_admin_stats() -> Result<AdminStats, AppError> {
-    use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::clients, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::DashboardView))?;
-            clients::admin_stats(&state()?.db).await
-        }
-        .await,
-    )
-}
-
-#[server(endpoint = "admin/clients")]
-pub async fn list_clients(query: ListQuery) -> Result<Page<ClientRow>, AppError> {
-    use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::clients, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::ClientsView))?;
-            clients::list(&state()?.db, &query, true).await
-        }
-        .await,
-    )
-}
 
 #[server(endpoint = "admin/staff")]
 pub async fn list_staff(query: ListQuery) -> Result<Page<StaffRow>, AppError> {

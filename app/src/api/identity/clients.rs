@@ -1,0 +1,30 @@
+//! The back office's client list and its headline figures.
+use crate::error::AppError;
+use crate::model::{AdminStats, ClientRow, ListQuery, Page};
+use leptos::prelude::*;
+
+#[server(endpoint = "admin/stats")]
+pub async fn get_admin_stats() -> Result<AdminStats, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{finish, identity::authz, identity::clients, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::DashboardView))?;
+            clients::admin_stats(&state()?.db).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/clients")]
+pub async fn list_clients(query: ListQuery) -> Result<Page<ClientRow>, AppError> {
+    use crate::domain::{access::Access, permission::Permission};
+    use crate::server::{finish, identity::authz, identity::clients, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::ClientsView))?;
+            clients::list(&state()?.db, &query, true).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,84 @@
+//! Participants as staff monitor them: lists, detail, filters, data-type tags, manual advancement.
+use crate::error::AppError;
+use crate::model::{ListQuery, Page, ParticipantDetail, ParticipantRow, PropChoices, PropFilter};
+use leptos::prelude::*;
+
+#[server(endpoint = "admin/participants")]
+pub async fn get_participants(
+    q: ListQuery,
+    f: PropFilter,
+) -> Result<Page<ParticipantRow>, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{finish, identity::authz, prop::participants, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::ParticipantsView))?;
+            participants::list(&state()?.db, &q, &f, true).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/participant")]
+pub async fn get_participant(id: i64) -> Result<ParticipantDetail, AppError> {
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{finish, identity::authz, prop::participants, state};
+    finish(
+        async move {
+            authz::require(Access::Staff(Permission::ParticipantsView))?;
+            let locale = crate::i18n::Locale::from_request();
+            participants::detail(&state()?.db, id, None, locale.code()).await
+        }
+        .await,
+    )
+}
+
+/// Moves an in-progress participant with no open positions past the current stage.
+#[server(endpoint = "admin/participant/advance")]
+pub async fn advance_participant(id: i64, comment: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{finish, identity::authz, prop::participation, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::ParticipantsAdvance))?;
+            participation::advance(&state()?.db, me.user_id, id, &comment, &ctx::origin()).await
+        }
+        .await,
+    )
+}
+
+/// The challenges, packages and IBs (by name) the prop filters offer, to any staff member:
+/// the dashboard, the lists and the alert rules all filter by them.
+#[server(endpoint = "admin/prop/choices")]
+pub async fn get_prop_choices() -> Result<PropChoices, AppError> {
+    use crate::domain::access::Access;
+    use crate::server::{finish, identity::authz, prop::participants, state};
+    finish(
+        async move {
+            authz::require(Access::AnyStaff)?;
+            participants::choices(&state()?.db).await
+        }
+        .await,
+    )
+}
+
+/// Tags a participant `real` or `demo` (demo ones are left out of the firm's figures).
+#[server(endpoint = "admin/participant/data-type")]
+pub async fn set_participant_data_type(id: i64, data_type: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::domain::permission::Permission;
+    use crate::server::{finish, identity::authz, prop::participants, state};
+    finish(
+        async move {
+            let me = authz::require(Access::Staff(Permission::ParticipantsTag))?;
+            participants::set_data_type(&state()?.db, me.user_id, id, &data_type, &ctx::origin().ip)
+                .await
+        }
+        .await,
+    )
+}
