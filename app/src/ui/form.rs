@@ -342,18 +342,6 @@ pub fn FormProblem(
     }
 }
 
-/// A file size for people: "820 B", "14.2 KB", "1.8 MB".
-fn file_size(bytes: i64) -> String {
-    let b = bytes.max(0) as f64;
-    if b < 1024.0 {
-        format!("{bytes} B")
-    } else if b < 1024.0 * 1024.0 {
-        format!("{:.1} KB", b / 1024.0)
-    } else {
-        format!("{:.1} MB", b / (1024.0 * 1024.0))
-    }
-}
-
 /// Uploads one file with its purpose (multipart fields `purpose` and `file`).
 #[cfg(feature = "hydrate")]
 async fn upload(file: leptos::web_sys::File, purpose: &str) -> Result<UploadDto, AppError> {
@@ -463,7 +451,7 @@ pub fn FileField(
                             <span class="upload-status is-done" role="status" data-testid="upload-done">
                                 <span aria-hidden="true">"✓"</span>
                                 <a href=u.url.clone() target="_blank" rel="noopener">{u.file_name.clone()}</a>
-                                <span class="muted">{file_size(u.size)}</span>
+                                <span class="muted">{super::text::file_size(u.size)}</span>
                                 <button type="button" class="btn btn-sm btn-ghost" on:click=clear>
                                     {move || i18n.t("funds.remove_file")}
                                 </button>

@@ -70,3 +70,27 @@ pub fn request_amount(r: &RequestRow) -> String {
         _ => String::new(),
     }
 }
+
+/// A file size for people: "820 B", "14.2 KB", "1.8 MB".
+pub fn file_size(bytes: i64) -> String {
+    let b = bytes.max(0) as f64;
+    if b < 1024.0 {
+        format!("{bytes} B")
+    } else if b < 1024.0 * 1024.0 {
+        format!("{:.1} KB", b / 1024.0)
+    } else {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_size;
+
+    #[test]
+    fn file_sizes_read_as_people_say_them() {
+        assert_eq!(file_size(820), "820 B");
+        assert_eq!(file_size(14_540), "14.2 KB");
+        assert_eq!(file_size(1_887_437), "1.8 MB");
+    }
+}

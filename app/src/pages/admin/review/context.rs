@@ -3,19 +3,9 @@
 use crate::i18n::use_i18n;
 use crate::model::{ClientSummary, RequestRow, ReviewDto, UploadDto};
 use crate::ui::badge::StatusBadge;
-use crate::ui::text::{kind_key, label_text, level_text, opt_money};
+use crate::ui::text::{file_size, kind_key, label_text, level_text, opt_money};
 use crate::ui::{date, datetime};
 use leptos::prelude::*;
-
-pub(super) fn file_size(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    } else if bytes >= 1024 {
-        format!("{} KB", bytes / 1024)
-    } else {
-        format!("{bytes} B")
-    }
-}
 
 #[component]
 pub(super) fn Uploads(uploads: Vec<UploadDto>) -> impl IntoView {
