@@ -82,21 +82,7 @@ pub(super) async fn close(
     actor: Option<i64>,
     reason: &str,
 ) -> Result<(), AppError> {
-    let now = Utc::now();
-    let r = request::Entity::update_many()
-        .col_expr(request::Column::Status, Expr::value(to.as_str()))
-        .col_expr(request::Column::Reason, Expr::value(reason))
-        .col_expr(request::Column::DecidedAt, Expr::value(Some(now)))
-        .col_expr(request::Column::DecidedBy, Expr::value(actor))
-        .col_expr(request::Column::UpdatedAt, Expr::value(now))
-        .filter(request::Column::Id.eq(req.id))
-        .filter(request::Column::Status.eq(RequestStatus::Pending.as_str()))
-        .filter(request::Column::Level.eq(req.level))
-        .exec(txn)
-        .await?;
-    if r.rows_affected != 1 {
-        return Err(decided());
-    }
+    decide_row(txn, req, to, Some(reason), actor).await?;
     let action = if to == RequestStatus::Cancelled {
         "cancelled"
     } else {

@@ -242,23 +242,26 @@ async fn log(
     Ok(())
 }
 
-/// Approves the request for good (the last level, or automatically) and applies its effect.
-async fn finalize(
+/// Moves a pending request at the level the caller saw to its final status, with one
+/// conditional update: of two reviewers acting at once, the second finds nothing to move and
+/// gets `decided()` (409). `reason` is stored for a rejection or cancellation.
+async fn decide_row(
     txn: &DatabaseTransaction,
     req: &request::Model,
+    to: RequestStatus,
+    reason: Option<&str>,
     actor: Option<i64>,
-    action: &str,
-    comment: &str,
-) -> Result<request::Model, AppError> {
+) -> Result<(), AppError> {
     let now = Utc::now();
-    let r = request::Entity::update_many()
-        .col_expr(
-            request::Column::Status,
-            Expr::value(RequestStatus::Approved.as_str()),
-        )
+    let mut update = request::Entity::update_many()
+        .col_expr(request::Column::Status, Expr::value(to.as_str()))
         .col_expr(request::Column::DecidedAt, Expr::value(Some(now)))
         .col_expr(request::Column::DecidedBy, Expr::value(actor))
-        .col_expr(request::Column::UpdatedAt, Expr::value(now))
+        .col_expr(request::Column::UpdatedAt, Expr::value(now));
+    if let Some(reason) = reason {
+        update = update.col_expr(request::Column::Reason, Expr::value(reason));
+    }
+    let r = update
         .filter(request::Column::Id.eq(req.id))
         .filter(request::Column::Status.eq(RequestStatus::Pending.as_str()))
         .filter(request::Column::Level.eq(req.level))
@@ -267,6 +270,18 @@ async fn finalize(
     if r.rows_affected != 1 {
         return Err(decided());
     }
+    Ok(())
+}
+
+/// Approves the request for good (the last level, or automatically) and applies its effect.
+async fn finalize(
+    txn: &DatabaseTransaction,
+    req: &request::Model,
+    actor: Option<i64>,
+    action: &str,
+    comment: &str,
+) -> Result<request::Model, AppError> {
+    decide_row(txn, req, RequestStatus::Approved, None, actor).await?;
     log(txn, req.id, req.level, actor, action, comment).await?;
     handlers::of_request(req)?
         .on_approved(txn, req, actor)
