@@ -1,38 +1,37 @@
 //! The HTML shell, the root component and the routes of all three portals.
 use crate::pages::NotFound;
-use crate::pages::admin::alerts::AlertsPage;
-use crate::pages::admin::platform::PlatformPage;
-use crate::pages::admin::profit_shares::ProfitSharesPage;
-use crate::pages::admin::prop_dashboard::PropDashboardPage;
-use crate::pages::admin::prop_fees::PropFeesPage;
-use crate::pages::admin::{
-    account::AdminAccountPage,
-    approvals::ApprovalsPage,
+use crate::pages::approvals::{queue::ApprovalsPage, review::ReviewPage};
+use crate::pages::home::{client::DashboardPage, staff::AdminDashboard};
+use crate::pages::ib::IbPage;
+use crate::pages::identity::{
     audit::AuditPage,
-    challenges::{ChallengeEditorPage, ChallengesPage},
+    client_auth::{ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage},
     clients::ClientsPage,
-    dashboard::AdminDashboard,
-    login::AdminLoginPage,
-    participants::{ParticipantPage, ParticipantsPage},
-    review::ReviewPage,
+    kyc::KycPage,
+    profile::ProfilePage,
     roles::RolesPage,
-    settings::SettingsPage,
     staff::StaffPage,
+    staff_account::AdminAccountPage,
+    staff_login::AdminLoginPage,
+};
+use crate::pages::money::{
+    funds::FundsPage,
+    history::{RequestsPage, TransactionsPage},
+    pay::TestPspPage,
     transactions::TransactionsReportPage,
     wallets::{ClientWalletPage, WalletsPage},
 };
-use crate::pages::ib::IbPage;
-use crate::pages::portal::auth::{ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage};
-use crate::pages::portal::challenges::{ChallengePage, MyChallengesPage, PortalChallengesPage};
-use crate::pages::portal::{
-    dashboard::DashboardPage,
-    funds::FundsPage,
-    history::{RequestsPage, TransactionsPage},
-    kyc::KycPage,
-    notifications::NotificationsPage,
-    pay::TestPspPage,
-    profile::ProfilePage,
+use crate::pages::notifications::NotificationsPage;
+use crate::pages::prop::{
+    challenges::{ChallengeEditorPage, ChallengesPage},
+    dashboard::PropDashboardPage,
+    fees::PropFeesPage,
+    participants::{ParticipantPage, ParticipantsPage},
+    profit_shares::ProfitSharesPage,
+    trader_challenges::{ChallengePage, MyChallengesPage, PortalChallengesPage},
 };
+use crate::pages::settings::SettingsPage;
+use crate::pages::trading::{alerts::AlertsPage, platform::PlatformPage};
 use crate::ui::layout::{AdminShell, PortalShell, provide_me};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

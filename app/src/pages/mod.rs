@@ -1,8 +1,15 @@
-//! Screens: `portal` (clients), `ib` (the IB area inside the portal), `admin` (back office).
-pub mod admin;
+//! Screens, in folders named for the business areas of `server/` and `api/` (identity,
+//! approvals, money, prop, trading, settings, ib, notifications), plus each portal's landing
+//! screen (`home`). Which portal a screen belongs to is decided by its route (`root.rs`).
+pub mod approvals;
+pub mod home;
 pub mod ib;
-pub mod portal;
-pub mod signin;
+pub mod identity;
+pub mod money;
+pub mod notifications;
+pub mod prop;
+pub mod settings;
+pub mod trading;
 
 use crate::i18n::use_i18n;
 use leptos::prelude::*;

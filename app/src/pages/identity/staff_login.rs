@@ -1,7 +1,7 @@
 use crate::api::identity::auth::AdminLogin;
 use crate::i18n::use_i18n;
 use crate::model::LoginStep;
-use crate::pages::signin::{AuthPage, TotpEnroll, TotpStep, next_path};
+use crate::pages::identity::signin::{AuthPage, TotpEnroll, TotpStep, next_path};
 use crate::ui::form::{Field, FormError, Submit, last_error};
 use crate::ui::layout::reload_to;
 use leptos::prelude::*;

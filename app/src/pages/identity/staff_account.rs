@@ -1,5 +1,5 @@
 use crate::pages::PageHeader;
-use crate::pages::portal::profile::{PasswordCard, TwoFactorCard};
+use crate::pages::identity::profile::{PasswordCard, TwoFactorCard};
 use crate::ui::layout::MeCtx;
 use leptos::prelude::*;
 

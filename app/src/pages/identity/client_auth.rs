@@ -3,7 +3,7 @@ use crate::api::identity::auth::{ForgotPassword, Login, Register, ResetPassword}
 use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
 use crate::model::LoginStep;
-use crate::pages::signin::{AuthPage, TotpStep, next_path};
+use crate::pages::identity::signin::{AuthPage, TotpStep, next_path};
 use crate::ui::form::{Field, FormError, Submit, last_error};
 use crate::ui::layout::reload_to;
 use leptos::prelude::*;

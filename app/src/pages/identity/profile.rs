@@ -6,7 +6,7 @@ use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
 use crate::model::{ListQuery, Me};
 use crate::pages::PageHeader;
-use crate::pages::signin::TotpEnroll;
+use crate::pages::identity::signin::TotpEnroll;
 use crate::ui::form::{Field, FormError, Submit, last_error};
 use crate::ui::layout::{MeCtx, reload_to};
 use leptos::prelude::*;

@@ -1,0 +1,3 @@
+//! Each portal's landing screen: figures from several areas at a glance.
+pub mod client;
+pub mod staff;
