@@ -1,12 +1,14 @@
 //! The one error type of every server function. Variants carry i18n keys rather than prose, so
-//! the browser shows them in the user's language; `message()` gives the English text for logs
-//! and API clients.
+//! the browser shows them in the user's language. On the wire every error is an [`ErrorBody`]:
+//! server functions, the REST exports and the bridge all answer in that one shape.
 use crate::domain::validation::FieldError;
+use crate::i18n::{Locale, tr};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "ErrorBody", from = "ErrorBody")]
 pub enum AppError {
     #[error("please sign in")]
     Unauthorized,
@@ -149,6 +151,125 @@ impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
         match self {
             Ok(v) => Ok(v),
             Err(e) => Err(AppError::internal(format_args!("{cause}: {e}"))),
+        }
+    }
+}
+
+/// One field's error in an [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldOut {
+    #[cfg_attr(feature = "ssr", schema(example = "seq"))]
+    pub field: String,
+    /// A stable code, e.g. `err.seq_stale`.
+    #[cfg_attr(feature = "ssr", schema(example = "err.seq_stale"))]
+    pub code: String,
+    /// The code in English.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Every error answer of PropDesk (`/api`, the REST exports, the bridge), for example
+/// `{"status":422,"error":"err.invalid","message":"…","fields":[{"field":"email","code":"err.email_invalid","message":"…"}]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    /// The HTTP status of the answer.
+    #[cfg_attr(feature = "ssr", schema(example = 422))]
+    pub status: u16,
+    /// A stable code: an i18n key such as `err.invalid`, `err.request_decided` (409),
+    /// `err.bridge_auth` or `err.seq_stale`.
+    #[cfg_attr(feature = "ssr", schema(example = "err.invalid"))]
+    pub error: String,
+    /// The code in English.
+    #[serde(default)]
+    pub message: String,
+    /// The fields at fault, for validation errors (and `login`, `seq` for the bridge's 404 and 409).
+    #[serde(default)]
+    pub fields: Vec<FieldOut>,
+    /// With `err.bad_request`: what was wrong with the request, in plain words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// With `err.locked`: the minutes until signing in is allowed again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<i64>,
+    /// With `err.seq_stale`: the last `seq` applied to the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seq: Option<i64>,
+}
+
+impl ErrorBody {
+    /// The body for `code` with its English message and the fields at fault.
+    pub fn new(status: u16, code: &str, fields: Vec<FieldError>) -> Self {
+        ErrorBody {
+            status,
+            error: code.to_string(),
+            message: tr(Locale::En, code).to_string(),
+            fields: fields
+                .into_iter()
+                .map(|f| FieldOut {
+                    message: tr(Locale::En, &f.code).to_string(),
+                    field: f.field,
+                    code: f.code,
+                })
+                .collect(),
+            detail: None,
+            minutes: None,
+            last_seq: None,
+        }
+    }
+}
+
+impl From<AppError> for ErrorBody {
+    fn from(e: AppError) -> Self {
+        let fields = match &e {
+            AppError::Invalid(errs) => errs.clone(),
+            _ => Vec::new(),
+        };
+        let mut body = ErrorBody::new(e.status(), e.key(), fields);
+        match e {
+            AppError::BadRequest(why) | AppError::Transport(why) => body.detail = Some(why),
+            AppError::Locked { minutes } => {
+                body.message = body.message.replace("{minutes}", &minutes.to_string());
+                body.minutes = Some(minutes);
+            }
+            _ => {}
+        }
+        body
+    }
+}
+
+impl From<ErrorBody> for AppError {
+    fn from(b: ErrorBody) -> Self {
+        if b.status == 409 {
+            return AppError::Conflict(b.error);
+        }
+        match b.error.as_str() {
+            "err.sign_in" => AppError::Unauthorized,
+            "err.forbidden" => AppError::Forbidden,
+            "err.not_found" => AppError::NotFound,
+            "err.invalid" => AppError::Invalid(
+                b.fields
+                    .into_iter()
+                    .map(|f| FieldError::new(&f.field, &f.code))
+                    .collect(),
+            ),
+            "err.bad_credentials" => AppError::BadCredentials,
+            "err.locked" => AppError::Locked {
+                minutes: b.minutes.unwrap_or_default(),
+            },
+            "err.rate_limited" => AppError::RateLimited,
+            "err.disabled" => AppError::Disabled,
+            "err.pending_approval" => AppError::PendingApproval,
+            "err.registration_rejected" => AppError::RegistrationRejected,
+            "err.kyc_required" => AppError::KycRequired,
+            "err.wrong_portal" => AppError::WrongPortal,
+            "err.invalid_token" => AppError::InvalidToken,
+            "err.cross_origin" => AppError::CrossOrigin,
+            "err.bad_request" => AppError::BadRequest(b.detail.unwrap_or_default()),
+            "err.network" => AppError::Transport(b.detail.unwrap_or_default()),
+            // `err.internal`, and a code this build does not know (a newer server).
+            _ => AppError::Internal,
         }
     }
 }
@@ -347,6 +468,45 @@ impl From<sea_orm::DbErr> for AppError {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_error_travels_as_the_one_body_and_comes_back_the_same() {
+        let all = [
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::field("email", "err.email_invalid"),
+            AppError::BadCredentials,
+            AppError::Locked { minutes: 15 },
+            AppError::RateLimited,
+            AppError::Disabled,
+            AppError::PendingApproval,
+            AppError::RegistrationRejected,
+            AppError::KycRequired,
+            AppError::WrongPortal,
+            AppError::InvalidToken,
+            AppError::CrossOrigin,
+            AppError::BadRequest("missing argument `query`".into()),
+            AppError::Conflict("err.request_decided".into()),
+            AppError::Internal,
+            AppError::Transport("offline".into()),
+        ];
+        for e in all {
+            let json = serde_json::to_value(&e).unwrap();
+            assert_eq!(json["status"], e.status(), "{json}");
+            assert_eq!(json["error"], e.key(), "{json}");
+            assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), e);
+        }
+        let json = serde_json::to_value(AppError::field("email", "err.email_invalid")).unwrap();
+        assert_eq!(json["fields"][0]["field"], "email");
+        assert_eq!(json["fields"][0]["code"], "err.email_invalid");
+        assert_eq!(json["message"], "Please correct the highlighted fields.");
+        let locked = serde_json::to_value(AppError::Locked { minutes: 15 }).unwrap();
+        assert!(
+            locked["message"].as_str().unwrap().contains("15"),
+            "{locked}"
+        );
+    }
 
     fn said(e: ServerFnErrorErr) -> String {
         match from_request_error(&e) {

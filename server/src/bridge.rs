@@ -3,7 +3,7 @@
 //! `app::server::trading::bridge`), not by session, and the browser-origin check leaves it alone.
 //! `GET /bridge/v1/openapi.json` describes it.
 use app::domain::validation::FieldError;
-use app::i18n::{Locale, tr};
+use app::error::{ErrorBody, FieldOut};
 use app::server::AppState;
 use app::server::entity::bridge;
 use app::server::trading::bridge::{
@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::num::NonZeroU32;
 use std::sync::{Arc, OnceLock};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, OpenApi};
 
 /// The largest body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -73,35 +73,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: AppState, limits: Limits)
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/// One field's error.
-#[derive(Serialize, ToSchema)]
-pub struct FieldOut {
-    #[schema(example = "seq")]
-    pub field: String,
-    /// A stable code, e.g. `err.seq_stale`.
-    #[schema(example = "err.seq_stale")]
-    pub code: String,
-    /// The code in English.
-    pub message: String,
-}
-
-/// Every error answer.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// A stable code: `err.bridge_auth`, `err.bridge_clock`, `err.bridge_replay`,
-    /// `err.bridge_invalid`, `err.json_malformed`, `err.body_too_large`, `err.login_unknown`,
-    /// `err.command_unknown`, `err.seq_stale`, `err.bridge_rate_limited`, `err.internal`.
-    #[schema(example = "err.bridge_invalid")]
-    pub error: String,
-    /// The code in English.
-    pub message: String,
-    /// The fields at fault, for validation errors (and `login`, `seq` for 404 and 409).
-    pub fields: Vec<FieldOut>,
-    /// With `err.seq_stale`: the last `seq` applied to the account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seq: Option<i64>,
-}
-
 enum Failure {
     Bridge(BridgeError),
     /// The body is not JSON.
@@ -114,14 +85,6 @@ enum Failure {
 impl From<BridgeError> for Failure {
     fn from(e: BridgeError) -> Self {
         Failure::Bridge(e)
-    }
-}
-
-fn field_out(f: FieldError) -> FieldOut {
-    FieldOut {
-        message: tr(Locale::En, &f.code).to_string(),
-        field: f.field,
-        code: f.code,
     }
 }
 
@@ -145,12 +108,8 @@ impl IntoResponse for Failure {
                 Some(secs),
             ),
         };
-        let body = ErrorBody {
-            message: tr(Locale::En, &code).into(),
-            error: code,
-            fields: fields.into_iter().map(field_out).collect(),
-            last_seq,
-        };
+        let mut body = ErrorBody::new(status, &code, fields);
+        body.last_seq = last_seq;
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = (status, axum::Json(body)).into_response();
         if let Some(secs) = retry {

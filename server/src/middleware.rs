@@ -81,7 +81,8 @@ pub async fn check_origin(State(state): State<AppState>, req: Request, next: Nex
     next.run(req).await
 }
 
-/// An error as every server function answers one: its status and the `AppError` as JSON.
+/// An error as every server function and REST export answers one: its status and the
+/// `AppError` as JSON (an `app::error::ErrorBody`, the shape the bridge answers in too).
 pub fn error_response(e: &AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_string(e).unwrap_or_default();

@@ -1,4 +1,5 @@
 //! Plain HTTP endpoints beside the server functions: health, metrics and CSV exports.
+use crate::middleware::error_response;
 use crate::telemetry;
 use app::domain::access::Access;
 use app::domain::permission::Permission;
@@ -42,11 +43,6 @@ pub async fn metrics() -> Response {
         .into_response()
 }
 
-fn error(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(e)).into_response()
-}
-
 fn csv<T: CsvRow>(name: &str, rows: &[T]) -> Response {
     match to_csv(rows) {
         Ok(bytes) => (
@@ -60,7 +56,7 @@ fn csv<T: CsvRow>(name: &str, rows: &[T]) -> Response {
             bytes,
         )
             .into_response(),
-        Err(e) => error(e),
+        Err(e) => error_response(&e),
     }
 }
 
@@ -94,12 +90,12 @@ pub async fn export(
         "prop-fees.csv" => Access::Staff(Permission::PropDashboard),
         "referrals.csv" => Access::Ib,
         "my-transactions.csv" | "my-requests.csv" => Access::Client,
-        _ => return error(AppError::NotFound),
+        _ => return error_response(&AppError::NotFound),
     };
     let me = match (authorize_principal(p, access), p) {
         (Ok(()), Some(me)) => me.user_id,
-        (Err(e), _) => return error(e),
-        (Ok(()), None) => return error(AppError::Unauthorized),
+        (Err(e), _) => return error_response(&e),
+        (Ok(()), None) => return error_response(&AppError::Unauthorized),
     };
     let result = match name.as_str() {
         "staff.csv" => staff::list(db, &q, false)
@@ -139,7 +135,7 @@ pub async fn export(
             .await
             .map(|p| csv(&name, &p.rows)),
     };
-    result.unwrap_or_else(error)
+    result.unwrap_or_else(|e| error_response(&e))
 }
 
 /// `/files/{id}`: an uploaded file, for its owner and for staff who may see requests. Served
@@ -151,11 +147,11 @@ pub async fn file(
 ) -> Response {
     let principal = session.and_then(|Extension(s)| s.principal());
     let Some(me) = principal.as_ref() else {
-        return error(AppError::Unauthorized);
+        return error_response(&AppError::Unauthorized);
     };
     let is_staff = authorize_principal(Some(me), Access::Staff(Permission::RequestsView)).is_ok();
     if !is_staff && authorize_principal(Some(me), Access::Client).is_err() {
-        return error(AppError::Forbidden);
+        return error_response(&AppError::Forbidden);
     }
     let (upload, path) = match uploads::open(
         &state.db,
@@ -167,13 +163,13 @@ pub async fn file(
     .await
     {
         Ok(found) => found,
-        Err(e) => return error(e),
+        Err(e) => return error_response(&e),
     };
     let bytes = match tokio::fs::read(&path).await {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, id, "an upload is missing on disk");
-            return error(AppError::NotFound);
+            return error_response(&AppError::NotFound);
         }
     };
     (

@@ -1,6 +1,7 @@
 //! Accounts and sessions through the real router, on SQLite and on PostgreSQL.
 use crate::common;
 use app::domain::access::UserKind;
+use app::error::AppError;
 use common::{Client, count, make_user};
 
 fn state(db: &sea_orm::DatabaseConnection) -> app::server::AppState {
@@ -47,7 +48,7 @@ on_both!(registration_rejects_bad_input_and_changes_nothing, |db| {
     for (form, field, code) in cases {
         let r = c.call("/api/auth/register", &form).await;
         assert_eq!(r.status, 422, "{field}: {}", r.body);
-        let errs = &r.json()["Invalid"];
+        let errs = &r.json()["fields"];
         assert!(
             errs.as_array()
                 .unwrap()
@@ -149,7 +150,12 @@ on_both!(sign_in_errors_are_uniform_and_lock_out, |db| {
         )
         .await;
     assert_eq!(locked.status, 429, "{}", locked.body);
-    assert!(locked.body.contains("Locked"), "{}", locked.body);
+    assert_eq!(
+        locked.error(),
+        AppError::Locked { minutes: 15 },
+        "{}",
+        locked.body
+    );
     assert!(locked.session_cookie().is_none());
 });
 

@@ -2,6 +2,7 @@
 //! headers, health, metrics and CSV exports.
 use crate::common;
 use app::domain::access::UserKind;
+use app::error::AppError;
 use axum::body::Body;
 use axum::http::{Request, header};
 use common::{Client, count, make_user};
@@ -21,7 +22,7 @@ on_both!(cross_origin_posts_are_refused_and_change_nothing, |db| {
             .unwrap();
         let r = c.send(req).await;
         assert_eq!(r.status, 403, "{name}");
-        assert_eq!(r.json(), serde_json::json!("CrossOrigin"));
+        assert_eq!(r.error(), AppError::CrossOrigin);
     }
     assert_eq!(count(&db, "users").await, 0);
     assert_eq!(
@@ -273,7 +274,7 @@ on_both!(an_internal_error_logs_its_cause_with_the_request_id, |db| {
 
     let (r, log) = logged(c.call("/api/prop/challenges", "")).await;
     assert_eq!(r.status, 500);
-    assert_eq!(r.json(), serde_json::json!("Internal"));
+    assert_eq!(r.error(), AppError::Internal);
     assert!(
         !r.body.contains("json"),
         "the cause stays out of the answer"

@@ -880,7 +880,13 @@ on_both!(undecodable_arguments_are_a_400_in_plain_words, |db| {
         Some("Administrator"),
     )
     .await;
-    let bad = |why: &str| serde_json::json!({ "BadRequest": why });
+    let bad = |why: &str| {
+        serde_json::json!({
+            "status": 400, "error": "err.bad_request",
+            "message": app::i18n::tr(app::i18n::Locale::En, "err.bad_request"),
+            "fields": [], "detail": why,
+        })
+    };
     let r = post(&admin, "/api/admin/clients", None, "").await;
     assert_eq!(
         (r.status.as_u16(), r.json()),
@@ -941,7 +947,7 @@ on_both!(
             let r = post(&anonymous, "/api/admin/clients", Some(FORM), body).await;
             assert_eq!(
                 (r.status.as_u16(), r.json()),
-                (401, serde_json::json!("Unauthorized")),
+                (401, serde_json::to_value(AppError::Unauthorized).unwrap()),
                 "{body:?}: {}",
                 r.body
             );

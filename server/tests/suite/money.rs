@@ -913,7 +913,7 @@ on_both!(
         let login = "email=new%40example.com&password=correct+horse+battery";
         let refused = c.call("/api/auth/login", login).await;
         assert_eq!(refused.status, 403);
-        assert_eq!(refused.json(), serde_json::json!("PendingApproval"));
+        assert_eq!(refused.error(), AppError::PendingApproval);
         let req = request::Entity::find()
             .all(&db)
             .await

@@ -129,6 +129,11 @@ impl Reply {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
     }
+    /// The error the body holds (the one JSON error shape), or a panic that shows the body.
+    pub fn error(&self) -> app::error::AppError {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not an error body ({e}): {}", self.body))
+    }
     /// The session cookie the response set, if any.
     pub fn session_cookie(&self) -> Option<String> {
         self.headers
