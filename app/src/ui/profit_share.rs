@@ -3,7 +3,7 @@
 use crate::domain::bps::Bps;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ProfitShareDto, ProfitShareTerms};
-use crate::ui::prop::empty_row;
+use crate::ui::table::{Col, RowsTable};
 use crate::ui::text::label_text;
 use leptos::prelude::*;
 
@@ -59,58 +59,55 @@ pub fn ProfitSharesTable(
     #[prop(optional)] staff: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let cols = if staff { 9 } else { 7 };
+    let staff_only = |c: Col| staff.then_some(c);
+    let cols = [
+        Some(Col::text("prop.ps_period")),
+        Some(Col::num("prop.ps_profit")),
+        Some(Col::num("prop.ps_share")),
+        Some(Col::num("prop.ps_trader_share")),
+        staff_only(Col::num("prop.ps_firm_share")),
+        Some(Col::text("common.status")),
+        Some(Col::text("prop.ps_settled_at")),
+        Some(Col::text("prop.ps_decided_at")),
+        staff_only(Col::actions()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid=testid>
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("prop.ps_period")}</th>
-                        <th class="num">{move || i18n.t("prop.ps_profit")}</th>
-                        <th class="num">{move || i18n.t("prop.ps_share")}</th>
-                        <th class="num">{move || i18n.t("prop.ps_trader_share")}</th>
-                        {staff.then(|| view! { <th class="num">{move || i18n.t("prop.ps_firm_share")}</th> })}
-                        <th>{move || i18n.t("common.status")}</th>
-                        <th>{move || i18n.t("prop.ps_settled_at")}</th>
-                        <th>{move || i18n.t("prop.ps_decided_at")}</th>
-                        {staff.then(|| view! { <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th> })}
+        <RowsTable
+            cols
+            rows
+            empty="prop.ps_none"
+            testid=testid
+            row=move |s| {
+                let with = |v: &str| format!("{v} {}", s.currency);
+                let period = if s.is_final {
+                    format!("{} – {} ({})", s.period_start, s.period_end, i18n.t("prop.ps_final"))
+                } else {
+                    format!("{} – {}", s.period_start, s.period_end)
+                };
+                let review = s.request_id.filter(|_| s.status == "pending_review");
+                view! {
+                    <tr data-testid=format!("ps-{}", s.id) data-status=s.status.clone()>
+                        <td class="nowrap">{period}</td>
+                        <td class="num" data-testid="ps-profit">{with(&s.profit)}</td>
+                        <td class="num">{Bps(s.trader_bps).to_string()}</td>
+                        <td class="num kv-strong" data-testid="ps-trader-share">{with(&s.trader_share)}</td>
+                        {staff.then(|| view! { <td class="num" data-testid="ps-firm-share">{with(&s.firm_share)}</td> })}
+                        <td><ShareStatus status=s.status.clone()/></td>
+                        <td class="nowrap">{s.created_at.clone()}</td>
+                        <td class="nowrap">{if s.decided_at.is_empty() { "—".to_string() } else { s.decided_at.clone() }}</td>
+                        {staff.then(|| view! {
+                            <td>
+                                {review.map(|r| view! {
+                                    <a class="btn btn-sm btn-primary" href=format!("/admin/approvals/{r}") data-testid="ps-review">{move || i18n.t("prop.ps_review")}</a>
+                                })}
+                            </td>
+                        })}
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.is_empty().then(|| empty_row(cols, "prop.ps_none"))}
-                    {rows
-                        .into_iter()
-                        .map(|s| {
-                            let with = |v: &str| format!("{v} {}", s.currency);
-                            let period = if s.is_final {
-                                format!("{} – {} ({})", s.period_start, s.period_end, i18n.t("prop.ps_final"))
-                            } else {
-                                format!("{} – {}", s.period_start, s.period_end)
-                            };
-                            let review = s.request_id.filter(|_| s.status == "pending_review");
-                            view! {
-                                <tr data-testid=format!("ps-{}", s.id) data-status=s.status.clone()>
-                                    <td class="nowrap">{period}</td>
-                                    <td class="num" data-testid="ps-profit">{with(&s.profit)}</td>
-                                    <td class="num">{Bps(s.trader_bps).to_string()}</td>
-                                    <td class="num kv-strong" data-testid="ps-trader-share">{with(&s.trader_share)}</td>
-                                    {staff.then(|| view! { <td class="num" data-testid="ps-firm-share">{with(&s.firm_share)}</td> })}
-                                    <td><ShareStatus status=s.status.clone()/></td>
-                                    <td class="nowrap">{s.created_at.clone()}</td>
-                                    <td class="nowrap">{if s.decided_at.is_empty() { "—".to_string() } else { s.decided_at.clone() }}</td>
-                                    {staff.then(|| view! {
-                                        <td>
-                                            {review.map(|r| view! {
-                                                <a class="btn btn-sm btn-primary" href=format!("/admin/approvals/{r}") data-testid="ps-review">{move || i18n.t("prop.ps_review")}</a>
-                                            })}
-                                        </td>
-                                    })}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }
+        />
     }
 }

@@ -7,7 +7,7 @@ use crate::model::{
 };
 use crate::ui::chart::LineChart;
 use crate::ui::form::tlabel;
-use crate::ui::table::EmptyRow;
+use crate::ui::table::{Col, RowsTable};
 use crate::ui::text::label_text;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -204,16 +204,6 @@ fn axis_amount(v: i64) -> String {
     Decimal::new(v, 2).to_string()
 }
 
-/// The row of an empty table, saying what is missing.
-pub fn empty_row(cols: usize, key: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <tr>
-            <td colspan=cols.to_string() class="empty">{move || i18n.t(key)}</td>
-        </tr>
-    }
-}
-
 pub fn outcome_class(o: &str) -> &'static str {
     match o {
         "breach" => "badge badge-danger",
@@ -226,99 +216,86 @@ pub fn outcome_class(o: &str) -> &'static str {
 #[component]
 pub fn DecisionsTable(rows: Vec<DecisionDto>, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    let cols = vec![
+        Col::text("prop.when"),
+        Col::text("prop.login"),
+        Col::text("prop.outcome"),
+        Col::text("prop.rule"),
+        Col::num("prop.value"),
+        Col::text("prop.limit"),
+        Col::text("prop.day"),
+        Col::text("appr.comment"),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid=testid>
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("prop.when")}</th>
-                        <th>{move || i18n.t("prop.login")}</th>
-                        <th>{move || i18n.t("prop.outcome")}</th>
-                        <th>{move || i18n.t("prop.rule")}</th>
-                        <th class="num">{move || i18n.t("prop.value")}</th>
-                        <th>{move || i18n.t("prop.limit")}</th>
-                        <th>{move || i18n.t("prop.day")}</th>
-                        <th>{move || i18n.t("appr.comment")}</th>
+        <RowsTable
+            cols
+            rows
+            empty="prop.no_decisions"
+            testid=testid
+            row=move |d| {
+                let outcome = format!("prop.outcome_{}", d.outcome);
+                let rule = d.rule.clone();
+                view! {
+                    <tr data-outcome=d.outcome.clone() data-rule=d.rule.clone()>
+                        <td class="nowrap">{d.at.clone()}</td>
+                        <td class="mono">{or_dash(&d.login)}</td>
+                        <td><span class=outcome_class(&d.outcome)>{move || label_text(i18n, &outcome)}</span></td>
+                        <td>{move || label_text(i18n, &rule)}</td>
+                        <td class="num">{or_dash(&d.value)}</td>
+                        <td>{or_dash(&d.limit)}</td>
+                        <td class="nowrap">{or_dash(&d.day)}</td>
+                        <td class="pre-wrap">{or_dash(&d.comment)}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.is_empty().then(|| empty_row(8, "prop.no_decisions"))}
-                    {rows
-                        .into_iter()
-                        .map(|d| {
-                            let outcome = format!("prop.outcome_{}", d.outcome);
-                            let rule = d.rule.clone();
-                            view! {
-                                <tr data-outcome=d.outcome.clone() data-rule=d.rule.clone()>
-                                    <td class="nowrap">{d.at.clone()}</td>
-                                    <td class="mono">{or_dash(&d.login)}</td>
-                                    <td><span class=outcome_class(&d.outcome)>{move || label_text(i18n, &outcome)}</span></td>
-                                    <td>{move || label_text(i18n, &rule)}</td>
-                                    <td class="num">{or_dash(&d.value)}</td>
-                                    <td>{or_dash(&d.limit)}</td>
-                                    <td class="nowrap">{or_dash(&d.day)}</td>
-                                    <td class="pre-wrap">{or_dash(&d.comment)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }
+        />
     }
 }
 
 #[component]
 pub fn AccountsTable(rows: Vec<AccountDto>, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    let cols = vec![
+        Col::text("prop.login"),
+        Col::text("prop.platform"),
+        Col::text("prop.stage"),
+        Col::num("prop.attempt"),
+        Col::text("common.status"),
+        Col::num("prop.initial_balance"),
+        Col::num("prop.balance"),
+        Col::num("prop.equity"),
+        Col::text("prop.created"),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid=testid>
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("prop.login")}</th>
-                        <th>{move || i18n.t("prop.platform")}</th>
-                        <th>{move || i18n.t("prop.stage")}</th>
-                        <th class="num">{move || i18n.t("prop.attempt")}</th>
-                        <th>{move || i18n.t("common.status")}</th>
-                        <th class="num">{move || i18n.t("prop.initial_balance")}</th>
-                        <th class="num">{move || i18n.t("prop.balance")}</th>
-                        <th class="num">{move || i18n.t("prop.equity")}</th>
-                        <th>{move || i18n.t("prop.created")}</th>
+        <RowsTable
+            cols
+            rows
+            testid=testid
+            row=move |a| {
+                let status = format!("prop.account_status_{}", a.status);
+                let class = match a.status.as_str() {
+                    "active" => "badge badge-accent",
+                    "passed" => "badge badge-success",
+                    "failed" => "badge badge-danger",
+                    _ => "badge badge-muted",
+                };
+                let env = a.environment.clone();
+                let stage = a.stage;
+                view! {
+                    <tr data-login=a.login.clone()>
+                        <td class="mono">{a.login.clone()}</td>
+                        <td>{a.platform.clone()}</td>
+                        <td class="nowrap">{move || format!("{} · {}", stage, env_text(i18n, &env))}</td>
+                        <td class="num">{a.attempt}</td>
+                        <td><span class=class data-status=a.status.clone()>{move || label_text(i18n, &status)}</span></td>
+                        <td class="num">{a.initial_balance.clone()}</td>
+                        <td class="num">{a.balance.clone()}</td>
+                        <td class="num">{a.equity.clone()}</td>
+                        <td class="nowrap">{a.created_at.clone()}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.is_empty().then(|| view! { <EmptyRow cols=9/> })}
-                    {rows
-                        .into_iter()
-                        .map(|a| {
-                            let status = format!("prop.account_status_{}", a.status);
-                            let class = match a.status.as_str() {
-                                "active" => "badge badge-accent",
-                                "passed" => "badge badge-success",
-                                "failed" => "badge badge-danger",
-                                _ => "badge badge-muted",
-                            };
-                            let env = a.environment.clone();
-                            let stage = a.stage;
-                            view! {
-                                <tr data-login=a.login.clone()>
-                                    <td class="mono">{a.login.clone()}</td>
-                                    <td>{a.platform.clone()}</td>
-                                    <td class="nowrap">{move || format!("{} · {}", stage, env_text(i18n, &env))}</td>
-                                    <td class="num">{a.attempt}</td>
-                                    <td><span class=class data-status=a.status.clone()>{move || label_text(i18n, &status)}</span></td>
-                                    <td class="num">{a.initial_balance.clone()}</td>
-                                    <td class="num">{a.balance.clone()}</td>
-                                    <td class="num">{a.equity.clone()}</td>
-                                    <td class="nowrap">{a.created_at.clone()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }
+        />
     }
 }
 
@@ -349,103 +326,93 @@ pub fn PositionsTable(
     #[prop(optional, into)] closing: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let mut cols = vec![
+        Col::text("prop.symbol"),
+        Col::text("prop.side"),
+        Col::num("prop.volume"),
+        Col::num("prop.open_price"),
+        Col::num("prop.price"),
+        Col::num("prop.stop_loss"),
+        Col::num("prop.take_profit"),
+        Col::num("prop.profit"),
+        Col::text("prop.opened"),
+    ];
+    if on_close.is_some() {
+        cols.push(Col::actions());
+    }
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid=testid>
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("prop.symbol")}</th>
-                        <th>{move || i18n.t("prop.side")}</th>
-                        <th class="num">{move || i18n.t("prop.volume")}</th>
-                        <th class="num">{move || i18n.t("prop.open_price")}</th>
-                        <th class="num">{move || i18n.t("prop.price")}</th>
-                        <th class="num">{move || i18n.t("prop.stop_loss")}</th>
-                        <th class="num">{move || i18n.t("prop.take_profit")}</th>
-                        <th class="num">{move || i18n.t("prop.profit")}</th>
-                        <th>{move || i18n.t("prop.opened")}</th>
-                        {on_close.is_some().then(|| view! { <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.is_empty().then(|| empty_row(9, "prop.no_positions"))}
-                    {rows
-                        .into_iter()
-                        .map(|p| {
-                            let side = p.side.clone();
+        <RowsTable
+            cols
+            rows
+            empty="prop.no_positions"
+            testid=testid
+            row=move |p| {
+                let side = p.side.clone();
+                view! {
+                    <tr data-symbol=p.symbol.clone()>
+                        <td class="mono">{p.symbol.clone()}</td>
+                        <td>{move || side_text(i18n, &side)}</td>
+                        <td class="num">{p.volume.clone()}</td>
+                        <td class="num">{p.open_price.clone()}</td>
+                        <td class="num">{p.price.clone()}</td>
+                        <td class="num">{or_dash(&p.stop_loss)}</td>
+                        <td class="num">{or_dash(&p.take_profit)}</td>
+                        <td class=profit_class(&p.profit)>{p.profit.clone()}</td>
+                        <td class="nowrap">{p.opened_at.clone()}</td>
+                        {on_close.map(|close| {
+                            let id = p.id;
                             view! {
-                                <tr data-symbol=p.symbol.clone()>
-                                    <td class="mono">{p.symbol.clone()}</td>
-                                    <td>{move || side_text(i18n, &side)}</td>
-                                    <td class="num">{p.volume.clone()}</td>
-                                    <td class="num">{p.open_price.clone()}</td>
-                                    <td class="num">{p.price.clone()}</td>
-                                    <td class="num">{or_dash(&p.stop_loss)}</td>
-                                    <td class="num">{or_dash(&p.take_profit)}</td>
-                                    <td class=profit_class(&p.profit)>{p.profit.clone()}</td>
-                                    <td class="nowrap">{p.opened_at.clone()}</td>
-                                    {on_close.map(|close| {
-                                        let id = p.id;
-                                        view! {
-                                            <td>
-                                                <button type="button" class="btn btn-sm" data-testid=format!("close-{id}") disabled=move || closing.get() on:click=move |_| close.run(id)>
-                                                    {move || i18n.t("prop.close")}
-                                                </button>
-                                            </td>
-                                        }
-                                    })}
-                                </tr>
+                                <td>
+                                    <button type="button" class="btn btn-sm" data-testid=format!("close-{id}") disabled=move || closing.get() on:click=move |_| close.run(id)>
+                                        {move || i18n.t("prop.close")}
+                                    </button>
+                                </td>
                             }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                        })}
+                    </tr>
+                }
+            }
+        />
     }
 }
 
 #[component]
 pub fn DealsTable(rows: Vec<DealDto>, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    let cols = vec![
+        Col::text("prop.ticket"),
+        Col::text("prop.symbol"),
+        Col::text("prop.side"),
+        Col::num("prop.volume"),
+        Col::num("prop.open_price"),
+        Col::num("prop.close_price"),
+        Col::num("prop.profit"),
+        Col::text("prop.opened"),
+        Col::text("prop.closed_at"),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid=testid>
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("prop.ticket")}</th>
-                        <th>{move || i18n.t("prop.symbol")}</th>
-                        <th>{move || i18n.t("prop.side")}</th>
-                        <th class="num">{move || i18n.t("prop.volume")}</th>
-                        <th class="num">{move || i18n.t("prop.open_price")}</th>
-                        <th class="num">{move || i18n.t("prop.close_price")}</th>
-                        <th class="num">{move || i18n.t("prop.profit")}</th>
-                        <th>{move || i18n.t("prop.opened")}</th>
-                        <th>{move || i18n.t("prop.closed_at")}</th>
+        <RowsTable
+            cols
+            rows
+            empty="prop.no_deals"
+            testid=testid
+            row=move |d| {
+                let side = d.side.clone();
+                view! {
+                    <tr data-ticket=d.ticket.clone()>
+                        <td class="mono">{d.ticket.clone()}</td>
+                        <td class="mono">{d.symbol.clone()}</td>
+                        <td>{move || side_text(i18n, &side)}</td>
+                        <td class="num">{d.volume.clone()}</td>
+                        <td class="num">{d.open_price.clone()}</td>
+                        <td class="num">{d.close_price.clone()}</td>
+                        <td class=profit_class(&d.profit)>{d.profit.clone()}</td>
+                        <td class="nowrap">{d.opened_at.clone()}</td>
+                        <td class="nowrap">{d.closed_at.clone()}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.is_empty().then(|| empty_row(9, "prop.no_deals"))}
-                    {rows
-                        .into_iter()
-                        .map(|d| {
-                            let side = d.side.clone();
-                            view! {
-                                <tr data-ticket=d.ticket.clone()>
-                                    <td class="mono">{d.ticket.clone()}</td>
-                                    <td class="mono">{d.symbol.clone()}</td>
-                                    <td>{move || side_text(i18n, &side)}</td>
-                                    <td class="num">{d.volume.clone()}</td>
-                                    <td class="num">{d.open_price.clone()}</td>
-                                    <td class="num">{d.close_price.clone()}</td>
-                                    <td class=profit_class(&d.profit)>{d.profit.clone()}</td>
-                                    <td class="nowrap">{d.opened_at.clone()}</td>
-                                    <td class="nowrap">{d.closed_at.clone()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }
+        />
     }
 }
 

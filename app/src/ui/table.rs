@@ -157,14 +157,102 @@ pub fn Pager<T: Clone + Send + Sync + 'static>(state: ListState, page: Page<T>) 
     }
 }
 
-/// The row shown when a list is empty.
+/// The row shown when a list is empty; `text` is its i18n key ("No rows" unless given).
 #[component]
-pub fn EmptyRow(cols: usize) -> impl IntoView {
+pub fn EmptyRow(
+    cols: usize,
+    #[prop(default = "common.no_rows")] text: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <tr>
-            <td colspan=cols.to_string() class="empty">{move || i18n.t("common.no_rows")}</td>
+            <td colspan=cols.to_string() class="empty">{move || i18n.t(text)}</td>
         </tr>
+    }
+}
+
+/// One column of a [`RowsTable`]: the i18n key of its header, and how the header is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Col {
+    key: &'static str,
+    num: bool,
+    hidden: bool,
+}
+
+impl Col {
+    /// A column of text.
+    pub const fn text(key: &'static str) -> Self {
+        Col {
+            key,
+            num: false,
+            hidden: false,
+        }
+    }
+    /// A column of figures, aligned right.
+    pub const fn num(key: &'static str) -> Self {
+        Col {
+            key,
+            num: true,
+            hidden: false,
+        }
+    }
+    /// A column of buttons, whose header only screen readers read.
+    pub const fn actions() -> Self {
+        Col {
+            key: "common.actions",
+            num: false,
+            hidden: true,
+        }
+    }
+}
+
+/// A table of rows already loaded (a settings list, an account's positions): the frame, the
+/// headers, a row an item, and the empty row when there are none. Paged lists use
+/// [`ListBody`] instead.
+#[component]
+pub fn RowsTable<T, R, V>(
+    cols: Vec<Col>,
+    rows: Vec<T>,
+    row: R,
+    /// The i18n key of the empty row's text.
+    #[prop(default = "common.no_rows")]
+    empty: &'static str,
+    #[prop(optional)] testid: Option<&'static str>,
+) -> impl IntoView
+where
+    T: 'static,
+    R: FnMut(T) -> V + 'static,
+    V: IntoView + 'static,
+{
+    let i18n = use_i18n();
+    let span = cols.len();
+    let head = cols
+        .into_iter()
+        .map(|c| {
+            let label = move || i18n.t(c.key);
+            view! {
+                <th class:num=c.num>
+                    {if c.hidden {
+                        view! { <span class="sr-only">{label}</span> }.into_any()
+                    } else {
+                        label.into_any()
+                    }}
+                </th>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid=testid>
+                <thead>
+                    <tr>{head}</tr>
+                </thead>
+                <tbody>
+                    {rows.is_empty().then(|| view! { <EmptyRow cols=span text=empty/> })}
+                    {rows.into_iter().map(row).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

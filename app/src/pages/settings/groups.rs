@@ -4,6 +4,7 @@ use crate::i18n::use_i18n;
 use crate::model::GroupDto;
 use crate::ui::form::loading;
 use crate::ui::form::{CheckField, FormError, Submit, TextField, last_error, tlabel};
+use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 
 #[component]
@@ -49,45 +50,37 @@ pub fn GroupsSection() -> impl IntoView {
 #[component]
 fn GroupsTable(list: Vec<GroupDto>, editing: RwSignal<Option<Option<GroupDto>>>) -> impl IntoView {
     let i18n = use_i18n();
+    let cols = vec![
+        Col::text("common.name"),
+        Col::text("admin.description"),
+        Col::text("settings.default"),
+        Col::num("settings.members"),
+        Col::actions(),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("common.name")}</th>
-                        <th>{move || i18n.t("admin.description")}</th>
-                        <th>{move || i18n.t("settings.default")}</th>
-                        <th class="num">{move || i18n.t("settings.members")}</th>
-                        <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
+        <RowsTable
+            cols
+            rows=list
+            row=move |g| {
+                let row = g.clone();
+                view! {
+                    <tr data-testid=format!("group-{}", g.name)>
+                        <td>{g.name.clone()}</td>
+                        <td class="muted">{g.description.clone()}</td>
+                        <td>
+                            {g.is_default
+                                .then(|| view! { <span class="badge badge-accent">{move || i18n.t("settings.default")}</span> })}
+                        </td>
+                        <td class="num">{g.members}</td>
+                        <td>
+                            <button type="button" class="btn btn-sm" on:click=move |_| editing.set(Some(Some(row.clone())))>
+                                {move || i18n.t("common.edit")}
+                            </button>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {list.is_empty().then(|| view! { <crate::ui::table::EmptyRow cols=5/> })}
-                    {list
-                        .into_iter()
-                        .map(|g| {
-                            let row = g.clone();
-                            view! {
-                                <tr data-testid=format!("group-{}", g.name)>
-                                    <td>{g.name.clone()}</td>
-                                    <td class="muted">{g.description.clone()}</td>
-                                    <td>
-                                        {g.is_default
-                                            .then(|| view! { <span class="badge badge-accent">{move || i18n.t("settings.default")}</span> })}
-                                    </td>
-                                    <td class="num">{g.members}</td>
-                                    <td>
-                                        <button type="button" class="btn btn-sm" on:click=move |_| editing.set(Some(Some(row.clone())))>
-                                            {move || i18n.t("common.edit")}
-                                        </button>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }
+        />
     }
 }
 

@@ -4,6 +4,7 @@ use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem};
 use crate::ui::form::loading;
 use crate::ui::form::{CheckField, FormError, TextField, last_error, tlabel};
+use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 
 #[component]
@@ -52,49 +53,41 @@ pub fn KycFormsSection() -> impl IntoView {
 #[component]
 fn KycFormsTable(list: Vec<KycFormDto>, editing: RwSignal<Option<KycFormDto>>) -> impl IntoView {
     let i18n = use_i18n();
+    let cols = vec![
+        Col::text("common.name"),
+        Col::text("admin.description"),
+        Col::num("settings.fields"),
+        Col::num("settings.documents"),
+        Col::text("common.status"),
+        Col::actions(),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("common.name")}</th>
-                        <th>{move || i18n.t("admin.description")}</th>
-                        <th class="num">{move || i18n.t("settings.fields")}</th>
-                        <th class="num">{move || i18n.t("settings.documents")}</th>
-                        <th>{move || i18n.t("common.status")}</th>
-                        <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
+        <RowsTable
+            cols
+            rows=list
+            row=move |f| {
+                let row = f.clone();
+                let active = f.active;
+                view! {
+                    <tr data-testid=format!("kyc-form-{}", f.name)>
+                        <td>{f.name.clone()}</td>
+                        <td class="muted">{f.description.clone()}</td>
+                        <td class="num">{f.fields.len()}</td>
+                        <td class="num">{f.documents.len()}</td>
+                        <td>
+                            <span class="badge" class:badge-success=active class:badge-muted=!active>
+                                {move || if active { i18n.t("settings.active") } else { i18n.t("settings.inactive") }}
+                            </span>
+                        </td>
+                        <td>
+                            <button type="button" class="btn btn-sm" on:click=move |_| editing.set(Some(row.clone()))>
+                                {move || i18n.t("common.edit")}
+                            </button>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {list.is_empty().then(|| view! { <crate::ui::table::EmptyRow cols=6/> })}
-                    {list
-                        .into_iter()
-                        .map(|f| {
-                            let row = f.clone();
-                            let active = f.active;
-                            view! {
-                                <tr data-testid=format!("kyc-form-{}", f.name)>
-                                    <td>{f.name.clone()}</td>
-                                    <td class="muted">{f.description.clone()}</td>
-                                    <td class="num">{f.fields.len()}</td>
-                                    <td class="num">{f.documents.len()}</td>
-                                    <td>
-                                        <span class="badge" class:badge-success=active class:badge-muted=!active>
-                                            {move || if active { i18n.t("settings.active") } else { i18n.t("settings.inactive") }}
-                                        </span>
-                                    </td>
-                                    <td>
-                                        <button type="button" class="btn btn-sm" on:click=move |_| editing.set(Some(row.clone()))>
-                                            {move || i18n.t("common.edit")}
-                                        </button>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }
+        />
     }
 }
 

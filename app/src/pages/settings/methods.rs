@@ -5,6 +5,7 @@ use crate::i18n::use_i18n;
 use crate::model::{GroupDto, MethodDto};
 use crate::ui::form::{CheckField, FormError, SelectField, TextField, last_error, tlabel};
 use crate::ui::form::{currency_options, keyed_options, loading};
+use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -123,74 +124,66 @@ fn MethodsTable(
     editing: RwSignal<Option<MethodDto>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let cols = vec![
+        Col::text("settings.direction"),
+        Col::text("settings.method_kind"),
+        Col::text("common.name"),
+        Col::text("appr.currency"),
+        Col::num("settings.min"),
+        Col::num("settings.max"),
+        Col::text("appr.fee"),
+        Col::text("settings.groups"),
+        Col::text("common.status"),
+        Col::actions(),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("settings.direction")}</th>
-                        <th>{move || i18n.t("settings.method_kind")}</th>
-                        <th>{move || i18n.t("common.name")}</th>
-                        <th>{move || i18n.t("appr.currency")}</th>
-                        <th class="num">{move || i18n.t("settings.min")}</th>
-                        <th class="num">{move || i18n.t("settings.max")}</th>
-                        <th>{move || i18n.t("appr.fee")}</th>
-                        <th>{move || i18n.t("settings.groups")}</th>
-                        <th>{move || i18n.t("common.status")}</th>
-                        <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
+        <RowsTable
+            cols
+            rows=list
+            row=move |m| {
+                let direction = format!("settings.direction_{}", m.direction);
+                let kind = format!("settings.kind_{}", m.kind);
+                let fee_of = m.clone();
+                let fee = move || fee_text(&fee_of, i18n);
+                let group_names: Vec<String> = groups
+                    .iter()
+                    .filter(|g| m.group_ids.contains(&g.id))
+                    .map(|g| g.name.clone())
+                    .collect();
+                let row = m.clone();
+                let enabled = m.enabled;
+                view! {
+                    <tr data-testid=format!("method-{}", m.name)>
+                        <td>{move || i18n.t(&direction)}</td>
+                        <td>{move || i18n.t(&kind)}</td>
+                        <td>{m.name.clone()}</td>
+                        <td>{m.currency.clone()}</td>
+                        <td class="num">{if m.min.is_empty() { "—".to_string() } else { m.min.clone() }}</td>
+                        <td class="num">{if m.max.is_empty() { "—".to_string() } else { m.max.clone() }}</td>
+                        <td class="nowrap">{fee}</td>
+                        <td>
+                            {move || {
+                                if group_names.is_empty() {
+                                    i18n.t("settings.all_groups").to_string()
+                                } else {
+                                    group_names.join(", ")
+                                }
+                            }}
+                        </td>
+                        <td>
+                            <span class="badge" class:badge-success=enabled class:badge-muted=!enabled>
+                                {move || if enabled { i18n.t("settings.enabled") } else { i18n.t("settings.disabled") }}
+                            </span>
+                        </td>
+                        <td>
+                            <button type="button" class="btn btn-sm" on:click=move |_| editing.set(Some(row.clone()))>
+                                {move || i18n.t("common.edit")}
+                            </button>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {list.is_empty().then(|| view! { <crate::ui::table::EmptyRow cols=10/> })}
-                    {list
-                        .into_iter()
-                        .map(|m| {
-                            let direction = format!("settings.direction_{}", m.direction);
-                            let kind = format!("settings.kind_{}", m.kind);
-                            let fee_of = m.clone();
-                            let fee = move || fee_text(&fee_of, i18n);
-                            let group_names: Vec<String> = groups
-                                .iter()
-                                .filter(|g| m.group_ids.contains(&g.id))
-                                .map(|g| g.name.clone())
-                                .collect();
-                            let row = m.clone();
-                            let enabled = m.enabled;
-                            view! {
-                                <tr data-testid=format!("method-{}", m.name)>
-                                    <td>{move || i18n.t(&direction)}</td>
-                                    <td>{move || i18n.t(&kind)}</td>
-                                    <td>{m.name.clone()}</td>
-                                    <td>{m.currency.clone()}</td>
-                                    <td class="num">{if m.min.is_empty() { "—".to_string() } else { m.min.clone() }}</td>
-                                    <td class="num">{if m.max.is_empty() { "—".to_string() } else { m.max.clone() }}</td>
-                                    <td class="nowrap">{fee}</td>
-                                    <td>
-                                        {move || {
-                                            if group_names.is_empty() {
-                                                i18n.t("settings.all_groups").to_string()
-                                            } else {
-                                                group_names.join(", ")
-                                            }
-                                        }}
-                                    </td>
-                                    <td>
-                                        <span class="badge" class:badge-success=enabled class:badge-muted=!enabled>
-                                            {move || if enabled { i18n.t("settings.enabled") } else { i18n.t("settings.disabled") }}
-                                        </span>
-                                    </td>
-                                    <td>
-                                        <button type="button" class="btn btn-sm" on:click=move |_| editing.set(Some(row.clone()))>
-                                            {move || i18n.t("common.edit")}
-                                        </button>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }
+        />
     }
 }
 

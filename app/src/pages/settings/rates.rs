@@ -4,6 +4,7 @@ use crate::i18n::use_i18n;
 use crate::model::{GroupDto, RateDto};
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::form::{currency_options, loading};
+use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 
 #[component]
@@ -66,50 +67,42 @@ fn RatesTable(
     delete: ServerAction<DeleteRate>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let cols = vec![
+        Col::text("settings.rate_from"),
+        Col::text("settings.rate_to"),
+        Col::num("settings.rate"),
+        Col::text("settings.group"),
+        Col::actions(),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th>{move || i18n.t("settings.rate_from")}</th>
-                        <th>{move || i18n.t("settings.rate_to")}</th>
-                        <th class="num">{move || i18n.t("settings.rate")}</th>
-                        <th>{move || i18n.t("settings.group")}</th>
-                        <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
+        <RowsTable
+            cols
+            rows=list
+            row=move |r| {
+                let id = r.id;
+                let group = group_name(&groups, r.group_id);
+                view! {
+                    <tr data-testid=format!("rate-{}-{}-{}", r.from, r.to, r.group_id)>
+                        <td>{r.from.clone()}</td>
+                        <td>{r.to.clone()}</td>
+                        <td class="num mono">{r.rate.clone()}</td>
+                        <td>{move || group.clone().unwrap_or_else(|| i18n.t("settings.all_groups").to_string())}</td>
+                        <td>
+                            <button
+                                type="button"
+                                class="btn btn-sm btn-danger"
+                                class:is-loading=move || delete.input().with(|i| i.as_ref().is_some_and(|d| d.id == id))
+                                on:click=move |_| {
+                                    delete.dispatch(DeleteRate { id });
+                                }
+                            >
+                                {move || i18n.t("common.delete")}
+                            </button>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {list.is_empty().then(|| view! { <crate::ui::table::EmptyRow cols=5/> })}
-                    {list
-                        .into_iter()
-                        .map(|r| {
-                            let id = r.id;
-                            let group = group_name(&groups, r.group_id);
-                            view! {
-                                <tr data-testid=format!("rate-{}-{}-{}", r.from, r.to, r.group_id)>
-                                    <td>{r.from.clone()}</td>
-                                    <td>{r.to.clone()}</td>
-                                    <td class="num mono">{r.rate.clone()}</td>
-                                    <td>{move || group.clone().unwrap_or_else(|| i18n.t("settings.all_groups").to_string())}</td>
-                                    <td>
-                                        <button
-                                            type="button"
-                                            class="btn btn-sm btn-danger"
-                                            class:is-loading=move || delete.input().with(|i| i.as_ref().is_some_and(|d| d.id == id))
-                                            on:click=move |_| {
-                                                delete.dispatch(DeleteRate { id });
-                                            }
-                                        >
-                                            {move || i18n.t("common.delete")}
-                                        </button>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }
+        />
     }
 }
 

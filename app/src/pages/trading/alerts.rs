@@ -17,7 +17,8 @@ use crate::ui::form::{
     CheckField, FormProblem, SelectField, Submit, TextField, last_error, tlabel,
 };
 use crate::ui::layout::MeCtx;
-use crate::ui::prop::{empty_row, or_dash};
+use crate::ui::prop::or_dash;
+use crate::ui::table::EmptyRow;
 use crate::ui::text::label_text;
 use leptos::prelude::*;
 
@@ -148,7 +149,7 @@ fn Feed() -> impl IntoView {
                     </thead>
                     <tbody>
                         {move || (!loaded.get()).then(|| view! { <tr><td colspan="5"><div class="spinner"></div></td></tr> })}
-                        {move || (loaded.get() && items.with(|v| v.is_empty())).then(|| empty_row(5, "prop.alerts_none"))}
+                        {move || (loaded.get() && items.with(|v| v.is_empty())).then(|| view! { <EmptyRow cols=5 text="prop.alerts_none"/> })}
                         <For each=move || items.get() key=|e| (e.id, e.acknowledged) let:e>
                             {
                                 let id = e.id;
@@ -250,7 +251,7 @@ fn Rules(may_manage: Signal<bool>) -> impl IntoView {
                         {move || rules.get().map(|r| match r {
                             Ok(list) => view! {
                                 <tbody>
-                                    {list.is_empty().then(|| empty_row(7, "prop.alert_no_rules"))}
+                                    {list.is_empty().then(|| view! { <EmptyRow cols=7 text="prop.alert_no_rules"/> })}
                                     {list.into_iter().map(|r| {
                                         let edit = r.clone();
                                         let id = r.id;

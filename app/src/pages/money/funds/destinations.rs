@@ -5,6 +5,7 @@ use crate::api::money::funds::{AddDestination, RemoveDestination};
 use crate::i18n::use_i18n;
 use crate::model::DestinationDto;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 
 #[component]
@@ -20,51 +21,45 @@ pub(super) fn DestinationsPanel(destinations: Vec<DestinationDto>, ctx: FundsCtx
     });
     let has_any = !destinations.is_empty();
     let list = if has_any {
+        let cols = vec![
+            Col::text("funds.dest_label"),
+            Col::text("common.type"),
+            Col::text("funds.dest_details"),
+            Col::text("common.actions"),
+        ];
         view! {
-            <div class="table-wrap">
-                <table class="table" data-testid="destinations">
-                    <thead>
-                        <tr>
-                            <th>{move || i18n.t("funds.dest_label")}</th>
-                            <th>{move || i18n.t("common.type")}</th>
-                            <th>{move || i18n.t("funds.dest_details")}</th>
-                            <th>{move || i18n.t("common.actions")}</th>
+            <RowsTable
+                cols
+                rows=destinations
+                testid="destinations"
+                row=move |d| {
+                    let id = d.id;
+                    let kind = destination_kind_key(&d.kind);
+                    let name = d.label.clone();
+                    view! {
+                        <tr data-testid=format!("destination-{id}")>
+                            <td>{d.label.clone()}</td>
+                            <td>{move || i18n.t(kind)}</td>
+                            <td class="mono">{d.details.clone()}</td>
+                            <td>
+                                <button
+                                    type="button"
+                                    class="btn btn-sm"
+                                    class:is-loading=move || remove.pending().get() && removing.get() == Some(id)
+                                    disabled=move || remove.pending().get()
+                                    aria-label=move || format!("{} {}", i18n.t("funds.remove"), name)
+                                    on:click=move |_| {
+                                        removing.set(Some(id));
+                                        remove.dispatch(RemoveDestination { id });
+                                    }
+                                >
+                                    {move || i18n.t("funds.remove")}
+                                </button>
+                            </td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        {destinations
-                            .into_iter()
-                            .map(|d| {
-                                let id = d.id;
-                                let kind = destination_kind_key(&d.kind);
-                                let name = d.label.clone();
-                                view! {
-                                    <tr data-testid=format!("destination-{id}")>
-                                        <td>{d.label.clone()}</td>
-                                        <td>{move || i18n.t(kind)}</td>
-                                        <td class="mono">{d.details.clone()}</td>
-                                        <td>
-                                            <button
-                                                type="button"
-                                                class="btn btn-sm"
-                                                class:is-loading=move || remove.pending().get() && removing.get() == Some(id)
-                                                disabled=move || remove.pending().get()
-                                                aria-label=move || format!("{} {}", i18n.t("funds.remove"), name)
-                                                on:click=move |_| {
-                                                    removing.set(Some(id));
-                                                    remove.dispatch(RemoveDestination { id });
-                                                }
-                                            >
-                                                {move || i18n.t("funds.remove")}
-                                            </button>
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                    }
+                }
+            />
         }
             .into_any()
     } else {
