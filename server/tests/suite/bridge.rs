@@ -16,6 +16,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
 use common::here;
+use common::prop::{evaluation_stage, usd_challenge};
 use common::{Client, Reply, count, make_user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -24,24 +25,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// 5% daily loss and 10% total on 10,000.00 USD: a breach at 9,500.00 equity.
 fn one_stage() -> ChallengeDef {
-    let demo = StageDef {
-        period_days: Some(30),
-        min_trading_days: 1,
-        profit_target_bps: Some(1_000),
-        max_daily_loss_bps: Some(500),
-        max_loss_bps: Some(1_000),
-        upgrade_immediately: true,
-        ..StageDef::demo_default()
-    };
-    let mut def = ChallengeDef::example();
-    def.name = "Bridge step".into();
-    def.time_zone = "UTC".into();
-    let p = &mut def.packages[0];
-    p.currency = "USD".into();
-    p.account_size_minor = 1_000_000;
-    p.fee_minor = 10_000;
-    p.stages = vec![demo, StageDef::live_default()];
-    def
+    usd_challenge(
+        "Bridge step",
+        vec![evaluation_stage(), StageDef::live_default()],
+    )
 }
 
 /// A bridge as a test sees it: its name and secret.

@@ -9,34 +9,18 @@ use app::error::AppError;
 use app::server::entity::{participant, request, trading_account};
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput, status};
-use app::server::trading::sim::{self, Feed, Order};
+use app::server::trading::sim::{self, Order};
 use app::server::{approvals, infra::jobs, money::ledger, prop::challenges, trading::risk};
 use chrono::{Duration, Utc};
 use common::make_user;
+use common::prop::{admin_with_still_feed, evaluation_stage, publish, usd_challenge};
 use common::{code, here};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
-/// Two demo stages (10% target, 5% daily, 10% total, passing at the end of the day the target
-/// is met) and a live stage; 10,000.00 USD for 100.00.
+/// Two evaluation stages and a live stage.
 fn two_step() -> ChallengeDef {
-    let demo = StageDef {
-        period_days: Some(30),
-        min_trading_days: 1,
-        profit_target_bps: Some(1_000),
-        max_daily_loss_bps: Some(500),
-        max_loss_bps: Some(1_000),
-        upgrade_immediately: true,
-        ..StageDef::demo_default()
-    };
-    let mut def = ChallengeDef::example();
-    def.name = "Two step".into();
-    def.time_zone = "UTC".into();
-    let p = &mut def.packages[0];
-    p.currency = "USD".into();
-    p.account_size_minor = 1_000_000;
-    p.fee_minor = 10_000;
-    p.stages = vec![demo.clone(), demo, StageDef::live_default()];
-    def
+    let (eval, live) = (evaluation_stage(), StageDef::live_default());
+    usd_challenge("Two step", vec![eval.clone(), eval, live])
 }
 
 struct Firm {
@@ -45,34 +29,9 @@ struct Firm {
 }
 
 async fn firm(db: &DatabaseConnection) -> Firm {
-    let admin = make_user(
-        db,
-        UserKind::Staff,
-        "admin@example.com",
-        Some("Administrator"),
-    )
-    .await;
-    // The feed stands still: the tests set prices.
-    sim::set_feed(
-        db,
-        Feed {
-            running: false,
-            seed: 1,
-            day_offset: 0,
-        },
-    )
-    .await
-    .unwrap();
-    let id = challenges::save(db, admin.id, None, two_step(), &here())
-        .await
-        .unwrap();
-    challenges::publish(db, admin.id, id, &here())
-        .await
-        .unwrap();
-    Firm {
-        admin: admin.id,
-        challenge: id,
-    }
+    let admin = admin_with_still_feed(db).await;
+    let challenge = publish(db, admin, two_step()).await;
+    Firm { admin, challenge }
 }
 
 async fn funded_trader(db: &DatabaseConnection, f: &Firm, email: &str, usd: &str) -> i64 {

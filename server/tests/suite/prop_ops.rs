@@ -15,11 +15,12 @@ use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput, status};
 use app::server::prop::profit_share::{self, status as share_status};
 use app::server::trading::alerts::{self, RuleInput};
-use app::server::trading::sim::{self, Feed, Order};
+use app::server::trading::sim::{self, Order};
 use app::server::{
     approvals, money::ledger, prop::challenges, prop::dashboard, prop::fees, prop::participants,
 };
 use common::make_user;
+use common::prop::{admin_with_still_feed, usd_challenge};
 use common::{code, here};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -33,17 +34,8 @@ fn funded(freq: SettlementFrequency, dist: Distribution) -> StageDef {
     }
 }
 
-/// A one-step challenge of 10,000.00 USD for 100.00 with the given funded stage.
 fn one_step(name: &str, stage: StageDef) -> ChallengeDef {
-    let mut def = ChallengeDef::example();
-    def.name = name.into();
-    def.time_zone = "UTC".into();
-    let p = &mut def.packages[0];
-    p.currency = "USD".into();
-    p.account_size_minor = 1_000_000;
-    p.fee_minor = 10_000;
-    p.stages = vec![stage];
-    def
+    usd_challenge(name, vec![stage])
 }
 
 /// A two-step challenge whose first stage warns: 5% daily (500.00), 10% total, a 5-day
@@ -65,33 +57,13 @@ struct Firm {
 }
 
 async fn firm(db: &DatabaseConnection) -> Firm {
-    let admin = make_user(
-        db,
-        UserKind::Staff,
-        "admin@example.com",
-        Some("Administrator"),
-    )
-    .await;
-    sim::set_feed(
-        db,
-        Feed {
-            running: false,
-            seed: 1,
-            day_offset: 0,
-        },
-    )
-    .await
-    .unwrap();
+    let admin = admin_with_still_feed(db).await;
     sim::set_price(db, "EURUSD", "1.08500").await.unwrap();
-    Firm { admin: admin.id }
+    Firm { admin }
 }
 
 async fn publish(db: &DatabaseConnection, f: &Firm, def: ChallengeDef) -> i64 {
-    let id = challenges::save(db, f.admin, None, def, &here())
-        .await
-        .unwrap();
-    challenges::publish(db, f.admin, id, &here()).await.unwrap();
-    id
+    common::prop::publish(db, f.admin, def).await
 }
 
 async fn trader(db: &DatabaseConnection, f: &Firm, email: &str, referrer: Option<i64>) -> i64 {

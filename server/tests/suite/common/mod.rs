@@ -1,5 +1,7 @@
 //! Test support: a fresh, migrated database on SQLite or PostgreSQL, a router around it, and a
 //! small client that posts to server functions with a session cookie.
+pub mod prop;
+
 use app::domain::access::UserKind;
 use app::domain::money::{Currency, currency};
 use app::error::AppError;

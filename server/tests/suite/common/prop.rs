@@ -1,0 +1,63 @@
+//! Prop fixtures: the challenge shapes the tests build on, and the firm they run in (an
+//! administrator and a simulator whose feed stands still, so that the tests set the prices).
+use super::{here, make_user};
+use app::domain::access::UserKind;
+use app::domain::challenge::{ChallengeDef, StageDef};
+use app::server::prop::challenges;
+use app::server::trading::sim::{self, Feed};
+use sea_orm::DatabaseConnection;
+
+/// A challenge of `stages` in one USD package: an account of 10,000.00 for a fee of 100.00, its
+/// days counted in UTC.
+pub fn usd_challenge(name: &str, stages: Vec<StageDef>) -> ChallengeDef {
+    let mut def = ChallengeDef::example();
+    def.name = name.into();
+    def.time_zone = "UTC".into();
+    let p = &mut def.packages[0];
+    p.currency = "USD".into();
+    p.account_size_minor = 1_000_000;
+    p.fee_minor = 10_000;
+    p.stages = stages;
+    def
+}
+
+/// An evaluation stage: 30 days with at least one trading day, a 10% target, 5% daily and 10%
+/// total loss limits, passed as soon as the target is met.
+pub fn evaluation_stage() -> StageDef {
+    StageDef {
+        period_days: Some(30),
+        min_trading_days: 1,
+        profit_target_bps: Some(1_000),
+        max_daily_loss_bps: Some(500),
+        max_loss_bps: Some(1_000),
+        upgrade_immediately: true,
+        ..StageDef::demo_default()
+    }
+}
+
+/// The firm's administrator (`admin@example.com`), with the simulator's feed stopped.
+pub async fn admin_with_still_feed(db: &DatabaseConnection) -> i64 {
+    let admin = make_user(
+        db,
+        UserKind::Staff,
+        "admin@example.com",
+        Some("Administrator"),
+    )
+    .await;
+    let still = Feed {
+        running: false,
+        seed: 1,
+        day_offset: 0,
+    };
+    sim::set_feed(db, still).await.unwrap();
+    admin.id
+}
+
+/// Saves `def` as a new challenge and publishes it; its id.
+pub async fn publish(db: &DatabaseConnection, admin: i64, def: ChallengeDef) -> i64 {
+    let id = challenges::save(db, admin, None, def, &here())
+        .await
+        .unwrap();
+    challenges::publish(db, admin, id, &here()).await.unwrap();
+    id
+}
