@@ -2,26 +2,9 @@
 //! request at its current level. The server applies these; nothing here touches a database.
 use serde::{Deserialize, Serialize};
 
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),* }
+use super::names::snake_enum;
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-            /// The stable name stored in the database and used in URLs.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $s),* }
-            }
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some($name::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-string_enum! {
+snake_enum! {
     /// What a request asks for. Each kind has its own approval settings and queue.
     RequestKind {
         TraderRegistration => "trader_registration",
@@ -38,7 +21,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+snake_enum! {
     RequestStatus {
         Pending => "pending",
         Approved => "approved",
@@ -47,7 +30,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+snake_enum! {
     /// The state of the money behind an online deposit (from the payment provider) or of a
     /// withdrawal's payout. Staff may correct it before approving.
     PaymentStatus {
@@ -207,6 +190,22 @@ pub const KYC_ACTIONS: &[&str] = &["deposit", "withdrawal", "transfer", "partici
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_spelled_alike_in_the_database_and_on_the_wire() {
+        use crate::domain::names::spelled_alike as check;
+        check(RequestKind::ALL, RequestKind::as_str, RequestKind::parse);
+        check(
+            RequestStatus::ALL,
+            RequestStatus::as_str,
+            RequestStatus::parse,
+        );
+        check(
+            PaymentStatus::ALL,
+            PaymentStatus::as_str,
+            PaymentStatus::parse,
+        );
+    }
 
     #[test]
     fn names_round_trip() {

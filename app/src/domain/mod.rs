@@ -7,6 +7,7 @@ pub mod bps;
 pub mod challenge;
 pub mod clock;
 pub mod money;
+pub mod names;
 pub mod permission;
 pub mod profit_share;
 pub mod rules;

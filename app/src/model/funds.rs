@@ -1,6 +1,7 @@
 //! DTOs of wallets, requests and approvals, methods, KYC and firm settings. Amounts travel as
 //! decimal strings beside their currency code ("1250.00", "USD"); they are parsed and checked
 //! on the server.
+use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -73,20 +74,18 @@ pub struct DestinationDto {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestRow {
     pub id: i64,
-    /// A `RequestKind` name.
-    pub kind: String,
+    pub kind: RequestKind,
     pub user_id: i64,
     pub client: String,
     pub email: String,
-    /// pending | approved | rejected | cancelled
-    pub status: String,
+    pub status: RequestStatus,
     pub level: i32,
     pub levels: i32,
     pub amount: Option<String>,
     pub currency: Option<String>,
     pub fee: Option<String>,
-    /// pending | success | failed, for money moving outside the firm.
-    pub payment_status: Option<String>,
+    /// For money moving outside the firm.
+    pub payment_status: Option<PaymentStatus>,
     pub method: Option<String>,
     pub reason: String,
     pub created_at: DateTime<Utc>,

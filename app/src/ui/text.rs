@@ -3,11 +3,6 @@ use crate::i18n::I18n;
 use crate::model::RequestRow;
 use crate::ui::money as fmt_money;
 
-/// The i18n key of a request kind's name.
-pub fn kind_key(kind: &str) -> String {
-    format!("appr.kind_{kind}")
-}
-
 /// A key for a label the server sent: translated when it is a known key, shown as is otherwise
 /// (labels typed by the firm, such as a KYC form's fields).
 pub fn label_text(i18n: I18n, label: &str) -> String {

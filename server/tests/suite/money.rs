@@ -2,6 +2,7 @@
 //! the flows, the exactly-once transitions, the limits, and bad input that must change nothing.
 use crate::common;
 use app::domain::access::UserKind;
+use app::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use app::error::AppError;
 use app::model::{FundsSettings, KycFormDto, KycItem, LevelDto, ListQuery, MethodDto};
 use app::server::entity::{request, user};
@@ -218,11 +219,15 @@ on_both!(
         )
         .await
         .unwrap();
-        assert_eq!(small.payment_status.as_deref(), Some("pending"));
+        assert_eq!(small.payment_status, Some(PaymentStatus::Pending));
         let paid = funds::test_psp_result(&db, f.trader, small.id, true, &here())
             .await
             .unwrap();
-        assert_eq!(paid.status, "approved", "paid and under the threshold");
+        assert_eq!(
+            paid.status,
+            RequestStatus::Approved,
+            "paid and under the threshold"
+        );
         // 1% fee: 50.00 − 0.50 reaches the wallet.
         assert_eq!(usd_wallet(&db, f.trader).await, (4_950, 0));
         // Reporting twice is refused.
@@ -249,8 +254,8 @@ on_both!(
             .await
             .unwrap();
         assert_eq!(
-            (failed.status.as_str(), failed.payment_status.as_deref()),
-            ("pending", Some("failed"))
+            (failed.status, failed.payment_status),
+            (RequestStatus::Pending, Some(PaymentStatus::Failed))
         );
         let refused = approvals::approve(&db, f.admin, big.id, 1, "", &here())
             .await
@@ -258,7 +263,7 @@ on_both!(
         assert_eq!(code(refused, "request"), "err.payment_not_received");
         // Offline deposits never approve themselves, whatever the method says.
         let offline = deposit(&db, &f, "off", "1").await.unwrap();
-        assert_eq!(offline.status, "pending");
+        assert_eq!(offline.status, RequestStatus::Pending);
         assert_invariants(&db).await;
     }
 );
@@ -346,7 +351,7 @@ on_both!(withdrawal_holds_funds_and_climbs_two_levels, |db| {
     .unwrap();
     let actions: Vec<&str> = detail.reviews.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(actions, ["submitted", "approved", "approved"]);
-    assert_eq!(detail.row.status, "approved");
+    assert_eq!(detail.row.status, RequestStatus::Approved);
     assert_invariants(&db).await;
 });
 
@@ -919,7 +924,7 @@ on_both!(
             .await
             .unwrap()
             .into_iter()
-            .find(|r| r.kind == "trader_registration")
+            .find(|r| r.kind == RequestKind::TraderRegistration)
             .unwrap();
         approvals::approve(&db, admin.id, req.id, 1, "", &here())
             .await
@@ -1081,7 +1086,7 @@ mod random_requests {
         let reqs = request::Entity::find().all(&db).await.unwrap();
         let held: i64 = reqs
             .iter()
-            .filter(|r| r.status == "pending" && r.hold_id.is_some())
+            .filter(|r| r.status == RequestStatus::Pending && r.hold_id.is_some())
             .map(|r| r.amount_minor.unwrap())
             .sum();
         assert_eq!(usd_wallet(&db, f.trader).await.1, held);

@@ -4,6 +4,7 @@
 //! nothing.
 use crate::common;
 use app::domain::access::UserKind;
+use app::domain::approval::RequestStatus;
 use app::domain::challenge::{ChallengeDef, Environment, StageDef};
 use app::error::AppError;
 use app::server::entity::{participant, request, trading_account};
@@ -250,7 +251,11 @@ on_both!(daily_loss_breach_fails_at_once, |db| {
     let r = participation::retry(&db, trader, pid, "retry-1", &here())
         .await
         .unwrap();
-    assert_eq!(r.status, "approved", "free retries approve themselves");
+    assert_eq!(
+        r.status,
+        RequestStatus::Approved,
+        "free retries approve themselves"
+    );
     let (p, again) = current(&db, pid).await;
     assert_eq!(
         (p.status.as_str(), p.stage, p.attempt),

@@ -4,6 +4,7 @@
 //! content (409) and two reviewers deciding one request (one wins, the other gets 409).
 use crate::common;
 use app::domain::access::UserKind;
+use app::domain::approval::RequestStatus;
 use app::domain::challenge::ChallengeDef;
 use app::domain::money::currency;
 use app::error::AppError;
@@ -200,7 +201,7 @@ on_both!(opposite_transfers_approved_at_once_all_apply, |db| {
         for (from, to) in [(f.a, f.b), (f.b, f.a)] {
             let input = transfer_input(&format!("t{i}"), "USD", "USD", "1", &to.to_string());
             let r = funds::transfer(&db, from, input, &here()).await.unwrap();
-            assert_eq!(r.status, "pending");
+            assert_eq!(r.status, RequestStatus::Pending);
             ids.push(r.id);
         }
     }
@@ -273,7 +274,7 @@ on_both!(opposite_automatic_transfers_all_apply, |db| {
     assert!(
         results
             .iter()
-            .all(|r| r.as_ref().unwrap().status == "approved")
+            .all(|r| r.as_ref().unwrap().status == RequestStatus::Approved)
     );
     assert_eq!(balance(&db, f.a, "USD").await, (10_000, 0));
     assert_eq!(balance(&db, f.b, "USD").await, (10_000, 0));

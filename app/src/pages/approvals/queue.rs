@@ -1,13 +1,13 @@
 //! The approval queues: a tab per request kind with its pending count, the staff member's own
 //! to-do or every request, filters, paging and CSV export.
 use crate::api::approvals::{list_requests, queue_counts};
-use crate::domain::approval::RequestKind;
+use crate::domain::approval::{RequestKind, RequestStatus};
 use crate::i18n::use_i18n;
 use crate::model::{QueueCount, RequestRow};
 use crate::pages::PageHeader;
 use crate::ui::badge::{PaymentBadge, StatusBadge};
 use crate::ui::table::{ListBody, ListState, SortHeader};
-use crate::ui::text::{kind_key, level_text, opt_money};
+use crate::ui::text::{level_text, opt_money};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -148,11 +148,11 @@ pub fn ApprovalsPage() -> impl IntoView {
                     </thead>
                     <ListBody state data=requests cols=9 row=move |r: RequestRow| {
                         let href = format!("/admin/approvals/{}", r.id);
-                        let kind = kind_key(&r.kind);
+                        let kind = r.kind.label_key();
                         let fee = r.fee.as_deref().filter(|f| !f.is_empty()).map(|f| opt_money(Some(f), r.currency.as_deref()));
                         let (l, n) = (r.level, r.levels);
                         let level = move || level_text(i18n, l, n);
-                        let yours = r.actionable && r.status == "pending";
+                        let yours = r.actionable && r.status == RequestStatus::Pending;
                         view! {
                             <tr data-testid=format!("request-{}", r.id) class:is-actionable=yours>
                                 <td class="mono"><a href=href title=move || i18n.t("appr.open")>{format!("#{}", r.id)}</a></td>
@@ -163,12 +163,12 @@ pub fn ApprovalsPage() -> impl IntoView {
                                 <td class="nowrap">{move || i18n.t(&kind)}</td>
                                 <td class="num">{opt_money(r.amount.as_deref(), r.currency.as_deref())}</td>
                                 <td class="num">{fee.unwrap_or_else(|| "—".to_string())}</td>
-                                <td><PaymentBadge status=r.payment_status.clone()/></td>
+                                <td><PaymentBadge status=r.payment_status/></td>
                                 <td>
                                     <span class="nowrap">{level}</span>
                                     {yours.then(|| view! { " " <span class="badge badge-accent">{move || i18n.t("appr.your_turn")}</span> })}
                                 </td>
-                                <td><StatusBadge status=r.status.clone()/></td>
+                                <td><StatusBadge status=r.status/></td>
                                 <td class="when">{crate::ui::datetime(&r.created_at)}</td>
                             </tr>
                         }

@@ -1,6 +1,7 @@
 //! Identity verification (KYC): where the client stands, what the firm keeps behind it, and the
 //! form with its documents (each uploaded as soon as it is chosen).
 use crate::api::identity::kyc::{SubmitKyc, get_kyc_overview};
+use crate::domain::approval::RequestStatus;
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem, KycOverview, RequestRow, UploadDto};
 use crate::pages::PageHeader;
@@ -59,7 +60,7 @@ fn Kyc(
     });
     let flash_view = move || {
         flash.get().map(|row| {
-            let key = if row.status == "approved" {
+            let key = if row.status == RequestStatus::Approved {
                 "kyc.submitted_approved"
             } else {
                 "kyc.submitted_review"
@@ -358,14 +359,14 @@ fn Submissions(rows: Vec<RequestRow>) -> impl IntoView {
                             .into_iter()
                             .map(|r| {
                                 let key = format!("appr.status_{}", r.status);
-                                let css = status_class(&r.status);
-                                let status = r.status.clone();
+                                let status = r.status.as_str();
+                                let css = status_class(status);
                                 view! {
                                     <tr>
                                         <td class="mono">{r.id}</td>
                                         <td>{datetime(&r.created_at)}</td>
                                         <td>
-                                            <span class=css>{move || label_or(i18n, &key, &status)}</span>
+                                            <span class=css>{move || label_or(i18n, &key, status)}</span>
                                         </td>
                                         <td>{r.decided_at.as_ref().map(datetime).unwrap_or_default()}</td>
                                         <td class="muted">{r.reason.clone()}</td>

@@ -3,6 +3,7 @@
 use crate::api::identity::auth::{ChangePassword, TotpDisable};
 use crate::api::money::funds::{RequestIbUpgrade, my_requests};
 use crate::domain::access::UserKind;
+use crate::domain::approval::{RequestKind, RequestStatus};
 use crate::i18n::use_i18n;
 use crate::model::{ListQuery, Me};
 use crate::pages::PageHeader;
@@ -82,9 +83,11 @@ fn IbUpgradeCard() -> impl IntoView {
                 q: "ib_upgrade".into(),
                 ..Default::default()
             };
-            my_requests(query)
-                .await
-                .map(|p| p.rows.into_iter().find(|r| r.kind == "ib_upgrade"))
+            my_requests(query).await.map(|p| {
+                p.rows
+                    .into_iter()
+                    .find(|r| r.kind == RequestKind::IbUpgrade)
+            })
         }
     });
     let reason = RwSignal::new(String::new());
@@ -133,29 +136,29 @@ fn IbUpgradeCard() -> impl IntoView {
                             .get()
                             .map(|r| {
                                 let row = r.ok().flatten();
-                                let state = row.as_ref().map(|r| r.status.clone()).unwrap_or_default();
+                                let state = row.as_ref().map(|r| r.status);
                                 let status_view = row
                                     .clone()
                                     .map(|r| {
                                         let key = format!("appr.status_{}", r.status);
-                                        let css = status_class(&r.status);
-                                        let status = r.status.clone();
+                                        let status = r.status.as_str();
+                                        let css = status_class(status);
                                         let when = crate::ui::date(&r.created_at);
-                                        let reason = (r.status == "rejected" && !r.reason.trim().is_empty()).then(|| r.reason.clone());
+                                        let reason = (r.status == RequestStatus::Rejected && !r.reason.trim().is_empty()).then(|| r.reason.clone());
                                         view! {
                                             <div class="stack ib-request" data-testid="ib-request">
                                                 <div class="cluster">
                                                     <span class="muted">{move || i18n.t("funds.ib_request").replace("{id}", &r.id.to_string())}</span>
-                                                    <span class=css data-testid="ib-request-status">{move || label_or(i18n, &key, &status)}</span>
+                                                    <span class=css data-testid="ib-request-status">{move || label_or(i18n, &key, status)}</span>
                                                     <span class="muted">{when}</span>
                                                 </div>
                                                 {reason.map(|text| view! { <p class="alert alert-error">{text}</p> })}
                                             </div>
                                         }
                                     });
-                                let body = match state.as_str() {
-                                    "pending" => view! { <p>{move || i18n.t("funds.ib_pending")}</p> }.into_any(),
-                                    "approved" => view! { <p class="alert alert-success">{move || i18n.t("funds.ib_approved")}</p> }.into_any(),
+                                let body = match state {
+                                    Some(RequestStatus::Pending) => view! { <p>{move || i18n.t("funds.ib_pending")}</p> }.into_any(),
+                                    Some(RequestStatus::Approved) => view! { <p class="alert alert-success">{move || i18n.t("funds.ib_approved")}</p> }.into_any(),
                                     _ => form().into_any(),
                                 };
                                 view! {

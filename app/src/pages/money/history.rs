@@ -1,6 +1,7 @@
 //! The client's history: wallet transactions, and requests (deposits, withdrawals, transfers,
 //! KYC, IB upgrade) with their status, and cancelling a pending one.
 use crate::api::money::funds::{CancelRequest, my_requests, my_transactions};
+use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::money::CURRENCIES;
 use crate::i18n::use_i18n;
 use crate::model::{RequestRow, TransactionRow};
@@ -170,18 +171,19 @@ fn RequestLine(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = r.id;
-    let kind = r.kind.clone();
-    let status = r.status.clone();
-    let status_css = status_class(&status);
+    let kind = r.kind.as_str();
+    let status = r.status.as_str();
+    let status_css = status_class(status);
     let status_key = format!("appr.status_{}", r.status);
-    let payment = r.payment_status.clone();
-    let can_pay =
-        r.kind == "deposit" && r.status == "pending" && payment.as_deref() == Some("pending");
+    let payment = r.payment_status;
+    let can_pay = r.kind == RequestKind::Deposit
+        && r.status == RequestStatus::Pending
+        && payment == Some(PaymentStatus::Pending);
     let fee = match (&r.fee, &r.currency) {
         (Some(f), Some(c)) if !f.trim_start_matches(['0', '.']).is_empty() => fmt_money(f, c),
         _ => String::new(),
     };
-    let note = if r.status == "rejected" || r.status == "cancelled" {
+    let note = if matches!(r.status, RequestStatus::Rejected | RequestStatus::Cancelled) {
         r.reason.clone()
     } else {
         String::new()
@@ -192,20 +194,21 @@ fn RequestLine(
         <tr data-testid=format!("request-{id}")>
             <td class="mono">{id}</td>
             <td>
-                {move || label_or(i18n, &format!("appr.kind_{kind}"), &kind)}
+                {move || label_or(i18n, &format!("appr.kind_{kind}"), kind)}
                 {(!method.is_empty()).then(|| view! { <div class="muted small-text">{method.clone()}</div> })}
             </td>
             <td class="num">{request_amount(&r)}</td>
             <td class="num muted">{fee}</td>
             <td>
                 <div class="cluster">
-                    <span class=status_css data-testid="request-status">{move || label_or(i18n, &status_key, &status)}</span>
+                    <span class=status_css data-testid="request-status">{move || label_or(i18n, &status_key, status)}</span>
                     {payment
                         .map(|p| {
+                            let p = p.as_str();
                             let key = format!("appr.payment_{p}");
-                            let css = status_class(&p);
+                            let css = status_class(p);
                             view! {
-                                <span class=css data-testid="payment-status">{move || label_or(i18n, &key, &p)}</span>
+                                <span class=css data-testid="payment-status">{move || label_or(i18n, &key, p)}</span>
                             }
                         })}
                 </div>

@@ -1,6 +1,7 @@
 //! The built-in test payment provider: a hosted checkout page for an online deposit, where the
 //! client makes the payment succeed or fail.
 use crate::api::money::funds::{TestPspPay, my_requests};
+use crate::domain::approval::{PaymentStatus, RequestStatus};
 use crate::i18n::use_i18n;
 use crate::model::{ListQuery, RequestRow};
 use crate::pages::PageHeader;
@@ -79,7 +80,7 @@ pub fn TestPspPage() -> impl IntoView {
                             let method = row.as_ref().and_then(|r| r.method.clone()).unwrap_or_default();
                             let id_text = id.get().map(|i| format!("#{i}")).unwrap_or_default();
                             let processed = row.as_ref().is_some_and(|r| {
-                                r.status != "pending" || r.payment_status.as_deref().is_some_and(|p| p != "pending")
+                                r.status != RequestStatus::Pending || r.payment_status.is_some_and(|p| p != PaymentStatus::Pending)
                             });
                             view! {
                                 {(!amount.is_empty())
@@ -109,15 +110,16 @@ pub fn TestPspPage() -> impl IntoView {
                                         .clone()
                                         .and_then(|r| r.payment_status.map(|p| (r.status, p)))
                                         .map(|(status, p)| {
+                                            let (status, p) = (status.as_str(), p.as_str());
                                             let pk = format!("appr.payment_{p}");
                                             let sk = format!("appr.status_{status}");
-                                            let (pc, sc) = (status_class(&p), status_class(&status));
+                                            let (pc, sc) = (status_class(p), status_class(status));
                                             view! {
                                                 <div>
                                                     <dt>{move || i18n.t("common.status")}</dt>
                                                     <dd class="cluster">
-                                                        <span class=pc>{move || label_or(i18n, &pk, &p)}</span>
-                                                        <span class=sc>{move || label_or(i18n, &sk, &status)}</span>
+                                                        <span class=pc>{move || label_or(i18n, &pk, p)}</span>
+                                                        <span class=sc>{move || label_or(i18n, &sk, status)}</span>
                                                     </dd>
                                                 </div>
                                             }
@@ -176,23 +178,27 @@ fn PayButtons(
 #[component]
 fn PaymentResult(row: RequestRow) -> impl IntoView {
     let i18n = use_i18n();
-    let payment = row.payment_status.clone().unwrap_or_default();
-    let (class, key) = match (payment.as_str(), row.status.as_str()) {
-        ("success", "approved") => ("alert alert-success", "funds.psp_paid_approved"),
-        ("success", _) => ("alert alert-success", "funds.psp_paid_review"),
+    let payment = row
+        .payment_status
+        .map(PaymentStatus::as_str)
+        .unwrap_or_default();
+    let status = row.status.as_str();
+    let (class, key) = match (row.payment_status, row.status) {
+        (Some(PaymentStatus::Success), RequestStatus::Approved) => {
+            ("alert alert-success", "funds.psp_paid_approved")
+        }
+        (Some(PaymentStatus::Success), _) => ("alert alert-success", "funds.psp_paid_review"),
         _ => ("alert alert-error", "funds.psp_failed"),
     };
     let amount = request_amount(&row);
     let pk = format!("appr.payment_{payment}");
-    let sk = format!("appr.status_{}", row.status);
-    let status = row.status.clone();
-    let p = payment.clone();
+    let sk = format!("appr.status_{status}");
     view! {
         <div class=class role="status" data-testid="payment-result">
             <strong>{move || i18n.t(key).replace("{amount}", &amount)}</strong>
             <span class="cluster">
-                <span class=status_class(&payment) data-testid="payment-status">{move || label_or(i18n, &pk, &p)}</span>
-                <span class=status_class(&row.status) data-testid="request-status">{move || label_or(i18n, &sk, &status)}</span>
+                <span class=status_class(payment) data-testid="payment-status">{move || label_or(i18n, &pk, payment)}</span>
+                <span class=status_class(status) data-testid="request-status">{move || label_or(i18n, &sk, status)}</span>
             </span>
         </div>
         <a class="btn btn-block" href="/requests">{move || i18n.t("funds.see_requests")}</a>

@@ -28,15 +28,14 @@ pub async fn approve(
 ) -> Result<(), AppError> {
     let txn = db.write().await?;
     let req = locked(&txn, id).await?;
-    if req.status != RequestStatus::Pending.as_str() || req.level != level {
+    if req.status != RequestStatus::Pending || req.level != level {
         return Err(decided());
     }
     require_reviewer(&txn, &req, actor).await?;
-    if RequestKind::parse(&req.kind).is_some_and(RequestKind::paid_in_advance)
+    if req.kind.paid_in_advance()
         && req
             .payment_status
-            .as_deref()
-            .is_some_and(|p| p != PaymentStatus::Success.as_str())
+            .is_some_and(|p| p != PaymentStatus::Success)
     {
         return Err(AppError::field("request", "err.payment_not_received"));
     }
@@ -108,12 +107,12 @@ pub async fn reject(
     }
     let txn = db.write().await?;
     let req = locked(&txn, id).await?;
-    if req.status != RequestStatus::Pending.as_str() {
+    if req.status != RequestStatus::Pending {
         return Err(decided());
     }
     require_reviewer(&txn, &req, actor).await?;
     close(&txn, &req, RequestStatus::Rejected, Some(actor), reason).await?;
-    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
+    let kind = req.kind;
     let data = BTreeMap::from([
         ("id".to_string(), req.id.to_string()),
         ("kind".to_string(), kind.label_key()),
@@ -147,7 +146,7 @@ pub async fn cancel(
     if req.user_id != client {
         return Err(AppError::NotFound);
     }
-    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
+    let kind = req.kind;
     if !cancellable(&req, kind) {
         return Err(AppError::field("request", "err.not_cancellable"));
     }
@@ -167,9 +166,9 @@ pub async fn cancel(
 }
 
 pub(super) fn cancellable(req: &request::Model, kind: RequestKind) -> bool {
-    req.status == RequestStatus::Pending.as_str()
+    req.status == RequestStatus::Pending
         && kind.client_cancellable()
-        && req.payment_status.as_deref() != Some(PaymentStatus::Success.as_str())
+        && req.payment_status != Some(PaymentStatus::Success)
 }
 
 /// Staff correct the amount of a pending deposit (what actually arrived) or withdrawal. The
@@ -184,10 +183,10 @@ pub async fn edit_amount(
 ) -> Result<(), AppError> {
     let txn = db.write().await?;
     let req = locked(&txn, id).await?;
-    if req.status != RequestStatus::Pending.as_str() {
+    if req.status != RequestStatus::Pending {
         return Err(decided());
     }
-    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
+    let kind = req.kind;
     if !matches!(kind, RequestKind::Deposit | RequestKind::Withdrawal) {
         return Err(AppError::field("amount", "err.amount_not_editable"));
     }
@@ -265,16 +264,16 @@ pub async fn set_payment_status(
         .ok_or_else(|| AppError::field("status", "err.payment_status_unknown"))?;
     let txn = db.write().await?;
     let req = locked(&txn, id).await?;
-    if req.status != RequestStatus::Pending.as_str() {
+    if req.status != RequestStatus::Pending {
         return Err(decided());
     }
-    let Some(current) = req.payment_status.as_deref() else {
+    let Some(current) = req.payment_status else {
         return Err(AppError::field("status", "err.no_payment_status"));
     };
     if let Some(staff) = actor {
         require_reviewer(&txn, &req, staff).await?;
     }
-    if current == status.as_str() {
+    if current == status {
         return Err(AppError::field("status", "err.payment_status_unchanged"));
     }
     let r = request::Entity::update_many()
@@ -285,7 +284,7 @@ pub async fn set_payment_status(
         .col_expr(request::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(request::Column::Id.eq(id))
         .filter(request::Column::Status.eq(RequestStatus::Pending.as_str()))
-        .filter(request::Column::PaymentStatus.eq(current))
+        .filter(request::Column::PaymentStatus.eq(current.as_str()))
         .exec(&txn)
         .await?;
     if r.rows_affected != 1 {
@@ -303,7 +302,7 @@ pub async fn set_payment_status(
         &from.ip,
     )
     .await?;
-    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
+    let kind = req.kind;
     if kind.paid_in_advance() && status == PaymentStatus::Success {
         let (method, _) = settings::approval_for(&txn, kind).await?;
         let req = find(&txn, id).await?;

@@ -5,7 +5,6 @@
 //! when its transition does.
 use crate::domain::approval::{RequestKind, RequestStatus};
 use crate::error::AppError;
-use crate::error::OrInternal;
 use crate::server::entity::request;
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
@@ -106,7 +105,7 @@ pub fn of(kind: RequestKind) -> Result<&'static dyn RequestHandler, AppError> {
 }
 
 pub fn of_request(req: &request::Model) -> Result<&'static dyn RequestHandler, AppError> {
-    of(RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?)
+    of(req.kind)
 }
 
 #[cfg(test)]

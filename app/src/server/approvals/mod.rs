@@ -71,7 +71,7 @@ fn decided() -> AppError {
 /// A replay carries what the first submission did; the same key with other content is a
 /// clash, refused rather than answered with a different request.
 fn replay(first: request::Model, s: &Submission, kind: RequestKind) -> Result<Submitted, AppError> {
-    let same = first.kind == kind.as_str()
+    let same = first.kind == kind
         && first.currency.as_deref() == s.currency.map(|c| c.code)
         && first.amount_minor == s.amount_minor
         && first.method_id == s.method_id
@@ -120,17 +120,17 @@ pub async fn submit(
     let now = Utc::now();
     let am = request::ActiveModel {
         idempotency_key: Set(key.clone()),
-        kind: Set(kind.as_str().into()),
+        kind: Set(kind),
         user_id: Set(s.user_id),
         created_by: Set(s.created_by),
-        status: Set(RequestStatus::Pending.as_str().into()),
+        status: Set(RequestStatus::Pending),
         level: Set(1),
         levels: Set(levels.len().max(1) as i32),
         currency: Set(s.currency.map(|c| c.code.to_string())),
         amount_minor: Set(s.amount_minor),
         fee_minor: Set(s.fee_minor),
         method_id: Set(s.method_id),
-        payment_status: Set(s.payment_status.map(|p| p.as_str().to_string())),
+        payment_status: Set(s.payment_status),
         counterparty_id: Set(s.counterparty_id),
         target_currency: Set(s.target_currency.map(|c| c.code.to_string())),
         target_amount_minor: Set(s.target_amount_minor),
@@ -286,7 +286,7 @@ async fn finalize(
     handlers::of_request(req)?
         .on_approved(txn, req, actor)
         .await?;
-    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
+    let kind = req.kind;
     // An automatic sign-up needs no "approved" notice on top of the welcome.
     let signup = matches!(
         kind,
@@ -325,7 +325,7 @@ async fn require_reviewer(
     req: &request::Model,
     staff: i64,
 ) -> Result<(), AppError> {
-    let levels = levels_of(db, &req.kind).await?;
+    let levels = levels_of(db, req.kind).await?;
     if approval::may_decide(&levels, req.level, staff, role_of(db, staff).await?) {
         Ok(())
     } else {
@@ -333,8 +333,6 @@ async fn require_reviewer(
     }
 }
 
-async fn levels_of(db: &impl ConnectionTrait, kind: &str) -> Result<Vec<Level>, AppError> {
-    let kind =
-        RequestKind::parse(kind).or_internal("approval levels for an unknown request kind")?;
+async fn levels_of(db: &impl ConnectionTrait, kind: RequestKind) -> Result<Vec<Level>, AppError> {
     Ok(settings::approval_for(db, kind).await?.1)
 }

@@ -44,19 +44,19 @@ pub(super) async fn rows(
             let u = users.get(&r.user_id);
             RequestRow {
                 id: r.id,
-                kind: r.kind.clone(),
+                kind: r.kind,
                 user_id: r.user_id,
                 client: u
                     .map(|u| format!("{} {}", u.first_name, u.last_name))
                     .unwrap_or_default(),
                 email: u.map(|u| u.email.clone()).unwrap_or_default(),
-                status: r.status.clone(),
+                status: r.status,
                 level: r.level,
                 levels: r.levels,
                 amount: r.amount_minor.zip(cur).map(|(a, c)| money::format(a, c)),
                 currency: r.currency.clone(),
                 fee: cur.map(|c| money::format(r.fee_minor, c)),
-                payment_status: r.payment_status.clone(),
+                payment_status: r.payment_status,
                 method: r.method_id.and_then(|m| methods.get(&m).cloned()),
                 reason: r.reason.clone(),
                 created_at: r.created_at,
@@ -110,10 +110,7 @@ pub async fn list_for_client(
         select = select.filter(request::Column::Id.eq(id));
     }
     let (reqs, total) = list::fetch(db, sorted(select, q), q, paged).await?;
-    let rows = rows(db, reqs, |r| {
-        RequestKind::parse(&r.kind).is_some_and(|k| cancellable(r, k))
-    })
-    .await?;
+    let rows = rows(db, reqs, |r| cancellable(r, r.kind)).await?;
     Ok(list::page(rows, total, q, paged))
 }
 
@@ -202,12 +199,12 @@ pub async fn queue(
     }
     let (reqs, total) = list::fetch(db, sorted(select, q), q, paged).await?;
     let role = role_of(db, staff).await?;
-    let mut level_cache: HashMap<String, Vec<Level>> = HashMap::new();
+    let mut level_cache: HashMap<RequestKind, Vec<Level>> = HashMap::new();
     for k in &kinds {
-        level_cache.insert(k.as_str().into(), settings::approval_for(db, *k).await?.1);
+        level_cache.insert(*k, settings::approval_for(db, *k).await?.1);
     }
     let rows = rows(db, reqs, |r| {
-        r.status == RequestStatus::Pending.as_str()
+        r.status == RequestStatus::Pending
             && approval::may_decide(
                 level_cache.get(&r.kind).map(Vec::as_slice).unwrap_or(&[]),
                 r.level,
@@ -232,9 +229,9 @@ pub async fn detail(
     client: ClientSummary,
 ) -> Result<RequestDetail, AppError> {
     let req = find(db, id).await?;
-    let kind = RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")?;
-    let levels = levels_of(db, &req.kind).await?;
-    let can_decide = req.status == RequestStatus::Pending.as_str()
+    let kind = req.kind;
+    let levels = levels_of(db, req.kind).await?;
+    let can_decide = req.status == RequestStatus::Pending
         && approval::may_decide(&levels, req.level, staff, role_of(db, staff).await?);
     let row = rows(db, vec![req.clone()], |_| can_decide)
         .await?
@@ -272,7 +269,7 @@ pub async fn detail(
         .await?;
     let history = rows(db, history_reqs, |_| false).await?;
     let details = describe(db, &req).await?;
-    let pending = req.status == RequestStatus::Pending.as_str();
+    let pending = req.status == RequestStatus::Pending;
     Ok(RequestDetail {
         details,
         reference: req.reference.clone(),
@@ -308,12 +305,10 @@ pub async fn client_row(
     db: &impl ConnectionTrait,
     req: request::Model,
 ) -> Result<RequestRow, AppError> {
-    rows(db, vec![req], |r| {
-        RequestKind::parse(&r.kind).is_some_and(|k| cancellable(r, k))
-    })
-    .await?
-    .pop()
-    .or_internal("the request's own row is not there")
+    rows(db, vec![req], |r| cancellable(r, r.kind))
+        .await?
+        .pop()
+        .or_internal("the request's own row is not there")
 }
 
 /// A client's request by id; another client's id is "not found".

@@ -9,6 +9,7 @@ pub mod bridge_command;
 pub mod bridge_nonce;
 pub mod challenge;
 pub mod client_group;
+mod columns;
 pub mod deal;
 pub mod equity_point;
 pub mod exchange_rate;

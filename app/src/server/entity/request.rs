@@ -1,3 +1,4 @@
+use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -7,17 +8,17 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub idempotency_key: String,
-    pub kind: String,
+    pub kind: RequestKind,
     pub user_id: i64,
     pub created_by: i64,
-    pub status: String,
+    pub status: RequestStatus,
     pub level: i32,
     pub levels: i32,
     pub currency: Option<String>,
     pub amount_minor: Option<i64>,
     pub fee_minor: i64,
     pub method_id: Option<i64>,
-    pub payment_status: Option<String>,
+    pub payment_status: Option<PaymentStatus>,
     pub counterparty_id: Option<i64>,
     pub target_currency: Option<String>,
     pub target_amount_minor: Option<i64>,

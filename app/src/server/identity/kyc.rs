@@ -1,6 +1,6 @@
 //! KYC: forms the firm configures, submissions with documents (each one a request in the
 //! approval engine), the client's status, and the trader's request to become an IB.
-use crate::domain::approval::{KYC_ACTIONS, RequestKind};
+use crate::domain::approval::{KYC_ACTIONS, RequestKind, RequestStatus};
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{KycFormDto, KycItem, KycOverview, ListQuery, RequestRow};
@@ -131,7 +131,7 @@ pub async fn overview(db: &DatabaseConnection, user_id: i64) -> Result<KycOvervi
         .rows;
     let reason = submissions
         .iter()
-        .find(|r| r.status == "rejected")
+        .find(|r| r.status == RequestStatus::Rejected)
         .filter(|_| me.kyc_status == "rejected")
         .map(|r| r.reason.clone())
         .unwrap_or_default();
@@ -255,7 +255,7 @@ pub async fn submit(
             uploads::attach(&txn, user_id, id, done.request.id).await?;
         }
         // Unless it approved itself, the client now waits for review.
-        if done.request.status == "pending" {
+        if done.request.status == RequestStatus::Pending {
             let status = if resubmission {
                 "resubmitted"
             } else {

@@ -253,17 +253,19 @@ impl CsvRow for RequestRow {
     fn record(&self) -> Vec<String> {
         vec![
             self.id.to_string(),
-            self.kind.clone(),
+            self.kind.to_string(),
             self.user_id.to_string(),
             self.client.clone(),
             self.email.clone(),
-            self.status.clone(),
+            self.status.to_string(),
             self.level.to_string(),
             self.levels.to_string(),
             self.amount.clone().unwrap_or_default(),
             self.currency.clone().unwrap_or_default(),
             self.fee.clone().unwrap_or_default(),
-            self.payment_status.clone().unwrap_or_default(),
+            self.payment_status
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
             self.method.clone().unwrap_or_default(),
             self.reason.clone(),
             time(&self.created_at),

@@ -164,18 +164,18 @@ pub async fn test_psp_result(
     // Online deposits by the test provider, and challenges bought directly.
     let online = match req.method_id {
         Some(m) => {
-            req.kind == RequestKind::Deposit.as_str()
+            req.kind == RequestKind::Deposit
                 && payment_method::Entity::find_by_id(m)
                     .one(db)
                     .await?
                     .is_some_and(|m| m.kind == "test_psp")
         }
-        None => req.kind == RequestKind::Participation.as_str() && req.payment_status.is_some(),
+        None => req.kind == RequestKind::Participation && req.payment_status.is_some(),
     };
     if !online {
         return Err(AppError::NotFound);
     }
-    if req.payment_status.as_deref() != Some(PaymentStatus::Pending.as_str()) {
+    if req.payment_status != Some(PaymentStatus::Pending) {
         return Err(AppError::field("request", "err.payment_already_reported"));
     }
     let status = if succeed {

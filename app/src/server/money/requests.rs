@@ -90,7 +90,7 @@ impl RequestHandler for MoneyRequests {
         req: &request::Model,
         actor: Option<i64>,
     ) -> Result<(), AppError> {
-        match RequestKind::parse(&req.kind).or_internal("a stored request of an unknown kind")? {
+        match req.kind {
             RequestKind::Deposit => {
                 // The money reached the firm's PSP or bank account; the client's wallet gets it
                 // less the method's fee, which is the firm's revenue.

@@ -25,7 +25,7 @@ impl RequestHandler for ParticipationRequests {
         txn: &DatabaseTransaction,
         req: &request::Model,
     ) -> Result<(), AppError> {
-        if req.kind == RequestKind::Participation.as_str() {
+        if req.kind == RequestKind::Participation {
             participation::on_paid(txn, req).await?;
         }
         Ok(())

@@ -3,7 +3,7 @@
 use crate::i18n::use_i18n;
 use crate::model::{ClientSummary, RequestRow, ReviewDto, UploadDto};
 use crate::ui::badge::StatusBadge;
-use crate::ui::text::{file_size, kind_key, label_text, level_text, opt_money};
+use crate::ui::text::{file_size, label_text, level_text, opt_money};
 use crate::ui::{date, datetime};
 use leptos::prelude::*;
 
@@ -129,7 +129,7 @@ pub(super) fn History(rows: Vec<RequestRow>, current: i64) -> impl IntoView {
                         {rows
                             .into_iter()
                             .map(|r| {
-                                let kind = kind_key(&r.kind);
+                                let kind = r.kind.label_key();
                                 let is_current = r.id == current;
                                 view! {
                                     <tr class:is-current=is_current>
@@ -143,7 +143,7 @@ pub(super) fn History(rows: Vec<RequestRow>, current: i64) -> impl IntoView {
                                         <td>{move || i18n.t(&kind)}</td>
                                         <td class="num">{opt_money(r.amount.as_deref(), r.currency.as_deref())}</td>
                                         <td>{move || level_text(i18n, r.level, r.levels)}</td>
-                                        <td><StatusBadge status=r.status.clone()/></td>
+                                        <td><StatusBadge status=r.status/></td>
                                         <td class="nowrap">{datetime(&r.created_at)}</td>
                                     </tr>
                                 }

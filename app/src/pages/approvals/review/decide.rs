@@ -2,6 +2,7 @@
 //! set its payment status.
 use super::*;
 use crate::api::approvals::{ApproveRequest, EditRequestAmount, RejectRequest, SetPaymentStatus};
+use crate::domain::approval::{PaymentStatus, RequestStatus};
 use crate::i18n::use_i18n;
 use crate::model::RequestDetail;
 use crate::ui::form::keyed_options;
@@ -12,7 +13,7 @@ use crate::ui::form::{SelectField, Submit, TextField, last_error, tlabel};
 pub(super) fn Decide(d: RequestDetail, acts: Decisions, may_decide: bool) -> impl IntoView {
     let i18n = use_i18n();
     let row = d.row;
-    let pending = row.status == "pending";
+    let pending = row.status == RequestStatus::Pending;
     if !pending {
         let status = format!("appr.status_{}", row.status);
         return view! {
@@ -73,7 +74,7 @@ pub(super) fn Decide(d: RequestDetail, acts: Decisions, may_decide: bool) -> imp
                         <hr class="divider"/>
                         <div class="decide-grid">
                             {can_amount.then(|| view! { <AmountForm id current=row.amount.clone().unwrap_or_default() currency=row.currency.clone().unwrap_or_default() acts/> })}
-                            {can_payment.then(|| view! { <PaymentForm id current=row.payment_status.clone().unwrap_or_else(|| "pending".into()) acts/> })}
+                            {can_payment.then(|| view! { <PaymentForm id current=row.payment_status.unwrap_or(PaymentStatus::Pending).as_str().to_string() acts/> })}
                         </div>
                     }
                 })}

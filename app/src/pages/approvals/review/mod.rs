@@ -13,7 +13,7 @@ use crate::ui::datetime;
 use crate::ui::form::loading;
 use crate::ui::form::{FormError, last_error};
 use crate::ui::layout::MeCtx;
-use crate::ui::text::{kind_key, label_text, level_text, opt_money};
+use crate::ui::text::{label_text, level_text, opt_money};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -169,7 +169,7 @@ pub fn ReviewPage() -> impl IntoView {
 fn ReviewBody(d: RequestDetail, acts: Decisions, may_decide: bool) -> impl IntoView {
     let i18n = use_i18n();
     let row = d.row.clone();
-    let kind = kind_key(&row.kind);
+    let kind = row.kind.label_key();
     let (l, n) = (row.level, row.levels);
     let level = move || level_text(i18n, l, n);
     let has_amount = row.amount.as_deref().is_some_and(|a| !a.is_empty());
@@ -194,9 +194,9 @@ fn ReviewBody(d: RequestDetail, acts: Decisions, may_decide: bool) -> impl IntoV
             <div class="review-title">
                 <h2>{move || i18n.t(&kind)} <span class="muted mono">{format!(" #{}", row.id)}</span></h2>
                 <div class="cluster">
-                    <StatusBadge status=row.status.clone()/>
+                    <StatusBadge status=row.status/>
                     {has_levels.then(|| view! { <span class="badge badge-muted" data-testid="review-level">{level_badge}</span> })}
-                    {row.payment_status.is_some().then(|| view! { <PaymentBadge status=row.payment_status.clone()/> })}
+                    {row.payment_status.is_some().then(|| view! { <PaymentBadge status=row.payment_status/> })}
                 </div>
             </div>
             <dl class="kv-grid">
@@ -210,7 +210,6 @@ fn ReviewBody(d: RequestDetail, acts: Decisions, may_decide: bool) -> impl IntoV
                     })}
                 <div><dt>{move || i18n.t("appr.level")}</dt><dd>{level}</dd></div>
                 {row.payment_status
-                    .clone()
                     .map(|p| {
                         view! {
                             <div>

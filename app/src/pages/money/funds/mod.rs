@@ -8,6 +8,7 @@ mod transfer;
 mod withdraw;
 
 use crate::api::money::funds::get_funds_overview;
+use crate::domain::approval::RequestStatus;
 use crate::i18n::use_i18n;
 use crate::model::{FundsOverview, RequestRow, WalletDto};
 use crate::pages::PageHeader;
@@ -94,7 +95,7 @@ impl FundsCtx {
 
 /// The flash key for a new request, by its kind and whether it was decided at once.
 fn request_flash(kind: &str, row: &RequestRow) -> &'static str {
-    let approved = row.status == "approved";
+    let approved = row.status == RequestStatus::Approved;
     match (kind, approved) {
         ("deposit", true) => "funds.deposit_approved",
         ("deposit", false) => "funds.deposit_submitted",

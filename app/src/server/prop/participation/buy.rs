@@ -252,8 +252,7 @@ pub async fn on_paid(txn: &impl ConnectionTrait, req: &request::Model) -> Result
 /// Whether the request's fee reached the firm (and so is refunded if it is turned down).
 pub(super) fn fee_taken(req: &request::Model, p: &participant::Model) -> bool {
     req.amount_minor.unwrap_or(0) > 0
-        && (p.pay_method == "wallet"
-            || req.payment_status.as_deref() == Some(PaymentStatus::Success.as_str()))
+        && (p.pay_method == "wallet" || req.payment_status == Some(PaymentStatus::Success))
 }
 
 pub(super) async fn refund(
@@ -293,13 +292,13 @@ pub(super) async fn refund(
 pub async fn on_approved(txn: &impl ConnectionTrait, req: &request::Model) -> Result<(), AppError> {
     let p = find(txn, participant_of(req)?).await?;
     let b = bought(&p)?;
-    match RequestKind::parse(&req.kind) {
-        Some(RequestKind::Participation) => issue_account(txn, &p, &b, 0, 1).await,
-        Some(RequestKind::LiveStep) => {
+    match req.kind {
+        RequestKind::Participation => issue_account(txn, &p, &b, 0, 1).await,
+        RequestKind::LiveStep => {
             let stage = stage_of(req).unwrap_or(p.stage + 1);
             issue_account(txn, &p, &b, stage, 1).await
         }
-        Some(RequestKind::Retry) => issue_account(txn, &p, &b, p.stage, p.attempt + 1).await,
+        RequestKind::Retry => issue_account(txn, &p, &b, p.stage, p.attempt + 1).await,
         _ => Err(AppError::internal(
             "a participation handler given another request kind",
         )),
@@ -320,8 +319,8 @@ pub async fn on_closed(
     to: RequestStatus,
 ) -> Result<(), AppError> {
     let p = find(txn, participant_of(req)?).await?;
-    match RequestKind::parse(&req.kind) {
-        Some(RequestKind::Participation) => {
+    match req.kind {
+        RequestKind::Participation => {
             if fee_taken(req, &p) {
                 refund(txn, req, &p).await?;
             }
@@ -332,14 +331,14 @@ pub async fn on_closed(
             };
             set_status(txn, p.id, s, true, None).await
         }
-        Some(RequestKind::Retry) => {
+        RequestKind::Retry => {
             if req.amount_minor.unwrap_or(0) > 0 {
                 refund(txn, req, &p).await?;
             }
             set_status(txn, p.id, status::FAILED, false, None).await
         }
         // A refused live step ends the challenge.
-        Some(RequestKind::LiveStep) => {
+        RequestKind::LiveStep => {
             set_status(txn, p.id, status::FAILED, true, Some("live_step_rejected")).await?;
             tell(txn, &p, "notice.prop_live_rejected", &[]).await
         }
