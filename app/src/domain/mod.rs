@@ -8,6 +8,7 @@ pub mod challenge;
 pub mod clock;
 pub mod money;
 pub mod names;
+pub mod participant;
 pub mod permission;
 pub mod profit_share;
 pub mod rules;

@@ -6,6 +6,7 @@
 //! only what recovers above it, and no profit is ever paid twice. Shares round down to the
 //! minor unit; the firm takes the remainder, so the parts always add up to the profit exactly.
 use super::challenge::SettlementFrequency;
+use super::names::snake_enum;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,18 @@ const BPS_ALL: i64 = 10_000;
 /// The profit a settlement at `balance` takes above the high-water mark `base` (none below it).
 pub fn profit_above(balance: i64, base: i64) -> i64 {
     balance.saturating_sub(base).max(0)
+}
+
+snake_enum! {
+    /// Where a settlement stands.
+    SettlementStatus {
+        /// The period ended below the high-water mark: nothing to pay, the loss carries forward.
+        NoProfit => "no_profit",
+        PendingReview => "pending_review",
+        Paid => "paid",
+        /// A reviewer turned the payout down: the shares went to the firm.
+        Rejected => "rejected",
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +179,16 @@ pub fn last_ended(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settlement_statuses_are_spelled_alike_in_the_database_and_on_the_wire() {
+        use crate::domain::names::spelled_alike as check;
+        check(
+            SettlementStatus::ALL,
+            SettlementStatus::as_str,
+            SettlementStatus::parse,
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

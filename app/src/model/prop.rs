@@ -2,6 +2,8 @@
 //! progress and the decisions the rules engine made. Money is formatted on the server in the
 //! account's currency; progress shares are basis points of their limit (10,000 = reached).
 use crate::domain::challenge::{ChallengeDef, Change};
+use crate::domain::participant::ParticipantStatus;
+use crate::domain::profit_share::SettlementStatus;
 use serde::{Deserialize, Serialize};
 
 /// A challenge in the back office's list.
@@ -79,7 +81,7 @@ pub struct ChallengeCard {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Participation {
     pub participant_id: i64,
-    pub status: String,
+    pub status: ParticipantStatus,
     pub pay_url: Option<String>,
 }
 
@@ -188,7 +190,7 @@ pub struct ParticipantRow {
     pub stages: usize,
     pub environment: String,
     pub attempt: i32,
-    pub status: String,
+    pub status: ParticipantStatus,
     pub reason: String,
     pub currency: String,
     pub fee: String,
@@ -334,7 +336,7 @@ pub struct ProfitShareDto {
     /// automatic | manual
     pub distribution: String,
     /// no_profit | pending_review | paid | rejected
-    pub status: String,
+    pub status: SettlementStatus,
     /// The review request, for manual distribution.
     pub request_id: Option<i64>,
     pub created_at: String,
@@ -459,7 +461,7 @@ pub struct MoneyFigure {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StatusCount {
-    pub status: String,
+    pub status: ParticipantStatus,
     pub count: u64,
 }
 

@@ -1,27 +1,28 @@
 //! Profit-sharing views shared by the trader's challenge page and the staff's participant
 //! page: the funded stage's terms with the running period, and the table of settlements.
 use crate::domain::bps::Bps;
+use crate::domain::profit_share::SettlementStatus;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ProfitShareDto, ProfitShareTerms};
 use crate::ui::table::{Col, RowsTable};
 use crate::ui::text::label_text;
 use leptos::prelude::*;
 
-pub fn share_status_class(s: &str) -> &'static str {
+pub fn share_status_class(s: SettlementStatus) -> &'static str {
     match s {
-        "paid" => "badge badge-success",
-        "pending_review" => "badge badge-warn",
-        "rejected" => "badge badge-danger",
-        _ => "badge badge-muted",
+        SettlementStatus::Paid => "badge badge-success",
+        SettlementStatus::PendingReview => "badge badge-warn",
+        SettlementStatus::Rejected => "badge badge-danger",
+        SettlementStatus::NoProfit => "badge badge-muted",
     }
 }
 
 /// A settlement's status as a badge.
 #[component]
-pub fn ShareStatus(status: String) -> impl IntoView {
+pub fn ShareStatus(status: SettlementStatus) -> impl IntoView {
     let i18n = use_i18n();
     let key = format!("prop.ps_status_{status}");
-    view! { <span class=share_status_class(&status) data-status=status.clone()>{move || label_text(i18n, &key)}</span> }
+    view! { <span class=share_status_class(status) data-status=status.as_str()>{move || label_text(i18n, &key)}</span> }
 }
 
 fn frequency_text(i18n: I18n, f: &str) -> String {
@@ -87,15 +88,15 @@ pub fn ProfitSharesTable(
                 } else {
                     format!("{} – {}", s.period_start, s.period_end)
                 };
-                let review = s.request_id.filter(|_| s.status == "pending_review");
+                let review = s.request_id.filter(|_| s.status == SettlementStatus::PendingReview);
                 view! {
-                    <tr data-testid=format!("ps-{}", s.id) data-status=s.status.clone()>
+                    <tr data-testid=format!("ps-{}", s.id) data-status=s.status.as_str()>
                         <td class="nowrap">{period}</td>
                         <td class="num" data-testid="ps-profit">{with(&s.profit)}</td>
                         <td class="num">{Bps(s.trader_bps).to_string()}</td>
                         <td class="num kv-strong" data-testid="ps-trader-share">{with(&s.trader_share)}</td>
                         {staff.then(|| view! { <td class="num" data-testid="ps-firm-share">{with(&s.firm_share)}</td> })}
-                        <td><ShareStatus status=s.status.clone()/></td>
+                        <td><ShareStatus status=s.status/></td>
                         <td class="nowrap">{s.created_at.clone()}</td>
                         <td class="nowrap">{if s.decided_at.is_empty() { "—".to_string() } else { s.decided_at.clone() }}</td>
                         {staff.then(|| view! {

@@ -1,6 +1,7 @@
 //! The prop area's shared views, used by the trader's challenge page and the staff's
 //! participant page alike: status badges, progress bars, each stage's rules, the balance and
 //! equity chart, and the tables of rule decisions, stage accounts, positions and deals.
+use crate::domain::participant::ParticipantStatus;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{
     AccountDto, DealDto, DecisionDto, EquityPoint, PositionDto, ProgressBar, StageCard,
@@ -43,21 +44,24 @@ pub fn env_text(i18n: I18n, env: &str) -> String {
 
 /// A participant's status as a coloured badge.
 #[component]
-pub fn ParticipantStatus(
-    status: String,
+pub fn ParticipantBadge(
+    status: ParticipantStatus,
     #[prop(optional)] testid: Option<&'static str>,
 ) -> impl IntoView {
+    use ParticipantStatus as S;
     let i18n = use_i18n();
-    let class = match status.as_str() {
-        "in_progress" => "badge badge-accent",
-        "completed" => "badge badge-success",
-        "failed" | "rejected" => "badge badge-danger",
-        "cancelled" => "badge badge-muted",
-        _ => "badge badge-warn",
+    let class = match status {
+        S::InProgress => "badge badge-accent",
+        S::Completed => "badge badge-success",
+        S::Failed | S::Rejected => "badge badge-danger",
+        S::Cancelled => "badge badge-muted",
+        S::AwaitingPayment | S::PendingApproval | S::PendingLive | S::RetryPending => {
+            "badge badge-warn"
+        }
     };
     let key = format!("prop.status_{status}");
     view! {
-        <span class=class data-status=status data-testid=testid>
+        <span class=class data-status=status.as_str() data-testid=testid>
             {move || label_text(i18n, &key)}
         </span>
     }

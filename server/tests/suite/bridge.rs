@@ -8,9 +8,10 @@
 use crate::common;
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, StageDef};
+use app::domain::participant::ParticipantStatus;
 use app::server::entity::{bridge, bridge_command, request, trading_account};
 use app::server::money::wallets::{self, Adjustment};
-use app::server::prop::participation::{self, ParticipateInput, status};
+use app::server::prop::participation::{self, ParticipateInput};
 use app::server::{approvals, prop::challenges};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -307,8 +308,8 @@ on_both!(
         );
         let p = participation::find(&db, pid).await.unwrap();
         assert_eq!(
-            (p.status.as_str(), p.reason.as_str()),
-            (status::FAILED, "max_daily_loss")
+            (p.status, p.reason.as_str()),
+            (ParticipantStatus::Failed, "max_daily_loss")
         );
 
         // The bridge pulls the disable command, acknowledges it, and it is gone.
@@ -997,7 +998,7 @@ on_both!(batches_apply_in_order_and_report_each_snapshot, |db| {
     );
     assert_eq!(
         participation::find(&db, p1).await.unwrap().status,
-        status::FAILED
+        ParticipantStatus::Failed
     );
     let a = account(&db, a2.id).await;
     assert_eq!(

@@ -6,10 +6,11 @@ use crate::common;
 use app::domain::access::UserKind;
 use app::domain::approval::RequestStatus;
 use app::domain::challenge::{ChallengeDef, Environment, StageDef};
+use app::domain::participant::ParticipantStatus;
 use app::error::AppError;
 use app::server::entity::{participant, request, trading_account};
 use app::server::money::wallets::{self, Adjustment};
-use app::server::prop::participation::{self, ParticipateInput, status};
+use app::server::prop::participation::{self, ParticipateInput};
 use app::server::trading::sim::{self, Order};
 use app::server::{approvals, infra::jobs, money::ledger, prop::challenges, trading::risk};
 use chrono::{Duration, Utc};
@@ -159,7 +160,7 @@ on_both!(go_live, |db| {
     // The fee left the wallet before anyone looked at the request.
     assert_eq!(usd(&db, trader).await, 90_000);
     let p = participation::find(&db, pid).await.unwrap();
-    assert_eq!(p.status, status::PENDING_APPROVAL);
+    assert_eq!(p.status, ParticipantStatus::PendingApproval);
     // A double submit is the same participation.
     assert_eq!(buy(&db, &f, trader, "buy-1").await.unwrap(), pid);
     assert_eq!(usd(&db, trader).await, 90_000);
@@ -169,14 +170,14 @@ on_both!(go_live, |db| {
         .await
         .unwrap();
     let (p, acc) = current(&db, pid).await;
-    assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 0));
+    assert_eq!((p.status, p.stage), (ParticipantStatus::InProgress, 0));
     assert_eq!((acc.balance, acc.environment.as_str()), (1_000_000, "demo"));
     assert_eq!(acc.login.len(), 8);
 
     pass_stage(&db, trader, acc.id).await;
     let first = acc.id;
     let (p, acc) = current(&db, pid).await;
-    assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 1));
+    assert_eq!((p.status, p.stage), (ParticipantStatus::InProgress, 1));
     assert_ne!(acc.id, first);
     let old = trading_account::Entity::find_by_id(first)
         .one(&db)
@@ -187,13 +188,13 @@ on_both!(go_live, |db| {
 
     pass_stage(&db, trader, acc.id).await;
     let p = participation::find(&db, pid).await.unwrap();
-    assert_eq!(p.status, status::PENDING_LIVE);
+    assert_eq!(p.status, ParticipantStatus::PendingLive);
     let live = pending_request(&db, "live_step", trader).await;
     approvals::approve(&db, f.admin, live.id, 1, "", &here())
         .await
         .unwrap();
     let (p, acc) = current(&db, pid).await;
-    assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 2));
+    assert_eq!((p.status, p.stage), (ParticipantStatus::InProgress, 2));
     assert_eq!(acc.environment, "live");
     assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
 });
@@ -212,14 +213,14 @@ on_both!(daily_loss_breach_fails_at_once, |db| {
     // 499.00 down: just inside the 500.00 daily limit.
     sim::set_price(&db, "EURUSD", "1.08001").await.unwrap();
     let (p, acc) = current(&db, pid).await;
-    assert_eq!(p.status, status::IN_PROGRESS);
+    assert_eq!(p.status, ParticipantStatus::InProgress);
     assert_eq!(acc.equity, 1_000_000 - 49_900);
     // 500.00 down: the price update itself fails the stage.
     sim::set_price(&db, "EURUSD", "1.08000").await.unwrap();
     let (p, acc) = current(&db, pid).await;
     assert_eq!(
-        (p.status.as_str(), p.reason.as_str()),
-        (status::FAILED, "max_daily_loss")
+        (p.status, p.reason.as_str()),
+        (ParticipantStatus::Failed, "max_daily_loss")
     );
     assert_eq!((acc.status.as_str(), acc.enabled), ("failed", false));
     assert_eq!((acc.open_positions, acc.balance), (0, 1_000_000 - 50_000));
@@ -258,8 +259,8 @@ on_both!(daily_loss_breach_fails_at_once, |db| {
     );
     let (p, again) = current(&db, pid).await;
     assert_eq!(
-        (p.status.as_str(), p.stage, p.attempt),
-        (status::IN_PROGRESS, 0, 2)
+        (p.status, p.stage, p.attempt),
+        (ParticipantStatus::InProgress, 0, 2)
     );
     assert_ne!(again.id, acc.id);
 });
@@ -312,7 +313,7 @@ on_both!(rejection_refunds_and_bad_input_changes_nothing, |db| {
         .unwrap();
     assert_eq!(usd(&db, trader).await, 10_000, "the fee came back");
     let p = participation::find(&db, pid).await.unwrap();
-    assert_eq!(p.status, status::REJECTED);
+    assert_eq!(p.status, ParticipantStatus::Rejected);
     assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
 
     // Terminated: no new participants.
@@ -428,7 +429,7 @@ on_both!(demo_data_has_participants_at_every_status, |db| {
         .await
         .unwrap()
         .into_iter()
-        .map(|p| p.status)
+        .map(|p| p.status.to_string())
         .collect();
     statuses.sort();
     assert_eq!(
@@ -586,7 +587,7 @@ on_both!(orders_and_staff_actions_refuse_bad_input, |db| {
         .await
         .unwrap();
     let (p, _) = current(&db, pid).await;
-    assert_eq!((p.status.as_str(), p.stage), (status::IN_PROGRESS, 1));
+    assert_eq!((p.status, p.stage), (ParticipantStatus::InProgress, 1));
     // A retry needs a failed stage.
     let e = participation::retry(&db, trader, pid, "r-1", &here())
         .await
@@ -653,7 +654,7 @@ on_both!(direct_purchase_waits_for_the_payment, |db| {
     )
     .await
     .unwrap();
-    assert_eq!(p.status, status::AWAITING_PAYMENT);
+    assert_eq!(p.status, ParticipantStatus::AwaitingPayment);
     // Not approvable before the money arrives.
     let e = approvals::approve(&db, f.admin, req.id, 1, "", &here())
         .await
@@ -663,7 +664,7 @@ on_both!(direct_purchase_waits_for_the_payment, |db| {
         .await
         .unwrap();
     let p = participation::find(&db, p.id).await.unwrap();
-    assert_eq!(p.status, status::PENDING_APPROVAL);
+    assert_eq!(p.status, ParticipantStatus::PendingApproval);
     // The wallet was never touched; a rejection now refunds the fee to it.
     assert_eq!(usd(&db, trader).await, 1);
     approvals::reject(&db, f.admin, req.id, "sold out", &here())
@@ -672,7 +673,7 @@ on_both!(direct_purchase_waits_for_the_payment, |db| {
     assert_eq!(usd(&db, trader).await, 1 + 10_000);
     assert_eq!(
         participation::find(&db, p.id).await.unwrap().status,
-        status::REJECTED
+        ParticipantStatus::Rejected
     );
     assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
 });

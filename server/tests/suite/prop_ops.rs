@@ -4,7 +4,10 @@
 //! participant filters, and bad input that changes nothing.
 use crate::common;
 use app::domain::access::UserKind;
+use app::domain::approval::RequestStatus;
 use app::domain::challenge::{ChallengeDef, Distribution, SettlementFrequency, StageDef};
+use app::domain::participant::ParticipantStatus;
+use app::domain::profit_share::SettlementStatus;
 use app::error::AppError;
 use app::model::{DashboardQuery, ListQuery, PropFilter};
 use app::server::entity::{
@@ -12,8 +15,8 @@ use app::server::entity::{
     trading_account,
 };
 use app::server::money::wallets::{self, Adjustment};
-use app::server::prop::participation::{self, ParticipateInput, status};
-use app::server::prop::profit_share::{self, status as share_status};
+use app::server::prop::participation::{self, ParticipateInput};
+use app::server::prop::profit_share;
 use app::server::trading::alerts::{self, RuleInput};
 use app::server::trading::sim::{self, Order};
 use app::server::{
@@ -209,13 +212,8 @@ on_both!(
             .await
             .unwrap();
         assert_eq!(
-            (
-                s.status.as_str(),
-                s.profit_minor,
-                s.firm_minor,
-                s.base_minor
-            ),
-            (share_status::PAID, 30_000, 6_000, 1_000_000)
+            (s.status, s.profit_minor, s.firm_minor, s.base_minor),
+            (SettlementStatus::Paid, 30_000, 6_000, 1_000_000)
         );
         // 80% of 300.00 reached the wallet; the account is back at its base.
         assert_eq!(usd(&db, t).await, 90_000 + 24_000);
@@ -234,12 +232,8 @@ on_both!(
         let d = participants::detail(&db, pid, Some(t), "en").await.unwrap();
         let row = &d.profit_shares[0];
         assert_eq!(
-            (
-                row.trader_share.as_str(),
-                row.status.as_str(),
-                row.trader_bps
-            ),
-            ("240.00", "paid", 8_000)
+            (row.trader_share.as_str(), row.status, row.trader_bps),
+            ("240.00", SettlementStatus::Paid, 8_000)
         );
         let terms = d.profit_terms.unwrap();
         assert!(terms.period_settled);
@@ -329,8 +323,8 @@ on_both!(manual_distribution_waits_for_a_review, |db| {
         .await
         .unwrap();
     assert_eq!(
-        (s.status.as_str(), s.profit_minor),
-        (share_status::PENDING_REVIEW, 50_000)
+        (s.status, s.profit_minor),
+        (SettlementStatus::PendingReview, 50_000)
     );
     // Not paid yet, but the profit has left the account.
     assert_eq!(usd(&db, t).await, 90_000);
@@ -341,8 +335,8 @@ on_both!(manual_distribution_waits_for_a_review, |db| {
         .unwrap()
         .unwrap();
     assert_eq!(
-        (req.kind.as_str(), req.status.as_str(), req.amount_minor),
-        ("profit_share", "pending", Some(40_000))
+        (req.kind.as_str(), req.status, req.amount_minor),
+        ("profit_share", RequestStatus::Pending, Some(40_000))
     );
     // The trader cannot cancel it.
     assert!(approvals::cancel(&db, t, req.id, &here()).await.is_err());
@@ -364,7 +358,7 @@ on_both!(manual_distribution_waits_for_a_review, |db| {
         .await
         .unwrap();
     assert_eq!(usd(&db, t).await, 130_000);
-    assert_eq!(shares(&db, pid).await[0].status, share_status::PAID);
+    assert_eq!(shares(&db, pid).await[0].status, SettlementStatus::Paid);
     // A second reviewer is told it was decided; nothing is paid twice.
     assert!(
         approvals::approve(&db, f.admin, req.id, 1, "", &here())
@@ -389,7 +383,7 @@ on_both!(manual_distribution_waits_for_a_review, |db| {
     )
     .await
     .unwrap();
-    assert_eq!(shares(&db, p2).await[0].status, share_status::REJECTED);
+    assert_eq!(shares(&db, p2).await[0].status, SettlementStatus::Rejected);
     assert_eq!(usd(&db, t2).await, 90_000);
     assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
 });
@@ -419,8 +413,8 @@ on_both!(the_high_water_mark_pays_no_profit_twice, |db| {
     let s = shares(&db, pid).await;
     assert_eq!(s.len(), 2);
     assert_eq!(
-        (s[1].status.as_str(), s[1].profit_minor),
-        (share_status::NO_PROFIT, 0)
+        (s[1].status, s[1].profit_minor),
+        (SettlementStatus::NoProfit, 0)
     );
     assert_eq!(account(&db, acc).await.balance, 980_000);
     // Day 3: +500.00 leaves 300.00 above the mark: only that is shared.
@@ -535,14 +529,14 @@ on_both!(warnings_fire_before_the_breach_and_the_breach_fails, |db| {
     assert_eq!(notices(&db, t, "notice.alert_daily_loss").await, 2);
     assert_eq!(
         participation::find(&db, pid).await.unwrap().status,
-        status::IN_PROGRESS
+        ParticipantStatus::InProgress
     );
     // 500.00: the breach itself fails the stage.
     sim::set_price(&db, "EURUSD", "1.08000").await.unwrap();
     let p = participation::find(&db, pid).await.unwrap();
     assert_eq!(
-        (p.status.as_str(), p.reason.as_str()),
-        (status::FAILED, "max_daily_loss")
+        (p.status, p.reason.as_str()),
+        (ParticipantStatus::Failed, "max_daily_loss")
     );
     assert_eq!(notices(&db, t, "notice.alert_daily_loss").await, 2);
     assert_eq!(notices(&db, t, "notice.prop_failed").await, 1);
@@ -824,7 +818,11 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
     assert_eq!(fig("prop.dash_broker_loss"), -50_000);
     assert_eq!(fig("prop.dash_funded"), 2 * 1_000_000);
     assert_eq!(d.participants, 3);
-    let failed = d.by_status.iter().find(|s| s.status == "failed").unwrap();
+    let failed = d
+        .by_status
+        .iter()
+        .find(|s| s.status == ParticipantStatus::Failed)
+        .unwrap();
     assert_eq!(failed.count, 2);
     let s1 = d.by_stage.iter().find(|s| s.stage == 1).unwrap();
     // Stage 1 holds both challenges' first stages: a is funded there, b and c failed.
@@ -1121,7 +1119,7 @@ on_both!(
             .await
             .unwrap()
             .into_iter()
-            .map(|s| s.status)
+            .map(|s| s.status.to_string())
             .collect();
         statuses.sort();
         assert_eq!(statuses, vec!["paid", "paid", "paid", "pending_review"]);

@@ -31,7 +31,7 @@ pub async fn participate(
     pay_method: String,
 ) -> Result<Participation, AppError> {
     use crate::api::ctx;
-    use crate::domain::access::Access;
+    use crate::domain::{access::Access, participant::ParticipantStatus};
     use crate::server::prop::participation::{self, ParticipateInput};
     use crate::server::{finish, identity::authz, state};
     finish(
@@ -45,7 +45,7 @@ pub async fn participate(
             };
             let (p, req) =
                 participation::participate(&state()?.db, me.user_id, input, &ctx::origin()).await?;
-            let pay_url = (p.status == participation::status::AWAITING_PAYMENT)
+            let pay_url = (p.status == ParticipantStatus::AwaitingPayment)
                 .then(|| format!("/pay/{}", req.id));
             Ok(Participation {
                 participant_id: p.id,

@@ -4,6 +4,7 @@
 //! Demo-tagged participants are left out.
 use crate::api::prop::dashboard::get_prop_dashboard;
 use crate::domain::bps::Bps;
+use crate::domain::participant::ParticipantStatus;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::PropFilter;
 use crate::model::{DashboardQuery, PropDashboard};
@@ -75,7 +76,7 @@ pub fn PropDashboardPage() -> impl IntoView {
     }
 }
 
-fn status_label(i18n: I18n, s: &str) -> String {
+fn status_label(i18n: I18n, s: ParticipantStatus) -> String {
     label_text(i18n, &format!("prop.status_{s}"))
 }
 
@@ -90,7 +91,7 @@ fn Dashboard(d: PropDashboard, currency: RwSignal<String>) -> impl IntoView {
         let data: Vec<(String, u64)> = by_status
             .iter()
             .filter(|s| s.count > 0)
-            .map(|s| (status_label(i18n, &s.status), s.count))
+            .map(|s| (status_label(i18n, s.status), s.count))
             .collect();
         view! { <BarChart data title=Signal::derive(move || i18n.t("prop.dash_by_status")) full_labels=true/> }
     };

@@ -14,7 +14,7 @@ use crate::ui::form::{FormProblem, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
-    AccountsTable, DataTypeBadge, DealsTable, DecisionsTable, EquityChart, ParticipantStatus,
+    AccountsTable, DataTypeBadge, DealsTable, DecisionsTable, EquityChart, ParticipantBadge,
     PositionsTable, ProgressBars, StageRules, or_dash, trading_days_text,
 };
 use crate::ui::prop_filter::{Offer, PropFilterBar};
@@ -128,7 +128,7 @@ fn participant_row(i18n: I18n, r: ParticipantRow) -> impl IntoView {
     let stage = move || stage_text(i18n, &stage_row);
     let reason = r.reason.clone();
     view! {
-        <tr data-testid=format!("participant-{}", r.id) data-email=r.email.clone() data-status=r.status.clone()>
+        <tr data-testid=format!("participant-{}", r.id) data-email=r.email.clone() data-status=r.status.as_str()>
             <td class="num mono">{r.id}</td>
             <td class="client-cell">
                 <span class="cell-main">{or_dash(&r.client)}</span>
@@ -145,7 +145,7 @@ fn participant_row(i18n: I18n, r: ParticipantRow) -> impl IntoView {
             <td class="nowrap">{stage}</td>
             <td>
                 <span class="prop-status">
-                    <ParticipantStatus status=r.status.clone()/>
+                    <ParticipantBadge status=r.status/>
                     // Only the exception is marked: demo participants are left out of the figures.
                     {(r.data_type == "demo").then(|| view! { <DataTypeBadge data_type=r.data_type.clone()/> })}
                     {(!reason.is_empty()).then(|| {
@@ -293,7 +293,7 @@ fn ParticipantBody(
                         <span class="muted">{r.email.clone()} " · #" {r.id}</span>
                     </div>
                     <div class="cluster">
-                        <ParticipantStatus status=r.status.clone() testid="participant-status"/>
+                        <ParticipantBadge status=r.status testid="participant-status"/>
                         {has_reason.then(|| {
                             let key = reason.clone();
                             view! {

@@ -2,6 +2,7 @@
 //! firm's part, the payout's status, and a link to the review of those awaiting one.
 use crate::api::prop::profit_shares::get_profit_shares;
 use crate::domain::bps::Bps;
+use crate::domain::profit_share::SettlementStatus;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ProfitShareDto, PropFilter};
 use crate::pages::PageHeader;
@@ -67,9 +68,11 @@ pub fn ProfitSharesPage() -> impl IntoView {
 fn share_row(i18n: I18n, s: ProfitShareDto) -> impl IntoView {
     let with = |v: &str| format!("{v} {}", s.currency);
     let dist = format!("prop.ps_dist_{}", s.distribution);
-    let review = s.request_id.filter(|_| s.status == "pending_review");
+    let review = s
+        .request_id
+        .filter(|_| s.status == SettlementStatus::PendingReview);
     view! {
-        <tr data-testid=format!("share-{}", s.id) data-status=s.status.clone()>
+        <tr data-testid=format!("share-{}", s.id) data-status=s.status.as_str()>
             <td class="num mono">{s.id}</td>
             <td class="client-cell">
                 <span class="cell-main">{or_dash(&s.client)}</span>
@@ -84,7 +87,7 @@ fn share_row(i18n: I18n, s: ProfitShareDto) -> impl IntoView {
             <td class="num">{with(&s.firm_share)}</td>
             <td>
                 <span class="prop-status">
-                    <ShareStatus status=s.status.clone()/>
+                    <ShareStatus status=s.status/>
                     <span class="cell-sub">{move || i18n.t(&dist)}</span>
                 </span>
             </td>

@@ -13,7 +13,7 @@ use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, t
 use crate::ui::new_idempotency_key;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
-    AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantStatus, PositionsTable,
+    AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantBadge, PositionsTable,
     ProgressBars, StageRules, trading_days_text,
 };
 use crate::ui::text::label_or;
@@ -218,13 +218,13 @@ pub fn MyChallengesPage() -> impl IntoView {
 #[component]
 fn ParticipantCard(row: ParticipantRow) -> impl IntoView {
     let i18n = use_i18n();
-    let status = row.status.clone();
+    let status = row.status;
     let reason = row.reason.clone();
     view! {
         <a class="card participant-card" href=format!("/my-challenges/{}", row.id) data-testid=format!("participant-{}", row.id)>
             <div class="challenge-head">
                 <h2 class="card-title">{format!("{} · {}", row.challenge, row.package)}</h2>
-                <ParticipantStatus status=status.clone()/>
+                <ParticipantBadge status/>
             </div>
             <p class="muted">
                 {move || i18n.t("prop.stage")}{format!(" {}/{} · ", row.stage, row.stages)}
@@ -313,13 +313,13 @@ pub fn ChallengePage() -> impl IntoView {
 fn ParticipantHeader(d: ParticipantDetail) -> impl IntoView {
     let i18n = use_i18n();
     let r = d.row.clone();
-    let status = r.status.clone();
+    let status = r.status;
     let reason = r.reason.clone();
     view! {
         <div class="card participant-head">
             <div class="challenge-head">
                 <h2 class="card-title">{format!("{} · {}", r.challenge, r.package)}</h2>
-                <ParticipantStatus status=status.clone() testid="participant-status"/>
+                <ParticipantBadge status testid="participant-status"/>
             </div>
             <p class="muted">
                 {move || i18n.t("prop.stage")}{format!(" {}/{} ({}) · ", r.stage, r.stages, r.environment)}

@@ -3,6 +3,8 @@
 //! the SeaORM traits are implemented here rather than derived there.)
 use crate::domain::access::UserKind;
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
+use crate::domain::participant::ParticipantStatus;
+use crate::domain::profit_share::SettlementStatus;
 
 macro_rules! text_column {
     ($($name:ty),* $(,)?) => {$(
@@ -57,4 +59,11 @@ macro_rules! text_column {
     )*};
 }
 
-text_column!(RequestKind, RequestStatus, PaymentStatus, UserKind);
+text_column!(
+    RequestKind,
+    RequestStatus,
+    PaymentStatus,
+    UserKind,
+    ParticipantStatus,
+    SettlementStatus,
+);

@@ -1,3 +1,4 @@
+use crate::domain::participant::ParticipantStatus;
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -14,7 +15,7 @@ pub struct Model {
     pub currency: String,
     pub fee_minor: i64,
     pub pay_method: String,
-    pub status: String,
+    pub status: ParticipantStatus,
     pub stage: i32,
     pub attempt: i32,
     pub request_id: Option<i64>,

@@ -1,3 +1,4 @@
+use crate::domain::profit_share::SettlementStatus;
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -19,7 +20,7 @@ pub struct Model {
     pub profit_minor: i64,
     pub firm_minor: i64,
     pub distribution: String,
-    pub status: String,
+    pub status: SettlementStatus,
     pub request_id: Option<i64>,
     pub entry_id: Option<i64>,
     pub payout_entry_id: Option<i64>,

@@ -173,7 +173,7 @@ impl CsvRow for ParticipantRow {
             self.stages.to_string(),
             self.environment.clone(),
             self.attempt.to_string(),
-            self.status.clone(),
+            self.status.to_string(),
             self.reason.trim_start_matches("rule.").to_string(),
             self.currency.clone(),
             self.fee.clone(),
@@ -316,7 +316,7 @@ impl CsvRow for ProfitShareDto {
             self.firm_share.clone(),
             self.currency.clone(),
             self.distribution.clone(),
-            self.status.clone(),
+            self.status.to_string(),
             self.created_at.clone(),
             self.decided_at.clone(),
         ]

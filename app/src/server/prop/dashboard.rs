@@ -10,6 +10,8 @@
 //! - Participation fees: challenge and retry fees taken, less refunds.
 //! - Total funded: the initial balances of the funded accounts issued.
 use crate::domain::money::{self, Currency};
+use crate::domain::participant::ParticipantStatus;
+use crate::domain::profit_share::SettlementStatus;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{
@@ -19,8 +21,6 @@ use crate::model::{
 use crate::server::entity::challenge;
 use crate::server::infra::db;
 use crate::server::infra::list;
-use crate::server::prop::participation::status;
-use crate::server::prop::profit_share::status as share_status;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryResult, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -169,9 +169,11 @@ pub async fn dashboard(
         .await?
     {
         let key = (int(&r, "challenge_id")?, text(&r, "currency")?);
-        match text(&r, "status")?.as_str() {
-            share_status::PAID => *paid.entry(key).or_default() += int(&r, "amount")?,
-            share_status::REJECTED => *forfeited.entry(key).or_default() += int(&r, "amount")?,
+        match SettlementStatus::parse(&text(&r, "status")?) {
+            Some(SettlementStatus::Paid) => *paid.entry(key).or_default() += int(&r, "amount")?,
+            Some(SettlementStatus::Rejected) => {
+                *forfeited.entry(key).or_default() += int(&r, "amount")?
+            }
             _ => {}
         }
     }
@@ -217,7 +219,7 @@ pub async fn dashboard(
     {
         let n = int(&r, "n")? as u64;
         let st = text(&r, "status")?;
-        if st == status::IN_PROGRESS {
+        if st == ParticipantStatus::InProgress.as_str() {
             *in_stage
                 .entry(r.try_get::<i32>("", "stage")? + 1)
                 .or_default() += n;
@@ -328,11 +330,11 @@ pub async fn dashboard(
         to: q.to.clone(),
         figures,
         participants: statuses.values().sum(),
-        by_status: status::ALL
+        by_status: ParticipantStatus::ALL
             .iter()
             .map(|s| StatusCount {
-                status: (*s).into(),
-                count: statuses.get(*s).copied().unwrap_or(0),
+                status: *s,
+                count: statuses.get(s.as_str()).copied().unwrap_or(0),
             })
             .collect(),
         by_stage,
@@ -399,7 +401,7 @@ async fn daily(
                  JOIN participant p ON p.id = s.participant_id \
                  WHERE s.currency = '{}' AND s.status = '{}' AND x.recipient = 'trader'",
                 cur.code,
-                share_status::PAID
+                SettlementStatus::Paid
             ),
             "",
         )

@@ -4,6 +4,7 @@
 use crate::domain::bps::Bps;
 use crate::domain::challenge::ChallengeDef;
 use crate::domain::money::{self, Currency};
+use crate::domain::participant::ParticipantStatus;
 use crate::domain::rules::{self, Decision, Figures};
 use crate::domain::trading;
 use crate::error::AppError;
@@ -15,7 +16,7 @@ use crate::server::entity::{
     challenge, equity_point, participant, rule_decision, trading_account, user,
 };
 use crate::server::infra::db::Write;
-use crate::server::prop::participation::{self, status};
+use crate::server::prop::participation;
 use crate::server::trading::platform::{Platform, TradingPlatform};
 use crate::server::{
     infra::list, prop::challenges, prop::fees, prop::profit_share, trading::risk, trading::sim,
@@ -139,7 +140,7 @@ fn row(
         stages,
         environment,
         attempt: p.attempt,
-        status: p.status.clone(),
+        status: p.status,
         reason: if p.reason.is_empty() {
             String::new()
         } else {
@@ -232,10 +233,9 @@ pub async fn list(
         select = select.filter(participant::Column::CreatedAt.lt(t));
     }
     if !q.filter.is_empty() {
-        if !status::ALL.contains(&q.filter.as_str()) {
-            return Err(AppError::field("filter", "err.status_unknown"));
-        }
-        select = select.filter(participant::Column::Status.eq(q.filter.clone()));
+        let status = ParticipantStatus::parse(&q.filter)
+            .ok_or_else(|| AppError::field("filter", "err.status_unknown"))?;
+        select = select.filter(participant::Column::Status.eq(status));
     }
     let text = q.q.trim();
     if !text.is_empty() {
@@ -380,7 +380,7 @@ pub async fn detail(
         }
     }
     let retry = stage.filter(|s| {
-        p.status == status::FAILED
+        p.status == ParticipantStatus::Failed
             && p.account_id.is_some()
             && s.retry_allowed
             && (p.attempt as u32) < s.max_attempts
@@ -391,7 +391,7 @@ pub async fn detail(
         .await?
         .and_then(|c| c.published)
         .and_then(|j| serde_json::from_str(&j).ok());
-    let pay_url = (p.status == status::AWAITING_PAYMENT)
+    let pay_url = (p.status == ParticipantStatus::AwaitingPayment)
         .then(|| p.request_id.map(|r| format!("/pay/{r}")))
         .flatten();
     Ok(ParticipantDetail {
@@ -422,7 +422,8 @@ pub async fn detail(
         }),
         request_id: p.request_id,
         pay_url,
-        advanceable: p.status == status::IN_PROGRESS && acc.is_some_and(|a| a.open_positions == 0),
+        advanceable: p.status == ParticipantStatus::InProgress
+            && acc.is_some_and(|a| a.open_positions == 0),
         details: published
             .as_ref()
             .and_then(|d| d.details.get(locale).or_else(|| d.details.get("en")))

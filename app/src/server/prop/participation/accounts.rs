@@ -91,7 +91,7 @@ pub async fn issue_account(
     let mut q = participant::Entity::update_many()
         .col_expr(
             participant::Column::Status,
-            Expr::value(status::IN_PROGRESS),
+            Expr::value(ParticipantStatus::InProgress),
         )
         .col_expr(participant::Column::Stage, Expr::value(stage))
         .col_expr(participant::Column::Attempt, Expr::value(attempt))

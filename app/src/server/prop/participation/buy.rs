@@ -102,11 +102,10 @@ pub async fn participate(
             fee_minor: Set(fee),
             pay_method: Set(if direct { "direct" } else { "wallet" }.into()),
             status: Set(if direct {
-                status::AWAITING_PAYMENT
+                ParticipantStatus::AwaitingPayment
             } else {
-                status::PENDING_APPROVAL
-            }
-            .into()),
+                ParticipantStatus::PendingApproval
+            }),
             stage: Set(0),
             attempt: Set(1),
             request_id: Set(None),
@@ -243,8 +242,8 @@ pub async fn on_paid(txn: &impl ConnectionTrait, req: &request::Model) -> Result
         .await?;
         fees::record(txn, &p, fees::kind::FEE, amount, posted).await?;
     }
-    if p.status == status::AWAITING_PAYMENT {
-        set_status(txn, p.id, status::PENDING_APPROVAL, false, None).await?;
+    if p.status == ParticipantStatus::AwaitingPayment {
+        set_status(txn, p.id, ParticipantStatus::PendingApproval, false, None).await?;
     }
     Ok(())
 }
@@ -325,9 +324,9 @@ pub async fn on_closed(
                 refund(txn, req, &p).await?;
             }
             let s = if to == RequestStatus::Rejected {
-                status::REJECTED
+                ParticipantStatus::Rejected
             } else {
-                status::CANCELLED
+                ParticipantStatus::Cancelled
             };
             set_status(txn, p.id, s, true, None).await
         }
@@ -335,11 +334,18 @@ pub async fn on_closed(
             if req.amount_minor.unwrap_or(0) > 0 {
                 refund(txn, req, &p).await?;
             }
-            set_status(txn, p.id, status::FAILED, false, None).await
+            set_status(txn, p.id, ParticipantStatus::Failed, false, None).await
         }
         // A refused live step ends the challenge.
         RequestKind::LiveStep => {
-            set_status(txn, p.id, status::FAILED, true, Some("live_step_rejected")).await?;
+            set_status(
+                txn,
+                p.id,
+                ParticipantStatus::Failed,
+                true,
+                Some("live_step_rejected"),
+            )
+            .await?;
             tell(txn, &p, "notice.prop_live_rejected", &[]).await
         }
         _ => Err(AppError::internal(

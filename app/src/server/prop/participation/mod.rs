@@ -4,6 +4,7 @@
 //! engine or the rules engine; this module applies their outcomes.
 use crate::domain::challenge::{ChallengeDef, PackageDef};
 use crate::domain::money::{self, Currency};
+use crate::domain::participant::ParticipantStatus;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::participant;
@@ -31,29 +32,6 @@ pub struct Bought {
     pub package: PackageDef,
 }
 
-pub mod status {
-    pub const AWAITING_PAYMENT: &str = "awaiting_payment";
-    pub const PENDING_APPROVAL: &str = "pending_approval";
-    pub const IN_PROGRESS: &str = "in_progress";
-    pub const PENDING_LIVE: &str = "pending_live";
-    pub const RETRY_PENDING: &str = "retry_pending";
-    pub const COMPLETED: &str = "completed";
-    pub const FAILED: &str = "failed";
-    pub const REJECTED: &str = "rejected";
-    pub const CANCELLED: &str = "cancelled";
-    pub const ALL: &[&str] = &[
-        AWAITING_PAYMENT,
-        PENDING_APPROVAL,
-        IN_PROGRESS,
-        PENDING_LIVE,
-        RETRY_PENDING,
-        COMPLETED,
-        FAILED,
-        REJECTED,
-        CANCELLED,
-    ];
-}
-
 pub fn bought(p: &participant::Model) -> Result<Bought, AppError> {
     serde_json::from_str(&p.definition).or_internal("decoding a participant's bought definition")
 }
@@ -76,7 +54,7 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<participant::Mod
 async fn set_status(
     db: &impl ConnectionTrait,
     id: i64,
-    to: &str,
+    to: ParticipantStatus,
     ended: bool,
     reason: Option<&str>,
 ) -> Result<(), AppError> {

@@ -31,14 +31,14 @@ pub async fn on_stage_decided(
 ) -> Result<(), AppError> {
     let p = find(txn, participant_id).await?;
     // Only the participant's current account moves it.
-    if p.account_id != Some(acc.id) || p.status != status::IN_PROGRESS {
+    if p.account_id != Some(acc.id) || p.status != ParticipantStatus::InProgress {
         return Ok(());
     }
     match d {
         Decision::Passed(_) => progress(txn, &p, actor).await,
         Decision::Breach(f) | Decision::Expired(f) => {
             let reason = risk::rule_name(f.rule);
-            set_status(txn, p.id, status::FAILED, true, Some(reason)).await?;
+            set_status(txn, p.id, ParticipantStatus::Failed, true, Some(reason)).await?;
             tell(
                 txn,
                 &p,
@@ -60,7 +60,7 @@ pub(super) async fn progress(
     let b = bought(p)?;
     let next = p.stage + 1;
     let Some(stage) = b.package.stages.get(next as usize) else {
-        set_status(txn, p.id, status::COMPLETED, true, None).await?;
+        set_status(txn, p.id, ParticipantStatus::Completed, true, None).await?;
         return tell(txn, p, "notice.prop_completed", &[]).await;
     };
     tell(
@@ -73,7 +73,7 @@ pub(super) async fn progress(
     match stage.environment {
         Environment::Demo => issue_account(txn, p, &b, next, 1).await,
         Environment::Live => {
-            set_status(txn, p.id, status::PENDING_LIVE, false, None).await?;
+            set_status(txn, p.id, ParticipantStatus::PendingLive, false, None).await?;
             approvals::submit(
                 txn,
                 Submission {
@@ -108,7 +108,7 @@ pub async fn advance(
     }
     let txn = db.write().await?;
     let p = find(&txn, participant_id).await?;
-    if p.status != status::IN_PROGRESS {
+    if p.status != ParticipantStatus::InProgress {
         return Err(AppError::field("participant", "err.not_in_progress"));
     }
     let acc_id = p
@@ -175,7 +175,7 @@ pub async fn retry(
         .stages
         .get(p.stage as usize)
         .or_internal("a participant's stage beyond its package")?;
-    if p.status != status::FAILED || p.account_id.is_none() {
+    if p.status != ParticipantStatus::Failed || p.account_id.is_none() {
         return Err(AppError::field("participant", "err.retry_not_failed"));
     }
     if !stage.retry_allowed || p.attempt as u32 >= stage.max_attempts {
@@ -197,7 +197,7 @@ pub async fn retry(
         )
         .await?;
     }
-    set_status(&txn, p.id, status::RETRY_PENDING, false, None).await?;
+    set_status(&txn, p.id, ParticipantStatus::RetryPending, false, None).await?;
     let done = approvals::submit(
         &txn,
         Submission {

@@ -14,7 +14,7 @@
 use crate::domain::challenge::{Environment, StageDef};
 use crate::domain::clock;
 use crate::domain::money::{self, Currency};
-use crate::domain::profit_share::{self as ps, Claim, Period, Recipient};
+use crate::domain::profit_share::{self as ps, Claim, Period, Recipient, SettlementStatus};
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::{bridge_command, participant, profit_share, trading_account};
@@ -31,16 +31,6 @@ mod triggers;
 pub use triggers::*;
 mod queries;
 pub use queries::*;
-
-pub mod status {
-    /// The period ended below the high-water mark: nothing to pay, the loss carries forward.
-    pub const NO_PROFIT: &str = "no_profit";
-    pub const PENDING_REVIEW: &str = "pending_review";
-    pub const PAID: &str = "paid";
-    /// A reviewer turned the payout down: the shares went to the firm.
-    pub const REJECTED: &str = "rejected";
-    pub const ALL: &[&str] = &[NO_PROFIT, PENDING_REVIEW, PAID, REJECTED];
-}
 
 /// The key of the settlement made when a funded stage ends (staff advance it).
 const FINAL: &str = "final";

@@ -52,7 +52,7 @@ pub(super) fn dto(
         firm_share: fmt(s.firm_minor),
         currency: s.currency.clone(),
         distribution: s.distribution.clone(),
-        status: s.status.clone(),
+        status: s.status,
         request_id: s.request_id,
         created_at: s.created_at.format("%Y-%m-%d %H:%M").to_string(),
         decided_at: s
@@ -156,10 +156,9 @@ pub async fn list(
     fees::check_filter(f)?;
     let mut select = profit_share::Entity::find();
     if !q.filter.is_empty() {
-        if !status::ALL.contains(&q.filter.as_str()) {
-            return Err(AppError::field("filter", "err.status_unknown"));
-        }
-        select = select.filter(C::Status.eq(q.filter.clone()));
+        let status = SettlementStatus::parse(&q.filter)
+            .ok_or_else(|| AppError::field("filter", "err.status_unknown"))?;
+        select = select.filter(C::Status.eq(status));
     }
     if let Some(kept) = fees::participants_kept(f) {
         select = select.filter(C::ParticipantId.in_subquery(kept.into_query()));

@@ -81,8 +81,8 @@ pub(super) async fn release(
         entry = Some(posted.entry_id);
     }
     let to = match how {
-        Release::Pay => status::PAID,
-        Release::Forfeit => status::REJECTED,
+        Release::Pay => SettlementStatus::Paid,
+        Release::Forfeit => SettlementStatus::Rejected,
     };
     if !decide(txn, share_id, to, entry).await? {
         return Err(AppError::field("settlement", "err.settlement_decided"));

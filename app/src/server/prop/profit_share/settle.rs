@@ -94,11 +94,10 @@ pub async fn settle_in(
         firm_minor: Set(split.firm),
         distribution: Set(stage.distribution.as_str().into()),
         status: Set(if profit == 0 {
-            status::NO_PROFIT
+            SettlementStatus::NoProfit
         } else {
-            status::PENDING_REVIEW
-        }
-        .into()),
+            SettlementStatus::PendingReview
+        }),
         request_id: Set(None),
         entry_id: Set(None),
         payout_entry_id: Set(None),
@@ -269,7 +268,7 @@ pub(super) async fn parts_of(
 pub(super) async fn decide(
     txn: &impl ConnectionTrait,
     share_id: i64,
-    to: &str,
+    to: SettlementStatus,
     entry: Option<i64>,
 ) -> Result<bool, AppError> {
     let r = profit_share::Entity::update_many()
@@ -280,7 +279,7 @@ pub(super) async fn decide(
         )
         .col_expr(profit_share::Column::PayoutEntryId, Expr::value(entry))
         .filter(profit_share::Column::Id.eq(share_id))
-        .filter(profit_share::Column::Status.eq(status::PENDING_REVIEW))
+        .filter(profit_share::Column::Status.eq(SettlementStatus::PendingReview))
         .exec(txn)
         .await?;
     Ok(r.rows_affected == 1)
