@@ -6,6 +6,7 @@ pub mod approval;
 pub mod bps;
 pub mod challenge;
 pub mod clock;
+pub mod kyc;
 pub mod money;
 pub mod names;
 pub mod participant;

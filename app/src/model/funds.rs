@@ -1,7 +1,9 @@
 //! DTOs of wallets, requests and approvals, methods, KYC and firm settings. Amounts travel as
 //! decimal strings beside their currency code ("1250.00", "USD"); they are parsed and checked
 //! on the server.
+use crate::domain::access::UserKind;
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
+use crate::domain::kyc::KycStatus;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -122,10 +124,10 @@ pub struct ClientSummary {
     pub id: i64,
     pub name: String,
     pub email: String,
-    pub kind: String,
+    pub kind: UserKind,
     pub country: String,
     pub status: String,
-    pub kyc_status: String,
+    pub kyc_status: KycStatus,
     pub group_id: Option<i64>,
     pub group: String,
     pub created_at: DateTime<Utc>,
@@ -236,8 +238,7 @@ pub struct KycFormDto {
 /// The client's KYC page: where they stand and what they can fill in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KycOverview {
-    /// none | pending | approved | rejected | resubmitted
-    pub status: String,
+    pub status: KycStatus,
     /// Why the last submission was rejected, if it was.
     pub reason: String,
     pub forms: Vec<KycFormDto>,

@@ -3,6 +3,7 @@
 use crate::common;
 use app::domain::access::UserKind;
 use app::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
+use app::domain::kyc::KycStatus;
 use app::error::AppError;
 use app::model::{FundsSettings, KycFormDto, KycItem, LevelDto, ListQuery, MethodDto};
 use app::server::entity::{request, user};
@@ -631,7 +632,7 @@ on_both!(kyc_policy_blocks_until_kyc_is_approved, |db| {
             .unwrap()
             .kyc_status
     };
-    assert_eq!(status(db.clone(), f.trader).await, "pending");
+    assert_eq!(status(db.clone(), f.trader).await, KycStatus::Pending);
     let again = kyc::submit(
         &db,
         f.trader,
@@ -659,7 +660,7 @@ on_both!(kyc_policy_blocks_until_kyc_is_approved, |db| {
     approvals::approve(&db, f.admin, r.id, 1, "", &here())
         .await
         .unwrap();
-    assert_eq!(status(db.clone(), f.trader).await, "approved");
+    assert_eq!(status(db.clone(), f.trader).await, KycStatus::Approved);
     deposit(&db, &f, "d2", "10").await.unwrap();
     let _ = std::fs::remove_dir_all(dir);
 });

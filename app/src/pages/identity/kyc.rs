@@ -2,6 +2,7 @@
 //! form with its documents (each uploaded as soon as it is chosen).
 use crate::api::identity::kyc::{SubmitKyc, get_kyc_overview};
 use crate::domain::approval::RequestStatus;
+use crate::domain::kyc::KycStatus;
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem, KycOverview, RequestRow, UploadDto};
 use crate::pages::PageHeader;
@@ -40,19 +41,19 @@ fn Kyc(
     flash: RwSignal<Option<RequestRow>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let status = o.status.clone();
-    let editable = status == "none" || status == "rejected";
-    let intro = match status.as_str() {
-        "none" => "kyc.intro_none",
-        "pending" | "resubmitted" => "kyc.intro_pending",
-        "approved" => "kyc.intro_approved",
-        "rejected" => "kyc.intro_rejected",
-        _ => "kyc.intro_none",
+    let status = o.status;
+    let editable = status.may_submit();
+    let intro = match status {
+        KycStatus::NotSubmitted => "kyc.intro_none",
+        KycStatus::Pending | KycStatus::Resubmitted => "kyc.intro_pending",
+        KycStatus::Approved => "kyc.intro_approved",
+        KycStatus::Rejected => "kyc.intro_rejected",
     };
     let status_key = format!("kyc.status_{status}");
-    let status_css = status_class(&status);
-    let status_text = status.clone();
-    let reason = (status == "rejected" && !o.reason.trim().is_empty()).then(|| o.reason.clone());
+    let status_css = status_class(status.as_str());
+    let status_text = status.as_str();
+    let reason =
+        (status == KycStatus::Rejected && !o.reason.trim().is_empty()).then(|| o.reason.clone());
     let policy = o.policy.clone();
     let on_done = Callback::new(move |row: RequestRow| {
         flash.set(Some(row));
@@ -74,7 +75,7 @@ fn Kyc(
     };
     let body = if editable {
         view! { <KycForms forms=o.forms on_done/> }.into_any()
-    } else if status == "approved" {
+    } else if status == KycStatus::Approved {
         view! {
             <div class="card kyc-state is-approved" data-testid="kyc-approved">
                 <span class="kyc-state-icon" aria-hidden="true">"✓"</span>
@@ -103,7 +104,7 @@ fn Kyc(
             <div class="card">
                 <div class="card-header">
                     <h2 class="card-title">{move || i18n.t("kyc.status_title")}</h2>
-                    <span class=status_css data-testid="kyc-status">{move || label_or(i18n, &status_key, &status_text)}</span>
+                    <span class=status_css data-testid="kyc-status">{move || label_or(i18n, &status_key, status_text)}</span>
                 </div>
                 <div class="stack">
                     <p>{move || i18n.t(intro)}</p>

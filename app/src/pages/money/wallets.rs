@@ -185,7 +185,7 @@ fn GroupForm(user_id: Memo<i64>, on_done: Callback<()>) -> impl IntoView {
 #[component]
 fn ClientWallets(client: ClientSummary) -> impl IntoView {
     let i18n = use_i18n();
-    let kind = format!("auth.kind_{}", client.kind);
+    let kind = format!("auth.kind_{}", client.kind.as_str());
     let status = format!("common.status_{}", client.status);
     let kyc = format!("kyc.status_{}", client.kyc_status);
     view! {

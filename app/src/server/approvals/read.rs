@@ -178,8 +178,8 @@ pub async fn queue(
             vec![RequestKind::parse(k).ok_or_else(|| AppError::field("kind", "err.kind_unknown"))?]
         }
     };
-    let mut select = request::Entity::find()
-        .filter(request::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())));
+    let mut select =
+        request::Entity::find().filter(request::Column::Kind.is_in(kinds.iter().copied()));
     if mine {
         select = select.filter(decidable(db, staff, &kinds).await?);
     }

@@ -3,6 +3,7 @@
 //! the SeaORM traits are implemented here rather than derived there.)
 use crate::domain::access::UserKind;
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
+use crate::domain::kyc::KycStatus;
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::profit_share::SettlementStatus;
 
@@ -66,4 +67,5 @@ text_column!(
     UserKind,
     ParticipantStatus,
     SettlementStatus,
+    KycStatus,
 );

@@ -1,3 +1,5 @@
+use crate::domain::access::UserKind;
+use crate::domain::kyc::KycStatus;
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -6,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: UserKind,
     pub email: String,
     pub password_hash: String,
     pub first_name: String,
@@ -23,7 +25,7 @@ pub struct Model {
     pub theme: String,
     pub locale: String,
     pub group_id: Option<i64>,
-    pub kyc_status: String,
+    pub kyc_status: KycStatus,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,5 +1,6 @@
 //! Creating an account row: the one place that decides how every new user starts.
 use crate::domain::access::UserKind;
+use crate::domain::kyc::KycStatus;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::Theme;
@@ -35,7 +36,7 @@ pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Mo
         None
     };
     user::ActiveModel {
-        kind: Set(a.kind.as_str().into()),
+        kind: Set(a.kind),
         email: Set(a.email),
         password_hash: Set(a.password_hash),
         first_name: Set(a.first_name),
@@ -53,7 +54,7 @@ pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Mo
         theme: Set(Theme::Light.as_str().into()),
         locale: Set(a.locale.code().into()),
         group_id: Set(group_id),
-        kyc_status: Set("none".into()),
+        kyc_status: Set(KycStatus::NotSubmitted),
         last_login_at: Set(None),
         created_at: Set(a.created_at),
         updated_at: Set(a.created_at),

@@ -11,8 +11,7 @@ use sea_orm::{
 use std::collections::HashMap;
 
 fn clients() -> sea_orm::Select<user::Entity> {
-    user::Entity::find()
-        .filter(user::Column::Kind.is_in([UserKind::Trader.as_str(), UserKind::Ib.as_str()]))
+    user::Entity::find().filter(user::Column::Kind.is_in([UserKind::Trader, UserKind::Ib]))
 }
 
 pub async fn list(
@@ -63,7 +62,7 @@ pub async fn list(
         .into_iter()
         .map(|u| ClientRow {
             id: u.id,
-            kind: UserKind::parse(&u.kind).unwrap_or(UserKind::Trader),
+            kind: u.kind,
             referrer: u.referrer_id.and_then(|r| referrers.get(&r).cloned()),
             email: u.email,
             first_name: u.first_name,
@@ -180,7 +179,7 @@ pub async fn referred(
         .map(|u| ReferredClient {
             id: u.id,
             name: format!("{} {}", u.first_name, u.last_name),
-            kind: UserKind::parse(&u.kind).unwrap_or(UserKind::Trader),
+            kind: u.kind,
             country: u.country,
             joined: u.created_at,
         })

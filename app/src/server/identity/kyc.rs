@@ -1,6 +1,8 @@
 //! KYC: forms the firm configures, submissions with documents (each one a request in the
 //! approval engine), the client's status, and the trader's request to become an IB.
+use crate::domain::access::UserKind;
 use crate::domain::approval::{KYC_ACTIONS, RequestKind, RequestStatus};
+use crate::domain::kyc::KycStatus;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{KycFormDto, KycItem, KycOverview, ListQuery, RequestRow};
@@ -132,7 +134,7 @@ pub async fn overview(db: &DatabaseConnection, user_id: i64) -> Result<KycOvervi
     let reason = submissions
         .iter()
         .find(|r| r.status == RequestStatus::Rejected)
-        .filter(|_| me.kyc_status == "rejected")
+        .filter(|_| me.kyc_status == KycStatus::Rejected)
         .map(|r| r.reason.clone())
         .unwrap_or_default();
     let policy = settings::funds_settings(db)
@@ -183,10 +185,11 @@ pub async fn submit(
     {
         return approvals::client_row(db, first).await;
     }
-    match me.kyc_status.as_str() {
-        "pending" | "resubmitted" => return Err(AppError::field("form", "err.kyc_pending")),
-        "approved" => return Err(AppError::field("form", "err.kyc_approved")),
-        _ => {}
+    if me.kyc_status.in_review() {
+        return Err(AppError::field("form", "err.kyc_pending"));
+    }
+    if me.kyc_status == KycStatus::Approved {
+        return Err(AppError::field("form", "err.kyc_approved"));
     }
     let mut errs = crate::domain::validation::Errors::default();
     let mut values = serde_json::Map::new();
@@ -233,7 +236,7 @@ pub async fn submit(
         errs.add("form", "err.kyc_unexpected_item");
     }
     errs.into_result()?;
-    let resubmission = me.kyc_status == "rejected";
+    let resubmission = me.kyc_status == KycStatus::Rejected;
     let txn = db.write().await?;
     let done = approvals::submit(
         &txn,
@@ -257,9 +260,9 @@ pub async fn submit(
         // Unless it approved itself, the client now waits for review.
         if done.request.status == RequestStatus::Pending {
             let status = if resubmission {
-                "resubmitted"
+                KycStatus::Resubmitted
             } else {
-                "pending"
+                KycStatus::Pending
             };
             user::Entity::update_many()
                 .col_expr(user::Column::KycStatus, Expr::value(status))
@@ -283,7 +286,7 @@ pub async fn request_ib_upgrade(
         .one(db)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if me.kind != "trader" {
+    if me.kind != UserKind::Trader {
         return Err(AppError::field("form", "err.already_ib"));
     }
     let reason = reason.trim();

@@ -1,5 +1,7 @@
 //! What sign-up, IB-upgrade and KYC requests do when they are decided.
+use crate::domain::access::UserKind;
 use crate::domain::approval::{RequestKind, RequestStatus};
+use crate::domain::kyc::KycStatus;
 use crate::error::AppError;
 use crate::register_request_handler;
 use crate::server::approvals::handlers::RequestHandler;
@@ -15,7 +17,7 @@ async fn set_user(
     txn: &DatabaseTransaction,
     user_id: i64,
     col: user::Column,
-    value: &str,
+    value: impl Into<sea_orm::Value>,
 ) -> Result<(), AppError> {
     user::Entity::update_many()
         .col_expr(col, Expr::value(value))
@@ -47,12 +49,21 @@ impl RequestHandler for IdentityRequests {
         req: &request::Model,
         _actor: Option<i64>,
     ) -> Result<(), AppError> {
-        let (col, value) = match kind_of(req)? {
-            RequestKind::IbUpgrade => (user::Column::Kind, "ib"),
-            RequestKind::Kyc => (user::Column::KycStatus, "approved"),
-            _ => (user::Column::Status, "active"),
-        };
-        set_user(txn, req.user_id, col, value).await
+        match kind_of(req)? {
+            RequestKind::IbUpgrade => {
+                set_user(txn, req.user_id, user::Column::Kind, UserKind::Ib).await
+            }
+            RequestKind::Kyc => {
+                set_user(
+                    txn,
+                    req.user_id,
+                    user::Column::KycStatus,
+                    KycStatus::Approved,
+                )
+                .await
+            }
+            _ => set_user(txn, req.user_id, user::Column::Status, "active").await,
+        }
     }
 
     async fn on_closed(
@@ -65,9 +76,9 @@ impl RequestHandler for IdentityRequests {
             RequestKind::Kyc => {
                 // A cancelled submission leaves the client where they were before it.
                 let status = if to == RequestStatus::Rejected {
-                    "rejected"
+                    KycStatus::Rejected
                 } else {
-                    "none"
+                    KycStatus::NotSubmitted
                 };
                 set_user(txn, req.user_id, user::Column::KycStatus, status).await
             }

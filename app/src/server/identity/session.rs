@@ -62,7 +62,7 @@ pub struct CurrentSession {
 
 impl CurrentSession {
     pub fn kind(&self) -> UserKind {
-        UserKind::parse(&self.user.kind).unwrap_or(UserKind::Trader)
+        self.user.kind
     }
 
     /// Only a fully signed-in session acts as a principal.
@@ -108,7 +108,7 @@ pub async fn create(
 ) -> Result<String, AppError> {
     let token = crypto::random_token();
     let now = Utc::now();
-    let kind = UserKind::parse(&user.kind).unwrap_or(UserKind::Trader);
+    let kind = user.kind;
     let (absolute, _) = lifetimes(kind, stage);
     session::ActiveModel {
         id: Set(crypto::digest(&token)),
@@ -143,7 +143,7 @@ pub async fn resolve(
     let Some(u) = user::Entity::find_by_id(s.user_id).one(db).await? else {
         return Ok(None);
     };
-    let kind = UserKind::parse(&u.kind).unwrap_or(UserKind::Trader);
+    let kind = u.kind;
     let now = Utc::now();
     let (_, idle) = lifetimes(kind, stage);
     if s.expires_at <= now || s.last_seen_at + idle <= now || u.status == "disabled" {

@@ -92,7 +92,7 @@ pub async fn list(
 
 async fn staff_by_id(db: &impl ConnectionTrait, id: i64) -> Result<user::Model, AppError> {
     match user::Entity::find_by_id(id).one(db).await? {
-        Some(u) if u.kind == UserKind::Staff.as_str() => Ok(u),
+        Some(u) if u.kind == UserKind::Staff => Ok(u),
         _ => Err(AppError::NotFound),
     }
 }

@@ -1,6 +1,8 @@
 //! Client money requests: deposits, withdrawals and transfers, checked against the firm's
 //! methods, limits, fees, rates and KYC policy before they reach the approval engine.
+use crate::domain::access::UserKind;
 use crate::domain::approval::{PaymentStatus, RequestKind};
+use crate::domain::kyc::KycStatus;
 use crate::domain::money::{self, Currency};
 use crate::domain::validation::Errors;
 use crate::error::AppError;
@@ -42,7 +44,7 @@ pub async fn overview(db: &DatabaseConnection, user_id: i64) -> Result<FundsOver
             .collect(),
         destinations: destinations(db, user_id).await?,
         third_party_transfers: fs.third_party_transfers,
-        kyc_blocked: if me.kyc_status == "approved" {
+        kyc_blocked: if me.kyc_status == KycStatus::Approved {
             Vec::new()
         } else {
             fs.kyc_policy
@@ -295,7 +297,10 @@ pub async fn quote(
             };
             match found {
                 Some(u) if u.id == user_id => errs.add("recipient", "err.recipient_self"),
-                Some(u) if (u.kind == "trader" || u.kind == "ib") && u.status == "active" => {
+                Some(u)
+                    if (u.kind == UserKind::Trader || u.kind == UserKind::Ib)
+                        && u.status == "active" =>
+                {
                     recipient = Some(u)
                 }
                 _ => errs.add("recipient", "err.recipient_unknown"),

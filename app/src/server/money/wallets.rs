@@ -1,5 +1,6 @@
 //! Wallets as people see them: a client's balances, the back office's wallets list and
 //! "modify balance", and the transactions report (wallet postings with their entries).
+use crate::domain::access::UserKind;
 use crate::domain::money::{self, CURRENCIES};
 use crate::domain::validation::Errors;
 use crate::error::AppError;
@@ -60,7 +61,7 @@ pub async fn client_summary(
     let u = user::Entity::find_by_id(user_id)
         .one(db)
         .await?
-        .filter(|u| u.kind != "staff")
+        .filter(|u| u.kind != UserKind::Staff)
         .ok_or(AppError::NotFound)?;
     let group = match u.group_id {
         Some(g) => client_group::Entity::find_by_id(g)
@@ -73,10 +74,10 @@ pub async fn client_summary(
         id: u.id,
         name: format!("{} {}", u.first_name, u.last_name),
         email: u.email.clone(),
-        kind: u.kind.clone(),
+        kind: u.kind,
         country: u.country.clone(),
         status: u.status.clone(),
-        kyc_status: u.kyc_status.clone(),
+        kyc_status: u.kyc_status,
         group_id: u.group_id,
         group: group.unwrap_or_default(),
         created_at: u.created_at,
@@ -323,7 +324,7 @@ pub async fn adjust(
     user::Entity::find_by_id(a.user_id)
         .one(db)
         .await?
-        .filter(|u| u.kind != "staff")
+        .filter(|u| u.kind != UserKind::Staff)
         .ok_or(AppError::NotFound)?;
     let wallet = ledger::wallet(db, a.user_id, cur).await?;
     let manual = ledger::firm(db, AccountKind::ManualAdjustments, cur).await?;

@@ -3,6 +3,7 @@
 //! waiting for the live step, funded live), made through the same services as real use, so
 //! the accounts, decisions and ledger are what real trading would leave. Runs once (when no
 //! challenge exists).
+use crate::domain::approval::RequestKind;
 use crate::domain::challenge::{
     ChallengeDef, Distribution, PackageDef, SettlementFrequency, StageDef,
 };
@@ -301,7 +302,7 @@ pub async fn seed(
     .await?;
     // Every participation request is decided except the one left for the queue.
     let pending = request::Entity::find()
-        .filter(request::Column::Kind.eq("participation"))
+        .filter(request::Column::Kind.eq(RequestKind::Participation))
         .filter(request::Column::Status.eq("pending"))
         .count(db)
         .await?;
@@ -339,7 +340,7 @@ async fn funded_demo(
     participation::advance(db, admin, sam.id, "Demo: stage 1 reviewed", &o).await?;
     participation::advance(db, admin, sam.id, "Demo: stage 2 reviewed", &o).await?;
     let live = request::Entity::find()
-        .filter(request::Column::Kind.eq("live_step"))
+        .filter(request::Column::Kind.eq(RequestKind::LiveStep))
         .filter(request::Column::UserId.eq(clients[5]))
         .one(db)
         .await?

@@ -1,4 +1,5 @@
 //! How each request kind is decided: its method and its levels of reviewers.
+use crate::domain::access::UserKind;
 use crate::domain::approval::{self, Level, Method, RequestKind};
 use crate::domain::money::{self, Currency};
 use crate::error::AppError;
@@ -107,7 +108,7 @@ pub async fn save_approval_setting(
             .await?;
         let users = user::Entity::find()
             .filter(user::Column::Id.is_in(l.user_ids.clone()))
-            .filter(user::Column::Kind.eq("staff"))
+            .filter(user::Column::Kind.eq(UserKind::Staff))
             .count(db)
             .await?;
         if roles as usize != l.role_ids.len() || users as usize != l.user_ids.len() {

@@ -1,5 +1,6 @@
 //! Firm settings: how each request kind is approved, client groups, deposit and withdrawal
 //! methods, exchange rates, and the money limits and KYC policy.
+use crate::domain::kyc::KycStatus;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::{setting, user};
@@ -69,7 +70,7 @@ pub async fn require_kyc(
     client: &user::Model,
     action: &str,
 ) -> Result<(), AppError> {
-    if client.kyc_status == "approved" {
+    if client.kyc_status == KycStatus::Approved {
         return Ok(());
     }
     if funds_settings(db)

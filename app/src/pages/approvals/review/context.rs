@@ -39,7 +39,11 @@ pub(super) fn client_rows(c: &ClientSummary) -> Vec<(&'static str, String, bool)
         ("common.name", c.name.clone(), false),
         ("auth.email", c.email.clone(), false),
         ("common.id", c.id.to_string(), false),
-        ("common.type", format!("auth.kind_{}", c.kind), true),
+        (
+            "common.type",
+            format!("auth.kind_{}", c.kind.as_str()),
+            true,
+        ),
         ("auth.country", c.country.clone(), false),
         ("common.status", format!("common.status_{}", c.status), true),
         (

@@ -105,7 +105,7 @@ pub async fn send_reset_link(
     }
     .insert(db)
     .await?;
-    let base = if u.kind == UserKind::Staff.as_str() {
+    let base = if u.kind == UserKind::Staff {
         "/admin/reset-password"
     } else {
         "/reset-password"
@@ -162,7 +162,7 @@ pub async fn reset_password(
         .one(&txn)
         .await?
         .ok_or(AppError::InvalidToken)?;
-    let kind = UserKind::parse(&u.kind).unwrap_or(UserKind::Trader);
+    let kind = u.kind;
     let mut am = u.clone().into_active_model();
     am.password_hash = Set(hash);
     am.updated_at = Set(Utc::now());

@@ -103,7 +103,7 @@ pub async fn login(
         Some(u) if ok => u,
         _ => return Err(AppError::BadCredentials),
     };
-    let kind = UserKind::parse(&user.kind).unwrap_or(UserKind::Trader);
+    let kind = user.kind;
     let right_portal = match portal {
         Portal::Staff => kind == UserKind::Staff,
         Portal::Client => kind.is_client(),
