@@ -1,7 +1,46 @@
 //! Money: integer minor units with their currency, parsed from and shown as decimals. Floats
 //! never touch money.
+use super::names::snake_enum;
 use rust_decimal::Decimal;
 use std::str::FromStr;
+
+snake_enum! {
+    /// Ledger account kinds. Wallets belong to clients; the rest are the firm's.
+    AccountKind {
+        Wallet => "wallet",
+        PspClearing => "psp_clearing",
+        FeeRevenue => "fee_revenue",
+        CommissionExpense => "commission_expense",
+        PayoutsPayable => "payouts_payable",
+        ManualAdjustments => "manual_adjustments",
+        /// One per currency: the other side of a conversion between a client's wallets.
+        FxConversion => "fx_conversion",
+        /// Challenge participation and retry fees: revenue kept apart for the prop dashboard.
+        ParticipationFees => "participation_fees",
+        /// The profit taken from funded accounts at settlements (the firm's trading capital).
+        FundedTrading => "funded_trading",
+        /// Profit shares owed to their recipients until paid (or forfeited on review).
+        ProfitSharePayable => "profit_share_payable",
+        /// The firm's part of the profit settled on funded accounts.
+        ProfitShareFirm => "profit_share_firm",
+    }
+}
+
+impl AccountKind {
+    /// The firm's kinds (every kind but wallets).
+    pub const FIRM: &[AccountKind] = &[
+        AccountKind::PspClearing,
+        AccountKind::FeeRevenue,
+        AccountKind::CommissionExpense,
+        AccountKind::PayoutsPayable,
+        AccountKind::ManualAdjustments,
+        AccountKind::FxConversion,
+        AccountKind::ParticipationFees,
+        AccountKind::FundedTrading,
+        AccountKind::ProfitSharePayable,
+        AccountKind::ProfitShareFirm,
+    ];
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Currency {
@@ -121,6 +160,13 @@ pub fn convert(amount_minor: i64, from: Currency, to: Currency, rate: Decimal) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_kinds_are_spelled_alike_in_the_database_and_on_the_wire() {
+        use crate::domain::names::spelled_alike as check;
+        check(AccountKind::ALL, AccountKind::as_str, AccountKind::parse);
+        assert_eq!(AccountKind::FIRM.len() + 1, AccountKind::ALL.len());
+    }
 
     const USD: Currency = Currency {
         code: "USD",

@@ -4,6 +4,7 @@
 use crate::domain::access::UserKind;
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::kyc::KycStatus;
+use crate::domain::money::AccountKind;
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::profit_share::SettlementStatus;
 
@@ -68,4 +69,5 @@ text_column!(
     ParticipantStatus,
     SettlementStatus,
     KycStatus,
+    AccountKind,
 );

@@ -1,3 +1,4 @@
+use crate::domain::money::AccountKind;
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -6,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: AccountKind,
     pub owner_id: i64,
     pub currency: String,
     pub balance_minor: i64,

@@ -33,7 +33,7 @@ pub async fn of_client(
     user_id: i64,
 ) -> Result<Vec<WalletDto>, AppError> {
     let have: HashMap<String, ledger_account::Model> = ledger_account::Entity::find()
-        .filter(ledger_account::Column::Kind.eq(AccountKind::Wallet.as_str()))
+        .filter(ledger_account::Column::Kind.eq(AccountKind::Wallet))
         .filter(ledger_account::Column::OwnerId.eq(user_id))
         .all(db)
         .await?
@@ -137,8 +137,7 @@ pub async fn list(
     paged: bool,
 ) -> Result<Page<WalletRow>, AppError> {
     use ledger_account::Column as C;
-    let mut select =
-        ledger_account::Entity::find().filter(C::Kind.eq(AccountKind::Wallet.as_str()));
+    let mut select = ledger_account::Entity::find().filter(C::Kind.eq(AccountKind::Wallet));
     if let Some(ids) = matching_clients(db, &q.q).await? {
         select = select.filter(C::OwnerId.is_in(ids));
     }
@@ -196,7 +195,7 @@ pub async fn transactions(
     let mut wallets = ledger_account::Entity::find()
         .select_only()
         .column(ledger_account::Column::Id)
-        .filter(ledger_account::Column::Kind.eq(AccountKind::Wallet.as_str()));
+        .filter(ledger_account::Column::Kind.eq(AccountKind::Wallet));
     if let Some(u) = only_user {
         wallets = wallets.filter(ledger_account::Column::OwnerId.eq(u));
     } else if let Some(ids) = matching_clients(db, &q.q).await? {

@@ -135,7 +135,7 @@ pub async fn post_in(txn: &impl ConnectionTrait, e: Entry<'_>) -> Result<Posted,
         if acc.currency != e.currency.code {
             return Err(invalid("currency", "err.currency_mismatch"));
         }
-        if acc.kind == AccountKind::Wallet.as_str() {
+        if acc.kind == AccountKind::Wallet {
             return Err(invalid("amount", "err.insufficient_funds"));
         }
     }
@@ -171,7 +171,7 @@ pub(super) async fn update_wallet(
         )
         .col_expr(C::HeldMinor, Expr::col(C::HeldMinor).add(held_delta))
         .filter(C::Id.eq(account_id))
-        .filter(C::Kind.eq(AccountKind::Wallet.as_str()))
+        .filter(C::Kind.eq(AccountKind::Wallet))
         .filter(
             Expr::col(C::BalanceMinor)
                 .add(balance_delta)

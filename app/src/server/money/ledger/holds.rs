@@ -68,7 +68,7 @@ pub async fn place_hold_in(
         .one(txn)
         .await?
         .ok_or_else(|| invalid("account", "err.account_unknown"))?;
-    if acc.kind != AccountKind::Wallet.as_str() {
+    if acc.kind != AccountKind::Wallet {
         return Err(invalid("account", "err.account_unknown"));
     }
     lock_accounts(txn, &[wallet_id]).await?;

@@ -31,7 +31,7 @@ pub async fn check_invariants(db: &impl ConnectionTrait) -> Result<Vec<String>, 
         *held.entry(h.account_id).or_default() += h.amount_minor;
     }
     for a in ledger_account::Entity::find()
-        .filter(ledger_account::Column::Kind.eq(AccountKind::Wallet.as_str()))
+        .filter(ledger_account::Column::Kind.eq(AccountKind::Wallet))
         .all(db)
         .await?
     {

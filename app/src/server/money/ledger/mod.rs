@@ -24,58 +24,7 @@ pub use holds::*;
 mod invariants;
 pub use invariants::*;
 
-/// Ledger account kinds. Wallets belong to clients; the rest are the firm's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AccountKind {
-    Wallet,
-    PspClearing,
-    FeeRevenue,
-    CommissionExpense,
-    PayoutsPayable,
-    ManualAdjustments,
-    /// One per currency: the other side of a conversion between a client's wallets.
-    FxConversion,
-    /// Challenge participation and retry fees: revenue kept apart for the prop dashboard.
-    ParticipationFees,
-    /// The profit taken from funded accounts at settlements (the firm's trading capital).
-    FundedTrading,
-    /// Profit shares owed to their recipients until paid (or forfeited on review).
-    ProfitSharePayable,
-    /// The firm's part of the profit settled on funded accounts.
-    ProfitShareFirm,
-}
-
-impl AccountKind {
-    /// The firm's kinds (every kind but wallets).
-    pub const FIRM: &[AccountKind] = &[
-        AccountKind::PspClearing,
-        AccountKind::FeeRevenue,
-        AccountKind::CommissionExpense,
-        AccountKind::PayoutsPayable,
-        AccountKind::ManualAdjustments,
-        AccountKind::FxConversion,
-        AccountKind::ParticipationFees,
-        AccountKind::FundedTrading,
-        AccountKind::ProfitSharePayable,
-        AccountKind::ProfitShareFirm,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccountKind::Wallet => "wallet",
-            AccountKind::PspClearing => "psp_clearing",
-            AccountKind::FeeRevenue => "fee_revenue",
-            AccountKind::CommissionExpense => "commission_expense",
-            AccountKind::PayoutsPayable => "payouts_payable",
-            AccountKind::ManualAdjustments => "manual_adjustments",
-            AccountKind::FxConversion => "fx_conversion",
-            AccountKind::ParticipationFees => "participation_fees",
-            AccountKind::FundedTrading => "funded_trading",
-            AccountKind::ProfitSharePayable => "profit_share_payable",
-            AccountKind::ProfitShareFirm => "profit_share_firm",
-        }
-    }
-}
+pub use crate::domain::money::AccountKind;
 
 /// The firm's accounts have owner 0.
 const FIRM: i64 = 0;
@@ -98,7 +47,7 @@ async fn account(
     }
     // Created on first use; a concurrent creator wins harmlessly.
     let am = ledger_account::ActiveModel {
-        kind: Set(kind.as_str().into()),
+        kind: Set(kind),
         owner_id: Set(owner),
         currency: Set(cur.code.into()),
         balance_minor: Set(0),
@@ -127,7 +76,7 @@ pub async fn ensure_firm_accounts(db: &impl ConnectionTrait) -> Result<(), DbErr
         money::CURRENCIES
             .iter()
             .map(move |cur| ledger_account::ActiveModel {
-                kind: Set(kind.as_str().into()),
+                kind: Set(*kind),
                 owner_id: Set(FIRM),
                 currency: Set(cur.code.into()),
                 balance_minor: Set(0),
@@ -191,7 +140,7 @@ pub async fn lock_accounts(txn: &impl ConnectionTrait, accounts: &[i64]) -> Resu
         .select_only()
         .column(C::Id)
         .filter(C::Id.is_in(ids))
-        .filter(C::Kind.eq(AccountKind::Wallet.as_str()))
+        .filter(C::Kind.eq(AccountKind::Wallet))
         .order_by_asc(C::Id)
         .lock(LockType::NoKeyUpdate)
         .into_tuple::<i64>()
