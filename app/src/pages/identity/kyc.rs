@@ -6,7 +6,9 @@ use crate::domain::kyc::KycStatus;
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem, KycOverview, RequestRow, UploadDto};
 use crate::pages::PageHeader;
+use crate::ui::badge::StatusBadge;
 use crate::ui::form::{FileField, FormProblem, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::table::{Col, RowsTable};
 use crate::ui::text::{label_or, status_class};
 use crate::ui::{datetime, new_idempotency_key};
 use leptos::prelude::*;
@@ -341,44 +343,33 @@ fn Submissions(rows: Vec<RequestRow>) -> impl IntoView {
     if rows.is_empty() {
         return ().into_any();
     }
+    let cols = vec![
+        Col::text("common.id"),
+        Col::text("kyc.submitted_at"),
+        Col::text("common.status"),
+        Col::text("funds.decided"),
+        Col::text("kyc.reason"),
+    ];
     view! {
         <div class="card">
             <h2 class="card-title">{move || i18n.t("kyc.submissions")}</h2>
-            <div class="table-wrap">
-                <table class="table" data-testid="kyc-submissions">
-                    <thead>
+            <RowsTable
+                cols
+                rows
+                testid="kyc-submissions"
+                row=move |r| {
+                    view! {
                         <tr>
-                            <th>{move || i18n.t("common.id")}</th>
-                            <th>{move || i18n.t("kyc.submitted_at")}</th>
-                            <th>{move || i18n.t("common.status")}</th>
-                            <th>{move || i18n.t("funds.decided")}</th>
-                            <th>{move || i18n.t("kyc.reason")}</th>
+                            <td class="mono">{r.id}</td>
+                            <td>{datetime(&r.created_at)}</td>
+                            <td><StatusBadge status=r.status/></td>
+                            <td>{r.decided_at.as_ref().map(datetime).unwrap_or_default()}</td>
+                            <td class="muted">{r.reason.clone()}</td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|r| {
-                                let key = format!("appr.status_{}", r.status);
-                                let status = r.status.as_str();
-                                let css = status_class(status);
-                                view! {
-                                    <tr>
-                                        <td class="mono">{r.id}</td>
-                                        <td>{datetime(&r.created_at)}</td>
-                                        <td>
-                                            <span class=css>{move || label_or(i18n, &key, status)}</span>
-                                        </td>
-                                        <td>{r.decided_at.as_ref().map(datetime).unwrap_or_default()}</td>
-                                        <td class="muted">{r.reason.clone()}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                    }
+                }
+            />
         </div>
     }
-        .into_any()
+    .into_any()
 }

@@ -3,6 +3,7 @@
 use crate::i18n::use_i18n;
 use crate::model::{ClientSummary, RequestRow, ReviewDto, UploadDto};
 use crate::ui::badge::StatusBadge;
+use crate::ui::table::{Col, RowsTable};
 use crate::ui::text::{file_size, label_text, level_text, opt_money};
 use crate::ui::{date, datetime};
 use leptos::prelude::*;
@@ -113,49 +114,41 @@ pub(super) fn ClientPanel(client: ClientSummary) -> impl IntoView {
 #[component]
 pub(super) fn History(rows: Vec<RequestRow>, current: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let cols = vec![
+        Col::text("common.id"),
+        Col::text("appr.kind"),
+        Col::num("appr.amount"),
+        Col::text("appr.level"),
+        Col::text("common.status"),
+        Col::text("appr.created"),
+    ];
     view! {
         <div class="card">
             <h2 class="card-title">{move || i18n.t("appr.history")}</h2>
-            <div class="table-wrap">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th>{move || i18n.t("common.id")}</th>
-                            <th>{move || i18n.t("appr.kind")}</th>
-                            <th class="num">{move || i18n.t("appr.amount")}</th>
-                            <th>{move || i18n.t("appr.level")}</th>
-                            <th>{move || i18n.t("common.status")}</th>
-                            <th>{move || i18n.t("appr.created")}</th>
+            <RowsTable
+                cols
+                rows
+                row=move |r| {
+                    let kind = r.kind.label_key();
+                    let is_current = r.id == current;
+                    view! {
+                        <tr class:is-current=is_current>
+                            <td class="mono">
+                                {if is_current {
+                                    view! { <span aria-current="true">{format!("#{}", r.id)}</span> }.into_any()
+                                } else {
+                                    view! { <a href=format!("/admin/approvals/{}", r.id)>{format!("#{}", r.id)}</a> }.into_any()
+                                }}
+                            </td>
+                            <td>{move || i18n.t(&kind)}</td>
+                            <td class="num">{opt_money(r.amount.as_deref(), r.currency.as_deref())}</td>
+                            <td>{move || level_text(i18n, r.level, r.levels)}</td>
+                            <td><StatusBadge status=r.status/></td>
+                            <td class="nowrap">{datetime(&r.created_at)}</td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        {rows.is_empty().then(|| view! { <crate::ui::table::EmptyRow cols=6/> })}
-                        {rows
-                            .into_iter()
-                            .map(|r| {
-                                let kind = r.kind.label_key();
-                                let is_current = r.id == current;
-                                view! {
-                                    <tr class:is-current=is_current>
-                                        <td class="mono">
-                                            {if is_current {
-                                                view! { <span aria-current="true">{format!("#{}", r.id)}</span> }.into_any()
-                                            } else {
-                                                view! { <a href=format!("/admin/approvals/{}", r.id)>{format!("#{}", r.id)}</a> }.into_any()
-                                            }}
-                                        </td>
-                                        <td>{move || i18n.t(&kind)}</td>
-                                        <td class="num">{opt_money(r.amount.as_deref(), r.currency.as_deref())}</td>
-                                        <td>{move || level_text(i18n, r.level, r.levels)}</td>
-                                        <td><StatusBadge status=r.status/></td>
-                                        <td class="nowrap">{datetime(&r.created_at)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                    }
+                }
+            />
         </div>
     }
 }
@@ -163,41 +156,34 @@ pub(super) fn History(rows: Vec<RequestRow>, current: i64) -> impl IntoView {
 #[component]
 pub(super) fn ReviewLog(reviews: Vec<ReviewDto>) -> impl IntoView {
     let i18n = use_i18n();
+    let cols = vec![
+        Col::text("common.when"),
+        Col::text("admin.actor"),
+        Col::text("appr.level"),
+        Col::text("admin.action"),
+        Col::text("appr.comment"),
+    ];
     view! {
         <div class="card">
             <h2 class="card-title">{move || i18n.t("appr.review_log")}</h2>
-            <div class="table-wrap">
-                <table class="table" data-testid="review-log">
-                    <thead>
+            <RowsTable
+                cols
+                rows=reviews
+                testid="review-log"
+                row=move |r| {
+                    let action = format!("appr.action_{}", r.action);
+                    let actor = r.actor.clone();
+                    view! {
                         <tr>
-                            <th>{move || i18n.t("common.when")}</th>
-                            <th>{move || i18n.t("admin.actor")}</th>
-                            <th>{move || i18n.t("appr.level")}</th>
-                            <th>{move || i18n.t("admin.action")}</th>
-                            <th>{move || i18n.t("appr.comment")}</th>
+                            <td class="nowrap">{datetime(&r.at)}</td>
+                            <td>{move || actor.clone().unwrap_or_else(|| i18n.t("admin.system_actor").to_string())}</td>
+                            <td>{if r.level > 0 { r.level.to_string() } else { "—".to_string() }}</td>
+                            <td>{move || i18n.t(&action)}</td>
+                            <td class="pre-wrap">{r.comment}</td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        {reviews.is_empty().then(|| view! { <crate::ui::table::EmptyRow cols=5/> })}
-                        {reviews
-                            .into_iter()
-                            .map(|r| {
-                                let action = format!("appr.action_{}", r.action);
-                                let actor = r.actor.clone();
-                                view! {
-                                    <tr>
-                                        <td class="nowrap">{datetime(&r.at)}</td>
-                                        <td>{move || actor.clone().unwrap_or_else(|| i18n.t("admin.system_actor").to_string())}</td>
-                                        <td>{if r.level > 0 { r.level.to_string() } else { "—".to_string() }}</td>
-                                        <td>{move || i18n.t(&action)}</td>
-                                        <td class="pre-wrap">{r.comment}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                    }
+                }
+            />
         </div>
     }
 }
