@@ -284,7 +284,7 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
     /// In the browser, a call that failed on its way (network, undecodable answer). On the
     /// server, a request whose arguments could not be read (400, said in plain words) or an
-    /// answer that could not be written (500); the status is set here, as `finish` does.
+    /// answer that could not be written (500); the status is set here, as `api::ctx::serve` does.
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
         #[cfg(feature = "ssr")]
         {

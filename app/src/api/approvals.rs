@@ -5,15 +5,13 @@ use leptos::prelude::*;
 
 #[server(endpoint = "approvals/counts")]
 pub async fn queue_counts() -> Result<Vec<QueueCount>, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RequestsView))?;
-            approvals::counts(&state()?.db, me.user_id).await
-        }
-        .await,
-    )
+    use crate::server::{approvals, state};
+    ctx::serve(Access::Staff(Permission::RequestsView), |me| async move {
+        approvals::counts(&state()?.db, me.user_id).await
+    })
+    .await
 }
 
 /// One queue: `kind` is a request kind ("" for every kind); `mine` keeps the requests this
@@ -24,30 +22,26 @@ pub async fn list_requests(
     mine: bool,
     query: ListQuery,
 ) -> Result<Page<RequestRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RequestsView))?;
-            approvals::queue(&state()?.db, me.user_id, &kind, mine, &query, true).await
-        }
-        .await,
-    )
+    use crate::server::{approvals, state};
+    ctx::serve(Access::Staff(Permission::RequestsView), |me| async move {
+        approvals::queue(&state()?.db, me.user_id, &kind, mine, &query, true).await
+    })
+    .await
 }
 
 #[server(endpoint = "approvals/detail")]
 pub async fn get_request_detail(id: i64) -> Result<RequestDetail, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, finish, identity::authz, money::wallets, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RequestsView))?;
-            let db = &state()?.db;
-            let client = wallets::client_summary(db, approvals::requester(db, id).await?).await?;
-            approvals::detail(db, me.user_id, id, client).await
-        }
-        .await,
-    )
+    use crate::server::{approvals, money::wallets, state};
+    ctx::serve(Access::Staff(Permission::RequestsView), |me| async move {
+        let db = &state()?.db;
+        let client = wallets::client_summary(db, approvals::requester(db, id).await?).await?;
+        approvals::detail(db, me.user_id, id, client).await
+    })
+    .await
 }
 
 /// Approves the request at `level`, the level the reviewer saw: if someone else moved it on
@@ -56,34 +50,28 @@ pub async fn get_request_detail(id: i64) -> Result<RequestDetail, AppError> {
 pub async fn approve_request(id: i64, level: i32, comment: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
-            let st = state()?;
-            approvals::approve(&st.db, me.user_id, id, level, &comment, &ctx::origin()).await?;
-            st.mail_wake.notify_one();
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::{approvals, state};
+    ctx::serve(Access::Staff(Permission::RequestsDecide), |me| async move {
+        let st = state()?;
+        approvals::approve(&st.db, me.user_id, id, level, &comment, &ctx::origin()).await?;
+        st.mail_wake.notify_one();
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "approvals/reject")]
 pub async fn reject_request(id: i64, reason: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
-            let st = state()?;
-            approvals::reject(&st.db, me.user_id, id, &reason, &ctx::origin()).await?;
-            st.mail_wake.notify_one();
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::{approvals, state};
+    ctx::serve(Access::Staff(Permission::RequestsDecide), |me| async move {
+        let st = state()?;
+        approvals::reject(&st.db, me.user_id, id, &reason, &ctx::origin()).await?;
+        st.mail_wake.notify_one();
+        Ok(())
+    })
+    .await
 }
 
 /// Before approval: a deposit's received amount or a withdrawal's amount.
@@ -91,42 +79,36 @@ pub async fn reject_request(id: i64, reason: String) -> Result<(), AppError> {
 pub async fn edit_request_amount(id: i64, amount: String, comment: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
-            approvals::edit_amount(
-                &state()?.db,
-                me.user_id,
-                id,
-                &amount,
-                &comment,
-                &ctx::origin(),
-            )
-            .await
-        }
-        .await,
-    )
+    use crate::server::{approvals, state};
+    ctx::serve(Access::Staff(Permission::RequestsDecide), |me| async move {
+        approvals::edit_amount(
+            &state()?.db,
+            me.user_id,
+            id,
+            &amount,
+            &comment,
+            &ctx::origin(),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "approvals/payment-status")]
 pub async fn set_payment_status(id: i64, status: String, comment: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{approvals, finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RequestsDecide))?;
-            approvals::set_payment_status(
-                &state()?.db,
-                Some(me.user_id),
-                id,
-                &status,
-                &comment,
-                &ctx::origin(),
-            )
-            .await
-        }
-        .await,
-    )
+    use crate::server::{approvals, state};
+    ctx::serve(Access::Staff(Permission::RequestsDecide), |me| async move {
+        approvals::set_payment_status(
+            &state()?.db,
+            Some(me.user_id),
+            id,
+            &status,
+            &comment,
+            &ctx::origin(),
+        )
+        .await
+    })
+    .await
 }

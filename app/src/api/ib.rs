@@ -5,27 +5,23 @@ use leptos::prelude::*;
 
 #[server(endpoint = "ib/overview")]
 pub async fn get_ib_overview() -> Result<IbOverview, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, identity::clients, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Ib)?;
-            let st = state()?;
-            clients::ib_overview(&st.db, &st.config.public_url, me.user_id).await
-        }
-        .await,
-    )
+    use crate::server::{identity::clients, state};
+    ctx::serve(Access::Ib, |me| async move {
+        let st = state()?;
+        clients::ib_overview(&st.db, &st.config.public_url, me.user_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "ib/clients")]
 pub async fn ib_clients(query: ListQuery) -> Result<Page<ReferredClient>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, identity::clients, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Ib)?;
-            clients::referred(&state()?.db, me.user_id, &query, true).await
-        }
-        .await,
-    )
+    use crate::server::{identity::clients, state};
+    ctx::serve(Access::Ib, |me| async move {
+        clients::referred(&state()?.db, me.user_id, &query, true).await
+    })
+    .await
 }

@@ -1,6 +1,7 @@
-//! Server functions, one folder per business area, as in `server/`. Each one is thin: it authorizes through
-//! `server::authz`, calls a service, and returns a DTO. Every one has a stable endpoint under
-//! `/api/`, listed in the README, so that scripts can call them.
+//! Server functions, one folder per business area, as in `server/`. Each one is thin: it
+//! enters through `ctx::serve`, which checks the caller, then calls a service and returns a
+//! DTO. Every one has a stable endpoint under `/api/`, listed in the README, so that scripts
+//! can call them.
 pub mod approvals;
 pub mod ib;
 pub mod identity;
@@ -40,8 +41,50 @@ pub const MULTIPART_ENDPOINTS: &[&str] = &[<identity::kyc::UploadFile as ServerF
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
+    use crate::domain::access::{Access, Principal};
+    use crate::error::AppError;
     use crate::server::identity::authz;
     use crate::server::infra::origin::Origin;
+    use crate::server::set_error_status;
+
+    /// The one entry of a server function: checks the caller against `access` (someone signed
+    /// in, with the permission it names), runs `body` with them, and gives an error its HTTP
+    /// status, so scripts and integrators see 401/403/409/422 rather than a generic 500.
+    pub async fn serve<T, Fut>(
+        access: Access,
+        body: impl FnOnce(Principal) -> Fut,
+    ) -> Result<T, AppError>
+    where
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        let result = match authz::require(access) {
+            Ok(me) => body(me).await,
+            Err(e) => Err(e),
+        };
+        finish(result)
+    }
+
+    /// `serve` for the endpoints anyone may call (`api::PUBLIC_ENDPOINTS` and the sign-in
+    /// steps): the caller is `None` when nobody is fully signed in.
+    pub async fn serve_public<T, Fut>(
+        body: impl FnOnce(Option<Principal>) -> Fut,
+    ) -> Result<T, AppError>
+    where
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        let result = match authz::authorize(Access::Public) {
+            Ok(caller) => body(caller).await,
+            Err(e) => Err(e),
+        };
+        finish(result)
+    }
+
+    fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &result {
+            set_error_status(e);
+        }
+        result
+    }
 
     pub fn origin() -> Origin {
         Origin {

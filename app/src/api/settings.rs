@@ -13,16 +13,14 @@ macro_rules! settings_fn {
         #[server(endpoint = $endpoint)]
         pub async fn $name($($(#[$am])* $arg: $ty),*) -> Result<$ret, AppError> {
             use crate::domain::{access::Access, permission::Permission};
+            use crate::api::ctx;
             #[allow(unused_imports)]
-            use crate::server::{identity::authz, finish, settings, state, identity::kyc};
-            finish(
-                async move {
-                    let $me = authz::require(Access::Staff(Permission::$perm))?;
-                    let $db = &state()?.db;
-                    $body.await
-                }
-                .await,
-            )
+            use crate::server::{settings, state, identity::kyc};
+            ctx::serve(Access::Staff(Permission::$perm), |$me| async move {
+                let $db = &state()?.db;
+                $body.await
+            })
+            .await
         }
     };
 }

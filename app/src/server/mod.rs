@@ -17,15 +17,6 @@ pub use infra::state::{AppState, RuntimeConfig};
 use crate::error::AppError;
 use crate::error::OrInternal;
 
-/// Finishes a server function: an error also sets the HTTP status that matches it, so scripts
-/// and integrators see 401/403/422 rather than a generic 500.
-pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &result {
-        set_error_status(e);
-    }
-    result
-}
-
 /// Sets the HTTP status of a failed server function. A plain HTML form post (a page used before
 /// or without its wasm) is answered with a redirect back to the form, the error in its URL, and
 /// a browser follows that only with the redirect's own status: such an answer keeps it.

@@ -334,3 +334,49 @@ fn the_check_sees_a_bad_import() {
     .collect();
     assert_eq!(found, want);
 }
+
+/// Every server function enters through `api::ctx::serve` (or `serve_public`), which checks the
+/// caller and sets the HTTP status of an error: a function that skipped it would answer without
+/// asking who calls. A function may hand over to a helper of its file that enters there.
+#[test]
+fn every_server_function_enters_through_serve() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+    let mut files = Vec::new();
+    collect(&root, &root, &mut files);
+    let mut skipped = Vec::new();
+    for (rel, text) in &files {
+        let text = code_only(text);
+        // The body of each item: from its `fn` to the first closing brace at the line's start.
+        let bodies: Vec<(&str, &str)> = text
+            .match_indices("fn ")
+            .filter_map(|(at, _)| {
+                let rest = &text[at + 3..];
+                let name = ident(rest);
+                let end = rest.find("\n}\n").or_else(|| rest.find("\n        }\n"))?;
+                Some((name, &rest[..end]))
+            })
+            .collect();
+        let entering: Vec<&str> = bodies
+            .iter()
+            .filter(|(_, b)| b.contains("ctx::serve"))
+            .map(|(n, _)| *n)
+            .collect();
+        for chunk in text.split("#[server(").skip(1) {
+            let Some((name, body)) = chunk
+                .find("fn ")
+                .and_then(|at| bodies.iter().find(|(n, _)| *n == ident(&chunk[at + 3..])))
+            else {
+                continue;
+            };
+            let enters = body.contains("ctx::serve")
+                || entering.iter().any(|h| body.contains(&format!("{h}(")));
+            if !enters {
+                skipped.push(format!("{rel}: {name}"));
+            }
+        }
+    }
+    assert!(
+        skipped.is_empty(),
+        "server functions that do not enter through api::ctx::serve: {skipped:#?}"
+    );
+}

@@ -7,14 +7,14 @@ use leptos::prelude::*;
 /// The signed-in user, or `None` (also while a sign-in still waits for its second factor).
 #[server(endpoint = "auth/me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz};
-    finish((|| {
-        authz::authorize(Access::Public)?;
+    use crate::api::ctx;
+    use crate::server::identity::authz;
+    ctx::serve_public(|_| async move {
         Ok(authz::current_session()
             .filter(|s| s.principal().is_some())
             .map(|s| s.me()))
-    })())
+    })
+    .await
 }
 
 #[server(endpoint = "auth/register")]
@@ -30,81 +30,74 @@ pub async fn register(
     referral_code: String,
 ) -> Result<LoginStep, AppError> {
     use crate::api::ctx;
-    use crate::domain::access::Access;
+
     use crate::i18n::Locale;
-    use crate::server::{finish, identity::auth, identity::authz, identity::session, state};
-    finish(
-        async move {
-            authz::authorize(Access::Public)?;
-            let st = state()?;
-            let kind = match UserKind::parse(&kind) {
-                Some(k) if k.is_client() => k,
-                _ => return Err(AppError::field("kind", "err.kind_invalid")),
-            };
-            let from = ctx::origin();
-            let input = auth::RegisterInput {
-                kind,
-                email: email.clone(),
-                password: password.clone(),
-                first_name,
-                last_name,
-                country,
-                phone,
-                referral_code,
-                locale: Locale::from_request(),
-            };
-            let created = auth::register(&st.db, &st.config, input, &from).await?;
-            if created.status == "pending" {
-                return Ok(LoginStep::AwaitingApproval);
-            }
-            let signed = auth::login(
-                &st.db,
-                &st.config,
-                &email,
-                &password,
-                auth::Portal::Client,
-                &from,
-            )
-            .await?;
-            ctx::set_cookie(&session::cookie(&signed.token, st.config.cookie_secure));
-            Ok(signed.step)
+    use crate::server::{identity::auth, identity::session, state};
+    ctx::serve_public(|_| async move {
+        let st = state()?;
+        let kind = match UserKind::parse(&kind) {
+            Some(k) if k.is_client() => k,
+            _ => return Err(AppError::field("kind", "err.kind_invalid")),
+        };
+        let from = ctx::origin();
+        let input = auth::RegisterInput {
+            kind,
+            email: email.clone(),
+            password: password.clone(),
+            first_name,
+            last_name,
+            country,
+            phone,
+            referral_code,
+            locale: Locale::from_request(),
+        };
+        let created = auth::register(&st.db, &st.config, input, &from).await?;
+        if created.status == "pending" {
+            return Ok(LoginStep::AwaitingApproval);
         }
-        .await,
-    )
+        let signed = auth::login(
+            &st.db,
+            &st.config,
+            &email,
+            &password,
+            auth::Portal::Client,
+            &from,
+        )
+        .await?;
+        ctx::set_cookie(&session::cookie(&signed.token, st.config.cookie_secure));
+        Ok(signed.step)
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]
 async fn sign_in(email: String, password: String, staff: bool) -> Result<LoginStep, AppError> {
     use crate::api::ctx;
-    use crate::domain::access::Access;
-    use crate::server::{finish, identity::auth, identity::authz, identity::session, state};
-    finish(
-        async move {
-            authz::authorize(Access::Public)?;
-            let st = state()?;
-            let portal = if staff {
-                auth::Portal::Staff
-            } else {
-                auth::Portal::Client
-            };
-            let signed = auth::login(
-                &st.db,
-                &st.config,
-                &email,
-                &password,
-                portal,
-                &ctx::origin(),
-            )
-            .await?;
-            // A new session on every sign-in: a planted cookie is never promoted.
-            if let Some(old) = authz::current_session() {
-                session::destroy(&st.db, &old.id).await?;
-            }
-            ctx::set_cookie(&session::cookie(&signed.token, st.config.cookie_secure));
-            Ok(signed.step)
+    use crate::server::{identity::auth, identity::authz, identity::session, state};
+    ctx::serve_public(|_| async move {
+        let st = state()?;
+        let portal = if staff {
+            auth::Portal::Staff
+        } else {
+            auth::Portal::Client
+        };
+        let signed = auth::login(
+            &st.db,
+            &st.config,
+            &email,
+            &password,
+            portal,
+            &ctx::origin(),
+        )
+        .await?;
+        // A new session on every sign-in: a planted cookie is never promoted.
+        if let Some(old) = authz::current_session() {
+            session::destroy(&st.db, &old.id).await?;
         }
-        .await,
-    )
+        ctx::set_cookie(&session::cookie(&signed.token, st.config.cookie_secure));
+        Ok(signed.step)
+    })
+    .await
 }
 
 #[server(endpoint = "auth/login")]
@@ -122,38 +115,32 @@ pub async fn admin_login(email: String, password: String) -> Result<LoginStep, A
 #[server(endpoint = "auth/verify-totp")]
 pub async fn verify_totp(code: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::access::Access;
-    use crate::server::{finish, identity::auth, identity::authz, identity::session, state};
-    finish(
-        async move {
-            authz::authorize(Access::Public)?;
-            let st = state()?;
-            let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
-            let token = auth::verify_totp(&st.db, &cur, &code, &ctx::origin()).await?;
-            ctx::set_cookie(&session::cookie(&token, st.config.cookie_secure));
-            Ok(())
-        }
-        .await,
-    )
+
+    use crate::server::{identity::auth, identity::authz, identity::session, state};
+    ctx::serve_public(|_| async move {
+        let st = state()?;
+        let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
+        let token = auth::verify_totp(&st.db, &cur, &code, &ctx::origin()).await?;
+        ctx::set_cookie(&session::cookie(&token, st.config.cookie_secure));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, identity::session, state};
-    finish(
-        async move {
-            authz::authorize(Access::Public)?;
-            let st = state()?;
-            if let Some(cur) = authz::current_session() {
-                session::destroy(&st.db, &cur.id).await?;
-            }
-            ctx::set_cookie(&session::clear_cookie(st.config.cookie_secure));
-            Ok(())
+
+    use crate::server::{identity::authz, identity::session, state};
+    ctx::serve_public(|_| async move {
+        let st = state()?;
+        if let Some(cur) = authz::current_session() {
+            session::destroy(&st.db, &cur.id).await?;
         }
-        .await,
-    )
+        ctx::set_cookie(&session::clear_cookie(st.config.cookie_secure));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "auth/change-password")]
@@ -163,41 +150,35 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::auth, identity::authz, state};
-    finish(
-        async move {
-            authz::require(Access::SignedIn)?;
-            let st = state()?;
-            let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
-            auth::change_password(
-                &st.db,
-                &st.config,
-                &cur,
-                &current_password,
-                &new_password,
-                &ctx::origin(),
-            )
-            .await
-        }
-        .await,
-    )
+    use crate::server::{identity::auth, identity::authz, state};
+    ctx::serve(Access::SignedIn, |_| async move {
+        let st = state()?;
+        let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
+        auth::change_password(
+            &st.db,
+            &st.config,
+            &cur,
+            &current_password,
+            &new_password,
+            &ctx::origin(),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "auth/forgot-password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::access::Access;
-    use crate::server::{finish, identity::auth, identity::authz, state};
-    finish(
-        async move {
-            authz::authorize(Access::Public)?;
-            let st = state()?;
-            auth::request_reset(&st.db, &st.config, &email, &ctx::origin()).await?;
-            st.mail_wake.notify_one();
-            Ok(())
-        }
-        .await,
-    )
+
+    use crate::server::{identity::auth, state};
+    ctx::serve_public(|_| async move {
+        let st = state()?;
+        auth::request_reset(&st.db, &st.config, &email, &ctx::origin()).await?;
+        st.mail_wake.notify_one();
+        Ok(())
+    })
+    .await
 }
 
 /// Sets a new password from an emailed link; returns the account kind so the page can point to
@@ -205,67 +186,56 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 #[server(endpoint = "auth/reset-password")]
 pub async fn reset_password(token: String, password: String) -> Result<UserKind, AppError> {
     use crate::api::ctx;
-    use crate::domain::access::Access;
-    use crate::server::{finish, identity::auth, identity::authz, state};
-    finish(
-        async move {
-            authz::authorize(Access::Public)?;
-            let st = state()?;
-            auth::reset_password(&st.db, &st.config, &token, &password, &ctx::origin()).await
-        }
-        .await,
-    )
+
+    use crate::server::{identity::auth, state};
+    ctx::serve_public(|_| async move {
+        let st = state()?;
+        auth::reset_password(&st.db, &st.config, &token, &password, &ctx::origin()).await
+    })
+    .await
 }
 
 /// Starts two-factor setup. Open to signed-in users and to staff in mandatory enrollment.
 #[server(endpoint = "auth/totp-setup")]
 pub async fn begin_totp_setup() -> Result<TotpSetup, AppError> {
-    use crate::domain::access::Access;
-    use crate::server::{finish, identity::auth, identity::authz, state};
-    finish(
-        async move {
-            authz::authorize(Access::Public)?;
-            let st = state()?;
-            let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
-            auth::totp_begin(&st.db, &cur).await
-        }
-        .await,
-    )
+    use crate::api::ctx;
+
+    use crate::server::{identity::auth, identity::authz, state};
+    ctx::serve_public(|_| async move {
+        let st = state()?;
+        let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
+        auth::totp_begin(&st.db, &cur).await
+    })
+    .await
 }
 
 #[server(endpoint = "auth/totp-confirm")]
 pub async fn totp_confirm(code: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::access::Access;
-    use crate::server::{finish, identity::auth, identity::authz, identity::session, state};
-    finish(
-        async move {
-            authz::authorize(Access::Public)?;
-            let st = state()?;
-            let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
-            if let Some(token) = auth::totp_confirm(&st.db, &cur, &code, &ctx::origin()).await? {
-                ctx::set_cookie(&session::cookie(&token, st.config.cookie_secure));
-            }
-            Ok(())
+
+    use crate::server::{identity::auth, identity::authz, identity::session, state};
+    ctx::serve_public(|_| async move {
+        let st = state()?;
+        let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
+        if let Some(token) = auth::totp_confirm(&st.db, &cur, &code, &ctx::origin()).await? {
+            ctx::set_cookie(&session::cookie(&token, st.config.cookie_secure));
         }
-        .await,
-    )
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "auth/totp-disable")]
 pub async fn totp_disable(password: String, code: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::auth, identity::authz, state};
-    finish(
-        async move {
-            authz::require(Access::Client)?;
-            let st = state()?;
-            let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
-            auth::totp_disable(&st.db, &st.config, &cur, &password, &code, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{identity::auth, identity::authz, state};
+    ctx::serve(Access::Client, |_| async move {
+        let st = state()?;
+        let cur = authz::current_session().ok_or(AppError::Unauthorized)?;
+        auth::totp_disable(&st.db, &st.config, &cur, &password, &code, &ctx::origin()).await
+    })
+    .await
 }
 
 /// Theme and language. Remembered per user when signed in, and in cookies either way, so the
@@ -273,40 +243,37 @@ pub async fn totp_disable(password: String, code: String) -> Result<(), AppError
 #[server(endpoint = "auth/preferences")]
 pub async fn set_preferences(theme: Option<Theme>, locale: Option<String>) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::access::Access;
+
     use crate::i18n::{LOCALE_COOKIE, Locale, THEME_COOKIE};
-    use crate::server::{finish, identity::auth, identity::authz, state};
-    finish(
-        async move {
-            let principal = authz::authorize(Access::Public)?;
-            let locale = match locale.as_deref() {
-                None => None,
-                Some(code) => Some(
-                    Locale::parse(code)
-                        .ok_or_else(|| AppError::field("locale", "err.locale_invalid"))?,
-                ),
-            };
-            let st = state()?;
-            if let Some(p) = principal {
-                auth::set_preferences(&st.db, p.user_id, theme, locale).await?;
-            }
-            let year = 60 * 60 * 24 * 365;
-            if let Some(t) = theme {
-                ctx::set_cookie(&format!(
-                    "{THEME_COOKIE}={}; Path=/; Max-Age={year}; SameSite=Lax",
-                    t.as_str()
-                ));
-            }
-            if let Some(l) = locale {
-                ctx::set_cookie(&format!(
-                    "{LOCALE_COOKIE}={}; Path=/; Max-Age={year}; SameSite=Lax",
-                    l.code()
-                ));
-            }
-            Ok(())
+    use crate::server::{identity::auth, state};
+    ctx::serve_public(|principal| async move {
+        let locale = match locale.as_deref() {
+            None => None,
+            Some(code) => Some(
+                Locale::parse(code)
+                    .ok_or_else(|| AppError::field("locale", "err.locale_invalid"))?,
+            ),
+        };
+        let st = state()?;
+        if let Some(p) = principal {
+            auth::set_preferences(&st.db, p.user_id, theme, locale).await?;
         }
-        .await,
-    )
+        let year = 60 * 60 * 24 * 365;
+        if let Some(t) = theme {
+            ctx::set_cookie(&format!(
+                "{THEME_COOKIE}={}; Path=/; Max-Age={year}; SameSite=Lax",
+                t.as_str()
+            ));
+        }
+        if let Some(l) = locale {
+            ctx::set_cookie(&format!(
+                "{LOCALE_COOKIE}={}; Path=/; Max-Age={year}; SameSite=Lax",
+                l.code()
+            ));
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// The theme and language of the request being rendered: the signed-in user's saved theme, else

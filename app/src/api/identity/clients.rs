@@ -5,26 +5,22 @@ use leptos::prelude::*;
 
 #[server(endpoint = "admin/stats")]
 pub async fn get_admin_stats() -> Result<AdminStats, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::clients, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::DashboardView))?;
-            clients::admin_stats(&state()?.db).await
-        }
-        .await,
-    )
+    use crate::server::{identity::clients, state};
+    ctx::serve(Access::Staff(Permission::DashboardView), |_| async move {
+        clients::admin_stats(&state()?.db).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/clients")]
 pub async fn list_clients(query: ListQuery) -> Result<Page<ClientRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::clients, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::ClientsView))?;
-            clients::list(&state()?.db, &query, true).await
-        }
-        .await,
-    )
+    use crate::server::{identity::clients, state};
+    ctx::serve(Access::Staff(Permission::ClientsView), |_| async move {
+        clients::list(&state()?.db, &query, true).await
+    })
+    .await
 }

@@ -7,15 +7,13 @@ use std::collections::BTreeMap;
 
 #[server(endpoint = "kyc/overview")]
 pub async fn get_kyc_overview() -> Result<KycOverview, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, identity::kyc, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            kyc::overview(&state()?.db, me.user_id).await
-        }
-        .await,
-    )
+    use crate::server::{identity::kyc, state};
+    ctx::serve(Access::Client, |me| async move {
+        kyc::overview(&state()?.db, me.user_id).await
+    })
+    .await
 }
 
 /// Submits (or resubmits) a KYC form: its field values and the ids of uploaded documents,
@@ -29,38 +27,33 @@ pub async fn submit_kyc(
 ) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, identity::kyc, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let input = kyc::KycInput {
-                idempotency_key,
-                form_id,
-                fields,
-                documents,
-            };
-            kyc::submit(&state()?.db, me.user_id, input, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{identity::kyc, state};
+    ctx::serve(Access::Client, |me| async move {
+        let input = kyc::KycInput {
+            idempotency_key,
+            form_id,
+            fields,
+            documents,
+        };
+        kyc::submit(&state()?.db, me.user_id, input, &ctx::origin()).await
+    })
+    .await
 }
 
 /// Uploads one file (multipart fields `purpose` and `file`). PDF, PNG and JPEG up to 5 MiB,
 /// recognised by their content rather than their name.
 #[server(endpoint = "files/upload", input = MultipartFormData)]
 pub async fn upload_file(data: MultipartData) -> Result<UploadDto, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::error::OrInternal;
-    use crate::server::{finish, identity::authz, infra::uploads, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let st = state()?;
-            let multipart = data
-                .into_inner()
-                .or_internal("the multipart body was already taken")?;
-            uploads::receive(&st.db, &st.config.upload_dir, me.user_id, multipart).await
-        }
-        .await,
-    )
+    use crate::server::{infra::uploads, state};
+    ctx::serve(Access::Client, |me| async move {
+        let st = state()?;
+        let multipart = data
+            .into_inner()
+            .or_internal("the multipart body was already taken")?;
+        uploads::receive(&st.db, &st.config.upload_dir, me.user_id, multipart).await
+    })
+    .await
 }

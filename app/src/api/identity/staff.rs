@@ -5,15 +5,13 @@ use leptos::prelude::*;
 
 #[server(endpoint = "admin/staff")]
 pub async fn list_staff(query: ListQuery) -> Result<Page<StaffRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::staff, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::StaffView))?;
-            staff::list(&state()?.db, &query, true).await
-        }
-        .await,
-    )
+    use crate::server::{identity::staff, state};
+    ctx::serve(Access::Staff(Permission::StaffView), |_| async move {
+        staff::list(&state()?.db, &query, true).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/staff/create")]
@@ -26,31 +24,28 @@ pub async fn create_staff(
 ) -> Result<StaffRow, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::staff, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::StaffManage))?;
-            let st = state()?;
-            let input = staff::StaffInput {
-                email,
-                first_name,
-                last_name,
-                role_id,
-            };
-            let row = staff::create(
-                &st.db,
-                &st.config,
-                me.user_id,
-                input,
-                &password,
-                &ctx::origin(),
-            )
-            .await?;
-            st.mail_wake.notify_one();
-            Ok(row)
-        }
-        .await,
-    )
+    use crate::server::{identity::staff, state};
+    ctx::serve(Access::Staff(Permission::StaffManage), |me| async move {
+        let st = state()?;
+        let input = staff::StaffInput {
+            email,
+            first_name,
+            last_name,
+            role_id,
+        };
+        let row = staff::create(
+            &st.db,
+            &st.config,
+            me.user_id,
+            input,
+            &password,
+            &ctx::origin(),
+        )
+        .await?;
+        st.mail_wake.notify_one();
+        Ok(row)
+    })
+    .await
 }
 
 #[server(endpoint = "admin/staff/update")]
@@ -63,34 +58,28 @@ pub async fn update_staff(
 ) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::staff, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::StaffManage))?;
-            let input = staff::StaffInput {
-                email,
-                first_name,
-                last_name,
-                role_id,
-            };
-            staff::update(&state()?.db, me.user_id, id, input, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{identity::staff, state};
+    ctx::serve(Access::Staff(Permission::StaffManage), |me| async move {
+        let input = staff::StaffInput {
+            email,
+            first_name,
+            last_name,
+            role_id,
+        };
+        staff::update(&state()?.db, me.user_id, id, input, &ctx::origin()).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/staff/set-disabled")]
 pub async fn set_staff_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::staff, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::StaffManage))?;
-            staff::set_disabled(&state()?.db, me.user_id, id, disabled, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{identity::staff, state};
+    ctx::serve(Access::Staff(Permission::StaffManage), |me| async move {
+        staff::set_disabled(&state()?.db, me.user_id, id, disabled, &ctx::origin()).await
+    })
+    .await
 }
 
 /// Ends the user's sessions, clears their authenticator and emails a new-password link.
@@ -98,30 +87,25 @@ pub async fn set_staff_disabled(id: i64, disabled: bool) -> Result<(), AppError>
 pub async fn reset_staff(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::staff, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::StaffManage))?;
-            let st = state()?;
-            staff::reset_access(&st.db, &st.config, me.user_id, id, &ctx::origin()).await?;
-            st.mail_wake.notify_one();
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::{identity::staff, state};
+    ctx::serve(Access::Staff(Permission::StaffManage), |me| async move {
+        let st = state()?;
+        staff::reset_access(&st.db, &st.config, me.user_id, id, &ctx::origin()).await?;
+        st.mail_wake.notify_one();
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "admin/roles")]
 pub async fn list_roles() -> Result<Vec<RoleDto>, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::staff, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::StaffView))?;
-            staff::roles(&state()?.db).await
-        }
-        .await,
-    )
+    use crate::server::{identity::staff, state};
+    ctx::serve(Access::Staff(Permission::StaffView), |_| async move {
+        staff::roles(&state()?.db).await
+    })
+    .await
 }
 
 /// Creates (`id` absent) or updates a role.
@@ -134,48 +118,40 @@ pub async fn save_role(
 ) -> Result<i64, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::staff, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RolesManage))?;
-            staff::save_role(
-                &state()?.db,
-                me.user_id,
-                id,
-                &name,
-                &description,
-                &permissions,
-                &ctx::origin(),
-            )
-            .await
-        }
-        .await,
-    )
+    use crate::server::{identity::staff, state};
+    ctx::serve(Access::Staff(Permission::RolesManage), |me| async move {
+        staff::save_role(
+            &state()?.db,
+            me.user_id,
+            id,
+            &name,
+            &description,
+            &permissions,
+            &ctx::origin(),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/roles/delete")]
 pub async fn delete_role(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, identity::staff, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RolesManage))?;
-            staff::delete_role(&state()?.db, me.user_id, id, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{identity::staff, state};
+    ctx::serve(Access::Staff(Permission::RolesManage), |me| async move {
+        staff::delete_role(&state()?.db, me.user_id, id, &ctx::origin()).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/audit")]
 pub async fn list_audit(query: ListQuery) -> Result<Page<AuditRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, infra::audit, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::AuditView))?;
-            audit::list(&state()?.db, &query, true).await
-        }
-        .await,
-    )
+    use crate::server::{infra::audit, state};
+    ctx::serve(Access::Staff(Permission::AuditView), |_| async move {
+        audit::list(&state()?.db, &query, true).await
+    })
+    .await
 }

@@ -10,15 +10,13 @@ use leptos::prelude::*;
 
 #[server(endpoint = "funds/overview")]
 pub async fn get_funds_overview() -> Result<FundsOverview, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, money::funds, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            funds::overview(&state()?.db, me.user_id).await
-        }
-        .await,
-    )
+    use crate::server::{money::funds, state};
+    ctx::serve(Access::Client, |me| async move {
+        funds::overview(&state()?.db, me.user_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "funds/deposit")]
@@ -31,21 +29,18 @@ pub async fn deposit(
 ) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, money::funds, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let input = funds::DepositInput {
-                idempotency_key,
-                method_id,
-                amount,
-                reference,
-                upload_id,
-            };
-            funds::deposit(&state()?.db, me.user_id, input, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{money::funds, state};
+    ctx::serve(Access::Client, |me| async move {
+        let input = funds::DepositInput {
+            idempotency_key,
+            method_id,
+            amount,
+            reference,
+            upload_id,
+        };
+        funds::deposit(&state()?.db, me.user_id, input, &ctx::origin()).await
+    })
+    .await
 }
 
 /// The built-in test payment provider: the client pays (or fails to pay) an online deposit.
@@ -53,21 +48,18 @@ pub async fn deposit(
 pub async fn test_psp_pay(request_id: i64, succeed: bool) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, money::funds, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            funds::test_psp_result(
-                &state()?.db,
-                me.user_id,
-                request_id,
-                succeed,
-                &ctx::origin(),
-            )
-            .await
-        }
-        .await,
-    )
+    use crate::server::{money::funds, state};
+    ctx::serve(Access::Client, |me| async move {
+        funds::test_psp_result(
+            &state()?.db,
+            me.user_id,
+            request_id,
+            succeed,
+            &ctx::origin(),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "funds/withdraw")]
@@ -79,20 +71,17 @@ pub async fn withdraw(
 ) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, money::funds, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let input = funds::WithdrawInput {
-                idempotency_key,
-                method_id,
-                destination_id,
-                amount,
-            };
-            funds::withdraw(&state()?.db, me.user_id, input, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{money::funds, state};
+    ctx::serve(Access::Client, |me| async move {
+        let input = funds::WithdrawInput {
+            idempotency_key,
+            method_id,
+            destination_id,
+            amount,
+        };
+        funds::withdraw(&state()?.db, me.user_id, input, &ctx::origin()).await
+    })
+    .await
 }
 
 /// What a transfer would credit, at today's rate, without moving anything.
@@ -103,24 +92,22 @@ pub async fn quote_transfer(
     amount: String,
     recipient: String,
 ) -> Result<TransferQuote, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, money::funds, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let input = funds::TransferInput {
-                idempotency_key: String::new(),
-                from,
-                to,
-                amount,
-                recipient,
-            };
-            funds::quote(&state()?.db, me.user_id, &input)
-                .await
-                .map(|(q, _)| q)
-        }
-        .await,
-    )
+    use crate::server::{money::funds, state};
+    ctx::serve(Access::Client, |me| async move {
+        let input = funds::TransferInput {
+            idempotency_key: String::new(),
+            from,
+            to,
+            amount,
+            recipient,
+        };
+        funds::quote(&state()?.db, me.user_id, &input)
+            .await
+            .map(|(q, _)| q)
+    })
+    .await
 }
 
 /// A transfer between the client's own wallets, or (if the firm allows) to another client,
@@ -135,21 +122,18 @@ pub async fn transfer(
 ) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, money::funds, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let input = funds::TransferInput {
-                idempotency_key,
-                from,
-                to,
-                amount,
-                recipient,
-            };
-            funds::transfer(&state()?.db, me.user_id, input, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{money::funds, state};
+    ctx::serve(Access::Client, |me| async move {
+        let input = funds::TransferInput {
+            idempotency_key,
+            from,
+            to,
+            amount,
+            recipient,
+        };
+        funds::transfer(&state()?.db, me.user_id, input, &ctx::origin()).await
+    })
+    .await
 }
 
 /// Saves a withdrawal destination: a bank card number (kept as its last four digits) or a
@@ -163,76 +147,64 @@ pub async fn add_destination(
 ) -> Result<DestinationDto, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, money::funds, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            funds::add_destination(
-                &state()?.db,
-                me.user_id,
-                &kind,
-                &label,
-                &number,
-                &network,
-                &ctx::origin(),
-            )
-            .await
-        }
-        .await,
-    )
+    use crate::server::{money::funds, state};
+    ctx::serve(Access::Client, |me| async move {
+        funds::add_destination(
+            &state()?.db,
+            me.user_id,
+            &kind,
+            &label,
+            &number,
+            &network,
+            &ctx::origin(),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "funds/destinations/remove")]
 pub async fn remove_destination(id: i64) -> Result<(), AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, money::funds, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            funds::remove_destination(&state()?.db, me.user_id, id).await
-        }
-        .await,
-    )
+    use crate::server::{money::funds, state};
+    ctx::serve(Access::Client, |me| async move {
+        funds::remove_destination(&state()?.db, me.user_id, id).await
+    })
+    .await
 }
 
 #[server(endpoint = "funds/transactions")]
 pub async fn my_transactions(query: ListQuery) -> Result<Page<TransactionRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, money::wallets, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            wallets::transactions(&state()?.db, &query, Some(me.user_id), true).await
-        }
-        .await,
-    )
+    use crate::server::{money::wallets, state};
+    ctx::serve(Access::Client, |me| async move {
+        wallets::transactions(&state()?.db, &query, Some(me.user_id), true).await
+    })
+    .await
 }
 
 #[server(endpoint = "requests/mine")]
 pub async fn my_requests(query: ListQuery) -> Result<Page<RequestRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{approvals, finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            approvals::list_for_client(&state()?.db, me.user_id, &query, true).await
-        }
-        .await,
-    )
+    use crate::server::{approvals, state};
+    ctx::serve(Access::Client, |me| async move {
+        approvals::list_for_client(&state()?.db, me.user_id, &query, true).await
+    })
+    .await
 }
 
 #[server(endpoint = "requests/cancel")]
 pub async fn cancel_request(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{approvals, finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            approvals::cancel(&state()?.db, me.user_id, id, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{approvals, state};
+    ctx::serve(Access::Client, |me| async move {
+        approvals::cancel(&state()?.db, me.user_id, id, &ctx::origin()).await
+    })
+    .await
 }
 
 /// A trader asks to become an IB.
@@ -240,12 +212,9 @@ pub async fn cancel_request(id: i64) -> Result<(), AppError> {
 pub async fn request_ib_upgrade(reason: String) -> Result<RequestRow, AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, identity::kyc, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            kyc::request_ib_upgrade(&state()?.db, me.user_id, &reason, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{identity::kyc, state};
+    ctx::serve(Access::Client, |me| async move {
+        kyc::request_ib_upgrade(&state()?.db, me.user_id, &reason, &ctx::origin()).await
+    })
+    .await
 }

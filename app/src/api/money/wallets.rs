@@ -5,28 +5,24 @@ use leptos::prelude::*;
 
 #[server(endpoint = "wallets/list")]
 pub async fn list_wallets(query: ListQuery) -> Result<Page<WalletRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, money::wallets, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::FundsView))?;
-            wallets::list(&state()?.db, &query, true).await
-        }
-        .await,
-    )
+    use crate::server::{money::wallets, state};
+    ctx::serve(Access::Staff(Permission::FundsView), |_| async move {
+        wallets::list(&state()?.db, &query, true).await
+    })
+    .await
 }
 
 #[server(endpoint = "wallets/client")]
 pub async fn client_wallets(user_id: i64) -> Result<ClientSummary, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, money::wallets, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::FundsView))?;
-            wallets::client_summary(&state()?.db, user_id).await
-        }
-        .await,
-    )
+    use crate::server::{money::wallets, state};
+    ctx::serve(Access::Staff(Permission::FundsView), |_| async move {
+        wallets::client_summary(&state()?.db, user_id).await
+    })
+    .await
 }
 
 /// Deposits to or withdraws from a client's wallet at once, with a mandatory comment.
@@ -41,33 +37,28 @@ pub async fn adjust_balance(
 ) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, money::wallets, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::FundsAdjust))?;
-            let input = wallets::Adjustment {
-                idempotency_key,
-                user_id,
-                currency,
-                direction,
-                amount,
-                comment,
-            };
-            wallets::adjust(&state()?.db, me.user_id, input, &ctx::origin()).await
-        }
-        .await,
-    )
+    use crate::server::{money::wallets, state};
+    ctx::serve(Access::Staff(Permission::FundsAdjust), |me| async move {
+        let input = wallets::Adjustment {
+            idempotency_key,
+            user_id,
+            currency,
+            direction,
+            amount,
+            comment,
+        };
+        wallets::adjust(&state()?.db, me.user_id, input, &ctx::origin()).await
+    })
+    .await
 }
 
 #[server(endpoint = "wallets/transactions")]
 pub async fn transactions_report(query: ListQuery) -> Result<Page<TransactionRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
-    use crate::server::{finish, identity::authz, money::wallets, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::FundsView))?;
-            wallets::transactions(&state()?.db, &query, None, true).await
-        }
-        .await,
-    )
+    use crate::server::{money::wallets, state};
+    ctx::serve(Access::Staff(Permission::FundsView), |_| async move {
+        wallets::transactions(&state()?.db, &query, None, true).await
+    })
+    .await
 }

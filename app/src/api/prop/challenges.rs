@@ -8,17 +8,15 @@ use leptos::prelude::*;
 
 #[server(endpoint = "prop/challenges")]
 pub async fn get_challenge_cards() -> Result<Vec<ChallengeCard>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::i18n::Locale;
-    use crate::server::{finish, identity::authz, prop::challenges, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let locale = Locale::from_request();
-            challenges::for_client(&state()?.db, me.user_id, locale.code()).await
-        }
-        .await,
-    )
+    use crate::server::{prop::challenges, state};
+    ctx::serve(Access::Client, |me| async move {
+        let locale = Locale::from_request();
+        challenges::for_client(&state()?.db, me.user_id, locale.code()).await
+    })
+    .await
 }
 
 /// Buys a package: `pay_method` is "wallet" (the fee leaves the wallet now) or "direct" (the
@@ -33,102 +31,92 @@ pub async fn participate(
     use crate::api::ctx;
     use crate::domain::{access::Access, participant::ParticipantStatus};
     use crate::server::prop::participation::{self, ParticipateInput};
-    use crate::server::{finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let input = ParticipateInput {
-                challenge_id,
-                package_key,
-                pay_method,
-                idempotency_key,
-            };
-            let (p, req) =
-                participation::participate(&state()?.db, me.user_id, input, &ctx::origin()).await?;
-            let pay_url = (p.status == ParticipantStatus::AwaitingPayment)
-                .then(|| format!("/pay/{}", req.id));
-            Ok(Participation {
-                participant_id: p.id,
-                status: p.status,
-                pay_url,
-            })
-        }
-        .await,
-    )
+    use crate::server::state;
+    ctx::serve(Access::Client, |me| async move {
+        let input = ParticipateInput {
+            challenge_id,
+            package_key,
+            pay_method,
+            idempotency_key,
+        };
+        let (p, req) =
+            participation::participate(&state()?.db, me.user_id, input, &ctx::origin()).await?;
+        let pay_url =
+            (p.status == ParticipantStatus::AwaitingPayment).then(|| format!("/pay/{}", req.id));
+        Ok(Participation {
+            participant_id: p.id,
+            status: p.status,
+            pay_url,
+        })
+    })
+    .await
 }
 
 #[server(endpoint = "prop/mine")]
 pub async fn get_my_challenges() -> Result<Vec<ParticipantRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, prop::participants, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            participants::mine(&state()?.db, me.user_id).await
-        }
-        .await,
-    )
+    use crate::server::{prop::participants, state};
+    ctx::serve(Access::Client, |me| async move {
+        participants::mine(&state()?.db, me.user_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "prop/participant")]
 pub async fn get_my_participant(id: i64) -> Result<ParticipantDetail, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, prop::participants, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let locale = crate::i18n::Locale::from_request();
-            participants::detail(&state()?.db, id, Some(me.user_id), locale.code()).await
-        }
-        .await,
-    )
+    use crate::server::{prop::participants, state};
+    ctx::serve(Access::Client, |me| async move {
+        let locale = crate::i18n::Locale::from_request();
+        participants::detail(&state()?.db, id, Some(me.user_id), locale.code()).await
+    })
+    .await
 }
 
 #[server(endpoint = "prop/retry")]
 pub async fn retry_stage(idempotency_key: String, participant_id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, prop::participation, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            participation::retry(
-                &state()?.db,
-                me.user_id,
-                participant_id,
-                &idempotency_key,
-                &ctx::origin(),
-            )
-            .await
-            .map(|_| ())
-        }
-        .await,
-    )
+    use crate::server::{prop::participation, state};
+    ctx::serve(Access::Client, |me| async move {
+        participation::retry(
+            &state()?.db,
+            me.user_id,
+            participant_id,
+            &idempotency_key,
+            &ctx::origin(),
+        )
+        .await
+        .map(|_| ())
+    })
+    .await
 }
 
 #[server(endpoint = "admin/challenges")]
 pub async fn get_challenges() -> Result<Vec<ChallengeRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::challenges, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::ChallengesManage))?;
-            challenges::list(&state()?.db).await
-        }
-        .await,
+    use crate::server::{prop::challenges, state};
+    ctx::serve(
+        Access::Staff(Permission::ChallengesManage),
+        |_| async move { challenges::list(&state()?.db).await },
     )
+    .await
 }
 
 /// A challenge for the editor; id 0 gives the template of a new one.
 #[server(endpoint = "admin/challenge")]
 pub async fn get_challenge_edit(id: i64) -> Result<ChallengeEdit, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::challenges, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::ChallengesManage))?;
+    use crate::server::{prop::challenges, state};
+    ctx::serve(
+        Access::Staff(Permission::ChallengesManage),
+        |_| async move {
             if id == 0 {
                 return Ok(ChallengeEdit {
                     id: 0,
@@ -140,9 +128,9 @@ pub async fn get_challenge_edit(id: i64) -> Result<ChallengeEdit, AppError> {
                 });
             }
             challenges::edit(&state()?.db, id).await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 /// Saves the definition as a draft (id 0: a new challenge). Returns the challenge's id.
@@ -151,15 +139,15 @@ pub async fn save_challenge(id: i64, def: ChallengeDef) -> Result<i64, AppError>
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::challenges, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::ChallengesManage))?;
+    use crate::server::{prop::challenges, state};
+    ctx::serve(
+        Access::Staff(Permission::ChallengesManage),
+        |me| async move {
             let id = (id != 0).then_some(id);
             challenges::save(&state()?.db, me.user_id, id, def, &ctx::origin()).await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 /// publish | discard | duplicate | terminate. Returns the challenge to show next.
@@ -168,10 +156,10 @@ pub async fn challenge_action(id: i64, action: String) -> Result<i64, AppError> 
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::challenges, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::ChallengesManage))?;
+    use crate::server::{prop::challenges, state};
+    ctx::serve(
+        Access::Staff(Permission::ChallengesManage),
+        |me| async move {
             let db = &state()?.db;
             let from = ctx::origin();
             match action.as_str() {
@@ -187,7 +175,7 @@ pub async fn challenge_action(id: i64, action: String) -> Result<i64, AppError> 
                     .map(|_| id),
                 _ => Err(AppError::field("action", "err.action_unknown")),
             }
-        }
-        .await,
+        },
     )
+    .await
 }

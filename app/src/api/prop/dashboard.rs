@@ -5,28 +5,24 @@ use leptos::prelude::*;
 
 #[server(endpoint = "admin/prop/dashboard")]
 pub async fn get_prop_dashboard(q: DashboardQuery) -> Result<PropDashboard, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::dashboard, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::PropDashboard))?;
-            dashboard::dashboard(&state()?.db, &q).await
-        }
-        .await,
-    )
+    use crate::server::{prop::dashboard, state};
+    ctx::serve(Access::Staff(Permission::PropDashboard), |_| async move {
+        dashboard::dashboard(&state()?.db, &q).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/prop/fees")]
 pub async fn get_fee_report(q: ListQuery, f: PropFilter) -> Result<FeeReport, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::fees, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::PropDashboard))?;
-            fees::report(&state()?.db, &q, &f, true).await
-        }
-        .await,
-    )
+    use crate::server::{prop::fees, state};
+    ctx::serve(Access::Staff(Permission::PropDashboard), |_| async move {
+        fees::report(&state()?.db, &q, &f, true).await
+    })
+    .await
 }

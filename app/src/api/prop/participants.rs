@@ -8,31 +8,31 @@ pub async fn get_participants(
     q: ListQuery,
     f: PropFilter,
 ) -> Result<Page<ParticipantRow>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::participants, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::ParticipantsView))?;
-            participants::list(&state()?.db, &q, &f, true).await
-        }
-        .await,
+    use crate::server::{prop::participants, state};
+    ctx::serve(
+        Access::Staff(Permission::ParticipantsView),
+        |_| async move { participants::list(&state()?.db, &q, &f, true).await },
     )
+    .await
 }
 
 #[server(endpoint = "admin/participant")]
 pub async fn get_participant(id: i64) -> Result<ParticipantDetail, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::participants, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::ParticipantsView))?;
+    use crate::server::{prop::participants, state};
+    ctx::serve(
+        Access::Staff(Permission::ParticipantsView),
+        |_| async move {
             let locale = crate::i18n::Locale::from_request();
             participants::detail(&state()?.db, id, None, locale.code()).await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 /// Moves an in-progress participant with no open positions past the current stage.
@@ -41,29 +41,27 @@ pub async fn advance_participant(id: i64, comment: String) -> Result<(), AppErro
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::participation, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::ParticipantsAdvance))?;
+    use crate::server::{prop::participation, state};
+    ctx::serve(
+        Access::Staff(Permission::ParticipantsAdvance),
+        |me| async move {
             participation::advance(&state()?.db, me.user_id, id, &comment, &ctx::origin()).await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 /// The challenges, packages and IBs (by name) the prop filters offer, to any staff member:
 /// the dashboard, the lists and the alert rules all filter by them.
 #[server(endpoint = "admin/prop/choices")]
 pub async fn get_prop_choices() -> Result<PropChoices, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, prop::participants, state};
-    finish(
-        async move {
-            authz::require(Access::AnyStaff)?;
-            participants::choices(&state()?.db).await
-        }
-        .await,
-    )
+    use crate::server::{prop::participants, state};
+    ctx::serve(Access::AnyStaff, |_| async move {
+        participants::choices(&state()?.db).await
+    })
+    .await
 }
 
 /// Tags a participant `real` or `demo` (demo ones are left out of the firm's figures).
@@ -72,13 +70,13 @@ pub async fn set_participant_data_type(id: i64, data_type: String) -> Result<(),
     use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::participants, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::ParticipantsTag))?;
+    use crate::server::{prop::participants, state};
+    ctx::serve(
+        Access::Staff(Permission::ParticipantsTag),
+        |me| async move {
             participants::set_data_type(&state()?.db, me.user_id, id, &data_type, &ctx::origin().ip)
                 .await
-        }
-        .await,
+        },
     )
+    .await
 }

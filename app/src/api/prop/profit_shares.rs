@@ -11,10 +11,10 @@ pub async fn settle_participant(id: i64) -> Result<ProfitShareDto, AppError> {
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
     use crate::error::OrInternal;
-    use crate::server::{finish, identity::authz, prop::profit_share, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::ProfitShareSettle))?;
+    use crate::server::{prop::profit_share, state};
+    ctx::serve(
+        Access::Staff(Permission::ProfitShareSettle),
+        |me| async move {
             let db = &state()?.db;
             let s = profit_share::settle_now(db, me.user_id, id, &ctx::origin()).await?;
             profit_share::of_participant(db, s.participant_id)
@@ -22,9 +22,9 @@ pub async fn settle_participant(id: i64) -> Result<ProfitShareDto, AppError> {
                 .into_iter()
                 .find(|d| d.id == s.id)
                 .or_internal("the settlement just listed is not there")
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "admin/profit-shares")]
@@ -32,14 +32,13 @@ pub async fn get_profit_shares(
     q: ListQuery,
     f: PropFilter,
 ) -> Result<Page<ProfitShareDto>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, prop::profit_share, state};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::ParticipantsView))?;
-            profit_share::list(&state()?.db, &q, &f, true).await
-        }
-        .await,
+    use crate::server::{prop::profit_share, state};
+    ctx::serve(
+        Access::Staff(Permission::ParticipantsView),
+        |_| async move { profit_share::list(&state()?.db, &q, &f, true).await },
     )
+    .await
 }

@@ -7,44 +7,38 @@ use leptos::prelude::*;
 /// Alerts newer than `since` (`source`: trader, risk, or empty for both).
 #[server(endpoint = "admin/alerts/feed")]
 pub async fn get_alert_feed(since: i64, source: String) -> Result<AlertFeed, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, state, trading::alerts};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::RiskAlertsView))?;
-            alerts::feed(&state()?.db, since, &source, 100).await
-        }
-        .await,
-    )
+    use crate::server::{state, trading::alerts};
+    ctx::serve(Access::Staff(Permission::RiskAlertsView), |_| async move {
+        alerts::feed(&state()?.db, since, &source, 100).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/alerts/ack")]
 pub async fn acknowledge_alert(id: i64) -> Result<(), AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, state, trading::alerts};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RiskAlertsView))?;
-            alerts::acknowledge(&state()?.db, me.user_id, id).await
-        }
-        .await,
-    )
+    use crate::server::{state, trading::alerts};
+    ctx::serve(Access::Staff(Permission::RiskAlertsView), |me| async move {
+        alerts::acknowledge(&state()?.db, me.user_id, id).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/alerts/rules")]
 pub async fn get_alert_rules() -> Result<Vec<AlertRuleDto>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, state, trading::alerts};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::RiskAlertsView))?;
-            alerts::rules(&state()?.db).await
-        }
-        .await,
-    )
+    use crate::server::{state, trading::alerts};
+    ctx::serve(Access::Staff(Permission::RiskAlertsView), |_| async move {
+        alerts::rules(&state()?.db).await
+    })
+    .await
 }
 
 /// Creates (id 0) or changes a risk rule. Amounts and percentages are decimal text.
@@ -62,13 +56,14 @@ pub async fn save_alert_rule(
     challenge_id: i64,
     enabled: bool,
 ) -> Result<i64, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
+    use crate::server::state;
     use crate::server::trading::alerts::{self, RuleInput};
-    use crate::server::{finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RiskAlertsManage))?;
+    ctx::serve(
+        Access::Staff(Permission::RiskAlertsManage),
+        |me| async move {
             let input = RuleInput {
                 id,
                 name,
@@ -82,37 +77,34 @@ pub async fn save_alert_rule(
                 enabled,
             };
             alerts::save_rule(&state()?.db, me.user_id, input).await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "admin/alerts/rules/delete")]
 pub async fn delete_alert_rule(id: i64) -> Result<(), AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, state, trading::alerts};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RiskAlertsManage))?;
-            alerts::delete_rule(&state()?.db, me.user_id, id).await
-        }
-        .await,
+    use crate::server::{state, trading::alerts};
+    ctx::serve(
+        Access::Staff(Permission::RiskAlertsManage),
+        |me| async move { alerts::delete_rule(&state()?.db, me.user_id, id).await },
     )
+    .await
 }
 
 #[server(endpoint = "admin/alerts/settings")]
 pub async fn get_trader_alert_settings() -> Result<TraderAlertSettings, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, state, trading::alerts};
-    finish(
-        async move {
-            authz::require(Access::Staff(Permission::RiskAlertsView))?;
-            alerts::settings(&state()?.db).await
-        }
-        .await,
-    )
+    use crate::server::{state, trading::alerts};
+    ctx::serve(Access::Staff(Permission::RiskAlertsView), |_| async move {
+        alerts::settings(&state()?.db).await
+    })
+    .await
 }
 
 /// The warnings sent to traders: shares of the daily and of the total loss limit, as
@@ -123,12 +115,13 @@ pub async fn save_trader_alert_settings(
     max_loss: String,
     period_end_days: String,
 ) -> Result<(), AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
-    use crate::server::{finish, identity::authz, state, trading::alerts};
-    finish(
-        async move {
-            let me = authz::require(Access::Staff(Permission::RiskAlertsManage))?;
+    use crate::server::{state, trading::alerts};
+    ctx::serve(
+        Access::Staff(Permission::RiskAlertsManage),
+        |me| async move {
             let s = TraderAlertSettings {
                 daily_loss_bps: shares("daily_loss", &daily_loss)?,
                 max_loss_bps: shares("max_loss", &max_loss)?,
@@ -138,9 +131,9 @@ pub async fn save_trader_alert_settings(
                     .map_err(|_| AppError::field("period_end_days", "err.alert_days_range"))?,
             };
             alerts::save_settings(&state()?.db, me.user_id, s).await
-        }
-        .await,
+        },
     )
+    .await
 }
 
 /// "50, 80" → [5000, 8000] basis points; a malformed entry names the field.

@@ -5,15 +5,13 @@ use leptos::prelude::*;
 
 #[server(endpoint = "trade/quotes")]
 pub async fn get_quotes() -> Result<Vec<QuoteDto>, AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, prop::participants, state};
-    finish(
-        async move {
-            authz::require(Access::SignedIn)?;
-            participants::quotes(&state()?.db).await
-        }
-        .await,
-    )
+    use crate::server::{prop::participants, state};
+    ctx::serve(Access::SignedIn, |_| async move {
+        participants::quotes(&state()?.db).await
+    })
+    .await
 }
 
 /// A market order on one of the trader's simulated accounts.
@@ -26,34 +24,30 @@ pub async fn open_position(
     stop_loss: String,
     take_profit: String,
 ) -> Result<(), AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
+    use crate::server::state;
     use crate::server::trading::sim::{self, Order};
-    use crate::server::{finish, identity::authz, state};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            let order = Order {
-                symbol,
-                side,
-                volume,
-                stop_loss,
-                take_profit,
-            };
-            sim::open(&state()?.db, me.user_id, account_id, order).await
-        }
-        .await,
-    )
+    ctx::serve(Access::Client, |me| async move {
+        let order = Order {
+            symbol,
+            side,
+            volume,
+            stop_loss,
+            take_profit,
+        };
+        sim::open(&state()?.db, me.user_id, account_id, order).await
+    })
+    .await
 }
 
 #[server(endpoint = "trade/close")]
 pub async fn close_position(position_id: i64) -> Result<(), AppError> {
+    use crate::api::ctx;
     use crate::domain::access::Access;
-    use crate::server::{finish, identity::authz, state, trading::sim};
-    finish(
-        async move {
-            let me = authz::require(Access::Client)?;
-            sim::close(&state()?.db, me.user_id, position_id).await
-        }
-        .await,
-    )
+    use crate::server::{state, trading::sim};
+    ctx::serve(Access::Client, |me| async move {
+        sim::close(&state()?.db, me.user_id, position_id).await
+    })
+    .await
 }
