@@ -5,6 +5,7 @@
 //!
 //! An account remembers what has fired (`AlertState`), so each warning fires once: a daily one
 //! once a day, a total one once a stage, a rule once a day at each of its levels.
+use super::bps::Bps;
 use super::money::MAX_MINOR;
 use super::rules::{LossFigures, StageRules, StageState};
 use super::validation::{Errors, FieldError};
@@ -171,11 +172,7 @@ impl RiskRule {
             RiskKind::AccountProfit => (today_profit, self.threshold_minor),
             RiskKind::SymbolProfit => (symbol_profit, self.threshold_minor),
             RiskKind::AccountProfitPct => {
-                let bps = if day_start_balance > 0 {
-                    (i128::from(today_profit) * 10_000 / i128::from(day_start_balance)) as i64
-                } else {
-                    0
-                };
+                let bps = Bps::ratio(today_profit, day_start_balance).map_or(0, |b| b.0);
                 if today_profit < self.min_profit_minor {
                     return Reading {
                         value: bps,

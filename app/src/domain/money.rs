@@ -1,7 +1,10 @@
 //! Money: integer minor units with their currency, parsed from and shown as decimals. Floats
 //! never touch money.
+use super::bps::Bps;
 use super::names::snake_enum;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::str::FromStr;
 
 snake_enum! {
@@ -113,6 +116,101 @@ pub fn format(minor: i64, cur: Currency) -> String {
     format!("{:.*}", cur.exponent as usize, to_decimal(minor, cur))
 }
 
+/// An amount of money: whole minor units of its currency. Sums are checked (past `i64`, or
+/// across currencies, they are `None`), and it is shown as "1234.50 USD". On the wire it is
+/// `{"minor": 123450, "currency": "USD"}`, and a currency the firm does not hold is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "MoneyWire", try_from = "MoneyWire")]
+pub struct Money {
+    minor: i64,
+    currency: Currency,
+}
+
+impl Money {
+    pub const fn new(minor: i64, currency: Currency) -> Self {
+        Money { minor, currency }
+    }
+
+    /// An amount read from a row: `None` when its currency code is not one the firm holds.
+    pub fn of(minor: i64, code: &str) -> Option<Self> {
+        currency(code).map(|c| Money::new(minor, c))
+    }
+
+    /// A positive amount typed by a person (see `parse_amount`).
+    pub fn parse(text: &str, currency: Currency) -> Result<Self, &'static str> {
+        parse_amount(text, currency).map(|minor| Money::new(minor, currency))
+    }
+
+    pub const fn minor(self) -> i64 {
+        self.minor
+    }
+
+    pub const fn currency(self) -> Currency {
+        self.currency
+    }
+
+    pub const fn code(self) -> &'static str {
+        self.currency.code
+    }
+
+    pub fn decimal(self) -> Decimal {
+        to_decimal(self.minor, self.currency)
+    }
+
+    /// The figure without its currency, "1234.50", for a column whose heading names it.
+    pub fn amount(self) -> String {
+        format(self.minor, self.currency)
+    }
+
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        (self.currency == other.currency)
+            .then(|| self.minor.checked_add(other.minor))
+            .flatten()
+            .map(|minor| Money::new(minor, self.currency))
+    }
+
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        (self.currency == other.currency)
+            .then(|| self.minor.checked_sub(other.minor))
+            .flatten()
+            .map(|minor| Money::new(minor, self.currency))
+    }
+
+    /// `rate` of this amount, rounded toward zero to the minor unit (see `Bps::of`).
+    pub fn share(self, rate: Bps) -> Money {
+        Money::new(rate.of(self.minor), self.currency)
+    }
+}
+
+/// "1234.50 USD".
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount(), self.code())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct MoneyWire {
+    minor: i64,
+    currency: String,
+}
+
+impl From<Money> for MoneyWire {
+    fn from(m: Money) -> Self {
+        MoneyWire {
+            minor: m.minor,
+            currency: m.code().to_string(),
+        }
+    }
+}
+
+impl TryFrom<MoneyWire> for Money {
+    type Error = String;
+    fn try_from(w: MoneyWire) -> Result<Self, String> {
+        Money::of(w.minor, &w.currency).ok_or_else(|| format!("unknown currency {:?}", w.currency))
+    }
+}
+
 /// A method's fee on an amount: `bps` hundredths of a percent, rounded half away from zero to
 /// the minor unit, plus a fixed part, capped at `cap_minor` when that is positive.
 pub fn fee_minor(amount_minor: i64, bps: i64, fixed_minor: i64, cap_minor: i64) -> i64 {
@@ -206,6 +304,51 @@ mod tests {
         assert_eq!(format(-1, USD), "-0.01");
         assert_eq!(currency("EUR").map(|c| c.exponent), Some(2));
         assert_eq!(currency("GBP"), None);
+    }
+
+    #[test]
+    fn money_adds_checked_and_within_its_currency() {
+        let eur = currency("EUR").unwrap();
+        let a = Money::new(1250, USD);
+        assert_eq!(a.to_string(), "12.50 USD");
+        assert_eq!(a.amount(), "12.50");
+        assert_eq!(
+            a.checked_add(Money::new(-250, USD)),
+            Some(Money::new(1000, USD))
+        );
+        assert_eq!(
+            a.checked_sub(Money::new(1251, USD)),
+            Some(Money::new(-1, USD))
+        );
+        assert_eq!(a.checked_add(Money::new(1, eur)), None, "across currencies");
+        assert_eq!(
+            Money::new(i64::MAX, USD).checked_add(Money::new(1, USD)),
+            None
+        );
+        assert_eq!(
+            Money::new(i64::MIN, USD).checked_sub(Money::new(1, USD)),
+            None
+        );
+        assert_eq!(Money::parse("12.5", USD), Ok(a));
+        assert_eq!(Money::parse("12.505", USD), Err("err.amount_decimals"));
+        assert_eq!(Money::of(5, "GBP"), None);
+        assert_eq!(a.share(Bps(8_000)), Money::new(1000, USD));
+        assert_eq!(
+            Money::new(-999, USD).share(Bps(5_000)),
+            Money::new(-499, USD)
+        );
+    }
+
+    #[test]
+    fn money_travels_as_minor_units_and_a_known_currency() {
+        let json = serde_json::to_string(&Money::new(123450, USD)).unwrap();
+        assert_eq!(json, r#"{"minor":123450,"currency":"USD"}"#);
+        assert_eq!(
+            serde_json::from_str::<Money>(&json).unwrap(),
+            Money::new(123450, USD)
+        );
+        assert!(serde_json::from_str::<Money>(r#"{"minor":1,"currency":"GBP"}"#).is_err());
+        assert!(serde_json::from_str::<Money>(r#"{"minor":1.5,"currency":"USD"}"#).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! brings the balance back down to that mark, so a loss carries forward: the next period pays
 //! only what recovers above it, and no profit is ever paid twice. Shares round down to the
 //! minor unit; the firm takes the remainder, so the parts always add up to the profit exactly.
+use super::bps::Bps;
 use super::challenge::SettlementFrequency;
 use super::names::snake_enum;
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -109,8 +110,8 @@ pub fn split(profit: i64, claims: &[Claim]) -> Result<Split, SplitError> {
         .iter()
         .map(|c| Part {
             claim: *c,
-            // Below 10^15 × 10^4: exact in i128, and the quotient is at most `profit`.
-            amount: (i128::from(profit) * i128::from(c.bps) / i128::from(BPS_ALL)) as i64,
+            // At most 100% of a positive profit: exact, never saturated.
+            amount: Bps(c.bps).of(profit),
         })
         .collect();
     let firm = profit - parts.iter().map(|p| p.amount).sum::<i64>();

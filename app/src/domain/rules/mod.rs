@@ -6,6 +6,7 @@
 //!
 //! Money is in minor units of the stage's currency; percentages are basis points (1% = 100),
 //! and every comparison is exact integer arithmetic: no rounding decides a breach.
+use super::bps::Bps;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -374,16 +375,12 @@ pub struct LossFigures {
     pub limit: i64,
 }
 
-fn limit_of(bps: i64, base: i64) -> i64 {
-    (i128::from(bps) * i128::from(base) / 10_000) as i64
-}
-
 impl StageRules {
     /// Today's loss from the day's starting equity against the daily limit.
     pub fn daily_loss(&self, s: &StageState, equity: i64) -> Option<LossFigures> {
         self.max_daily_loss_bps.map(|bps| LossFigures {
             value: s.day_start_equity - equity,
-            limit: limit_of(bps, self.daily_base(s)),
+            limit: Bps(bps).of(self.daily_base(s)),
         })
     }
 
@@ -396,7 +393,7 @@ impl StageRules {
         };
         self.max_loss_bps.map(|bps| LossFigures {
             value: from - equity,
-            limit: limit_of(bps, self.initial_balance),
+            limit: Bps(bps).of(self.initial_balance),
         })
     }
 
@@ -404,7 +401,7 @@ impl StageRules {
     pub fn target_progress(&self, balance: i64) -> Option<LossFigures> {
         self.profit_target_bps.map(|bps| LossFigures {
             value: balance - self.initial_balance,
-            limit: limit_of(bps, self.initial_balance),
+            limit: Bps(bps).of(self.initial_balance),
         })
     }
 }

@@ -51,11 +51,6 @@ fn bar(
     }
 }
 
-/// `bps` of `base`, in minor units (rounded down: the limit label of a decision only).
-fn of(bps: i64, base: i64) -> i64 {
-    (i128::from(bps) * i128::from(base) / 10_000) as i64
-}
-
 /// The progress bars of an active (or last) stage account.
 fn bars(acc: &trading_account::Model) -> Vec<ProgressBar> {
     let (Ok(r), Ok(s)) = (risk::rules_of(acc), risk::state_of(acc)) else {
@@ -285,7 +280,7 @@ fn decision_dto(d: &rule_decision::Model, login: &str, cur: Option<Currency>) ->
                 "{} × {} = {}",
                 Bps(bps),
                 fmt(f.base, cur),
-                fmt(of(bps, f.base), cur)
+                fmt(Bps(bps).of(f.base), cur)
             ),
             None => fmt(f.base, cur),
         };
