@@ -1,21 +1,33 @@
-//! DTOs of wallets, requests and approvals, methods, KYC and firm settings. Amounts travel as
-//! decimal strings beside their currency code ("1250.00", "USD"); they are parsed and checked
-//! on the server.
+//! DTOs of wallets, requests and approvals, methods, KYC and firm settings. Balances travel as
+//! `Money`; amounts people type travel as the text they typed ("1250.00") beside a currency
+//! code, and are parsed and checked on the server.
 use crate::domain::access::UserKind;
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::kyc::KycStatus;
+use crate::domain::money::Money;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A client's wallet in one currency.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WalletDto {
-    pub currency: String,
-    pub balance: String,
+    pub balance: Money,
     /// Held for pending withdrawals and transfers.
-    pub held: String,
+    pub held: Money,
     /// Balance − held: what the client can spend.
-    pub available: String,
+    pub available: Money,
+}
+
+impl WalletDto {
+    pub fn currency(&self) -> &'static str {
+        self.balance.code()
+    }
+}
+
+impl WalletRow {
+    pub fn currency(&self) -> &'static str {
+        self.balance.code()
+    }
 }
 
 /// A row of the back office's wallets list.
@@ -24,10 +36,9 @@ pub struct WalletRow {
     pub user_id: i64,
     pub client: String,
     pub email: String,
-    pub currency: String,
-    pub balance: String,
-    pub held: String,
-    pub available: String,
+    pub balance: Money,
+    pub held: Money,
+    pub available: Money,
 }
 
 /// A deposit or withdrawal method as configured by the firm.

@@ -2,6 +2,7 @@
 //! progress and the decisions the rules engine made. Money is formatted on the server in the
 //! account's currency; progress shares are basis points of their limit (10,000 = reached).
 use crate::domain::challenge::{ChallengeDef, Change};
+use crate::domain::money::Money;
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::profit_share::SettlementStatus;
 use serde::{Deserialize, Serialize};
@@ -106,15 +107,20 @@ pub struct AccountDto {
     pub attempt: i32,
     pub status: String,
     pub enabled: bool,
-    pub currency: String,
     pub leverage: i32,
-    pub initial_balance: String,
-    pub balance: String,
-    pub equity: String,
-    pub margin: String,
-    pub free_margin: String,
+    pub initial_balance: Money,
+    pub balance: Money,
+    pub equity: Money,
+    pub margin: Money,
+    pub free_margin: Money,
     pub open_positions: i32,
     pub created_at: String,
+}
+
+impl AccountDto {
+    pub fn currency(&self) -> &'static str {
+        self.balance.code()
+    }
 }
 
 /// Why the rules engine (or a person) ended a stage: the figures it was judged on.
@@ -192,11 +198,12 @@ pub struct ParticipantRow {
     pub attempt: i32,
     pub status: ParticipantStatus,
     pub reason: String,
-    pub currency: String,
-    pub fee: String,
+    /// What was paid for the challenge, in its currency.
+    pub fee: Money,
     pub login: String,
-    pub balance: String,
-    pub equity: String,
+    /// The stage account's figures, once it has one.
+    pub balance: Option<Money>,
+    pub equity: Option<Money>,
     pub bars: Vec<ProgressBar>,
     pub data_type: String,
     /// The referring IB's name, if any.
@@ -204,6 +211,12 @@ pub struct ParticipantRow {
     pub created_at: String,
     pub started_at: String,
     pub ended_at: String,
+}
+
+impl ParticipantRow {
+    pub fn currency(&self) -> &'static str {
+        self.fee.code()
+    }
 }
 
 /// What a retry would cost, when the failed stage allows one.
@@ -323,16 +336,15 @@ pub struct ProfitShareDto {
     pub period_end: String,
     /// Settled as the funded stage ended.
     pub is_final: bool,
-    pub balance: String,
+    pub balance: Money,
     /// The high-water mark the profit is measured from.
-    pub base: String,
-    pub profit: String,
+    pub base: Money,
+    pub profit: Money,
     pub trader_bps: i64,
-    pub trader_share: String,
+    pub trader_share: Money,
     /// Shares of other recipients (referring IBs).
-    pub other_shares: String,
-    pub firm_share: String,
-    pub currency: String,
+    pub other_shares: Money,
+    pub firm_share: Money,
     /// automatic | manual
     pub distribution: String,
     /// no_profit | pending_review | paid | rejected
@@ -341,6 +353,12 @@ pub struct ProfitShareDto {
     pub request_id: Option<i64>,
     pub created_at: String,
     pub decided_at: String,
+}
+
+impl ProfitShareDto {
+    pub fn currency(&self) -> &'static str {
+        self.balance.code()
+    }
 }
 
 /// A funded stage's profit-share terms and where its running period stands.

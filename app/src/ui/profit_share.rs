@@ -82,7 +82,6 @@ pub fn ProfitSharesTable(
             empty="prop.ps_none"
             testid=testid
             row=move |s| {
-                let with = |v: &str| format!("{v} {}", s.currency);
                 let period = if s.is_final {
                     format!("{} – {} ({})", s.period_start, s.period_end, i18n.t("prop.ps_final"))
                 } else {
@@ -92,10 +91,10 @@ pub fn ProfitSharesTable(
                 view! {
                     <tr data-testid=format!("ps-{}", s.id) data-status=s.status.as_str()>
                         <td class="nowrap">{period}</td>
-                        <td class="num" data-testid="ps-profit">{with(&s.profit)}</td>
+                        <td class="num" data-testid="ps-profit">{s.profit.to_string()}</td>
                         <td class="num">{Bps(s.trader_bps).to_string()}</td>
-                        <td class="num kv-strong" data-testid="ps-trader-share">{with(&s.trader_share)}</td>
-                        {staff.then(|| view! { <td class="num" data-testid="ps-firm-share">{with(&s.firm_share)}</td> })}
+                        <td class="num kv-strong" data-testid="ps-trader-share">{s.trader_share.to_string()}</td>
+                        {staff.then(|| view! { <td class="num" data-testid="ps-firm-share">{s.firm_share.to_string()}</td> })}
                         <td><ShareStatus status=s.status/></td>
                         <td class="nowrap">{s.created_at.clone()}</td>
                         <td class="nowrap">{if s.decided_at.is_empty() { "—".to_string() } else { s.decided_at.clone() }}</td>

@@ -292,9 +292,9 @@ pub fn AccountsTable(rows: Vec<AccountDto>, testid: &'static str) -> impl IntoVi
                         <td class="nowrap">{move || format!("{} · {}", stage, env_text(i18n, &env))}</td>
                         <td class="num">{a.attempt}</td>
                         <td><span class=class data-status=a.status.clone()>{move || label_text(i18n, &status)}</span></td>
-                        <td class="num">{a.initial_balance.clone()}</td>
-                        <td class="num">{a.balance.clone()}</td>
-                        <td class="num">{a.equity.clone()}</td>
+                        <td class="num">{a.initial_balance.amount()}</td>
+                        <td class="num">{a.balance.amount()}</td>
+                        <td class="num">{a.equity.amount()}</td>
                         <td class="nowrap">{a.created_at.clone()}</td>
                     </tr>
                 }

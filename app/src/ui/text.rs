@@ -1,4 +1,5 @@
 //! Text for values the server sends as keys or raw figures.
+use crate::domain::money::Money;
 use crate::i18n::I18n;
 use crate::model::RequestRow;
 use crate::ui::money as fmt_money;
@@ -24,6 +25,11 @@ pub fn opt_money(amount: Option<&str>, currency: Option<&str>) -> String {
         (Some(a), None) if !a.is_empty() => a.to_string(),
         _ => "—".to_string(),
     }
+}
+
+/// An amount with its currency ("1234.50 USD"), or a dash when there is none.
+pub fn money_or_dash(m: Option<Money>) -> String {
+    m.map_or_else(|| "—".to_string(), |m| m.to_string())
 }
 
 /// "k of n" for a request's approval level, or a dash when its kind has no levels.

@@ -232,8 +232,8 @@ on_both!(
         let d = participants::detail(&db, pid, Some(t), "en").await.unwrap();
         let row = &d.profit_shares[0];
         assert_eq!(
-            (row.trader_share.as_str(), row.status, row.trader_bps),
-            ("240.00", SettlementStatus::Paid, 8_000)
+            (row.trader_share.to_string(), row.status, row.trader_bps),
+            ("240.00 USD".to_string(), SettlementStatus::Paid, 8_000)
         );
         let terms = d.profit_terms.unwrap();
         assert!(terms.period_settled);

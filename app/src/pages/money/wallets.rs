@@ -45,13 +45,13 @@ pub fn WalletsPage() -> impl IntoView {
                     <ListBody state data=wallets cols=7 row=move |w: WalletRow| {
                         let href = format!("/admin/wallets/{}", w.user_id);
                         view! {
-                            <tr data-testid=format!("wallet-{}-{}", w.email, w.currency)>
+                            <tr data-testid=format!("wallet-{}-{}", w.email, w.currency())>
                                 <td><a href=href.clone()>{w.client.clone()}</a></td>
                                 <td>{w.email.clone()}</td>
-                                <td>{w.currency.clone()}</td>
-                                <td class="num">{w.balance.clone()}</td>
-                                <td class="num">{w.held.clone()}</td>
-                                <td class="num">{w.available.clone()}</td>
+                                <td>{w.currency().to_string()}</td>
+                                <td class="num">{w.balance.amount()}</td>
+                                <td class="num">{w.held.amount()}</td>
+                                <td class="num">{w.available.amount()}</td>
                                 <td><a class="btn btn-sm" href=href>{move || i18n.t("appr.open")}</a></td>
                             </tr>
                         }
@@ -217,20 +217,20 @@ fn ClientWallets(client: ClientSummary) -> impl IntoView {
                         .into_iter()
                         .map(|w| {
                             view! {
-                                <div class="card wallet-card" data-testid=format!("wallet-{}", w.currency)>
-                                    <div class="wallet-currency">{w.currency.clone()}</div>
+                                <div class="card wallet-card" data-testid=format!("wallet-{}", w.currency())>
+                                    <div class="wallet-currency">{w.currency().to_string()}</div>
                                     <div class="stat">
                                         <span class="stat-label">{move || i18n.t("wallets.balance")}</span>
-                                        <span class="stat-value" data-testid="balance">{money(&w.balance, &w.currency)}</span>
+                                        <span class="stat-value" data-testid="balance">{w.balance.to_string()}</span>
                                     </div>
                                     <dl class="kv-list">
                                         <div>
                                             <dt>{move || i18n.t("wallets.held_pending")}</dt>
-                                            <dd data-testid="held">{money(&w.held, &w.currency)}</dd>
+                                            <dd data-testid="held">{w.held.to_string()}</dd>
                                         </div>
                                         <div>
                                             <dt>{move || i18n.t("wallets.available")}</dt>
-                                            <dd data-testid="available">{money(&w.available, &w.currency)}</dd>
+                                            <dd data-testid="available">{w.available.to_string()}</dd>
                                         </div>
                                     </dl>
                                 </div>

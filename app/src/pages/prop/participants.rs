@@ -19,7 +19,7 @@ use crate::ui::prop::{
 };
 use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{ListBody, ListState, SortHeader};
-use crate::ui::text::label_text;
+use crate::ui::text::{label_text, money_or_dash};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -156,8 +156,8 @@ fn participant_row(i18n: I18n, r: ParticipantRow) -> impl IntoView {
             </td>
             <td class="mono">{or_dash(&r.login)}</td>
             <td class="num">
-                <span class="cell-main">{or_dash(&r.equity)}</span>
-                <span class="cell-sub">{or_dash(&r.balance)}</span>
+                <span class="cell-main">{money_or_dash(r.equity)}</span>
+                <span class="cell-sub">{money_or_dash(r.balance)}</span>
             </td>
             <td class="prop-bars-cell"><ProgressBars bars=r.bars.clone() compact=true/></td>
             <td><a class="btn btn-sm" href=href>{move || i18n.t("appr.open")}</a></td>
@@ -252,17 +252,6 @@ fn ParticipantBody(
     let may_advance = perms.advance;
     let i18n = use_i18n();
     let r = d.row.clone();
-    let cur = r.currency.clone();
-    let with_cur = {
-        let cur = cur.clone();
-        move |s: &str| {
-            if s.trim().is_empty() {
-                "—".to_string()
-            } else {
-                crate::ui::money(s, &cur)
-            }
-        }
-    };
     let stage_row = r.clone();
     let stage = move || stage_text(i18n, &stage_row);
     let reason = r.reason.clone();
@@ -280,7 +269,7 @@ fn ParticipantBody(
     let advanceable = d.advanceable;
     let participant_id = r.id;
     let challenge_href = format!("/admin/challenges/{}", r.challenge_id);
-    let fee = with_cur(&r.fee);
+    let fee = r.fee.to_string();
     let account = d.account.clone();
     let data_type = r.data_type.clone();
     let sharing = d.profit_terms.is_some() || !d.profit_shares.is_empty();
@@ -335,10 +324,10 @@ fn ParticipantBody(
                             <dl class="kv-grid" data-testid="participant-account">
                                 <div><dt>{move || i18n.t("prop.login")}</dt><dd class="mono" data-testid="participant-login">{a.login.clone()}</dd></div>
                                 <div><dt>{move || i18n.t("prop.platform")}</dt><dd>{a.platform.clone()}</dd></div>
-                                <div><dt>{move || i18n.t("prop.balance")}</dt><dd class="kv-strong" data-testid="participant-balance">{with_cur(&a.balance)}</dd></div>
-                                <div><dt>{move || i18n.t("prop.equity")}</dt><dd class="kv-strong" data-testid="participant-equity">{with_cur(&a.equity)}</dd></div>
-                                <div><dt>{move || i18n.t("prop.margin")}</dt><dd>{with_cur(&a.margin)}</dd></div>
-                                <div><dt>{move || i18n.t("prop.free_margin")}</dt><dd>{with_cur(&a.free_margin)}</dd></div>
+                                <div><dt>{move || i18n.t("prop.balance")}</dt><dd class="kv-strong" data-testid="participant-balance">{a.balance.to_string()}</dd></div>
+                                <div><dt>{move || i18n.t("prop.equity")}</dt><dd class="kv-strong" data-testid="participant-equity">{a.equity.to_string()}</dd></div>
+                                <div><dt>{move || i18n.t("prop.margin")}</dt><dd>{a.margin.to_string()}</dd></div>
+                                <div><dt>{move || i18n.t("prop.free_margin")}</dt><dd>{a.free_margin.to_string()}</dd></div>
                                 <div><dt>{move || i18n.t("prop.positions")}</dt><dd>{a.open_positions}</dd></div>
                                 <div><dt>{move || i18n.t("prop.leverage")}</dt><dd>{format!("1:{}", a.leverage)}</dd></div>
                             </dl>
@@ -361,7 +350,7 @@ fn ParticipantBody(
         </div>
         <div class="card">
             <h2 class="card-title">{move || i18n.t("prop.chart_title")}</h2>
-            <EquityChart points=d.points.clone() currency=cur.clone()/>
+            <EquityChart points=d.points.clone() currency=r.currency().to_string()/>
         </div>
         {sharing.then(|| view! {
             <ProfitSharing id=participant_id d=d.clone() may_settle=perms.settle on_done=refresh/>
@@ -436,7 +425,7 @@ fn ProfitSharing(
         }
     });
     let settleable = d.profit_terms.as_ref().is_some_and(|t| t.settleable);
-    let currency = d.row.currency.clone();
+    let currency = d.row.currency().to_string();
     let pending = settle.pending();
     view! {
         <div class="card" data-testid="participant-profit-sharing">

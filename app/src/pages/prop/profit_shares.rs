@@ -66,7 +66,6 @@ pub fn ProfitSharesPage() -> impl IntoView {
 }
 
 fn share_row(i18n: I18n, s: ProfitShareDto) -> impl IntoView {
-    let with = |v: &str| format!("{v} {}", s.currency);
     let dist = format!("prop.ps_dist_{}", s.distribution);
     let review = s
         .request_id
@@ -79,12 +78,12 @@ fn share_row(i18n: I18n, s: ProfitShareDto) -> impl IntoView {
                 <span class="cell-sub">{format!("{} · {}", s.challenge, s.login)}</span>
             </td>
             <td class="nowrap">{format!("{} – {}", s.period_start, s.period_end)}</td>
-            <td class="num">{with(&s.profit)}</td>
+            <td class="num">{s.profit.to_string()}</td>
             <td class="num">
-                <span class="cell-main">{with(&s.trader_share)}</span>
+                <span class="cell-main">{s.trader_share.to_string()}</span>
                 <span class="cell-sub">{Bps(s.trader_bps).to_string()}</span>
             </td>
-            <td class="num">{with(&s.firm_share)}</td>
+            <td class="num">{s.firm_share.to_string()}</td>
             <td>
                 <span class="prop-status">
                     <ShareStatus status=s.status/>

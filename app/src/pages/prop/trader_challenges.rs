@@ -353,8 +353,8 @@ fn Credentials(a: AccountDto) -> impl IntoView {
                 <button type="button" class="btn btn-sm" on:click=move |_| show.update(|s| *s = !*s)>{move || i18n.t(if show.get() { "prop.hide" } else { "prop.show" })}</button>
             </dd>
             <dt>{move || i18n.t("prop.server")}</dt><dd data-testid="account-env">{format!("PropDesk-{}", a.environment)}</dd>
-            <dt>{move || i18n.t("prop.balance")}</dt><dd class="num" data-testid="account-balance">{format!("{} {}", a.balance, a.currency)}</dd>
-            <dt>{move || i18n.t("prop.equity")}</dt><dd class="num" data-testid="account-equity">{format!("{} {}", a.equity, a.currency)}</dd>
+            <dt>{move || i18n.t("prop.balance")}</dt><dd class="num" data-testid="account-balance">{a.balance.to_string()}</dd>
+            <dt>{move || i18n.t("prop.equity")}</dt><dd class="num" data-testid="account-equity">{a.equity.to_string()}</dd>
         </dl>
     }
 }
@@ -402,7 +402,7 @@ fn Overview(d: ParticipantDetail) -> impl IntoView {
             </section>
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.chart_title")}</h3>
-                <EquityChart points=d.points.clone() currency=d.row.currency.clone()/>
+                <EquityChart points=d.points.clone() currency=d.row.currency().to_string()/>
             </section>
         </div>
         <section class="card">
@@ -485,9 +485,9 @@ fn TradePanel(d: ParticipantDetail, order: OrderForm, on_done: Callback<()>) -> 
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.new_order")}</h3>
                 <dl class="kv">
-                    <dt>{move || i18n.t("prop.equity")}</dt><dd class="num">{format!("{} {}", acc.equity, acc.currency)}</dd>
-                    <dt>{move || i18n.t("prop.margin")}</dt><dd class="num">{acc.margin.clone()}</dd>
-                    <dt>{move || i18n.t("prop.free_margin")}</dt><dd class="num">{acc.free_margin.clone()}</dd>
+                    <dt>{move || i18n.t("prop.equity")}</dt><dd class="num">{acc.equity.to_string()}</dd>
+                    <dt>{move || i18n.t("prop.margin")}</dt><dd class="num">{acc.margin.amount()}</dd>
+                    <dt>{move || i18n.t("prop.free_margin")}</dt><dd class="num">{acc.free_margin.amount()}</dd>
                     <dt>{move || i18n.t("prop.leverage")}</dt><dd class="num">{format!("1:{}", acc.leverage)}</dd>
                 </dl>
                 <form class="form" novalidate on:submit=|ev| ev.prevent_default()>
@@ -539,7 +539,7 @@ fn History(d: ParticipantDetail) -> impl IntoView {
 #[component]
 fn ProfitSharing(d: ParticipantDetail) -> impl IntoView {
     let i18n = use_i18n();
-    let currency = d.row.currency.clone();
+    let currency = d.row.currency().to_string();
     view! {
         <section class="card" data-testid="profit-sharing">
             <h3 class="card-title">{move || i18n.t("prop.ps_title")}</h3>

@@ -1,6 +1,7 @@
 //! CSV exports of the back-office and IB lists. Each export runs the same query as the list
 //! on screen, with the same filter and sort, but without paging.
 use crate::domain::bps::Bps;
+use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{
@@ -175,11 +176,11 @@ impl CsvRow for ParticipantRow {
             self.attempt.to_string(),
             self.status.to_string(),
             self.reason.trim_start_matches("rule.").to_string(),
-            self.currency.clone(),
-            self.fee.clone(),
+            self.currency().to_string(),
+            self.fee.amount(),
             self.login.clone(),
-            self.balance.clone(),
-            self.equity.clone(),
+            self.balance.map(Money::amount).unwrap_or_default(),
+            self.equity.map(Money::amount).unwrap_or_default(),
             self.data_type.clone(),
             self.ib.clone(),
             self.created_at.clone(),
@@ -204,10 +205,10 @@ impl CsvRow for WalletRow {
             self.user_id.to_string(),
             self.client.clone(),
             self.email.clone(),
-            self.currency.clone(),
-            self.balance.clone(),
-            self.held.clone(),
-            self.available.clone(),
+            self.balance.code().to_string(),
+            self.balance.amount(),
+            self.held.amount(),
+            self.available.amount(),
         ]
     }
 }
@@ -307,14 +308,14 @@ impl CsvRow for ProfitShareDto {
             self.login.clone(),
             self.period_start.clone(),
             self.period_end.clone(),
-            self.base.clone(),
-            self.balance.clone(),
-            self.profit.clone(),
+            self.base.amount(),
+            self.balance.amount(),
+            self.profit.amount(),
             Bps(self.trader_bps).percent().to_string(),
-            self.trader_share.clone(),
-            self.other_shares.clone(),
-            self.firm_share.clone(),
-            self.currency.clone(),
+            self.trader_share.amount(),
+            self.other_shares.amount(),
+            self.firm_share.amount(),
+            self.currency().to_string(),
             self.distribution.clone(),
             self.status.to_string(),
             self.created_at.clone(),

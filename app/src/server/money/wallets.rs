@@ -1,9 +1,10 @@
 //! Wallets as people see them: a client's balances, the back office's wallets list and
 //! "modify balance", and the transactions report (wallet postings with their entries).
 use crate::domain::access::UserKind;
-use crate::domain::money::{self, CURRENCIES};
+use crate::domain::money::{self, CURRENCIES, Currency, Money};
 use crate::domain::validation::Errors;
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::model::{ClientSummary, ListQuery, Page, TransactionRow, WalletDto, WalletRow};
 use crate::server::entity::{client_group, journal_entry, ledger_account, posting, user};
 use crate::server::infra::db::Write;
@@ -17,13 +18,17 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-fn dto(a: &ledger_account::Model) -> WalletDto {
-    let cur = money::currency(&a.currency).unwrap_or(CURRENCIES[0]);
+fn dto(a: &ledger_account::Model) -> Result<WalletDto, AppError> {
+    let cur = money::currency(&a.currency).or_internal("a wallet in an unknown currency")?;
+    Ok(wallet(a.balance_minor, a.held_minor, cur))
+}
+
+fn wallet(balance_minor: i64, held_minor: i64, cur: Currency) -> WalletDto {
     WalletDto {
-        currency: a.currency.clone(),
-        balance: money::format(a.balance_minor, cur),
-        held: money::format(a.held_minor, cur),
-        available: money::format(a.balance_minor - a.held_minor, cur),
+        balance: Money::new(balance_minor, cur),
+        held: Money::new(held_minor, cur),
+        // The ledger keeps held within the balance, so this cannot overflow.
+        available: Money::new(balance_minor.saturating_sub(held_minor), cur),
     }
 }
 
@@ -40,18 +45,13 @@ pub async fn of_client(
         .into_iter()
         .map(|a| (a.currency.clone(), a))
         .collect();
-    Ok(CURRENCIES
+    CURRENCIES
         .iter()
         .map(|c| match have.get(c.code) {
             Some(a) => dto(a),
-            None => WalletDto {
-                currency: c.code.into(),
-                balance: money::format(0, *c),
-                held: money::format(0, *c),
-                available: money::format(0, *c),
-            },
+            None => Ok(wallet(0, 0, *c)),
         })
-        .collect())
+        .collect()
 }
 
 pub async fn client_summary(
@@ -161,21 +161,20 @@ pub async fn list(
     let rows = accounts
         .iter()
         .map(|a| {
-            let w = dto(a);
+            let w = dto(a)?;
             let u = users.get(&a.owner_id);
-            WalletRow {
+            Ok(WalletRow {
                 user_id: a.owner_id,
                 client: u
                     .map(|u| format!("{} {}", u.first_name, u.last_name))
                     .unwrap_or_default(),
                 email: u.map(|u| u.email.clone()).unwrap_or_default(),
-                currency: w.currency,
                 balance: w.balance,
                 held: w.held,
                 available: w.available,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     Ok(list::page(rows, total, q, paged))
 }
 

@@ -3,11 +3,11 @@
 //! the bars show and what the engine decides cannot disagree.
 use crate::domain::bps::Bps;
 use crate::domain::challenge::ChallengeDef;
-use crate::domain::money::{self, Currency};
+use crate::domain::money::{self, Currency, Money};
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::rules::{self, Decision, Figures};
 use crate::domain::trading;
-use crate::error::AppError;
+use crate::error::{AppError, OrInternal};
 use crate::model::{
     AccountDto, DealDto, DecisionDto, EquityPoint, ListQuery, Page, ParticipantDetail,
     ParticipantRow, PositionDto, ProgressBar, PropChoices, PropFilter, QuoteDto, RetryOffer,
@@ -80,9 +80,16 @@ fn bars(acc: &trading_account::Model) -> Vec<ProgressBar> {
     .collect()
 }
 
-fn account_dto(acc: &trading_account::Model, owner: bool) -> AccountDto {
-    let cur = money::currency(&acc.currency);
-    AccountDto {
+/// The currency of a row's money: the firm's currencies are checked where challenges are
+/// saved, so another one is a fault of ours.
+fn currency_of(code: &str) -> Result<Currency, AppError> {
+    money::currency(code).or_internal("a participant or account in an unknown currency")
+}
+
+fn account_dto(acc: &trading_account::Model, owner: bool) -> Result<AccountDto, AppError> {
+    let cur = currency_of(&acc.currency)?;
+    let m = |minor: i64| Money::new(minor, cur);
+    Ok(AccountDto {
         id: acc.id,
         login: acc.login.clone(),
         password: owner.then(|| acc.password.clone()),
@@ -92,16 +99,15 @@ fn account_dto(acc: &trading_account::Model, owner: bool) -> AccountDto {
         attempt: acc.attempt,
         status: acc.status.clone(),
         enabled: acc.enabled,
-        currency: acc.currency.clone(),
         leverage: acc.leverage,
-        initial_balance: fmt(acc.initial_balance, cur),
-        balance: fmt(acc.balance, cur),
-        equity: fmt(acc.equity, cur),
-        margin: fmt(acc.margin, cur),
-        free_margin: fmt(acc.equity - acc.margin, cur),
+        initial_balance: m(acc.initial_balance),
+        balance: m(acc.balance),
+        equity: m(acc.equity),
+        margin: m(acc.margin),
+        free_margin: m(acc.equity.saturating_sub(acc.margin)),
         open_positions: acc.open_positions,
         created_at: date(Some(acc.created_at)),
-    }
+    })
 }
 
 fn row(
@@ -109,8 +115,8 @@ fn row(
     u: Option<&user::Model>,
     ib: Option<&user::Model>,
     acc: Option<&trading_account::Model>,
-) -> ParticipantRow {
-    let cur = money::currency(&p.currency);
+) -> Result<ParticipantRow, AppError> {
+    let cur = currency_of(&p.currency)?;
     let b = participation::bought(p).ok();
     let stages = b.as_ref().map_or(0, |b| b.package.stages.len());
     let environment = b
@@ -118,7 +124,7 @@ fn row(
         .and_then(|b| b.package.stages.get(p.stage as usize))
         .map(|s| s.environment.as_str().to_string())
         .unwrap_or_default();
-    ParticipantRow {
+    Ok(ParticipantRow {
         id: p.id,
         user_id: p.user_id,
         client: u
@@ -141,11 +147,10 @@ fn row(
         } else {
             format!("rule.{}", p.reason)
         },
-        currency: p.currency.clone(),
-        fee: fmt(p.fee_minor, cur),
+        fee: Money::new(p.fee_minor, cur),
         login: acc.map(|a| a.login.clone()).unwrap_or_default(),
-        balance: acc.map(|a| fmt(a.balance, cur)).unwrap_or_default(),
-        equity: acc.map(|a| fmt(a.equity, cur)).unwrap_or_default(),
+        balance: acc.map(|a| Money::new(a.balance, cur)),
+        equity: acc.map(|a| Money::new(a.equity, cur)),
         bars: acc.map(bars).unwrap_or_default(),
         data_type: p.data_type.clone(),
         ib: ib
@@ -154,7 +159,7 @@ fn row(
         created_at: date(Some(p.created_at)),
         started_at: date(p.started_at),
         ended_at: date(p.ended_at),
-    }
+    })
 }
 
 async fn rows(
@@ -181,8 +186,7 @@ async fn rows(
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
-    Ok(ps
-        .iter()
+    ps.iter()
         .map(|p| {
             row(
                 p,
@@ -191,7 +195,7 @@ async fn rows(
                 p.account_id.and_then(|a| accs.get(&a)),
             )
         })
-        .collect())
+        .collect()
 }
 
 /// The trader's challenges, newest first.
@@ -390,18 +394,18 @@ pub async fn detail(
         .then(|| p.request_id.map(|r| format!("/pay/{r}")))
         .flatten();
     Ok(ParticipantDetail {
-        row: row(&p, u.as_ref(), ib.as_ref(), acc),
+        row: row(&p, u.as_ref(), ib.as_ref(), acc)?,
         stage_rules: b
             .package
             .stages
             .iter()
             .map(|s| challenges::stage_card(s, cur))
             .collect(),
-        account: acc.map(|a| account_dto(a, owner.is_some())),
+        account: acc.map(|a| account_dto(a, owner.is_some())).transpose()?,
         accounts: accounts
             .iter()
             .map(|a| account_dto(a, owner.is_some()))
-            .collect(),
+            .collect::<Result<_, _>>()?,
         trading_days,
         min_trading_days: stage.map_or(0, |s| s.min_trading_days),
         period_start,

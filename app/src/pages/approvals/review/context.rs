@@ -92,12 +92,12 @@ pub(super) fn ClientPanel(client: ClientSummary) -> impl IntoView {
                             .into_iter()
                             .map(|w| {
                                 view! {
-                                    <li data-testid=format!("client-wallet-{}", w.currency)>
-                                        <span class="wallet-currency">{w.currency.clone()}</span>
+                                    <li data-testid=format!("client-wallet-{}", w.currency())>
+                                        <span class="wallet-currency">{w.currency().to_string()}</span>
                                         <dl>
-                                            <div><dt>{move || i18n.t("wallets.balance")}</dt><dd>{w.balance}</dd></div>
-                                            <div><dt>{move || i18n.t("wallets.held")}</dt><dd>{w.held}</dd></div>
-                                            <div><dt>{move || i18n.t("wallets.available")}</dt><dd>{w.available}</dd></div>
+                                            <div><dt>{move || i18n.t("wallets.balance")}</dt><dd>{w.balance.to_string()}</dd></div>
+                                            <div><dt>{move || i18n.t("wallets.held")}</dt><dd>{w.held.to_string()}</dd></div>
+                                            <div><dt>{move || i18n.t("wallets.available")}</dt><dd>{w.available.to_string()}</dd></div>
                                         </dl>
                                     </li>
                                 }

@@ -12,7 +12,6 @@ use crate::domain::approval::RequestStatus;
 use crate::i18n::use_i18n;
 use crate::model::{FundsOverview, RequestRow, WalletDto};
 use crate::pages::PageHeader;
-use crate::ui::money as fmt_money;
 use crate::ui::text::{label_or, request_amount};
 use deposit::DepositPanel;
 use destinations::DestinationsPanel;
@@ -279,26 +278,26 @@ fn Wallets(wallets: Vec<WalletDto>) -> impl IntoView {
             {wallets
                 .into_iter()
                 .map(|w| {
-                    let cur = w.currency.clone();
+                    let cur = w.currency().to_string();
                     let tid = move |part: &str| format!("wallet-{cur}-{part}");
                     view! {
-                        <div class="card wallet-card" data-testid=format!("wallet-{}", w.currency)>
+                        <div class="card wallet-card" data-testid=format!("wallet-{}", w.currency())>
                             <div class="wallet-head">
-                                <span class="wallet-cur">{w.currency.clone()}</span>
+                                <span class="wallet-cur">{w.currency().to_string()}</span>
                                 <span class="muted">{move || i18n.t("funds.wallet")}</span>
                             </div>
                             <div class="stat">
                                 <span class="stat-label">{move || i18n.t("funds.balance")}</span>
-                                <span class="stat-value" data-testid=tid("balance")>{fmt_money(&w.balance, &w.currency)}</span>
+                                <span class="stat-value" data-testid=tid("balance")>{w.balance.to_string()}</span>
                             </div>
                             <dl class="wallet-split">
                                 <div>
                                     <dt>{move || i18n.t("funds.available")}</dt>
-                                    <dd data-testid=tid("available")>{fmt_money(&w.available, &w.currency)}</dd>
+                                    <dd data-testid=tid("available")>{w.available.to_string()}</dd>
                                 </div>
                                 <div>
                                     <dt>{move || i18n.t("funds.held")}</dt>
-                                    <dd data-testid=tid("held")>{fmt_money(&w.held, &w.currency)}</dd>
+                                    <dd data-testid=tid("held")>{w.held.to_string()}</dd>
                                 </div>
                             </dl>
                         </div>

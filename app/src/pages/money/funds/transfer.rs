@@ -16,7 +16,7 @@ pub(super) fn TransferPanel(
     ctx: FundsCtx,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let mut from_codes: Vec<String> = wallets.iter().map(|w| w.currency.clone()).collect();
+    let mut from_codes: Vec<String> = wallets.iter().map(|w| w.currency().to_string()).collect();
     if from_codes.is_empty() {
         from_codes = money::CURRENCIES
             .iter()
@@ -48,8 +48,8 @@ pub(super) fn TransferPanel(
                 let text = wallets
                     .with_value(|ws| {
                         ws.iter()
-                            .find(|w| &w.currency == c)
-                            .map(|w| fmt_money(&w.available, c))
+                            .find(|w| w.currency() == c)
+                            .map(|w| w.available.to_string())
                     })
                     .map(|a| {
                         format!(

@@ -5,7 +5,7 @@ use crate::api::money::funds::Withdraw;
 use crate::i18n::use_i18n;
 use crate::model::{DestinationDto, MethodDto, WalletDto};
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
-use crate::ui::{money as fmt_money, new_idempotency_key};
+use crate::ui::new_idempotency_key;
 use leptos::prelude::*;
 
 pub(super) fn destination_kind_key(kind: &str) -> &'static str {
@@ -64,7 +64,7 @@ pub(super) fn WithdrawPanel(
         let cur = method.get().map(|m| m.currency).unwrap_or_default();
         wallets.with_value(|ws| {
             ws.iter()
-                .find(|w| w.currency == cur)
+                .find(|w| w.currency() == cur)
                 .map(|w| w.available.clone())
         })
     });
@@ -92,7 +92,7 @@ pub(super) fn WithdrawPanel(
     };
     let use_all = move |_| {
         if let Some(a) = available.get_untracked() {
-            amount.set(a);
+            amount.set(a.amount());
         }
     };
     let shown: Vec<String> = ["method_id", "destination_id", "amount"]
@@ -156,7 +156,7 @@ pub(super) fn WithdrawPanel(
                     hint=Signal::derive(move || {
                         let cur = method.get().map(|m| m.currency).unwrap_or_default();
                         match available.get() {
-                            Some(a) => i18n.t("funds.available_hint").replace("{amount}", &fmt_money(&a, &cur)),
+                            Some(a) => i18n.t("funds.available_hint").replace("{amount}", &a.to_string()),
                             None => i18n.t("funds.no_wallet_in").replace("{currency}", &cur),
                         }
                     })

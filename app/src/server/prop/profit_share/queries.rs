@@ -1,9 +1,9 @@
 //! Settlements as the back office and the trader read them.
 use super::*;
 use crate::domain::clock;
-use crate::domain::money::{self};
+use crate::domain::money::{self, Money};
 use crate::domain::profit_share::{self as ps, Recipient};
-use crate::error::AppError;
+use crate::error::{AppError, OrInternal};
 use crate::model::{ListQuery, Page, ProfitShareDto, ProfitShareTerms, PropFilter};
 use crate::server::entity::{participant, profit_share, profit_share_part, trading_account, user};
 use crate::server::{infra::list, prop::fees, trading::risk};
@@ -17,13 +17,14 @@ pub(super) fn dto(
     logins: &HashMap<i64, String>,
     users: &HashMap<i64, user::Model>,
     names: &HashMap<i64, String>,
-) -> ProfitShareDto {
-    let c = money::currency(&s.currency);
-    let fmt = |m: i64| c.map_or_else(|| m.to_string(), |c| money::format(m, c));
+) -> Result<ProfitShareDto, AppError> {
+    let cur = money::currency(&s.currency).or_internal("a profit share in an unknown currency")?;
+    let m = |minor: i64| Money::new(minor, cur);
     let trader: Vec<&profit_share_part::Model> = parts
         .iter()
         .filter(|p| p.profit_share_id == s.id && p.recipient == Recipient::Trader.as_str())
         .collect();
+    // The parts split one profit, so their sums stay within it.
     let trader_minor: i64 = trader.iter().map(|p| p.amount_minor).sum();
     let others: i64 = parts
         .iter()
@@ -31,7 +32,7 @@ pub(super) fn dto(
         .map(|p| p.amount_minor)
         .sum();
     let u = users.get(&s.user_id);
-    ProfitShareDto {
+    Ok(ProfitShareDto {
         id: s.id,
         participant_id: s.participant_id,
         client: u
@@ -43,14 +44,13 @@ pub(super) fn dto(
         period_start: s.period_start.to_string(),
         period_end: s.period_end.to_string(),
         is_final: s.period_key == FINAL,
-        balance: fmt(s.balance_minor),
-        base: fmt(s.base_minor),
-        profit: fmt(s.profit_minor),
+        balance: m(s.balance_minor),
+        base: m(s.base_minor),
+        profit: m(s.profit_minor),
         trader_bps: trader.first().map_or(0, |p| p.bps),
-        trader_share: fmt(trader_minor),
-        other_shares: fmt(others),
-        firm_share: fmt(s.firm_minor),
-        currency: s.currency.clone(),
+        trader_share: m(trader_minor),
+        other_shares: m(others),
+        firm_share: m(s.firm_minor),
         distribution: s.distribution.clone(),
         status: s.status,
         request_id: s.request_id,
@@ -59,7 +59,7 @@ pub(super) fn dto(
             .decided_at
             .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default(),
-    }
+    })
 }
 
 pub(super) async fn dtos(
@@ -92,10 +92,10 @@ pub(super) async fn dtos(
         .into_iter()
         .map(|p| (p.id, p.challenge_name))
         .collect();
-    Ok(shares
+    shares
         .iter()
         .map(|s| dto(s, &parts, &logins, &users, &names))
-        .collect())
+        .collect()
 }
 
 /// A participant's settlements, newest first (the trader's profit-sharing tab and staff's).

@@ -113,21 +113,20 @@ pub async fn describe(
         return Ok(Vec::new());
     };
     let d = dtos(db, &[s]).await?.remove(0);
-    let with = |v: &str| format!("{v} {}", d.currency);
     Ok(vec![
         ("prop.ps_login".into(), d.login.clone()),
         (
             "prop.ps_period".into(),
             format!("{} – {}", d.period_start, d.period_end),
         ),
-        ("prop.ps_base".into(), with(&d.base)),
-        ("prop.ps_balance".into(), with(&d.balance)),
-        ("prop.ps_profit".into(), with(&d.profit)),
+        ("prop.ps_base".into(), d.base.to_string()),
+        ("prop.ps_balance".into(), d.balance.to_string()),
+        ("prop.ps_profit".into(), d.profit.to_string()),
         (
             "prop.ps_trader_share".into(),
-            format!("{} ({})", with(&d.trader_share), Bps(d.trader_bps)),
+            format!("{} ({})", d.trader_share.to_string(), Bps(d.trader_bps)),
         ),
-        ("prop.ps_firm_share".into(), with(&d.firm_share)),
+        ("prop.ps_firm_share".into(), d.firm_share.to_string()),
         (
             "prop.ps_participant".into(),
             format!("#{}", d.participant_id),
