@@ -7,6 +7,7 @@ pub mod prefs;
 pub mod profit_share;
 pub mod prop;
 pub mod prop_filter;
+pub mod settings;
 pub mod table;
 pub mod text;
 pub mod toolbar;

@@ -2,53 +2,31 @@
 use crate::api::settings::{SaveGroup, list_groups};
 use crate::i18n::use_i18n;
 use crate::model::GroupDto;
-use crate::ui::form::loading;
 use crate::ui::form::{CheckField, FormError, Submit, TextField, last_error, tlabel};
+use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 
 #[component]
 pub fn GroupsSection() -> impl IntoView {
-    let i18n = use_i18n();
-    let version = RwSignal::new(0u32);
-    let groups = Resource::new(move || version.get(), |_| list_groups());
-    // None: no form; Some(None): a new group; Some(Some(g)): editing g.
-    let editing: RwSignal<Option<Option<GroupDto>>> = RwSignal::new(None);
-    let done = Callback::new(move |_| {
-        editing.set(None);
-        version.update(|v| *v += 1);
-    });
+    // The open item: None for a new group, Some(g) to edit g.
+    let editing = Editing::<Option<GroupDto>>::new();
+    let data = Resource::new(move || editing.version.get(), |_| list_groups());
     view! {
-        <div class="stack">
-            {move || {
-                editing
-                    .get()
-                    .map(|g| view! { <GroupForm group=g on_done=done on_cancel=move |_| editing.set(None)/> })
-            }}
-            <div class="card">
-                <div class="card-header">
-                    <h2 class="card-title">{move || i18n.t("settings.tab_groups")}</h2>
-                    <button type="button" class="btn btn-primary btn-sm" on:click=move |_| editing.set(Some(None))>
-                        {move || i18n.t("settings.add_group")}
-                    </button>
-                </div>
-                <Transition fallback=loading>
-                    {move || {
-                        groups
-                            .get()
-                            .map(|r| match r {
-                                Ok(list) => view! { <GroupsTable list editing/> }.into_any(),
-                                Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
-                            })
-                    }}
-                </Transition>
-            </div>
-        </div>
+        <SettingsList
+            title="settings.tab_groups"
+            add="settings.add_group"
+            editing
+            data
+            new_item=|| None
+            list=move |list| view! { <GroupsTable list editing/> }
+            editor=move |group, _| view! { <GroupForm group on_done=editing.on_saved() on_cancel=editing.on_cancel()/> }
+        />
     }
 }
 
 #[component]
-fn GroupsTable(list: Vec<GroupDto>, editing: RwSignal<Option<Option<GroupDto>>>) -> impl IntoView {
+fn GroupsTable(list: Vec<GroupDto>, editing: Editing<Option<GroupDto>>) -> impl IntoView {
     let i18n = use_i18n();
     let cols = vec![
         Col::text("common.name"),
@@ -73,7 +51,7 @@ fn GroupsTable(list: Vec<GroupDto>, editing: RwSignal<Option<Option<GroupDto>>>)
                         </td>
                         <td class="num">{g.members}</td>
                         <td>
-                            <button type="button" class="btn btn-sm" on:click=move |_| editing.set(Some(Some(row.clone())))>
+                            <button type="button" class="btn btn-sm" on:click=move |_| editing.edit(Some(row.clone()))>
                                 {move || i18n.t("common.edit")}
                             </button>
                         </td>
@@ -88,7 +66,7 @@ fn GroupsTable(list: Vec<GroupDto>, editing: RwSignal<Option<Option<GroupDto>>>)
 fn GroupForm(
     group: Option<GroupDto>,
     on_done: Callback<()>,
-    #[prop(into)] on_cancel: Callback<()>,
+    on_cancel: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = group.as_ref().map(|g| g.id);

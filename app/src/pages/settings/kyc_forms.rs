@@ -2,56 +2,34 @@
 use crate::api::settings::{list_kyc_forms, save_kyc_form};
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem};
-use crate::ui::form::loading;
 use crate::ui::form::{CheckField, FormError, TextField, last_error, tlabel};
+use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 
 #[component]
 pub fn KycFormsSection() -> impl IntoView {
-    let i18n = use_i18n();
-    let version = RwSignal::new(0u32);
-    let forms = Resource::new(move || version.get(), |_| list_kyc_forms());
-    let editing: RwSignal<Option<KycFormDto>> = RwSignal::new(None);
-    let done = Callback::new(move |_| {
-        editing.set(None);
-        version.update(|v| *v += 1);
-    });
-    let new_form = move |_| {
-        editing.set(Some(KycFormDto {
-            active: true,
-            ..Default::default()
-        }))
+    let editing = Editing::<KycFormDto>::new();
+    let data = Resource::new(move || editing.version.get(), |_| list_kyc_forms());
+    let new_item = || KycFormDto {
+        active: true,
+        ..Default::default()
     };
     view! {
-        <div class="stack">
-            {move || {
-                editing
-                    .get()
-                    .map(|f| view! { <KycFormEditor form=f on_done=done on_cancel=move |_| editing.set(None)/> })
-            }}
-            <div class="card">
-                <div class="card-header">
-                    <h2 class="card-title">{move || i18n.t("settings.tab_kyc_forms")}</h2>
-                    <button type="button" class="btn btn-primary btn-sm" on:click=new_form>{move || i18n.t("settings.add_kyc_form")}</button>
-                </div>
-                <Transition fallback=loading>
-                    {move || {
-                        forms
-                            .get()
-                            .map(|r| match r {
-                                Ok(list) => view! { <KycFormsTable list editing/> }.into_any(),
-                                Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
-                            })
-                    }}
-                </Transition>
-            </div>
-        </div>
+        <SettingsList
+            title="settings.tab_kyc_forms"
+            add="settings.add_kyc_form"
+            editing
+            data
+            new_item
+            list=move |list| view! { <KycFormsTable list editing/> }
+            editor=move |form, _| view! { <KycFormEditor form on_done=editing.on_saved() on_cancel=editing.on_cancel()/> }
+        />
     }
 }
 
 #[component]
-fn KycFormsTable(list: Vec<KycFormDto>, editing: RwSignal<Option<KycFormDto>>) -> impl IntoView {
+fn KycFormsTable(list: Vec<KycFormDto>, editing: Editing<KycFormDto>) -> impl IntoView {
     let i18n = use_i18n();
     let cols = vec![
         Col::text("common.name"),
@@ -80,7 +58,7 @@ fn KycFormsTable(list: Vec<KycFormDto>, editing: RwSignal<Option<KycFormDto>>) -
                             </span>
                         </td>
                         <td>
-                            <button type="button" class="btn btn-sm" on:click=move |_| editing.set(Some(row.clone()))>
+                            <button type="button" class="btn btn-sm" on:click=move |_| editing.edit(row.clone())>
                                 {move || i18n.t("common.edit")}
                             </button>
                         </td>
@@ -253,7 +231,7 @@ type SaveInput = (i64, String, String, Vec<KycItem>, Vec<KycItem>, bool);
 fn KycFormEditor(
     form: KycFormDto,
     on_done: Callback<()>,
-    #[prop(into)] on_cancel: Callback<()>,
+    on_cancel: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = form.id;

@@ -4,7 +4,8 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{GroupDto, MethodDto};
 use crate::ui::form::{CheckField, FormError, SelectField, TextField, last_error, tlabel};
-use crate::ui::form::{currency_options, keyed_options, loading};
+use crate::ui::form::{currency_options, keyed_options};
+use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -58,62 +59,35 @@ pub fn fee_text(m: &MethodDto, i18n: crate::i18n::I18n) -> String {
     s
 }
 
+/// The methods, and the client groups they may be limited to.
+async fn methods_and_groups() -> Result<(Vec<MethodDto>, Vec<GroupDto>), AppError> {
+    Ok((list_methods().await?, list_groups().await?))
+}
+
 #[component]
 pub fn MethodsSection() -> impl IntoView {
-    let i18n = use_i18n();
-    let version = RwSignal::new(0u32);
-    let methods = Resource::new(move || version.get(), |_| list_methods());
-    let groups = Resource::new(|| (), |_| list_groups());
-    let editing: RwSignal<Option<MethodDto>> = RwSignal::new(None);
-    let done = Callback::new(move |_| {
-        editing.set(None);
-        version.update(|v| *v += 1);
-    });
-    let new_method = move |_| {
-        editing.set(Some(MethodDto {
-            direction: "deposit".into(),
-            kind: "bank_transfer".into(),
-            currency: "USD".into(),
-            fee_fixed: String::new(),
-            enabled: true,
-            ..Default::default()
-        }))
+    let editing = Editing::<MethodDto>::new();
+    let data = Resource::new(move || editing.version.get(), |_| methods_and_groups());
+    let new_item = || MethodDto {
+        direction: "deposit".into(),
+        kind: "bank_transfer".into(),
+        currency: "USD".into(),
+        fee_fixed: String::new(),
+        enabled: true,
+        ..Default::default()
     };
     view! {
-        <div class="stack">
-            <Transition fallback=loading>
-                {move || {
-                    let (m, g) = (methods.get(), groups.get());
-                    let (m, g) = (m?, g?);
-                    let groups = g.unwrap_or_default();
-                    Some(match m {
-                        Ok(list) => {
-                            let for_editor = groups.clone();
-                            view! {
-                                {move || {
-                                    editing
-                                        .get()
-                                        .map(|m| {
-                                            view! { <MethodEditor method=m groups=for_editor.clone() on_done=done on_cancel=move |_| editing.set(None)/> }
-                                        })
-                                }}
-                                <div class="card">
-                                    <div class="card-header">
-                                        <h2 class="card-title">{move || i18n.t("settings.tab_methods")}</h2>
-                                        <button type="button" class="btn btn-primary btn-sm" on:click=new_method>
-                                            {move || i18n.t("settings.add_method")}
-                                        </button>
-                                    </div>
-                                    <MethodsTable list groups editing/>
-                                </div>
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
-                    })
-                }}
-            </Transition>
-        </div>
+        <SettingsList
+            title="settings.tab_methods"
+            add="settings.add_method"
+            editing
+            data
+            new_item
+            list=move |(list, groups)| view! { <MethodsTable list groups editing/> }
+            editor=move |method, (_, groups)| {
+                view! { <MethodEditor method groups on_done=editing.on_saved() on_cancel=editing.on_cancel()/> }
+            }
+        />
     }
 }
 
@@ -121,7 +95,7 @@ pub fn MethodsSection() -> impl IntoView {
 fn MethodsTable(
     list: Vec<MethodDto>,
     groups: Vec<GroupDto>,
-    editing: RwSignal<Option<MethodDto>>,
+    editing: Editing<MethodDto>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let cols = vec![
@@ -176,7 +150,7 @@ fn MethodsTable(
                             </span>
                         </td>
                         <td>
-                            <button type="button" class="btn btn-sm" on:click=move |_| editing.set(Some(row.clone()))>
+                            <button type="button" class="btn btn-sm" on:click=move |_| editing.edit(row.clone())>
                                 {move || i18n.t("common.edit")}
                             </button>
                         </td>
@@ -192,7 +166,7 @@ fn MethodEditor(
     method: MethodDto,
     groups: Vec<GroupDto>,
     on_done: Callback<()>,
-    #[prop(into)] on_cancel: Callback<()>,
+    on_cancel: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = method.id;

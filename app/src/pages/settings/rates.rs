@@ -3,50 +3,40 @@ use crate::api::settings::{DeleteRate, SaveRate, list_groups, list_rates};
 use crate::i18n::use_i18n;
 use crate::model::{GroupDto, RateDto};
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
-use crate::ui::form::{currency_options, loading};
+use crate::error::AppError;
+use crate::ui::form::currency_options;
+use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 
+/// The rates, and the client groups a rate may be limited to.
+async fn rates_and_groups() -> Result<(Vec<RateDto>, Vec<GroupDto>), AppError> {
+    Ok((list_rates().await?, list_groups().await?))
+}
+
+/// Rates are added and deleted, never edited: a changed rate is a new one, so the editor only
+/// ever holds a new rate.
 #[component]
 pub fn RatesSection() -> impl IntoView {
-    let i18n = use_i18n();
-    let version = RwSignal::new(0u32);
-    let rates = Resource::new(move || version.get(), |_| list_rates());
-    let groups = Resource::new(|| (), |_| list_groups());
-    let save = ServerAction::<SaveRate>::new();
+    let editing = Editing::<()>::new();
+    let data = Resource::new(move || editing.version.get(), |_| rates_and_groups());
     let delete = ServerAction::<DeleteRate>::new();
     let delete_error = last_error(delete.value());
     Effect::new(move |_| {
-        let saved = matches!(save.value().get(), Some(Ok(())));
-        let deleted = matches!(delete.value().get(), Some(Ok(())));
-        if saved || deleted {
-            version.update(|v| *v += 1);
+        if let Some(Ok(())) = delete.value().get() {
+            editing.version.update(|v| *v += 1);
         }
     });
     view! {
-        <div class="stack">
-            <Transition fallback=loading>
-                {move || {
-                    let (r, g) = (rates.get(), groups.get());
-                    let (r, g) = (r?, g?);
-                    let groups = g.unwrap_or_default();
-                    Some(match r {
-                        Ok(list) => {
-                            view! {
-                                <RateForm groups=groups.clone() save/>
-                                <div class="card">
-                                    <h2 class="card-title">{move || i18n.t("settings.tab_rates")}</h2>
-                                    <FormError error=delete_error/>
-                                    <RatesTable list groups delete/>
-                                </div>
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
-                    })
-                }}
-            </Transition>
-        </div>
+        <SettingsList
+            title="settings.tab_rates"
+            add="settings.add_rate"
+            editing
+            data
+            new_item=|| ()
+            list=move |(list, groups)| view! { <FormError error=delete_error/><RatesTable list groups delete/> }
+            editor=move |(), (_, groups)| view! { <RateForm groups on_done=editing.on_saved() on_cancel=editing.on_cancel()/> }
+        />
     }
 }
 
@@ -107,14 +97,19 @@ fn RatesTable(
 }
 
 #[component]
-fn RateForm(groups: Vec<GroupDto>, save: ServerAction<SaveRate>) -> impl IntoView {
+fn RateForm(groups: Vec<GroupDto>, on_done: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let save = ServerAction::<SaveRate>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            on_done.run(());
+        }
+    });
     let from = RwSignal::new("USD".to_string());
     let to = RwSignal::new("EUR".to_string());
     let rate = RwSignal::new(String::new());
     let group = RwSignal::new("0".to_string());
     let error = last_error(save.value());
-    let saved = move || matches!(save.value().get(), Some(Ok(())));
     let group_options = Signal::derive(move || {
         std::iter::once(("0".to_string(), i18n.t("settings.all_groups").to_string()))
             .chain(groups.iter().map(|g| (g.id.to_string(), g.name.clone())))
@@ -160,9 +155,7 @@ fn RateForm(groups: Vec<GroupDto>, save: ServerAction<SaveRate>) -> impl IntoVie
                 <p class="muted small">{hint}</p>
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("settings.save_rate")) pending=save.pending()/>
-                    <Show when=saved>
-                        <span class="text-success" role="status">{move || i18n.t("settings.saved")}</span>
-                    </Show>
+                    <button type="button" class="btn btn-ghost" on:click=move |_| on_cancel.run(())>{move || i18n.t("common.cancel")}</button>
                 </div>
             </form>
         </div>
