@@ -50,7 +50,42 @@ impl Errors {
             Err(self.0)
         }
     }
+
+    /// Ends a form's checks: its errors, or the values its checks returned (a tuple of the
+    /// `Option`s `check` gave), all there: a check that failed recorded an error, so without
+    /// errors none is missing, and the caller never unwraps.
+    pub fn values<C: Checked>(self, checked: C) -> Result<C::Values, Vec<FieldError>> {
+        self.into_result()?;
+        checked
+            .values()
+            .ok_or_else(|| vec![FieldError::new("form", "err.invalid")])
+    }
 }
+
+/// A tuple of checked values, each `Some` when its check passed.
+pub trait Checked {
+    type Values;
+    fn values(self) -> Option<Self::Values>;
+}
+
+macro_rules! checked_tuple {
+    ($($v:ident),+) => {
+        impl<$($v),+> Checked for ($(Option<$v>,)+) {
+            type Values = ($($v,)+);
+            #[allow(non_snake_case)]
+            fn values(self) -> Option<Self::Values> {
+                let ($($v,)+) = self;
+                Some(($($v?,)+))
+            }
+        }
+    };
+}
+checked_tuple!(A);
+checked_tuple!(A, B);
+checked_tuple!(A, B, C);
+checked_tuple!(A, B, C, D);
+checked_tuple!(A, B, C, D, E);
+checked_tuple!(A, B, C, D, E, F);
 
 /// Trims and lower-cases an email address and checks its shape.
 pub fn email(raw: &str) -> Result<String, &'static str> {
@@ -156,6 +191,29 @@ pub fn totp_code(raw: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_gives_its_checked_values_or_every_error() {
+        let mut errs = Errors::default();
+        let e = errs.check("email", email(" Ann@Example.com "));
+        let n = errs.check("name", name("Ann"));
+        assert_eq!(
+            errs.values((e, n)),
+            Ok(("ann@example.com".to_string(), "Ann".to_string()))
+        );
+        let mut errs = Errors::default();
+        let e = errs.check("email", email("nope"));
+        let n = errs.check("name", name(""));
+        let fields: Vec<String> = errs
+            .values((e, n))
+            .unwrap_err()
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(fields, ["email", "name"]);
+        // A value missing without an error (a caller's slip) is refused, never unwrapped.
+        assert!(Errors::default().values((Some(1), None::<i64>)).is_err());
+    }
 
     #[test]
     fn emails() {

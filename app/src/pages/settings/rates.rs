@@ -1,10 +1,10 @@
 //! Exchange rates between wallet currencies, firm-wide or for one client group.
 use crate::api::settings::{DeleteRate, SaveRate, list_groups, list_rates};
+use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{GroupDto, RateDto};
-use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
-use crate::error::AppError;
 use crate::ui::form::currency_options;
+use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
@@ -97,7 +97,11 @@ fn RatesTable(
 }
 
 #[component]
-fn RateForm(groups: Vec<GroupDto>, on_done: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
+fn RateForm(
+    groups: Vec<GroupDto>,
+    on_done: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveRate>::new();
     Effect::new(move |_| {

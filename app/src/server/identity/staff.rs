@@ -138,7 +138,7 @@ pub async fn create(
         errs.add("email", "err.email_taken");
     }
     check_role(db, &mut errs, input.role_id).await?;
-    errs.into_result()?;
+    let (email, first, last) = errs.values((email, first, last))?;
     // Without a chosen password the account gets an unguessable one until the link is used.
     let hash = password::hash(cfg.argon2, pw.unwrap_or_else(crypto::random_token)).await?;
     let txn = db.write().await?;
@@ -146,10 +146,10 @@ pub async fn create(
         &txn,
         accounts::NewAccount {
             kind: UserKind::Staff,
-            email: email.unwrap(),
+            email,
             password_hash: hash,
-            first_name: first.unwrap(),
-            last_name: last.unwrap(),
+            first_name: first,
+            last_name: last,
             country: String::new(),
             phone: String::new(),
             role_id: Some(input.role_id),
@@ -209,13 +209,13 @@ pub async fn update(
         // Nobody can lock themselves out (or promote themselves) by editing their own role.
         errs.add("role_id", "err.own_role");
     }
-    errs.into_result()?;
+    let (email, first, last) = errs.values((email, first, last))?;
     let txn = db.write().await?;
     let before = serde_json::json!({"email": u.email, "role_id": u.role_id});
     let mut am = u.into_active_model();
-    am.email = Set(email.unwrap());
-    am.first_name = Set(first.unwrap());
-    am.last_name = Set(last.unwrap());
+    am.email = Set(email);
+    am.first_name = Set(first);
+    am.last_name = Set(last);
     am.role_id = Set(Some(input.role_id));
     am.updated_at = Set(Utc::now());
     // Another request may take the email between the check above and this write.
@@ -385,7 +385,7 @@ pub async fn save_role(
     if existing.as_ref().is_some_and(|r| r.is_system) {
         return Err(AppError::field("name", "err.role_system"));
     }
-    errs.into_result()?;
+    let (name,) = errs.values((name,))?;
     let stored = set.into_iter().collect::<PermissionSet>().to_stored();
     let description: String = description.trim().chars().take(500).collect();
     // Another request may take the name between the check above and this write (issue 10:
@@ -395,13 +395,13 @@ pub async fn save_role(
     let saved = match existing {
         Some(r) => {
             let mut am = r.into_active_model();
-            am.name = Set(name.unwrap());
+            am.name = Set(name);
             am.description = Set(description);
             am.permissions = Set(stored.clone());
             am.update(&txn).await.unique_or(taken)?
         }
         None => role::ActiveModel {
-            name: Set(name.unwrap()),
+            name: Set(name),
             description: Set(description),
             permissions: Set(stored.clone()),
             is_system: Set(false),

@@ -312,8 +312,7 @@ pub async fn quote(
     } else if from.is_some() && from == to {
         errs.add("to", "err.same_currency");
     }
-    errs.into_result()?;
-    let (from, to, amount) = (from.unwrap(), to.unwrap(), amount.unwrap());
+    let (from, to, amount) = errs.values((from, to, amount))?;
     let (credited, rate) = if from == to {
         (amount, rust_decimal::Decimal::ONE)
     } else {

@@ -317,8 +317,7 @@ pub async fn adjust(
     if a.idempotency_key.trim().is_empty() || a.idempotency_key.len() > 100 {
         errs.add("form", "err.idempotency_key");
     }
-    errs.into_result()?;
-    let (cur, amount) = (cur.unwrap(), amount.unwrap());
+    let (cur, amount) = errs.values((cur, amount))?;
     user::Entity::find_by_id(a.user_id)
         .one(db)
         .await?

@@ -81,8 +81,7 @@ pub async fn save_rate(
     {
         errs.add("group_id", "err.group_unknown");
     }
-    errs.into_result()?;
-    let (f, t, rate) = (f.unwrap(), t.unwrap(), rate.unwrap());
+    let (f, t, rate) = errs.values((f, t, rate))?;
     let txn = db.write().await?;
     exchange_rate::Entity::insert(exchange_rate::ActiveModel {
         from_currency: Set(f.code.into()),

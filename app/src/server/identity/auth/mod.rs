@@ -97,15 +97,8 @@ pub async fn register(
             _ => errs.add("referral_code", "err.referral_unknown"),
         }
     }
-    errs.into_result()?;
-    let (email, pw, first, last, country, phone) = (
-        email.unwrap(),
-        pw.unwrap(),
-        first.unwrap(),
-        last.unwrap(),
-        country.unwrap(),
-        phone.unwrap(),
-    );
+    let (email, pw, first, last, country, phone) =
+        errs.values((email, pw, first, last, country, phone))?;
     let hash = password::hash(cfg.argon2, pw).await?;
     let reg_kind = if input.kind == UserKind::Ib {
         RequestKind::IbRegistration

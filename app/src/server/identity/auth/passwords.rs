@@ -31,7 +31,7 @@ pub async fn change_password(
         errs.add("current_password", "err.required");
     }
     let new = errs.check("new_password", v::password(new));
-    errs.into_result()?;
+    let (new,) = errs.values((new,))?;
     let u = &cur.user;
     if !password::verify(
         cfg.argon2,
@@ -42,7 +42,7 @@ pub async fn change_password(
     {
         return Err(AppError::field("current_password", "err.password_wrong"));
     }
-    let hash = password::hash(cfg.argon2, new.unwrap()).await?;
+    let hash = password::hash(cfg.argon2, new).await?;
     let txn = db.write().await?;
     let mut am = u.clone().into_active_model();
     am.password_hash = Set(hash);

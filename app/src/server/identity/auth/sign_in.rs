@@ -88,8 +88,7 @@ pub async fn login(
     if pw.is_empty() {
         errs.add("password", "err.required");
     }
-    errs.into_result()?;
-    let email = email.unwrap();
+    let (email,) = errs.values((email,))?;
     check_throttle(db, &email, &from.ip).await?;
     let found = find_by_email(db, &email).await?;
     let ok = password::verify(
