@@ -53,16 +53,6 @@ pub fn label_or(i18n: I18n, key: &str, fallback: &str) -> String {
     }
 }
 
-/// The badge classes of a request, KYC or payment status.
-pub fn status_class(status: &str) -> &'static str {
-    match status {
-        "approved" | "success" => "badge badge-success",
-        "pending" | "resubmitted" => "badge badge-warn",
-        "rejected" | "failed" => "badge badge-danger",
-        _ => "badge badge-muted",
-    }
-}
-
 /// A one-line description of a request's money ("100.00 USD"), if it has any.
 pub fn request_amount(r: &RequestRow) -> String {
     match (&r.amount, &r.currency) {

@@ -6,10 +6,11 @@ use crate::domain::kyc::KycStatus;
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem, KycOverview, RequestRow, UploadDto};
 use crate::pages::PageHeader;
+use crate::ui::badge::KycBadge;
 use crate::ui::badge::StatusBadge;
 use crate::ui::form::{FileField, FormProblem, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::table::{Col, RowsTable};
-use crate::ui::text::{label_or, status_class};
+use crate::ui::text::label_or;
 use crate::ui::{datetime, new_idempotency_key};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -51,9 +52,6 @@ fn Kyc(
         KycStatus::Approved => "kyc.intro_approved",
         KycStatus::Rejected => "kyc.intro_rejected",
     };
-    let status_key = format!("kyc.status_{status}");
-    let status_css = status_class(status.as_str());
-    let status_text = status.as_str();
     let reason =
         (status == KycStatus::Rejected && !o.reason.trim().is_empty()).then(|| o.reason.clone());
     let policy = o.policy.clone();
@@ -106,7 +104,7 @@ fn Kyc(
             <div class="card">
                 <div class="card-header">
                     <h2 class="card-title">{move || i18n.t("kyc.status_title")}</h2>
-                    <span class=status_css data-testid="kyc-status">{move || label_or(i18n, &status_key, status_text)}</span>
+                    <KycBadge status testid="kyc-status"/>
                 </div>
                 <div class="stack">
                     <p>{move || i18n.t(intro)}</p>

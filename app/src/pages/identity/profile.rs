@@ -62,8 +62,8 @@ fn Profile(me: Me) -> impl IntoView {
 /// A trader asks to become an IB; the card shows the latest such request while it is open.
 #[component]
 fn IbUpgradeCard() -> impl IntoView {
+    use crate::ui::badge::StatusBadge;
     use crate::ui::form::{FormProblem, TextField, tlabel};
-    use crate::ui::text::{label_or, status_class};
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
     // The request is loaded in the browser once the page has hydrated: this card sits inside
@@ -140,16 +140,14 @@ fn IbUpgradeCard() -> impl IntoView {
                                 let status_view = row
                                     .clone()
                                     .map(|r| {
-                                        let key = format!("appr.status_{}", r.status);
-                                        let status = r.status.as_str();
-                                        let css = status_class(status);
+                                        let status = r.status;
                                         let when = crate::ui::date(&r.created_at);
                                         let reason = (r.status == RequestStatus::Rejected && !r.reason.trim().is_empty()).then(|| r.reason.clone());
                                         view! {
                                             <div class="stack ib-request" data-testid="ib-request">
                                                 <div class="cluster">
                                                     <span class="muted">{move || i18n.t("funds.ib_request").replace("{id}", &r.id.to_string())}</span>
-                                                    <span class=css data-testid="ib-request-status">{move || label_or(i18n, &key, status)}</span>
+                                                    <StatusBadge status testid="ib-request-status"/>
                                                     <span class="muted">{when}</span>
                                                 </div>
                                                 {reason.map(|text| view! { <p class="alert alert-error">{text}</p> })}

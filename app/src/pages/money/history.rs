@@ -6,9 +6,10 @@ use crate::domain::money::CURRENCIES;
 use crate::i18n::use_i18n;
 use crate::model::{RequestRow, TransactionRow};
 use crate::pages::PageHeader;
+use crate::ui::badge::{PaymentBadge, StatusBadge};
 use crate::ui::form::{FormProblem, last_error};
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
-use crate::ui::text::{label_or, request_amount, status_class};
+use crate::ui::text::{label_or, request_amount};
 use crate::ui::{datetime, money as fmt_money};
 use leptos::prelude::*;
 
@@ -172,9 +173,6 @@ fn RequestLine(
     let i18n = use_i18n();
     let id = r.id;
     let kind = r.kind.as_str();
-    let status = r.status.as_str();
-    let status_css = status_class(status);
-    let status_key = format!("appr.status_{}", r.status);
     let payment = r.payment_status;
     let can_pay = r.kind == RequestKind::Deposit
         && r.status == RequestStatus::Pending
@@ -201,16 +199,8 @@ fn RequestLine(
             <td class="num muted">{fee}</td>
             <td>
                 <div class="cluster">
-                    <span class=status_css data-testid="request-status">{move || label_or(i18n, &status_key, status)}</span>
-                    {payment
-                        .map(|p| {
-                            let p = p.as_str();
-                            let key = format!("appr.payment_{p}");
-                            let css = status_class(p);
-                            view! {
-                                <span class=css data-testid="payment-status">{move || label_or(i18n, &key, p)}</span>
-                            }
-                        })}
+                    <StatusBadge status=r.status testid="request-status"/>
+                    {payment.map(|p| view! { <PaymentBadge status=Some(p) testid="payment-status"/> })}
                 </div>
             </td>
             <td>{datetime(&r.created_at)}</td>

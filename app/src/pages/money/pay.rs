@@ -5,8 +5,9 @@ use crate::domain::approval::{PaymentStatus, RequestStatus};
 use crate::i18n::use_i18n;
 use crate::model::{ListQuery, RequestRow};
 use crate::pages::PageHeader;
+use crate::ui::badge::{PaymentBadge, StatusBadge};
 use crate::ui::form::{FormProblem, last_error};
-use crate::ui::text::{label_or, request_amount, status_class};
+use crate::ui::text::request_amount;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -110,16 +111,12 @@ pub fn TestPspPage() -> impl IntoView {
                                         .clone()
                                         .and_then(|r| r.payment_status.map(|p| (r.status, p)))
                                         .map(|(status, p)| {
-                                            let (status, p) = (status.as_str(), p.as_str());
-                                            let pk = format!("appr.payment_{p}");
-                                            let sk = format!("appr.status_{status}");
-                                            let (pc, sc) = (status_class(p), status_class(status));
                                             view! {
                                                 <div>
                                                     <dt>{move || i18n.t("common.status")}</dt>
                                                     <dd class="cluster">
-                                                        <span class=pc>{move || label_or(i18n, &pk, p)}</span>
-                                                        <span class=sc>{move || label_or(i18n, &sk, status)}</span>
+                                                        <PaymentBadge status=Some(p)/>
+                                                        <StatusBadge status/>
                                                     </dd>
                                                 </div>
                                             }
@@ -178,11 +175,6 @@ fn PayButtons(
 #[component]
 fn PaymentResult(row: RequestRow) -> impl IntoView {
     let i18n = use_i18n();
-    let payment = row
-        .payment_status
-        .map(PaymentStatus::as_str)
-        .unwrap_or_default();
-    let status = row.status.as_str();
     let (class, key) = match (row.payment_status, row.status) {
         (Some(PaymentStatus::Success), RequestStatus::Approved) => {
             ("alert alert-success", "funds.psp_paid_approved")
@@ -191,14 +183,12 @@ fn PaymentResult(row: RequestRow) -> impl IntoView {
         _ => ("alert alert-error", "funds.psp_failed"),
     };
     let amount = request_amount(&row);
-    let pk = format!("appr.payment_{payment}");
-    let sk = format!("appr.status_{status}");
     view! {
         <div class=class role="status" data-testid="payment-result">
             <strong>{move || i18n.t(key).replace("{amount}", &amount)}</strong>
             <span class="cluster">
-                <span class=status_class(payment) data-testid="payment-status">{move || label_or(i18n, &pk, payment)}</span>
-                <span class=status_class(status) data-testid="request-status">{move || label_or(i18n, &sk, status)}</span>
+                <PaymentBadge status=row.payment_status testid="payment-status"/>
+                <StatusBadge status=row.status testid="request-status"/>
             </span>
         </div>
         <a class="btn btn-block" href="/requests">{move || i18n.t("funds.see_requests")}</a>
