@@ -442,7 +442,7 @@ fn TradePanel(d: ParticipantDetail, order: OrderForm, on_done: Callback<()>) -> 
     let Some(acc) = d.account.clone().filter(|a| a.platform == "sim") else {
         return view! { <p class="card muted">{move || i18n.t("prop.no_trading")}</p> }.into_any();
     };
-    let quotes = Resource::new(move || d.row.equity.clone(), |_| get_quotes());
+    let quotes = Resource::new(move || d.row.equity, |_| get_quotes());
     let OrderForm {
         symbol,
         volume,

@@ -62,11 +62,7 @@ pub(super) fn WithdrawPanel(
     });
     let available = Signal::derive(move || {
         let cur = method.get().map(|m| m.currency).unwrap_or_default();
-        wallets.with_value(|ws| {
-            ws.iter()
-                .find(|w| w.currency() == cur)
-                .map(|w| w.available.clone())
-        })
+        wallets.with_value(|ws| ws.iter().find(|w| w.currency() == cur).map(|w| w.available))
     });
     let amount = RwSignal::new(String::new());
     let key = RwSignal::new(new_idempotency_key());

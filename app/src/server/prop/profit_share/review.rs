@@ -124,7 +124,7 @@ pub async fn describe(
         ("prop.ps_profit".into(), d.profit.to_string()),
         (
             "prop.ps_trader_share".into(),
-            format!("{} ({})", d.trader_share.to_string(), Bps(d.trader_bps)),
+            format!("{} ({})", d.trader_share, Bps(d.trader_bps)),
         ),
         ("prop.ps_firm_share".into(), d.firm_share.to_string()),
         (
