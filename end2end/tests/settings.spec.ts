@@ -13,7 +13,7 @@ test("staff add and edit client groups, methods, rates and KYC forms in the sett
   await page.getByRole("button", { name: "New group" }).click();
   const groupForm = page.locator("#group-form");
   await groupForm.getByRole("button", { name: "Save" }).click();
-  await expect(groupForm.getByText("This field is required")).toBeVisible();
+  await expect(groupForm.getByText("Enter a name of up to 60 characters.")).toBeVisible();
   await groupForm.getByLabel("Group name").fill(group);
   await groupForm.getByRole("button", { name: "Save" }).click();
   await expect(groupForm).toBeHidden();
@@ -39,7 +39,7 @@ test("staff add and edit client groups, methods, rates and KYC forms in the sett
   await rateForm.getByLabel("To currency").selectOption("EUR");
   await rateForm.getByLabel("Rate", { exact: true }).fill("-1");
   await rateForm.getByRole("button", { name: "Save rate" }).click();
-  await expect(rateForm.locator(".field-error").first()).not.toBeEmpty();
+  await expect(rateForm.locator("#rate-rate-err")).toHaveText("Enter a positive rate with up to 8 decimals.");
   await rateForm.getByLabel("Rate", { exact: true }).fill("0.9125");
   await rateForm.getByLabel("Client group").selectOption({ label: group });
   await rateForm.getByRole("button", { name: "Save rate" }).click();
@@ -69,6 +69,11 @@ test("staff add and edit client groups, methods, rates and KYC forms in the sett
   const kycForm = page.locator("#kyc-form-editor");
   await kycForm.getByLabel("Form name").fill(form);
   await kycForm.getByLabel("Active: clients can fill in this form").uncheck();
+  await kycForm.getByRole("button", { name: "Save" }).click();
+  await expect(kycForm.getByText("A form needs at least one field or document.")).toBeVisible();
+  await kycForm.getByRole("button", { name: "Add field" }).click();
+  await kycForm.getByLabel("Field 1 key").fill("tax_id");
+  await kycForm.getByLabel("Field 1 label").fill("Tax number");
   await kycForm.getByRole("button", { name: "Save" }).click();
   await expect(kycForm).toBeHidden();
   await expect(page.getByTestId(`kyc-form-${form}`)).toBeVisible();
