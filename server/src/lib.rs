@@ -1,6 +1,7 @@
 #![recursion_limit = "512"]
 //! The PropDesk server: router, middleware and process concerns. The application itself (pages,
 //! server functions, services) lives in the `app` crate.
+pub mod assets;
 pub mod bridge;
 pub mod config;
 pub mod middleware;
@@ -38,6 +39,7 @@ pub fn router_with(state: AppState, bridge_limits: bridge::Limits) -> Router {
         .route("/metrics", get(rest::metrics))
         .route("/export/{name}", get(rest::export))
         .route("/files/{id}", get(rest::file))
+        .route("/pkg/{name}", get(assets::serve))
         .merge(bridge::routes(state.clone(), bridge_limits))
         .leptos_routes_with_context(
             &state,

@@ -310,3 +310,103 @@ on_both!(an_internal_error_logs_its_cause_with_the_request_id, |db| {
         .unwrap();
     assert_eq!(fresh.len(), 36, "a UUID: {fresh}");
 });
+
+async fn fetch(
+    app: &axum::Router,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut req = Request::get(path).header(header::HOST, "127.0.0.1:3000");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (status, head) = (res.status(), res.headers().clone());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, head, bytes)
+}
+
+// The front end's files: gzipped once and sent so to a browser that accepts gzip, whole to one
+// that does not, a 304 while unchanged, compressed afresh once rebuilt, and nothing outside pkg/.
+on_both!(front_end_files_are_gzipped_once_and_revalidated, |db| {
+    use std::io::Read;
+    static RUN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let site = std::env::temp_dir().join(format!(
+        "pd_site_{}_{}",
+        std::process::id(),
+        RUN.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("secret.txt"), "not for the web").unwrap();
+    let wasm: Vec<u8> = (0..100_000u32)
+        .flat_map(|i| (i % 251).to_le_bytes())
+        .collect();
+    let file = site.join("pkg/propdesk.wasm");
+    std::fs::write(&file, &wasm).unwrap();
+    let mut state = server::testing::state(db.clone());
+    state.leptos_options.site_root = site.to_string_lossy().into();
+    let app = server::router(state);
+    let gunzip = |b: &[u8]| {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(b)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    };
+
+    let gz = [("accept-encoding", "gzip, deflate, br")];
+    let (status, head, body) = fetch(&app, "/pkg/propdesk.wasm", &gz).await;
+    assert_eq!(status, 200);
+    assert_eq!(head[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(head[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(head[header::CACHE_CONTROL], "no-cache");
+    assert!(body.len() < wasm.len() / 4, "{} bytes gzipped", body.len());
+    assert_eq!(gunzip(&body), wasm);
+    let etag = head[header::ETAG].to_str().unwrap().to_string();
+
+    let (status, head, body) = fetch(&app, "/pkg/propdesk.wasm", &[]).await;
+    assert_eq!((status.as_u16(), body == wasm), (200, true));
+    assert!(head.get(header::CONTENT_ENCODING).is_none());
+
+    let (status, _, body) = fetch(
+        &app,
+        "/pkg/propdesk.wasm",
+        &[("accept-encoding", "gzip"), ("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!((status.as_u16(), body.len()), (304, 0));
+
+    // A rebuild: another length and time, so the old gzip is not sent.
+    let rebuilt: Vec<u8> = wasm.iter().rev().copied().chain([7, 7, 7]).collect();
+    std::fs::write(&file, &rebuilt).unwrap();
+    let (status, head, body) = fetch(
+        &app,
+        "/pkg/propdesk.wasm",
+        &[("accept-encoding", "gzip"), ("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_ne!(head[header::ETAG].to_str().unwrap(), etag);
+    assert_eq!(gunzip(&body), rebuilt);
+
+    for path in [
+        "/pkg/missing.js",
+        "/pkg/.hidden",
+        "/pkg/..%2Fsecret.txt",
+        "/pkg/",
+    ] {
+        let (status, _, body) = fetch(&app, path, &gz).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("not for the web"),
+            "{path}"
+        );
+    }
+    std::fs::remove_dir_all(&site).ok();
+});
