@@ -1,6 +1,7 @@
 //! What crosses the wire for the prop area: challenges, participants, trading accounts, their
-//! progress and the decisions the rules engine made. Money is formatted on the server in the
-//! account's currency; progress shares are basis points of their limit (10,000 = reached).
+//! progress and the decisions the rules engine made. Amounts are `Money` (minor units and the
+//! account's currency); figures that are labels (progress, decision limits) are formatted on
+//! the server; progress shares are basis points of their limit (10,000 = reached).
 use crate::domain::challenge::{ChallengeDef, Change};
 use crate::domain::money::Money;
 use crate::domain::participant::ParticipantStatus;

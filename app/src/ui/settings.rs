@@ -39,11 +39,16 @@ impl<T: Send + Sync + 'static> Editing<T> {
         Callback::new(move |_| self.open.set(None))
     }
 
+    /// Loads the list again (after a change made from the list itself, such as a delete).
+    pub fn reload(self) {
+        self.version.update(|v| *v += 1);
+    }
+
     /// For the editor's successful save: close it and load the list again.
     pub fn on_saved(self) -> Callback<()> {
         Callback::new(move |_| {
             self.open.set(None);
-            self.version.update(|v| *v += 1);
+            self.reload();
         })
     }
 }

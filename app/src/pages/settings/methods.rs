@@ -1,5 +1,6 @@
 //! Deposit and withdrawal methods: limits, fees, the groups that see them, instructions.
-use crate::api::settings::{list_groups, list_methods, save_method};
+use super::with_groups;
+use crate::api::settings::{list_methods, save_method};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{GroupDto, MethodDto};
@@ -59,15 +60,13 @@ pub fn fee_text(m: &MethodDto, i18n: crate::i18n::I18n) -> String {
     s
 }
 
-/// The methods, and the client groups they may be limited to.
-async fn methods_and_groups() -> Result<(Vec<MethodDto>, Vec<GroupDto>), AppError> {
-    Ok((list_methods().await?, list_groups().await?))
-}
-
 #[component]
 pub fn MethodsSection() -> impl IntoView {
     let editing = Editing::<MethodDto>::new();
-    let data = Resource::new(move || editing.version.get(), |_| methods_and_groups());
+    let data = Resource::new(
+        move || editing.version.get(),
+        |_| with_groups(list_methods()),
+    );
     let new_item = || MethodDto {
         direction: "deposit".into(),
         kind: "bank_transfer".into(),

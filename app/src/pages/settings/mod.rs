@@ -7,7 +7,10 @@ mod kyc_forms;
 mod methods;
 mod rates;
 
+use crate::api::settings::list_groups;
+use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::model::GroupDto;
 use crate::pages::PageHeader;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -53,6 +56,14 @@ impl Tab {
             Tab::KycForms => "settings.tab_kyc_forms",
         }
     }
+}
+
+/// A section's list with the client groups its items may be limited to (methods, rates), both
+/// asked for at once.
+async fn with_groups<T>(
+    list: impl Future<Output = Result<T, AppError>>,
+) -> Result<(T, Vec<GroupDto>), AppError> {
+    futures::future::try_join(list, list_groups()).await
 }
 
 #[component]

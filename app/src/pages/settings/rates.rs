@@ -1,6 +1,6 @@
 //! Exchange rates between wallet currencies, firm-wide or for one client group.
-use crate::api::settings::{DeleteRate, SaveRate, list_groups, list_rates};
-use crate::error::AppError;
+use super::with_groups;
+use crate::api::settings::{DeleteRate, SaveRate, list_rates};
 use crate::i18n::use_i18n;
 use crate::model::{GroupDto, RateDto};
 use crate::ui::form::currency_options;
@@ -9,22 +9,17 @@ use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
 
-/// The rates, and the client groups a rate may be limited to.
-async fn rates_and_groups() -> Result<(Vec<RateDto>, Vec<GroupDto>), AppError> {
-    Ok((list_rates().await?, list_groups().await?))
-}
-
 /// Rates are added and deleted, never edited: a changed rate is a new one, so the editor only
 /// ever holds a new rate.
 #[component]
 pub fn RatesSection() -> impl IntoView {
     let editing = Editing::<()>::new();
-    let data = Resource::new(move || editing.version.get(), |_| rates_and_groups());
+    let data = Resource::new(move || editing.version.get(), |_| with_groups(list_rates()));
     let delete = ServerAction::<DeleteRate>::new();
     let delete_error = last_error(delete.value());
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
-            editing.version.update(|v| *v += 1);
+            editing.reload();
         }
     });
     view! {
