@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::ui::prefs::provide();
     provide_me();
+    crate::ui::live::provide_live();
     // End-to-end tests wait for this before clicking (effects run only in the browser).
     Effect::new(|_| {
         if let Some(body) = document().body() {

@@ -7,6 +7,7 @@ mod m20261123_000002_ledger;
 mod m20261123_000003_requests;
 mod m20261123_000004_prop;
 mod m20261201_000005_prop_ops;
+mod m20261204_000006_live;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_requests::Migration),
             Box::new(m20261123_000004_prop::Migration),
             Box::new(m20261201_000005_prop_ops::Migration),
+            Box::new(m20261204_000006_live::Migration),
         ]
     }
 }

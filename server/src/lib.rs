@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod bridge;
 pub mod config;
+pub mod live;
 pub mod middleware;
 pub mod rest;
 pub mod telemetry;
@@ -40,6 +41,7 @@ pub fn router_with(state: AppState, bridge_limits: bridge::Limits) -> Router {
         .route("/export/{name}", get(rest::export))
         .route("/files/{id}", get(rest::file))
         .route("/pkg/{name}", get(assets::serve))
+        .route("/live", get(live::stream))
         .merge(bridge::routes(state.clone(), bridge_limits))
         .leptos_routes_with_context(
             &state,
@@ -172,6 +174,7 @@ pub mod testing {
                 .output_name("propdesk")
                 .site_root("target/site")
                 .build(),
+            live: app::server::infra::live::Hub::start(db.clone()),
             db,
             config: Arc::new(RuntimeConfig::for_tests()),
             mail_wake: Arc::new(tokio::sync::Notify::new()),

@@ -150,7 +150,9 @@ async fn serve(
         db: conn.clone(),
         config: Arc::new(cfg),
         mail_wake: Arc::new(tokio::sync::Notify::new()),
+        live: app::server::infra::live::Hub::start(conn.clone()),
     };
+    let live = state.live.clone();
     // The price feed and the day roll: leased, so each runs on one instance at a time.
     app::server::infra::jobs::spawn(conn.clone());
     tokio::spawn(mail::run_sender(
@@ -172,7 +174,11 @@ async fn serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Open live streams would otherwise hold the shutdown for ever.
+        live.close();
+    })
     .await
     .map_err(|e| e.to_string())
 }

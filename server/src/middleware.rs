@@ -192,6 +192,7 @@ fn is_page(path: &str) -> bool {
         || path.starts_with("/files/")
         || path.starts_with("/bridge/")
         || path == "/healthz"
+        || path == "/live"
         || path == "/metrics"
         || path.contains('.'))
 }

@@ -7,6 +7,7 @@ pub mod bps;
 pub mod challenge;
 pub mod clock;
 pub mod kyc;
+pub mod live;
 pub mod money;
 pub mod names;
 pub mod participant;

@@ -20,6 +20,22 @@ pub static FRAME: &[(&str, &str, &str)] = &[
     ),
     ("nav.back_office", "Back office", "Back office"),
     ("nav.client_portal", "Client portal", "Portal de clientes"),
+    // The live stream's indicator
+    (
+        "live.open",
+        "Live: changes appear as they happen",
+        "En vivo: los cambios aparecen al instante",
+    ),
+    (
+        "live.connecting",
+        "Connecting to live updates…",
+        "Conectando con las actualizaciones en vivo…",
+    ),
+    (
+        "live.polling",
+        "Live updates unavailable: refreshing every 15 seconds",
+        "Actualizaciones en vivo no disponibles: se actualiza cada 15 segundos",
+    ),
     // Common
     (
         "common.toggle_theme",

@@ -460,11 +460,6 @@ pub static PROP: &[(&str, &str, &str)] = &[
     ),
     ("prop.alerts_feed", "Alerts", "Alertas"),
     ("prop.alerts_open", "{n} open", "{n} abiertas"),
-    (
-        "prop.alerts_live",
-        "Live: new alerts appear as they fire",
-        "En vivo: las nuevas alertas aparecen al dispararse",
-    ),
     ("prop.alerts_source", "Source", "Origen"),
     ("prop.alerts_all", "All alerts", "Todas las alertas"),
     ("prop.alerts_risk", "Risk rule", "Regla de riesgo"),

@@ -2,13 +2,16 @@ use crate::api::notifications::{get_notifications, mark_notifications_read};
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
 use crate::ui::layout::notification_text;
+use crate::domain::live::Topic;
+use crate::ui::live::changes;
 use leptos::prelude::*;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let feed = Resource::new(move || version.get(), |_| get_notifications());
+    let live = changes(Topic::Notification);
+    let feed = Resource::new(move || (version.get(), live.get()), |_| get_notifications());
     let mark = move |_| {
         leptos::task::spawn_local(async move {
             let _ = mark_notifications_read().await;

@@ -7,6 +7,8 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{Me, NotificationDto};
 use crate::ui::prefs::{LanguageSelect, ThemeToggle};
+use crate::domain::live::Topic;
+use crate::ui::live::changes;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
@@ -131,7 +133,8 @@ fn Bell() -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
     let version = RwSignal::new(0u32);
-    let feed = Resource::new(move || version.get(), |_| get_notifications());
+    let live = changes(Topic::Notification);
+    let feed = Resource::new(move || (version.get(), live.get()), |_| get_notifications());
     let mark_read = move |_| {
         leptos::task::spawn_local(async move {
             let _ = mark_notifications_read().await;

@@ -3,6 +3,7 @@ pub mod badge;
 pub mod chart;
 pub mod form;
 pub mod layout;
+pub mod live;
 pub mod prefs;
 pub mod profit_share;
 pub mod prop;

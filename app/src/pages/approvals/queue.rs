@@ -9,6 +9,8 @@ use crate::ui::badge::{PaymentBadge, StatusBadge};
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::{level_text, opt_money};
 use crate::ui::toolbar::ListToolbar;
+use crate::domain::live::Topic;
+use crate::ui::live::changes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -39,10 +41,12 @@ pub fn ApprovalsPage() -> impl IntoView {
     let state = ListState::new("id", true);
     state.0.update(|q| q.filter = "pending".into());
     let version = RwSignal::new(0u32);
-    let counts = Resource::new(move || version.get(), |_| queue_counts());
+    // A request submitted or moved by anyone arrives on the live stream.
+    let live = changes(Topic::Request);
+    let counts = Resource::new(move || (version.get(), live.get()), |_| queue_counts());
     let requests = Resource::new(
-        move || (kind.get(), mine.get(), state.get(), version.get()),
-        |(kind, mine, query, _)| list_requests(kind, mine, query),
+        move || (kind.get(), mine.get(), state.get(), version.get(), live.get()),
+        |(kind, mine, query, _, _)| list_requests(kind, mine, query),
     );
     let set_mine = move |on: bool| {
         mine.set(on);

@@ -4,6 +4,8 @@ use crate::i18n::use_i18n;
 use crate::model::Me;
 use crate::pages::PageHeader;
 use crate::ui::layout::{IdChip, MeCtx, notification_text};
+use crate::domain::live::Topic;
+use crate::ui::live::changes;
 use leptos::prelude::*;
 
 #[component]
@@ -18,7 +20,8 @@ pub fn DashboardPage() -> impl IntoView {
 #[component]
 fn Dashboard(me: Me) -> impl IntoView {
     let i18n = use_i18n();
-    let feed = Resource::new(|| (), |_| get_notifications());
+    let live = changes(Topic::Notification);
+    let feed = Resource::new(move || live.get(), |_| get_notifications());
     let kind_key = if me.kind == UserKind::Ib {
         "auth.kind_ib"
     } else {

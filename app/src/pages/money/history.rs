@@ -11,13 +11,17 @@ use crate::ui::form::{FormProblem, last_error};
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use crate::ui::text::{label_or, request_amount};
 use crate::ui::{datetime, money as fmt_money};
+use crate::domain::live::Topic;
+use crate::ui::live::changes;
 use leptos::prelude::*;
 
 #[component]
 pub fn TransactionsPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("at", true);
-    let data = Resource::new(move || state.get(), my_transactions);
+    // A request approved (a deposit paid in, a withdrawal paid out) moves the history.
+    let live = changes(Topic::Request);
+    let data = Resource::new(move || (state.get(), live.get()), |(q, _)| my_transactions(q));
     let filters = vec![
         ("", "funds.all_types"),
         ("deposit", "funds.tx_deposit"),
@@ -108,9 +112,10 @@ pub fn RequestsPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("created", true);
     let version = RwSignal::new(0u32);
+    let live = changes(Topic::Request);
     let data = Resource::new(
-        move || (state.get(), version.get()),
-        |(q, _)| my_requests(q),
+        move || (state.get(), version.get(), live.get()),
+        |(q, _, _)| my_requests(q),
     );
     let cancel = ServerAction::<CancelRequest>::new();
     let cancel_error = last_error(cancel.value());

@@ -21,6 +21,8 @@ use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::{label_text, money_or_dash};
 use crate::ui::toolbar::ListToolbar;
+use crate::domain::live::Topic;
+use crate::ui::live::changes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -84,9 +86,10 @@ pub fn ParticipantsPage() -> impl IntoView {
         }
         now
     });
+    let live = changes(Topic::Participant);
     let rows = Resource::new(
-        move || (state.get(), filter.get()),
-        |(q, f)| get_participants(q, f),
+        move || (state.get(), filter.get(), live.get()),
+        |(q, f, _)| get_participants(q, f),
     );
     let export = Signal::derive(move || {
         format!(
@@ -193,9 +196,10 @@ pub fn ParticipantPage() -> impl IntoView {
             .unwrap_or(0)
     });
     let version = RwSignal::new(0u32);
+    let live = changes(Topic::Participant);
     let detail = Resource::new(
-        move || (id.get(), version.get()),
-        |(id, _)| get_participant(id),
+        move || (id.get(), version.get(), live.get()),
+        |(id, _, _)| get_participant(id),
     );
     let notice = RwSignal::new(false);
     Effect::new(move |prev: Option<i64>| {

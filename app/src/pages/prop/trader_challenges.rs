@@ -6,6 +6,7 @@ use crate::api::prop::challenges::{
     Participate, RetryStage, get_challenge_cards, get_my_challenges, get_my_participant,
 };
 use crate::api::trading::positions::{ClosePosition, OpenPosition, get_quotes};
+use crate::domain::live::Topic;
 use crate::i18n::use_i18n;
 use crate::model::{AccountDto, ChallengeCard, ParticipantDetail, ParticipantRow};
 use crate::pages::PageHeader;
@@ -16,6 +17,7 @@ use crate::ui::prop::{
     AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantBadge, PositionsTable,
     ProgressBars, StageRules, trading_days_text,
 };
+use crate::ui::live::{LiveDot, changes};
 use crate::ui::text::label_or;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -196,7 +198,8 @@ fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
 #[component]
 pub fn MyChallengesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let rows = Resource::new(|| (), |_| get_my_challenges());
+    let live = changes(Topic::Participant);
+    let rows = Resource::new(move || live.get(), |_| get_my_challenges());
     view! {
         <PageHeader title="nav.my_challenges" subtitle="prop.mine_sub"/>
         <Suspense fallback=move || view! { <p class="muted">{move || i18n.t("common.loading")}</p> }>
@@ -249,19 +252,12 @@ pub fn ChallengePage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     });
+    // After an order of the trader's own; the live stream tells of every other change.
     let tick = RwSignal::new(0u32);
-    // Live: the page re-reads its participant every two seconds while it is open.
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || tick.update(|t| *t = t.wrapping_add(1)),
-            std::time::Duration::from_secs(2),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let live = changes(Topic::Participant);
     let detail = Resource::new(
-        move || (id.get(), tick.get()),
-        |(id, _)| get_my_participant(id),
+        move || (id.get(), tick.get(), live.get()),
+        |(id, _, _)| get_my_participant(id),
     );
     let tab = RwSignal::new("overview");
     let order = OrderForm::new();
@@ -278,7 +274,7 @@ pub fn ChallengePage() -> impl IntoView {
         }
     });
     view! {
-        <PageHeader title="prop.challenge_page"/>
+        <PageHeader title="prop.challenge_page"><LiveDot/></PageHeader>
         <Transition fallback=move || view! { <p class="muted">{move || i18n.t("common.loading")}</p> }>
             {move || detail.get().map(|r| match r {
                 Err(e) => view! { <p class="alert alert-error">{i18n.t(e.key())}</p> }.into_any(),

@@ -9,6 +9,7 @@ use crate::api::trading::alerts::{
 };
 use crate::domain::alerts::TraderAlertSettings;
 use crate::domain::bps::Bps;
+use crate::domain::live::Topic;
 use crate::domain::permission::Permission;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{AlertEventDto, AlertRuleDto};
@@ -17,6 +18,7 @@ use crate::ui::form::{
     CheckField, FormProblem, SelectField, Submit, TextField, last_error, tlabel,
 };
 use crate::ui::layout::MeCtx;
+use crate::ui::live::{LiveDot, changes};
 use crate::ui::prop::or_dash;
 use crate::ui::table::EmptyRow;
 use crate::ui::text::label_text;
@@ -104,9 +106,12 @@ fn Feed() -> impl IntoView {
         items.set(Vec::new());
         poll();
     });
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(2)) {
-            on_cleanup(move || handle.clear());
+    // A new alert (or one acknowledged elsewhere) arrives on the live stream.
+    let alerts = changes(Topic::Alert);
+    Effect::new(move |first: Option<()>| {
+        alerts.track();
+        if first.is_some() {
+            poll();
         }
     });
     let ack = ServerAction::<AcknowledgeAlert>::new();
@@ -128,7 +133,7 @@ fn Feed() -> impl IntoView {
                 <div class="cluster">
                     <h2 class="card-title">{move || i18n.t("prop.alerts_feed")}</h2>
                     <span class="badge badge-warn" data-testid="alerts-open">{move || i18n.t("prop.alerts_open").replace("{n}", &open.get().to_string())}</span>
-                    <span class="live-dot" title=move || i18n.t("prop.alerts_live")></span>
+                    <LiveDot/>
                 </div>
                 <select class="inline-select" aria-label=move || i18n.t("prop.alerts_source") data-testid="alerts-source" on:change=move |ev| source.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t("prop.alerts_all")}</option>

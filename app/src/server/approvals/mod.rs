@@ -6,10 +6,13 @@
 pub mod handlers;
 
 use crate::domain::approval::{self, Level, PaymentStatus, RequestKind, RequestStatus};
+use crate::domain::live::Topic;
 use crate::domain::money::Currency;
+use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::{request, request_review, user};
+use crate::server::infra::live::{self, Audience};
 use crate::server::infra::origin::Origin;
 use crate::server::{infra::audit, infra::db, infra::notify, settings};
 use chrono::Utc;
@@ -173,7 +176,7 @@ pub async fn submit(
     handlers::of(kind)?
         .on_submitted(txn, &find(txn, id).await?, hold)
         .await?;
-    log(txn, id, 1, Some(s.created_by), "submitted", "").await?;
+    log(txn, (id, s.user_id), 1, Some(s.created_by), "submitted", "").await?;
     audit::record(
         txn,
         Some(s.created_by),
@@ -220,9 +223,10 @@ async fn locked(db: &impl ConnectionTrait, id: i64) -> Result<request::Model, Ap
     find(db, id).await
 }
 
+/// Records a step in a request's history, and tells staff's queues and the request's owner.
 async fn log(
     db: &impl ConnectionTrait,
-    request_id: i64,
+    (request_id, owner): (i64, i64),
     level: i32,
     actor: Option<i64>,
     action: &str,
@@ -239,7 +243,13 @@ async fn log(
     }
     .insert(db)
     .await?;
-    Ok(())
+    live::emit(
+        db,
+        Audience::user_and_staff(owner, Permission::RequestsView),
+        Topic::Request,
+        Some(request_id),
+    )
+    .await
 }
 
 /// Moves a pending request at the level the caller saw to its final status, with one
@@ -282,7 +292,7 @@ async fn finalize(
     comment: &str,
 ) -> Result<request::Model, AppError> {
     decide_row(txn, req, RequestStatus::Approved, None, actor).await?;
-    log(txn, req.id, req.level, actor, action, comment).await?;
+    log(txn, (req.id, req.user_id), req.level, actor, action, comment).await?;
     handlers::of_request(req)?
         .on_approved(txn, req, actor)
         .await?;

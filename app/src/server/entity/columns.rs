@@ -4,6 +4,7 @@
 use crate::domain::access::UserKind;
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::kyc::KycStatus;
+use crate::domain::live::Topic;
 use crate::domain::money::AccountKind;
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::profit_share::SettlementStatus;
@@ -70,4 +71,5 @@ text_column!(
     SettlementStatus,
     KycStatus,
     AccountKind,
+    Topic,
 );

@@ -17,6 +17,7 @@ pub mod hold;
 pub mod job_lease;
 pub mod journal_entry;
 pub mod kyc_form;
+pub mod live_event;
 pub mod ledger_account;
 pub mod login_attempt;
 pub mod mail_outbox;

@@ -21,16 +21,19 @@ pub enum Schedule {
     Feed,
     /// Every half minute: what happens when a trading day ends (day closes, then settlements).
     Day,
+    /// Every hour: housekeeping (old live events).
+    Hourly,
 }
 
 impl Schedule {
-    const ALL: [Schedule; 2] = [Schedule::Feed, Schedule::Day];
+    const ALL: [Schedule; 3] = [Schedule::Feed, Schedule::Day, Schedule::Hourly];
 
     /// The name of its lease.
     pub fn name(self) -> &'static str {
         match self {
             Schedule::Feed => "sim_feed",
             Schedule::Day => "day_roll",
+            Schedule::Hourly => "hourly",
         }
     }
 
@@ -38,6 +41,7 @@ impl Schedule {
         match self {
             Schedule::Feed => StdDuration::from_secs(1),
             Schedule::Day => StdDuration::from_secs(30),
+            Schedule::Hourly => StdDuration::from_secs(3600),
         }
     }
 
@@ -46,6 +50,7 @@ impl Schedule {
         match self {
             Schedule::Feed => Duration::seconds(5),
             Schedule::Day => Duration::seconds(60),
+            Schedule::Hourly => Duration::seconds(600),
         }
     }
 }
@@ -173,5 +178,6 @@ mod tests {
         assert_eq!(names(Schedule::Feed), ["sim_feed"]);
         // The day closes before its profit-share periods are settled.
         assert_eq!(names(Schedule::Day), ["day_close", "profit_share_settle"]);
+        assert_eq!(names(Schedule::Hourly), ["live_prune"]);
     }
 }

@@ -1,10 +1,11 @@
-//! Shared machinery every area uses: the database and transactions, audit, mail and notifications, background jobs, uploads, paging, crypto and the application state. It imports no area.
+//! Shared machinery every area uses: the database and transactions, audit, mail and notifications, live events, background jobs, uploads, paging, crypto and the application state. It imports no area.
 pub mod audit;
 pub mod crypto;
 pub mod db;
 pub mod export;
 pub mod jobs;
 pub mod list;
+pub mod live;
 pub mod mail;
 pub mod notify;
 pub mod origin;

@@ -1,9 +1,11 @@
 //! In-portal notifications. They store a message key and its parameters and are translated when
 //! shown, so switching language changes old notifications too.
+use crate::domain::live::Topic;
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::model::{NotificationDto, NotificationFeed};
 use crate::server::entity::{notification, user};
+use crate::server::infra::live::{self, Audience};
 use crate::server::infra::mail;
 use chrono::Utc;
 use sea_orm::{
@@ -28,7 +30,7 @@ pub async fn push(
     }
     .insert(db)
     .await?;
-    Ok(())
+    live::emit(db, Audience::user(user_id), Topic::Notification, None).await
 }
 
 /// A notification the user is also sent by email, in their language.

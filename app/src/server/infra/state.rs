@@ -34,4 +34,6 @@ pub struct AppState {
     pub config: Arc<RuntimeConfig>,
     /// Wakes the mail sender as soon as a transaction queues a message.
     pub mail_wake: Arc<Notify>,
+    /// Hands this instance's browsers the live events of every instance.
+    pub live: Arc<crate::server::infra::live::Hub>,
 }

@@ -4,7 +4,9 @@
 //! onto the back office's alerts page. Each alert is stored, so staff see every one of them.
 use crate::domain::alerts::{self, AlertState, RiskKind, RiskRule, TraderAlertSettings, Warning};
 use crate::domain::bps::Bps;
+use crate::domain::live::Topic;
 use crate::domain::money;
+use crate::domain::permission::Permission;
 use crate::domain::rules::{self, StageRules, StageState};
 use crate::error::AppError;
 use crate::error::OrInternal;
@@ -13,6 +15,7 @@ use crate::server::entity::{
     alert_event, alert_rule, deal, participant, setting, trading_account, user,
 };
 use crate::server::infra::db::Write;
+use crate::server::infra::live::{self, Audience};
 use crate::server::{infra::audit, infra::notify, settings};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -298,7 +301,7 @@ async fn store_event(
     (value, limit, level): (i64, i64, i32),
     data: &BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    alert_event::ActiveModel {
+    let alert = alert_event::ActiveModel {
         source: Set(source.into()),
         code: Set(code.into()),
         rule_id: Set(rule_id),
@@ -318,7 +321,13 @@ async fn store_event(
     }
     .insert(db)
     .await?;
-    Ok(())
+    live::emit(
+        db,
+        Audience::staff(Permission::RiskAlertsView),
+        Topic::Alert,
+        Some(alert.id),
+    )
+    .await
 }
 
 // ------------------------------------------------------------------ the firm's rules
@@ -549,12 +558,22 @@ pub async fn acknowledge(db: &DatabaseConnection, staff: i64, id: i64) -> Result
     if found.ack_at.is_some() {
         return Ok(());
     }
-    alert_event::Entity::update_many()
+    let r = alert_event::Entity::update_many()
         .col_expr(alert_event::Column::AckBy, Expr::value(Some(staff)))
         .col_expr(alert_event::Column::AckAt, Expr::value(Some(Utc::now())))
         .filter(alert_event::Column::Id.eq(id))
         .filter(alert_event::Column::AckAt.is_null())
         .exec(db)
         .await?;
-    Ok(())
+    if r.rows_affected == 0 {
+        return Ok(());
+    }
+    // Other staff's open count changes.
+    live::emit(
+        db,
+        Audience::staff(Permission::RiskAlertsView),
+        Topic::Alert,
+        Some(id),
+    )
+    .await
 }

@@ -3,10 +3,13 @@
 //! account is disabled, the participant passes or fails, the figures are stored and the trader
 //! is told. Nothing polls.
 use crate::domain::clock;
+use crate::domain::live::Topic;
+use crate::domain::permission::Permission;
 use crate::domain::rules::{self, Decision, Event, StageRules, StageState, Status};
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::{equity_point, rule_decision, trading_account};
+use crate::server::infra::live::{self, Audience};
 use crate::server::infra::{audit, db::Write, jobs};
 use crate::server::trading::platform::{Platform, Snapshot, TradingPlatform};
 use crate::server::trading::{alerts, sim};
@@ -332,6 +335,16 @@ async fn judge_and_store(
     if !points.is_empty() {
         equity_point::Entity::insert_many(points).exec(txn).await?;
     }
+    // One event an account (a decided one has its own, from `act`).
+    let mut seen = std::collections::HashSet::new();
+    live::emit_many(
+        txn,
+        updates
+            .iter()
+            .filter(|u| seen.insert(u.account_id) && !decided.iter().any(|(id, _)| *id == u.account_id))
+            .filter_map(|u| accounts.get(&u.account_id).and_then(changed)),
+    )
+    .await?;
     for (id, d) in decided {
         let fresh = trading_account::Entity::find_by_id(id)
             .one(txn)
@@ -380,10 +393,23 @@ pub async fn roll_account(
         .filter(trading_account::Column::Id.eq(acc.id))
         .exec(txn)
         .await?;
-    if let Some(d) = decision {
-        act(txn, &acc, d, None).await?;
+    match decision {
+        Some(d) => act(txn, &acc, d, None).await?,
+        None => live::emit_many(txn, changed(&acc)).await?,
     }
     Ok(decision)
+}
+
+/// The live event that tells a participant's trader, and staff watching participants, that the
+/// account's figures, progress, warnings or decision changed. None for an account of no
+/// participant.
+fn changed(acc: &trading_account::Model) -> Option<(Audience, Topic, Option<i64>)> {
+    let p = acc.participant_id?;
+    Some((
+        Audience::user_and_staff(acc.user_id, Permission::ParticipantsView),
+        Topic::Participant,
+        Some(p),
+    ))
 }
 
 pub fn outcome(d: &Decision) -> (&'static str, &rules::Figures) {
@@ -484,7 +510,7 @@ pub async fn act(
             (l.0)(txn, p, acc, &d, actor).await?;
         }
     }
-    Ok(())
+    live::emit_many(txn, changed(acc)).await
 }
 
 /// The day-close job: closes the day of every active account whose midnight has passed with no update since

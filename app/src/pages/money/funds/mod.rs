@@ -15,6 +15,8 @@ use crate::pages::PageHeader;
 use crate::ui::text::{label_or, request_amount};
 use deposit::DepositPanel;
 use destinations::DestinationsPanel;
+use crate::domain::live::Topic;
+use crate::ui::live::changes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use transfer::TransferPanel;
@@ -117,7 +119,12 @@ pub fn FundsPage() -> impl IntoView {
         flash: RwSignal::new(None),
         version: RwSignal::new(0),
     };
-    let overview = Resource::new(move || ctx.version.get(), |_| get_funds_overview());
+    // Balances move when a request is decided, and with a notice (an adjustment, a payout).
+    let (requests, notices) = (changes(Topic::Request), changes(Topic::Notification));
+    let overview = Resource::new(
+        move || (ctx.version.get(), requests.get(), notices.get()),
+        |_| get_funds_overview(),
+    );
     view! {
         <PageHeader title="nav.funds" subtitle="funds.subtitle">
             <a class="btn" href="/transactions">{move || i18n.t("nav.transactions")}</a>
