@@ -9,6 +9,7 @@ mod access;
 mod auth;
 mod bridge;
 mod http;
+mod live;
 mod ledger;
 mod malformed;
 mod money;

@@ -61,3 +61,49 @@ pub async fn publish(db: &DatabaseConnection, admin: i64, def: ChallengeDef) -> 
     challenges::publish(db, admin, id, &here()).await.unwrap();
     id
 }
+
+/// A trader with `usd` in their wallet who bought the first package of `challenge` and whose
+/// participation `admin` approved: (trader, participant, stage account).
+pub async fn trader_in(
+    db: &DatabaseConnection,
+    admin: i64,
+    challenge: i64,
+    email: &str,
+    usd: &str,
+) -> (i64, i64, i64) {
+    use app::server::entity::request;
+    use app::server::money::wallets::{self, Adjustment};
+    use app::server::prop::participation::{self, ParticipateInput};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let t = make_user(db, UserKind::Trader, email, None).await;
+    let funds = Adjustment {
+        idempotency_key: format!("fund-{email}"),
+        user_id: t.id,
+        currency: "USD".into(),
+        direction: "deposit".into(),
+        amount: usd.into(),
+        comment: "test funds".into(),
+    };
+    wallets::adjust(db, admin, funds, &here()).await.unwrap();
+    let bought = ParticipateInput {
+        challenge_id: challenge,
+        package_key: "p1".into(),
+        pay_method: "wallet".into(),
+        idempotency_key: format!("buy-{email}"),
+    };
+    let (p, _) = participation::participate(db, t.id, bought, &here())
+        .await
+        .unwrap();
+    let req = request::Entity::find()
+        .filter(request::Column::UserId.eq(t.id))
+        .filter(request::Column::Status.eq("pending"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the participation request");
+    app::server::approvals::approve(db, admin, req.id, 1, "", &here())
+        .await
+        .unwrap();
+    let p = participation::find(db, p.id).await.unwrap();
+    (t.id, p.id, p.account_id.expect("a stage account"))
+}
