@@ -141,10 +141,24 @@ test("a trader buys a challenge, it is approved, trades, and a daily-loss breach
     await expect(trader.getByTestId("bar-max_daily_loss")).toContainText("1245.00 / 1250.00", { timeout: 5_000 });
     await expect(trader.getByTestId("participant-status")).toContainText("In progress");
 
-    // One more point breaches it: the server has failed the stage before the price call returns.
+    // Risk staff watch the alerts page; both open pages are on the live stream (which the
+    // pages fall back from to a 15-second poll only when it cannot be opened).
+    const login = (await trader.getByTestId("account-login").innerText()).trim();
+    const watcher = await (await browser.newContext()).newPage();
+    await asAdmin(watcher);
+    await open(watcher, "/admin/alerts");
+    await expect(watcher.getByTestId("live")).toHaveAttribute("data-live", "open");
+    await expect(trader.getByTestId("live")).toHaveAttribute("data-live", "open");
+
+    // One more point breaches it: the server has failed the stage before the price call
+    // returns, and the failure is on both open pages within a second, with no reload.
     const took = await setPrice(admin, "1.08250");
     expect(took).toBeLessThan(1_000);
-    await expect(trader.getByTestId("participant-status")).toContainText("Failed", { timeout: 3_000 });
+    await expect(trader.getByTestId("participant-status")).toContainText("Failed", { timeout: 1_000 });
+    const breach = watcher.locator("[data-testid^=alert-][data-code=breach]").filter({ hasText: login });
+    await expect(breach.first()).toContainText("Maximum daily loss", { timeout: 1_000 });
+    await expect(breach.first()).toContainText("1250.00");
+    await shot(watcher, "live-breach-alert");
     await expect(trader.getByTestId("participant-reason")).toContainText("Maximum daily loss");
     await expect(trader.getByTestId("decisions")).toContainText("1250.00");
     await shot(trader, "prop-challenge-failed");

@@ -480,6 +480,11 @@ pub static PROP: &[(&str, &str, &str)] = &[
         "{rule}: el beneficio de hoy es el {value} del saldo inicial del día, igual o superior a {limit} (nivel {level}).",
     ),
     (
+        "prop.alert_fired_breach",
+        "Stage failed on {login}: {rule} reached {value} against a limit of {limit}.",
+        "Fase suspendida en {login}: {rule} llegó a {value} con un límite de {limit}.",
+    ),
+    (
         "prop.alert_fired_symbol_profit",
         "{rule}: today's profit on {symbol} of {value} reached {limit} (level {level}).",
         "{rule}: el beneficio de hoy en {symbol}, {value}, alcanzó {limit} (nivel {level}).",

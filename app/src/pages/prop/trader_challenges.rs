@@ -252,12 +252,13 @@ pub fn ChallengePage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     });
-    // After an order of the trader's own; the live stream tells of every other change.
+    // After an order of the trader's own; the live stream tells of every other change (the
+    // account's figures and decisions, and the participation's requests being decided).
     let tick = RwSignal::new(0u32);
-    let live = changes(Topic::Participant);
+    let (account, requests) = (changes(Topic::Participant), changes(Topic::Request));
     let detail = Resource::new(
-        move || (id.get(), tick.get(), live.get()),
-        |(id, _, _)| get_my_participant(id),
+        move || (id.get(), tick.get(), account.get(), requests.get()),
+        |(id, ..)| get_my_participant(id),
     );
     let tab = RwSignal::new("overview");
     let order = OrderForm::new();

@@ -266,6 +266,32 @@ async fn warn_trader(
     notify::push_and_mail(db, acc.user_id, key, data).await
 }
 
+/// A stage failed on a breached rule: risk staff see it in the feed as it happens (the trader
+/// learns it from the participant's own notice).
+pub async fn on_breach(
+    db: &impl ConnectionTrait,
+    acc: &trading_account::Model,
+    figures: &rules::Figures,
+    rule: &str,
+) -> Result<(), AppError> {
+    let limit = figures.bps.map_or(figures.base, |b| Bps(b).of(figures.base));
+    let data = BTreeMap::from([
+        ("rule".to_string(), format!("rule.{rule}")),
+        ("login".to_string(), acc.login.clone()),
+    ]);
+    store_event(
+        db,
+        acc,
+        "risk",
+        "breach",
+        None,
+        acc.participant_id,
+        (figures.value, limit, 0),
+        &data,
+    )
+    .await
+}
+
 async fn fire_rule(
     db: &impl ConnectionTrait,
     acc: &trading_account::Model,

@@ -478,6 +478,9 @@ pub async fn act(
         .filter(trading_account::Column::Id.eq(acc.id))
         .exec(txn)
         .await?;
+    if matches!(d, Decision::Breach(_)) {
+        alerts::on_breach(txn, acc, figures, rule_name(figures.rule)).await?;
+    }
     if matches!(d, Decision::Breach(_)) && acc.platform == "sim" {
         let at = sim::feed(txn).await?.now();
         sim::close_all(txn, acc.id, at).await?;
