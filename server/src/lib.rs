@@ -141,6 +141,11 @@ pub mod testing {
     /// A new, migrated database: a SQLite file in the temp folder, or (given the URL of a
     /// PostgreSQL server) a new database on it.
     pub async fn fresh_db(postgres: Option<&str>) -> DatabaseConnection {
+        fresh_db_with_url(postgres).await.0
+    }
+
+    /// `fresh_db`, and its URL (for server processes a test starts on it).
+    pub async fn fresh_db_with_url(postgres: Option<&str>) -> (DatabaseConnection, String) {
         let url = match postgres {
             None => {
                 let dir = std::env::temp_dir().join("propdesk-tests");
@@ -165,7 +170,7 @@ pub mod testing {
         };
         let conn = db::connect(&url).await.expect("connect");
         app::server::setup::prepare(&conn).await.expect("migrate");
-        conn
+        (conn, url)
     }
 
     pub fn state(db: DatabaseConnection) -> AppState {

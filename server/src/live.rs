@@ -95,7 +95,10 @@ async fn pump(state: AppState, who: Principal, token: String, after: Option<i64>
         return;
     }
     if tx
-        .send(Ok(Sse::default().event("ready").id(cursor.to_string()).data("{}")))
+        .send(Ok(Sse::default()
+            .event("ready")
+            .id(cursor.to_string())
+            .data("{}")))
         .await
         .is_err()
     {

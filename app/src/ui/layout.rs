@@ -2,13 +2,13 @@
 use crate::api::identity::auth::{get_me, logout};
 use crate::api::notifications::{get_notifications, mark_notifications_read};
 use crate::domain::access::UserKind;
+use crate::domain::live::Topic;
 use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{Me, NotificationDto};
-use crate::ui::prefs::{LanguageSelect, ThemeToggle};
-use crate::domain::live::Topic;
 use crate::ui::live::changes;
+use crate::ui::prefs::{LanguageSelect, ThemeToggle};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 

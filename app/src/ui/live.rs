@@ -155,14 +155,17 @@ mod stream {
             live.state.set(LiveState::Open);
             // The page was drawn before the stream opened: what changed in between is read now.
             // A reconnection has been sent what it missed instead.
-            let first = live.stream.try_update_value(|s| !std::mem::replace(&mut s.opened, true));
+            let first = live
+                .stream
+                .try_update_value(|s| !std::mem::replace(&mut s.opened, true));
             if first == Some(true) {
                 bump_all(live);
             }
         });
         let _ = source.add_event_listener_with_callback("ready", on_ready.as_ref().unchecked_ref());
         on_ready.forget();
-        let on_reset = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| bump_all(live));
+        let on_reset =
+            Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| bump_all(live));
         let _ = source.add_event_listener_with_callback("reset", on_reset.as_ref().unchecked_ref());
         on_reset.forget();
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {

@@ -8,25 +8,11 @@ use app::server::trading::sim::{self, Order};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::prop::{admin_with_still_feed, evaluation_stage, publish, trader_in, usd_challenge};
+use common::sse::{self, Message};
 use common::{Client, cookie_for, make_user};
 use http_body_util::BodyExt;
 use std::time::Duration;
 use tower::ServiceExt;
-
-/// One server-sent event as the browser's `EventSource` parses it.
-#[derive(Debug, Default)]
-struct Message {
-    event: String,
-    id: Option<i64>,
-    data: String,
-}
-
-impl Message {
-    fn live(&self) -> Option<LiveEvent> {
-        (self.event.is_empty() && !self.data.is_empty())
-            .then(|| serde_json::from_str(&self.data).expect("an event's data"))
-    }
-}
 
 /// An open stream, read as it arrives.
 struct Stream {
@@ -42,27 +28,12 @@ impl Stream {
     async fn next(&mut self, wait: Duration) -> Option<Message> {
         let until = tokio::time::Instant::now() + wait;
         loop {
-            if let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
-                let mut m = Message::default();
-                let mut any = false;
-                for line in block.lines() {
-                    let (field, value) = line.split_once(':').unwrap_or((line, ""));
-                    let value = value.strip_prefix(' ').unwrap_or(value);
-                    match field {
-                        "event" => m.event = value.into(),
-                        "id" => m.id = value.parse().ok(),
-                        "data" => m.data.push_str(value),
-                        _ => continue,
-                    }
-                    any = true;
-                }
-                if any {
-                    return Some(m);
-                }
-                continue;
+            if let Some(m) = sse::take(&mut self.buf) {
+                return Some(m);
             }
-            let frame = tokio::time::timeout_at(until, self.body.frame()).await.ok()??;
+            let frame = tokio::time::timeout_at(until, self.body.frame())
+                .await
+                .ok()??;
             if let Ok(bytes) = frame.unwrap().into_data() {
                 self.buf.push_str(&String::from_utf8_lossy(&bytes));
             }
@@ -152,7 +123,13 @@ on_both!(each_user_receives_only_their_own_events, |db| {
     };
     let ann_c = client(cookie_for(&db, &user(&db, ann).await).await);
     let bob_c = client(cookie_for(&db, &user(&db, bob).await).await);
-    let staff = make_user(&db, UserKind::Staff, "risk@example.com", Some("Administrator")).await;
+    let staff = make_user(
+        &db,
+        UserKind::Staff,
+        "risk@example.com",
+        Some("Administrator"),
+    )
+    .await;
     let staff_c = client(cookie_for(&db, &staff).await);
     let (mut ann_s, mut bob_s, mut staff_s) = (
         open(&ann_c, None).await.unwrap(),
@@ -183,7 +160,10 @@ on_both!(each_user_receives_only_their_own_events, |db| {
     let mut back = open(&ann_c, Some(&last.to_string())).await.unwrap();
     let caught_up = back.events(SOON).await;
     assert!(caught_up.iter().all(|e| e.id > last), "{caught_up:?}");
-    assert!(caught_up.windows(2).all(|w| w[0].id < w[1].id), "{caught_up:?}");
+    assert!(
+        caught_up.windows(2).all(|w| w[0].id < w[1].id),
+        "{caught_up:?}"
+    );
     assert!(
         caught_up
             .iter()
@@ -191,7 +171,10 @@ on_both!(each_user_receives_only_their_own_events, |db| {
         "{caught_up:?}"
     );
     // The breach's warning is a notification of hers too.
-    assert!(caught_up.iter().any(|e| e.topic == Topic::Notification), "{caught_up:?}");
+    assert!(
+        caught_up.iter().any(|e| e.topic == Topic::Notification),
+        "{caught_up:?}"
+    );
     assert_eq!(bob_s.events(Duration::from_millis(300)).await, []);
 });
 
@@ -199,7 +182,10 @@ on_both!(a_bad_resume_point_or_no_session_is_refused, |db| {
     let trader = make_user(&db, UserKind::Trader, "t@example.com", None).await;
     let state = server::testing::state(db.clone());
     let anonymous = Client::new(state.clone());
-    assert_eq!(open(&anonymous, None).await.err(), Some(StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        open(&anonymous, None).await.err(),
+        Some(StatusCode::UNAUTHORIZED)
+    );
     let signed_in = Client {
         app: server::router(state),
         cookie: Some(cookie_for(&db, &trader).await),

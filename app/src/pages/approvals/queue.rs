@@ -2,15 +2,15 @@
 //! to-do or every request, filters, paging and CSV export.
 use crate::api::approvals::{list_requests, queue_counts};
 use crate::domain::approval::{RequestKind, RequestStatus};
+use crate::domain::live::Topic;
 use crate::i18n::use_i18n;
 use crate::model::{QueueCount, RequestRow};
 use crate::pages::PageHeader;
 use crate::ui::badge::{PaymentBadge, StatusBadge};
+use crate::ui::live::changes;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::{level_text, opt_money};
 use crate::ui::toolbar::ListToolbar;
-use crate::domain::live::Topic;
-use crate::ui::live::changes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -45,7 +45,15 @@ pub fn ApprovalsPage() -> impl IntoView {
     let live = changes(Topic::Request);
     let counts = Resource::new(move || (version.get(), live.get()), |_| queue_counts());
     let requests = Resource::new(
-        move || (kind.get(), mine.get(), state.get(), version.get(), live.get()),
+        move || {
+            (
+                kind.get(),
+                mine.get(),
+                state.get(),
+                version.get(),
+                live.get(),
+            )
+        },
         |(kind, mine, query, _, _)| list_requests(kind, mine, query),
     );
     let set_mine = move |on: bool| {

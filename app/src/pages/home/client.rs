@@ -1,10 +1,10 @@
 use crate::api::notifications::get_notifications;
 use crate::domain::access::UserKind;
+use crate::domain::live::Topic;
 use crate::i18n::use_i18n;
 use crate::model::Me;
 use crate::pages::PageHeader;
 use crate::ui::layout::{IdChip, MeCtx, notification_text};
-use crate::domain::live::Topic;
 use crate::ui::live::changes;
 use leptos::prelude::*;
 

@@ -2,17 +2,17 @@
 //! KYC, IB upgrade) with their status, and cancelling a pending one.
 use crate::api::money::funds::{CancelRequest, my_requests, my_transactions};
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
+use crate::domain::live::Topic;
 use crate::domain::money::CURRENCIES;
 use crate::i18n::use_i18n;
 use crate::model::{RequestRow, TransactionRow};
 use crate::pages::PageHeader;
 use crate::ui::badge::{PaymentBadge, StatusBadge};
 use crate::ui::form::{FormProblem, last_error};
+use crate::ui::live::changes;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use crate::ui::text::{label_or, request_amount};
 use crate::ui::{datetime, money as fmt_money};
-use crate::domain::live::Topic;
-use crate::ui::live::changes;
 use leptos::prelude::*;
 
 #[component]
@@ -21,7 +21,10 @@ pub fn TransactionsPage() -> impl IntoView {
     let state = ListState::new("at", true);
     // A request approved (a deposit paid in, a withdrawal paid out) moves the history.
     let live = changes(Topic::Request);
-    let data = Resource::new(move || (state.get(), live.get()), |(q, _)| my_transactions(q));
+    let data = Resource::new(
+        move || (state.get(), live.get()),
+        |(q, _)| my_transactions(q),
+    );
     let filters = vec![
         ("", "funds.all_types"),
         ("deposit", "funds.tx_deposit"),

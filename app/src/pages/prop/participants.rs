@@ -5,6 +5,7 @@
 use crate::api::prop::participants::SetParticipantDataType;
 use crate::api::prop::participants::{AdvanceParticipant, get_participant, get_participants};
 use crate::api::prop::profit_shares::SettleParticipant;
+use crate::domain::live::Topic;
 use crate::domain::permission::Permission;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{ParticipantDetail, ParticipantRow, PropFilter};
@@ -12,6 +13,7 @@ use crate::pages::PageHeader;
 use crate::ui::form::loading;
 use crate::ui::form::{FormProblem, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
+use crate::ui::live::changes;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
     AccountsTable, DataTypeBadge, DealsTable, DecisionsTable, EquityChart, ParticipantBadge,
@@ -21,8 +23,6 @@ use crate::ui::prop_filter::{Offer, PropFilterBar};
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::{label_text, money_or_dash};
 use crate::ui::toolbar::ListToolbar;
-use crate::domain::live::Topic;
-use crate::ui::live::changes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

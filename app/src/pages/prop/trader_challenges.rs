@@ -11,13 +11,13 @@ use crate::i18n::use_i18n;
 use crate::model::{AccountDto, ChallengeCard, ParticipantDetail, ParticipantRow};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::live::{LiveDot, changes};
 use crate::ui::new_idempotency_key;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
     AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantBadge, PositionsTable,
     ProgressBars, StageRules, trading_days_text,
 };
-use crate::ui::live::{LiveDot, changes};
 use crate::ui::text::label_or;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};

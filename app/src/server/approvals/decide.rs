@@ -54,7 +54,15 @@ pub async fn approve(
         if r.rows_affected != 1 {
             return Err(decided());
         }
-        log(&txn, (id, req.user_id), level, Some(actor), "approved", comment).await?;
+        log(
+            &txn,
+            (id, req.user_id),
+            level,
+            Some(actor),
+            "approved",
+            comment,
+        )
+        .await?;
     } else {
         finalize(&txn, &req, Some(actor), "approved", comment).await?;
     }
@@ -234,7 +242,15 @@ pub async fn edit_amount(
         cur.code,
         comment.trim()
     );
-    log(&txn, (id, req.user_id), req.level, Some(actor), "edited", note.trim()).await?;
+    log(
+        &txn,
+        (id, req.user_id),
+        req.level,
+        Some(actor),
+        "edited",
+        note.trim(),
+    )
+    .await?;
     audit::record(
         &txn,
         Some(actor),
@@ -291,7 +307,15 @@ pub async fn set_payment_status(
         return Err(decided());
     }
     let note = format!("{current} → {}. {}", status.as_str(), comment.trim());
-    log(&txn, (id, req.user_id), req.level, actor, "payment_status", note.trim()).await?;
+    log(
+        &txn,
+        (id, req.user_id),
+        req.level,
+        actor,
+        "payment_status",
+        note.trim(),
+    )
+    .await?;
     audit::record(
         &txn,
         actor,

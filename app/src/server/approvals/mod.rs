@@ -292,7 +292,15 @@ async fn finalize(
     comment: &str,
 ) -> Result<request::Model, AppError> {
     decide_row(txn, req, RequestStatus::Approved, None, actor).await?;
-    log(txn, (req.id, req.user_id), req.level, actor, action, comment).await?;
+    log(
+        txn,
+        (req.id, req.user_id),
+        req.level,
+        actor,
+        action,
+        comment,
+    )
+    .await?;
     handlers::of_request(req)?
         .on_approved(txn, req, actor)
         .await?;

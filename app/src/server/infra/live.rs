@@ -269,7 +269,11 @@ async fn tail(hub: Weak<Hub>, db: DatabaseConnection) {
                     if !waited {
                         break;
                     }
-                    tracing::debug!(from = next, to = row.id - 1, "live events: ids never committed");
+                    tracing::debug!(
+                        from = next,
+                        to = row.id - 1,
+                        "live events: ids never committed"
+                    );
                 }
                 any_first = false;
                 gap = None;

@@ -274,7 +274,9 @@ pub async fn on_breach(
     figures: &rules::Figures,
     rule: &str,
 ) -> Result<(), AppError> {
-    let limit = figures.bps.map_or(figures.base, |b| Bps(b).of(figures.base));
+    let limit = figures
+        .bps
+        .map_or(figures.base, |b| Bps(b).of(figures.base));
     let data = BTreeMap::from([
         ("rule".to_string(), format!("rule.{rule}")),
         ("login".to_string(), acc.login.clone()),

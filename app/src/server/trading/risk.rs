@@ -341,7 +341,9 @@ async fn judge_and_store(
         txn,
         updates
             .iter()
-            .filter(|u| seen.insert(u.account_id) && !decided.iter().any(|(id, _)| *id == u.account_id))
+            .filter(|u| {
+                seen.insert(u.account_id) && !decided.iter().any(|(id, _)| *id == u.account_id)
+            })
             .filter_map(|u| accounts.get(&u.account_id).and_then(changed)),
     )
     .await?;

@@ -1,6 +1,8 @@
 //! Test support: a fresh, migrated database on SQLite or PostgreSQL, a router around it, and a
 //! small client that posts to server functions with a session cookie.
+pub mod process;
 pub mod prop;
+pub mod sse;
 
 use app::domain::access::UserKind;
 use app::domain::money::{Currency, currency};

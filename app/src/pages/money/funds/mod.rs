@@ -9,14 +9,14 @@ mod withdraw;
 
 use crate::api::money::funds::get_funds_overview;
 use crate::domain::approval::RequestStatus;
+use crate::domain::live::Topic;
 use crate::i18n::use_i18n;
 use crate::model::{FundsOverview, RequestRow, WalletDto};
 use crate::pages::PageHeader;
+use crate::ui::live::changes;
 use crate::ui::text::{label_or, request_amount};
 use deposit::DepositPanel;
 use destinations::DestinationsPanel;
-use crate::domain::live::Topic;
-use crate::ui::live::changes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use transfer::TransferPanel;
