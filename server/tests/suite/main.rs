@@ -8,6 +8,7 @@ mod common;
 mod access;
 mod auth;
 mod bridge;
+mod crash;
 mod http;
 mod instances;
 mod ledger;

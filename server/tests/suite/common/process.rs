@@ -84,14 +84,45 @@ impl Server {
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> std::io::Result<Reply> {
-        request(self.port, "GET", path, cookie, "").await
+        request(self.port, "GET", path, cookie, &[], "").await
     }
 
     /// POSTs form fields to a server function, as a same-origin browser would.
     pub async fn call(&self, path: &str, cookie: Option<&str>, form: &str) -> Reply {
-        request(self.port, "POST", path, cookie, form)
+        self.try_call(path, cookie, form)
             .await
             .expect("the server answers")
+    }
+
+    /// `call`, for a server that may die before it answers.
+    pub async fn try_call(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        form: &str,
+    ) -> std::io::Result<Reply> {
+        let form_type = [(
+            "Content-Type",
+            "application/x-www-form-urlencoded".to_string(),
+        )];
+        request(self.port, "POST", path, cookie, &form_type, form).await
+    }
+
+    /// POSTs a body with these headers (a bridge's signed JSON).
+    pub async fn post(
+        &self,
+        path: &str,
+        headers: &[(&str, String)],
+        body: &str,
+    ) -> std::io::Result<Reply> {
+        request(self.port, "POST", path, None, headers, body).await
+    }
+
+    /// Kills it at once (SIGKILL): no request finishes, nothing is flushed.
+    pub async fn kill(&self) {
+        let pid = self.pid().to_string();
+        let killed = Command::new("kill").args(["-KILL", &pid]).status().await;
+        assert!(killed.is_ok_and(|s| s.success()), "kill -KILL {pid}");
     }
 
     /// Opens the live stream as a browser with `cookie`, resuming after `last`.
@@ -149,22 +180,26 @@ async fn request(
     method: &str,
     path: &str,
     cookie: Option<&str>,
-    form: &str,
+    headers: &[(&str, String)],
+    body: &str,
 ) -> std::io::Result<Reply> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).await?;
     let mut head = format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n");
     if let Some(c) = cookie {
         head.push_str(&format!("Cookie: {c}\r\n"));
     }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
     if method == "POST" {
         head.push_str(&format!(
-            "Content-Type: application/x-www-form-urlencoded\r\nOrigin: http://127.0.0.1:{port}\r\nContent-Length: {}\r\n",
-            form.len()
+            "Origin: http://127.0.0.1:{port}\r\nContent-Length: {}\r\n",
+            body.len()
         ));
     }
     head.push_str("\r\n");
     s.write_all(head.as_bytes()).await?;
-    s.write_all(form.as_bytes()).await?;
+    s.write_all(body.as_bytes()).await?;
     let mut bytes = Vec::new();
     tokio::time::timeout(Duration::from_secs(30), s.read_to_end(&mut bytes))
         .await
