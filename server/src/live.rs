@@ -20,7 +20,7 @@ use axum::response::sse::{Event as Sse, KeepAlive};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
 use std::time::Duration;
-use tokio::sync::{broadcast::error::RecvError, mpsc};
+use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 /// Events a reconnecting browser is sent from the table at most; further behind, it resets.
@@ -89,7 +89,7 @@ async fn pump(state: AppState, who: Principal, token: String, after: Option<i64>
     let _open = metrics_guard();
     let hub = state.live.clone();
     // Subscribe before reading the head: nothing handed on in between is missed.
-    let mut events = hub.subscribe();
+    let mut events = hub.subscribe(who.clone());
     let mut cursor = after.unwrap_or_else(|| hub.head());
     if !catch_up(&state, &who, &mut cursor, &tx).await {
         return;
@@ -110,28 +110,30 @@ async fn pump(state: AppState, who: Principal, token: String, after: Option<i64>
     loop {
         tokio::select! {
             got = events.recv() => match got {
-                Ok(e) => {
+                // The hub hands on only what this user may see.
+                Some(Ok(e)) => {
                     if e.event.id <= cursor {
                         continue;
                     }
                     cursor = e.event.id;
-                    if e.visible_to(&who) {
-                        if !send(&tx, &e).await {
-                            return;
-                        }
-                        told = cursor;
+                    if !send(&tx, &e).await {
+                        return;
                     }
+                    told = cursor;
                 }
-                Err(RecvError::Lagged(_)) => {
+                Some(Err(live::Lagged)) => {
                     if !catch_up(&state, &who, &mut cursor, &tx).await {
                         return;
                     }
                 }
-                Err(RecvError::Closed) => return,
+                None => return,
             },
             _ = tick.tick() => {
                 // An event with only an id moves the browser's resume point past what it may
                 // not see, so a reconnection does not read it all again.
+                if let Some(head) = events.read_up_to() {
+                    cursor = cursor.max(head);
+                }
                 if told != cursor {
                     if tx.send(Ok(Sse::default().id(cursor.to_string()))).await.is_err() {
                         return;

@@ -14,7 +14,7 @@ use app::server::entity::{
 };
 use app::server::money::{funds, ledger, wallets};
 use app::server::settings;
-use common::process::Server;
+use common::process::{self, Server};
 use common::prop::{admin_with_still_feed, evaluation_stage, publish, trader_in, usd_challenge};
 use common::{cookie_for, here, make_user};
 use sea_orm::sea_query::Expr;
@@ -437,7 +437,7 @@ async fn killed_fifty_times(postgres: bool) {
         let book = Arc::new(Mutex::new(Book::default()));
         let seq = Arc::new(AtomicI64::new(1));
         for round in 0..KILLS {
-            let server = Arc::new(Server::start(&f.url, &outbox).await);
+            let server = Arc::new(Server::start(process::bin(), &f.url, &outbox).await);
             let stop = Arc::new(AtomicBool::new(false));
             let traffic = tokio::spawn(burst(f.clone(), server.clone(), book.clone(), round, stop.clone(), seq.clone()));
             tokio::time::sleep(Duration::from_millis(20 + rng.below(400))).await;
@@ -447,7 +447,7 @@ async fn killed_fifty_times(postgres: bool) {
             check(&f, &book.lock().unwrap(), round).await;
         }
         // The lost answers are asked again with the same keys: each is then there exactly once.
-        let last = Server::start(&f.url, &outbox).await;
+        let last = Server::start(process::bin(), &f.url, &outbox).await;
         let lost: Vec<(bool, String)> = {
             let b = book.lock().unwrap();
             b.adjusts.iter().filter(|(_, s)| s.is_none()).map(|(k, _)| (true, k.clone()))

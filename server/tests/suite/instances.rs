@@ -5,7 +5,7 @@ use crate::common;
 use app::domain::access::UserKind;
 use app::domain::live::Topic;
 use app::server::entity::job_lease;
-use common::process::Server;
+use common::process::{self, Server};
 use common::{cookie_for, make_user};
 use sea_orm::EntityTrait;
 use std::time::Duration;
@@ -52,8 +52,8 @@ async fn two_instances_share_sessions_jobs_and_events() {
         let outbox = std::env::temp_dir().join(format!("propdesk-two-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&outbox);
         let (a, b) = (
-            Server::start(&url, &outbox).await,
-            Server::start(&url, &outbox).await,
+            Server::start(process::bin(), &url, &outbox).await,
+            Server::start(process::bin(), &url, &outbox).await,
         );
 
         // A sign-in on A is a session on B.

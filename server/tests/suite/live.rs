@@ -8,9 +8,9 @@ use app::server::trading::sim::{self, Order};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::prop::{admin_with_still_feed, evaluation_stage, publish, trader_in, usd_challenge};
-use common::sse::{self, Message};
 use common::{Client, cookie_for, make_user};
 use http_body_util::BodyExt;
+use server::probe::{self as sse, Message};
 use std::time::Duration;
 use tower::ServiceExt;
 

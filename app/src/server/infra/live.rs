@@ -12,7 +12,7 @@
 //! for a missing one until `GAP_WAIT` has passed (a rolled-back transaction leaves a hole for
 //! ever). A browser that reconnects with the last id it saw thus receives exactly what it
 //! missed (`since`).
-use crate::domain::access::{self, Access, Principal};
+use crate::domain::access::{self, Access, Principal, UserKind};
 use crate::domain::live::{LiveEvent, Topic};
 use crate::domain::permission::Permission;
 use crate::error::AppError;
@@ -22,10 +22,11 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Weak};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{mpsc, watch};
 
 /// How often a hub reads the table: the most an event waits before it leaves this instance.
 const TAIL_EVERY: Duration = Duration::from_millis(20);
@@ -34,7 +35,7 @@ const GAP_WAIT: Duration = Duration::from_secs(2);
 /// Rows read at once; a hub that falls further behind reads again at once.
 const BATCH: u64 = 1000;
 /// Events a slow stream may fall behind by before it catches up from the table instead.
-const CHANNEL: usize = 8192;
+const CHANNEL: usize = 1024;
 
 /// Who may see an event: one user (the trader or IB it concerns), staff whose role grants a
 /// permission, or both.
@@ -173,19 +174,81 @@ crate::register_job!(
     |db| Box::pin(prune(db))
 );
 
-/// One instance's fan-out: the last id it handed on, and a channel every stream subscribes to.
+/// One instance's fan-out: the last id it handed on, and the open streams, found by user (an
+/// event for one trader wakes that trader's streams only, not every stream of the instance) and
+/// for staff by permission.
 pub struct Hub {
-    sender: broadcast::Sender<Arc<Event>>,
     head: AtomicI64,
+    streams: Mutex<Streams>,
     closing: watch::Sender<bool>,
+}
+
+#[derive(Default)]
+struct Streams {
+    next: u64,
+    by_user: HashMap<i64, Vec<Outlet>>,
+    /// Staff streams: an event for a permission goes to those that hold it.
+    staff: Vec<Outlet>,
+}
+
+struct Outlet {
+    id: u64,
+    who: Principal,
+    sender: mpsc::Sender<Arc<Event>>,
+    /// Set when the channel was full and an event was dropped: the stream reads the table.
+    lagged: Arc<AtomicBool>,
+}
+
+/// A stream's end of the hub: the events its user may see, in id order. Dropping it leaves.
+pub struct Subscription {
+    hub: Arc<Hub>,
+    id: u64,
+    user: i64,
+    events: mpsc::Receiver<Arc<Event>>,
+    lagged: Arc<AtomicBool>,
+}
+
+/// Events were dropped for a slow stream: it catches up from the table.
+pub struct Lagged;
+
+impl Subscription {
+    /// The next event, `Err(Lagged)` when some were dropped since the last call, or `None`
+    /// when the hub is gone.
+    pub async fn recv(&mut self) -> Option<Result<Arc<Event>, Lagged>> {
+        if self.lagged.swap(false, Ordering::SeqCst) {
+            return Some(Err(Lagged));
+        }
+        self.events.recv().await.map(Ok)
+    }
+
+    /// How far this stream has read when nothing waits for it: the hub's head, if its channel
+    /// is empty (every event of its user up to the head has then been received).
+    pub fn read_up_to(&self) -> Option<i64> {
+        let head = self.hub.head();
+        (self.events.is_empty() && !self.lagged.load(Ordering::SeqCst)).then_some(head)
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let mut streams = self.hub.lock();
+        let id = self.id;
+        if let Some(list) = streams.by_user.get_mut(&self.user) {
+            list.retain(|o| o.id != id);
+            if list.is_empty() {
+                streams.by_user.remove(&self.user);
+            }
+        }
+        streams.staff.retain(|o| o.id != id);
+    }
 }
 
 impl Hub {
     /// A hub tailing `db` from its newest event on (it reads which that is first).
     pub fn start(db: DatabaseConnection) -> Arc<Hub> {
         let hub = Arc::new(Hub {
-            sender: broadcast::channel(CHANNEL).0,
             head: AtomicI64::new(0),
+            streams: Mutex::new(Streams::default()),
             closing: watch::channel(false).0,
         });
         tokio::spawn(tail(Arc::downgrade(&hub), db));
@@ -197,8 +260,50 @@ impl Hub {
         self.head.load(Ordering::SeqCst)
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
-        self.sender.subscribe()
+    fn lock(&self) -> std::sync::MutexGuard<'_, Streams> {
+        // A panic while holding it leaves the lists whole: every change is one push or retain.
+        self.streams.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Opens a stream's end for `who`: from now on it receives the events they may see.
+    pub fn subscribe(self: &Arc<Self>, who: Principal) -> Subscription {
+        let (sender, events) = mpsc::channel(CHANNEL);
+        let lagged = Arc::new(AtomicBool::new(false));
+        let mut streams = self.lock();
+        streams.next += 1;
+        let id = streams.next;
+        let user = who.user_id;
+        let outlet = Outlet {
+            id,
+            who,
+            sender,
+            lagged: lagged.clone(),
+        };
+        if outlet.who.kind == UserKind::Staff {
+            streams.staff.push(outlet);
+        } else {
+            streams.by_user.entry(user).or_default().push(outlet);
+        }
+        Subscription {
+            hub: self.clone(),
+            id,
+            user,
+            events,
+            lagged,
+        }
+    }
+
+    /// Hands an event to the streams that may see it.
+    fn deliver(&self, e: Event) {
+        let e = Arc::new(e);
+        let streams = self.lock();
+        let to_user = e.to.user.and_then(|u| streams.by_user.get(&u));
+        let to_staff = streams.staff.iter().filter(|o| e.visible_to(&o.who));
+        for o in to_user.into_iter().flatten().chain(to_staff) {
+            if o.sender.try_send(e.clone()).is_err() {
+                o.lagged.store(true, Ordering::SeqCst);
+            }
+        }
     }
 
     /// Ends every stream (the server is stopping; browsers reconnect to another instance).
@@ -278,9 +383,11 @@ async fn tail(hub: Weak<Hub>, db: DatabaseConnection) {
                 any_first = false;
                 gap = None;
                 next = row.id + 1;
-                hub.head.store(row.id, Ordering::SeqCst);
-                // No receiver is not an error: nobody is connected to this instance.
-                let _ = hub.sender.send(Arc::new(Event::of(row)));
+                // Handed on before the head moves: a stream that reads the head has every
+                // event up to it in its channel or behind it.
+                let id = row.id;
+                hub.deliver(Event::of(row));
+                hub.head.store(id, Ordering::SeqCst);
             }
             if !full || hub.head() == head {
                 break;

@@ -2,7 +2,6 @@
 //! small client that posts to server functions with a session cookie.
 pub mod process;
 pub mod prop;
-pub mod sse;
 
 use app::domain::access::UserKind;
 use app::domain::money::{Currency, currency};
