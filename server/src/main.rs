@@ -10,6 +10,9 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Server-rendering the deeper pages nests many futures; debug builds need more than
     // tokio's default 2 MiB of stack per worker for them.
