@@ -28,7 +28,7 @@ use std::time::Duration;
 const KILLS: usize = 50;
 
 /// What the test sent and what came back: the status, or None when the server died first.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Book {
     adjusts: BTreeMap<String, Option<u16>>,
     withdrawals: BTreeMap<String, Option<u16>>,
@@ -301,6 +301,48 @@ async fn burst(
     }
 }
 
+fn adjust_form(f: &Firm, key: &str) -> String {
+    format!(
+        "idempotency_key={key}&user_id={}&currency=USD&direction=deposit&amount=1&comment=c",
+        f.trader
+    )
+}
+
+fn withdraw_form(f: &Firm, key: &str) -> String {
+    format!(
+        "idempotency_key={key}&method_id={}&destination_id={}&amount=10",
+        f.card, f.destination
+    )
+}
+
+/// Sends again, with the same keys, every operation whose answer was lost; how many.
+async fn retry_lost(f: &Firm, server: &Server, b: &mut Book) -> usize {
+    let lost = |m: &BTreeMap<String, Option<u16>>| -> Vec<String> {
+        m.iter()
+            .filter(|(_, s)| s.is_none())
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    let (adjusts, withdrawals) = (lost(&b.adjusts), lost(&b.withdrawals));
+    for key in &adjusts {
+        let r = server
+            .call("/api/wallets/adjust", Some(&f.staff), &adjust_form(f, key))
+            .await;
+        b.adjusts.insert(key.clone(), Some(r.status));
+    }
+    for key in &withdrawals {
+        let r = server
+            .call(
+                "/api/funds/withdraw",
+                Some(&f.trader_cookie),
+                &withdraw_form(f, key),
+            )
+            .await;
+        b.withdrawals.insert(key.clone(), Some(r.status));
+    }
+    adjusts.len() + withdrawals.len()
+}
+
 /// What must hold after any crash.
 async fn check(f: &Firm, book: &Book, round: usize) {
     let db = &f.db;
@@ -432,43 +474,39 @@ async fn killed_fifty_times(postgres: bool) {
         let f = Arc::new(firm(postgres).await);
         let outbox = std::env::temp_dir().join(format!("propdesk-crash-{}", std::process::id()));
         let seed = chrono::Utc::now().timestamp_subsec_nanos() as u64 | 1;
-        println!("crash test ({}) seed {seed}", if postgres { "PostgreSQL" } else { "SQLite" });
+        println!(
+            "crash test ({}) seed {seed}",
+            if postgres { "PostgreSQL" } else { "SQLite" }
+        );
         let mut rng = Rng(seed);
         let book = Arc::new(Mutex::new(Book::default()));
         let seq = Arc::new(AtomicI64::new(1));
         for round in 0..KILLS {
             let server = Arc::new(Server::start(process::bin(), &f.url, &outbox).await);
             let stop = Arc::new(AtomicBool::new(false));
-            let traffic = tokio::spawn(burst(f.clone(), server.clone(), book.clone(), round, stop.clone(), seq.clone()));
+            let traffic = tokio::spawn(burst(
+                f.clone(),
+                server.clone(),
+                book.clone(),
+                round,
+                stop.clone(),
+                seq.clone(),
+            ));
             tokio::time::sleep(Duration::from_millis(20 + rng.below(400))).await;
             server.kill().await;
             stop.store(true, Ordering::SeqCst);
             traffic.await.unwrap();
-            check(&f, &book.lock().unwrap(), round).await;
+            let seen = book.lock().unwrap().clone();
+            check(&f, &seen, round).await;
         }
         // The lost answers are asked again with the same keys: each is then there exactly once.
         let last = Server::start(process::bin(), &f.url, &outbox).await;
-        let lost: Vec<(bool, String)> = {
-            let b = book.lock().unwrap();
-            b.adjusts.iter().filter(|(_, s)| s.is_none()).map(|(k, _)| (true, k.clone()))
-                .chain(b.withdrawals.iter().filter(|(_, s)| s.is_none()).map(|(k, _)| (false, k.clone())))
-                .collect()
-        };
-        for (adjust, key) in &lost {
-            let r = if *adjust {
-                let form = format!("idempotency_key={key}&user_id={}&currency=USD&direction=deposit&amount=1&comment=c", f.trader);
-                last.call("/api/wallets/adjust", Some(&f.staff), &form).await
-            } else {
-                let form = format!("idempotency_key={key}&method_id={}&destination_id={}&amount=10", f.card, f.destination);
-                last.call("/api/funds/withdraw", Some(&f.trader_cookie), &form).await
-            };
-            let mut b = book.lock().unwrap();
-            let map = if *adjust { &mut b.adjusts } else { &mut b.withdrawals };
-            map.insert(key.clone(), Some(r.status));
-        }
-        let b = book.lock().unwrap();
+        let mut b = book.lock().unwrap().clone();
+        let lost = retry_lost(&f, &last, &mut b).await;
         check(&f, &b, KILLS).await;
-        let answered = |m: &BTreeMap<String, Option<u16>>| m.values().filter(|s| **s == Some(200)).count() as u64;
+        let answered = |m: &BTreeMap<String, Option<u16>>| {
+            m.values().filter(|s| **s == Some(200)).count() as u64
+        };
         let adjusted = journal_entry::Entity::find()
             .filter(journal_entry::Column::IdempotencyKey.contains("-adj-"))
             .count(&f.db)
@@ -481,21 +519,25 @@ async fn killed_fifty_times(postgres: bool) {
             .await
             .unwrap();
         assert_eq!(asked, answered(&b.withdrawals));
-        assert!(b.adjusts.len() > KILLS && b.withdrawals.len() > KILLS, "too little traffic: {} adjustments, {} withdrawals", b.adjusts.len(), b.withdrawals.len());
+        let (adjusts, withdrawals) = (b.adjusts.len(), b.withdrawals.len());
+        assert!(
+            adjusts > KILLS && withdrawals > KILLS,
+            "too little traffic: {adjusts} adjustments, {withdrawals} withdrawals"
+        );
         println!(
-            "crash test: {KILLS} kills, {} adjustments ({} lost answers retried), {} withdrawals, bridge at seq {}",
-            b.adjusts.len(),
-            lost.len(),
-            b.withdrawals.len(),
+            "crash test: {KILLS} kills, {adjusts} adjustments ({lost} lost answers retried), \
+             {withdrawals} withdrawals, bridge at seq {}",
             seq.load(Ordering::SeqCst)
         );
-        drop(b);
         // The jobs run again: the last process takes the price feed's lease once the killed
         // holder's has run out.
         let pid = last.pid().to_string();
         let mut resumed = false;
         for _ in 0..100 {
-            let feed = job_lease::Entity::find_by_id("sim_feed".to_string()).one(&f.db).await.unwrap();
+            let feed = job_lease::Entity::find_by_id("sim_feed".to_string())
+                .one(&f.db)
+                .await
+                .unwrap();
             if feed.is_some_and(|l| l.holder.starts_with(&format!("{pid}-"))) {
                 resumed = true;
                 break;
