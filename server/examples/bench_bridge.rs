@@ -7,7 +7,6 @@
 //! loss until the answer, by which the account is disabled and the participant failed
 //! (checked in the database).
 //! Usage: cargo run --release -p server --example bench_bridge [accounts] [rounds] [tasks]
-use app::domain::rules::{DailyLossBase, MaxLossMode, StageRules, StageState};
 use app::server::entity::trading_account;
 use app::server::trading::bridge;
 use axum::Router;
@@ -16,85 +15,18 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
 use http_body_util::BodyExt;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Statement, TransactionTrait,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
+mod shared;
+use shared::{SIZE, bridged_accounts, percentile};
+
 const BATCH: usize = 400;
-const SIZE: i64 = 1_000_000;
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
-}
-
-async fn accounts(db: &DatabaseConnection, bridge_id: i64, n: usize) -> Vec<String> {
-    let rules = StageRules {
-        initial_balance: SIZE,
-        profit_target_bps: Some(1_000),
-        max_daily_loss_bps: Some(500),
-        daily_loss_base: DailyLossBase::InitialBalance,
-        daily_settlement: true,
-        max_loss_bps: Some(1_000),
-        max_loss_mode: MaxLossMode::Static,
-        max_loss_per_trade: None,
-        min_trading_days: 0,
-        period_days: None,
-        upgrade_immediately: false,
-    };
-    let now = Utc::now();
-    let state = StageState::new(&rules, now.date_naive());
-    let (rules, state) = (
-        serde_json::to_string(&rules).expect("rules"),
-        serde_json::to_string(&state).expect("state"),
-    );
-    let logins: Vec<String> = (0..n).map(|i| format!("{}", 50_000_000 + i)).collect();
-    for chunk in logins.chunks(500) {
-        let rows = chunk.iter().map(|login| trading_account::ActiveModel {
-            participant_id: Set(None),
-            user_id: Set(1),
-            platform: Set("bridge".into()),
-            bridge_id: Set(Some(bridge_id)),
-            login: Set(login.clone()),
-            password: Set("x".into()),
-            environment: Set("demo".into()),
-            currency: Set("USD".into()),
-            leverage: Set(100),
-            stage: Set(0),
-            attempt: Set(1),
-            initial_balance: Set(SIZE),
-            balance: Set(SIZE),
-            equity: Set(SIZE),
-            margin: Set(0),
-            open_positions: Set(1),
-            enabled: Set(true),
-            status: Set("active".into()),
-            time_zone: Set("UTC".into()),
-            rules: Set(rules.clone()),
-            state: Set(state.clone()),
-            decision: Set(String::new()),
-            last_seq: Set(0),
-            version: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
-        trading_account::Entity::insert_many(rows)
-            .exec(db)
-            .await
-            .expect("accounts");
-    }
-    logins
-}
 
 struct Sender {
     router: Router,
@@ -193,7 +125,7 @@ async fn baseline(db: &DatabaseConnection, ids: &[i64], tasks: usize) -> f64 {
 
 async fn bench(name: &str, db: DatabaseConnection, n: usize, rounds: usize, tasks: usize) {
     let (b, secret) = bridge::create(&db, "bench").await.expect("bridge");
-    let logins = Arc::new(accounts(&db, b.id, n).await);
+    let logins = Arc::new(bridged_accounts(&db, b.id, 50_000_000, n, |_| (None, 1)).await);
     let ids: Vec<i64> = trading_account::Entity::find()
         .all(&db)
         .await
@@ -271,7 +203,7 @@ async fn bench(name: &str, db: DatabaseConnection, n: usize, rounds: usize, task
         logins.chunks(BATCH).count(),
         "every breach disabled"
     );
-    let (i, b) = (median(&mut ingest), median(&mut base));
+    let (i, b) = (percentile(&mut ingest, 0.5), percentile(&mut base, 0.5));
     println!(
         "{name}: median {i:.0} updates/s, baseline {b:.0} row writes/s, ratio {:.2}; breach-to-disable p50 {:.1} ms, p99 {:.1} ms over {} breaches",
         i / b,

@@ -15,32 +15,25 @@
 //!        target/release/examples/bench_live [subscribers] [accounts] [rate] [seconds]
 use app::domain::access::UserKind;
 use app::domain::live::Topic;
-use app::domain::rules::{DailyLossBase, MaxLossMode, StageRules, StageState};
 use app::model::{FundsSettings, MethodDto};
-use app::server::entity::{trading_account, user};
+use app::server::entity::user;
 use app::server::identity::session::{self, Stage};
 use app::server::infra::origin::Origin;
 use app::server::money::{funds, wallets};
 use app::server::seed::{self, NewUser};
 use app::server::{RuntimeConfig, settings, trading::bridge};
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::DatabaseConnection;
 use server::probe::Server;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const SIZE: i64 = 1_000_000;
-const BATCH: usize = 100;
+mod shared;
+use shared::{SIZE, bridged_accounts, percentile};
 
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
-}
+const BATCH: usize = 100;
 
 fn origin() -> Origin {
     Origin {
@@ -83,75 +76,6 @@ async fn cookie(db: &DatabaseConnection, u: &user::Model) -> String {
         .await
         .expect("session");
     format!("{}={token}", session::COOKIE)
-}
-
-/// `n` bridged stage accounts, participant `i + 1` owned by trader `i % owners.len()`; their
-/// logins.
-async fn accounts(
-    db: &DatabaseConnection,
-    bridge_id: i64,
-    owners: &[(i64, String)],
-    n: usize,
-) -> Vec<String> {
-    let rules = StageRules {
-        initial_balance: SIZE,
-        profit_target_bps: Some(1_000),
-        max_daily_loss_bps: Some(500),
-        daily_loss_base: DailyLossBase::InitialBalance,
-        daily_settlement: true,
-        max_loss_bps: Some(1_000),
-        max_loss_mode: MaxLossMode::Static,
-        max_loss_per_trade: None,
-        min_trading_days: 0,
-        period_days: None,
-        upgrade_immediately: false,
-    };
-    let now = Utc::now();
-    let state = StageState::new(&rules, now.date_naive());
-    let (rules, state) = (
-        serde_json::to_string(&rules).expect("rules"),
-        serde_json::to_string(&state).expect("state"),
-    );
-    let logins: Vec<String> = (0..n).map(|i| format!("{}", 60_000_000 + i)).collect();
-    for (c, chunk) in logins.chunks(500).enumerate() {
-        let rows = chunk.iter().enumerate().map(|(k, login)| {
-            let i = c * 500 + k;
-            trading_account::ActiveModel {
-                participant_id: Set(Some(i as i64 + 1)),
-                user_id: Set(owners[i % owners.len()].0),
-                platform: Set("bridge".into()),
-                bridge_id: Set(Some(bridge_id)),
-                login: Set(login.clone()),
-                password: Set("x".into()),
-                environment: Set("demo".into()),
-                currency: Set("USD".into()),
-                leverage: Set(100),
-                stage: Set(1),
-                attempt: Set(1),
-                initial_balance: Set(SIZE),
-                balance: Set(SIZE),
-                equity: Set(SIZE),
-                margin: Set(0),
-                open_positions: Set(1),
-                enabled: Set(true),
-                status: Set("active".into()),
-                time_zone: Set("UTC".into()),
-                rules: Set(rules.clone()),
-                state: Set(state.clone()),
-                decision: Set(String::new()),
-                last_seq: Set(0),
-                version: Set(0),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-        });
-        trading_account::Entity::insert_many(rows)
-            .exec(db)
-            .await
-            .expect("accounts");
-    }
-    logins
 }
 
 /// A trader with money, a withdrawal method and a destination, and staff to approve: the
@@ -320,7 +244,11 @@ async fn bench(
     );
     let owners = traders(&db, subs).await;
     let (b, secret) = bridge::create(&db, "live").await.expect("bridge");
-    let logins = accounts(&db, b.id, &owners, n).await;
+    // Participant `i + 1` (a number only: no participant rows) is trader `i % subs`'s.
+    let logins = bridged_accounts(&db, b.id, 60_000_000, n, |i| {
+        (Some(i as i64 + 1), owners[i % owners.len()].0)
+    })
+    .await;
     let (withdraw, payer_cookie, staff_cookie) = payer(&db).await;
     let outbox = std::env::temp_dir().join(format!("propdesk-bench-live-{}", std::process::id()));
     let server = Arc::new(

@@ -1,0 +1,88 @@
+//! What the bridge benchmarks share: stage accounts on a bridge inserted in bulk, and
+//! percentiles. (A folder without `main.rs`: cargo does not take it for an example.)
+use app::domain::rules::{DailyLossBase, MaxLossMode, StageRules, StageState};
+use app::server::entity::trading_account;
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+
+/// Every account's size: 10,000.00.
+pub const SIZE: i64 = 1_000_000;
+
+/// The p-th percentile (0.5 the median) of `v`, which it sorts.
+pub fn percentile(v: &mut [f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
+}
+
+/// `n` active stage accounts on the bridge with 5% daily and 10% maximum loss, logins from
+/// `first_login` up; `owner(i)` gives account i's participant (if any) and user.
+pub async fn bridged_accounts(
+    db: &DatabaseConnection,
+    bridge_id: i64,
+    first_login: usize,
+    n: usize,
+    owner: impl Fn(usize) -> (Option<i64>, i64),
+) -> Vec<String> {
+    let rules = StageRules {
+        initial_balance: SIZE,
+        profit_target_bps: Some(1_000),
+        max_daily_loss_bps: Some(500),
+        daily_loss_base: DailyLossBase::InitialBalance,
+        daily_settlement: true,
+        max_loss_bps: Some(1_000),
+        max_loss_mode: MaxLossMode::Static,
+        max_loss_per_trade: None,
+        min_trading_days: 0,
+        period_days: None,
+        upgrade_immediately: false,
+    };
+    let now = Utc::now();
+    let state = StageState::new(&rules, now.date_naive());
+    let (rules, state) = (
+        serde_json::to_string(&rules).expect("rules"),
+        serde_json::to_string(&state).expect("state"),
+    );
+    let logins: Vec<String> = (0..n).map(|i| (first_login + i).to_string()).collect();
+    for (c, chunk) in logins.chunks(500).enumerate() {
+        let rows = chunk.iter().enumerate().map(|(k, login)| {
+            let (participant, user) = owner(c * 500 + k);
+            trading_account::ActiveModel {
+                participant_id: Set(participant),
+                user_id: Set(user),
+                platform: Set("bridge".into()),
+                bridge_id: Set(Some(bridge_id)),
+                login: Set(login.clone()),
+                password: Set("x".into()),
+                environment: Set("demo".into()),
+                currency: Set("USD".into()),
+                leverage: Set(100),
+                stage: Set(0),
+                attempt: Set(1),
+                initial_balance: Set(SIZE),
+                balance: Set(SIZE),
+                equity: Set(SIZE),
+                margin: Set(0),
+                open_positions: Set(1),
+                enabled: Set(true),
+                status: Set("active".into()),
+                time_zone: Set("UTC".into()),
+                rules: Set(rules.clone()),
+                state: Set(state.clone()),
+                decision: Set(String::new()),
+                last_seq: Set(0),
+                version: Set(0),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+        });
+        trading_account::Entity::insert_many(rows)
+            .exec(db)
+            .await
+            .expect("accounts");
+    }
+    logins
+}
