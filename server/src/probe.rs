@@ -85,8 +85,7 @@ impl Server {
     /// Stops it as a deployment does (SIGTERM) and waits for it to finish its requests; how it
     /// exited.
     pub async fn stop(mut self) -> std::process::ExitStatus {
-        let pid = self.pid().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status().await;
+        self.signal(libc::SIGTERM);
         tokio::time::timeout(Duration::from_secs(20), self.child.wait())
             .await
             .expect("the server did not stop within 20 s of SIGTERM")
@@ -142,10 +141,19 @@ impl Server {
     }
 
     /// Kills it at once (SIGKILL): no request finishes, nothing is flushed.
-    pub async fn kill(&self) {
-        let pid = self.pid().to_string();
-        let killed = Command::new("kill").args(["-KILL", &pid]).status().await;
-        assert!(killed.is_ok_and(|s| s.success()), "kill -KILL {pid}");
+    pub fn kill(&self) {
+        self.signal(libc::SIGKILL);
+    }
+
+    /// Sends a signal to the process (no `kill` program needed on the machine).
+    fn signal(&self, signal: libc::c_int) {
+        let pid = self.pid();
+        assert!(pid != 0, "the server has already been reaped");
+        // SAFETY: kill(2) takes plain integers and touches no memory of ours; the pid is our
+        // own child's, which has not been reaped (`pid()` would be 0), so it names no other
+        // process.
+        let sent = unsafe { libc::kill(pid as libc::pid_t, signal) };
+        assert_eq!(sent, 0, "signal {signal} to {pid}");
     }
 
     /// Opens the live stream as a browser with `cookie`, resuming after `last`.

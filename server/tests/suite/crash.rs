@@ -18,7 +18,10 @@ use common::process::{self, Server};
 use common::prop::{admin_with_still_feed, evaluation_stage, publish, trader_in, usd_challenge};
 use common::{cookie_for, here, make_user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait, IsolationLevel, PaginatorTrait,
+    QueryFilter, TransactionTrait,
+};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -343,9 +346,13 @@ async fn retry_lost(f: &Firm, server: &Server, b: &mut Book) -> usize {
     adjusts.len() + withdrawals.len()
 }
 
-/// What must hold after any crash.
+/// What must hold after any crash, read in one snapshot: a transaction whose commit the killed
+/// server had sent can still land while the checks read.
 async fn check(f: &Firm, book: &Book, round: usize) {
-    let db = &f.db;
+    let repeatable = (f.db.get_database_backend() == DatabaseBackend::Postgres)
+        .then_some(IsolationLevel::RepeatableRead);
+    let snapshot = f.db.begin_with_config(repeatable, None).await.unwrap();
+    let db = &snapshot;
     let problems = ledger::check_invariants(db).await.unwrap();
     assert!(problems.is_empty(), "after kill {round}: {problems:?}");
     // Every answered adjustment and withdrawal is there.
@@ -493,7 +500,7 @@ async fn killed_fifty_times(postgres: bool) {
                 seq.clone(),
             ));
             tokio::time::sleep(Duration::from_millis(20 + rng.below(400))).await;
-            server.kill().await;
+            server.kill();
             stop.store(true, Ordering::SeqCst);
             traffic.await.unwrap();
             let seen = book.lock().unwrap().clone();
