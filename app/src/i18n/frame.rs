@@ -21,18 +21,21 @@ pub static FRAME: &[(&str, &str, &str)] = &[
     ("nav.back_office", "Back office", "Back office"),
     ("nav.client_portal", "Client portal", "Portal de clientes"),
     // The live stream's indicator
+    ("live.label_open", "Live", "En vivo"),
+    ("live.label_connecting", "Connecting…", "Conectando…"),
+    ("live.label_polling", "Every 15 s", "Cada 15 s"),
     (
-        "live.open",
+        "live.hint_open",
         "Live: changes appear as they happen",
         "En vivo: los cambios aparecen al instante",
     ),
     (
-        "live.connecting",
+        "live.hint_connecting",
         "Connecting to live updates…",
         "Conectando con las actualizaciones en vivo…",
     ),
     (
-        "live.polling",
+        "live.hint_polling",
         "Live updates unavailable: refreshing every 15 seconds",
         "Actualizaciones en vivo no disponibles: se actualiza cada 15 segundos",
     ),

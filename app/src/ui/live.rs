@@ -84,24 +84,24 @@ impl Live {
     }
 }
 
-/// The small dot that shows whether the page is live (`data-live`: connecting, open, polling).
+/// Shows whether the page is live: a dot and a word (`data-live`: connecting, open, polling),
+/// with a longer explanation on hover.
 #[component]
 pub fn LiveDot() -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     let state = use_context::<Live>().map(|l| l.state);
     let now = move || state.map_or(LiveState::Connecting, |s| s.get());
+    let key = move |what: &str| format!("live.{what}_{}", now().as_str());
     view! {
         <span
-            class="live-dot"
-            class:is-polling=move || now() == LiveState::Polling
+            class="live"
             data-testid="live"
             data-live=move || now().as_str()
-            title=move || i18n.t(match now() {
-                LiveState::Open => "live.open",
-                LiveState::Polling => "live.polling",
-                LiveState::Connecting => "live.connecting",
-            })
-        ></span>
+            title=move || i18n.t(&key("hint"))
+        >
+            <span class="live-dot" class:is-polling=move || now() == LiveState::Polling></span>
+            <span class="live-label">{move || i18n.t(&key("label"))}</span>
+        </span>
     }
 }
 
