@@ -15,6 +15,7 @@ mod ledger;
 mod live;
 mod malformed;
 mod money;
+mod notifications;
 mod prop;
 mod prop_ops;
 mod races;

@@ -8,9 +8,10 @@ use crate::server::entity::{notification, user};
 use crate::server::infra::live::{self, Audience};
 use crate::server::infra::mail;
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use std::collections::BTreeMap;
 
@@ -65,17 +66,34 @@ pub async fn feed(
     limit: u64,
 ) -> Result<NotificationFeed, AppError> {
     use notification::Column as C;
-    let unread = notification::Entity::find()
-        .filter(C::UserId.eq(user_id))
-        .filter(C::ReadAt.is_null())
-        .count(db)
-        .await?;
-    let items = notification::Entity::find()
+    /// A notification with the count of the user's unread ones: a window over every row the
+    /// filter keeps (it runs before the limit), so the bell costs one statement.
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        id: i64,
+        kind: String,
+        data: String,
+        created_at: chrono::DateTime<Utc>,
+        read_at: Option<chrono::DateTime<Utc>>,
+        unread: i64,
+    }
+    let rows = notification::Entity::find()
+        .select_only()
+        .columns([C::Id, C::Kind, C::Data, C::CreatedAt, C::ReadAt])
+        .column_as(
+            Expr::cust("SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END) OVER ()"),
+            "unread",
+        )
         .filter(C::UserId.eq(user_id))
         .order_by_desc(C::Id)
         .limit(limit)
+        .into_model::<Row>()
         .all(db)
-        .await?
+        .await?;
+    let unread = rows
+        .first()
+        .map_or(0, |r| u64::try_from(r.unread).unwrap_or(0));
+    let items = rows
         .into_iter()
         .map(|n| NotificationDto {
             id: n.id,
