@@ -27,7 +27,7 @@ on_both!(feed_counts_every_unread_notification, |db| {
     let feed = client.call("/api/notifications/feed", "").await.json();
     assert_eq!(feed["unread"], 3, "{feed}");
     let items = feed["items"].as_array().unwrap();
-    assert_eq!(items.len(), 20, "the newest page of 28");
+    assert_eq!(items.len(), 20, "one page of 20, the newest first");
     let read: Vec<bool> = items.iter().map(|n| n["read"].as_bool().unwrap()).collect();
     assert_eq!(read[..3], [false; 3], "the three unread are the newest");
     assert!(read[3..].iter().all(|r| *r));
