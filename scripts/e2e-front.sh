@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 export LEPTOS_SITE_ROOT=target/e2e-site
-cargo leptos build --frontend-only
+# --split: each area's pages in their own files, loaded when first opened (root.rs), as in release.
+cargo leptos build --frontend-only --split
 wasm="$LEPTOS_SITE_ROOT/pkg/propdesk.wasm"
 printf 'Front end (wasm-dev profile, as tested): %s bytes, %s gzipped (-9)\n' \
   "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"

@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-cargo leptos build --release
+# --split: each area's screens in their own files, loaded when first opened (app/src/root.rs).
+cargo leptos build --release --split
 exec target/release/propdesk serve --demo "$@"

@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
-CARGO_LEPTOS_VERSION=0.3.5
+# 0.3.10: the first whose wasm splitter (`--split`) agrees with wasm-bindgen 0.2.130 in release;
+# 0.3.5's left wasm-bindgen's describe imports in the main module (the page never hydrated).
+# 0.3.11 needs a newer rustc than this machine's 1.95.
+CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)
 export PATH="$HOME/.cargo/bin:$PATH"
 

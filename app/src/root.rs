@@ -34,9 +34,10 @@ use crate::pages::settings::SettingsPage;
 use crate::pages::trading::{alerts::AlertsPage, platform::PlatformPage};
 use crate::ui::layout::{AdminShell, PortalShell, provide_me};
 use leptos::prelude::*;
+use leptos::tachys::view::any_view::AnyView;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, path};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Theme and language are on <html> from the first byte, so there is no flash of the wrong theme.
@@ -97,49 +98,163 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/register") view=RegisterPage/>
-                <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
-                <Route path=path!("/reset-password") view=|| view! { <ResetPasswordPage/> }/>
-                <Route path=path!("/admin/login") view=AdminLoginPage/>
-                <Route path=path!("/admin/reset-password") view=|| view! { <ResetPasswordPage admin=true/> }/>
-                <ParentRoute path=path!("/admin") view=AdminShell>
-                    <Route path=path!("") view=AdminDashboard/>
-                    <Route path=path!("approvals") view=ApprovalsPage/>
-                    <Route path=path!("approvals/:id") view=ReviewPage/>
-                    <Route path=path!("clients") view=ClientsPage/>
-                    <Route path=path!("challenges") view=ChallengesPage/>
-                    <Route path=path!("challenges/:id") view=ChallengeEditorPage/>
-                    <Route path=path!("participants") view=ParticipantsPage/>
-                    <Route path=path!("participants/:id") view=ParticipantPage/>
-                    <Route path=path!("platform") view=PlatformPage/>
-                    <Route path=path!("prop-dashboard") view=PropDashboardPage/>
-                    <Route path=path!("profit-shares") view=ProfitSharesPage/>
-                    <Route path=path!("prop-fees") view=PropFeesPage/>
-                    <Route path=path!("alerts") view=AlertsPage/>
-                    <Route path=path!("wallets") view=WalletsPage/>
-                    <Route path=path!("wallets/:user_id") view=ClientWalletPage/>
-                    <Route path=path!("transactions") view=TransactionsReportPage/>
-                    <Route path=path!("settings") view=SettingsPage/>
-                    <Route path=path!("staff") view=StaffPage/>
-                    <Route path=path!("roles") view=RolesPage/>
-                    <Route path=path!("audit") view=AuditPage/>
-                    <Route path=path!("account") view=AdminAccountPage/>
+                <Route path=path!("/register") view={Lazy::<sign_in::Register>::new()}/>
+                <Route path=path!("/forgot-password") view={Lazy::<sign_in::ForgotPassword>::new()}/>
+                <Route path=path!("/reset-password") view={Lazy::<sign_in::ResetPassword>::new()}/>
+                <Route path=path!("/admin/login") view={Lazy::<sign_in::AdminLogin>::new()}/>
+                <Route path=path!("/admin/reset-password") view={Lazy::<sign_in::AdminResetPassword>::new()}/>
+                <ParentRoute path=path!("/admin") view={Lazy::<back_office::Shell>::new()}>
+                    <Route path=path!("") view={Lazy::<back_office::Home>::new()}/>
+                    <Route path=path!("approvals") view={Lazy::<approvals::Queue>::new()}/>
+                    <Route path=path!("approvals/:id") view={Lazy::<approvals::Review>::new()}/>
+                    <Route path=path!("clients") view={Lazy::<people::Clients>::new()}/>
+                    <Route path=path!("challenges") view={Lazy::<challenge_catalogue::Challenges>::new()}/>
+                    <Route path=path!("challenges/:id") view={Lazy::<challenge_catalogue::Editor>::new()}/>
+                    <Route path=path!("participants") view={Lazy::<prop_operations::Participants>::new()}/>
+                    <Route path=path!("participants/:id") view={Lazy::<prop_operations::Participant>::new()}/>
+                    <Route path=path!("platform") view={Lazy::<trading::Platform>::new()}/>
+                    <Route path=path!("prop-dashboard") view={Lazy::<prop_operations::Dashboard>::new()}/>
+                    <Route path=path!("profit-shares") view={Lazy::<prop_operations::ProfitShares>::new()}/>
+                    <Route path=path!("prop-fees") view={Lazy::<prop_operations::Fees>::new()}/>
+                    <Route path=path!("alerts") view={Lazy::<trading::Alerts>::new()}/>
+                    <Route path=path!("wallets") view={Lazy::<money_desk::Wallets>::new()}/>
+                    <Route path=path!("wallets/:user_id") view={Lazy::<money_desk::ClientWallet>::new()}/>
+                    <Route path=path!("transactions") view={Lazy::<money_desk::Transactions>::new()}/>
+                    <Route path=path!("settings") view={Lazy::<settings::Settings>::new()}/>
+                    <Route path=path!("staff") view={Lazy::<people::Staff>::new()}/>
+                    <Route path=path!("roles") view={Lazy::<people::Roles>::new()}/>
+                    <Route path=path!("audit") view={Lazy::<people::Audit>::new()}/>
+                    <Route path=path!("account") view={Lazy::<back_office::Account>::new()}/>
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
-                    <Route path=path!("challenges") view=PortalChallengesPage/>
-                    <Route path=path!("my-challenges") view=MyChallengesPage/>
-                    <Route path=path!("my-challenges/:id") view=ChallengePage/>
-                    <Route path=path!("funds") view=FundsPage/>
-                    <Route path=path!("transactions") view=TransactionsPage/>
-                    <Route path=path!("requests") view=RequestsPage/>
-                    <Route path=path!("pay/:id") view=TestPspPage/>
-                    <Route path=path!("kyc") view=KycPage/>
-                    <Route path=path!("profile") view=ProfilePage/>
-                    <Route path=path!("notifications") view=NotificationsPage/>
-                    <Route path=path!("ib") view=IbPage/>
+                    <Route path=path!("challenges") view={Lazy::<trader_challenges::Catalogue>::new()}/>
+                    <Route path=path!("my-challenges") view={Lazy::<trader_challenges::Mine>::new()}/>
+                    <Route path=path!("my-challenges/:id") view={Lazy::<trader_challenges::Challenge>::new()}/>
+                    <Route path=path!("funds") view={Lazy::<trader_money::Funds>::new()}/>
+                    <Route path=path!("transactions") view={Lazy::<trader_money::Transactions>::new()}/>
+                    <Route path=path!("requests") view={Lazy::<trader_money::Requests>::new()}/>
+                    <Route path=path!("pay/:id") view={Lazy::<trader_money::Pay>::new()}/>
+                    <Route path=path!("kyc") view={Lazy::<trader_account::Kyc>::new()}/>
+                    <Route path=path!("profile") view={Lazy::<trader_account::Profile>::new()}/>
+                    <Route path=path!("notifications") view={Lazy::<trader_account::Notifications>::new()}/>
+                    <Route path=path!("ib") view={Lazy::<trader_account::Ib>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
+
+/// Routes whose code the browser loads when they are first opened. `cargo leptos build --split`
+/// puts each area's pages in one file (its chunk), fetched the first time one of them is shown.
+/// The sign-in page, the client portal's frame and its first page are in the main bundle: they
+/// are what a trader's first visit needs.
+macro_rules! lazy_area {
+    ($area:ident { $($route:ident => $page:expr;)* }) => {
+        mod $area {
+            use super::*;
+
+            $(
+                pub struct $route {}
+
+                // Every view of an area names the area: the splitter puts them in one chunk.
+                paste::paste! {
+                    #[::leptos::lazy($area)]
+                    fn [<$route:snake>](_this: $route) -> AnyView {
+                        $page.into_any()
+                    }
+
+                    impl LazyRoute for $route {
+                        fn data() -> Self {
+                            $route {}
+                        }
+
+                        async fn view(this: Self) -> AnyView {
+                            [<$route:snake>](this).await
+                        }
+
+                        /// Fetches the chunk before the view is built (hydration needs it there).
+                        async fn preload() {
+                            #[cfg(target_arch = "wasm32")]
+                            [<__preload_ $route:snake>]().await;
+                        }
+                    }
+                }
+            )*
+        }
+    };
+}
+
+lazy_area!(sign_in {
+    Register => view! { <RegisterPage/> };
+    ForgotPassword => view! { <ForgotPasswordPage/> };
+    ResetPassword => view! { <ResetPasswordPage/> };
+    AdminLogin => view! { <AdminLoginPage/> };
+    AdminResetPassword => view! { <ResetPasswordPage admin=true/> };
+});
+
+lazy_area!(back_office {
+    Shell => view! { <AdminShell/> };
+    Home => view! { <AdminDashboard/> };
+    Account => view! { <AdminAccountPage/> };
+});
+
+lazy_area!(approvals {
+    Queue => view! { <ApprovalsPage/> };
+    Review => view! { <ReviewPage/> };
+});
+
+lazy_area!(people {
+    Clients => view! { <ClientsPage/> };
+    Staff => view! { <StaffPage/> };
+    Roles => view! { <RolesPage/> };
+    Audit => view! { <AuditPage/> };
+});
+
+lazy_area!(challenge_catalogue {
+    Challenges => view! { <ChallengesPage/> };
+    Editor => view! { <ChallengeEditorPage/> };
+});
+
+lazy_area!(prop_operations {
+    Participants => view! { <ParticipantsPage/> };
+    Participant => view! { <ParticipantPage/> };
+    Dashboard => view! { <PropDashboardPage/> };
+    ProfitShares => view! { <ProfitSharesPage/> };
+    Fees => view! { <PropFeesPage/> };
+});
+
+lazy_area!(trading {
+    Platform => view! { <PlatformPage/> };
+    Alerts => view! { <AlertsPage/> };
+});
+
+lazy_area!(money_desk {
+    Wallets => view! { <WalletsPage/> };
+    ClientWallet => view! { <ClientWalletPage/> };
+    Transactions => view! { <TransactionsReportPage/> };
+});
+
+lazy_area!(settings {
+    Settings => view! { <SettingsPage/> };
+});
+
+lazy_area!(trader_challenges {
+    Catalogue => view! { <PortalChallengesPage/> };
+    Mine => view! { <MyChallengesPage/> };
+    Challenge => view! { <ChallengePage/> };
+});
+
+lazy_area!(trader_money {
+    Funds => view! { <FundsPage/> };
+    Transactions => view! { <TransactionsPage/> };
+    Requests => view! { <RequestsPage/> };
+    Pay => view! { <TestPspPage/> };
+});
+
+lazy_area!(trader_account {
+    Kyc => view! { <KycPage/> };
+    Profile => view! { <ProfilePage/> };
+    Notifications => view! { <NotificationsPage/> };
+    Ib => view! { <IbPage/> };
+});
