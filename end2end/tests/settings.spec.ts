@@ -85,4 +85,15 @@ test("staff add and edit client groups, methods, rates and KYC forms in the sett
   await expect(groupRow).toBeVisible();
   await shot(page, "settings-groups-dark-narrow");
   await setTheme(page, "light");
+
+  // A click on the tab already open keeps what was typed in its panel (it once rebuilt the panel
+  // from the server). Nothing is saved, so other tests see the setting as it was.
+  await page.getByRole("tab", { name: "Approvals" }).click();
+  const registration = page.locator("#approval-setting-trader_registration").getByLabel("Approval method");
+  const saved = await registration.inputValue();
+  const other = saved === "manual" ? "automatic" : "manual";
+  await registration.selectOption(other);
+  await page.getByRole("tab", { name: "Approvals" }).click();
+  await page.waitForTimeout(500);
+  await expect(registration).toHaveValue(other);
 });

@@ -58,3 +58,12 @@ pub fn new_idempotency_key() -> String {
         chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
     )
 }
+
+/// Opens a tab. A click on the tab already open changes nothing: setting the signal again would
+/// rebuild its panel, refetching its data and dropping what the user had typed there.
+pub fn open_tab<T: PartialEq + Send + Sync + 'static>(tab: leptos::prelude::RwSignal<T>, t: T) {
+    use leptos::prelude::{Set, WithUntracked};
+    if tab.with_untracked(|open| *open != t) {
+        tab.set(t);
+    }
+}
