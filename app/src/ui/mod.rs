@@ -59,11 +59,17 @@ pub fn new_idempotency_key() -> String {
     )
 }
 
-/// Opens a tab. A click on the tab already open changes nothing: setting the signal again would
-/// rebuild its panel, refetching its data and dropping what the user had typed there.
-pub fn open_tab<T: PartialEq + Send + Sync + 'static>(tab: leptos::prelude::RwSignal<T>, t: T) {
+/// Opens a tab, and says whether it was not open already. A click on the tab already open
+/// changes nothing: setting the signal again would rebuild its panel, refetching its data and
+/// dropping what the user had typed there.
+pub fn open_tab<T: PartialEq + Send + Sync + 'static>(
+    tab: leptos::prelude::RwSignal<T>,
+    t: T,
+) -> bool {
     use leptos::prelude::{Set, WithUntracked};
-    if tab.with_untracked(|open| *open != t) {
+    let other = tab.with_untracked(|open| *open != t);
+    if other {
         tab.set(t);
     }
+    other
 }

@@ -289,7 +289,7 @@ pub fn ChallengePage() -> impl IntoView {
                                 "profit" => d.with_value(|d| d.profit_terms.is_some() || !d.profit_shares.is_empty()),
                                 _ => true,
                             }).map(|(t, label)| view! {
-                                <button role="tab" class="tab" class:active=move || tab.get() == t aria-selected=move || (tab.get() == t).to_string() data-testid=format!("tab-{t}") on:click=move |_| crate::ui::open_tab(tab, t)>{move || i18n.t(label)}</button>
+                                <button role="tab" class="tab" class:active=move || tab.get() == t aria-selected=move || (tab.get() == t).to_string() data-testid=format!("tab-{t}") on:click=move |_| { crate::ui::open_tab(tab, t); }>{move || i18n.t(label)}</button>
                             }).collect_view()}
                         </div>
                         {move || match tab.get() {

@@ -91,7 +91,7 @@ pub fn SettingsPage() -> impl IntoView {
                             id=format!("tab-{}", t.slug())
                             aria-controls="settings-panel"
                             aria-selected=move || selected().to_string()
-                            on:click=move |_| crate::ui::open_tab(tab, t)
+                            on:click=move |_| { crate::ui::open_tab(tab, t); }
                         >
                             {move || i18n.t(t.label())}
                         </button>

@@ -244,9 +244,8 @@ fn Funds(o: FundsOverview, ctx: FundsCtx) -> impl IntoView {
                                     aria-selected=move || (ctx.tab.get() == t).to_string()
                                     class:is-active=move || ctx.tab.get() == t
                                     on:click=move |_| {
-                                        if ctx.tab.get_untracked() != t {
+                                        if crate::ui::open_tab(ctx.tab, t) {
                                             ctx.flash.set(None);
-                                            ctx.tab.set(t);
                                         }
                                     }
                                 >
