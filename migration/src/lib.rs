@@ -8,6 +8,7 @@ mod m20261123_000003_requests;
 mod m20261123_000004_prop;
 mod m20261201_000005_prop_ops;
 mod m20261204_000006_live;
+mod m20261204_000007_ib;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_prop::Migration),
             Box::new(m20261201_000005_prop_ops::Migration),
             Box::new(m20261204_000006_live::Migration),
+            Box::new(m20261204_000007_ib::Migration),
         ]
     }
 }

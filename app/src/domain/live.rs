@@ -17,6 +17,8 @@ snake_enum! {
         Request => "request",
         /// The user has a new notification.
         Notification => "notification",
+        /// An IB earned (or lost to a refund) a fee commission (ref: the commission).
+        Commission => "commission",
     }
 }
 

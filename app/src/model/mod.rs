@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 pub use crate::domain::validation::FieldError;
 
 mod funds;
+mod ib;
 mod prop;
 pub use funds::*;
+pub use ib::*;
 pub use prop::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

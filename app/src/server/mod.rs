@@ -3,6 +3,7 @@
 //! these. `docs/architecture.md` has the map and the rules between the layers.
 pub mod approvals;
 pub mod entity;
+pub mod ib;
 pub mod identity;
 pub mod infra;
 pub mod money;

@@ -10,6 +10,7 @@ mod auth;
 mod bridge;
 mod crash;
 mod http;
+mod ib;
 mod instances;
 mod ledger;
 mod live;

@@ -1,8 +1,9 @@
 //! What changed between two versions of a definition, line by line, for the audit trail and the
 //! confirmation before saving.
-use super::text::{base_str, mode_str};
+use super::text::{base_str, mode_str, rebate_text};
 use super::*;
 use crate::domain::bps::Bps;
+use crate::domain::ib::{Rebate, TierRebate};
 use crate::domain::money::{self, Currency};
 use crate::domain::rules::TradeLossLimit;
 use serde::{Deserialize, Serialize};
@@ -130,6 +131,11 @@ fn flatten(c: &ChallengeDef) -> Vec<Line> {
                 opt(s.profit_share_bps, |b| Bps(b).to_string()),
                 false,
             );
+            put(
+                at("referrer_share"),
+                list(&s.referrer_share_bps, |b| Bps(*b).to_string()),
+                false,
+            );
             put(at("settlement"), s.settlement.as_str().into(), false);
             put(at("distribution"), s.distribution.as_str().into(), false);
             put(
@@ -143,6 +149,46 @@ fn flatten(c: &ChallengeDef) -> Vec<Line> {
     put("pay_from_wallet".into(), yes_no(c.pay_from_wallet), false);
     put("pay_direct".into(), yes_no(c.pay_direct), false);
     put("groups".into(), list(&c.groups, i64::to_string), false);
+    // Fixed rebates are in each package's currency; the first one's decimals show them.
+    let cur = c
+        .packages
+        .first()
+        .and_then(|p| money::currency(&p.currency))
+        .unwrap_or(Currency {
+            code: "",
+            exponent: 2,
+        });
+    let rebate = |r: &Rebate| rebate_text(*r, cur);
+    let fc = &c.commissions;
+    put("commissions.base".into(), fc.base.as_str().into(), false);
+    if let Some(l) = &fc.levels {
+        put(
+            "commissions.include_challenger".into(),
+            yes_no(l.include_challenger),
+            false,
+        );
+        put("commissions.levels".into(), list(&l.levels, rebate), false);
+    }
+    if let Some(r) = &fc.rank {
+        put(
+            "commissions.rank_set".into(),
+            r.rank_set_id.to_string(),
+            false,
+        );
+        let tier = |t: &TierRebate| format!("{}: {}", t.tier_id, rebate(&t.rebate));
+        put("commissions.tiers".into(), list(&r.tiers, tier), false);
+        put(
+            "commissions.overriding".into(),
+            opt(r.overriding.as_ref(), rebate),
+            false,
+        );
+        put(
+            "commissions.same_rank".into(),
+            opt(r.same_rank.as_ref(), rebate),
+            false,
+        );
+        put("commissions.payout".into(), r.payout.as_str().into(), false);
+    }
     out
 }
 

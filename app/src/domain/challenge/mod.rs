@@ -13,6 +13,7 @@ mod validate;
 
 pub use diff::{Change, diff};
 
+use crate::domain::ib::FeeCommissions;
 use crate::domain::names::snake_enum;
 
 snake_enum! {
@@ -77,6 +78,9 @@ pub struct StageDef {
     pub retry_fee_minor: i64,
     /// The trader's share of the profit, on live stages.
     pub profit_share_bps: Option<i64>,
+    /// The referrers' shares of the profit, the direct IB first, then their upline.
+    #[serde(default)]
+    pub referrer_share_bps: Vec<i64>,
     pub settlement: SettlementFrequency,
     pub distribution: Distribution,
     pub upgrade_immediately: bool,
@@ -118,6 +122,9 @@ pub struct ChallengeDef {
     pub pay_direct: bool,
     /// Client groups that see it; empty: every group.
     pub groups: Vec<i64>,
+    /// The rebates its fees pay up the referral tree.
+    #[serde(default)]
+    pub commissions: FeeCommissions,
 }
 
 impl StageDef {
@@ -156,6 +163,7 @@ impl StageDef {
             max_attempts: 3,
             retry_fee_minor: 0,
             profit_share_bps: None,
+            referrer_share_bps: Vec::new(),
             settlement: SettlementFrequency::Monthly,
             distribution: Distribution::Automatic,
             upgrade_immediately: false,
@@ -217,6 +225,7 @@ impl ChallengeDef {
             pay_from_wallet: true,
             pay_direct: true,
             groups: Vec::new(),
+            commissions: FeeCommissions::default(),
         }
     }
 

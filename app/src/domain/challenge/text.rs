@@ -1,6 +1,7 @@
 //! The challenge editor's texts as people type them (percentages, fees, limits, dates), parsed
 //! into the definition's values and written back. Errors are translation keys.
 use crate::domain::bps::Bps;
+use crate::domain::ib::Rebate;
 use crate::domain::money::{self, Currency};
 use crate::domain::rules::{DailyLossBase, MaxLossMode, TradeLossLimit};
 use chrono::{NaiveDateTime, Timelike};
@@ -91,6 +92,34 @@ pub fn trade_loss_text(l: Option<TradeLossLimit>, cur: Currency) -> String {
         None => String::new(),
         Some(TradeLossLimit::Amount(a)) => money::format(a, cur),
         Some(TradeLossLimit::Bps(b)) => format!("{}%", pct_text(Some(b))),
+    }
+}
+
+/// A fee commission's rebate: a percentage of the fee ("10%") or an amount ("5.00").
+pub fn parse_rebate(v: &str, cur: Currency) -> Result<Rebate, &'static str> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Err("err.required");
+    }
+    if t.ends_with('%') {
+        return match parse_pct(t) {
+            Ok(Some(b)) => Ok(Rebate::Percent(b)),
+            _ => Err("chal.invalid_rebate"),
+        };
+    }
+    money::parse_amount(t, cur).map(Rebate::Fixed).map_err(|e| {
+        if e == "err.amount_invalid" {
+            "chal.invalid_rebate"
+        } else {
+            e
+        }
+    })
+}
+
+pub fn rebate_text(r: Rebate, cur: Currency) -> String {
+    match r {
+        Rebate::Fixed(a) => money::format(a, cur),
+        Rebate::Percent(b) => format!("{}%", pct_text(Some(b))),
     }
 }
 

@@ -20,6 +20,8 @@ const STAGES_MAX: usize = 5;
 const BPS_MAX: i64 = 10_000;
 const PERIOD_MAX: u32 = 3_650;
 const ATTEMPTS_MAX: u32 = 20;
+/// How many referrers up the tree a profit share may pay.
+const REFERRER_LEVELS_MAX: usize = 10;
 
 impl ChallengeDef {
     /// Every problem, each under its field's path (see the module tests for the paths).
@@ -101,6 +103,8 @@ impl ChallengeDef {
         if !self.pay_from_wallet && !self.pay_direct {
             e.add("payment", "err.challenge_payment_none");
         }
+        let fees: Vec<i64> = self.packages.iter().map(|p| p.fee_minor).collect();
+        self.commissions.validate(&fees, &mut e);
         let mut groups = HashSet::new();
         if !self.groups.iter().all(|g| groups.insert(*g)) {
             e.add("groups", "err.challenge_group_duplicate");
@@ -216,6 +220,23 @@ fn validate_stage(e: &mut Errors, prefix: &str, s: &StageDef, is_last: bool) {
         e.add(&at("profit_share"), "err.stage_profit_share_demo");
     } else {
         e.check(&at("profit_share"), percent(s.profit_share_bps));
+    }
+    let shares = &s.referrer_share_bps;
+    let code = if shares.is_empty() {
+        None
+    } else if s.profit_share_bps.is_none() {
+        Some("err.stage_referrer_share_without_split")
+    } else if shares.len() > REFERRER_LEVELS_MAX {
+        Some("err.commission_levels_too_many")
+    } else if shares.iter().any(|b| *b <= 0 || *b > BPS_MAX) {
+        Some("err.stage_percent_range")
+    } else if shares.iter().sum::<i64>() + s.profit_share_bps.unwrap_or(0) > BPS_MAX {
+        Some("err.split_over_100")
+    } else {
+        None
+    };
+    if let Some(code) = code {
+        e.add(&at("referrer_share"), code);
     }
 }
 

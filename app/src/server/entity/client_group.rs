@@ -9,6 +9,10 @@ pub struct Model {
     pub name: String,
     pub description: String,
     pub is_default: bool,
+    /// How many downline levels its IBs see in full; None: all.
+    pub visible_levels: Option<i32>,
+    /// How many months back its IBs' reports reach; None: no limit.
+    pub report_months: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 

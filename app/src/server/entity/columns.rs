@@ -3,6 +3,7 @@
 //! the SeaORM traits are implemented here rather than derived there.)
 use crate::domain::access::UserKind;
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
+use crate::domain::ib::Structure;
 use crate::domain::kyc::KycStatus;
 use crate::domain::live::Topic;
 use crate::domain::money::AccountKind;
@@ -72,4 +73,5 @@ text_column!(
     KycStatus,
     AccountKind,
     Topic,
+    Structure,
 );

@@ -13,6 +13,8 @@ pub struct Model {
     pub kind: String,
     pub currency: String,
     pub amount_minor: i64,
+    /// The fee before any discount (a refund: negative, as the amount).
+    pub list_minor: i64,
     pub entry_id: i64,
     pub created_at: DateTimeUtc,
 }

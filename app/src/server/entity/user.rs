@@ -26,6 +26,10 @@ pub struct Model {
     pub locale: String,
     pub group_id: Option<i64>,
     pub kyc_status: KycStatus,
+    /// An IB's tier in a rank set.
+    pub rank_tier_id: Option<i64>,
+    /// The promotional link they signed up through.
+    pub promo_link_id: Option<i64>,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

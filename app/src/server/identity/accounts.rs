@@ -20,6 +20,8 @@ pub struct NewAccount {
     pub phone: String,
     pub role_id: Option<i64>,
     pub referrer_id: Option<i64>,
+    /// The promotional link they signed up through.
+    pub promo_link_id: Option<i64>,
     pub locale: Locale,
     /// Clients whose registration awaits approval start pending and cannot sign in.
     pub pending: bool,
@@ -35,7 +37,8 @@ pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Mo
     } else {
         None
     };
-    user::ActiveModel {
+    let referrer = a.referrer_id;
+    let created = user::ActiveModel {
         kind: Set(a.kind),
         email: Set(a.email),
         password_hash: Set(a.password_hash),
@@ -48,6 +51,8 @@ pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Mo
         // 32^8 codes: a collision is astronomically unlikely and would surface as a unique error.
         referral_code: Set(a.kind.is_client().then(crypto::referral_code)),
         referrer_id: Set(a.referrer_id),
+        promo_link_id: Set(a.promo_link_id),
+        rank_tier_id: Set(None),
         totp_secret: Set(None),
         totp_enabled: Set(false),
         totp_last_step: Set(None),
@@ -62,5 +67,9 @@ pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Mo
     }
     .insert(db)
     .await
-    .unique_or(|| AppError::field("email", "err.email_taken"))
+    .unique_or(|| AppError::field("email", "err.email_taken"))?;
+    if let Some(r) = referrer {
+        super::referrals::joined(db, created.id, r).await?;
+    }
+    Ok(created)
 }

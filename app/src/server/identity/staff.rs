@@ -154,6 +154,7 @@ pub async fn create(
             phone: String::new(),
             role_id: Some(input.role_id),
             referrer_id: None,
+            promo_link_id: None,
             locale: Locale::En,
             pending: false,
             created_at: Utc::now(),

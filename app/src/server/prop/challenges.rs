@@ -11,7 +11,7 @@ use crate::model::{ChallengeCard, ChallengeEdit, ChallengeRow, PackageCard, Rule
 use crate::server::entity::{challenge, participant, user};
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
-use crate::server::{infra::audit, prop::participation};
+use crate::server::{infra::audit, prop::participation, settings};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -99,6 +99,7 @@ pub async fn save(
     from: &Origin,
 ) -> Result<i64, AppError> {
     def.validate().map_err(AppError::Invalid)?;
+    settings::ranks::check_plan(db, &def.commissions).await?;
     let now = Utc::now();
     let json = to_json(&def)?;
     let txn = db.write().await?;
@@ -172,6 +173,7 @@ pub async fn publish(
     };
     let def = parse(&draft)?;
     def.validate().map_err(AppError::Invalid)?;
+    settings::ranks::check_plan(db, &def.commissions).await?;
     let changes = match c.published.as_deref() {
         Some(p) => def_::diff(&parse(p)?, &def),
         None => Vec::new(),

@@ -1,20 +1,26 @@
 //! The participation-fee record: every challenge fee, retry fee and refund of a participant,
 //! written in the transaction of its ledger entry. The fee report lists it; the prop dashboard
 //! sums it. The ledger stays the truth of the money; this record says whose fee it was.
+use crate::domain::challenge::ChallengeDef;
+use crate::domain::ib::FeeCommissions;
 use crate::domain::money;
-use crate::error::AppError;
+use crate::error::{AppError, OrInternal};
 use crate::model::{FeeReport, FeeRow, FeeTotal, ListQuery, PropFilter};
-use crate::server::entity::{participant, participation_fee, user};
+use crate::server::entity::{challenge, participant, participation_fee, user};
+use crate::server::identity::referrals;
+use crate::server::money::ledger;
 use crate::server::money::ledger::Posted;
 use crate::server::{infra::list, prop::participation};
 use chrono::Utc;
 use sea_orm::QueryTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::pin::Pin;
 
 pub mod kind {
     pub const FEE: &str = "fee";
@@ -23,19 +29,56 @@ pub mod kind {
     pub const ALL: &[&str] = &[FEE, RETRY, REFUND];
 }
 
-/// Records a fee movement of `p` posted as `entry`: positive for a fee taken, negative for a
-/// refund. A replayed entry was recorded the first time.
+/// Records a fee or retry fee of `p` posted as `entry`. A replayed entry was recorded the
+/// first time. A participation fee goes on to the fee listeners (the IB programme's
+/// commissions) in the same transaction.
 pub async fn record(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     p: &participant::Model,
     kind: &str,
     amount_minor: i64,
     entry: Posted,
 ) -> Result<(), AppError> {
-    if entry.replayed {
-        return Ok(());
+    if let Some(fee) = insert(txn, p, kind, amount_minor, entry).await?
+        && kind == kind::FEE
+    {
+        let plan = plan_of(txn, p.challenge_id).await?;
+        tell_listeners(txn, FeeEvent::Paid, &fee, p, &plan).await?;
     }
-    participation_fee::ActiveModel {
+    Ok(())
+}
+
+/// Records a refund (a negative amount) of `p` posted as `entry`; the refund of the
+/// participation fee (`of_fee`, not of a retry fee) goes on to the fee listeners, which undo
+/// what the fee paid.
+pub async fn record_refund(
+    txn: &DatabaseTransaction,
+    p: &participant::Model,
+    amount_minor: i64,
+    entry: Posted,
+    of_fee: bool,
+) -> Result<(), AppError> {
+    if let Some(fee) = insert(txn, p, kind::REFUND, amount_minor, entry).await?
+        && of_fee
+    {
+        let none = FeeCommissions::default();
+        tell_listeners(txn, FeeEvent::Refunded, &fee, p, &none).await?;
+    }
+    Ok(())
+}
+
+/// The record of a movement; None when the entry was replayed (recorded the first time).
+async fn insert(
+    txn: &DatabaseTransaction,
+    p: &participant::Model,
+    kind: &str,
+    amount_minor: i64,
+    entry: Posted,
+) -> Result<Option<participation_fee::Model>, AppError> {
+    if entry.replayed {
+        return Ok(None);
+    }
+    let fee = participation_fee::ActiveModel {
         participant_id: Set(p.id),
         user_id: Set(p.user_id),
         challenge_id: Set(p.challenge_id),
@@ -43,13 +86,95 @@ pub async fn record(
         kind: Set(kind.into()),
         currency: Set(p.currency.clone()),
         amount_minor: Set(amount_minor),
+        // No discounts yet: the fee before discount is the fee.
+        list_minor: Set(amount_minor),
         entry_id: Set(entry.entry_id),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
     .insert(txn)
     .await?;
+    Ok(Some(fee))
+}
+
+async fn tell_listeners(
+    txn: &DatabaseTransaction,
+    event: FeeEvent,
+    fee: &participation_fee::Model,
+    p: &participant::Model,
+    plan: &FeeCommissions,
+) -> Result<(), AppError> {
+    for l in inventory::iter::<FeeListener> {
+        (l.0)(txn, event, fee, p, plan).await?;
+    }
     Ok(())
+}
+
+/// What happened to a participation fee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeeEvent {
+    Paid,
+    /// The participation fee was refunded (a retry fee's refund is not one).
+    Refunded,
+}
+
+/// What an area does when a participation fee is paid or refunded (in the same transaction):
+/// the IB programme registers its commissions with `register_fee_listener!`, so the prop area
+/// does not import it. The plan is the challenge's published fee commissions (empty for a
+/// refund, which undoes what was paid).
+pub type FeeListenerFn =
+    for<'a> fn(
+        &'a DatabaseTransaction,
+        FeeEvent,
+        &'a participation_fee::Model,
+        &'a participant::Model,
+        &'a FeeCommissions,
+    ) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
+
+pub struct FeeListener(pub FeeListenerFn);
+
+inventory::collect!(FeeListener);
+
+#[macro_export]
+macro_rules! register_fee_listener {
+    ($f:expr) => {
+        inventory::submit! { $crate::server::prop::fees::FeeListener($f) }
+    };
+}
+
+/// The fee commissions the challenge's published version pays.
+async fn plan_of(db: &impl ConnectionTrait, challenge_id: i64) -> Result<FeeCommissions, AppError> {
+    let published = challenge::Entity::find_by_id(challenge_id)
+        .one(db)
+        .await?
+        .and_then(|c| c.published);
+    Ok(match published {
+        Some(json) => {
+            serde_json::from_str::<ChallengeDef>(&json)
+                .or_internal("decoding a published challenge definition")?
+                .commissions
+        }
+        None => FeeCommissions::default(),
+    })
+}
+
+/// Locks the wallets a fee of `p` in its currency may move, the buyer's and every upline's,
+/// in the ledger's one order, before the first of them changes: the fee debits the buyer and
+/// its commissions credit the uplines, so two purchases in one tree would otherwise each hold
+/// one wallet the other waits for. Nothing to do for a challenge that pays no commissions.
+pub async fn lock_payees(
+    txn: &DatabaseTransaction,
+    p: &participant::Model,
+) -> Result<(), AppError> {
+    if plan_of(txn, p.challenge_id).await?.is_empty() {
+        return Ok(());
+    }
+    let currency = money::currency(&p.currency).or_internal("a stored currency is unknown")?;
+    let mut wallets = Vec::new();
+    for user in std::iter::once(p.user_id).chain(referrals::upline(txn, p.user_id, None).await?) {
+        wallets.push(ledger::wallet(txn, user, currency).await?.id);
+    }
+    ledger::lock_accounts(txn, &wallets).await
 }
 
 /// The participants a prop filter keeps (challenge, package, stage, data type, referring IB),

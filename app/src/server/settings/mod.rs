@@ -1,5 +1,5 @@
 //! Firm settings: how each request kind is approved, client groups, deposit and withdrawal
-//! methods, exchange rates, and the money limits and KYC policy.
+//! methods, exchange rates, the money limits and KYC policy, and the IB programme's rank sets.
 use crate::domain::kyc::KycStatus;
 use crate::error::AppError;
 use crate::error::OrInternal;
@@ -19,6 +19,7 @@ mod rates;
 pub use rates::*;
 mod funds;
 pub use funds::*;
+pub mod ranks;
 
 /// Stores a firm setting as JSON under its key (replacing the value it had).
 pub async fn store(

@@ -322,6 +322,31 @@ const CASES: &[(Mutation, &str, &str)] = &[
         "err.challenge_payment_none",
     ),
     (
+        |c| stage(c, 0).referrer_share_bps = vec![1_000],
+        "packages.0.stages.0.referrer_share",
+        "err.stage_referrer_share_without_split",
+    ),
+    (
+        |c| stage(c, 2).referrer_share_bps = vec![1_000, 1_001],
+        "packages.0.stages.2.referrer_share",
+        "err.split_over_100",
+    ),
+    (
+        |c| stage(c, 2).referrer_share_bps = vec![0],
+        "packages.0.stages.2.referrer_share",
+        "err.stage_percent_range",
+    ),
+    (
+        |c| {
+            c.commissions.levels = Some(crate::domain::ib::LevelPlan {
+                include_challenger: false,
+                levels: vec![crate::domain::ib::Rebate::Fixed(9_901)],
+            })
+        },
+        "commissions.levels.0",
+        "err.commission_above_fee",
+    ),
+    (
         |c| c.groups = vec![3, 4, 3],
         "groups",
         "err.challenge_group_duplicate",

@@ -120,6 +120,7 @@ pub async fn register(
             phone,
             role_id: None,
             referrer_id,
+            promo_link_id: None,
             locale: input.locale,
             pending,
             created_at: Utc::now(),

@@ -15,7 +15,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter,
+    DatabaseTransaction, EntityTrait, QueryFilter,
 };
 
 pub struct ParticipateInput {
@@ -122,6 +122,7 @@ pub async fn participate(
         .insert(&txn)
         .await?;
     if !direct && fee > 0 {
+        fees::lock_payees(&txn, &p).await?;
         charge_wallet(
             &txn,
             &p,
@@ -164,7 +165,7 @@ pub async fn participate(
 
 /// Takes a fee (or a retry fee) of `p` from the client's wallet in the package's currency.
 pub(super) async fn charge_wallet(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     p: &participant::Model,
     kind: &str,
     fee: i64,
@@ -212,7 +213,7 @@ pub(super) fn participant_of(req: &request::Model) -> Result<i64, AppError> {
 
 /// The payment provider reported a direct purchase paid: the fee is the firm's, and the
 /// request now waits for its decision.
-pub async fn on_paid(txn: &impl ConnectionTrait, req: &request::Model) -> Result<(), AppError> {
+pub async fn on_paid(txn: &DatabaseTransaction, req: &request::Model) -> Result<(), AppError> {
     let p = find(txn, participant_of(req)?).await?;
     let currency = cur(&p.currency)?;
     let amount = req.amount_minor.unwrap_or(0);
@@ -255,12 +256,13 @@ pub(super) fn fee_taken(req: &request::Model, p: &participant::Model) -> bool {
 }
 
 pub(super) async fn refund(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     req: &request::Model,
     p: &participant::Model,
 ) -> Result<(), AppError> {
     let currency = cur(&p.currency)?;
     let amount = req.amount_minor.unwrap_or(0);
+    fees::lock_payees(txn, p).await?;
     let wallet = ledger::wallet(txn, p.user_id, currency).await?;
     let fees = ledger::firm(txn, AccountKind::ParticipationFees, currency).await?;
     let posted = ledger::post_in(
@@ -284,7 +286,8 @@ pub(super) async fn refund(
         },
     )
     .await?;
-    fees::record(txn, p, fees::kind::REFUND, -amount, posted).await
+    let of_fee = req.kind == RequestKind::Participation;
+    fees::record_refund(txn, p, -amount, posted, of_fee).await
 }
 
 /// Approval of a participation, live-step or retry request: the account is issued.
@@ -313,7 +316,7 @@ pub(super) fn stage_of(req: &request::Model) -> Option<i32> {
 
 /// A participation, live-step or retry request turned down or withdrawn.
 pub async fn on_closed(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     req: &request::Model,
     to: RequestStatus,
 ) -> Result<(), AppError> {

@@ -1,0 +1,434 @@
+//! The IB programme: the referral tree, fee commissions (level and rank) paid with the fee and
+//! reversed with its refund, debts, the monthly run, and the checks on bad plans and moves.
+use crate::common::prop::{admin_with_still_feed, publish, usd_challenge};
+use crate::common::{self, assert_invariants, cfg, code, here, usd};
+use app::domain::access::UserKind;
+use app::domain::challenge::{ChallengeDef, StageDef};
+use app::domain::ib::{FeeCommissions, LevelPlan, RankPayout, RankPlan, Rebate, TierRebate};
+use app::model::{RankSetForm, TierForm};
+use app::server::entity::{fee_commission, request, user};
+use app::server::identity::referrals;
+use app::server::money::ledger;
+use app::server::money::wallets::{self, Adjustment};
+use app::server::prop::participation::{self, ParticipateInput};
+use app::server::seed::{self, NewUser};
+use app::server::{approvals, ib, settings};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+/// A client of `kind` under `referrer`.
+async fn client(
+    db: &DatabaseConnection,
+    kind: UserKind,
+    email: &str,
+    referrer: Option<i64>,
+) -> i64 {
+    let (u, _) = seed::ensure_user(
+        db,
+        &cfg(),
+        NewUser {
+            kind,
+            email,
+            password: "correct horse battery",
+            first_name: "Test",
+            last_name: email.split('@').next().unwrap_or("x"),
+            country: "GB",
+            phone: "+441632960001",
+            role: None,
+            referrer_id: referrer,
+            created_days_ago: 0,
+        },
+    )
+    .await
+    .unwrap();
+    u.id
+}
+
+async fn fund(db: &DatabaseConnection, admin: i64, user: i64, amount: &str) {
+    let a = Adjustment {
+        idempotency_key: format!("fund-{user}-{amount}"),
+        user_id: user,
+        currency: "USD".into(),
+        direction: "deposit".into(),
+        amount: amount.into(),
+        comment: "test funds".into(),
+    };
+    wallets::adjust(db, admin, a, &here()).await.unwrap();
+}
+
+async fn balance(db: &DatabaseConnection, user: i64) -> i64 {
+    ledger::wallet(db, user, usd()).await.unwrap().balance_minor
+}
+
+async fn buy(db: &DatabaseConnection, user: i64, challenge: i64, key: &str) -> i64 {
+    let input = ParticipateInput {
+        challenge_id: challenge,
+        package_key: "p1".into(),
+        pay_method: "wallet".into(),
+        idempotency_key: key.into(),
+    };
+    let (p, _) = participation::participate(db, user, input, &here())
+        .await
+        .unwrap();
+    p.id
+}
+
+fn with_plan(name: &str, plan: FeeCommissions) -> ChallengeDef {
+    let mut def = usd_challenge(name, vec![StageDef::demo_default()]);
+    def.commissions = plan;
+    def
+}
+
+/// Rank set "Partners": Bronze (1), Silver (2), Gold (3); the tier ids in that order.
+async fn partners(db: &DatabaseConnection, admin: i64) -> (i64, Vec<i64>) {
+    let form = RankSetForm {
+        id: 0,
+        name: "Partners".into(),
+        tiers: ["Bronze", "Silver", "Gold"]
+            .iter()
+            .map(|n| TierForm {
+                id: 0,
+                name: (*n).into(),
+            })
+            .collect(),
+    };
+    let set = settings::ranks::save(db, admin, form, &here())
+        .await
+        .unwrap();
+    (set.id, set.tiers.iter().map(|t| t.id).collect())
+}
+
+async fn commissions(db: &DatabaseConnection) -> Vec<fee_commission::Model> {
+    fee_commission::Entity::find()
+        .order_by_asc(fee_commission::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+}
+
+// Root IB R ← IB A ← trader T. The fee is 100.00; levels pay 10% then 5.00; the rank plan
+// pays Silver 8%, overriding 50% of the commission below, and is real-time.
+on_both!(
+    level_and_rank_commissions_are_paid_with_the_fee_and_reversed_with_its_refund,
+    |db| {
+        let admin = admin_with_still_feed(&db).await;
+        let (set, tiers) = partners(&db, admin).await;
+        let r = client(&db, UserKind::Ib, "root@example.com", None).await;
+        let a = client(&db, UserKind::Ib, "ib-a@example.com", Some(r)).await;
+        let t = client(&db, UserKind::Trader, "trader@example.com", Some(a)).await;
+        ib::tiers::set_tier(&db, admin, a, Some(tiers[1]), &here())
+            .await
+            .unwrap();
+        ib::tiers::set_tier(&db, admin, r, Some(tiers[2]), &here())
+            .await
+            .unwrap();
+        let plan = FeeCommissions {
+            levels: Some(LevelPlan {
+                include_challenger: false,
+                levels: vec![Rebate::Percent(1_000), Rebate::Fixed(500)],
+            }),
+            rank: Some(RankPlan {
+                rank_set_id: set,
+                tiers: vec![TierRebate {
+                    tier_id: tiers[1],
+                    rebate: Rebate::Percent(800),
+                }],
+                overriding: Some(Rebate::Percent(5_000)),
+                same_rank: None,
+                payout: RankPayout::RealTime,
+            }),
+            ..Default::default()
+        };
+        let ch = publish(&db, admin, with_plan("Commissioned", plan)).await;
+        fund(&db, admin, t, "150.00").await;
+        let pid = buy(&db, t, ch, "buy-1").await;
+        // A: level 1 10.00 + Silver 8.00; R: level 2 5.00 + overriding 4.00.
+        assert_eq!(balance(&db, a).await, 1_800);
+        assert_eq!(balance(&db, r).await, 900);
+        assert_eq!(balance(&db, t).await, 5_000);
+        let rows = commissions(&db).await;
+        assert_eq!(rows.len(), 4);
+        assert!(
+            rows.iter()
+                .all(|c| c.status == "paid" && c.participant_id == pid)
+        );
+        // A replayed purchase pays nothing again.
+        buy(&db, t, ch, "buy-1").await;
+        assert_eq!(commissions(&db).await.len(), 4);
+        assert_invariants(&db).await;
+
+        // Turned down: the fee comes back and every commission is reversed.
+        let req = request::Entity::find()
+            .filter(request::Column::UserId.eq(t))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        approvals::reject(&db, admin, req.id, "no", &here())
+            .await
+            .unwrap();
+        assert_eq!(balance(&db, t).await, 15_000);
+        assert_eq!(balance(&db, a).await, 0);
+        assert_eq!(balance(&db, r).await, 0);
+        let rows = commissions(&db).await;
+        assert_eq!(rows.len(), 8);
+        assert_eq!(rows.iter().map(|c| c.amount_minor).sum::<i64>(), 0);
+        assert_eq!(rows.iter().filter(|c| c.status == "reversed").count(), 4);
+        assert_invariants(&db).await;
+    }
+);
+
+// An IB who spent their commission before the refund owes it; their next commission repays
+// the debt before anything reaches the wallet.
+on_both!(
+    a_reversal_the_wallet_cannot_cover_becomes_a_debt_the_next_commission_repays,
+    |db| {
+        let admin = admin_with_still_feed(&db).await;
+        let a = client(&db, UserKind::Ib, "ib-a@example.com", None).await;
+        let plan = FeeCommissions {
+            levels: Some(LevelPlan {
+                include_challenger: false,
+                levels: vec![Rebate::Percent(2_000)],
+            }),
+            ..Default::default()
+        };
+        let ch = publish(&db, admin, with_plan("Debt", plan)).await;
+        let t1 = client(&db, UserKind::Trader, "t1@example.com", Some(a)).await;
+        let t2 = client(&db, UserKind::Trader, "t2@example.com", Some(a)).await;
+        fund(&db, admin, t1, "100.00").await;
+        fund(&db, admin, t2, "100.00").await;
+        buy(&db, t1, ch, "b1").await;
+        assert_eq!(balance(&db, a).await, 2_000);
+        // The IB spends 15.00 of the 20.00.
+        let out = Adjustment {
+            idempotency_key: "spend".into(),
+            user_id: a,
+            currency: "USD".into(),
+            direction: "withdraw".into(),
+            amount: "15.00".into(),
+            comment: "spent".into(),
+        };
+        wallets::adjust(&db, admin, out, &here()).await.unwrap();
+        let req = request::Entity::find()
+            .filter(request::Column::UserId.eq(t1))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        approvals::reject(&db, admin, req.id, "no", &here())
+            .await
+            .unwrap();
+        assert_eq!(balance(&db, a).await, 0);
+        let reversal = commissions(&db).await.pop().unwrap();
+        assert_eq!(
+            (reversal.amount_minor, reversal.debt_minor),
+            (-2_000, 1_500)
+        );
+        // The next 20.00 repays 15.00 and pays 5.00.
+        buy(&db, t2, ch, "b2").await;
+        assert_eq!(balance(&db, a).await, 500);
+        let next = commissions(&db).await.pop().unwrap();
+        assert_eq!((next.amount_minor, next.repaid_minor), (2_000, 1_500));
+        assert_invariants(&db).await;
+    }
+);
+
+// Monthly rank commissions wait for the run after their month ends; a refund before it
+// cancels them without moving money.
+on_both!(
+    monthly_rank_commissions_are_paid_by_the_run_after_the_month,
+    |db| {
+        use sea_orm::sea_query::Expr;
+        let admin = admin_with_still_feed(&db).await;
+        let (set, tiers) = partners(&db, admin).await;
+        let a = client(&db, UserKind::Ib, "ib-a@example.com", None).await;
+        ib::tiers::set_tier(&db, admin, a, Some(tiers[0]), &here())
+            .await
+            .unwrap();
+        let plan = FeeCommissions {
+            rank: Some(RankPlan {
+                rank_set_id: set,
+                tiers: vec![TierRebate {
+                    tier_id: tiers[0],
+                    rebate: Rebate::Fixed(700),
+                }],
+                overriding: None,
+                same_rank: None,
+                payout: RankPayout::Monthly,
+            }),
+            ..Default::default()
+        };
+        let ch = publish(&db, admin, with_plan("Monthly", plan)).await;
+        let t = client(&db, UserKind::Trader, "t@example.com", Some(a)).await;
+        fund(&db, admin, t, "100.00").await;
+        buy(&db, t, ch, "b1").await;
+        assert_eq!(balance(&db, a).await, 0);
+        assert_eq!(commissions(&db).await[0].status, "pending");
+        // This month's: not yet.
+        assert_eq!(ib::commissions::pay_monthly(&db).await.unwrap(), 0);
+        let last_month = chrono::Utc::now() - chrono::Duration::days(40);
+        fee_commission::Entity::update_many()
+            .col_expr(fee_commission::Column::CreatedAt, Expr::value(last_month))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(ib::commissions::pay_monthly(&db).await.unwrap(), 1);
+        assert_eq!(ib::commissions::pay_monthly(&db).await.unwrap(), 0);
+        assert_eq!(balance(&db, a).await, 700);
+        assert_invariants(&db).await;
+    }
+);
+
+// The tree: moves keep every ancestor path right, and a loop is refused, changing nothing.
+on_both!(moving_an_upline_keeps_the_tree_and_refuses_loops, |db| {
+    let admin = admin_with_still_feed(&db).await;
+    let r = client(&db, UserKind::Ib, "r@example.com", None).await;
+    let a = client(&db, UserKind::Ib, "a@example.com", Some(r)).await;
+    let b = client(&db, UserKind::Ib, "b@example.com", Some(a)).await;
+    let c = client(&db, UserKind::Trader, "c@example.com", Some(b)).await;
+    let x = client(&db, UserKind::Ib, "x@example.com", None).await;
+    assert_eq!(
+        referrals::upline(&db, c, None).await.unwrap(),
+        vec![b, a, r]
+    );
+    for to in [b, c, a] {
+        let e = referrals::move_upline(&db, a, Some(to), admin, &here())
+            .await
+            .unwrap_err();
+        assert_eq!(code(e, "referrer"), "err.referral_loop");
+    }
+    referrals::move_upline(&db, b, Some(x), admin, &here())
+        .await
+        .unwrap();
+    assert_eq!(referrals::upline(&db, c, None).await.unwrap(), vec![b, x]);
+    assert_eq!(referrals::depth_below(&db, r, c).await.unwrap(), None);
+    assert_eq!(referrals::depth_below(&db, x, c).await.unwrap(), Some(2));
+    let moved = user::Entity::find_by_id(b).one(&db).await.unwrap().unwrap();
+    assert_eq!(moved.referrer_id, Some(x));
+    // To the top of the tree.
+    referrals::move_upline(&db, b, None, admin, &here())
+        .await
+        .unwrap();
+    assert_eq!(referrals::upline(&db, c, None).await.unwrap(), vec![b]);
+});
+
+// Plans that cannot be paid are refused when the challenge is saved.
+on_both!(bad_commission_plans_are_refused, |db| {
+    use app::server::prop::challenges;
+    let admin = admin_with_still_feed(&db).await;
+    let (set, _) = partners(&db, admin).await;
+    let (_, other) = {
+        let form = RankSetForm {
+            id: 0,
+            name: "Other".into(),
+            tiers: vec![TierForm {
+                id: 0,
+                name: "Only".into(),
+            }],
+        };
+        let s = settings::ranks::save(&db, admin, form, &here())
+            .await
+            .unwrap();
+        (s.id, s.tiers[0].id)
+    };
+    let level = |r: Rebate| FeeCommissions {
+        levels: Some(LevelPlan {
+            include_challenger: false,
+            levels: vec![r],
+        }),
+        ..Default::default()
+    };
+    let cases = [
+        (
+            level(Rebate::Fixed(10_001)),
+            "commissions.levels.0",
+            "err.commission_above_fee",
+        ),
+        (
+            level(Rebate::Percent(10_001)),
+            "commissions.levels.0",
+            "err.commission_over_100",
+        ),
+        (
+            FeeCommissions {
+                rank: Some(RankPlan {
+                    rank_set_id: set,
+                    tiers: vec![TierRebate {
+                        tier_id: other,
+                        rebate: Rebate::Percent(100),
+                    }],
+                    overriding: None,
+                    same_rank: None,
+                    payout: RankPayout::RealTime,
+                }),
+                ..Default::default()
+            },
+            "commissions.tiers.0",
+            "err.rank_tier_not_in_set",
+        ),
+    ];
+    for (plan, field, want) in cases {
+        let e = challenges::save(&db, admin, None, with_plan("Bad", plan), &here())
+            .await
+            .unwrap_err();
+        assert_eq!(code(e, field), want);
+    }
+    assert_eq!(common::count(&db, "challenge").await, 0);
+});
+
+// Twenty purchases at once in one chain of buyers, each the upline of the next: every buyer's
+// wallet is debited while the fees of the buyers below credit it. Every commission is paid
+// exactly once, nobody deadlocks, and the ledger balances.
+on_both!(
+    twenty_simultaneous_purchases_in_one_tree_pay_every_commission_once,
+    |db| {
+        let admin = admin_with_still_feed(&db).await;
+        let plan = FeeCommissions {
+            levels: Some(LevelPlan {
+                include_challenger: true,
+                levels: vec![
+                    Rebate::Percent(500),
+                    Rebate::Percent(1_000),
+                    Rebate::Fixed(300),
+                ],
+            }),
+            ..Default::default()
+        };
+        let ch = publish(&db, admin, with_plan("Rush", plan)).await;
+        let root = client(&db, UserKind::Ib, "root@example.com", None).await;
+        let mut buyers = Vec::new();
+        let mut up = root;
+        for i in 0..20 {
+            let u = client(&db, UserKind::Ib, &format!("b{i}@example.com"), Some(up)).await;
+            fund(&db, admin, u, "100.00").await;
+            buyers.push(u);
+            up = u;
+        }
+        let tasks: Vec<_> = buyers
+            .iter()
+            .map(|u| {
+                let (db, u) = (db.clone(), *u);
+                tokio::spawn(async move { buy(&db, u, ch, "rush").await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let rows = commissions(&db).await;
+        // Each fee pays its buyer, their referrer and the one above: 3 × 20, but the first
+        // buyer's fee has only the root above it.
+        assert_eq!(rows.len(), 59);
+        let mut seen = std::collections::HashSet::new();
+        assert!(
+            rows.iter()
+                .all(|c| seen.insert((c.fee_id, c.recipient_id, c.structure)))
+        );
+        // The middle buyers: paid 5.00 on their own fee, 10.00 on the next one's and 3.00 on the
+        // one after, less their 100.00 fee.
+        assert_eq!(
+            balance(&db, buyers[5]).await,
+            10_000 - 10_000 + 500 + 1_000 + 300
+        );
+        assert_eq!(balance(&db, root).await, 1_000 + 300);
+        assert_invariants(&db).await;
+    }
+);
