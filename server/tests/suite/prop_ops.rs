@@ -72,13 +72,7 @@ async fn publish(db: &DatabaseConnection, f: &Firm, def: ChallengeDef) -> i64 {
 async fn trader(db: &DatabaseConnection, f: &Firm, email: &str, referrer: Option<i64>) -> i64 {
     let t = make_user(db, UserKind::Trader, email, None).await;
     if let Some(r) = referrer {
-        app::server::entity::user::Entity::update_many()
-            .col_expr(
-                app::server::entity::user::Column::ReferrerId,
-                sea_orm::sea_query::Expr::value(Some(r)),
-            )
-            .filter(app::server::entity::user::Column::Id.eq(t.id))
-            .exec(db)
+        app::server::identity::referrals::move_upline(db, t.id, Some(r), f.admin, &here())
             .await
             .unwrap();
     }
@@ -248,6 +242,36 @@ on_both!(
         assert_eq!(shares(&db, pid).await.len(), 1);
     }
 );
+
+// A stage that gives the direct IB 10% and their upline 5%: the settlement pays them with
+// the trader, and the firm keeps the rest.
+on_both!(the_settlement_pays_the_referrers_their_share, |db| {
+    let f = firm(&db).await;
+    let mut stage = funded(SettlementFrequency::Monthly, Distribution::Automatic);
+    stage.referrer_share_bps = vec![1_000, 500];
+    let ch = publish(&db, &f, one_step("Shared", stage)).await;
+    let top = make_user(&db, UserKind::Ib, "top@example.com", None)
+        .await
+        .id;
+    let ib = make_user(&db, UserKind::Ib, "ib@example.com", None)
+        .await
+        .id;
+    app::server::identity::referrals::move_upline(&db, ib, Some(top), f.admin, &here())
+        .await
+        .unwrap();
+    let t = trader(&db, &f, "t@example.com", Some(ib)).await;
+    let (pid, acc) = join(&db, &f, t, ch).await;
+    trade_to(&db, t, acc, "1.08800").await;
+    let s = profit_share::settle_now(&db, f.admin, pid, &here())
+        .await
+        .unwrap();
+    // 300.00: 240.00 to the trader, 30.00 and 15.00 to the IBs, 15.00 to the firm.
+    assert_eq!((s.profit_minor, s.firm_minor), (30_000, 1_500));
+    assert_eq!(usd(&db, t).await, 90_000 + 24_000);
+    assert_eq!(usd(&db, ib).await, 3_000);
+    assert_eq!(usd(&db, top).await, 1_500);
+    assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
+});
 
 on_both!(settlements_refuse_what_cannot_be_settled, |db| {
     let f = firm(&db).await;

@@ -18,6 +18,7 @@ use crate::domain::profit_share::{self as ps, Claim, Period, Recipient, Settleme
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::{bridge_command, participant, profit_share, trading_account};
+use crate::server::identity::referrals;
 use crate::server::trading::platform::Platform;
 use crate::server::{prop::participation, trading::sim};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -60,14 +61,34 @@ pub fn terms_of(p: &participant::Model, acc: &trading_account::Model) -> Option<
         .cloned()
 }
 
-/// Who is owed a share of a settlement's profit besides the firm. The IB rules add the
-/// referring IBs here; the settlement pays whatever this list holds.
-pub fn claims(p: &participant::Model, stage: &StageDef) -> Vec<Claim> {
-    vec![Claim {
+/// Who is owed a share of a settlement's profit besides the firm: the trader, and the
+/// referrers the stage gives a share (the trader's referrer first, then up the tree as it
+/// stands at the settlement; a level with nobody on it stays with the firm).
+pub async fn claims(
+    db: &impl ConnectionTrait,
+    p: &participant::Model,
+    stage: &StageDef,
+) -> Result<Vec<Claim>, AppError> {
+    let mut out = vec![Claim {
         recipient: Recipient::Trader,
         user_id: p.user_id,
         bps: stage.profit_share_bps.unwrap_or(0),
-    }]
+    }];
+    if !stage.referrer_share_bps.is_empty() {
+        let levels = stage.referrer_share_bps.len() as u64;
+        let upline = referrals::upline(db, p.user_id, Some(levels)).await?;
+        out.extend(
+            upline
+                .into_iter()
+                .zip(&stage.referrer_share_bps)
+                .map(|(user_id, bps)| Claim {
+                    recipient: Recipient::Referrer,
+                    user_id,
+                    bps: *bps,
+                }),
+        );
+    }
+    Ok(out)
 }
 
 /// The account's "now": simulated accounts live on the simulator's clock.

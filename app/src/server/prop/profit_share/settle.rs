@@ -75,7 +75,7 @@ pub async fn settle_in(
     if profit == 0 && !scheduled {
         return Err(AppError::field("settlement", "err.settlement_no_profit"));
     }
-    let split = ps::split(profit, &claims(&p, &stage))
+    let split = ps::split(profit, &claims(txn, &p, &stage).await?)
         .map_err(|e| AppError::field("settlement", e.code()))?;
     let now = Utc::now();
     let manual = stage.distribution == Distribution::Manual;
