@@ -9,7 +9,7 @@ use app::server::identity::authz::authorize_principal;
 use app::server::identity::session::CurrentSession;
 use app::server::infra::export::{CsvRow, to_csv};
 use app::server::{
-    AppState, approvals, identity::clients, identity::staff, infra::audit, infra::uploads,
+    AppState, approvals, ib, identity::clients, identity::staff, infra::audit, infra::uploads,
     money::wallets, prop::fees, prop::participants, prop::profit_share,
 };
 use axum::Extension;
@@ -88,7 +88,8 @@ pub async fn export(
         "requests.csv" => Access::Staff(Permission::RequestsView),
         "participants.csv" | "profit-shares.csv" => Access::Staff(Permission::ParticipantsView),
         "prop-fees.csv" => Access::Staff(Permission::PropDashboard),
-        "referrals.csv" => Access::Ib,
+        "referrals.csv" | "ib-clients.csv" | "ib-commissions.csv" | "ib-links.csv" => Access::Ib,
+        "fee-commissions.csv" | "firm-links.csv" => Access::Staff(Permission::IbView),
         "my-transactions.csv" | "my-requests.csv" => Access::Client,
         _ => return error_response(&AppError::NotFound),
     };
@@ -128,6 +129,36 @@ pub async fn export(
         "referrals.csv" => clients::referred(db, me, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
+        "ib-clients.csv" => match ib::reports::scope(db, me).await {
+            Ok(s) => ib::reports::downlines(db, &s, &q, None, false)
+                .await
+                .map(|p| csv(&name, &p.rows)),
+            Err(e) => Err(e),
+        },
+        "ib-commissions.csv" => match ib::reports::scope(db, me).await {
+            Ok(s) => ib::reports::commissions(db, ib::reports::Whose::Ib(&s), &q, false)
+                .await
+                .map(|r| csv(&name, &r.page.rows)),
+            Err(e) => Err(e),
+        },
+        "fee-commissions.csv" => {
+            let all = ib::reports::Whose::All {
+                challenge: prop.challenge,
+            };
+            ib::reports::commissions(db, all, &q, false)
+                .await
+                .map(|r| csv(&name, &r.page.rows))
+        }
+        "ib-links.csv" | "firm-links.csv" => {
+            let owner = if name == "ib-links.csv" {
+                ib::links::Owner::Ib(me)
+            } else {
+                ib::links::Owner::Firm
+            };
+            ib::links::list(db, owner, &state.config.public_url, &q, false)
+                .await
+                .map(|p| csv(&name, &p.rows))
+        }
         "my-transactions.csv" => wallets::transactions(db, &q, Some(me), false)
             .await
             .map(|p| csv(&name, &p.rows)),
@@ -136,6 +167,15 @@ pub async fn export(
             .map(|p| csv(&name, &p.rows)),
     };
     result.unwrap_or_else(|e| error_response(&e))
+}
+
+/// `/r/{code}`: a promotional link. Counts the visit on its day and sends the visitor on to
+/// registration with the link (an unknown or archived link: plain registration).
+pub async fn promo_link(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    match ib::links::click(&state.db, &code).await {
+        Ok(to) => axum::response::Redirect::to(&to).into_response(),
+        Err(e) => error_response(&e),
+    }
 }
 
 /// `/files/{id}`: an uploaded file, for its owner and for staff who may see requests. Served

@@ -35,6 +35,7 @@ pub struct TierForm {
 pub struct RankSetForm {
     pub id: i64,
     pub name: String,
+    #[serde(default)]
     pub tiers: Vec<TierForm>,
 }
 
@@ -163,4 +164,15 @@ pub struct LinkForm {
     pub target: String,
     /// The published challenge a challenge link opens.
     pub challenge_id: i64,
+}
+
+/// A client's place in the IB programme, for the back office's client page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientIb {
+    pub is_ib: bool,
+    pub tier_id: Option<i64>,
+    pub upline_id: Option<i64>,
+    pub upline: String,
+    pub direct: u64,
+    pub downlines: u64,
 }

@@ -432,3 +432,224 @@ on_both!(
         assert_invariants(&db).await;
     }
 );
+
+// A promotional link: made by an IB, visited, signed up through (the owner becomes the
+// upline), bought through; its funnel counts each step. Bad links change nothing.
+on_both!(
+    a_promotional_link_counts_its_funnel_and_places_its_signups,
+    |db| {
+        use app::domain::approval::RequestKind;
+        use app::i18n::Locale;
+        use app::model::{LinkForm, ListQuery};
+        use app::server::ib::links::{self, Owner};
+        use app::server::identity::auth::{self, RegisterInput};
+        let admin = admin_with_still_feed(&db).await;
+        let ib = client(&db, UserKind::Ib, "ib@example.com", None).await;
+        let other = client(&db, UserKind::Ib, "other@example.com", None).await;
+        let mut draft = usd_challenge("Draft only", vec![StageDef::demo_default()]);
+        draft.name = "Draft only".into();
+        let draft_id = app::server::prop::challenges::save(&db, admin, None, draft, &here())
+            .await
+            .unwrap();
+        let form = |target: &str, challenge_id: i64| LinkForm {
+            name: "Spring".into(),
+            target: target.into(),
+            challenge_id,
+        };
+        let url = "https://firm.example";
+        for (bad, field, want) in [
+            (
+                form("challenge", draft_id),
+                "challenge",
+                "err.link_challenge_unpublished",
+            ),
+            (form("elsewhere", 0), "target", "err.link_target_unknown"),
+            (
+                LinkForm {
+                    name: " ".into(),
+                    ..form("register", 0)
+                },
+                "name",
+                "err.required",
+            ),
+        ] {
+            let e = links::create(&db, Owner::Ib(ib), ib, bad, url, &here())
+                .await
+                .unwrap_err();
+            assert_eq!(code(e, field), want);
+        }
+        assert_eq!(common::count(&db, "promo_link").await, 0);
+        let link = links::create(&db, Owner::Ib(ib), ib, form("register", 0), url, &here())
+            .await
+            .unwrap();
+        assert_eq!(link.url, format!("{url}/r/{}", link.code));
+        // Another IB cannot archive it.
+        let e = links::archive(&db, Owner::Ib(other), other, link.id, &here())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, app::error::AppError::NotFound), "{e:?}");
+
+        for _ in 0..3 {
+            assert_eq!(
+                links::click(&db, &link.code).await.unwrap(),
+                format!("/register?link={}", link.code)
+            );
+        }
+        assert_eq!(links::click(&db, "NOSUCHCODE").await.unwrap(), "/register");
+        let input = RegisterInput {
+            kind: UserKind::Trader,
+            email: "new@example.com".into(),
+            password: "correct horse battery".into(),
+            first_name: "Nia".into(),
+            last_name: "Okafor".into(),
+            country: "GB".into(),
+            phone: "+441632960002".into(),
+            referral_code: String::new(),
+            link: link.code.clone(),
+            locale: Locale::En,
+        };
+        let joined = auth::register(&db, &cfg(), input, &here()).await.unwrap();
+        assert_eq!(joined.referrer_id, Some(ib));
+        assert_eq!(joined.promo_link_id, Some(link.id));
+        assert_eq!(
+            referrals::upline(&db, joined.id, None).await.unwrap(),
+            vec![ib]
+        );
+        let ch = publish(
+            &db,
+            admin,
+            usd_challenge("Open", vec![StageDef::demo_default()]),
+        )
+        .await;
+        fund(&db, admin, joined.id, "100.00").await;
+        buy(&db, joined.id, ch, "via-link").await;
+
+        let q = ListQuery {
+            per_page: 20,
+            ..Default::default()
+        };
+        let listed = links::list(&db, Owner::Ib(ib), url, &q, true)
+            .await
+            .unwrap();
+        let row = &listed.rows[0];
+        assert_eq!(
+            (
+                row.clicks,
+                row.signups,
+                row.purchases,
+                row.fees[0].to_string()
+            ),
+            (3, 1, 1, "100.00 USD".to_string())
+        );
+        // The funds adjustment above is not a deposit request: no first deposit yet.
+        assert_eq!(row.first_deposits, 0);
+        assert!(
+            links::list(&db, Owner::Ib(other), url, &q, true)
+                .await
+                .unwrap()
+                .rows
+                .is_empty()
+        );
+        let _ = RequestKind::Deposit;
+    }
+);
+
+// What an IB sees of their tree: their client group caps the levels shown in full; deeper
+// clients come without personal details and cannot be searched for; nobody outside the tree.
+on_both!(an_ib_sees_their_tree_within_their_groups_levels, |db| {
+    use app::model::ListQuery;
+    use app::server::entity::client_group;
+    use app::server::ib::reports::{self, Whose};
+    use sea_orm::sea_query::Expr;
+    let admin = admin_with_still_feed(&db).await;
+    let ib = client(&db, UserKind::Ib, "ib@example.com", None).await;
+    let l1 = client(&db, UserKind::Ib, "level-one@example.com", Some(ib)).await;
+    let l2 = client(&db, UserKind::Trader, "level-two@example.com", Some(l1)).await;
+    let stranger = client(&db, UserKind::Trader, "stranger@example.com", None).await;
+    client_group::Entity::update_many()
+        .col_expr(client_group::Column::VisibleLevels, Expr::value(Some(1)))
+        .exec(&db)
+        .await
+        .unwrap();
+    let s = reports::scope(&db, ib).await.unwrap();
+    let q = ListQuery {
+        per_page: 20,
+        ..Default::default()
+    };
+    let tree = reports::downlines(&db, &s, &q, None, true).await.unwrap();
+    let rows: Vec<_> = tree
+        .rows
+        .iter()
+        .map(|r| (r.id, r.level, r.visible, r.email.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![(l1, 1, true, "level-one@example.com"), (l2, 2, false, "")]
+    );
+    let search = ListQuery {
+        q: "level-two".into(),
+        ..q.clone()
+    };
+    assert!(
+        reports::downlines(&db, &s, &search, None, true)
+            .await
+            .unwrap()
+            .rows
+            .is_empty()
+    );
+    // The tree view opens a node of the tree, never one outside it.
+    let under = reports::downlines(&db, &s, &q, Some(l1), true)
+        .await
+        .unwrap();
+    assert_eq!(
+        under.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![l2]
+    );
+    let e = reports::downlines(&db, &s, &q, Some(stranger), true)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, app::error::AppError::NotFound), "{e:?}");
+    let bad = ListQuery {
+        filter: "x".into(),
+        ..q.clone()
+    };
+    let e = reports::downlines(&db, &s, &bad, None, true)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e, "filter"), "err.filter_invalid");
+
+    // A commission on the hidden client's fee names nobody.
+    let plan = FeeCommissions {
+        levels: Some(LevelPlan {
+            include_challenger: false,
+            levels: vec![Rebate::Percent(1_000), Rebate::Percent(500)],
+        }),
+        ..Default::default()
+    };
+    let ch = publish(&db, admin, with_plan("Seen", plan)).await;
+    fund(&db, admin, l2, "100.00").await;
+    buy(&db, l2, ch, "hidden").await;
+    let mine = reports::commissions(&db, Whose::Ib(&s), &q, true)
+        .await
+        .unwrap();
+    assert_eq!(mine.page.rows.len(), 1);
+    let row = &mine.page.rows[0];
+    assert_eq!(
+        (row.level, row.client.as_str(), row.amount.to_string()),
+        (2, "", "5.00 USD".to_string())
+    );
+    assert_eq!(mine.totals[0].commissions.to_string(), "5.00 USD");
+    assert_eq!(mine.by_day.len(), 1);
+    // Staff see both commissions, named.
+    let all = reports::commissions(&db, Whose::All { challenge: ch }, &q, true)
+        .await
+        .unwrap();
+    assert_eq!(all.page.total, 2);
+    assert!(all.page.rows.iter().all(|r| !r.client.is_empty()));
+    assert_eq!(all.totals[0].commissions.to_string(), "15.00 USD");
+    let stats = reports::prop_stats(&db, &s, &q).await.unwrap();
+    assert_eq!(
+        (stats.participants, stats.fees[0].to_string()),
+        (1, "100.00 USD".to_string())
+    );
+});

@@ -447,6 +447,7 @@ on_both!(one_email_registered_at_once_makes_one_account, |db| {
                 country: "GB".into(),
                 phone: "+441632960002".into(),
                 referral_code: String::new(),
+                link: String::new(),
                 locale: Locale::En,
             };
             auth::register(&db, &cfg, input, &here())

@@ -28,6 +28,7 @@ pub async fn register(
     country: String,
     phone: String,
     referral_code: String,
+    #[server(default)] link: String,
 ) -> Result<LoginStep, AppError> {
     use crate::api::ctx;
 
@@ -49,6 +50,7 @@ pub async fn register(
             country,
             phone,
             referral_code,
+            link,
             locale: Locale::from_request(),
         };
         let created = auth::register(&st.db, &st.config, input, &from).await?;

@@ -114,6 +114,28 @@ pub async fn list_for_client(
     Ok(list::page(rows, total, q, paged))
 }
 
+/// The requests of several clients (an IB's downlines, as a subquery of their ids), made
+/// since `since`: read-only rows (nothing cancellable), filtered and searched as a client's.
+pub async fn list_for_users(
+    db: &impl ConnectionTrait,
+    users: sea_orm::sea_query::SelectStatement,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    q: &ListQuery,
+    paged: bool,
+) -> Result<Page<RequestRow>, AppError> {
+    let mut select = request::Entity::find().filter(request::Column::UserId.in_subquery(users));
+    if let Some(t) = since {
+        select = select.filter(request::Column::CreatedAt.gte(t));
+    }
+    select = status_filter(select, q);
+    if let Some(k) = RequestKind::parse(&q.q) {
+        select = select.filter(request::Column::Kind.eq(k.as_str()));
+    }
+    let (reqs, total) = list::fetch(db, sorted(select, q), q, paged).await?;
+    let rows = rows(db, reqs, |_| false).await?;
+    Ok(list::page(rows, total, q, paged))
+}
+
 /// Pending requests of `kinds` at a level `staff` may decide: the condition for "My to-do".
 pub(super) async fn decidable(
     db: &impl ConnectionTrait,

@@ -3,4 +3,6 @@
 //! their funnels (`links`), and what an IB and staff read of it (`reports`). The tree itself
 //! is `identity::referrals`; the rank sets are the firm's settings (`settings::ranks`).
 pub mod commissions;
+pub mod links;
+pub mod reports;
 pub mod tiers;

@@ -3,6 +3,7 @@
 use crate::domain::access::UserKind;
 use crate::domain::ib::Tier;
 use crate::error::AppError;
+use crate::model::ClientIb;
 use crate::server::entity::{rank_tier, user};
 use crate::server::infra::audit;
 use crate::server::infra::db::Write;
@@ -89,4 +90,39 @@ pub async fn set_tier(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// A client's upline, tier and downline counts.
+pub async fn client_ib(db: &impl ConnectionTrait, client: i64) -> Result<ClientIb, AppError> {
+    use crate::server::entity::referral_path;
+    let u = user::Entity::find_by_id(client)
+        .one(db)
+        .await?
+        .filter(|u| u.kind.is_client())
+        .ok_or(AppError::NotFound)?;
+    let upline = match u.referrer_id {
+        Some(r) => user::Entity::find_by_id(r)
+            .one(db)
+            .await?
+            .map(|r| format!("{} {} ({})", r.first_name, r.last_name, r.email))
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let below = |depth: Option<i32>| {
+        let mut q =
+            referral_path::Entity::find().filter(referral_path::Column::AncestorId.eq(client));
+        if let Some(d) = depth {
+            q = q.filter(referral_path::Column::Depth.eq(d));
+        }
+        q
+    };
+    use sea_orm::PaginatorTrait;
+    Ok(ClientIb {
+        is_ib: u.kind == UserKind::Ib,
+        tier_id: u.rank_tier_id,
+        upline_id: u.referrer_id,
+        upline,
+        direct: below(Some(1)).count(db).await?,
+        downlines: below(None).count(db).await?,
+    })
 }

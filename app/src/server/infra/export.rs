@@ -5,8 +5,8 @@ use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{
-    AuditRow, ClientRow, FeeRow, ParticipantRow, ProfitShareDto, ReferredClient, RequestRow,
-    StaffRow, TransactionRow, WalletRow,
+    AuditRow, ClientRow, CommissionRow, DownlineRow, FeeRow, LinkRow, ParticipantRow,
+    ProfitShareDto, ReferredClient, RequestRow, StaffRow, TransactionRow, WalletRow,
 };
 
 pub trait CsvRow {
@@ -375,5 +375,112 @@ mod tests {
         assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{out}");
         assert_eq!(cell("-50.00"), "-50.00", "negative amounts stay numbers");
         assert_eq!(cell("-1+1"), "'-1+1");
+    }
+}
+
+/// Several sums in different currencies in one cell: "10.00 USD; 5.00 EUR".
+fn monies(m: &[Money]) -> String {
+    m.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl CsvRow for DownlineRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "level",
+        "upline_id",
+        "name",
+        "email",
+        "ib",
+        "group",
+        "kyc",
+        "joined",
+        "direct",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.level.to_string(),
+            self.upline_id.map(|i| i.to_string()).unwrap_or_default(),
+            self.name.clone(),
+            self.email.clone(),
+            if self.is_ib { "yes" } else { "no" }.into(),
+            self.group.clone(),
+            self.kyc.map(|k| k.as_str().to_string()).unwrap_or_default(),
+            self.joined.clone(),
+            self.direct.to_string(),
+        ]
+    }
+}
+
+impl CsvRow for CommissionRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "at",
+        "recipient",
+        "client",
+        "challenge",
+        "structure",
+        "level",
+        "tier",
+        "fee_before_discount",
+        "fee_paid",
+        "amount",
+        "currency",
+        "status",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.at.clone(),
+            self.recipient.clone(),
+            self.client.clone(),
+            self.challenge.clone(),
+            self.structure.as_str().into(),
+            self.level.to_string(),
+            self.tier.clone(),
+            self.fee_before_discount.amount(),
+            self.fee_paid.amount(),
+            self.amount.amount(),
+            self.amount.code().into(),
+            self.status.clone(),
+        ]
+    }
+}
+
+impl CsvRow for LinkRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "url",
+        "target",
+        "challenge",
+        "owner",
+        "archived",
+        "clicks",
+        "signups",
+        "first_deposits",
+        "purchases",
+        "fees",
+        "created",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.url.clone(),
+            self.target.clone(),
+            self.challenge.clone(),
+            self.owner.clone(),
+            if self.archived { "yes" } else { "no" }.into(),
+            self.clicks.to_string(),
+            self.signups.to_string(),
+            self.first_deposits.to_string(),
+            self.purchases.to_string(),
+            monies(&self.fees),
+            self.created.clone(),
+        ]
     }
 }

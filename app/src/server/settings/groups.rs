@@ -166,3 +166,18 @@ pub async fn assign_group(
     txn.commit().await?;
     Ok(())
 }
+
+/// What an IB in the group sees: how many downline levels in full (None: all) and how many
+/// months back their reports reach (None: no limit). No group: no limits.
+pub async fn ib_limits(
+    db: &impl ConnectionTrait,
+    group: Option<i64>,
+) -> Result<(Option<i32>, Option<i32>), AppError> {
+    let Some(id) = group else {
+        return Ok((None, None));
+    };
+    Ok(client_group::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map_or((None, None), |g| (g.visible_levels, g.report_months)))
+}

@@ -51,7 +51,44 @@ pub struct RegisterInput {
     pub country: String,
     pub phone: String,
     pub referral_code: String,
+    /// The promotional link's code the visitor came through; empty: none.
+    pub link: String,
     pub locale: Locale,
+}
+
+/// Where a sign-up came from: the IB programme registers its promotional links with
+/// `register_signup_source!`, so registration does not import it. Given a link's code (in the
+/// registration's transaction) it answers the link's id and its owner, who becomes the new
+/// client's upline; None for a code it does not know or a link no longer in use.
+pub type SignupSourceFn = for<'a> fn(
+    &'a sea_orm::DatabaseTransaction,
+    &'a str,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Option<(i64, Option<i64>)>, AppError>> + Send + 'a>,
+>;
+
+pub struct SignupSource(pub SignupSourceFn);
+
+inventory::collect!(SignupSource);
+
+#[macro_export]
+macro_rules! register_signup_source {
+    ($f:expr) => {
+        inventory::submit! { $crate::server::identity::auth::SignupSource($f) }
+    };
+}
+
+/// The link a sign-up came through and its owner, if any source knows the code.
+async fn signup_source(
+    txn: &sea_orm::DatabaseTransaction,
+    code: &str,
+) -> Result<Option<(i64, Option<i64>)>, AppError> {
+    for s in inventory::iter::<SignupSource> {
+        if let Some(found) = (s.0)(txn, code).await? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
 }
 
 pub async fn find_by_email(
@@ -81,6 +118,10 @@ pub async fn register(
     let country = errs.check("country", v::country(&input.country));
     let phone = errs.check("phone", v::phone(&input.phone));
     let referral = errs.check("referral_code", v::referral_code(&input.referral_code));
+    let link = input.link.trim();
+    if link.len() > 32 || !link.chars().all(|c| c.is_ascii_alphanumeric()) {
+        errs.add("link", "err.link_invalid");
+    }
     if let Some(e) = &email
         && find_by_email(db, e).await?.is_some()
     {
@@ -108,6 +149,14 @@ pub async fn register(
     let (method, _) = settings::approval_for(db, reg_kind).await?;
     let pending = !method.approves_itself(reg_kind, false, 0);
     let txn = db.write().await?;
+    // A link's owner is the upline, whatever code was typed: the visitor came through them.
+    let mut promo_link_id = None;
+    if !link.is_empty()
+        && let Some((id, owner)) = signup_source(&txn, link).await?
+    {
+        promo_link_id = Some(id);
+        referrer_id = owner.or(referrer_id);
+    }
     let created = accounts::insert(
         &txn,
         accounts::NewAccount {
@@ -120,7 +169,7 @@ pub async fn register(
             phone,
             role_id: None,
             referrer_id,
-            promo_link_id: None,
+            promo_link_id,
             locale: input.locale,
             pending,
             created_at: Utc::now(),
@@ -155,7 +204,7 @@ pub async fn register(
         "user.register",
         "user",
         Some(created.id),
-        serde_json::json!({"kind": created.kind, "referrer_id": referrer_id}),
+        serde_json::json!({"kind": created.kind, "referrer_id": referrer_id, "link": promo_link_id}),
         &from.ip,
     )
     .await?;
