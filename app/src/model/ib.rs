@@ -25,6 +25,7 @@ pub struct RankSetRow {
 
 /// A tier as the rank-set form sends it: an id of 0 is a new tier.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TierForm {
     pub id: i64,
     pub name: String,
@@ -32,10 +33,10 @@ pub struct TierForm {
 
 /// A rank set to save: an id of 0 creates one; the tiers are lowest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RankSetForm {
     pub id: i64,
     pub name: String,
-    #[serde(default)]
     pub tiers: Vec<TierForm>,
 }
 
@@ -158,6 +159,7 @@ pub struct LinkRow {
 
 /// A promotional link to create.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LinkForm {
     pub name: String,
     /// register | challenge
