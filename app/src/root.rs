@@ -2,7 +2,11 @@
 use crate::pages::NotFound;
 use crate::pages::approvals::{queue::ApprovalsPage, review::ReviewPage};
 use crate::pages::home::{client::DashboardPage, staff::AdminDashboard};
-use crate::pages::ib::IbPage;
+use crate::pages::ib::{
+    IbPage, clients::IbClientsPage, commission::IbCommissionPage, links::IbLinksPage,
+    report::IbReportPage, requests::IbRequestsPage, staff::ClientIbPage, staff::IbAdminPage,
+    stats::IbStatsPage,
+};
 use crate::pages::identity::{
     audit::AuditPage,
     client_auth::{ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage},
@@ -125,6 +129,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("roles") view={Lazy::<people::Roles>::new()}/>
                     <Route path=path!("audit") view={Lazy::<people::Audit>::new()}/>
                     <Route path=path!("account") view={Lazy::<back_office::Account>::new()}/>
+                    <Route path=path!("ib") view={Lazy::<ib_desk::Programme>::new()}/>
+                    <Route path=path!("ib/clients/:id") view={Lazy::<ib_desk::Client>::new()}/>
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
@@ -138,7 +144,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("kyc") view={Lazy::<trader_account::Kyc>::new()}/>
                     <Route path=path!("profile") view={Lazy::<trader_account::Profile>::new()}/>
                     <Route path=path!("notifications") view={Lazy::<trader_account::Notifications>::new()}/>
-                    <Route path=path!("ib") view={Lazy::<trader_account::Ib>::new()}/>
+                    <Route path=path!("ib") view={Lazy::<ib_portal::Overview>::new()}/>
+                    <Route path=path!("ib/clients") view={Lazy::<ib_portal::Clients>::new()}/>
+                    <Route path=path!("ib/report") view={Lazy::<ib_portal::Report>::new()}/>
+                    <Route path=path!("ib/commission") view={Lazy::<ib_portal::Commission>::new()}/>
+                    <Route path=path!("ib/requests") view={Lazy::<ib_portal::Requests>::new()}/>
+                    <Route path=path!("ib/stats") view={Lazy::<ib_portal::Stats>::new()}/>
+                    <Route path=path!("ib/links") view={Lazy::<ib_portal::Links>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -256,5 +268,19 @@ lazy_area!(trader_account {
     Kyc => view! { <KycPage/> };
     Profile => view! { <ProfilePage/> };
     Notifications => view! { <NotificationsPage/> };
-    Ib => view! { <IbPage/> };
+});
+
+lazy_area!(ib_portal {
+    Overview => view! { <IbPage/> };
+    Clients => view! { <IbClientsPage/> };
+    Report => view! { <IbReportPage/> };
+    Commission => view! { <IbCommissionPage/> };
+    Requests => view! { <IbRequestsPage/> };
+    Stats => view! { <IbStatsPage/> };
+    Links => view! { <IbLinksPage/> };
+});
+
+lazy_area!(ib_desk {
+    Programme => view! { <IbAdminPage/> };
+    Client => view! { <ClientIbPage/> };
 });

@@ -88,7 +88,8 @@ pub async fn export(
         "requests.csv" => Access::Staff(Permission::RequestsView),
         "participants.csv" | "profit-shares.csv" => Access::Staff(Permission::ParticipantsView),
         "prop-fees.csv" => Access::Staff(Permission::PropDashboard),
-        "referrals.csv" | "ib-clients.csv" | "ib-commissions.csv" | "ib-links.csv" => Access::Ib,
+        "referrals.csv" | "ib-clients.csv" | "ib-commissions.csv" | "ib-links.csv"
+        | "ib-requests.csv" => Access::Ib,
         "fee-commissions.csv" | "firm-links.csv" => Access::Staff(Permission::IbView),
         "my-transactions.csv" | "my-requests.csv" => Access::Client,
         _ => return error_response(&AppError::NotFound),
@@ -139,6 +140,12 @@ pub async fn export(
             Ok(s) => ib::reports::commissions(db, ib::reports::Whose::Ib(&s), &q, false)
                 .await
                 .map(|r| csv(&name, &r.page.rows)),
+            Err(e) => Err(e),
+        },
+        "ib-requests.csv" => match ib::reports::scope(db, me).await {
+            Ok(s) => ib::reports::client_requests(db, &s, &q, false)
+                .await
+                .map(|p| csv(&name, &p.rows)),
             Err(e) => Err(e),
         },
         "fee-commissions.csv" => {

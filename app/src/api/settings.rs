@@ -39,8 +39,16 @@ settings_fn!(list_groups, "settings/groups", () -> Vec<GroupDto>, SettingsManage
     |_me, db| settings::groups(db));
 
 settings_fn!(save_group, "settings/groups/save",
-    (id: Option<i64>, name: String, description: String, is_default: bool) -> i64, SettingsManage,
-    |me, db| settings::save_group(db, me.user_id, id, &name, &description, is_default));
+(id: Option<i64>, name: String, description: String, is_default: bool,
+ #[server(default)] visible_levels: String, #[server(default)] report_months: String) -> i64,
+SettingsManage,
+|me, db| settings::save_group(db, me.user_id, id, settings::GroupForm {
+    name: &name,
+    description: &description,
+    is_default,
+    visible_levels: &visible_levels,
+    report_months: &report_months,
+}));
 
 settings_fn!(
     /// Moves a client into a client group.

@@ -49,8 +49,8 @@ permissions! {
     PropDashboard => "prop_dashboard.view", "perm.prop_dashboard";
     RiskAlertsView => "risk_alerts.view", "perm.risk_alerts_view";
     RiskAlertsManage => "risk_alerts.manage", "perm.risk_alerts_manage";
-    IbView => "ib.view", "perm.ib_view";
-    IbManage => "ib.manage", "perm.ib_manage";
+    IbView => "ib_programme.view", "perm.ib_view";
+    IbManage => "ib_programme.manage", "perm.ib_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

@@ -359,4 +359,9 @@ pub static CHALLENGES: &[(&str, &str, &str)] = &[
         "Challenge terminated.",
         "Desafío terminado.",
     ),
+    (
+        "chal.invalid_rebate",
+        "Enter an amount (5.00) or a percentage (10%).",
+        "Introduzca un importe (5.00) o un porcentaje (10%).",
+    ),
 ];

@@ -1117,4 +1117,114 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "This payout was already decided.",
         "Este pago ya se decidió.",
     ),
+    (
+        "err.commission_above_fee",
+        "A rebate cannot be more than the fee.",
+        "Una comisión no puede superar la tarifa.",
+    ),
+    (
+        "err.commission_levels_above_fee",
+        "The levels together pay more than the fee.",
+        "Los niveles juntos pagan más que la tarifa.",
+    ),
+    (
+        "err.commission_levels_too_many",
+        "Too many levels (at most 20).",
+        "Demasiados niveles (máximo 20).",
+    ),
+    (
+        "err.commission_over_100",
+        "A percentage cannot be above 100%.",
+        "Un porcentaje no puede superar el 100%.",
+    ),
+    (
+        "err.commission_positive",
+        "Enter an amount or a percentage above zero.",
+        "Introduzca un importe o porcentaje mayor que cero.",
+    ),
+    (
+        "err.commission_tier_duplicate",
+        "This tier already has a rebate.",
+        "Este nivel ya tiene una comisión.",
+    ),
+    (
+        "err.group_limit_range",
+        "Enter a whole number in range, or leave it empty for no limit.",
+        "Introduzca un número entero válido o déjelo vacío para no limitar.",
+    ),
+    (
+        "err.link_challenge_unpublished",
+        "Choose a published challenge.",
+        "Elija un desafío publicado.",
+    ),
+    (
+        "err.link_code_taken",
+        "That link code is taken; try again.",
+        "Ese código de enlace ya existe; inténtelo de nuevo.",
+    ),
+    (
+        "err.link_invalid",
+        "This invitation link is not valid.",
+        "Este enlace de invitación no es válido.",
+    ),
+    (
+        "err.link_target_unknown",
+        "Choose where the link leads.",
+        "Elija a dónde lleva el enlace.",
+    ),
+    (
+        "err.rank_set_taken",
+        "A rank set with this name exists.",
+        "Ya existe un conjunto de rangos con este nombre.",
+    ),
+    (
+        "err.rank_set_unknown",
+        "Choose an existing rank set.",
+        "Elija un conjunto de rangos existente.",
+    ),
+    (
+        "err.rank_tier_duplicate",
+        "Two tiers have this name.",
+        "Dos niveles tienen este nombre.",
+    ),
+    (
+        "err.rank_tier_held",
+        "An IB holds a tier you removed; give them another tier first.",
+        "Un IB tiene un nivel que eliminó; asígnele otro primero.",
+    ),
+    (
+        "err.rank_tier_not_in_set",
+        "This tier is not in the chosen rank set.",
+        "Este nivel no pertenece al conjunto de rangos elegido.",
+    ),
+    (
+        "err.rank_tier_unknown",
+        "This tier does not exist.",
+        "Este nivel no existe.",
+    ),
+    (
+        "err.rank_tiers_none",
+        "A rank set needs at least one tier.",
+        "Un conjunto de rangos necesita al menos un nivel.",
+    ),
+    (
+        "err.rank_tiers_too_many",
+        "Too many tiers (at most 20).",
+        "Demasiados niveles (máximo 20).",
+    ),
+    (
+        "err.referral_loop",
+        "That would put the client under themselves or one of their own clients.",
+        "Eso pondría al cliente bajo sí mismo o bajo uno de sus propios clientes.",
+    ),
+    (
+        "err.referrer_unknown",
+        "No client has this id.",
+        "Ningún cliente tiene este id.",
+    ),
+    (
+        "err.stage_referrer_share_without_split",
+        "Referrers' shares need a trader's share on the stage.",
+        "Las participaciones de referidos requieren una participación del trader en la fase.",
+    ),
 ];

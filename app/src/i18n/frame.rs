@@ -310,4 +310,5 @@ pub static FRAME: &[(&str, &str, &str)] = &[
     ("nav.prop_fees", "Fee report", "Informe de tarifas"),
     ("nav.alerts", "Risk alerts", "Alertas de riesgo"),
     ("common.saved", "Saved.", "Guardado."),
+    ("nav.ib_admin", "IB programme", "Programa IB"),
 ];

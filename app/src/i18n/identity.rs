@@ -407,4 +407,19 @@ pub static IDENTITY: &[(&str, &str, &str)] = &[
         "Manage risk alert rules and trader warnings",
         "Gestionar reglas de alerta y avisos a traders",
     ),
+    (
+        "perm.ib_view",
+        "See the IB programme and its reports",
+        "Ver el programa IB y sus informes",
+    ),
+    (
+        "perm.ib_manage",
+        "Manage rank sets, tiers, uplines and firm links",
+        "Gestionar rangos, niveles, patrocinadores y enlaces",
+    ),
+    (
+        "auth.invited_by_link",
+        "You were invited through a partner's link: they will be your introducing broker.",
+        "Le invitaron mediante el enlace de un socio: será su introducing broker.",
+    ),
 ];

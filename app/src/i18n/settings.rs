@@ -305,4 +305,24 @@ pub static SETTINGS: &[(&str, &str, &str)] = &[
         "Quitar el documento {n}",
     ),
     ("settings.add_document", "Add document", "Añadir documento"),
+    (
+        "settings.visible_levels",
+        "Downline levels an IB sees",
+        "Niveles de red que ve un IB",
+    ),
+    (
+        "settings.visible_levels_hint",
+        "Deeper clients show without their details. Empty: all levels.",
+        "Los clientes más profundos se muestran sin datos. Vacío: todos.",
+    ),
+    (
+        "settings.report_months",
+        "IB report range (months)",
+        "Rango de informes IB (meses)",
+    ),
+    (
+        "settings.report_months_hint",
+        "How far back an IB's reports reach. Empty: no limit.",
+        "Hasta dónde llegan los informes de un IB. Vacío: sin límite.",
+    ),
 ];

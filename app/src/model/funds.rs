@@ -214,6 +214,10 @@ pub struct GroupDto {
     pub description: String,
     pub is_default: bool,
     pub members: u64,
+    /// How many downline levels its IBs see in full; None: all.
+    pub visible_levels: Option<i32>,
+    /// How many months back its IBs' reports reach; None: no limit.
+    pub report_months: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -395,6 +395,7 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::ParticipantsView, NavItem { href: "/admin/participants", icon: "⚐", label: "nav.participants" }),
                     (Permission::ParticipantsView, NavItem { href: "/admin/profit-shares", icon: "%", label: "nav.profit_shares" }),
                     (Permission::PropDashboard, NavItem { href: "/admin/prop-fees", icon: "¤", label: "nav.prop_fees" }),
+                    (Permission::IbView, NavItem { href: "/admin/ib", icon: "⚑", label: "nav.ib_admin" }),
                     (Permission::RiskAlertsView, NavItem { href: "/admin/alerts", icon: "!", label: "nav.alerts" }),
                     (Permission::PlatformManage, NavItem { href: "/admin/platform", icon: "≈", label: "nav.platform" }),
                     (Permission::FundsView, NavItem { href: "/admin/wallets", icon: "$", label: "nav.wallets" }),

@@ -1121,9 +1121,20 @@ mod random_requests {
 
 on_both!(client_groups_decide_which_methods_a_client_sees, |db| {
     let f = firm(&db).await;
-    let vip = settings::save_group(&db, f.admin, None, "VIP", "", false)
-        .await
-        .unwrap();
+    let vip = settings::save_group(
+        &db,
+        f.admin,
+        None,
+        settings::GroupForm {
+            name: "VIP",
+            description: "",
+            is_default: false,
+            visible_levels: "",
+            report_months: "",
+        },
+    )
+    .await
+    .unwrap();
     let crypto = method(
         &db,
         f.admin,
@@ -1184,9 +1195,20 @@ on_both!(client_groups_decide_which_methods_a_client_sees, |db| {
         .unwrap();
     assert!(sees(db.clone(), f.trader).await);
     // The default group stays the default: a second default replaces it, never adds one.
-    settings::save_group(&db, f.admin, Some(vip), "VIP", "", true)
-        .await
-        .unwrap();
+    settings::save_group(
+        &db,
+        f.admin,
+        Some(vip),
+        settings::GroupForm {
+            name: "VIP",
+            description: "",
+            is_default: true,
+            visible_levels: "",
+            report_months: "",
+        },
+    )
+    .await
+    .unwrap();
     let defaults = settings::groups(&db)
         .await
         .unwrap()

@@ -387,7 +387,21 @@ on_both!(one_group_name_saved_at_once_makes_one_group, |db| {
     let admin = f.admin;
     let results = at_once(8, |_| {
         let db = db.clone();
-        async move { settings::save_group(&db, admin, None, "VIP", "", false).await }
+        async move {
+            settings::save_group(
+                &db,
+                admin,
+                None,
+                settings::GroupForm {
+                    name: "VIP",
+                    description: "",
+                    is_default: false,
+                    visible_levels: "",
+                    report_months: "",
+                },
+            )
+            .await
+        }
     })
     .await;
     assert_eq!(oks(&results), 1);

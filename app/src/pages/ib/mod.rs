@@ -1,19 +1,74 @@
-//! The IB area: referral link and code, and the IB's referred clients.
-use crate::api::ib::{get_ib_overview, ib_clients};
+//! The IB programme's screens. The IB's own area in the portal (`/ib/…`): the overview with
+//! the referral link, My Clients (list and tree), the Clients' Report, Commission, Clients'
+//! Requests, Prop Trading Statistics and promotional links. The back office's (`staff`): rank
+//! sets, the Fee Commission Report, the firm's links and the IB panel of a client's page.
+use crate::api::ib::get_ib_overview;
+use crate::domain::money::Money;
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
 use crate::ui::layout::{CopyButton, IdChip};
-use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+pub mod clients;
+pub mod commission;
+pub mod links;
+pub mod report;
+pub mod requests;
+pub mod staff;
+pub mod stats;
+
+/// The IB area's sections, as tabs above each of its pages.
+const SECTIONS: &[(&str, &str)] = &[
+    ("/ib", "ib.nav_overview"),
+    ("/ib/clients", "ib.nav_clients"),
+    ("/ib/report", "ib.nav_report"),
+    ("/ib/commission", "ib.nav_commission"),
+    ("/ib/requests", "ib.nav_requests"),
+    ("/ib/stats", "ib.nav_stats"),
+    ("/ib/links", "ib.nav_links"),
+];
+
+/// The tabs of the IB area; the current page's is marked.
+#[component]
+pub fn IbNav() -> impl IntoView {
+    let i18n = use_i18n();
+    let path = use_location().pathname;
+    view! {
+        <nav class="tabs" aria-label=move || i18n.t("nav.ib_area")>
+            {SECTIONS
+                .iter()
+                .map(|(href, label)| {
+                    let here = move || path.get() == *href;
+                    view! {
+                        <a class="tab" href=*href aria-current=move || here().then_some("page")>
+                            {move || i18n.t(label)}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// Sums in several currencies, one after another ("—" for none).
+pub fn monies(m: &[Money]) -> String {
+    if m.is_empty() {
+        return "—".into();
+    }
+    m.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
 
 #[component]
 pub fn IbPage() -> impl IntoView {
     let i18n = use_i18n();
     let overview = Resource::new(|| (), |_| get_ib_overview());
-    let state = ListState::new("id", true);
-    let clients = Resource::new(move || state.get(), ib_clients);
     view! {
         <PageHeader title="nav.ib_area" subtitle="ib.subtitle"/>
+        <IbNav/>
         <div class="stack">
             <Suspense fallback=|| view! { <div class="spinner"></div> }>
                 {move || {
@@ -40,6 +95,7 @@ pub fn IbPage() -> impl IntoView {
                                             <span class="mono" data-testid="referral-link">{link.clone()}</span>
                                             <CopyButton text=Signal::derive(move || link.clone())/>
                                         </div>
+                                        <p class="muted">{move || i18n.t("ib.links_hint")}" "<a href="/ib/links">{move || i18n.t("ib.nav_links")}</a></p>
                                     </div>
                                 }
                                     .into_any()
@@ -48,35 +104,6 @@ pub fn IbPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
-            <div class="card">
-                <h2 class="card-title">{move || i18n.t("ib.my_clients")}</h2>
-                <Toolbar state filters=vec![("", "common.all"), ("trader", "auth.kind_trader"), ("ib", "auth.kind_ib")] export="/export/referrals.csv"/>
-                <div class="table-wrap">
-                    <table class="table">
-                        <thead>
-                            <tr>
-                                <SortHeader state col="id" label="common.id"/>
-                                <SortHeader state col="name" label="common.name"/>
-                                <th>{move || i18n.t("common.type")}</th>
-                                <SortHeader state col="country" label="auth.country"/>
-                                <th>{move || i18n.t("common.joined")}</th>
-                            </tr>
-                        </thead>
-                        <ListBody state data=clients cols=5 row=move |c: crate::model::ReferredClient| {
-                                                            let kind = if c.kind == crate::domain::access::UserKind::Ib { "auth.kind_ib" } else { "auth.kind_trader" };
-                                                            view! {
-                                                                <tr>
-                                                                    <td class="mono">{c.id}</td>
-                                                                    <td>{c.name}</td>
-                                                                    <td>{move || i18n.t(kind)}</td>
-                                                                    <td>{c.country}</td>
-                                                                    <td>{crate::ui::date(&c.joined)}</td>
-                                                                </tr>
-                                                            }
-                        }/>
-                    </table>
-                </div>
-            </div>
         </div>
     }
 }

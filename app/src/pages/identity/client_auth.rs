@@ -53,6 +53,10 @@ pub fn RegisterPage() -> impl IntoView {
     let register = ServerAction::<Register>::new();
     let error = last_error(register.value());
     let referral = use_query_map().with_untracked(|q| q.get("ref").unwrap_or_default());
+    // A promotional link's code (`/r/{code}` sends visitors here with it): the link's owner
+    // becomes the upline, so the referral code box is not shown.
+    let link = use_query_map().with_untracked(|q| q.get("link").unwrap_or_default());
+    let via_link = !link.is_empty();
     let awaiting = move || {
         matches!(
             register.value().get(),
@@ -127,13 +131,23 @@ pub fn RegisterPage() -> impl IntoView {
                         hint=Signal::derive(move || i18n.t("auth.phone_hint"))
                     />
                 </div>
-                <Field
-                    label=Signal::derive(move || i18n.t("auth.referral_code"))
-                    name="referral_code"
-                    value=referral
-                    error
-                    hint=Signal::derive(move || i18n.t("auth.referral_hint"))
-                />
+                <input type="hidden" name="link" value=link.clone()/>
+                {if via_link {
+                    view! {
+                        <input type="hidden" name="referral_code" value=""/>
+                        <p class="muted" data-testid="via-link">{move || i18n.t("auth.invited_by_link")}</p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <Field
+                            label=Signal::derive(move || i18n.t("auth.referral_code"))
+                            name="referral_code"
+                            value=referral
+                            error
+                            hint=Signal::derive(move || i18n.t("auth.referral_hint"))
+                        />
+                    }.into_any()
+                }}
                 <Submit label=Signal::derive(move || i18n.t("auth.create_account")) pending=register.pending() class="btn-block"/>
             </ActionForm>
             <div class="auth-links cluster">

@@ -42,7 +42,7 @@ pub fn ClientsPage() -> impl IntoView {
                                                         view! {
                                                             <tr>
                                                                 <td class="mono">{c.id}</td>
-                                                                <td>{format!("{} {}", c.first_name, c.last_name)}</td>
+                                                                <td><a href=format!("/admin/ib/clients/{}", c.id)>{format!("{} {}", c.first_name, c.last_name)}</a></td>
                                                                 <td>{c.email}</td>
                                                                 <td>{move || i18n.t(kind)}</td>
                                                                 <td>{c.country}</td>

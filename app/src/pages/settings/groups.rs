@@ -78,6 +78,9 @@ fn GroupForm(
             .unwrap_or_default(),
     );
     let is_default = RwSignal::new(group.as_ref().is_some_and(|g| g.is_default));
+    let count = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
+    let visible_levels = RwSignal::new(count(group.as_ref().and_then(|g| g.visible_levels)));
+    let report_months = RwSignal::new(count(group.as_ref().and_then(|g| g.report_months)));
     let save = ServerAction::<SaveGroup>::new();
     let error = last_error(save.value());
     Effect::new(move |_| {
@@ -97,6 +100,8 @@ fn GroupForm(
             name: name.get_untracked().trim().to_string(),
             description: description.get_untracked().trim().to_string(),
             is_default: is_default.get_untracked(),
+            visible_levels: visible_levels.get_untracked(),
+            report_months: report_months.get_untracked(),
         });
     };
     view! {
@@ -107,6 +112,10 @@ fn GroupForm(
                 <div class="form-row">
                     <TextField label=tlabel("settings.group_name") id="group-name" value=name field="name" error required=true autocomplete="off"/>
                     <TextField label=tlabel("admin.description") id="group-description" value=description field="description" error autocomplete="off"/>
+                </div>
+                <div class="form-row">
+                    <TextField label=tlabel("settings.visible_levels") id="group-levels" value=visible_levels field="visible_levels" error autocomplete="off" inputmode="numeric" hint=tlabel("settings.visible_levels_hint")/>
+                    <TextField label=tlabel("settings.report_months") id="group-months" value=report_months field="report_months" error autocomplete="off" inputmode="numeric" hint=tlabel("settings.report_months_hint")/>
                 </div>
                 <div class="field" class:has-error=move || default_code().is_some()>
                     <CheckField label=tlabel("settings.default_group") checked=is_default/>

@@ -75,7 +75,7 @@ pub async fn create(
     audit::record(
         &txn,
         Some(actor),
-        "ib.link_created",
+        "promo_link.created",
         "promo_link",
         Some(link.id),
         serde_json::json!({"name": link.name, "target": link.target, "challenge": link.challenge_id}),
@@ -112,7 +112,7 @@ pub async fn archive(
     audit::record(
         &txn,
         Some(actor),
-        "ib.link_archived",
+        "promo_link.archived",
         "promo_link",
         Some(link.id),
         serde_json::json!({"name": link.name}),

@@ -81,7 +81,7 @@ pub async fn set_tier(
     audit::record(
         &txn,
         Some(staff),
-        "ib.tier_set",
+        "client.tier_set",
         "user",
         Some(u.id),
         serde_json::json!({"from": u.rank_tier_id, "to": tier}),

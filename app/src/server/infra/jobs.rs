@@ -178,6 +178,10 @@ mod tests {
         assert_eq!(names(Schedule::Feed), ["sim_feed"]);
         // The day closes before its profit-share periods are settled.
         assert_eq!(names(Schedule::Day), ["day_close", "profit_share_settle"]);
-        assert_eq!(names(Schedule::Hourly), ["live_prune"]);
+        // The IB programme's monthly rank commissions are paid by the first run of a month.
+        assert_eq!(
+            names(Schedule::Hourly),
+            ["live_prune", "ib_monthly_commissions"]
+        );
     }
 }

@@ -38,9 +38,13 @@ pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Resu
         db,
         me,
         None,
-        "VIP",
-        "High-volume clients: card deposits without a cap",
-        false,
+        settings::GroupForm {
+            name: "VIP",
+            description: "High-volume clients: card deposits without a cap",
+            is_default: false,
+            visible_levels: "",
+            report_months: "",
+        },
     )
     .await?;
     settings::default_group(db).await?;

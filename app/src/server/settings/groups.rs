@@ -28,6 +28,8 @@ pub async fn groups(db: &impl ConnectionTrait) -> Result<Vec<GroupDto>, AppError
             description: g.description,
             is_default: g.is_default,
             members,
+            visible_levels: g.visible_levels,
+            report_months: g.report_months,
         });
     }
     Ok(out)
@@ -60,18 +62,55 @@ pub async fn default_group(db: &impl ConnectionTrait) -> Result<i64, AppError> {
         .or_internal("the default client group is not there")
 }
 
+/// A client group as the form sends it.
+pub struct GroupForm<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub is_default: bool,
+    /// Empty: every level; else 1 to 64.
+    pub visible_levels: &'a str,
+    /// Empty: no limit; else 1 to 120.
+    pub report_months: &'a str,
+}
+
+/// An optional whole number in `range` typed into a form; empty is None.
+fn optional_count(
+    text: &str,
+    range: std::ops::RangeInclusive<i32>,
+) -> Result<Option<i32>, &'static str> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<i32>() {
+        Ok(n) if range.contains(&n) => Ok(Some(n)),
+        _ => Err("err.group_limit_range"),
+    }
+}
+
 pub async fn save_group(
     db: &DatabaseConnection,
     actor: i64,
     id: Option<i64>,
-    name: &str,
-    description: &str,
-    is_default: bool,
+    form: GroupForm<'_>,
 ) -> Result<i64, AppError> {
+    let GroupForm {
+        name,
+        description,
+        is_default,
+        ..
+    } = form;
     let name = name.trim();
+    let mut errs = crate::domain::validation::Errors::default();
     if name.is_empty() || name.chars().count() > 60 {
-        return Err(AppError::field("name", "err.name_length"));
+        errs.add("name", "err.name_length");
     }
+    let visible = errs.check(
+        "visible_levels",
+        optional_count(form.visible_levels, 1..=64),
+    );
+    let months = errs.check("report_months", optional_count(form.report_months, 1..=120));
+    let (visible_levels, report_months) = errs.values((visible, months))?;
     let txn = db.write().await?;
     let taken = client_group::Entity::find()
         .filter(client_group::Column::Name.eq(name))
@@ -102,12 +141,16 @@ pub async fn save_group(
             am.name = Set(name.into());
             am.description = Set(description.trim().chars().take(500).collect());
             am.is_default = Set(is_default);
+            am.visible_levels = Set(visible_levels);
+            am.report_months = Set(report_months);
             am.update(&txn).await.unique_or(taken)?
         }
         None => client_group::ActiveModel {
             name: Set(name.into()),
             description: Set(description.trim().chars().take(500).collect()),
             is_default: Set(is_default),
+            visible_levels: Set(visible_levels),
+            report_months: Set(report_months),
             created_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -121,7 +164,7 @@ pub async fn save_group(
         "firm.group",
         "client_group",
         Some(saved.id),
-        serde_json::json!({"name": name, "default": is_default}),
+        serde_json::json!({"name": name, "default": is_default, "visible_levels": visible_levels, "report_months": report_months}),
         "",
     )
     .await?;

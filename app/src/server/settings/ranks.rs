@@ -156,7 +156,7 @@ pub async fn save(
     audit::record(
         &txn,
         Some(staff),
-        "ib.rank_set_saved",
+        "rank_set.saved",
         "rank_set",
         Some(set.id),
         serde_json::json!({"name": name, "tiers": form.tiers.iter().map(|t| t.name.trim()).collect::<Vec<_>>()}),
