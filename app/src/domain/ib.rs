@@ -44,6 +44,10 @@ impl Rebate {
         }
     }
 
+    pub fn is_zero(self) -> bool {
+        matches!(self, Rebate::Fixed(0) | Rebate::Percent(0))
+    }
+
     /// A rebate must be positive, a share at most 100%, an amount at most the largest amount.
     fn check(self) -> Result<(), &'static str> {
         match self {
@@ -93,7 +97,7 @@ pub struct TierRebate {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RankPlan {
     pub rank_set_id: i64,
-    /// A tier without a rebate here earns nothing.
+    /// A tier without a rebate here (or at zero) earns nothing.
     pub tiers: Vec<TierRebate>,
     /// On the commission of the nearest lower-tier IB below.
     pub overriding: Option<Rebate>,
@@ -187,11 +191,13 @@ pub fn compute(plan: &FeeCommissions, chain: &[Member], paid: i64, list: i64) ->
     }
     if let Some(rp) = &plan.rank {
         let monthly = rp.payout == RankPayout::Monthly;
+        // A tier at zero earns nothing, as a tier the plan leaves out.
         let rebate_of = |t: &Tier| {
             rp.tiers
                 .iter()
                 .find(|x| x.tier_id == t.tier_id)
                 .map(|x| x.rebate)
+                .filter(|r| !r.is_zero())
         };
         // (position of the last tier paid, what it earned, whether its same-rank bonus is paid)
         let mut last: Option<(i32, i64, bool)> = None;
@@ -274,6 +280,8 @@ impl FeeCommissions {
                 let field = format!("commissions.tiers.{i}");
                 if !seen.insert(t.tier_id) {
                     e.add(&field, "err.commission_tier_duplicate");
+                } else if t.rebate.is_zero() {
+                    // Zero: the tier earns nothing (the editor lists every tier of the set).
                 } else if let Err(code) = t.rebate.check() {
                     e.add(&field, code);
                 } else if matches!(t.rebate, Rebate::Fixed(m) if least_fee.is_some_and(|f| m > f)) {

@@ -364,4 +364,108 @@ pub static CHALLENGES: &[(&str, &str, &str)] = &[
         "Enter an amount (5.00) or a percentage (10%).",
         "Introduzca un importe (5.00) o un porcentaje (10%).",
     ),
+    ("chal.add_level", "Add level", "Añadir nivel"),
+    (
+        "chal.base_list",
+        "Fee before discount",
+        "Tarifa antes del descuento",
+    ),
+    ("chal.base_paid", "Fee paid", "Tarifa pagada"),
+    (
+        "chal.commission_base",
+        "Commissions are computed on",
+        "Las comisiones se calculan sobre",
+    ),
+    (
+        "chal.commission_levels",
+        "Level rebates",
+        "Comisiones por nivel",
+    ),
+    (
+        "chal.commission_tiers",
+        "Tier rebates",
+        "Comisiones por rango",
+    ),
+    (
+        "chal.commissions",
+        "Fee commissions",
+        "Comisiones por tarifa",
+    ),
+    (
+        "chal.commissions_hint",
+        "What each fee pays up the referral tree, credited to the IBs' wallets with the fee. The firm keeps the rest; a refund takes it back.",
+        "Lo que cada tarifa paga hacia arriba en la red, abonado a los IB con la tarifa. La firma conserva el resto; un reembolso lo revierte.",
+    ),
+    (
+        "chal.include_challenger",
+        "Include challenger: level 1 is the buyer's own rebate",
+        "Incluir al participante: el nivel 1 es la comisión del propio comprador",
+    ),
+    ("chal.level_rebate", "Rebate", "Comisión"),
+    (
+        "chal.no_rank_sets",
+        "No rank sets yet: define them under IB programme.",
+        "Aún no hay conjuntos de rangos: defínalos en Programa IB.",
+    ),
+    ("chal.overriding", "Overriding commission", "Sobrecomisión"),
+    (
+        "chal.overriding_hint",
+        "To an upline of a higher tier: an amount, or a % of the commission below. Empty: none.",
+        "Para un patrocinador de rango superior: un importe o un % de la comisión inferior. Vacío: ninguna.",
+    ),
+    (
+        "chal.pay_by_level",
+        "Pay by level (distance up the tree)",
+        "Pagar por nivel (distancia en la red)",
+    ),
+    (
+        "chal.pay_by_rank",
+        "Pay by rank (the IBs' tiers)",
+        "Pagar por rango (niveles de los IB)",
+    ),
+    (
+        "chal.payout_monthly",
+        "Monthly, after the month ends",
+        "Mensual, al terminar el mes",
+    ),
+    ("chal.payout_real_time", "With the fee", "Con la tarifa"),
+    (
+        "chal.rank_payout",
+        "Rank commissions are paid",
+        "Las comisiones por rango se pagan",
+    ),
+    ("chal.rank_set", "Rank set", "Conjunto de rangos"),
+    (
+        "chal.ranks_unavailable",
+        "Rank commissions need access to the IB programme.",
+        "Las comisiones por rango requieren acceso al programa IB.",
+    ),
+    (
+        "chal.rebate_hint",
+        "An amount (5.00) or a percentage of the fee (10%).",
+        "Un importe (5.00) o un porcentaje de la tarifa (10%).",
+    ),
+    (
+        "chal.referrer_share",
+        "Referrers' shares (%)",
+        "Participaciones de referidos (%)",
+    ),
+    (
+        "chal.referrer_share_hint",
+        "Shares of the profit to the trader's IB, then their upline, e.g. 10, 5. Empty: none.",
+        "Participaciones del beneficio para el IB del trader y su patrocinador, p. ej. 10, 5. Vacío: ninguna.",
+    ),
+    ("chal.remove_level", "Remove level", "Quitar nivel"),
+    ("chal.same_rank", "Same-rank bonus", "Bono de mismo rango"),
+    (
+        "chal.same_rank_hint",
+        "Once, to the first upline of the same tier: an amount or a % of that commission.",
+        "Una vez, al primer patrocinador del mismo rango: un importe o un % de esa comisión.",
+    ),
+    ("chal.tier_rebate", "Rebate", "Comisión"),
+    (
+        "chal.tier_rebate_hint",
+        "Empty: this tier earns nothing.",
+        "Vacío: este rango no gana nada.",
+    ),
 ];

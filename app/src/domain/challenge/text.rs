@@ -51,6 +51,23 @@ pub fn pct_text(bps: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
+/// Percentages separated by commas ("10, 5"), in basis points, in order; empty: none.
+pub fn parse_pct_list(v: &str) -> Result<Vec<i64>, &'static str> {
+    if v.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    v.split(',')
+        .map(|p| parse_pct(p)?.ok_or("chal.invalid_percent"))
+        .collect()
+}
+
+pub fn pct_list_text(bps: &[i64]) -> String {
+    bps.iter()
+        .map(|b| pct_text(Some(*b)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A fee: like an amount, but 0 (free) is allowed.
 pub fn parse_fee(v: &str, cur: Currency) -> Result<i64, &'static str> {
     let t = v.trim();
@@ -189,6 +206,23 @@ pub fn parse_mode(s: &str) -> Option<MaxLossMode> {
 mod tests {
     use super::*;
     use crate::domain::money::CURRENCIES;
+
+    #[test]
+    fn percentage_lists_and_rebates() {
+        assert_eq!(parse_pct_list("10, 5.5%"), Ok(vec![1_000, 550]));
+        assert_eq!(parse_pct_list(" "), Ok(vec![]));
+        assert_eq!(parse_pct_list("10,,5"), Err("chal.invalid_percent"));
+        assert_eq!(parse_pct_list("ten"), Err("chal.invalid_percent"));
+        assert_eq!(pct_list_text(&[1_000, 550]), "10, 5.5");
+        let usd = CURRENCIES[0];
+        assert_eq!(parse_rebate("10%", usd), Ok(Rebate::Percent(1_000)));
+        assert_eq!(parse_rebate("5", usd), Ok(Rebate::Fixed(500)));
+        assert_eq!(parse_rebate("", usd), Err("err.required"));
+        assert_eq!(parse_rebate("x%", usd), Err("chal.invalid_rebate"));
+        assert_eq!(parse_rebate("abc", usd), Err("chal.invalid_rebate"));
+        assert_eq!(rebate_text(Rebate::Fixed(500), usd), "5.00");
+        assert_eq!(rebate_text(Rebate::Percent(250), usd), "2.5%");
+    }
 
     #[test]
     fn percentages_are_typed_as_percent_and_kept_in_basis_points() {

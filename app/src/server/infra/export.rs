@@ -357,27 +357,6 @@ impl CsvRow for FeeRow {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised_and_quotes_escaped() {
-        let row = ReferredClient {
-            id: 1,
-            name: "=HYPERLINK(\"x\")".into(),
-            kind: crate::domain::access::UserKind::Trader,
-            country: "GB".into(),
-            joined: chrono::Utc::now(),
-        };
-        let out = String::from_utf8(to_csv(&[row]).unwrap()).unwrap();
-        assert!(out.starts_with("id,name,kind,country,joined\n"));
-        assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{out}");
-        assert_eq!(cell("-50.00"), "-50.00", "negative amounts stay numbers");
-        assert_eq!(cell("-1+1"), "'-1+1");
-    }
-}
-
 /// Several sums in different currencies in one cell: "10.00 USD; 5.00 EUR".
 fn monies(m: &[Money]) -> String {
     m.iter()
@@ -482,5 +461,26 @@ impl CsvRow for LinkRow {
             monies(&self.fees),
             self.created.clone(),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_quotes_escaped() {
+        let row = ReferredClient {
+            id: 1,
+            name: "=HYPERLINK(\"x\")".into(),
+            kind: crate::domain::access::UserKind::Trader,
+            country: "GB".into(),
+            joined: chrono::Utc::now(),
+        };
+        let out = String::from_utf8(to_csv(&[row]).unwrap()).unwrap();
+        assert!(out.starts_with("id,name,kind,country,joined\n"));
+        assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{out}");
+        assert_eq!(cell("-50.00"), "-50.00", "negative amounts stay numbers");
+        assert_eq!(cell("-1+1"), "'-1+1");
     }
 }

@@ -43,7 +43,7 @@ pub(super) fn dom_id(path: &str) -> String {
 pub(super) fn step_of(path: &str) -> u8 {
     match path.split('.').next().unwrap_or_default() {
         "packages" => 2,
-        "payment" | "groups" | "pay_from_wallet" | "pay_direct" => 3,
+        "payment" | "groups" | "pay_from_wallet" | "pay_direct" | "commissions" => 3,
         "challenge" | "action" | "form" | "request" => 4,
         _ => 1,
     }
@@ -83,6 +83,13 @@ pub(super) fn leaf_key(leaf: &str, in_package: bool, next: Option<&str>) -> Opti
         ("max_attempts", _) => "chal.max_attempts",
         ("retry_fee", _) => "chal.retry_fee",
         ("profit_share", _) => "chal.profit_share",
+        ("referrer_share", _) => "chal.referrer_share",
+        ("commissions", _) => "chal.commissions",
+        ("levels", _) => "chal.commission_levels",
+        ("tiers", _) => "chal.commission_tiers",
+        ("rank_set", _) => "chal.rank_set",
+        ("overriding", _) => "chal.overriding",
+        ("same_rank", _) => "chal.same_rank",
         ("settlement", _) => "chal.settlement",
         ("distribution", _) => "chal.distribution",
         ("upgrade_immediately", _) => "chal.upgrade_immediately",

@@ -1,6 +1,7 @@
 //! The editor of one challenge: four steps, an error summary, and the operations (save,
 //! publish, discard, duplicate, terminate).
 mod basics;
+mod commissions;
 mod fields;
 mod packages;
 mod payment;
@@ -14,6 +15,7 @@ use crate::model::ChallengeEdit;
 use crate::pages::PageHeader;
 use crate::ui::form::loading;
 use basics::basics;
+use commissions::commissions_panel;
 use fields::*;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -288,6 +290,7 @@ fn Editor(
                 <section id="chal-panel-3" role="tabpanel" aria-labelledby="chal-tab-3" class="card form" hidden=move || step.get() != 3>
                     <h2 class="card-title">{move || i18n.t("chal.step_payment")}</h2>
                     {payment_panel(ed)}
+                    {commissions_panel(ed)}
                 </section>
             </fieldset>
             <section id="chal-panel-4" role="tabpanel" aria-labelledby="chal-tab-4" class="card form" hidden=move || step.get() != 4>

@@ -263,6 +263,13 @@ fn stage_view(ed: Ed, i: usize, j: usize, cur: Currency) -> AnyView {
                     }
                     Ok(())
                 })}
+                {text_input(ed, at("referrer_share"), "chal.referrer_share", pct_list_text(&s.referrer_share_bps), Opts { hint: Some("chal.referrer_share_hint"), ..DECIMAL }, move |d, v| {
+                    let shares = parse_pct_list(v)?;
+                    if let Some(s) = stage_mut(d, i, j) {
+                        s.referrer_share_bps = shares;
+                    }
+                    Ok(())
+                })}
                 {select_input(ed, at("settlement"), "chal.settlement", s.settlement.as_str().into(), SETTLEMENTS.to_vec(), true, move |d, v| {
                     if let (Some(s), Some(f)) = (stage_mut(d, i, j), SettlementFrequency::parse(v)) {
                         s.settlement = f;
