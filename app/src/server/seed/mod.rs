@@ -1,4 +1,5 @@
 //! System roles (every start), the first administrator, and the demo data set.
+pub mod ib;
 pub mod money;
 pub mod prop;
 
@@ -339,7 +340,17 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
         },
     )
     .await?;
-    crate::server::seed::prop::seed(db, admin.id, trader.id, &clients).await?;
+    crate::server::seed::prop::seed(
+        db,
+        cfg,
+        crate::server::seed::prop::Cast {
+            admin: admin.id,
+            ib: ib.id,
+            trader: trader.id,
+            clients: &clients,
+        },
+    )
+    .await?;
     let url = cfg.public_url.trim_end_matches('/');
     Ok(format!(
         "Demo data ready.\n  Back office  {url}/admin  {} / {}  (sets up two-factor at first sign-in; finance@propdesk.test / Finance-demo-2026 works the queues)\n  IB           {url}/login  {} / {}  (referral code {})\n  Trader       {url}/login  {} / {}",

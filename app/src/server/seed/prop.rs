@@ -15,7 +15,9 @@ use crate::server::money::wallets::{self, Adjustment};
 use crate::server::prop::participation::{self, ParticipateInput};
 use crate::server::trading::alerts::{self, RuleInput};
 use crate::server::trading::sim::{self, Feed, Order};
-use crate::server::{approvals, prop::challenges, prop::participants, prop::profit_share};
+use crate::server::{
+    RuntimeConfig, approvals, prop::challenges, prop::participants, prop::profit_share,
+};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 fn origin() -> Origin {
@@ -90,6 +92,15 @@ fn instant() -> ChallengeDef {
         stages: vec![StageDef::live_default()],
     }];
     def
+}
+
+/// Who the prop demo data is made for.
+pub struct Cast<'a> {
+    pub admin: i64,
+    /// The demo IB, at the top of the demo tree.
+    pub ib: i64,
+    pub trader: i64,
+    pub clients: &'a [i64],
 }
 
 async fn fund(db: &DatabaseConnection, admin: i64, user: i64) -> Result<(), AppError> {
@@ -240,18 +251,39 @@ async fn close_all(db: &DatabaseConnection, p: &participant::Model) -> Result<()
 
 pub async fn seed(
     db: &DatabaseConnection,
-    admin: i64,
-    trader: i64,
-    clients: &[i64],
+    cfg: &RuntimeConfig,
+    cast: Cast<'_>,
 ) -> Result<(), AppError> {
+    let Cast {
+        admin,
+        ib,
+        trader,
+        clients,
+    } = cast;
     if challenge::Entity::find().count(db).await? > 0 || clients.len() < 5 {
         return Ok(());
     }
     let o = origin();
-    let classic_id = challenges::save(db, admin, None, classic(), &o).await?;
+    // The IB programme first: the challenges' fees pay its commissions from the first sale.
+    let programme = super::ib::seed(db, cfg, admin, ib).await?;
+    let mut classic = classic();
+    classic.commissions = programme.classic;
+    let mut instant = instant();
+    instant.commissions = programme.instant;
+    // The funded stages give the trader's IB 10% of the profit beside the trader's 80%.
+    for stage in classic
+        .packages
+        .iter_mut()
+        .chain(instant.packages.iter_mut())
+        .filter_map(|p| p.stages.last_mut())
+    {
+        stage.referrer_share_bps = vec![1_000];
+    }
+    let classic_id = challenges::save(db, admin, None, classic, &o).await?;
     challenges::publish(db, admin, classic_id, &o).await?;
-    let instant_id = challenges::save(db, admin, None, instant(), &o).await?;
+    let instant_id = challenges::save(db, admin, None, instant, &o).await?;
     challenges::publish(db, admin, instant_id, &o).await?;
+    super::ib::challenge_link(db, cfg, ib, instant_id).await?;
     // The demo's trades happen at set prices; the feed moves again afterwards.
     let feed = sim::feed(db).await?;
     sim::set_feed(
@@ -262,9 +294,12 @@ pub async fn seed(
         },
     )
     .await?;
-    for c in clients.iter().chain([&trader]) {
+    for c in clients.iter().chain([&trader]).chain(&programme.buyers) {
         fund(db, admin, *c).await?;
     }
+    // The tree's purchases: level and rank commissions up three levels.
+    join(db, admin, programme.buyers[0], classic_id, "p25k", true).await?;
+    join(db, admin, programme.buyers[1], instant_id, "i5k", true).await?;
     rules(db, admin).await?;
     // Failed: two lots against a 5% daily limit.
     sim::set_price(db, "EURUSD", "1.08500").await?;
