@@ -1,6 +1,17 @@
 import { test, expect, Page } from "@playwright/test";
 import { asAdmin, open, shot, signIn, uniqueEmail } from "./helpers";
 
+/** A figure such as "447.00 USD" in cents. */
+function cents(text: string | null): number {
+  return Math.round(Number((text ?? "0").replace(/[^0-9.-]/g, "")) * 100);
+}
+
+/** The fees collected in the IB's tree, on the Prop Trading Statistics page, in cents. */
+async function treeFees(page: Page): Promise<number> {
+  await open(page, "/ib/stats");
+  return cents(await page.getByTestId("stat-fees").textContent());
+}
+
 /** The wallet's USD balance on the funds page, in cents. */
 async function usdCents(page: Page): Promise<number> {
   await open(page, "/funds");
@@ -22,6 +33,7 @@ test("an IB's link brings a trader whose purchase pays the IB and their upline a
   await signIn(iris, "ib@propdesk.test", "Ib-demo-2026!");
   const omarBefore = await usdCents(omar);
   const irisBefore = await usdCents(iris);
+  const feesBefore = await treeFees(omar);
 
   // Omar names a link to the registration page.
   await open(omar, "/ib/links");
@@ -64,7 +76,8 @@ test("an IB's link brings a trader whose purchase pays the IB and their upline a
 
   // At once, without a reload: the level and rank rebates, 14.85 in all.
   await expect(omar.getByTestId("commission-total-USD")).toHaveAttribute("data-total", "14.85", { timeout: 5_000 });
-  await expect(omar.locator("[data-testid^=commission-]").filter({ hasText: "Level 1" })).toContainText("9.90 USD");
+  await expect(omar.locator('[data-testid^=commission-][data-structure="level"]')).toContainText("9.90 USD");
+  await expect(omar.locator('[data-testid^=commission-][data-structure="rank"]')).toContainText("4.95 USD");
   await shot(omar, "ib-commission");
   expect(await usdCents(omar)).toBe(omarBefore + 1485);
   // Iris, one level up: 5% and 20% of Omar's rank commission.
@@ -79,8 +92,7 @@ test("an IB's link brings a trader whose purchase pays the IB and their upline a
   await expect(counted).toHaveAttribute("data-clicks", "1");
   await expect(counted).toHaveAttribute("data-signups", "1");
   await expect(counted).toHaveAttribute("data-purchases", "1");
-  await open(omar, "/ib/stats");
-  await expect(omar.getByTestId("stat-fees")).toContainText("99.00 USD");
+  expect(await treeFees(omar)).toBe(feesBefore + 9900);
   await shot(omar, "ib-stats");
   await open(omar, "/ib/clients");
   await expect(omar.getByTestId("ib-clients")).toContainText(email);
@@ -127,12 +139,12 @@ test("staff define a rank set and give an IB a tier; the IB's tree opens level b
   await expect(admin.getByTestId(`rank-set-${set}`)).toContainText("2. Pro");
   await shot(admin, "ib-rank-sets");
 
-  // The tree view: Iris → Omar → Priya → Jonas, opened one level at a time.
+  // The tree view: Iris → Omar → Mei → Jonas, opened one level at a time.
   await signIn(iris, "ib@propdesk.test", "Ib-demo-2026!");
   await open(iris, "/ib/clients");
   await iris.getByTestId("tree-view").click();
   const omarNode = iris.getByTestId("ib-tree").locator("li").filter({ hasText: "omar.haddad@example.com" }).first();
   await omarNode.getByRole("button", { name: "Show their clients" }).click();
-  await expect(omarNode).toContainText("priya.shah@example.com");
+  await expect(omarNode).toContainText("mei.lin@example.com");
   await shot(iris, "ib-tree");
 });

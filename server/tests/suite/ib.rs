@@ -650,3 +650,129 @@ on_both!(an_ib_sees_their_tree_within_their_groups_levels, |db| {
         (1, "100.00 USD".to_string())
     );
 });
+
+// Random trees, plans and purchases (a fixed seed, so a failure repeats): every fee's
+// commissions plus the firm's part are the fee, nobody is paid twice for one fee, and turning
+// every purchase down brings every wallet back to where it started.
+on_both!(
+    random_trees_pay_within_the_fee_and_reversals_bring_every_wallet_back,
+    |db| {
+        let admin = admin_with_still_feed(&db).await;
+        let (set, tiers) = partners(&db, admin).await;
+        let mut seed: u64 = 0x5eed_1b;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let mut users: Vec<i64> = Vec::new();
+        for i in 0..14 {
+            let up = (!users.is_empty() && next(5) > 0)
+                .then(|| users[next(users.len() as u64) as usize]);
+            let u = client(&db, UserKind::Ib, &format!("u{i}@example.com"), up).await;
+            if next(3) > 0 {
+                ib::tiers::set_tier(&db, admin, u, Some(tiers[next(3) as usize]), &here())
+                    .await
+                    .unwrap();
+            }
+            users.push(u);
+        }
+        let rebate = |n: u64| {
+            if n % 2 == 0 {
+                Rebate::Percent(100 + (n % 1_500) as i64)
+            } else {
+                Rebate::Fixed(50 + (n % 900) as i64)
+            }
+        };
+        let mut challenges = Vec::new();
+        for c in 0..3 {
+            let levels = (0..1 + next(4)).map(|_| rebate(next(10_000))).collect();
+            let plan = FeeCommissions {
+                base: app::domain::ib::CommissionBase::Paid,
+                levels: Some(LevelPlan {
+                    include_challenger: next(2) == 0,
+                    levels,
+                }),
+                rank: Some(RankPlan {
+                    rank_set_id: set,
+                    tiers: tiers
+                        .iter()
+                        .map(|t| TierRebate {
+                            tier_id: *t,
+                            rebate: rebate(next(10_000)),
+                        })
+                        .collect(),
+                    overriding: Some(Rebate::Percent(1 + next(5_000) as i64)),
+                    same_rank: (next(2) == 0).then(|| Rebate::Fixed(1 + next(300) as i64)),
+                    payout: RankPayout::RealTime,
+                }),
+            };
+            let mut def = with_plan(&format!("Random {c}"), plan);
+            def.packages[0].fee_minor = 2_000 + next(20_000) as i64;
+            challenges.push(publish(&db, admin, def).await);
+        }
+        for u in &users {
+            fund(&db, admin, *u, "1000.00").await;
+        }
+        let before: Vec<i64> = {
+            let mut v = Vec::new();
+            for u in &users {
+                v.push(balance(&db, *u).await);
+            }
+            v
+        };
+        for k in 0..12 {
+            let u = users[next(users.len() as u64) as usize];
+            buy(&db, u, challenges[k % 3], &format!("r{k}")).await;
+        }
+        let rows = commissions(&db).await;
+        let fees = app::server::entity::participation_fee::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(fees.len(), 12);
+        for f in &fees {
+            let paid: i64 = rows
+                .iter()
+                .filter(|c| c.fee_id == f.id)
+                .map(|c| c.amount_minor)
+                .sum();
+            assert!(
+                paid >= 0 && paid <= f.amount_minor,
+                "fee {} pays {paid}",
+                f.id
+            );
+            let mut seen = std::collections::HashSet::new();
+            assert!(
+                rows.iter()
+                    .filter(|c| c.fee_id == f.id)
+                    .all(|c| seen.insert((c.recipient_id, c.structure)))
+            );
+        }
+        assert_invariants(&db).await;
+        for req in request::Entity::find()
+            .filter(request::Column::Kind.eq("participation"))
+            .filter(request::Column::Status.eq("pending"))
+            .all(&db)
+            .await
+            .unwrap()
+        {
+            approvals::reject(&db, admin, req.id, "no", &here())
+                .await
+                .unwrap();
+        }
+        for (u, b) in users.iter().zip(&before) {
+            assert_eq!(balance(&db, *u).await, *b, "user {u}");
+        }
+        assert_eq!(
+            commissions(&db)
+                .await
+                .iter()
+                .map(|c| c.amount_minor)
+                .sum::<i64>(),
+            0
+        );
+        assert_invariants(&db).await;
+    }
+);

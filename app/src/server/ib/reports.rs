@@ -523,93 +523,100 @@ pub async fn client_requests(
 }
 
 /// The IB's prop trading statistics over the period (`q.from`, `q.to`): their whole tree's
-/// participants (figures only, nobody named), fees, the IB's own commissions and profit shares.
+/// participants (figures only, nobody named), fees, the IB's own commissions and profit
+/// shares. Every figure is an aggregate in the database: a tree of 100,000 clients is never
+/// loaded.
 pub async fn prop_stats(
     db: &impl ConnectionTrait,
     s: &Scope,
     q: &ListQuery,
 ) -> Result<IbPropStats, AppError> {
+    use participant::Column as P;
     let (from, to) = range(q, Some(s))?;
-    let mut ps = participant::Entity::find()
-        .filter(participant::Column::UserId.in_subquery(all_downlines(s.ib)));
+    let mut ps = participant::Entity::find().filter(P::UserId.in_subquery(all_downlines(s.ib)));
     if let Some(t) = from {
-        ps = ps.filter(participant::Column::CreatedAt.gte(t));
+        ps = ps.filter(P::CreatedAt.gte(t));
     }
     if let Some(t) = to {
-        ps = ps.filter(participant::Column::CreatedAt.lt(t));
+        ps = ps.filter(P::CreatedAt.lt(t));
     }
-    let participants = ps.clone().all(db).await?;
-    let mut by_status: BTreeMap<ParticipantStatus, u64> = BTreeMap::new();
-    let mut by_stage: BTreeMap<i32, u64> = BTreeMap::new();
-    for p in &participants {
-        *by_status.entry(p.status).or_default() += 1;
-        *by_stage.entry(p.stage + 1).or_default() += 1;
-    }
-    let ids: Vec<i64> = participants.iter().map(|p| p.id).collect();
-    let accounts: Vec<(String, String)> = trading_account::Entity::find()
+    let ids = || ps.clone().select_only().column(P::Id).into_query();
+    let count = Expr::cust("COUNT(*)");
+    let by_status: Vec<(ParticipantStatus, i64)> = ps
+        .clone()
         .select_only()
-        .column(trading_account::Column::Environment)
-        .column(trading_account::Column::Status)
-        .filter(trading_account::Column::ParticipantId.is_in(ids.clone()))
+        .column(P::Status)
+        .column_as(count.clone(), "n")
+        .group_by(P::Status)
         .into_tuple()
         .all(db)
         .await?;
-    let funded = participants
-        .iter()
-        .filter(|p| p.status == ParticipantStatus::InProgress)
-        .filter(|p| {
-            crate::server::prop::participation::bought(p)
-                .ok()
-                .and_then(|b| b.package.stages.get(p.stage as usize).cloned())
-                .is_some_and(|st| st.environment == crate::domain::challenge::Environment::Live)
-        })
-        .count() as u64;
-    let passed = accounts.iter().filter(|(_, st)| st == "passed").count() as i64;
-    let decided = accounts
-        .iter()
-        .filter(|(_, st)| st == "passed" || st == "failed")
-        .count() as i64;
-    let mut fees: BTreeMap<String, i64> = BTreeMap::new();
-    for f in participation_fee::Entity::find()
-        .filter(participation_fee::Column::ParticipantId.is_in(ids))
+    let by_stage: Vec<(i32, i64)> = ps
+        .clone()
+        .select_only()
+        .column(P::Stage)
+        .column_as(count.clone(), "n")
+        .group_by(P::Stage)
+        .order_by_asc(P::Stage)
+        .into_tuple()
+        .all(db)
+        .await?;
+    use trading_account::Column as A;
+    let accounts: Vec<(String, String, i64)> = trading_account::Entity::find()
+        .select_only()
+        .column(A::Environment)
+        .column(A::Status)
+        .column_as(count.clone(), "n")
+        .filter(A::ParticipantId.in_subquery(ids()))
+        .group_by(A::Environment)
+        .group_by(A::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let n = |f: &dyn Fn(&str, &str) -> bool| -> i64 {
+        accounts
+            .iter()
+            .filter(|(env, st, _)| f(env, st))
+            .map(|(_, _, n)| n)
+            .sum()
+    };
+    let funded = n(&|env, st| env == "live" && st == "active") as u64;
+    let passed = n(&|_, st| st == "passed");
+    let decided = n(&|_, st| st == "passed" || st == "failed");
+    let fees: BTreeMap<String, i64> = participation_fee::Entity::find()
+        .select_only()
+        .column(participation_fee::Column::Currency)
+        .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "sum")
+        .filter(participation_fee::Column::ParticipantId.in_subquery(ids()))
+        .group_by(participation_fee::Column::Currency)
+        .into_tuple::<(String, i64)>()
         .all(db)
         .await?
-    {
-        *fees.entry(f.currency).or_default() += f.amount_minor;
-    }
+        .into_iter()
+        .collect();
     let mine = ListQuery {
         from: q.from.clone(),
         to: q.to.clone(),
         ..Default::default()
     };
     let report = commissions(db, Whose::Ib(s), &mine, true).await?;
-    let mut shares = profit_share_part::Entity::find()
-        .filter(profit_share_part::Column::UserId.eq(s.ib))
-        .filter(profit_share_part::Column::Recipient.eq("referrer"))
-        .filter(
-            profit_share_part::Column::ProfitShareId.in_subquery(
-                profit_share::Entity::find()
-                    .select_only()
-                    .column(profit_share::Column::Id)
-                    .filter(profit_share::Column::Status.eq("paid"))
-                    .into_query(),
-            ),
-        );
+    let mut paid = profit_share::Entity::find()
+        .select_only()
+        .column(profit_share::Column::Id)
+        .filter(profit_share::Column::Status.eq("paid"));
     if let Some(t) = from {
-        shares = shares.filter(
-            profit_share_part::Column::ProfitShareId.in_subquery(
-                profit_share::Entity::find()
-                    .select_only()
-                    .column(profit_share::Column::Id)
-                    .filter(profit_share::Column::CreatedAt.gte(t))
-                    .into_query(),
-            ),
-        );
+        paid = paid.filter(profit_share::Column::CreatedAt.gte(t));
     }
-    let share_ids: Vec<i64> = shares
-        .clone()
+    if let Some(t) = to {
+        paid = paid.filter(profit_share::Column::CreatedAt.lt(t));
+    }
+    let parts: Vec<(i64, i64)> = profit_share_part::Entity::find()
         .select_only()
         .column(profit_share_part::Column::ProfitShareId)
+        .column(profit_share_part::Column::AmountMinor)
+        .filter(profit_share_part::Column::UserId.eq(s.ib))
+        .filter(profit_share_part::Column::Recipient.eq("referrer"))
+        .filter(profit_share_part::Column::ProfitShareId.in_subquery(paid.into_query()))
         .into_tuple()
         .all(db)
         .await?;
@@ -617,22 +624,28 @@ pub async fn prop_stats(
         .select_only()
         .column(profit_share::Column::Id)
         .column(profit_share::Column::Currency)
-        .filter(profit_share::Column::Id.is_in(share_ids))
+        .filter(profit_share::Column::Id.is_in(parts.iter().map(|(id, _)| *id)))
         .into_tuple::<(i64, String)>()
         .all(db)
         .await?
         .into_iter()
         .collect();
     let mut profit_shares: BTreeMap<String, i64> = BTreeMap::new();
-    for part in shares.all(db).await? {
-        if let Some(c) = currencies.get(&part.profit_share_id) {
-            *profit_shares.entry(c.clone()).or_default() += part.amount_minor;
+    for (share, amount) in parts {
+        if let Some(c) = currencies.get(&share) {
+            *profit_shares.entry(c.clone()).or_default() += amount;
         }
     }
     Ok(IbPropStats {
-        participants: participants.len() as u64,
-        by_status: by_status.into_iter().collect(),
-        by_stage: by_stage.into_iter().collect(),
+        participants: by_status.iter().map(|(_, n)| *n as u64).sum(),
+        by_status: by_status
+            .into_iter()
+            .map(|(st, n)| (st, n as u64))
+            .collect(),
+        by_stage: by_stage
+            .into_iter()
+            .map(|(stage, n)| (stage + 1, n as u64))
+            .collect(),
         funded,
         fees: sums(fees),
         commissions: report.totals.iter().map(|t| t.commissions).collect(),

@@ -81,13 +81,13 @@ pub async fn seed(
         ),
     )
     .await?;
-    let (priya, _) = ensure_user(
+    let (mei, _) = ensure_user(
         db,
         cfg,
         client(
-            "priya.shah@example.com",
-            "Priya",
-            "Shah",
+            "mei.lin@example.com",
+            "Mei",
+            "Lin",
             UserKind::Trader,
             omar.id,
             8,
@@ -102,14 +102,14 @@ pub async fn seed(
             "Jonas",
             "Berg",
             UserKind::Trader,
-            priya.id,
+            mei.id,
             3,
         ),
     )
     .await?;
     tiers::set_tier(db, admin, ib, Some(tier(2)), &o).await?;
     tiers::set_tier(db, admin, omar.id, Some(tier(1)), &o).await?;
-    promo_links(db, cfg, ib, &[priya.id, jonas.id]).await?;
+    promo_links(db, cfg, ib, &[mei.id, jonas.id]).await?;
     let classic = FeeCommissions {
         base: CommissionBase::Paid,
         levels: Some(LevelPlan {
@@ -152,7 +152,7 @@ pub async fn seed(
     Ok(Programme {
         classic,
         instant,
-        buyers: vec![priya.id, jonas.id],
+        buyers: vec![mei.id, jonas.id],
     })
 }
 
