@@ -644,6 +644,8 @@ on_both!(an_ib_sees_their_tree_within_their_groups_levels, |db| {
     assert_eq!(all.page.total, 2);
     assert!(all.page.rows.iter().all(|r| !r.client.is_empty()));
     assert_eq!(all.totals[0].commissions.to_string(), "15.00 USD");
+    // The fee counts once in the totals, however many commissions it paid.
+    assert_eq!(all.totals[0].fees_paid.to_string(), "100.00 USD");
     let stats = reports::prop_stats(&db, &s, &q).await.unwrap();
     assert_eq!(
         (stats.participants, stats.fees[0].to_string()),

@@ -107,9 +107,15 @@ fn ClientLine(c: DownlineRow) -> impl IntoView {
 #[component]
 fn TreeLevel(parent: i64) -> impl IntoView {
     let i18n = use_i18n();
+    // The IB's own clients are level 1 of the whole tree; anyone else's, their direct clients.
     let q = ListQuery {
         per_page: ListQuery::MAX_PER_PAGE,
         sort: "joined".into(),
+        filter: if parent == 0 {
+            "1".into()
+        } else {
+            String::new()
+        },
         ..Default::default()
     };
     let data = Resource::new(move || (), move |_| ib_tree(q.clone(), parent));

@@ -255,22 +255,25 @@ pub async fn commissions(
     let earned = select
         .clone()
         .filter(C::Status.is_in([status::PAID, status::REVERSED]));
+    // A fee with several commissions (levels, a rank) counts once in the fee totals: on its
+    // first commission (the IB's first, on their own page).
+    let first_of_fee = match whose {
+        Whose::Ib(_) => "fc2.recipient_id = fee_commission.recipient_id AND ",
+        Whose::All { .. } => "",
+    };
+    let once = |col: &str| {
+        format!(
+            "CAST(SUM(CASE WHEN amount_minor > 0 AND id = (SELECT MIN(fc2.id) FROM fee_commission fc2 \
+             WHERE {first_of_fee}fc2.fee_id = fee_commission.fee_id AND fc2.amount_minor > 0) \
+             THEN {col} ELSE 0 END) AS BIGINT)"
+        )
+    };
     let totals: Vec<(String, i64, i64, i64)> = earned
         .clone()
         .select_only()
         .column(C::Currency)
-        .column_as(
-            Expr::cust(
-                "CAST(SUM(CASE WHEN amount_minor > 0 THEN fee_list_minor ELSE 0 END) AS BIGINT)",
-            ),
-            "list",
-        )
-        .column_as(
-            Expr::cust(
-                "CAST(SUM(CASE WHEN amount_minor > 0 THEN fee_paid_minor ELSE 0 END) AS BIGINT)",
-            ),
-            "paid",
-        )
+        .column_as(Expr::cust(once("fee_list_minor")), "list")
+        .column_as(Expr::cust(once("fee_paid_minor")), "paid")
         .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "amount")
         .group_by(C::Currency)
         .order_by_asc(C::Currency)
