@@ -17,6 +17,8 @@ fn index(table: &str, name: &str, cols: &[&str]) -> IndexCreateStatement {
 }
 
 const TABLES: &[&str] = &[
+    "commission_day",
+    "ib_debt",
     "promo_click",
     "promo_link",
     "fee_commission",
@@ -173,6 +175,39 @@ impl MigrationTrait for Migration {
             m.create_index(index("fee_commission", name, cols)).await?;
         }
 
+        // What each IB owes from reversals their wallet could not cover, per currency.
+        m.create_table(
+            Table::create()
+                .table("ib_debt")
+                .col(big_integer("user_id"))
+                .col(string("currency"))
+                .col(big_integer("amount_minor"))
+                .primary_key(Index::create().col("user_id").col("currency"))
+                .to_owned(),
+        )
+        .await?;
+        // Commissions earned per recipient (0: everyone), challenge, day (UTC) and currency,
+        // each fee counted once: the reports' totals and daily sums without reading every row.
+        m.create_table(
+            Table::create()
+                .table("commission_day")
+                .col(big_integer("recipient_id"))
+                .col(big_integer("challenge_id"))
+                .col(string("day"))
+                .col(string("currency"))
+                .col(big_integer("amount_minor"))
+                .col(big_integer("fees_list_minor"))
+                .col(big_integer("fees_paid_minor"))
+                .primary_key(
+                    Index::create()
+                        .col("recipient_id")
+                        .col("challenge_id")
+                        .col("day")
+                        .col("currency"),
+                )
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table("promo_link")

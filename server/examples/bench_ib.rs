@@ -249,6 +249,8 @@ async fn populate(db: &DatabaseConnection, clients: usize, fees: usize) -> Firm 
     // (one in ten to the top IB).
     let mut fee_rows = Vec::with_capacity(fees);
     let mut commission_rows = Vec::with_capacity(fees);
+    // The daily sums the service keeps as it pays: per recipient and for everyone (0).
+    let mut days: std::collections::BTreeMap<(i64, String), i64> = Default::default();
     for k in 0..fees {
         let i = k % clients;
         let at = now - Duration::minutes((k % (90 * 24 * 60)) as i64);
@@ -266,6 +268,9 @@ async fn populate(db: &DatabaseConnection, clients: usize, fees: usize) -> Firm 
             at.into(),
         ]);
         let recipient = if k % 10 == 0 { top } else { parent[i] };
+        let day = at.format("%Y-%m-%d").to_string();
+        *days.entry((recipient, day.clone())).or_default() += 1;
+        *days.entry((0, day)).or_default() += 1;
         commission_rows.push(vec![
             (k as i64 + 1).into(),
             pid.into(),
@@ -319,6 +324,35 @@ async fn populate(db: &DatabaseConnection, clients: usize, fees: usize) -> Firm 
             "created_at",
         ],
         commission_rows,
+    )
+    .await;
+    let rollup: Vec<Vec<Value>> = days
+        .into_iter()
+        .map(|((who, day), n)| {
+            vec![
+                who.into(),
+                ids[0].into(),
+                day.into(),
+                "USD".into(),
+                (n * 99).into(),
+                (n * 9_900).into(),
+                (n * 9_900).into(),
+            ]
+        })
+        .collect();
+    insert(
+        db,
+        "commission_day",
+        &[
+            "recipient_id",
+            "challenge_id",
+            "day",
+            "currency",
+            "amount_minor",
+            "fees_list_minor",
+            "fees_paid_minor",
+        ],
+        rollup,
     )
     .await;
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {

@@ -3,26 +3,29 @@
 //! reversed when the fee is refunded.
 //!
 //! A reversal takes back what the recipient's wallet can give; the rest becomes a debt
-//! (`debt_minor` on the reversal) that the recipient's next commissions repay before anything
-//! reaches the wallet (`repaid_minor` on them). The ledger moves only what reaches or leaves a
+//! (`debt_minor` on the reversal, summed in `ib_debt`) that the recipient's next commissions
+//! repay before anything reaches the wallet (`repaid_minor` on them). The ledger moves only what reaches or leaves a
 //! wallet, so every entry stays balanced and no wallet goes below zero.
 use super::tiers;
 use crate::domain::ib::{self, FeeCommissions, Member};
 use crate::domain::live::Topic;
 use crate::domain::money::{self, Currency};
 use crate::error::{AppError, OrInternal};
-use crate::server::entity::{fee_commission, participant, participation_fee};
+use crate::server::entity::{
+    commission_day, fee_commission, ib_debt, participant, participation_fee,
+};
 use crate::server::identity::referrals;
 use crate::server::infra::db::Write;
 use crate::server::infra::{jobs, live};
 use crate::server::money::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::prop::fees::FeeEvent;
 use chrono::{Datelike, TimeZone, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
+use std::collections::HashMap;
 
 pub mod status {
     pub const PAID: &str = "paid";
@@ -95,6 +98,7 @@ async fn pay(
     }
     ledger::lock_accounts(txn, &wallets).await?;
     let now = Utc::now();
+    let mut real_time = Vec::new();
     for c in due {
         let row = fee_commission::ActiveModel {
             fee_id: Set(fee.id),
@@ -121,88 +125,189 @@ async fn pay(
         .insert(txn)
         .await?;
         if !c.monthly {
-            credit(txn, &row, currency).await?;
+            real_time.push(row);
         }
     }
+    credit(txn, &real_time, currency).await
+}
+
+/// What each of `users` owes from reversals, in the currency.
+async fn debts(
+    db: &impl ConnectionTrait,
+    users: impl IntoIterator<Item = i64>,
+    currency: &str,
+) -> Result<HashMap<i64, i64>, AppError> {
+    Ok(ib_debt::Entity::find()
+        .filter(ib_debt::Column::UserId.is_in(users))
+        .filter(ib_debt::Column::Currency.eq(currency))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.user_id, d.amount_minor))
+        .collect())
+}
+
+/// Adds `delta` to what `user` owes in the currency.
+async fn owe(
+    txn: &DatabaseTransaction,
+    user: i64,
+    currency: &str,
+    delta: i64,
+) -> Result<(), AppError> {
+    use ib_debt::Column as D;
+    ib_debt::Entity::insert(ib_debt::ActiveModel {
+        user_id: Set(user),
+        currency: Set(currency.into()),
+        amount_minor: Set(delta),
+    })
+    .on_conflict(
+        OnConflict::columns([D::UserId, D::Currency])
+            .value(
+                D::AmountMinor,
+                Expr::col((ib_debt::Entity, D::AmountMinor)).add(delta),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
     Ok(())
 }
 
-/// What the recipient still owes from reversals, in the currency.
-async fn debt_of(
-    db: &impl ConnectionTrait,
-    recipient: i64,
-    currency: &str,
-) -> Result<i64, AppError> {
-    use fee_commission::Column as C;
-    let (debt, repaid): (Option<i64>, Option<i64>) = fee_commission::Entity::find()
-        .select_only()
-        .column_as(Expr::cust("CAST(SUM(debt_minor) AS BIGINT)"), "debt")
-        .column_as(Expr::cust("CAST(SUM(repaid_minor) AS BIGINT)"), "repaid")
-        .filter(C::RecipientId.eq(recipient))
-        .filter(C::Currency.eq(currency))
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or((None, None));
-    Ok(debt.unwrap_or(0) - repaid.unwrap_or(0))
-}
-
-/// Pays a pending commission: first what its recipient owes, then the rest to their wallet.
-/// The caller holds the recipient's wallet lock (the debt is read under it).
+/// Pays pending commissions in one balanced entry: first what each recipient owes, then the
+/// rest to their wallet. The caller holds the recipients' wallet locks (the debts are read
+/// under them).
 async fn credit(
     txn: &DatabaseTransaction,
-    row: &fee_commission::Model,
+    rows: &[fee_commission::Model],
     currency: Currency,
 ) -> Result<(), AppError> {
-    let repaid = debt_of(txn, row.recipient_id, &row.currency)
-        .await?
-        .clamp(0, row.amount_minor);
-    let to_wallet = row.amount_minor - repaid;
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    let mut owed = debts(txn, rows.iter().map(|r| r.recipient_id), currency.code).await?;
+    let mut legs = Vec::new();
+    let mut repaid = Vec::new();
+    for r in rows {
+        let debt = owed.entry(r.recipient_id).or_default();
+        let rep = (*debt).clamp(0, r.amount_minor);
+        *debt -= rep;
+        repaid.push(rep);
+        if r.amount_minor > rep {
+            legs.push(Leg {
+                account_id: ledger::wallet(txn, r.recipient_id, currency).await?.id,
+                amount_minor: r.amount_minor - rep,
+            });
+        }
+    }
     let mut entry_id = None;
-    if to_wallet > 0 {
-        let wallet = ledger::wallet(txn, row.recipient_id, currency).await?;
+    let to_wallets: i64 = legs.iter().map(|l| l.amount_minor).sum();
+    if to_wallets > 0 {
         let expense = ledger::firm(txn, AccountKind::CommissionExpense, currency).await?;
+        legs.push(Leg {
+            account_id: expense.id,
+            amount_minor: -to_wallets,
+        });
         let posted = ledger::post_in(
             txn,
             Entry {
-                idempotency_key: &format!("ib-commission-{}", row.id),
+                idempotency_key: &format!("ib-commission-{}", first.id),
                 kind: "fee_commission",
                 currency,
-                legs: vec![
-                    Leg {
-                        account_id: expense.id,
-                        amount_minor: -to_wallet,
-                    },
-                    Leg {
-                        account_id: wallet.id,
-                        amount_minor: to_wallet,
-                    },
-                ],
-                memo: "challenge fee commission",
+                legs,
+                memo: "challenge fee commissions",
                 actor_id: None,
             },
         )
         .await?;
         entry_id = Some(posted.entry_id);
     }
+    use fee_commission::Column as C;
     fee_commission::Entity::update_many()
-        .col_expr(fee_commission::Column::Status, Expr::value(status::PAID))
-        .col_expr(fee_commission::Column::RepaidMinor, Expr::value(repaid))
-        .col_expr(fee_commission::Column::EntryId, Expr::value(entry_id))
-        .col_expr(
-            fee_commission::Column::PaidAt,
-            Expr::value(Some(Utc::now())),
-        )
-        .filter(fee_commission::Column::Id.eq(row.id))
+        .col_expr(C::Status, Expr::value(status::PAID))
+        .col_expr(C::EntryId, Expr::value(entry_id))
+        .col_expr(C::PaidAt, Expr::value(Some(Utc::now())))
+        .filter(C::Id.is_in(rows.iter().map(|r| r.id)))
         .exec(txn)
         .await?;
-    live::emit(
+    for (r, rep) in rows.iter().zip(&repaid).filter(|(_, rep)| **rep > 0) {
+        fee_commission::Entity::update_many()
+            .col_expr(C::RepaidMinor, Expr::value(*rep))
+            .filter(C::Id.eq(r.id))
+            .exec(txn)
+            .await?;
+        owe(txn, r.recipient_id, currency.code, -rep).await?;
+    }
+    roll_up(txn, rows).await?;
+    live::emit_many(
         txn,
-        live::Audience::user(row.recipient_id),
-        Topic::Commission,
-        Some(row.id),
+        rows.iter().map(|r| {
+            (
+                live::Audience::user(r.recipient_id),
+                Topic::Commission,
+                Some(r.id),
+            )
+        }),
     )
     .await
+}
+
+/// Adds commissions just paid (or reversed: negative) to the daily sums of their recipients
+/// and of everyone, counting a fee once per recipient and once overall.
+async fn roll_up(
+    txn: &DatabaseTransaction,
+    rows: &[fee_commission::Model],
+) -> Result<(), AppError> {
+    use commission_day::Column as D;
+    use fee_commission::Column as C;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    // Fees already counted by commissions paid earlier (a monthly rank commission after its
+    // fee's level commissions, say).
+    let earlier: Vec<(i64, i64)> = fee_commission::Entity::find()
+        .select_only()
+        .column(C::FeeId)
+        .column(C::RecipientId)
+        .filter(C::FeeId.is_in(rows.iter().map(|r| r.fee_id)))
+        .filter(C::Id.is_not_in(ids))
+        .filter(C::AmountMinor.gt(0))
+        .filter(C::Status.is_in([status::PAID, status::REVERSED]))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let mut counted: std::collections::HashSet<(i64, i64)> = earlier
+        .iter()
+        .flat_map(|(fee, who)| [(*fee, *who), (*fee, 0)])
+        .collect();
+    for r in rows {
+        let day = r.created_at.format("%Y-%m-%d").to_string();
+        for who in [r.recipient_id, 0] {
+            let fee_once = r.amount_minor > 0 && counted.insert((r.fee_id, who));
+            let (list, paid) = if fee_once {
+                (r.fee_list_minor, r.fee_paid_minor)
+            } else {
+                (0, 0)
+            };
+            let add = |col: D, v: i64| Expr::col((commission_day::Entity, col)).add(v);
+            commission_day::Entity::insert(commission_day::ActiveModel {
+                recipient_id: Set(who),
+                challenge_id: Set(r.challenge_id),
+                day: Set(day.clone()),
+                currency: Set(r.currency.clone()),
+                amount_minor: Set(r.amount_minor),
+                fees_list_minor: Set(list),
+                fees_paid_minor: Set(paid),
+            })
+            .on_conflict(
+                OnConflict::columns([D::RecipientId, D::ChallengeId, D::Day, D::Currency])
+                    .value(D::AmountMinor, add(D::AmountMinor, r.amount_minor))
+                    .value(D::FeesListMinor, add(D::FeesListMinor, list))
+                    .value(D::FeesPaidMinor, add(D::FeesPaidMinor, paid))
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Undoes the commissions of the participant's fee: a pending one is cancelled; a paid one
@@ -245,8 +350,8 @@ async fn reverse(
         }
         set_status(txn, r.id, status::REVERSED).await?;
         let wallet = ledger::wallet(txn, r.recipient_id, currency).await?;
-        let available = (wallet.balance_minor - wallet.held_minor).max(0);
-        let back = r.amount_minor.min(available);
+        let available = Ord::max(wallet.balance_minor - wallet.held_minor, 0);
+        let back = Ord::min(r.amount_minor, available);
         let mut entry_id = None;
         if back > 0 {
             let expense = ledger::firm(txn, AccountKind::CommissionExpense, currency).await?;
@@ -273,6 +378,10 @@ async fn reverse(
             .await?;
             entry_id = Some(posted.entry_id);
         }
+        let debt = r.amount_minor - back;
+        if debt > 0 {
+            owe(txn, r.recipient_id, &r.currency, debt).await?;
+        }
         let reversal = fee_commission::ActiveModel {
             fee_id: Set(refund.id),
             participant_id: Set(r.participant_id),
@@ -287,7 +396,7 @@ async fn reverse(
             fee_paid_minor: Set(r.fee_paid_minor),
             amount_minor: Set(-r.amount_minor),
             repaid_minor: Set(0),
-            debt_minor: Set(r.amount_minor - back),
+            debt_minor: Set(debt),
             status: Set(status::PAID.into()),
             reverses_id: Set(Some(r.id)),
             entry_id: Set(entry_id),
@@ -297,6 +406,7 @@ async fn reverse(
         }
         .insert(txn)
         .await?;
+        roll_up(txn, std::slice::from_ref(&reversal)).await?;
         live::emit(
             txn,
             live::Audience::user(r.recipient_id),
@@ -353,7 +463,7 @@ pub async fn pay_monthly(db: &DatabaseConnection) -> Result<usize, AppError> {
         let Some(row) = find().await?.filter(|r| r.status == status::PENDING) else {
             continue;
         };
-        credit(&txn, &row, currency).await?;
+        credit(&txn, std::slice::from_ref(&row), currency).await?;
         txn.commit().await?;
         paid += 1;
     }

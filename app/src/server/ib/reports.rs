@@ -15,8 +15,8 @@ use crate::model::{
 };
 use crate::server::approvals;
 use crate::server::entity::{
-    client_group, fee_commission, participant, participation_fee, profit_share, profit_share_part,
-    rank_tier, referral_path, request, trading_account, user,
+    client_group, commission_day, fee_commission, participant, participation_fee, profit_share,
+    profit_share_part, rank_tier, referral_path, request, trading_account, user,
 };
 use crate::server::infra::list;
 use crate::server::settings;
@@ -251,59 +251,24 @@ pub async fn commissions(
     if let Some(t) = to {
         select = select.filter(C::CreatedAt.lt(t));
     }
-    // Pending and cancelled rows are listed but not summed as earned.
-    let earned = select
-        .clone()
-        .filter(C::Status.is_in([status::PAID, status::REVERSED]));
-    // A fee with several commissions (levels, a rank) counts once in the fee totals: on its
-    // first commission (the IB's first, on their own page).
-    let first_of_fee = match whose {
-        Whose::Ib(_) => "fc2.recipient_id = fee_commission.recipient_id AND ",
-        Whose::All { .. } => "",
+    // Per day and currency: (commissions, fees before discount, fees paid).
+    let days = if q.filter.is_empty() && q.q.trim().is_empty() {
+        daily_from_rollup(db, whose, from, to).await?
+    } else {
+        daily_from_rows(db, whose, select.clone()).await?
     };
-    let once = |col: &str| {
-        format!(
-            "CAST(SUM(CASE WHEN amount_minor > 0 AND id = (SELECT MIN(fc2.id) FROM fee_commission fc2 \
-             WHERE {first_of_fee}fc2.fee_id = fee_commission.fee_id AND fc2.amount_minor > 0) \
-             THEN {col} ELSE 0 END) AS BIGINT)"
-        )
-    };
-    let totals: Vec<(String, i64, i64, i64)> = earned
-        .clone()
-        .select_only()
-        .column(C::Currency)
-        .column_as(Expr::cust(once("fee_list_minor")), "list")
-        .column_as(Expr::cust(once("fee_paid_minor")), "paid")
-        .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "amount")
-        .group_by(C::Currency)
-        .order_by_asc(C::Currency)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let mut totals: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
     let mut by_day: BTreeMap<(String, String), i64> = BTreeMap::new();
     let mut by_month: BTreeMap<(String, String), i64> = BTreeMap::new();
-    // Per day in the database; months are sums of days.
-    let day_expr = match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => {
-            "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-        }
-        _ => "substr(created_at, 1, 10)",
-    };
-    for (day, cur, amount) in earned
-        .select_only()
-        .column_as(Expr::cust(day_expr), "day")
-        .column(C::Currency)
-        .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "amount")
-        .group_by(Expr::cust(day_expr))
-        .group_by(C::Currency)
-        .into_tuple::<(String, String, i64)>()
-        .all(db)
-        .await?
-    {
+    for (day, cur, amount, list, paid) in days {
+        let t = totals.entry(cur.clone()).or_default();
+        t.0 += amount;
+        t.1 += list;
+        t.2 += paid;
         *by_month
             .entry((day.chars().take(7).collect(), cur.clone()))
             .or_default() += amount;
-        by_day.insert((day, cur), amount);
+        *by_day.entry((day, cur)).or_default() += amount;
     }
     let periods = |m: BTreeMap<(String, String), i64>| {
         m.into_iter()
@@ -315,11 +280,13 @@ pub async fn commissions(
             })
             .collect::<Vec<_>>()
     };
+    // Newest first by time, then id: the indexes on (recipient or challenge, created_at) give
+    // the first page without sorting every row.
     select = match (q.sort.as_str(), q.desc) {
         ("amount", true) => select.order_by_desc(C::AmountMinor),
         ("amount", false) => select.order_by_asc(C::AmountMinor),
-        (_, false) => select.order_by_asc(C::Id),
-        (_, true) => select.order_by_desc(C::Id),
+        (_, false) => select.order_by_asc(C::CreatedAt).order_by_asc(C::Id),
+        (_, true) => select.order_by_desc(C::CreatedAt).order_by_desc(C::Id),
     };
     let (found, total) = list::fetch(db, select, q, paged).await?;
     let rows = commission_rows(db, found, scope).await?;
@@ -327,7 +294,7 @@ pub async fn commissions(
         page: list::page(rows, total, q, paged),
         totals: totals
             .into_iter()
-            .filter_map(|(cur, list_sum, paid_sum, amount)| {
+            .filter_map(|(cur, (amount, list_sum, paid_sum))| {
                 Some(CommissionTotal {
                     fees_before_discount: Money::of(list_sum, &cur)?,
                     fees_paid: Money::of(paid_sum, &cur)?,
@@ -338,6 +305,90 @@ pub async fn commissions(
         by_day: periods(by_day),
         by_month: periods(by_month),
     })
+}
+
+/// One day's sums in a currency: (day, currency, commissions, fees before discount, fees paid).
+type DaySums = Vec<(String, String, i64, i64, i64)>;
+
+/// The daily sums kept as commissions are paid (`commission_day`): the whole report's totals
+/// without reading its rows.
+async fn daily_from_rollup(
+    db: &impl ConnectionTrait,
+    whose: Whose<'_>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Result<DaySums, AppError> {
+    use commission_day::Column as D;
+    let mut q = commission_day::Entity::find()
+        .select_only()
+        .column(D::Day)
+        .column(D::Currency)
+        .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "amount")
+        .column_as(Expr::cust("CAST(SUM(fees_list_minor) AS BIGINT)"), "list")
+        .column_as(Expr::cust("CAST(SUM(fees_paid_minor) AS BIGINT)"), "paid");
+    q = match whose {
+        Whose::Ib(s) => q.filter(D::RecipientId.eq(s.ib)),
+        Whose::All { challenge } => {
+            let q = q.filter(D::RecipientId.eq(0));
+            if challenge > 0 {
+                q.filter(D::ChallengeId.eq(challenge))
+            } else {
+                q
+            }
+        }
+    };
+    let day = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
+    if let Some(t) = from {
+        q = q.filter(D::Day.gte(day(t)));
+    }
+    if let Some(t) = to {
+        q = q.filter(D::Day.lt(day(t)));
+    }
+    Ok(q.group_by(D::Day)
+        .group_by(D::Currency)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The daily sums of the rows a filter keeps (by structure or person, which the daily sums do
+/// not split by): paid and reversed rows, a fee once per recipient (or once, for everyone's).
+async fn daily_from_rows(
+    db: &impl ConnectionTrait,
+    whose: Whose<'_>,
+    select: sea_orm::Select<fee_commission::Entity>,
+) -> Result<DaySums, AppError> {
+    use fee_commission::Column as C;
+    let first_of_fee = match whose {
+        Whose::Ib(_) => "fc2.recipient_id = fee_commission.recipient_id AND ",
+        Whose::All { .. } => "",
+    };
+    let once = |col: &str| {
+        format!(
+            "CAST(SUM(CASE WHEN amount_minor > 0 AND id = (SELECT MIN(fc2.id) FROM fee_commission fc2 \
+             WHERE {first_of_fee}fc2.fee_id = fee_commission.fee_id AND fc2.amount_minor > 0 \
+             AND fc2.status IN ('paid', 'reversed')) THEN {col} ELSE 0 END) AS BIGINT)"
+        )
+    };
+    let day_expr = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+        }
+        _ => "substr(created_at, 1, 10)",
+    };
+    Ok(select
+        .filter(C::Status.is_in([status::PAID, status::REVERSED]))
+        .select_only()
+        .column_as(Expr::cust(day_expr), "day")
+        .column(C::Currency)
+        .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "amount")
+        .column_as(Expr::cust(once("fee_list_minor")), "list")
+        .column_as(Expr::cust(once("fee_paid_minor")), "paid")
+        .group_by(Expr::cust(day_expr))
+        .group_by(C::Currency)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 async fn commission_rows(
