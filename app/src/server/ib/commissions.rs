@@ -261,18 +261,20 @@ async fn roll_up(
     use fee_commission::Column as C;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     // Fees already counted by commissions paid earlier (a monthly rank commission after its
-    // fee's level commissions, say).
+    // fee's level commissions, say). Read by fee alone, so the fee's index is the one used;
+    // a fee has a handful of rows.
     let earlier: Vec<(i64, i64)> = fee_commission::Entity::find()
-        .select_only()
-        .column(C::FeeId)
-        .column(C::RecipientId)
         .filter(C::FeeId.is_in(rows.iter().map(|r| r.fee_id)))
-        .filter(C::Id.is_not_in(ids))
-        .filter(C::AmountMinor.gt(0))
-        .filter(C::Status.is_in([status::PAID, status::REVERSED]))
-        .into_tuple()
         .all(txn)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|c| {
+            !ids.contains(&c.id)
+                && c.amount_minor > 0
+                && [status::PAID, status::REVERSED].contains(&c.status.as_str())
+        })
+        .map(|c| (c.fee_id, c.recipient_id))
+        .collect();
     let mut counted: std::collections::HashSet<(i64, i64)> = earlier
         .iter()
         .flat_map(|(fee, who)| [(*fee, *who), (*fee, 0)])
