@@ -128,7 +128,7 @@ async fn populate(db: &DatabaseConnection, clients: usize, fees: usize) -> Firm 
     // parent[i] and level[i] of client i (user id i + 3).
     let mut parent = Vec::with_capacity(clients);
     let mut level = Vec::with_capacity(clients);
-    let mut level_start = vec![0usize; LEVELS + 1];
+    let mut level_start = [0usize; LEVELS + 1];
     for i in 0..clients {
         let l = if i < first {
             1
@@ -166,7 +166,7 @@ async fn populate(db: &DatabaseConnection, clients: usize, fees: usize) -> Firm 
         let mut up = parent[i];
         let mut depth = 1;
         loop {
-            paths.push(vec![up.into(), me.into(), (depth as i32).into()]);
+            paths.push(vec![up.into(), me.into(), depth.into()]);
             if up == top {
                 break;
             }

@@ -671,7 +671,7 @@ on_both!(
     |db| {
         let admin = admin_with_still_feed(&db).await;
         let (set, tiers) = partners(&db, admin).await;
-        let mut seed: u64 = 0x5eed_1b;
+        let mut seed: u64 = 0x005e_ed1b;
         let mut next = move |n: u64| {
             seed = seed
                 .wrapping_mul(6_364_136_223_846_793_005)
@@ -691,7 +691,7 @@ on_both!(
             users.push(u);
         }
         let rebate = |n: u64| {
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 Rebate::Percent(100 + (n % 1_500) as i64)
             } else {
                 Rebate::Fixed(50 + (n % 900) as i64)
