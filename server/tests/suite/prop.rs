@@ -443,16 +443,44 @@ on_both!(demo_data_has_participants_at_every_status, |db| {
             "in_progress",
             "in_progress",
             "in_progress",
+            // The demo IB's tree: Mei Lin and Jonas Berg.
+            "in_progress",
+            "in_progress",
             "pending_approval",
             "pending_live"
         ]
     );
     assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
+    // The IB programme's demo: commissions of both structures, a referrer's profit share, two
+    // links with visits.
+    use app::server::entity::{fee_commission, profit_share_part};
+    use sea_orm::PaginatorTrait;
+    let structures: std::collections::BTreeSet<String> = fee_commission::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.structure.as_str().to_string())
+        .collect();
+    for s in ["level", "rank", "override"] {
+        assert!(
+            structures.contains(s),
+            "no {s} commission in {structures:?}"
+        );
+    }
+    let referrer_parts = profit_share_part::Entity::find()
+        .filter(profit_share_part::Column::Recipient.eq("referrer"))
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(referrer_parts > 0);
+    assert_eq!(common::count(&db, "promo_link").await, 2);
+    assert!(common::count(&db, "promo_click").await >= 20);
     // Seeding again adds nothing.
     app::server::seed::seed_demo(&db, &common::cfg())
         .await
         .unwrap();
-    assert_eq!(common::count(&db, "participant").await, 10);
+    assert_eq!(common::count(&db, "participant").await, 12);
 });
 
 on_both!(orders_and_staff_actions_refuse_bad_input, |db| {
