@@ -18,6 +18,18 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, animations: "disabled" });
 }
 
+/** Console errors and Leptos warnings of a page once it has hydrated and settled. */
+export function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    // The browser asks every site for /favicon.ico; PropDesk has none.
+    if (m.text().includes("Failed to load resource") && m.location().url.endsWith("/favicon.ico")) return;
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${page.url()}: ${m.text().split("\n")[0]}`);
+  });
+  page.on("pageerror", (e) => problems.push(`${page.url()}: ${e.message}`));
+  return problems;
+}
+
 /** Waits until the page's lists, charts and feeds have loaded: no spinner or loading text left. */
 export async function settled(page: Page) {
   await expect(page.locator(".spinner")).toHaveCount(0);

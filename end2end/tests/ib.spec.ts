@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { asAdmin, open, shot, signIn, uniqueEmail } from "./helpers";
+import { asAdmin, open, setTheme, settled, shot, signIn, uniqueEmail, watch } from "./helpers";
 
 /** A figure such as "447.00 USD" in cents. */
 function cents(text: string | null): number {
@@ -147,4 +147,31 @@ test("staff define a rank set and give an IB a tier; the IB's tree opens level b
   await omarNode.getByRole("button", { name: "Show their clients" }).click();
   await expect(omarNode).toContainText("mei.lin@example.com");
   await shot(iris, "ib-tree");
+});
+
+test("the IB area's pages hydrate without errors in the dark theme on a narrow screen", async ({ browser }) => {
+  const iris = await (await browser.newContext()).newPage();
+  const problems = watch(iris);
+  await signIn(iris, "ib@propdesk.test", "Ib-demo-2026!");
+  await setTheme(iris, "dark");
+  await iris.setViewportSize({ width: 390, height: 844 });
+  const pages = [
+    ["/ib", "direct-clients"],
+    ["/ib/clients", "ib-clients"],
+    ["/ib/report", "ib-report"],
+    ["/ib/commission", "commissions"],
+    ["/ib/requests", "ib-requests"],
+    ["/ib/stats", "ib-stats"],
+    ["/ib/links", "links"],
+  ] as const;
+  for (const [path, ready] of pages) {
+    await open(iris, path);
+    await expect(iris.getByTestId(ready)).toBeVisible();
+    await settled(iris);
+    await expect(iris.locator("html")).toHaveAttribute("data-theme", "dark");
+    await shot(iris, `ib-narrow-dark${path.replace(/\//g, "-")}`);
+  }
+  await iris.setViewportSize({ width: 1280, height: 720 });
+  await setTheme(iris, "light");
+  expect(problems).toEqual([]);
 });

@@ -1,17 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
-import { asAdmin, open, setTheme, settled, shot } from "./helpers";
-
-/** Console errors and Leptos warnings of a page once it has hydrated and settled. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (m) => {
-    // The browser asks every site for /favicon.ico; PropDesk has none.
-    if (m.text().includes("Failed to load resource") && m.location().url.endsWith("/favicon.ico")) return;
-    if (m.type() === "error" || m.type() === "warning") problems.push(`${page.url()}: ${m.text().split("\n")[0]}`);
-  });
-  page.on("pageerror", (e) => problems.push(`${page.url()}: ${e.message}`));
-  return problems;
-}
+import { test, expect } from "@playwright/test";
+import { asAdmin, open, setTheme, settled, shot, watch } from "./helpers";
 
 const PAGES = [
   ["/admin/prop-dashboard", "prop-dashboard"],

@@ -43,11 +43,15 @@ pub fn IbStatsPage() -> impl IntoView {
 #[component]
 fn Stats(s: IbPropStats) -> impl IntoView {
     let i18n = use_i18n();
-    let stage_bars: Vec<(String, u64)> = s
-        .by_stage
-        .iter()
-        .map(|(stage, n)| (format!("{} {stage}", i18n.t("ib.stage")), *n))
-        .collect();
+    let by_stage = s.by_stage.clone();
+    // Drawn again when the language changes: its labels are words.
+    let stages = move || {
+        let data: Vec<(String, u64)> = by_stage
+            .iter()
+            .map(|(stage, n)| (format!("{} {stage}", i18n.t("ib.stage")), *n))
+            .collect();
+        view! { <BarChart data title=Signal::derive(move || i18n.t("ib.by_stage")) full_labels=true/> }
+    };
     let pass = s
         .pass_rate_bps
         .map(|b| Bps(b).to_string())
@@ -86,7 +90,7 @@ fn Stats(s: IbPropStats) -> impl IntoView {
             </div>
             <div class="card">
                 <h2 class="card-title">{move || i18n.t("ib.by_stage")}</h2>
-                <BarChart data=stage_bars title=Signal::derive(move || i18n.t("ib.by_stage")) full_labels=true/>
+                {stages}
                 <div class="cluster">
                     {s.by_status.iter().map(|(st, n)| view! {
                         <span class="cluster"><ParticipantBadge status=*st/><span class="muted small">{format!("× {n}")}</span></span>
