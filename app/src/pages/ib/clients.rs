@@ -55,7 +55,7 @@ fn ClientList() -> impl IntoView {
     view! {
         <ListToolbar state search="ib.search_clients" filters=level_filters() filter_label="ib.level" export/>
         <div class="table-wrap">
-            <table class="table" data-testid="ib-clients">
+            <table class="table prop-table" data-testid="ib-clients">
                 <thead>
                     <tr>
                         <th class="num">{move || i18n.t("common.id")}</th>

@@ -86,7 +86,7 @@ pub fn CommissionTable(
     let i18n = use_i18n();
     view! {
         <div class="table-wrap">
-            <table class="table" data-testid="commissions">
+            <table class="table prop-table" data-testid="commissions">
                 <thead>
                     <tr>
                         <SortHeader state col="id" label="common.id" num=true/>

@@ -116,7 +116,7 @@ pub fn LinkList(
         <div class="card">
             <ListToolbar state search="ib.search_links" filters=link_filters() export/>
             <div class="table-wrap">
-                <table class="table" data-testid="links">
+                <table class="table prop-table" data-testid="links">
                     <thead>
                         <tr>
                             <SortHeader state col="id" label="common.id" num=true/>

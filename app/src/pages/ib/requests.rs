@@ -29,7 +29,7 @@ pub fn IbRequestsPage() -> impl IntoView {
         <div class="card">
             <Toolbar state filters export="/export/ib-requests.csv"/>
             <div class="table-wrap">
-                <table class="table" data-testid="ib-requests">
+                <table class="table prop-table" data-testid="ib-requests">
                     <thead>
                         <tr>
                             <SortHeader state col="id" label="common.id"/>
