@@ -10,17 +10,19 @@
 //!   the same purchase of a challenge paying none.
 //!
 //! Usage: cargo run --release -p server --example bench_ib [clients] [fees] [runs]
+mod shared;
 use app::domain::challenge::{ChallengeDef, StageDef};
 use app::domain::ib::{FeeCommissions, LevelPlan, Rebate};
 use app::model::ListQuery;
 use app::server::ib::reports::{self, Whose};
-use app::server::infra::{db, origin::Origin};
+use app::server::infra::origin::Origin;
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::challenges;
 use app::server::prop::participation::{self, ParticipateInput};
 use app::server::trading::sim::{self, Feed};
 use chrono::{Duration, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
+use shared::insert;
 use std::time::Instant;
 
 const LEVELS: usize = 10;
@@ -28,23 +30,6 @@ const LEVELS: usize = 10;
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
-}
-
-/// Inserts rows with multi-row INSERTs of at most 30,000 values (SQLite's limit is 32,766).
-async fn insert(db: &DatabaseConnection, table: &str, cols: &[&str], rows: Vec<Vec<Value>>) {
-    let per = (30_000 / cols.len()).max(1);
-    let tuple = format!("({})", vec!["?"; cols.len()].join(", "));
-    for chunk in rows.chunks(per) {
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES {}",
-            cols.join(", "),
-            vec![tuple.as_str(); chunk.len()].join(", ")
-        );
-        let values: Vec<Value> = chunk.iter().flatten().cloned().collect();
-        db.execute_raw(db::statement(db.get_database_backend(), &sql, values))
-            .await
-            .expect(table);
-    }
 }
 
 const USER_COLS: &[&str] = &[

@@ -10,6 +10,7 @@
 //!   account in its own transaction) in the same run.
 //!
 //! Usage: cargo run --release -p server --example bench_prop_ops [participants] [deals] [runs]
+mod shared;
 use app::domain::challenge::{
     ChallengeDef, Distribution, PackageDef, SettlementFrequency, StageDef,
 };
@@ -23,6 +24,7 @@ use app::server::trading::sim::{self, Feed};
 use app::server::{infra::db, prop::challenges, prop::dashboard, prop::profit_share};
 use chrono::{Duration, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
+use shared::insert;
 use std::time::Instant;
 
 const SIZE: i64 = 1_000_000;
@@ -35,23 +37,6 @@ fn median(v: &mut [f64]) -> f64 {
 fn percentile(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
-}
-
-/// Inserts rows with multi-row INSERTs of at most 30,000 values (SQLite's limit is 32,766).
-async fn insert(db: &DatabaseConnection, table: &str, cols: &[&str], rows: Vec<Vec<Value>>) {
-    let per = (30_000 / cols.len()).max(1);
-    let tuple = format!("({})", vec!["?"; cols.len()].join(", "));
-    for chunk in rows.chunks(per) {
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES {}",
-            cols.join(", "),
-            vec![tuple.as_str(); chunk.len()].join(", ")
-        );
-        let values: Vec<Value> = chunk.iter().flatten().cloned().collect();
-        db.execute_raw(db::statement(db.get_database_backend(), &sql, values))
-            .await
-            .expect(table);
-    }
 }
 
 fn stage(live: bool, dist: Distribution) -> StageDef {

@@ -1,9 +1,11 @@
-//! What the bridge benchmarks share: stage accounts on a bridge inserted in bulk, and
+//! What the benchmarks share: stage accounts on a bridge inserted in bulk, multi-row inserts, and
 //! percentiles. (A folder without `main.rs`: cargo does not take it for an example.)
+// Each benchmark that includes this module uses part of it.
+#![allow(dead_code)]
 use app::domain::rules::{DailyLossBase, MaxLossMode, StageRules, StageState};
 use app::server::entity::trading_account;
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, Value};
 
 /// Every account's size: 10,000.00.
 pub const SIZE: i64 = 1_000_000;
@@ -85,4 +87,25 @@ pub async fn bridged_accounts(
             .expect("accounts");
     }
     logins
+}
+
+/// Inserts rows with multi-row INSERTs of at most 30,000 values (SQLite's limit is 32,766).
+pub async fn insert(db: &DatabaseConnection, table: &str, cols: &[&str], rows: Vec<Vec<Value>>) {
+    let per = (30_000 / cols.len()).max(1);
+    let tuple = format!("({})", vec!["?"; cols.len()].join(", "));
+    for chunk in rows.chunks(per) {
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES {}",
+            cols.join(", "),
+            vec![tuple.as_str(); chunk.len()].join(", ")
+        );
+        let values: Vec<Value> = chunk.iter().flatten().cloned().collect();
+        db.execute_raw(app::server::infra::db::statement(
+            db.get_database_backend(),
+            &sql,
+            values,
+        ))
+        .await
+        .expect(table);
+    }
 }
