@@ -133,8 +133,12 @@ test("a funded trader's profit is settled into the wallet, shows on the profit-s
 
     // Tagged demo, the participant leaves the firm's figures.
     await open(admin, `/admin/participants/${id}`);
-    await admin.getByTestId("participant-data-type").selectOption("demo");
-    await expect(admin.getByTestId("participant-data-type")).toHaveValue("demo");
+    // A live update from the settlement above may redraw the page as the option is chosen
+    // (the redraw shows the stored value): choose again until the choice is what shows.
+    await expect(async () => {
+      await admin.getByTestId("participant-data-type").selectOption("demo");
+      await expect(admin.getByTestId("participant-data-type")).toHaveValue("demo", { timeout: 2_000 });
+    }).toPass({ timeout: 15_000 });
     await expect.poll(async () => (await figures(admin)).payouts).toBe(before.payouts);
     await shot(admin, "ops-dashboard");
     await admin.emulateMedia({ colorScheme: "dark" });
