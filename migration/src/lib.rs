@@ -9,6 +9,7 @@ mod m20261123_000004_prop;
 mod m20261201_000005_prop_ops;
 mod m20261204_000006_live;
 mod m20261204_000007_ib;
+mod m20261204_000008_tree_stats;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_prop_ops::Migration),
             Box::new(m20261204_000006_live::Migration),
             Box::new(m20261204_000007_ib::Migration),
+            Box::new(m20261204_000008_tree_stats::Migration),
         ]
     }
 }

@@ -26,6 +26,8 @@ use shared::insert;
 use std::time::Instant;
 
 const LEVELS: usize = 10;
+/// The participants' statuses, in turn.
+const STATUSES: [&str; 3] = ["in_progress", "failed", "completed"];
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -195,7 +197,7 @@ async fn populate(db: &DatabaseConnection, clients: usize, fees: usize) -> Firm 
                 "USD".into(),
                 9_900i64.into(),
                 "wallet".into(),
-                ["in_progress", "failed", "completed"][i % 3].into(),
+                STATUSES[i % 3].into(),
                 0i32.into(),
                 1i32.into(),
                 "real".into(),
@@ -312,12 +314,12 @@ async fn populate(db: &DatabaseConnection, clients: usize, fees: usize) -> Firm 
     )
     .await;
     let rollup: Vec<Vec<Value>> = days
-        .into_iter()
+        .iter()
         .map(|((who, day), n)| {
             vec![
-                who.into(),
+                (*who).into(),
                 ids[0].into(),
-                day.into(),
+                day.clone().into(),
                 "USD".into(),
                 (n * 99).into(),
                 (n * 9_900).into(),
@@ -338,6 +340,52 @@ async fn populate(db: &DatabaseConnection, clients: usize, fees: usize) -> Firm 
             "fees_paid_minor",
         ],
         rollup,
+    )
+    .await;
+    // The prop figures the prop area keeps per upline, for the IB measured (every client is
+    // under them): participants by day, status and stage, and fees by day.
+    let today = now.format("%Y-%m-%d").to_string();
+    let mut by_status: std::collections::BTreeMap<&str, i64> = Default::default();
+    for i in 0..clients {
+        *by_status.entry(STATUSES[i % 3]).or_default() += 1;
+    }
+    let participant_days = by_status
+        .into_iter()
+        .map(|(st, n)| {
+            vec![
+                top.into(),
+                today.clone().into(),
+                st.into(),
+                0i32.into(),
+                false.into(),
+                n.into(),
+            ]
+        })
+        .collect();
+    insert(
+        db,
+        "tree_participant_day",
+        &["ancestor_id", "day", "status", "stage", "live", "n"],
+        participant_days,
+    )
+    .await;
+    let fee_days = days
+        .iter()
+        .filter(|((who, _), _)| *who == 0)
+        .map(|((_, day), n)| {
+            vec![
+                top.into(),
+                day.clone().into(),
+                "USD".into(),
+                (n * 9_900).into(),
+            ]
+        })
+        .collect();
+    insert(
+        db,
+        "tree_fee_day",
+        &["ancestor_id", "day", "currency", "amount_minor"],
+        fee_days,
     )
     .await;
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {

@@ -131,7 +131,7 @@ pub struct IbPropStats {
     pub fees: Vec<Money>,
     pub commissions: Vec<Money>,
     pub profit_shares: Vec<Money>,
-    /// Passed stages per decided stage, in basis points; None with nothing decided.
+    /// Evaluations passed per evaluation decided, in basis points; None with nothing decided.
     pub pass_rate_bps: Option<i64>,
     /// Fee commissions by day over the period, for the chart.
     pub daily: Vec<CommissionPeriod>,

@@ -311,6 +311,132 @@ on_both!(moving_an_upline_keeps_the_tree_and_refuses_loops, |db| {
     assert_eq!(referrals::upline(&db, c, None).await.unwrap(), vec![b]);
 });
 
+/// The prop figures kept under each of `ancestors` equal the ones counted from the
+/// participants and fees under them.
+async fn assert_tree_figures(db: &DatabaseConnection, ancestors: &[i64]) {
+    use app::server::entity::{participant, participation_fee, trading_account};
+    use app::server::prop::tree_stats::{self, Under};
+    for &a in ancestors {
+        let mut counted = Under::default();
+        for p in participant::Entity::find().all(db).await.unwrap() {
+            if referrals::depth_below(db, a, p.user_id)
+                .await
+                .unwrap()
+                .is_none()
+            {
+                continue;
+            }
+            let live = match p.account_id {
+                Some(id) => {
+                    trading_account::Entity::find_by_id(id)
+                        .one(db)
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .environment
+                        == "live"
+                }
+                None => false,
+            };
+            *counted
+                .participants
+                .entry((p.status, p.stage, live))
+                .or_default() += 1;
+        }
+        for f in participation_fee::Entity::find().all(db).await.unwrap() {
+            if referrals::depth_below(db, a, f.user_id)
+                .await
+                .unwrap()
+                .is_some()
+            {
+                *counted.fees.entry(f.currency).or_default() += f.amount_minor;
+            }
+        }
+        counted.fees.retain(|_, v| *v != 0);
+        let kept = tree_stats::under(db, a, None, None).await.unwrap();
+        assert_eq!(kept, counted, "the figures under {a}");
+    }
+}
+
+// R ← A ← B ← C, and X apart. C buys an instant-funding challenge and is approved onto a
+// live account; B buys and is turned down (refunded); then B moves under X. The figures kept
+// under each client follow every step, and the IB's statistics read them.
+on_both!(
+    tree_figures_follow_purchases_decisions_refunds_and_moves,
+    |db| {
+        use app::domain::participant::ParticipantStatus as S;
+        use app::model::ListQuery;
+        use app::server::ib::reports;
+        let admin = admin_with_still_feed(&db).await;
+        let r = client(&db, UserKind::Ib, "r@example.com", None).await;
+        let a = client(&db, UserKind::Ib, "a@example.com", Some(r)).await;
+        let b = client(&db, UserKind::Ib, "b@example.com", Some(a)).await;
+        let c = client(&db, UserKind::Trader, "c@example.com", Some(b)).await;
+        let x = client(&db, UserKind::Ib, "x@example.com", None).await;
+        let everyone = [r, a, b, c, x];
+        let instant = publish(
+            &db,
+            admin,
+            usd_challenge("Instant", vec![StageDef::live_default()]),
+        )
+        .await;
+        let evaluation = publish(
+            &db,
+            admin,
+            usd_challenge("Evaluation", vec![StageDef::demo_default()]),
+        )
+        .await;
+        fund(&db, admin, c, "500.00").await;
+        fund(&db, admin, b, "500.00").await;
+        buy(&db, c, instant, "c-buys").await;
+        buy(&db, b, evaluation, "b-buys").await;
+        assert_tree_figures(&db, &everyone).await;
+        let pending = |user: i64| {
+            let db = db.clone();
+            async move {
+                request::Entity::find()
+                    .filter(request::Column::UserId.eq(user))
+                    .filter(request::Column::Kind.eq("participation"))
+                    .one(&db)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id
+            }
+        };
+        approvals::approve(&db, admin, pending(c).await, 1, "", &here())
+            .await
+            .unwrap();
+        approvals::reject(&db, admin, pending(b).await, "no", &here())
+            .await
+            .unwrap();
+        assert_tree_figures(&db, &everyone).await;
+        let q = ListQuery::default();
+        let stats = reports::prop_stats(&db, &reports::scope(&db, r).await.unwrap(), &q)
+            .await
+            .unwrap();
+        assert_eq!(stats.participants, 2);
+        assert_eq!(stats.funded, 1);
+        assert_eq!(stats.by_status, vec![(S::InProgress, 1), (S::Rejected, 1)]);
+        // C's fee stays; B's was refunded.
+        assert_eq!(stats.fees.len(), 1);
+        assert_eq!(stats.pass_rate_bps, Some(10_000));
+
+        referrals::move_upline(&db, b, Some(x), admin, &here())
+            .await
+            .unwrap();
+        assert_tree_figures(&db, &everyone).await;
+        let stats = reports::prop_stats(&db, &reports::scope(&db, r).await.unwrap(), &q)
+            .await
+            .unwrap();
+        assert_eq!((stats.participants, stats.fees.len()), (0, 0));
+        let stats = reports::prop_stats(&db, &reports::scope(&db, x).await.unwrap(), &q)
+            .await
+            .unwrap();
+        assert_eq!((stats.participants, stats.funded), (2, 1));
+    }
+);
+
 // Plans that cannot be paid are refused when the challenge is saved.
 on_both!(bad_commission_plans_are_refused, |db| {
     use app::server::prop::challenges;
@@ -763,6 +889,14 @@ on_both!(
             );
         }
         assert_invariants(&db).await;
+        assert_tree_figures(&db, &users).await;
+        // Subtrees move about (a move that would make a loop is refused and changes nothing).
+        for _ in 0..4 {
+            let who = users[next(users.len() as u64) as usize];
+            let to = (next(4) > 0).then(|| users[next(users.len() as u64) as usize]);
+            let _ = referrals::move_upline(&db, who, to, admin, &here()).await;
+        }
+        assert_tree_figures(&db, &users).await;
         for req in request::Entity::find()
             .filter(request::Column::Kind.eq("participation"))
             .filter(request::Column::Status.eq("pending"))
@@ -786,5 +920,6 @@ on_both!(
             0
         );
         assert_invariants(&db).await;
+        assert_tree_figures(&db, &users).await;
     }
 );

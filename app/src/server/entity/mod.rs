@@ -47,5 +47,7 @@ pub mod setting;
 pub mod sim_position;
 pub mod sim_price;
 pub mod trading_account;
+pub mod tree_fee_day;
+pub mod tree_participant_day;
 pub mod upload;
 pub mod user;

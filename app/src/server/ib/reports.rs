@@ -16,9 +16,10 @@ use crate::model::{
 use crate::server::approvals;
 use crate::server::entity::{
     client_group, commission_day, fee_commission, participant, participation_fee, profit_share,
-    profit_share_part, rank_tier, referral_path, request, trading_account, user,
+    profit_share_part, rank_tier, referral_path, request, user,
 };
 use crate::server::infra::list;
+use crate::server::prop::tree_stats;
 use crate::server::settings;
 use chrono::{DateTime, Months, Utc};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
@@ -59,15 +60,6 @@ fn visible_downlines(s: &Scope) -> SelectStatement {
         q.and_where(Expr::col(referral_path::Column::Depth).lte(v));
     }
     q
-}
-
-/// Every downline's id, as a subquery (for figures that name nobody).
-fn all_downlines(ib: i64) -> SelectStatement {
-    Query::select()
-        .column(referral_path::Column::DescendantId)
-        .from(referral_path::Entity)
-        .and_where(Expr::col(referral_path::Column::AncestorId).eq(ib))
-        .to_owned()
 }
 
 /// The report's date range within the scope's reach.
@@ -370,16 +362,11 @@ async fn daily_from_rows(
              AND fc2.status IN ('paid', 'reversed')) THEN {col} ELSE 0 END) AS BIGINT)"
         )
     };
-    let day_expr = match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => {
-            "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-        }
-        _ => "substr(created_at, 1, 10)",
-    };
+    let day_expr = crate::server::infra::db::utc_day(db.get_database_backend(), "created_at");
     Ok(select
         .filter(C::Status.is_in([status::PAID, status::REVERSED]))
         .select_only()
-        .column_as(Expr::cust(day_expr), "day")
+        .column_as(Expr::cust(day_expr.clone()), "day")
         .column(C::Currency)
         .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "amount")
         .column_as(Expr::cust(once("fee_list_minor")), "list")
@@ -577,77 +564,35 @@ pub async fn client_requests(
 }
 
 /// The IB's prop trading statistics over the period (`q.from`, `q.to`): their whole tree's
-/// participants (figures only, nobody named), fees, the IB's own commissions and profit
-/// shares. Every figure is an aggregate in the database: a tree of 100,000 clients is never
-/// loaded.
+/// participants bought in it (figures only, nobody named) and fees paid in it, kept per upline
+/// by the prop area, beside the IB's own commissions and profit shares. A tree of 100,000
+/// clients is never read.
+///
+/// The pass rate is the share of decided evaluations that were passed: a participant on a
+/// live account, waiting for it or completed passed; one that failed on a demo account failed.
 pub async fn prop_stats(
     db: &impl ConnectionTrait,
     s: &Scope,
     q: &ListQuery,
 ) -> Result<IbPropStats, AppError> {
-    use participant::Column as P;
+    use ParticipantStatus as S;
     let (from, to) = range(q, Some(s))?;
-    let mut ps = participant::Entity::find().filter(P::UserId.in_subquery(all_downlines(s.ib)));
-    if let Some(t) = from {
-        ps = ps.filter(P::CreatedAt.gte(t));
+    let tree = tree_stats::under(db, s.ib, from, to).await?;
+    let mut by_status: BTreeMap<ParticipantStatus, u64> = BTreeMap::new();
+    let mut by_stage: BTreeMap<i32, u64> = BTreeMap::new();
+    let (mut funded, mut passed, mut failed) = (0, 0, 0);
+    for (&(status, stage, live), &n) in &tree.participants {
+        *by_status.entry(status).or_default() += n;
+        *by_stage.entry(stage + 1).or_default() += n;
+        if live && status == S::InProgress {
+            funded += n;
+        }
+        if live || matches!(status, S::PendingLive | S::Completed) {
+            passed += n;
+        } else if status == S::Failed {
+            failed += n;
+        }
     }
-    if let Some(t) = to {
-        ps = ps.filter(P::CreatedAt.lt(t));
-    }
-    let ids = || ps.clone().select_only().column(P::Id).into_query();
-    let count = Expr::cust("COUNT(*)");
-    let by_status: Vec<(ParticipantStatus, i64)> = ps
-        .clone()
-        .select_only()
-        .column(P::Status)
-        .column_as(count.clone(), "n")
-        .group_by(P::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let by_stage: Vec<(i32, i64)> = ps
-        .clone()
-        .select_only()
-        .column(P::Stage)
-        .column_as(count.clone(), "n")
-        .group_by(P::Stage)
-        .order_by_asc(P::Stage)
-        .into_tuple()
-        .all(db)
-        .await?;
-    use trading_account::Column as A;
-    let accounts: Vec<(String, String, i64)> = trading_account::Entity::find()
-        .select_only()
-        .column(A::Environment)
-        .column(A::Status)
-        .column_as(count.clone(), "n")
-        .filter(A::ParticipantId.in_subquery(ids()))
-        .group_by(A::Environment)
-        .group_by(A::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let n = |f: &dyn Fn(&str, &str) -> bool| -> i64 {
-        accounts
-            .iter()
-            .filter(|(env, st, _)| f(env, st))
-            .map(|(_, _, n)| n)
-            .sum()
-    };
-    let funded = n(&|env, st| env == "live" && st == "active") as u64;
-    let passed = n(&|_, st| st == "passed");
-    let decided = n(&|_, st| st == "passed" || st == "failed");
-    let fees: BTreeMap<String, i64> = participation_fee::Entity::find()
-        .select_only()
-        .column(participation_fee::Column::Currency)
-        .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "sum")
-        .filter(participation_fee::Column::ParticipantId.in_subquery(ids()))
-        .group_by(participation_fee::Column::Currency)
-        .into_tuple::<(String, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
     let mine = ListQuery {
         from: q.from.clone(),
         to: q.to.clone(),
@@ -691,20 +636,14 @@ pub async fn prop_stats(
         }
     }
     Ok(IbPropStats {
-        participants: by_status.iter().map(|(_, n)| *n as u64).sum(),
-        by_status: by_status
-            .into_iter()
-            .map(|(st, n)| (st, n as u64))
-            .collect(),
-        by_stage: by_stage
-            .into_iter()
-            .map(|(stage, n)| (stage + 1, n as u64))
-            .collect(),
+        participants: by_status.values().sum(),
+        by_status: by_status.into_iter().collect(),
+        by_stage: by_stage.into_iter().collect(),
         funded,
-        fees: sums(fees),
+        fees: sums(tree.fees),
         commissions: report.totals.iter().map(|t| t.commissions).collect(),
         profit_shares: sums(profit_shares),
-        pass_rate_bps: Bps::ratio(passed, decided).map(|b| b.0),
+        pass_rate_bps: Bps::ratio(passed as i64, (passed + failed) as i64).map(|b| b.0),
         daily: report.by_day,
     })
 }

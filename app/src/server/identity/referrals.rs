@@ -1,10 +1,14 @@
 //! The referral tree: every client has at most one upline (`users.referrer_id`), and
 //! `referral_path` holds every (ancestor, descendant, depth) pair, so a downline at any depth
 //! or an upline chain is one indexed read. Only this module writes either.
+//!
+//! Figures other areas keep per ancestor (the prop area's participants and fees under each
+//! client) follow a move through `register_tree_listener!`; their writers hold the tree still
+//! with `hold_tree` meanwhile.
 use crate::error::AppError;
 use crate::server::entity::{referral_path, user};
 use crate::server::infra::audit;
-use crate::server::infra::db::{Write, statement};
+use crate::server::infra::db::{Write, lock_user, statement};
 use crate::server::infra::origin::Origin;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -12,12 +16,61 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
+/// The advisory lock that serialises moves in the tree (PostgreSQL).
+const TREE_LOCK: i64 = 7001;
+
+/// Keeps the tree as it is until the transaction ends (PostgreSQL; on SQLite a write
+/// transaction holds the database): a move waits for the transactions that read uplines to
+/// write figures per ancestor, and they wait for a move, so no figure lands under an upline
+/// the move has just taken its subtree's figures from. Any number of them run at once.
+pub async fn hold_tree(db: &impl ConnectionTrait) -> Result<(), AppError> {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock_shared({TREE_LOCK})"))
+            .await?;
+    }
+    Ok(())
+}
+
+/// What an area that keeps figures per ancestor does when a subtree moves (in the move's
+/// transaction): called with the subtree's top client and -1 while it is still under its old
+/// uplines, then with +1 under its new ones.
+pub type TreeListenerFn = for<'a> fn(
+    &'a sea_orm::DatabaseTransaction,
+    i64,
+    i64,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), AppError>> + Send + 'a>,
+>;
+
+pub struct TreeListener(pub TreeListenerFn);
+
+inventory::collect!(TreeListener);
+
+#[macro_export]
+macro_rules! register_tree_listener {
+    ($f:expr) => {
+        inventory::submit! { $crate::server::identity::referrals::TreeListener($f) }
+    };
+}
+
+async fn tell_listeners(
+    txn: &sea_orm::DatabaseTransaction,
+    top: i64,
+    sign: i64,
+) -> Result<(), AppError> {
+    for l in inventory::iter::<TreeListener> {
+        (l.0)(txn, top, sign).await?;
+    }
+    Ok(())
+}
+
 /// Puts a new client under `referrer` (in the transaction that creates the client).
 pub async fn joined(
     db: &impl ConnectionTrait,
     user_id: i64,
     referrer: i64,
 ) -> Result<(), AppError> {
+    hold_tree(db).await?;
     let sql = "INSERT INTO referral_path (ancestor_id, descendant_id, depth) \
                SELECT ancestor_id, ?, depth + 1 FROM referral_path WHERE descendant_id = ? \
                UNION ALL SELECT ?, ?, 1";
@@ -81,8 +134,10 @@ pub async fn move_upline(
 ) -> Result<(), AppError> {
     let tx = db.write().await?;
     let txn = &tx;
+    // The client's row first: a purchase holds it before it holds the tree (`hold_tree`).
+    lock_user(txn, user_id).await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7001)")
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({TREE_LOCK})"))
             .await?;
     }
     let client = user::Entity::find_by_id(user_id)
@@ -116,6 +171,7 @@ pub async fn move_upline(
     let subtree: Vec<i64> = std::iter::once(user_id)
         .chain(below.iter().map(|(d, _)| *d))
         .collect();
+    tell_listeners(txn, user_id, -1).await?;
     // Cut every path from above the client into the subtree.
     referral_path::Entity::delete_many()
         .filter(P::DescendantId.is_in(subtree.clone()))
@@ -151,6 +207,7 @@ pub async fn move_upline(
                 .await?;
         }
     }
+    tell_listeners(txn, user_id, 1).await?;
     user::Entity::update_many()
         .col_expr(user::Column::ReferrerId, Expr::value(to))
         .filter(user::Column::Id.eq(user_id))

@@ -75,6 +75,15 @@ pub fn statement(
     sea_orm::Statement::from_sql_and_values(backend, sql, values)
 }
 
+/// SQL for the UTC day (`YYYY-MM-DD`) of a timestamp column, as `DateTime::format("%Y-%m-%d")`
+/// writes it: SQLite stores timestamps as RFC 3339 text in UTC.
+pub fn utc_day(backend: DatabaseBackend, col: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+        _ => format!("substr({col}, 1, 10)"),
+    }
+}
+
 /// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN`
 /// (IMMEDIATE), waiting its turn behind other writers: a deferred transaction that reads first
 /// fails at its first write, at once, with "database is locked", whenever another writer

@@ -94,6 +94,7 @@ async fn insert(
     }
     .insert(txn)
     .await?;
+    super::tree_stats::fee(txn, &fee).await?;
     Ok(Some(fee))
 }
 

@@ -6,3 +6,4 @@ pub mod participants;
 pub mod participation;
 pub mod profit_share;
 pub mod requests;
+pub mod tree_stats;

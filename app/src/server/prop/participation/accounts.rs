@@ -106,6 +106,7 @@ pub async fn issue_account(
         q = q.col_expr(participant::Column::StartedAt, Expr::value(Some(now)));
     }
     q.filter(participant::Column::Id.eq(p.id)).exec(txn).await?;
+    tree_stats::track(txn, Some(p), &find(txn, p.id).await?).await?;
     tell(
         txn,
         p,

@@ -121,6 +121,7 @@ pub async fn participate(
         }
         .insert(&txn)
         .await?;
+    tree_stats::track(&txn, None, &p).await?;
     if !direct && fee > 0 {
         fees::lock_payees(&txn, &p).await?;
         charge_wallet(

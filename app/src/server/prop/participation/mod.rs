@@ -10,6 +10,7 @@ use crate::error::OrInternal;
 use crate::server::entity::participant;
 use crate::server::infra::notify;
 use crate::server::infra::origin::Origin;
+use crate::server::prop::tree_stats;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -58,6 +59,7 @@ async fn set_status(
     ended: bool,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
+    let before = find(db, id).await?;
     let now = Utc::now();
     let mut q = participant::Entity::update_many()
         .col_expr(participant::Column::Status, Expr::value(to))
@@ -69,7 +71,7 @@ async fn set_status(
         q = q.col_expr(participant::Column::Reason, Expr::value(r));
     }
     q.filter(participant::Column::Id.eq(id)).exec(db).await?;
-    Ok(())
+    tree_stats::track(db, Some(&before), &find(db, id).await?).await
 }
 
 async fn tell(
