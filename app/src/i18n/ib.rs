@@ -76,6 +76,12 @@ pub static IB: &[(&str, &str, &str)] = &[
         "Sus comisiones por día",
     ),
     ("ib.create_link", "Create link", "Crear enlace"),
+    ("ib.dash_commissions", "IB commissions", "Comisiones de IB"),
+    (
+        "ib.dash_commissions_hint",
+        "Fee commissions paid to IBs on these challenges' fees, less reversals of refunded fees.",
+        "Comisiones pagadas a los IB sobre las tarifas de estos desafíos, menos las revertidas por reembolsos.",
+    ),
     ("ib.deposits", "Deposits", "Depósitos"),
     ("ib.direct", "Direct clients", "Clientes directos"),
     ("ib.downlines", "All downlines", "Toda la red"),

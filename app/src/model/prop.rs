@@ -505,6 +505,8 @@ pub struct ChallengeFigures {
     pub payouts: String,
     pub broker_profit: String,
     pub funded: String,
+    /// The other areas' figures, in the order of `PropDashboard::more_columns`.
+    pub more: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -521,8 +523,11 @@ pub struct PropDashboard {
     pub currencies: Vec<String>,
     pub from: String,
     pub to: String,
-    /// Broker's profit, broker's loss, profit-share payouts, participation fees, total funded.
+    /// Broker's profit, broker's loss, profit-share payouts, participation fees, total funded,
+    /// then the figures other areas add.
     pub figures: Vec<MoneyFigure>,
+    /// The translation keys of the other areas' figures, a column each in `per_challenge`.
+    pub more_columns: Vec<String>,
     pub participants: u64,
     pub by_status: Vec<StatusCount>,
     pub by_stage: Vec<StageStat>,

@@ -787,6 +787,15 @@ on_both!(an_ib_sees_their_tree_within_their_groups_levels, |db| {
         (stats.participants, stats.fees[0].to_string()),
         (1, "100.00 USD".to_string())
     );
+    // The prop dashboard shows the commissions the challenge paid, in total and per challenge.
+    let d = app::server::prop::dashboard::dashboard(&db, &Default::default())
+        .await
+        .unwrap();
+    let figure = d.figures.iter().find(|f| f.key == "ib.dash_commissions");
+    assert_eq!(figure.map(|f| f.minor), Some(1_500));
+    assert_eq!(d.more_columns, vec!["ib.dash_commissions".to_string()]);
+    let row = d.per_challenge.iter().find(|c| c.id == ch).unwrap();
+    assert_eq!(row.more, vec!["15.00".to_string()]);
 });
 
 // Random trees, plans and purchases (a fixed seed, so a failure repeats): every fee's

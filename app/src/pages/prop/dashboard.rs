@@ -125,7 +125,7 @@ fn Dashboard(d: PropDashboard, currency: RwSignal<String>) -> impl IntoView {
                     let key = f.key.clone();
                     let hint = format!("{}_hint", f.key);
                     let hint2 = hint.clone();
-                    let id = f.key.strip_prefix("prop.").unwrap_or(&f.key).replace('_', "-");
+                    let id = f.key.split_once('.').map_or(f.key.as_str(), |(_, k)| k).replace('_', "-");
                     let negative = f.minor < 0;
                     view! {
                         <div class="card stat" data-testid=id data-minor=f.minor.to_string()>
@@ -213,10 +213,14 @@ fn Dashboard(d: PropDashboard, currency: RwSignal<String>) -> impl IntoView {
                                 <th class="num">{move || i18n.t("prop.dash_payouts")}</th>
                                 <th class="num">{move || i18n.t("prop.dash_broker_profit")}</th>
                                 <th class="num">{move || i18n.t("prop.dash_funded")}</th>
+                                {d.more_columns.iter().map(|k| {
+                                    let k = k.clone();
+                                    view! { <th class="num">{move || i18n.t(&k)}</th> }
+                                }).collect_view()}
                             </tr>
                         </thead>
                         <tbody>
-                            {d.per_challenge.is_empty().then(|| view! { <tr><td colspan="6" class="empty">{move || i18n.t("common.no_rows")}</td></tr> })}
+                            {d.per_challenge.is_empty().then(|| view! { <tr><td colspan=(6 + d.more_columns.len()).to_string() class="empty">{move || i18n.t("common.no_rows")}</td></tr> })}
                             {d.per_challenge.clone().into_iter().map(|c| view! {
                                 <tr>
                                     <td>{c.name.clone()}</td>
@@ -225,6 +229,7 @@ fn Dashboard(d: PropDashboard, currency: RwSignal<String>) -> impl IntoView {
                                     <td class="num">{c.payouts.clone()}</td>
                                     <td class="num">{c.broker_profit.clone()}</td>
                                     <td class="num">{c.funded.clone()}</td>
+                                    {c.more.iter().map(|v| view! { <td class="num">{v.clone()}</td> }).collect_view()}
                                 </tr>
                             }).collect_view()}
                         </tbody>

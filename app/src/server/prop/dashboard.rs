@@ -9,6 +9,9 @@
 //! - Profit-share payouts: the shares paid into traders' wallets.
 //! - Participation fees: challenge and retry fees taken, less refunds.
 //! - Total funded: the initial balances of the funded accounts issued.
+//!
+//! Other areas add figures of their own (the IB programme's fee commissions) with
+//! `register_dashboard_figure!`: a total and a column of the per-challenge table.
 use crate::domain::money::{self, Currency};
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::profit_share::SettlementStatus;
@@ -22,14 +25,35 @@ use crate::server::entity::challenge;
 use crate::server::infra::db;
 use crate::server::infra::list;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryResult, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryResult, Value};
+use std::future::Future;
+use std::pin::Pin;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The participants counted (real ones, of the chosen challenge) and the period, as SQL.
-struct Scope {
+pub struct Scope {
     challenge: Option<i64>,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
+}
+
+/// A figure another area adds to the dashboard: its translation key (with a `_hint` key
+/// beside it) and its sums by challenge and currency within the scope (`Scope::sums`).
+pub struct DashboardFigure {
+    pub key: &'static str,
+    pub sums: for<'a> fn(
+        &'a DatabaseConnection,
+        &'a Scope,
+    ) -> Pin<Box<dyn Future<Output = Result<ByChallenge, AppError>> + Send + 'a>>,
+}
+
+inventory::collect!(DashboardFigure);
+
+#[macro_export]
+macro_rules! register_dashboard_figure {
+    ($key:expr, $f:expr) => {
+        inventory::submit! { $crate::server::prop::dashboard::DashboardFigure { key: $key, sums: $f } }
+    };
 }
 
 impl Scope {
@@ -63,7 +87,7 @@ fn text(r: &QueryResult, col: &str) -> Result<String, AppError> {
 }
 
 /// Sums by (challenge, currency).
-type ByChallenge = HashMap<(i64, String), i64>;
+pub type ByChallenge = HashMap<(i64, String), i64>;
 
 impl Scope {
     /// Runs `{head}{the scope's filter} {tail}`, the period applied to the time column `at`.
@@ -82,8 +106,9 @@ impl Scope {
             .await?)
     }
 
-    /// `rows` of a query that selects `challenge_id`, `currency` and `amount`, summed up.
-    async fn sums(
+    /// `rows` of a query that selects `challenge_id`, `currency` and `amount`, summed up. The
+    /// query joins the participant as `p`; `head` ends in a `WHERE` clause the scope extends.
+    pub async fn sums(
         &self,
         db: &impl ConnectionTrait,
         at: &str,
@@ -100,7 +125,7 @@ impl Scope {
 }
 
 pub async fn dashboard(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     q: &DashboardQuery,
 ) -> Result<PropDashboard, AppError> {
     let (from, to) = list::date_range(&ListQuery {
@@ -254,8 +279,14 @@ pub async fn dashboard(
         }
     }
 
+    let mut more = Vec::new();
+    for f in inventory::iter::<DashboardFigure> {
+        more.push((f.key, (f.sums)(db, &scope).await?));
+    }
+    more.sort_by_key(|(key, _)| *key);
     let currencies: BTreeSet<String> = [&fees, &settled, &paid, &losses, &funded]
-        .iter()
+        .into_iter()
+        .chain(more.iter().map(|(_, m)| m))
         .flat_map(|m| m.keys().map(|(_, c)| c.clone()))
         .collect();
     let currency = if q.currency.is_empty() {
@@ -280,7 +311,7 @@ pub async fn dashboard(
         value: money::format(minor, cur),
         minor,
     };
-    let figures = vec![
+    let mut figures = vec![
         figure(
             "prop.dash_broker_profit",
             total(&settled) + total(&forfeited),
@@ -290,8 +321,10 @@ pub async fn dashboard(
         figure("prop.dash_fees", total(&fees)),
         figure("prop.dash_funded", total(&funded)),
     ];
+    figures.extend(more.iter().map(|(key, m)| figure(key, total(m))));
     let ids: BTreeSet<i64> = [&fees, &settled, &paid, &losses, &funded]
-        .iter()
+        .into_iter()
+        .chain(more.iter().map(|(_, m)| m))
         .flat_map(|m| m.keys().map(|(ch, _)| *ch))
         .chain(per_challenge_count.keys().copied())
         .collect();
@@ -305,6 +338,10 @@ pub async fn dashboard(
             payouts: money::format(of(&paid, id), cur),
             broker_profit: money::format(of(&settled, id) + of(&forfeited, id), cur),
             funded: money::format(of(&funded, id), cur),
+            more: more
+                .iter()
+                .map(|(_, m)| money::format(of(m, id), cur))
+                .collect(),
         })
         .collect();
     let stages: BTreeSet<i32> = in_stage.keys().chain(decided.keys()).copied().collect();
@@ -329,6 +366,7 @@ pub async fn dashboard(
         from: q.from.clone(),
         to: q.to.clone(),
         figures,
+        more_columns: more.iter().map(|(key, _)| key.to_string()).collect(),
         participants: statuses.values().sum(),
         by_status: ParticipantStatus::ALL
             .iter()
