@@ -35,10 +35,12 @@ test("an IB's link brings a trader whose purchase pays the IB and their upline a
   const irisBefore = await usdCents(iris);
   const feesBefore = await treeFees(omar);
 
-  // Omar names a link to the registration page.
+  // Omar names a link to Classic 2-Step.
   await open(omar, "/ib/links");
   const name = `E2E link ${Date.now()}`;
   await omar.getByLabel("Name").fill(name);
+  await omar.getByLabel("Leads to").selectOption("challenge");
+  await omar.getByLabel("Challenge").selectOption({ label: "Classic 2-Step" });
   await omar.getByRole("button", { name: "Create link" }).click();
   const row = omar.locator("[data-testid^=link-]").filter({ hasText: name });
   await expect(row).toBeVisible();
@@ -46,7 +48,8 @@ test("an IB's link brings a trader whose purchase pays the IB and their upline a
   expect(url).toMatch(/\/r\/[A-Z0-9]+$/);
   await shot(omar, "ib-links");
 
-  // A visitor follows it and signs up: the registration page knows the link.
+  // A visitor follows it and signs up: the registration page knows the link, and the new
+  // trader lands on the challenge.
   const email = uniqueEmail("ib-e2e");
   await visitor.goto(new URL(url).pathname);
   await expect(visitor).toHaveURL(/\/register\?link=/);
@@ -59,13 +62,16 @@ test("an IB's link brings a trader whose purchase pays the IB and their upline a
   await visitor.getByLabel("Country").fill("GB");
   await visitor.getByLabel("Phone").fill("+44 7700 900456");
   await visitor.getByRole("button", { name: "Create an account" }).click();
-  await expect(visitor).toHaveURL(/\/$/);
+  await expect(visitor).toHaveURL(/\/challenges\?challenge=\d+$/);
+  await visitor.locator("body[data-hydrated]").waitFor();
+  const card = visitor.getByTestId("challenge-Classic 2-Step");
+  await expect(card.getByTestId("invited-challenge")).toBeVisible();
+  await expect(visitor.locator(".challenge-card").first()).toHaveAttribute("data-testid", "challenge-Classic 2-Step");
+  await shot(visitor, "ib-link-challenge");
 
   // Omar watches his commissions while the trader buys Classic 10K directly.
   await open(omar, "/ib/commission");
   await omar.getByRole("searchbox").fill(email);
-  await open(visitor, "/challenges");
-  const card = visitor.getByTestId("challenge-Classic 2-Step");
   await card.getByLabel("Package").selectOption("p10k");
   await card.getByLabel("Pay with").selectOption("direct");
   await card.getByRole("button", { name: "Participate" }).click();

@@ -24,6 +24,11 @@ pub static PROP: &[(&str, &str, &str)] = &[
     ),
     ("prop.filter_type", "Filter by type", "Filtrar por tipo"),
     ("prop.upcoming", "Upcoming", "Próximo"),
+    (
+        "prop.invited_challenge",
+        "The challenge you were invited to",
+        "El desafío al que le invitaron",
+    ),
     ("prop.ongoing", "Open", "Abierto"),
     ("prop.package", "Package", "Paquete"),
     ("prop.account_size", "Account size", "Tamaño de cuenta"),

@@ -619,6 +619,30 @@ on_both!(
             );
         }
         assert_eq!(links::click(&db, "NOSUCHCODE").await.unwrap(), "/register");
+        // A challenge link carries the challenge on as where to go after sign-up.
+        let published = publish(
+            &db,
+            admin,
+            usd_challenge("Published", vec![StageDef::demo_default()]),
+        )
+        .await;
+        let to_challenge = links::create(
+            &db,
+            Owner::Ib(ib),
+            ib,
+            form("challenge", published),
+            url,
+            &here(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            links::click(&db, &to_challenge.code).await.unwrap(),
+            format!(
+                "/register?link={}&next=%2Fchallenges%3Fchallenge%3D{published}",
+                to_challenge.code
+            )
+        );
         let input = RegisterInput {
             kind: UserKind::Trader,
             email: "new@example.com".into(),
@@ -654,7 +678,7 @@ on_both!(
         let listed = links::list(&db, Owner::Ib(ib), url, &q, true)
             .await
             .unwrap();
-        let row = &listed.rows[0];
+        let row = listed.rows.iter().find(|r| r.id == link.id).unwrap();
         assert_eq!(
             (
                 row.clicks,

@@ -57,6 +57,16 @@ pub fn RegisterPage() -> impl IntoView {
     // becomes the upline, so the referral code box is not shown.
     let link = use_query_map().with_untracked(|q| q.get("link").unwrap_or_default());
     let via_link = !link.is_empty();
+    // Where to go once the account exists (a challenge link's challenge), as after sign-in.
+    let next = next_path("/");
+    let sign_in = if next == "/" {
+        "/login".to_string()
+    } else {
+        format!(
+            "/login?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    };
     let awaiting = move || {
         matches!(
             register.value().get(),
@@ -67,7 +77,7 @@ pub fn RegisterPage() -> impl IntoView {
         if let Some(Ok(step)) = register.value().get()
             && step != LoginStep::AwaitingApproval
         {
-            reload_to("/");
+            reload_to(&next);
         }
     });
     let kind_error = move || {
@@ -151,7 +161,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <Submit label=Signal::derive(move || i18n.t("auth.create_account")) pending=register.pending() class="btn-block"/>
             </ActionForm>
             <div class="auth-links cluster">
-                <a href="/login">{move || i18n.t("auth.have_account")}</a>
+                <a href=sign_in>{move || i18n.t("auth.have_account")}</a>
             </div>
         </AuthPage>
     }

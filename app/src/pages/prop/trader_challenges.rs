@@ -20,20 +20,25 @@ use crate::ui::prop::{
 };
 use crate::ui::text::label_or;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[component]
 pub fn PortalChallengesPage() -> impl IntoView {
     let i18n = use_i18n();
     let cards = Resource::new(|| (), |_| get_challenge_cards());
     let kind = RwSignal::new(String::new());
+    // `?challenge=` (a promotional link's challenge): that card comes first, marked.
+    let chosen: Option<i64> = use_query_map()
+        .with_untracked(|q| q.get("challenge"))
+        .and_then(|c| c.parse().ok());
     view! {
         <PageHeader title="nav.challenges" subtitle="prop.challenges_sub"/>
         <Suspense fallback=move || view! { <p class="muted">{move || i18n.t("common.loading")}</p> }>
             {move || cards.get().map(|r| match r {
                 Err(e) => view! { <p class="alert alert-error">{i18n.t(e.key())}</p> }.into_any(),
                 Ok(cards) if cards.is_empty() => view! { <p class="card muted">{move || i18n.t("prop.no_challenges")}</p> }.into_any(),
-                Ok(cards) => {
+                Ok(mut cards) => {
+                    cards.sort_by_key(|c| Some(c.id) != chosen);
                     let mut types: Vec<String> = cards.iter().flat_map(|c| c.types.clone()).collect();
                     types.sort();
                     types.dedup();
@@ -51,7 +56,10 @@ pub fn PortalChallengesPage() -> impl IntoView {
                             {move || cards.with_value(|cs| cs.iter()
                                 .filter(|c| kind.with(|k| k.is_empty() || c.types.contains(k)))
                                 .cloned()
-                                .map(|c| view! { <ChallengeCardView card=c/> })
+                                .map(|c| {
+                                    let featured = Some(c.id) == chosen;
+                                    view! { <ChallengeCardView card=c featured/> }
+                                })
                                 .collect_view())}
                         </div>
                     }.into_any()
@@ -62,7 +70,7 @@ pub fn PortalChallengesPage() -> impl IntoView {
 }
 
 #[component]
-fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
+fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let package = RwSignal::new(
@@ -127,7 +135,8 @@ fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
     };
     let details = card.details.clone();
     view! {
-        <article class="card challenge-card" data-testid=format!("challenge-{}", card.name)>
+        <article class="card challenge-card" class:featured=featured data-testid=format!("challenge-{}", card.name)>
+            {featured.then(|| view! { <p class="badge badge-accent" data-testid="invited-challenge">{move || i18n.t("prop.invited_challenge")}</p> })}
             <header class="challenge-head">
                 <div>
                     <h2 class="card-title">{card.name.clone()}</h2>

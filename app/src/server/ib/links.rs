@@ -163,8 +163,13 @@ pub async fn click(db: &DatabaseConnection, code: &str) -> Result<String, AppErr
     )
     .exec_without_returning(db)
     .await?;
+    // A challenge link goes on to the challenge after sign-up, and at once for a visitor who
+    // is signed in already (the page guard sends them to `next`).
     Ok(match link.challenge_id {
-        Some(c) => format!("/register?link={}&challenge={c}", link.code),
+        Some(c) => format!(
+            "/register?link={}&next=%2Fchallenges%3Fchallenge%3D{c}",
+            link.code
+        ),
         None => format!("/register?link={}", link.code),
     })
 }

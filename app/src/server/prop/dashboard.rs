@@ -26,9 +26,9 @@ use crate::server::infra::db;
 use crate::server::infra::list;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryResult, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use std::pin::Pin;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The participants counted (real ones, of the chosen challenge) and the period, as SQL.
 pub struct Scope {
@@ -44,7 +44,9 @@ pub struct DashboardFigure {
     pub sums: for<'a> fn(
         &'a DatabaseConnection,
         &'a Scope,
-    ) -> Pin<Box<dyn Future<Output = Result<ByChallenge, AppError>> + Send + 'a>>,
+    ) -> Pin<
+        Box<dyn Future<Output = Result<ByChallenge, AppError>> + Send + 'a>,
+    >,
 }
 
 inventory::collect!(DashboardFigure);
