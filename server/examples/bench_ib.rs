@@ -400,15 +400,17 @@ async fn populate(db: &DatabaseConnection, clients: usize, fees: usize) -> Firm 
     }
 }
 
-async fn time<F, Fut, T>(runs: usize, mut f: F) -> f64
+/// The median time of `f`, which must succeed (a query that fails fast is no figure).
+async fn time<F, Fut, T, E>(what: &str, runs: usize, mut f: F) -> f64
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = T>,
+    Fut: std::future::Future<Output = Result<T, E>>,
+    E: std::fmt::Debug,
 {
     let mut v = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        std::hint::black_box(f().await);
+        std::hint::black_box(f().await.unwrap_or_else(|e| panic!("{what}: {e:?}")));
         v.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     median(&mut v)
@@ -426,7 +428,10 @@ async fn run(label: &str, db: DatabaseConnection, clients: usize, fees: usize, r
         ..Default::default()
     };
     let s = reports::scope(&db, f.top).await.expect("scope");
-    let baseline = time(runs, || db.execute_unprepared("SELECT COUNT(*) FROM users")).await;
+    let baseline = time("baseline", runs, || {
+        db.execute_unprepared("SELECT COUNT(*) FROM users")
+    })
+    .await;
     let search = ListQuery {
         q: "client9999@".into(),
         ..page.clone()
@@ -440,46 +445,62 @@ async fn run(label: &str, db: DatabaseConnection, clients: usize, fees: usize, r
     let cases: Vec<(&str, f64)> = vec![
         (
             "My Clients (first page)",
-            time(runs, || reports::downlines(&db, &s, &page, None, true)).await,
+            time("My Clients (first page)", runs, || {
+                reports::downlines(&db, &s, &page, None, true)
+            })
+            .await,
         ),
         (
             "My Clients (search)",
-            time(runs, || reports::downlines(&db, &s, &search, None, true)).await,
+            time("My Clients (search)", runs, || {
+                reports::downlines(&db, &s, &search, None, true)
+            })
+            .await,
         ),
         (
             "Commission (with totals by day and month)",
-            time(runs, || {
+            time("Commission (with totals by day and month)", runs, || {
                 reports::commissions(&db, Whose::Ib(&s), &page, true)
             })
             .await,
         ),
         (
             "Clients' Report",
-            time(runs, || reports::client_report(&db, &s, &page, true)).await,
+            time("Clients' Report", runs, || {
+                reports::client_report(&db, &s, &page, true)
+            })
+            .await,
         ),
         (
             "Prop Trading Statistics",
-            time(runs, || reports::prop_stats(&db, &s, &page)).await,
+            time("Prop Trading Statistics", runs, || {
+                reports::prop_stats(&db, &s, &page)
+            })
+            .await,
         ),
         (
             "Fee Commission Report (all)",
-            time(runs, || {
+            time("Fee Commission Report (all)", runs, || {
                 reports::commissions(&db, Whose::All { challenge: 0 }, &page, true)
             })
             .await,
         ),
         (
             "Fee Commission Report (one challenge, 30 days)",
-            time(runs, || {
-                reports::commissions(
-                    &db,
-                    Whose::All {
-                        challenge: f.challenge,
-                    },
-                    &month,
-                    true,
-                )
-            })
+            time(
+                "Fee Commission Report (one challenge, 30 days)",
+                runs,
+                || {
+                    reports::commissions(
+                        &db,
+                        Whose::All {
+                            challenge: f.challenge,
+                        },
+                        &month,
+                        true,
+                    )
+                },
+            )
             .await,
         ),
     ];
@@ -526,11 +547,10 @@ async fn run(label: &str, db: DatabaseConnection, clients: usize, fees: usize, r
                 &origin,
             )
             .await
-            .expect("purchase")
         }
     };
-    let plain = time(runs * 4, || buy(f.plain)).await;
-    let paying = time(runs * 4, || buy(f.paying)).await;
+    let plain = time("purchase without commissions", runs * 4, || buy(f.plain)).await;
+    let paying = time("purchase with ten levels", runs * 4, || buy(f.paying)).await;
     println!(
         "  purchase without commissions: median {plain:.1} ms; with ten levels: median {paying:.1} ms ({:.2}×)",
         paying / plain

@@ -88,8 +88,7 @@ pub async fn export(
         "requests.csv" => Access::Staff(Permission::RequestsView),
         "participants.csv" | "profit-shares.csv" => Access::Staff(Permission::ParticipantsView),
         "prop-fees.csv" => Access::Staff(Permission::PropDashboard),
-        "referrals.csv" | "ib-clients.csv" | "ib-commissions.csv" | "ib-links.csv"
-        | "ib-requests.csv" => Access::Ib,
+        "ib-clients.csv" | "ib-commissions.csv" | "ib-links.csv" | "ib-requests.csv" => Access::Ib,
         "fee-commissions.csv" | "firm-links.csv" => Access::Staff(Permission::IbView),
         "my-transactions.csv" | "my-requests.csv" => Access::Client,
         _ => return error_response(&AppError::NotFound),
@@ -127,9 +126,6 @@ pub async fn export(
         "prop-fees.csv" => fees::report(db, &q, &prop, false)
             .await
             .map(|r| csv(&name, &r.page.rows)),
-        "referrals.csv" => clients::referred(db, me, &q, false)
-            .await
-            .map(|p| csv(&name, &p.rows)),
         "ib-clients.csv" => match ib::reports::scope(db, me).await {
             Ok(s) => ib::reports::downlines(db, &s, &q, None, false)
                 .await

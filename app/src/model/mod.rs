@@ -253,15 +253,6 @@ pub struct AdminStats {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ReferredClient {
-    pub id: i64,
-    pub name: String,
-    pub kind: UserKind,
-    pub country: String,
-    pub joined: DateTime<Utc>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IbOverview {
     pub referral_code: String,
     pub referral_link: String,

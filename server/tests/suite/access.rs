@@ -81,7 +81,6 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
             String::new(),
         ),
         ("/api/ib/overview", Is(Access::Ib), String::new()),
-        ("/api/ib/clients", Is(Access::Ib), Q.into()),
         ("/api/ib/tree", Is(Access::Ib), format!("{Q}&parent=0")),
         ("/api/ib/commissions", Is(Access::Ib), Q.into()),
         ("/api/ib/client-report", Is(Access::Ib), Q.into()),

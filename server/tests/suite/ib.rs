@@ -791,6 +791,20 @@ on_both!(an_ib_sees_their_tree_within_their_groups_levels, |db| {
     let all = reports::commissions(&db, Whose::All { challenge: ch }, &q, true)
         .await
         .unwrap();
+    // Every challenge's, on the connection that has just read the IB's own (PostgreSQL keeps
+    // each statement prepared with its parameters' types: an id bound as a smaller integer
+    // the second time was refused).
+    {
+        use sea_orm::TransactionTrait;
+        let one = db.begin().await.unwrap();
+        reports::commissions(&one, Whose::Ib(&s), &q, true)
+            .await
+            .unwrap();
+        let every = reports::commissions(&one, Whose::All { challenge: 0 }, &q, true)
+            .await
+            .unwrap();
+        assert_eq!(every.totals, all.totals);
+    }
     assert_eq!(all.page.total, 2);
     assert!(all.page.rows.iter().all(|r| !r.client.is_empty()));
     assert_eq!(all.totals[0].commissions.to_string(), "15.00 USD");

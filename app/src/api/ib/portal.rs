@@ -3,15 +3,12 @@ use super::ib_fn;
 use crate::error::AppError;
 use crate::model::{
     ClientReportRow, CommissionReport, DownlineRow, IbOverview, IbPropStats, LinkForm, LinkRow,
-    ListQuery, Page, ReferredClient, RequestRow,
+    ListQuery, Page, RequestRow,
 };
 use leptos::prelude::*;
 
 ib_fn!(get_ib_overview, "ib/overview", () -> IbOverview, Access::Ib,
     |me, st, _from| identity::clients::ib_overview(&st.db, &st.config.public_url, me.user_id));
-
-ib_fn!(ib_clients, "ib/clients", (query: ListQuery) -> Page<ReferredClient>, Access::Ib,
-    |me, st, _from| identity::clients::referred(&st.db, me.user_id, &query, true));
 
 ib_fn!(
 /// The IB's tree: every level, or (`parent` not 0) one client's direct clients.

@@ -323,7 +323,7 @@ async fn reverse(
     let open = || {
         fee_commission::Entity::find()
             .filter(C::ParticipantId.eq(p.id))
-            .filter(C::AmountMinor.gt(0))
+            .filter(C::AmountMinor.gt(0i64))
             .filter(C::Status.is_in([status::PAID, status::PENDING]))
             .order_by_asc(C::Id)
     };

@@ -321,7 +321,7 @@ async fn daily_from_rollup(
     q = match whose {
         Whose::Ib(s) => q.filter(D::RecipientId.eq(s.ib)),
         Whose::All { challenge } => {
-            let q = q.filter(D::RecipientId.eq(0));
+            let q = q.filter(D::RecipientId.eq(0i64));
             if challenge > 0 {
                 q.filter(D::ChallengeId.eq(challenge))
             } else {

@@ -1,7 +1,7 @@
 //! Clients (traders and IBs) as the back office and the IB area see them.
 use crate::domain::access::UserKind;
 use crate::error::AppError;
-use crate::model::{AdminStats, ClientRow, DayCount, IbOverview, ListQuery, Page, ReferredClient};
+use crate::model::{AdminStats, ClientRow, DayCount, IbOverview, ListQuery, Page};
 use crate::server::entity::{session, user};
 use crate::server::infra::list;
 use chrono::{Duration, Utc};
@@ -145,44 +145,4 @@ pub async fn ib_overview(
             .count(db)
             .await?,
     })
-}
-
-/// The IB's direct referrals. Only names, kind, country and date: an IB does not see their
-/// clients' contact details.
-pub async fn referred(
-    db: &impl ConnectionTrait,
-    ib_id: i64,
-    q: &ListQuery,
-    paged: bool,
-) -> Result<Page<ReferredClient>, AppError> {
-    use user::Column as C;
-    let mut select = user::Entity::find().filter(C::ReferrerId.eq(ib_id));
-    if let Some(c) = list::search(&q.q, &[C::FirstName, C::LastName]) {
-        select = select.filter(c);
-    }
-    if matches!(q.filter.as_str(), "trader" | "ib") {
-        select = select.filter(C::Kind.eq(q.filter.as_str()));
-    }
-    let col = match q.sort.as_str() {
-        "name" => C::LastName,
-        "country" => C::Country,
-        _ => C::Id,
-    };
-    select = if q.desc {
-        select.order_by_desc(col)
-    } else {
-        select.order_by_asc(col)
-    };
-    let (rows, total) = list::fetch(db, select, q, paged).await?;
-    let rows = rows
-        .into_iter()
-        .map(|u| ReferredClient {
-            id: u.id,
-            name: format!("{} {}", u.first_name, u.last_name),
-            kind: u.kind,
-            country: u.country,
-            joined: u.created_at,
-        })
-        .collect();
-    Ok(list::page(rows, total, q, paged))
 }

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{
     AuditRow, ClientRow, CommissionRow, DownlineRow, FeeRow, LinkRow, ParticipantRow,
-    ProfitShareDto, ReferredClient, RequestRow, StaffRow, TransactionRow, WalletRow,
+    ProfitShareDto, RequestRow, StaffRow, TransactionRow, WalletRow,
 };
 
 pub trait CsvRow {
@@ -120,19 +120,6 @@ impl CsvRow for AuditRow {
             self.target_id.map(|i| i.to_string()).unwrap_or_default(),
             self.detail.clone(),
             self.ip.clone(),
-        ]
-    }
-}
-
-impl CsvRow for ReferredClient {
-    const HEADERS: &'static [&'static str] = &["id", "name", "kind", "country", "joined"];
-    fn record(&self) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.name.clone(),
-            self.kind.as_str().into(),
-            self.country.clone(),
-            time(&self.joined),
         ]
     }
 }
@@ -470,15 +457,21 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised_and_quotes_escaped() {
-        let row = ReferredClient {
+        let row = DownlineRow {
             id: 1,
+            level: 1,
+            upline_id: None,
+            visible: true,
             name: "=HYPERLINK(\"x\")".into(),
-            kind: crate::domain::access::UserKind::Trader,
-            country: "GB".into(),
-            joined: chrono::Utc::now(),
+            email: "x@example.com".into(),
+            is_ib: false,
+            group: "Standard".into(),
+            kyc: None,
+            joined: "2026-12-04".into(),
+            direct: 0,
         };
         let out = String::from_utf8(to_csv(&[row]).unwrap()).unwrap();
-        assert!(out.starts_with("id,name,kind,country,joined\n"));
+        assert!(out.starts_with("id,level,upline_id,name,"));
         assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{out}");
         assert_eq!(cell("-50.00"), "-50.00", "negative amounts stay numbers");
         assert_eq!(cell("-1+1"), "'-1+1");

@@ -187,7 +187,7 @@ pub async fn under(
         fs = fs.filter(F::Day.lt(day(t)));
     }
     let mut out = Under::default();
-    for r in ps.filter(P::N.ne(0)).all(db).await? {
+    for r in ps.filter(P::N.ne(0i64)).all(db).await? {
         let status = ParticipantStatus::parse(&r.status)
             .or_internal("a counted participant status is unknown")?;
         *out.participants

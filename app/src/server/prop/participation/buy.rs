@@ -263,7 +263,12 @@ pub(super) async fn refund(
 ) -> Result<(), AppError> {
     let currency = cur(&p.currency)?;
     let amount = req.amount_minor.unwrap_or(0);
-    fees::lock_payees(txn, p).await?;
+    // The participation fee's refund takes its commissions back from the uplines' wallets; a
+    // retry fee's refund moves only the buyer's.
+    let of_fee = req.kind == RequestKind::Participation;
+    if of_fee {
+        fees::lock_payees(txn, p).await?;
+    }
     let wallet = ledger::wallet(txn, p.user_id, currency).await?;
     let fees = ledger::firm(txn, AccountKind::ParticipationFees, currency).await?;
     let posted = ledger::post_in(
@@ -287,7 +292,6 @@ pub(super) async fn refund(
         },
     )
     .await?;
-    let of_fee = req.kind == RequestKind::Participation;
     fees::record_refund(txn, p, -amount, posted, of_fee).await
 }
 
