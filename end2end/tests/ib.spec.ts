@@ -12,6 +12,12 @@ async function treeFees(page: Page): Promise<number> {
   return cents(await page.getByTestId("stat-fees").textContent());
 }
 
+/** The IB commissions on the prop dashboard, in cents. */
+async function dashCommissions(admin: Page): Promise<number> {
+  await open(admin, "/admin/prop-dashboard");
+  return Number(await admin.getByTestId("dash-commissions").getAttribute("data-minor"));
+}
+
 /** The wallet's USD balance on the funds page, in cents. */
 async function usdCents(page: Page): Promise<number> {
   await open(page, "/funds");
@@ -34,13 +40,14 @@ test("an IB's link brings a trader whose purchase pays the IB and their upline a
   const omarBefore = await usdCents(omar);
   const irisBefore = await usdCents(iris);
   const feesBefore = await treeFees(omar);
+  const dashBefore = await dashCommissions(admin);
 
   // Omar names a link to Classic 2-Step.
   await open(omar, "/ib/links");
   const name = `E2E link ${Date.now()}`;
   await omar.getByLabel("Name").fill(name);
   await omar.getByLabel("Leads to").selectOption("challenge");
-  await omar.getByLabel("Challenge").selectOption({ label: "Classic 2-Step" });
+  await omar.locator("select[name=challenge]").selectOption({ label: "Classic 2-Step" });
   await omar.getByRole("button", { name: "Create link" }).click();
   const row = omar.locator("[data-testid^=link-]").filter({ hasText: name });
   await expect(row).toBeVisible();
@@ -113,6 +120,9 @@ test("an IB's link brings a trader whose purchase pays the IB and their upline a
   expect(csv.split("\n")[0]).toContain("recipient");
   expect(csv).toContain("Omar Haddad");
   expect(csv).toContain(",9.90,");
+  // The prop dashboard counts both IBs' rebates (14.85 + 5.94).
+  expect(await dashCommissions(admin)).toBe(dashBefore + 2079);
+  await shot(admin, "ib-prop-dashboard");
 
   // Turned down: the fee goes back to the trader's wallet and both IBs lose their rebates.
   await open(admin, "/admin/approvals?kind=participation");
@@ -123,6 +133,7 @@ test("an IB's link brings a trader whose purchase pays the IB and their upline a
   await expect(admin.getByTestId("review-head")).toContainText("Rejected");
   expect(await usdCents(omar)).toBe(omarBefore);
   expect(await usdCents(iris)).toBe(irisBefore);
+  expect(await dashCommissions(admin)).toBe(dashBefore);
   await open(omar, "/ib/commission");
   await omar.getByRole("searchbox").fill(email);
   await expect(omar.getByTestId("commission-total-USD")).toHaveAttribute("data-total", "0.00", { timeout: 5_000 });
