@@ -41,13 +41,14 @@ pub struct Scope {
 /// beside it) and its sums by challenge and currency within the scope (`Scope::sums`).
 pub struct DashboardFigure {
     pub key: &'static str,
-    pub sums: for<'a> fn(
+    pub sums: FigureFn,
+}
+
+pub type FigureFn =
+    for<'a> fn(
         &'a DatabaseConnection,
         &'a Scope,
-    ) -> Pin<
-        Box<dyn Future<Output = Result<ByChallenge, AppError>> + Send + 'a>,
-    >,
-}
+    ) -> Pin<Box<dyn Future<Output = Result<ByChallenge, AppError>> + Send + 'a>>;
 
 inventory::collect!(DashboardFigure);
 
