@@ -11,6 +11,7 @@ pub mod kyc;
 pub mod live;
 pub mod money;
 pub mod names;
+pub mod offers;
 pub mod participant;
 pub mod permission;
 pub mod profit_share;

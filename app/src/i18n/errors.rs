@@ -1227,4 +1227,34 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "Referrers' shares need a trader's share on the stage.",
         "Las participaciones de referidos requieren una participación del trader en la fase.",
     ),
+    (
+        "err.discount_above_price",
+        "A fixed discount cannot be more than the price of a package it applies to.",
+        "Un descuento fijo no puede superar el precio de un paquete al que se aplica.",
+    ),
+    (
+        "err.discount_currency",
+        "A fixed discount applies only to packages priced in its currency.",
+        "Un descuento fijo solo se aplica a paquetes con precio en su moneda.",
+    ),
+    (
+        "err.discount_over_100",
+        "A discount cannot be more than 100%.",
+        "Un descuento no puede superar el 100%.",
+    ),
+    (
+        "err.discount_positive",
+        "Enter a discount above zero.",
+        "Introduzca un descuento mayor que cero.",
+    ),
+    (
+        "err.use_limit_positive",
+        "A use count must be at least 1 (or unlimited).",
+        "El número de usos debe ser al menos 1 (o ilimitado).",
+    ),
+    (
+        "err.validity_order",
+        "The end of the validity period must be after its start.",
+        "El fin del período de validez debe ser posterior a su inicio.",
+    ),
 ];
