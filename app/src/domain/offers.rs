@@ -13,7 +13,8 @@
 //!   its terms stay as they were); it may be deleted while not enabled or once disabled, and a
 //!   disabled code may be enabled again.
 use super::bps::{ALL, Bps};
-use super::money::{Currency, MAX_MINOR, Money};
+use super::challenge::text::parse_pct;
+use super::money::{self, Currency, MAX_MINOR, Money};
 use super::names::snake_enum;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -68,6 +69,54 @@ impl Discount {
         };
         off.clamp(0, p)
     }
+}
+
+/// A discount as staff type it: a share ("15%") or an amount in `cur` ("10.00").
+pub fn parse_discount(v: &str, cur: Currency) -> Result<Discount, &'static str> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Err("err.required");
+    }
+    let d = if t.ends_with('%') {
+        match parse_pct(t) {
+            Ok(Some(b)) => Discount::Percent(b),
+            _ => return Err("err.discount_invalid"),
+        }
+    } else {
+        match money::parse_amount(t, cur) {
+            Ok(m) => Discount::Fixed(Money::new(m, cur)),
+            Err("err.amount_invalid") => return Err("err.discount_invalid"),
+            Err("err.amount_not_positive") => return Err("err.discount_positive"),
+            Err(e) => return Err(e),
+        }
+    };
+    d.check().map(|()| d)
+}
+
+/// "15%" or "10.00 USD".
+impl std::fmt::Display for Discount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Discount::Fixed(m) => write!(f, "{m}"),
+            Discount::Percent(b) => write!(f, "{}", Bps(*b)),
+        }
+    }
+}
+
+/// A promo code as a client types it: 3 to 32 letters, digits, `-` or `_`, kept in capitals.
+pub fn code(raw: &str) -> Result<String, &'static str> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err("err.required");
+    }
+    if !(3..=32).contains(&t.len())
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err("err.promo_code_invalid");
+    }
+    Ok(t.to_ascii_uppercase())
 }
 
 /// A checkout's figures, minor units of one currency: `list - coupon - promo = paid`.
@@ -281,6 +330,27 @@ mod tests {
             .check(),
             Err("err.validity_order")
         );
+    }
+
+    #[test]
+    fn typed_discounts_and_codes() {
+        let usd_c = currency("USD").unwrap();
+        assert_eq!(parse_discount("15%", usd_c), Ok(Discount::Percent(1_500)));
+        assert_eq!(
+            parse_discount(" 10.00 ", usd_c),
+            Ok(Discount::Fixed(usd(1_000)))
+        );
+        assert_eq!(parse_discount("150%", usd_c), Err("err.discount_over_100"));
+        assert_eq!(parse_discount("0", usd_c), Err("err.discount_positive"));
+        assert_eq!(parse_discount("ten", usd_c), Err("err.discount_invalid"));
+        assert_eq!(parse_discount("", usd_c), Err("err.required"));
+        assert_eq!(Discount::Percent(1_250).to_string(), "12.5%");
+        assert_eq!(Discount::Fixed(usd(1_000)).to_string(), "10.00 USD");
+        assert_eq!(code(" spring-10 "), Ok("SPRING-10".to_string()));
+        for bad in ["AB", "SPRING 10", "ÉTÉ10", &"X".repeat(33)] {
+            assert_eq!(code(bad), Err("err.promo_code_invalid"), "{bad}");
+        }
+        crate::domain::names::spelled_alike(PromoState::ALL, PromoState::as_str, PromoState::parse);
     }
 
     #[test]

@@ -1257,4 +1257,39 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "The end of the validity period must be after its start.",
         "El fin del período de validez debe ser posterior a su inicio.",
     ),
+    (
+        "err.discount_invalid",
+        "Type a percentage such as 15% or an amount such as 10.00.",
+        "Escriba un porcentaje como 15% o un importe como 10.00.",
+    ),
+    (
+        "err.promo_code_enabled",
+        "An enabled promo code cannot be deleted; disable it first.",
+        "Un código promocional habilitado no se puede eliminar; deshabilítelo primero.",
+    ),
+    (
+        "err.promo_code_frozen",
+        "A promo code cannot be changed once it has been enabled.",
+        "Un código promocional no se puede modificar una vez habilitado.",
+    ),
+    (
+        "err.promo_code_invalid",
+        "A promo code has 3 to 32 letters, digits, hyphens or underscores.",
+        "Un código promocional tiene de 3 a 32 letras, cifras, guiones o guiones bajos.",
+    ),
+    (
+        "err.promo_code_state",
+        "The promo code cannot move to that state from where it is.",
+        "El código promocional no puede pasar a ese estado desde el actual.",
+    ),
+    (
+        "err.promo_code_taken",
+        "Another promo code already uses this code.",
+        "Otro código promocional ya usa este código.",
+    ),
+    (
+        "err.promo_code_unknown",
+        "This promo code is not valid now.",
+        "Este código promocional no es válido ahora.",
+    ),
 ];

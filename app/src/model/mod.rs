@@ -8,9 +8,11 @@ pub use crate::domain::validation::FieldError;
 
 mod funds;
 mod ib;
+mod offers;
 mod prop;
 pub use funds::*;
 pub use ib::*;
+pub use offers::*;
 pub use prop::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -7,6 +7,7 @@ pub mod ib;
 pub mod identity;
 pub mod infra;
 pub mod money;
+pub mod offers;
 pub mod prop;
 pub mod seed;
 pub mod settings;

@@ -17,6 +17,7 @@ mod live;
 mod malformed;
 mod money;
 mod notifications;
+mod offers;
 mod prop;
 mod prop_ops;
 mod races;

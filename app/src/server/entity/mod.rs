@@ -34,6 +34,7 @@ pub mod posting;
 pub mod profit_share;
 pub mod profit_share_part;
 pub mod promo_click;
+pub mod promo_code;
 pub mod promo_link;
 pub mod rank_set;
 pub mod rank_tier;
