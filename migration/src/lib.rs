@@ -10,7 +10,7 @@ mod m20261201_000005_prop_ops;
 mod m20261204_000006_live;
 mod m20261204_000007_ib;
 mod m20261204_000008_tree_stats;
-mod m20261204_000009_promo_codes;
+mod m20261204_000009_offers;
 
 pub struct Migrator;
 
@@ -26,7 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000006_live::Migration),
             Box::new(m20261204_000007_ib::Migration),
             Box::new(m20261204_000008_tree_stats::Migration),
-            Box::new(m20261204_000009_promo_codes::Migration),
+            Box::new(m20261204_000009_offers::Migration),
         ]
     }
 }

@@ -1292,4 +1292,14 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "This promo code is not valid now.",
         "Este código promocional no es válido ahora.",
     ),
+    (
+        "err.promo_code_currency",
+        "This promo code does not apply to a price in this currency.",
+        "Este código promocional no se aplica a un precio en esta moneda.",
+    ),
+    (
+        "err.promo_code_used_up",
+        "You have already used this promo code as often as it allows.",
+        "Ya ha usado este código promocional tantas veces como permite.",
+    ),
 ];

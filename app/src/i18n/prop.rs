@@ -30,6 +30,12 @@ pub static PROP: &[(&str, &str, &str)] = &[
         "El desafío al que le invitaron",
     ),
     ("prop.ongoing", "Open", "Abierto"),
+    ("prop.promo_code", "Promo code", "Código promocional"),
+    (
+        "prop.promo_code_hint",
+        "Optional. The discount comes off the fee when you buy.",
+        "Opcional. El descuento se resta de la tarifa al comprar.",
+    ),
     ("prop.package", "Package", "Paquete"),
     ("prop.account_size", "Account size", "Tamaño de cuenta"),
     ("prop.fee", "Fee", "Tarifa"),

@@ -218,3 +218,173 @@ on_both!(bad_promo_codes_are_refused_and_change_nothing, |db| {
             .is_err()
     );
 });
+
+/// A trader with 500.00 USD in their wallet.
+async fn funded(db: &sea_orm::DatabaseConnection, admin: i64, email: &str) -> i64 {
+    use app::domain::access::UserKind;
+    use app::server::money::wallets::{self, Adjustment};
+    let t = crate::common::make_user(db, UserKind::Trader, email, None).await;
+    let funds = Adjustment {
+        idempotency_key: format!("fund-{email}"),
+        user_id: t.id,
+        currency: "USD".into(),
+        direction: "deposit".into(),
+        amount: "500.00".into(),
+        comment: "test funds".into(),
+    };
+    wallets::adjust(db, admin, funds, &here()).await.unwrap();
+    t.id
+}
+
+async fn buy(
+    db: &sea_orm::DatabaseConnection,
+    user: i64,
+    challenge: i64,
+    key: &str,
+    promo: &str,
+) -> Result<i64, app::error::AppError> {
+    use app::server::prop::participation::{self, ParticipateInput};
+    let input = ParticipateInput {
+        challenge_id: challenge,
+        package_key: "p1".into(),
+        pay_method: "wallet".into(),
+        idempotency_key: key.into(),
+        promo_code: promo.into(),
+    };
+    participation::participate(db, user, input, &here())
+        .await
+        .map(|(p, _)| p.id)
+}
+
+async fn wallet(db: &sea_orm::DatabaseConnection, user: i64) -> i64 {
+    app::server::money::ledger::wallet(db, user, common::usd())
+        .await
+        .unwrap()
+        .balance_minor
+}
+
+async fn enabled(db: &sea_orm::DatabaseConnection, admin: i64, form: PromoCodeForm) -> i64 {
+    let c = promo_codes::save(db, admin, form, &here()).await.unwrap();
+    promo_codes::set_state(db, admin, c.id, PromoState::Enabled, &here())
+        .await
+        .unwrap();
+    c.id
+}
+
+// A 100.00 USD package with a 10.00 USD code usable once per client: 90.00 leaves the wallet,
+// the fee record keeps 100.00 before and 90.00 paid; a second use is refused and changes
+// nothing; a refund returns 90.00 and the use, so the code works again.
+on_both!(
+    a_promo_code_takes_its_discount_off_the_fee_once_per_client,
+    |db| {
+        use crate::common::prop::{publish, usd_challenge};
+        use app::domain::challenge::StageDef;
+        use app::server::entity::{participation_fee, request};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let admin = admin_with_still_feed(&db).await;
+        let ch = publish(
+            &db,
+            admin,
+            usd_challenge("Discounted", vec![StageDef::demo_default()]),
+        )
+        .await;
+        enabled(
+            &db,
+            admin,
+            PromoCodeForm {
+                per_client: 1,
+                ..form("TENOFF")
+            },
+        )
+        .await;
+        enabled(
+            &db,
+            admin,
+            PromoCodeForm {
+                currency: "EUR".into(),
+                ..form("EUROS")
+            },
+        )
+        .await;
+        let t = funded(&db, admin, "t@example.com").await;
+        let p = buy(&db, t, ch, "first", "tenoff").await.unwrap();
+        assert_eq!(wallet(&db, t).await, 41_000);
+        let fee = participation_fee::Entity::find()
+            .filter(participation_fee::Column::ParticipantId.eq(p))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((fee.list_minor, fee.amount_minor), (10_000, 9_000));
+
+        for (key, code_typed, want) in [
+            ("second", "TENOFF", "err.promo_code_used_up"),
+            ("euros", "EUROS", "err.promo_code_currency"),
+            ("unknown", "NOPE", "err.promo_code_unknown"),
+            ("malformed", "no pe!", "err.promo_code_invalid"),
+        ] {
+            let e = buy(&db, t, ch, key, code_typed).await.unwrap_err();
+            assert_eq!(code(e, "promo_code"), want, "{code_typed}");
+        }
+        assert_eq!(wallet(&db, t).await, 41_000);
+        assert_eq!(common::count(&db, "participant").await, 1);
+        assert_eq!(common::count(&db, "offer_use").await, 1);
+
+        // Turned down: the fee paid comes back, and so does the use.
+        let req = request::Entity::find()
+            .filter(request::Column::UserId.eq(t))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        app::server::approvals::reject(&db, admin, req.id, "no", &here())
+            .await
+            .unwrap();
+        assert_eq!(wallet(&db, t).await, 50_000);
+        buy(&db, t, ch, "again", "TENOFF").await.unwrap();
+        assert_eq!(wallet(&db, t).await, 41_000);
+        common::assert_invariants(&db).await;
+    }
+);
+
+// Ten purchases at once by one client with a code usable three times: three take it, the
+// others are refused before anything is charged.
+on_both!(
+    a_promo_codes_use_count_holds_under_simultaneous_purchases,
+    |db| {
+        use crate::common::prop::{publish, usd_challenge};
+        use app::domain::challenge::StageDef;
+        let admin = admin_with_still_feed(&db).await;
+        let ch = publish(
+            &db,
+            admin,
+            usd_challenge("Busy", vec![StageDef::demo_default()]),
+        )
+        .await;
+        enabled(
+            &db,
+            admin,
+            PromoCodeForm {
+                per_client: 3,
+                discount: "50%".into(),
+                currency: "".into(),
+                ..form("HALF")
+            },
+        )
+        .await;
+        let t = funded(&db, admin, "busy@example.com").await;
+        let tries = (0..10).map(|i| {
+            let db = db.clone();
+            async move { buy(&db, t, ch, &format!("k{i}"), "HALF").await }
+        });
+        let results = futures::future::join_all(tries).await;
+        let taken = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(taken, 3);
+        for r in results.into_iter().filter_map(Result::err) {
+            assert_eq!(code(r, "promo_code"), "err.promo_code_used_up");
+        }
+        assert_eq!(common::count(&db, "offer_use").await, 3);
+        assert_eq!(wallet(&db, t).await, 50_000 - 3 * 5_000);
+        common::assert_invariants(&db).await;
+    }
+);

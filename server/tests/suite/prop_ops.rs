@@ -100,6 +100,7 @@ async fn join(db: &DatabaseConnection, f: &Firm, user: i64, challenge: i64) -> (
         db,
         user,
         ParticipateInput {
+            promo_code: String::new(),
             challenge_id: challenge,
             package_key: "p1".into(),
             pay_method: "wallet".into(),
@@ -951,6 +952,7 @@ on_both!(the_fee_report_lists_fees_refunds_and_their_totals, |db| {
         &db,
         b,
         ParticipateInput {
+            promo_code: String::new(),
             challenge_id: eval,
             package_key: "p1".into(),
             pay_method: "wallet".into(),

@@ -27,6 +27,7 @@ pub async fn participate(
     challenge_id: i64,
     package_key: String,
     pay_method: String,
+    #[server(default)] promo_code: String,
 ) -> Result<Participation, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, participant::ParticipantStatus};
@@ -34,6 +35,7 @@ pub async fn participate(
     use crate::server::state;
     ctx::serve(Access::Client, |me| async move {
         let input = ParticipateInput {
+            promo_code,
             challenge_id,
             package_key,
             pay_method,

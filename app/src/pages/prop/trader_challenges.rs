@@ -88,6 +88,7 @@ fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
         .to_string(),
     );
     let key = RwSignal::new(new_idempotency_key());
+    let promo = RwSignal::new(String::new());
     let action = ServerAction::<Participate>::new();
     let error = last_error(action.value());
     Effect::new(move |_| {
@@ -131,6 +132,7 @@ fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
             challenge_id: id,
             package_key: package.get_untracked(),
             pay_method: pay.get_untracked(),
+            promo_code: promo.get_untracked(),
         });
     };
     let details = card.details.clone();
@@ -191,10 +193,11 @@ fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
                 </table>
             </div>
             <form class="form participate-form" novalidate on:submit=on_submit>
-                <FormProblem error shown=vec!["package".into(), "pay_method".into()]/>
+                <FormProblem error shown=vec!["package".into(), "pay_method".into(), "promo_code".into()]/>
                 <div class="form-row">
                     <SelectField label=tlabel("prop.package") id=format!("p-{id}-package") field="package" value=package options=package_options error/>
                     <SelectField label=tlabel("prop.pay_with") id=format!("p-{id}-pay") field="pay_method" value=pay options=pay_options error/>
+                    <TextField label=tlabel("prop.promo_code") id=format!("p-{id}-promo") field="promo_code" value=promo error autocomplete="off" hint=Signal::derive(move || i18n.t("prop.promo_code_hint"))/>
                 </div>
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("prop.participate")) pending=action.pending()/>

@@ -25,6 +25,7 @@ pub mod live_event;
 pub mod login_attempt;
 pub mod mail_outbox;
 pub mod notification;
+pub mod offer_use;
 pub mod participant;
 pub mod participation_fee;
 pub mod password_reset;

@@ -78,6 +78,12 @@ async fn insert(
     if entry.replayed {
         return Ok(None);
     }
+    // A participation fee before its discount (retry fees and refunds take none).
+    let list_minor = if kind == kind::FEE {
+        amount_minor + crate::server::offers::checkout::discount_of(txn, p.id).await?
+    } else {
+        amount_minor
+    };
     let fee = participation_fee::ActiveModel {
         participant_id: Set(p.id),
         user_id: Set(p.user_id),
@@ -86,8 +92,7 @@ async fn insert(
         kind: Set(kind.into()),
         currency: Set(p.currency.clone()),
         amount_minor: Set(amount_minor),
-        // No discounts yet: the fee before discount is the fee.
-        list_minor: Set(amount_minor),
+        list_minor: Set(list_minor),
         entry_id: Set(entry.entry_id),
         created_at: Set(Utc::now()),
         ..Default::default()

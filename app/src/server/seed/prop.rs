@@ -133,6 +133,7 @@ async fn join(
         db,
         user,
         ParticipateInput {
+            promo_code: String::new(),
             challenge_id: challenge,
             package_key: package.into(),
             pay_method: "wallet".into(),

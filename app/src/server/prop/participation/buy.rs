@@ -3,6 +3,7 @@
 use super::*;
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::challenge::ChallengeDef;
+use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::approvals::{self, Submission};
@@ -10,7 +11,7 @@ use crate::server::entity::{challenge, participant, request, user};
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
 use crate::server::money::ledger::{self, AccountKind, Entry, Leg};
-use crate::server::{prop::fees, settings};
+use crate::server::{offers, prop::fees, settings};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -24,6 +25,8 @@ pub struct ParticipateInput {
     /// wallet | direct
     pub pay_method: String,
     pub idempotency_key: String,
+    /// A promo code the client typed; empty: none.
+    pub promo_code: String,
 }
 
 /// Buys a challenge package. The fee is taken first (from the wallet now, or by the payment
@@ -59,10 +62,9 @@ pub async fn participate(
         .cloned()
         .ok_or_else(|| AppError::field("package", "err.package_unknown"))?;
     let currency = cur(&package.currency)?;
-    let fee = package.fee_minor;
     let direct = match input.pay_method.as_str() {
         "wallet" if def.pay_from_wallet => false,
-        "direct" if def.pay_direct => fee > 0,
+        "direct" if def.pay_direct => true,
         "wallet" | "direct" => return Err(AppError::field("pay_method", "err.pay_method_off")),
         _ => return Err(AppError::field("pay_method", "err.pay_method_unknown")),
     };
@@ -84,6 +86,18 @@ pub async fn participate(
         return Ok((find(&txn, pid).await?, first));
     }
     let now = Utc::now();
+    // The fee after the promo code (checked and its use counted in this transaction); a fee
+    // discounted to nothing needs no payment.
+    let applied = offers::checkout::apply(
+        &txn,
+        user_id,
+        Money::new(package.fee_minor, currency),
+        &input.promo_code,
+        now,
+    )
+    .await?;
+    let fee = applied.priced.paid_minor;
+    let direct = direct && fee > 0;
     let bought = Bought {
         version: ch.version,
         time_zone: def.time_zone.clone(),
@@ -122,6 +136,7 @@ pub async fn participate(
         .insert(&txn)
         .await?;
     tree_stats::track(&txn, None, &p).await?;
+    offers::checkout::record(&txn, &applied, user_id, p.id, &p.currency).await?;
     if !direct && fee > 0 {
         fees::lock_payees(&txn, &p).await?;
         charge_wallet(
@@ -292,7 +307,11 @@ pub(super) async fn refund(
         },
     )
     .await?;
-    fees::record_refund(txn, p, -amount, posted, of_fee).await
+    fees::record_refund(txn, p, -amount, posted, of_fee).await?;
+    if of_fee {
+        offers::checkout::give_back(txn, p.id).await?;
+    }
+    Ok(())
 }
 
 /// Approval of a participation, live-step or retry request: the account is issued.
