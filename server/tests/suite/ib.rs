@@ -1,6 +1,6 @@
 //! The IB programme: the referral tree, fee commissions (level and rank) paid with the fee and
 //! reversed with its refund, debts, the monthly run, and the checks on bad plans and moves.
-use crate::common::prop::{admin_with_still_feed, publish, usd_challenge};
+use crate::common::prop::{admin_with_still_feed, publish, turn_down, usd_challenge};
 use crate::common::{self, assert_invariants, cfg, code, here, usd};
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, StageDef};
@@ -158,15 +158,7 @@ on_both!(
         assert_invariants(&db).await;
 
         // Turned down: the fee comes back and every commission is reversed.
-        let req = request::Entity::find()
-            .filter(request::Column::UserId.eq(t))
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
-        approvals::reject(&db, admin, req.id, "no", &here())
-            .await
-            .unwrap();
+        turn_down(&db, admin, t).await;
         assert_eq!(balance(&db, t).await, 15_000);
         assert_eq!(balance(&db, a).await, 0);
         assert_eq!(balance(&db, r).await, 0);
@@ -209,15 +201,7 @@ on_both!(
             comment: "spent".into(),
         };
         wallets::adjust(&db, admin, out, &here()).await.unwrap();
-        let req = request::Entity::find()
-            .filter(request::Column::UserId.eq(t1))
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
-        approvals::reject(&db, admin, req.id, "no", &here())
-            .await
-            .unwrap();
+        turn_down(&db, admin, t1).await;
         assert_eq!(balance(&db, a).await, 0);
         let reversal = commissions(&db).await.pop().unwrap();
         assert_eq!(

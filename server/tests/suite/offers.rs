@@ -1,6 +1,6 @@
 //! Offers: a promo code's lifecycle (frozen once enabled), the checks on its form, and when a
 //! client may use it.
-use crate::common::prop::admin_with_still_feed;
+use crate::common::prop::{admin_with_still_feed, publish, turn_down, usd_challenge};
 use crate::common::{self, code, here};
 use app::domain::offers::PromoState;
 use app::model::{ListQuery, PromoCodeForm};
@@ -277,9 +277,8 @@ async fn enabled(db: &sea_orm::DatabaseConnection, admin: i64, form: PromoCodeFo
 on_both!(
     a_promo_code_takes_its_discount_off_the_fee_once_per_client,
     |db| {
-        use crate::common::prop::{publish, usd_challenge};
         use app::domain::challenge::StageDef;
-        use app::server::entity::{participation_fee, request};
+        use app::server::entity::participation_fee;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let admin = admin_with_still_feed(&db).await;
         let ch = publish(
@@ -331,15 +330,7 @@ on_both!(
         assert_eq!(common::count(&db, "offer_use").await, 1);
 
         // Turned down: the fee paid comes back, and so does the use.
-        let req = request::Entity::find()
-            .filter(request::Column::UserId.eq(t))
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
-        app::server::approvals::reject(&db, admin, req.id, "no", &here())
-            .await
-            .unwrap();
+        turn_down(&db, admin, t).await;
         assert_eq!(wallet(&db, t).await, 50_000);
         buy(&db, t, ch, "again", "TENOFF").await.unwrap();
         assert_eq!(wallet(&db, t).await, 41_000);
@@ -352,7 +343,6 @@ on_both!(
 on_both!(
     a_promo_codes_use_count_holds_under_simultaneous_purchases,
     |db| {
-        use crate::common::prop::{publish, usd_challenge};
         use app::domain::challenge::StageDef;
         let admin = admin_with_still_feed(&db).await;
         let ch = publish(

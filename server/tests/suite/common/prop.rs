@@ -108,3 +108,19 @@ pub async fn trader_in(
     let p = participation::find(db, p.id).await.unwrap();
     (t.id, p.id, p.account_id.expect("a stage account"))
 }
+
+/// Turns down the client's only pending request (a purchase, which refunds its fee).
+pub async fn turn_down(db: &DatabaseConnection, admin: i64, user: i64) {
+    use app::server::entity::request;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let req = request::Entity::find()
+        .filter(request::Column::UserId.eq(user))
+        .filter(request::Column::Status.eq("pending"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a pending request");
+    app::server::approvals::reject(db, admin, req.id, "no", &here())
+        .await
+        .unwrap();
+}
