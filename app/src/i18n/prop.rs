@@ -30,7 +30,11 @@ pub static PROP: &[(&str, &str, &str)] = &[
         "El desafío al que le invitaron",
     ),
     ("prop.ongoing", "Open", "Abierto"),
+    ("prop.apply_code", "Apply", "Aplicar"),
     ("prop.promo_code", "Promo code", "Código promocional"),
+    ("prop.quote_discount", "Discount", "Descuento"),
+    ("prop.quote_paid", "You pay", "Usted paga"),
+    ("prop.quote_price", "Price", "Precio"),
     (
         "prop.promo_code_hint",
         "Optional. The discount comes off the fee when you buy.",

@@ -1,4 +1,5 @@
 //! What the offers' pages and their server functions exchange.
+use crate::domain::money::Money;
 use crate::domain::offers::PromoState;
 use serde::{Deserialize, Serialize};
 
@@ -34,4 +35,12 @@ pub struct PromoCodeRow {
     pub valid_from: String,
     pub valid_to: String,
     pub state: PromoState,
+}
+
+/// The checkout's preview: the package's price, what the promo code takes off, what is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub list: Money,
+    pub discount: Money,
+    pub paid: Money,
 }

@@ -347,6 +347,11 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
         ),
         ("/api/prop/challenges", Is(Access::Client), String::new()),
         (
+            "/api/prop/quote",
+            Is(Access::Client),
+            "challenge_id=0&package_key=".into(),
+        ),
+        (
             "/api/prop/participate",
             Is(Access::Client),
             "idempotency_key=k&challenge_id=0&package_key=&pay_method=wallet".into(),

@@ -306,6 +306,21 @@ on_both!(
         )
         .await;
         let t = funded(&db, admin, "t@example.com").await;
+        // The preview gives what the purchase will take, and refuses what it would refuse.
+        use app::server::prop::participation;
+        let (q, _) = participation::quote(&db, t, ch, "p1", "tenoff")
+            .await
+            .unwrap();
+        assert_eq!(
+            (q.list_minor, q.discount_minor(), q.paid_minor),
+            (10_000, 1_000, 9_000)
+        );
+        let (q, _) = participation::quote(&db, t, ch, "p1", "").await.unwrap();
+        assert_eq!(q.paid_minor, 10_000);
+        let e = participation::quote(&db, t, ch, "p1", "NOPE")
+            .await
+            .unwrap_err();
+        assert_eq!(code(e, "promo_code"), "err.promo_code_unknown");
         let p = buy(&db, t, ch, "first", "tenoff").await.unwrap();
         assert_eq!(wallet(&db, t).await, 41_000);
         let fee = participation_fee::Entity::find()

@@ -3,6 +3,7 @@ use crate::domain::challenge::ChallengeDef;
 use crate::error::AppError;
 use crate::model::{
     ChallengeCard, ChallengeEdit, ChallengeRow, ParticipantDetail, ParticipantRow, Participation,
+    Quote,
 };
 use leptos::prelude::*;
 
@@ -15,6 +16,35 @@ pub async fn get_challenge_cards() -> Result<Vec<ChallengeCard>, AppError> {
     ctx::serve(Access::Client, |me| async move {
         let locale = Locale::from_request();
         challenges::for_client(&state()?.db, me.user_id, locale.code()).await
+    })
+    .await
+}
+
+/// The price of a package for the caller with the promo code they typed, before buying.
+#[server(endpoint = "prop/quote")]
+pub async fn quote_package(
+    challenge_id: i64,
+    package_key: String,
+    #[server(default)] promo_code: String,
+) -> Result<Quote, AppError> {
+    use crate::api::ctx;
+    use crate::domain::{access::Access, money::Money};
+    use crate::server::prop::participation;
+    use crate::server::state;
+    ctx::serve(Access::Client, |me| async move {
+        let (p, cur) = participation::quote(
+            &state()?.db,
+            me.user_id,
+            challenge_id,
+            &package_key,
+            &promo_code,
+        )
+        .await?;
+        Ok(Quote {
+            list: Money::new(p.list_minor, cur),
+            discount: Money::new(p.discount_minor(), cur),
+            paid: Money::new(p.paid_minor, cur),
+        })
     })
     .await
 }

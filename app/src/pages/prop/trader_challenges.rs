@@ -4,6 +4,7 @@
 //! The challenge page refreshes itself every two seconds: equity is judged as it moves.
 use crate::api::prop::challenges::{
     Participate, RetryStage, get_challenge_cards, get_my_challenges, get_my_participant,
+    quote_package,
 };
 use crate::api::trading::positions::{ClosePosition, OpenPosition, get_quotes};
 use crate::domain::live::Topic;
@@ -89,6 +90,18 @@ fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
     );
     let key = RwSignal::new(new_idempotency_key());
     let promo = RwSignal::new(String::new());
+    let card_id = card.id;
+    // The code the client applied (the preview asks the server only then, not on every key).
+    let applied = RwSignal::new(String::new());
+    let preview = Resource::new(
+        move || (package.get(), applied.get()),
+        move |(package_key, code)| async move {
+            if code.trim().is_empty() {
+                return None;
+            }
+            Some(quote_package(card_id, package_key, code).await)
+        },
+    );
     let action = ServerAction::<Participate>::new();
     let error = last_error(action.value());
     Effect::new(move |_| {
@@ -197,8 +210,23 @@ fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
                 <div class="form-row">
                     <SelectField label=tlabel("prop.package") id=format!("p-{id}-package") field="package" value=package options=package_options error/>
                     <SelectField label=tlabel("prop.pay_with") id=format!("p-{id}-pay") field="pay_method" value=pay options=pay_options error/>
-                    <TextField label=tlabel("prop.promo_code") id=format!("p-{id}-promo") field="promo_code" value=promo error autocomplete="off" hint=Signal::derive(move || i18n.t("prop.promo_code_hint"))/>
+                    <div class="promo-field">
+                        <TextField label=tlabel("prop.promo_code") id=format!("p-{id}-promo") field="promo_code" value=promo error autocomplete="off" hint=Signal::derive(move || i18n.t("prop.promo_code_hint"))/>
+                        <button type="button" class="btn btn-secondary" on:click=move |_| applied.set(promo.get_untracked())>{move || i18n.t("prop.apply_code")}</button>
+                    </div>
                 </div>
+                <Transition fallback=|| ()>
+                    {move || preview.get().flatten().map(|r| match r {
+                        Ok(q) => view! {
+                            <p class="promo-preview" data-testid="price-preview">
+                                <span>{move || i18n.t("prop.quote_price")}" "<s>{q.list.to_string()}</s></span>
+                                <span>{move || i18n.t("prop.quote_discount")}" −"{q.discount.to_string()}</span>
+                                <strong data-testid="price-paid">{move || i18n.t("prop.quote_paid")}" "{q.paid.to_string()}</strong>
+                            </p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="field-error" role="alert" data-testid="price-error">{i18n.t(e.field_code("promo_code").unwrap_or(e.key()))}</p> }.into_any(),
+                    })}
+                </Transition>
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("prop.participate")) pending=action.pending()/>
                 </div>

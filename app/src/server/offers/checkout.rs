@@ -24,8 +24,9 @@ pub struct Applied {
     promo_code: Option<i64>,
 }
 
-/// Prices `list` for `user` with the promo code they typed (empty: none) at `at`. The code's
-/// row is locked until the purchase commits, so two purchases cannot both take its last use.
+/// Prices `list` for `user` with the promo code they typed (empty: none) at `at`, in the
+/// purchase's transaction. The code's row is locked until the purchase commits, so two
+/// purchases cannot both take its last use.
 pub async fn apply(
     txn: &DatabaseTransaction,
     user: i64,
@@ -33,17 +34,39 @@ pub async fn apply(
     typed: &str,
     at: DateTime<Utc>,
 ) -> Result<Applied, AppError> {
+    priced(txn, user, list, typed, at, true).await
+}
+
+/// The price `apply` would give, and its refusals, without a purchase (the checkout's preview).
+pub async fn quote(
+    db: &impl ConnectionTrait,
+    user: i64,
+    list: Money,
+    typed: &str,
+    at: DateTime<Utc>,
+) -> Result<Priced, AppError> {
+    Ok(priced(db, user, list, typed, at, false).await?.priced)
+}
+
+async fn priced(
+    db: &impl ConnectionTrait,
+    user: i64,
+    list: Money,
+    typed: &str,
+    at: DateTime<Utc>,
+    lock: bool,
+) -> Result<Applied, AppError> {
     if typed.trim().is_empty() {
         return Ok(Applied {
             priced: price(list, None, None),
             promo_code: None,
         });
     }
-    let code = promo_codes::usable(txn, typed, at).await?;
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
+    let code = promo_codes::usable(db, typed, at).await?;
+    if lock && db.get_database_backend() == DatabaseBackend::Postgres {
         promo_code::Entity::find_by_id(code.id)
             .lock_exclusive()
-            .one(txn)
+            .one(db)
             .await?;
     }
     let discount =
@@ -56,7 +79,7 @@ pub async fn apply(
         .filter(offer_use::Column::OfferId.eq(code.id))
         .filter(offer_use::Column::UserId.eq(user))
         .filter(offer_use::Column::Status.eq(USED))
-        .count(txn)
+        .count(db)
         .await?;
     if !promo_codes::limit(&code).allows(u32::try_from(used).unwrap_or(u32::MAX)) {
         return Err(AppError::field("promo_code", "err.promo_code_used_up"));

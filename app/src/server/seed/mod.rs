@@ -1,6 +1,7 @@
 //! System roles (every start), the first administrator, and the demo data set.
 pub mod ib;
 pub mod money;
+pub mod offers;
 pub mod prop;
 
 use crate::domain::access::UserKind;
@@ -351,6 +352,7 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
         },
     )
     .await?;
+    crate::server::seed::offers::seed(db, admin.id).await?;
     let url = cfg.public_url.trim_end_matches('/');
     Ok(format!(
         "Demo data ready.\n  Back office  {url}/admin  {} / {}  (sets up two-factor at first sign-in; finance@propdesk.test / Finance-demo-2026 works the queues)\n  IB           {url}/login  {} / {}  (referral code {})\n  Trader       {url}/login  {} / {}",

@@ -3,7 +3,9 @@
 use super::*;
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::challenge::ChallengeDef;
-use crate::domain::money::Money;
+use crate::domain::challenge::PackageDef;
+use crate::domain::money::{Currency, Money};
+use crate::domain::offers::Priced;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::approvals::{self, Submission};
@@ -43,24 +45,7 @@ pub async fn participate(
         .await?
         .ok_or(AppError::NotFound)?;
     settings::require_kyc(db, &client, "participation").await?;
-    let ch = challenge::Entity::find_by_id(input.challenge_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::field("challenge", "err.challenge_unknown"))?;
-    let def: ChallengeDef = match (&ch.published, ch.status.as_str()) {
-        (Some(json), "published") => {
-            serde_json::from_str(json).or_internal("decoding a published challenge definition")?
-        }
-        (_, "terminated") => return Err(AppError::field("challenge", "err.challenge_terminated")),
-        _ => return Err(AppError::field("challenge", "err.challenge_unknown")),
-    };
-    if !visible_to(&def, client.group_id) {
-        return Err(AppError::field("challenge", "err.challenge_unknown"));
-    }
-    let package = def
-        .package(&input.package_key)
-        .cloned()
-        .ok_or_else(|| AppError::field("package", "err.package_unknown"))?;
+    let (ch, def, package) = offered(db, &client, input.challenge_id, &input.package_key).await?;
     let currency = cur(&package.currency)?;
     let direct = match input.pay_method.as_str() {
         "wallet" if def.pay_from_wallet => false,
@@ -177,6 +162,54 @@ pub async fn participate(
     let p = find(&txn, p.id).await?;
     txn.commit().await?;
     Ok((p, done.request))
+}
+
+/// The package the client may buy: of a published challenge their group sees.
+async fn offered(
+    db: &DatabaseConnection,
+    client: &user::Model,
+    challenge_id: i64,
+    package_key: &str,
+) -> Result<(challenge::Model, ChallengeDef, PackageDef), AppError> {
+    let ch = challenge::Entity::find_by_id(challenge_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::field("challenge", "err.challenge_unknown"))?;
+    let def: ChallengeDef = match (&ch.published, ch.status.as_str()) {
+        (Some(json), "published") => {
+            serde_json::from_str(json).or_internal("decoding a published challenge definition")?
+        }
+        (_, "terminated") => return Err(AppError::field("challenge", "err.challenge_terminated")),
+        _ => return Err(AppError::field("challenge", "err.challenge_unknown")),
+    };
+    if !visible_to(&def, client.group_id) {
+        return Err(AppError::field("challenge", "err.challenge_unknown"));
+    }
+    let package = def
+        .package(package_key)
+        .cloned()
+        .ok_or_else(|| AppError::field("package", "err.package_unknown"))?;
+    Ok((ch, def, package))
+}
+
+/// What the client would pay for the package with the promo code they typed (nothing is
+/// recorded): the checkout's preview, computed as the purchase computes it.
+pub async fn quote(
+    db: &DatabaseConnection,
+    user_id: i64,
+    challenge_id: i64,
+    package_key: &str,
+    promo_code: &str,
+) -> Result<(Priced, Currency), AppError> {
+    let client = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (_, _, package) = offered(db, &client, challenge_id, package_key).await?;
+    let currency = cur(&package.currency)?;
+    let list = Money::new(package.fee_minor, currency);
+    let priced = offers::checkout::quote(db, user_id, list, promo_code, Utc::now()).await?;
+    Ok((priced, currency))
 }
 
 /// Takes a fee (or a retry fee) of `p` from the client's wallet in the package's currency.
