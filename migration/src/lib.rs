@@ -11,6 +11,7 @@ mod m20261204_000006_live;
 mod m20261204_000007_ib;
 mod m20261204_000008_tree_stats;
 mod m20261204_000009_offers;
+mod m20261204_000010_coupons;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_ib::Migration),
             Box::new(m20261204_000008_tree_stats::Migration),
             Box::new(m20261204_000009_offers::Migration),
+            Box::new(m20261204_000010_coupons::Migration),
         ]
     }
 }

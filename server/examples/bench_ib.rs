@@ -539,6 +539,7 @@ async fn run(label: &str, db: DatabaseConnection, clients: usize, fees: usize, r
                 &db,
                 f.deepest,
                 ParticipateInput {
+                    coupon: 0,
                     promo_code: String::new(),
                     challenge_id: challenge,
                     package_key: "p1".into(),

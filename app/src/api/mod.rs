@@ -7,11 +7,36 @@ pub mod ib;
 pub mod identity;
 pub mod money;
 pub mod notifications;
+pub mod offers;
 pub mod prop;
 pub mod settings;
 pub mod trading;
 
 use leptos::server_fn::ServerFn;
+
+/// A server function that is one service call: authorize with `$access`, then run the call
+/// with the caller (`$me`), the state (`$st`) and the request's origin (`$from`) at hand.
+macro_rules! area_fn {
+    ($(#[$m:meta])* $name:ident, $endpoint:literal, ($($(#[$am:meta])* $arg:ident: $ty:ty),*) -> $ret:ty, $access:expr, |$me:ident, $st:ident, $from:ident| $body:expr) => {
+        $(#[$m])*
+        #[server(endpoint = $endpoint)]
+        pub async fn $name($($(#[$am])* $arg: $ty),*) -> Result<$ret, AppError> {
+            #[allow(unused_imports)]
+            use crate::domain::{access::Access, permission::Permission};
+            use crate::api::ctx;
+            #[allow(unused_imports)]
+            use crate::server::{ib, identity, offers, prop, settings, state};
+            ctx::serve($access, |$me| async move {
+                let $st = state()?;
+                #[allow(unused_variables)]
+                let $from = ctx::origin();
+                $body.await
+            })
+            .await
+        }
+    };
+}
+pub(crate) use area_fn;
 
 /// The endpoints anyone may call, signed in or not. Every other endpoint refuses a caller
 /// without a fully signed-in session (401) before its arguments are read; the server's `/api/`

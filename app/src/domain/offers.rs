@@ -172,6 +172,14 @@ impl UseLimit {
             UseLimit::Times(n) => used < n,
         }
     }
+
+    /// The uses left after `used`; None: unlimited.
+    pub fn left(self, used: u32) -> Option<u32> {
+        match self {
+            UseLimit::Unlimited => None,
+            UseLimit::Times(n) => Some(n.saturating_sub(used)),
+        }
+    }
 }
 
 /// When an offer may be used: from `from` (included) to `to` (excluded); an open end is
@@ -225,6 +233,43 @@ impl PromoState {
             ) | (PromoState::Enabled, PromoState::Disabled)
         )
     }
+}
+
+snake_enum! {
+    /// Who a coupon is granted to: every client who signs up while it is valid (through its
+    /// promotional link only, when it has one), every client there is when it is granted, the
+    /// members of client groups then, or clients staff choose.
+    CouponAudience {
+        NewClients => "new_clients",
+        ExistingClients => "existing_clients",
+        Groups => "groups",
+        List => "list",
+    }
+}
+
+/// A challenge a coupon covers: one package of it, or (None) all of them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Covered {
+    pub challenge_id: i64,
+    pub package: Option<String>,
+}
+
+/// Whether a coupon covering `scope` (empty: every challenge) applies to a package.
+pub fn covers(scope: &[Covered], challenge_id: i64, package: &str) -> bool {
+    scope.is_empty()
+        || scope.iter().any(|c| {
+            c.challenge_id == challenge_id && c.package.as_deref().is_none_or(|p| p == package)
+        })
+}
+
+/// A coupon card's colour: `#rrggbb`, kept in lower case.
+pub fn colour(raw: &str) -> Result<String, &'static str> {
+    let t = raw.trim();
+    let hex = t.strip_prefix('#').unwrap_or("");
+    if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err("err.colour_invalid");
+    }
+    Ok(t.to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -312,6 +357,8 @@ mod tests {
         assert!(UseLimit::Times(2).allows(1));
         assert!(!UseLimit::Times(2).allows(2));
         assert!(UseLimit::Unlimited.allows(u32::MAX));
+        assert_eq!(UseLimit::Times(2).left(3), Some(0));
+        assert_eq!(UseLimit::Unlimited.left(3), None);
         assert_eq!(UseLimit::Times(0).check(), Err("err.use_limit_positive"));
         let now = Utc::now();
         let v = Validity {
@@ -363,6 +410,32 @@ mod tests {
         assert!(Disabled.can_become(Enabled));
         assert!(!NotEnabled.can_become(Disabled) && !Enabled.can_become(NotEnabled));
         assert!(Enabled.usable() && !Disabled.usable() && !NotEnabled.usable());
+    }
+
+    #[test]
+    fn what_a_coupon_covers() {
+        let scope = [
+            Covered {
+                challenge_id: 1,
+                package: None,
+            },
+            Covered {
+                challenge_id: 2,
+                package: Some("50k".into()),
+            },
+        ];
+        assert!(covers(&scope, 1, "10k") && covers(&scope, 2, "50k"));
+        assert!(!covers(&scope, 2, "10k") && !covers(&scope, 3, "50k"));
+        assert!(covers(&[], 3, "any"));
+        assert_eq!(colour(" #A1B2C3 "), Ok("#a1b2c3".to_string()));
+        for bad in ["a1b2c3", "#a1b2c", "#gggggg", "red"] {
+            assert_eq!(colour(bad), Err("err.colour_invalid"), "{bad}");
+        }
+        crate::domain::names::spelled_alike(
+            CouponAudience::ALL,
+            CouponAudience::as_str,
+            CouponAudience::parse,
+        );
     }
 
     fn discount() -> impl Strategy<Value = Discount> {

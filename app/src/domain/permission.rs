@@ -51,6 +51,8 @@ permissions! {
     RiskAlertsManage => "risk_alerts.manage", "perm.risk_alerts_manage";
     IbView => "ib_programme.view", "perm.ib_view";
     IbManage => "ib_programme.manage", "perm.ib_manage";
+    OffersView => "offers.view", "perm.offers_view";
+    OffersManage => "offers.manage", "perm.offers_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

@@ -1302,4 +1302,79 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "You have already used this promo code as often as it allows.",
         "Ya ha usado este código promocional tantas veces como permite.",
     ),
+    (
+        "err.text_invalid",
+        "Use at most 500 characters, without control characters.",
+        "Use como máximo 500 caracteres, sin caracteres de control.",
+    ),
+    (
+        "err.audience_unknown",
+        "Choose who receives it.",
+        "Elija quién lo recibe.",
+    ),
+    (
+        "err.audience_empty",
+        "Choose at least one client group or client.",
+        "Elija al menos un grupo de clientes o un cliente.",
+    ),
+    (
+        "err.client_unknown",
+        "One of these e-mail addresses is not a client's.",
+        "Una de estas direcciones de correo no es de un cliente.",
+    ),
+    (
+        "err.link_unknown",
+        "No promotional link in use has this code.",
+        "Ningún enlace promocional en uso tiene este código.",
+    ),
+    (
+        "err.coupon_revoked",
+        "This coupon has been revoked.",
+        "Este cupón ha sido revocado.",
+    ),
+    (
+        "err.coupon_frozen",
+        "A coupon cannot be changed once a purchase has used it; revoke it and create another.",
+        "Un cupón no se puede modificar una vez usado en una compra; revóquelo y cree otro.",
+    ),
+    (
+        "err.coupon_unknown",
+        "This coupon is not one of yours.",
+        "Este cupón no es suyo.",
+    ),
+    (
+        "err.coupon_expired",
+        "This coupon is not valid now.",
+        "Este cupón no es válido ahora.",
+    ),
+    (
+        "err.coupon_not_covered",
+        "This coupon does not cover this challenge or package.",
+        "Este cupón no cubre este desafío o paquete.",
+    ),
+    (
+        "err.coupon_currency",
+        "This coupon does not apply to a price in this currency.",
+        "Este cupón no se aplica a un precio en esta moneda.",
+    ),
+    (
+        "err.coupon_used_up",
+        "You have already used this coupon as often as it allows.",
+        "Ya ha usado este cupón tantas veces como permite.",
+    ),
+    (
+        "err.coupon_exhausted",
+        "This coupon has been used as often as it allows.",
+        "Este cupón ya se ha usado tantas veces como permite.",
+    ),
+    (
+        "err.promo_code_not_combinable",
+        "This promo code cannot be combined with a coupon.",
+        "Este código promocional no se puede combinar con un cupón.",
+    ),
+    (
+        "err.colour_invalid",
+        "Use a colour such as #2563eb.",
+        "Use un color como #2563eb.",
+    ),
 ];

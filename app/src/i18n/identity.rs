@@ -418,6 +418,16 @@ pub static IDENTITY: &[(&str, &str, &str)] = &[
         "Gestionar rangos, niveles, patrocinadores y enlaces",
     ),
     (
+        "perm.offers_view",
+        "View coupons and promo codes",
+        "Ver cupones y códigos promocionales",
+    ),
+    (
+        "perm.offers_manage",
+        "Create, grant and revoke coupons; manage promo codes",
+        "Crear, otorgar y revocar cupones; gestionar códigos promocionales",
+    ),
+    (
         "auth.invited_by_link",
         "You were invited through a partner's link: they will be your introducing broker.",
         "Le invitaron mediante el enlace de un socio: será su introducing broker.",

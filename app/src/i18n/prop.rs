@@ -32,7 +32,10 @@ pub static PROP: &[(&str, &str, &str)] = &[
     ("prop.ongoing", "Open", "Abierto"),
     ("prop.apply_code", "Apply", "Aplicar"),
     ("prop.promo_code", "Promo code", "Código promocional"),
-    ("prop.quote_discount", "Discount", "Descuento"),
+    ("prop.quote_coupon", "Coupon", "Cupón"),
+    ("prop.quote_promo", "Promo code", "Código promocional"),
+    ("prop.coupon", "Coupon", "Cupón"),
+    ("prop.no_coupon", "No coupon", "Sin cupón"),
     ("prop.quote_paid", "You pay", "Usted paga"),
     ("prop.quote_price", "Price", "Precio"),
     (

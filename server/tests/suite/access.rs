@@ -122,6 +122,40 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
             Is(Access::Staff(IbManage)),
             "id=0".into(),
         ),
+        ("/api/offers/mine", Is(Access::Client), String::new()),
+        ("/api/offers/coupons", Is(Access::Staff(OffersView)), Q.into()),
+        ("/api/offers/packages", Is(Access::Staff(OffersView)), String::new()),
+        (
+            "/api/offers/coupons/save",
+            Is(Access::Staff(OffersManage)),
+            "form[title]=".into(),
+        ),
+        (
+            "/api/offers/coupons/grant",
+            Is(Access::Staff(OffersManage)),
+            "id=0&clients=".into(),
+        ),
+        (
+            "/api/offers/coupons/revoke",
+            Is(Access::Staff(OffersManage)),
+            "id=0".into(),
+        ),
+        ("/api/offers/promo-codes", Is(Access::Staff(OffersView)), Q.into()),
+        (
+            "/api/offers/promo-codes/save",
+            Is(Access::Staff(OffersManage)),
+            "form[code]=".into(),
+        ),
+        (
+            "/api/offers/promo-codes/state",
+            Is(Access::Staff(OffersManage)),
+            "id=0&to=enabled".into(),
+        ),
+        (
+            "/api/offers/promo-codes/delete",
+            Is(Access::Staff(OffersManage)),
+            "id=0".into(),
+        ),
         (
             "/api/admin/stats",
             Is(Access::Staff(DashboardView)),

@@ -101,6 +101,7 @@ async fn bridged_account(
         db,
         t.id,
         ParticipateInput {
+            coupon: 0,
             promo_code: String::new(),
             challenge_id: challenge,
             package_key: "p1".into(),

@@ -61,6 +61,7 @@ async fn balance(db: &DatabaseConnection, user: i64) -> i64 {
 
 async fn buy(db: &DatabaseConnection, user: i64, challenge: i64, key: &str) -> i64 {
     let input = ParticipateInput {
+        coupon: 0,
         promo_code: String::new(),
         challenge_id: challenge,
         package_key: "p1".into(),

@@ -8,6 +8,7 @@ mod common;
 mod access;
 mod auth;
 mod bridge;
+mod coupons;
 mod crash;
 mod http;
 mod ib;

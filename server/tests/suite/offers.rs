@@ -7,7 +7,7 @@ use app::model::{ListQuery, PromoCodeForm};
 use app::server::offers::promo_codes;
 use chrono::{Duration, Utc};
 
-fn form(code: &str) -> PromoCodeForm {
+pub(crate) fn form(code: &str) -> PromoCodeForm {
     PromoCodeForm {
         code: code.into(),
         name: "Spring".into(),
@@ -64,7 +64,7 @@ on_both!(
         promo_codes::set_state(&db, admin, created.id, PromoState::Enabled, &here())
             .await
             .unwrap();
-        let found = promo_codes::usable(&db, "spring-10", Utc::now())
+        let found = promo_codes::usable(&db, "spring-10", Utc::now(), false)
             .await
             .unwrap();
         assert_eq!(found.id, created.id);
@@ -93,7 +93,7 @@ on_both!(
         promo_codes::set_state(&db, admin, created.id, PromoState::Disabled, &here())
             .await
             .unwrap();
-        let e = promo_codes::usable(&db, "SPRING-10", Utc::now())
+        let e = promo_codes::usable(&db, "SPRING-10", Utc::now(), false)
             .await
             .unwrap_err();
         assert_eq!(code(e, "promo_code"), "err.promo_code_unknown");
@@ -202,7 +202,7 @@ on_both!(bad_promo_codes_are_refused_and_change_nothing, |db| {
     promo_codes::set_state(&db, admin, past.id, PromoState::Enabled, &here())
         .await
         .unwrap();
-    let e = promo_codes::usable(&db, "OLD", Utc::now())
+    let e = promo_codes::usable(&db, "OLD", Utc::now(), false)
         .await
         .unwrap_err();
     assert_eq!(code(e, "promo_code"), "err.promo_code_unknown");
@@ -211,16 +211,20 @@ on_both!(bad_promo_codes_are_refused_and_change_nothing, |db| {
         .and_hms_opt(23, 59, 0)
         .unwrap()
         .and_utc();
-    assert!(promo_codes::usable(&db, "OLD", in_range).await.is_ok());
     assert!(
-        promo_codes::usable(&db, "OLD", in_range + Duration::minutes(1))
+        promo_codes::usable(&db, "OLD", in_range, false)
+            .await
+            .is_ok()
+    );
+    assert!(
+        promo_codes::usable(&db, "OLD", in_range + Duration::minutes(1), false)
             .await
             .is_err()
     );
 });
 
 /// A trader with 500.00 USD in their wallet.
-async fn funded(db: &sea_orm::DatabaseConnection, admin: i64, email: &str) -> i64 {
+pub(crate) async fn funded(db: &sea_orm::DatabaseConnection, admin: i64, email: &str) -> i64 {
     use app::domain::access::UserKind;
     use app::server::money::wallets::{self, Adjustment};
     let t = crate::common::make_user(db, UserKind::Trader, email, None).await;
@@ -243,12 +247,25 @@ async fn buy(
     key: &str,
     promo: &str,
 ) -> Result<i64, app::error::AppError> {
+    buy_with(db, user, challenge, key, 0, promo).await
+}
+
+/// Buys package p1 with a coupon (0: none) and a promo code (empty: none).
+pub(crate) async fn buy_with(
+    db: &sea_orm::DatabaseConnection,
+    user: i64,
+    challenge: i64,
+    key: &str,
+    coupon: i64,
+    promo: &str,
+) -> Result<i64, app::error::AppError> {
     use app::server::prop::participation::{self, ParticipateInput};
     let input = ParticipateInput {
         challenge_id: challenge,
         package_key: "p1".into(),
         pay_method: "wallet".into(),
         idempotency_key: key.into(),
+        coupon,
         promo_code: promo.into(),
     };
     participation::participate(db, user, input, &here())
@@ -256,14 +273,18 @@ async fn buy(
         .map(|(p, _)| p.id)
 }
 
-async fn wallet(db: &sea_orm::DatabaseConnection, user: i64) -> i64 {
+pub(crate) async fn wallet(db: &sea_orm::DatabaseConnection, user: i64) -> i64 {
     app::server::money::ledger::wallet(db, user, common::usd())
         .await
         .unwrap()
         .balance_minor
 }
 
-async fn enabled(db: &sea_orm::DatabaseConnection, admin: i64, form: PromoCodeForm) -> i64 {
+pub(crate) async fn enabled(
+    db: &sea_orm::DatabaseConnection,
+    admin: i64,
+    form: PromoCodeForm,
+) -> i64 {
     let c = promo_codes::save(db, admin, form, &here()).await.unwrap();
     promo_codes::set_state(db, admin, c.id, PromoState::Enabled, &here())
         .await
@@ -308,16 +329,16 @@ on_both!(
         let t = funded(&db, admin, "t@example.com").await;
         // The preview gives what the purchase will take, and refuses what it would refuse.
         use app::server::prop::participation;
-        let (q, _) = participation::quote(&db, t, ch, "p1", "tenoff")
+        let (q, _) = participation::quote(&db, t, ch, "p1", 0, "tenoff")
             .await
             .unwrap();
         assert_eq!(
             (q.list_minor, q.discount_minor(), q.paid_minor),
             (10_000, 1_000, 9_000)
         );
-        let (q, _) = participation::quote(&db, t, ch, "p1", "").await.unwrap();
+        let (q, _) = participation::quote(&db, t, ch, "p1", 0, "").await.unwrap();
         assert_eq!(q.paid_minor, 10_000);
-        let e = participation::quote(&db, t, ch, "p1", "NOPE")
+        let e = participation::quote(&db, t, ch, "p1", 0, "NOPE")
             .await
             .unwrap_err();
         assert_eq!(code(e, "promo_code"), "err.promo_code_unknown");

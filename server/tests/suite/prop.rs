@@ -61,6 +61,7 @@ async fn buy(db: &DatabaseConnection, f: &Firm, trader: i64, key: &str) -> Resul
         db,
         trader,
         ParticipateInput {
+            coupon: 0,
             promo_code: String::new(),
             challenge_id: f.challenge,
             package_key: "p1".into(),
@@ -276,6 +277,7 @@ on_both!(rejection_refunds_and_bad_input_changes_nothing, |db| {
     assert_eq!(common::count(&db, "request").await, 0);
 
     let bad = |challenge_id: i64, package: &str, pay: &str| ParticipateInput {
+        coupon: 0,
         promo_code: String::new(),
         challenge_id,
         package_key: package.into(),
@@ -675,6 +677,7 @@ on_both!(direct_purchase_waits_for_the_payment, |db| {
         &db,
         trader,
         ParticipateInput {
+            coupon: 0,
             promo_code: String::new(),
             challenge_id: f.challenge,
             package_key: "p1".into(),

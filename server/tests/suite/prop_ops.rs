@@ -100,6 +100,7 @@ async fn join(db: &DatabaseConnection, f: &Firm, user: i64, challenge: i64) -> (
         db,
         user,
         ParticipateInput {
+            coupon: 0,
             promo_code: String::new(),
             challenge_id: challenge,
             package_key: "p1".into(),
@@ -952,6 +953,7 @@ on_both!(the_fee_report_lists_fees_refunds_and_their_totals, |db| {
         &db,
         b,
         ParticipateInput {
+            coupon: 0,
             promo_code: String::new(),
             challenge_id: eval,
             package_key: "p1".into(),

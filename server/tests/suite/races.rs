@@ -587,6 +587,7 @@ on_both!(a_double_purchase_at_once_buys_once, |db| {
         let (db, package) = (db.clone(), package.clone());
         async move {
             let input = ParticipateInput {
+                coupon: 0,
                 promo_code: String::new(),
                 challenge_id: challenge,
                 package_key: package,

@@ -1,5 +1,5 @@
 //! The IB's own area in the portal. Every function answers for the caller's tree only.
-use super::ib_fn;
+use crate::api::area_fn;
 use crate::error::AppError;
 use crate::model::{
     ClientReportRow, CommissionReport, DownlineRow, IbOverview, IbPropStats, LinkForm, LinkRow,
@@ -7,10 +7,10 @@ use crate::model::{
 };
 use leptos::prelude::*;
 
-ib_fn!(get_ib_overview, "ib/overview", () -> IbOverview, Access::Ib,
+area_fn!(get_ib_overview, "ib/overview", () -> IbOverview, Access::Ib,
     |me, st, _from| identity::clients::ib_overview(&st.db, &st.config.public_url, me.user_id));
 
-ib_fn!(
+area_fn!(
 /// The IB's tree: every level, or (`parent` not 0) one client's direct clients.
 ib_tree, "ib/tree", (query: ListQuery, #[server(default)] parent: i64) -> Page<DownlineRow>,
 Access::Ib,
@@ -20,33 +20,33 @@ Access::Ib,
     ib::reports::downlines(&st.db, &s, &query, parent, true).await
 });
 
-ib_fn!(ib_commissions, "ib/commissions", (query: ListQuery) -> CommissionReport, Access::Ib,
+area_fn!(ib_commissions, "ib/commissions", (query: ListQuery) -> CommissionReport, Access::Ib,
 |me, st, _from| async move {
     let s = ib::reports::scope(&st.db, me.user_id).await?;
     ib::reports::commissions(&st.db, ib::reports::Whose::Ib(&s), &query, true).await
 });
 
-ib_fn!(ib_client_report, "ib/client-report", (query: ListQuery) -> Page<ClientReportRow>,
+area_fn!(ib_client_report, "ib/client-report", (query: ListQuery) -> Page<ClientReportRow>,
 Access::Ib,
 |me, st, _from| async move {
     let s = ib::reports::scope(&st.db, me.user_id).await?;
     ib::reports::client_report(&st.db, &s, &query, true).await
 });
 
-ib_fn!(ib_client_requests, "ib/client-requests", (query: ListQuery) -> Page<RequestRow>,
+area_fn!(ib_client_requests, "ib/client-requests", (query: ListQuery) -> Page<RequestRow>,
 Access::Ib,
 |me, st, _from| async move {
     let s = ib::reports::scope(&st.db, me.user_id).await?;
     ib::reports::client_requests(&st.db, &s, &query, true).await
 });
 
-ib_fn!(ib_prop_statistics, "ib/prop-stats", (query: ListQuery) -> IbPropStats, Access::Ib,
+area_fn!(ib_prop_statistics, "ib/prop-stats", (query: ListQuery) -> IbPropStats, Access::Ib,
 |me, st, _from| async move {
     let s = ib::reports::scope(&st.db, me.user_id).await?;
     ib::reports::prop_stats(&st.db, &s, &query).await
 });
 
-ib_fn!(ib_links, "ib/links", (query: ListQuery) -> Page<LinkRow>, Access::Ib,
+area_fn!(ib_links, "ib/links", (query: ListQuery) -> Page<LinkRow>, Access::Ib,
 |me, st, _from| ib::links::list(
     &st.db,
     ib::links::Owner::Ib(me.user_id),
@@ -55,7 +55,7 @@ ib_fn!(ib_links, "ib/links", (query: ListQuery) -> Page<LinkRow>, Access::Ib,
     true,
 ));
 
-ib_fn!(create_ib_link, "ib/links/create", (form: LinkForm) -> LinkRow, Access::Ib,
+area_fn!(create_ib_link, "ib/links/create", (form: LinkForm) -> LinkRow, Access::Ib,
 |me, st, from| ib::links::create(
     &st.db,
     ib::links::Owner::Ib(me.user_id),
@@ -65,5 +65,5 @@ ib_fn!(create_ib_link, "ib/links/create", (form: LinkForm) -> LinkRow, Access::I
     &from,
 ));
 
-ib_fn!(archive_ib_link, "ib/links/archive", (id: i64) -> (), Access::Ib,
+area_fn!(archive_ib_link, "ib/links/archive", (id: i64) -> (), Access::Ib,
     |me, st, from| ib::links::archive(&st.db, ib::links::Owner::Ib(me.user_id), me.user_id, id, &from));

@@ -1,31 +1,31 @@
 //! The back office's side of the IB programme.
-use super::ib_fn;
+use crate::api::area_fn;
 use crate::error::AppError;
 use crate::model::{
     ClientIb, CommissionReport, LinkForm, LinkRow, ListQuery, Page, RankSetForm, RankSetRow,
 };
 use leptos::prelude::*;
 
-ib_fn!(rank_sets, "ib/rank-sets", () -> Vec<RankSetRow>, Access::Staff(Permission::IbView),
+area_fn!(rank_sets, "ib/rank-sets", () -> Vec<RankSetRow>, Access::Staff(Permission::IbView),
     |_me, st, _from| settings::ranks::list(&st.db));
 
-ib_fn!(
+area_fn!(
     /// Creates (`id` 0) or updates a rank set and its tiers, lowest first.
     save_rank_set, "ib/rank-sets/save", (form: RankSetForm) -> RankSetRow,
     Access::Staff(Permission::IbManage),
     |me, st, from| settings::ranks::save(&st.db, me.user_id, form, &from));
 
-ib_fn!(
+area_fn!(
     /// A client's place in the IB programme: upline, tier and downlines.
     client_ib_info, "ib/client", (client: i64) -> ClientIb, Access::Staff(Permission::IbView),
     |_me, st, _from| ib::tiers::client_ib(&st.db, client));
 
-ib_fn!(
+area_fn!(
     /// Gives an IB a tier (0: none).
     set_ib_tier, "ib/tier", (client: i64, tier: i64) -> (), Access::Staff(Permission::IbManage),
     |me, st, from| ib::tiers::set_tier(&st.db, me.user_id, client, (tier != 0).then_some(tier), &from));
 
-ib_fn!(
+area_fn!(
 /// Moves a client, with their downlines, under another client (0: to the top).
 move_upline, "ib/upline", (client: i64, upline: i64) -> (), Access::Staff(Permission::IbManage),
 |me, st, from| identity::referrals::move_upline(
@@ -36,17 +36,17 @@ move_upline, "ib/upline", (client: i64, upline: i64) -> (), Access::Staff(Permis
     &from,
 ));
 
-ib_fn!(
+area_fn!(
     /// The Fee Commission Report: every commission, or one challenge's (`challenge` not 0).
     fee_commission_report, "ib/fee-report", (query: ListQuery, #[server(default)] challenge: i64) -> CommissionReport,
     Access::Staff(Permission::IbView),
     |_me, st, _from| ib::reports::commissions(&st.db, ib::reports::Whose::All { challenge }, &query, true));
 
-ib_fn!(firm_links, "ib/firm-links", (query: ListQuery) -> Page<LinkRow>,
+area_fn!(firm_links, "ib/firm-links", (query: ListQuery) -> Page<LinkRow>,
     Access::Staff(Permission::IbView),
     |_me, st, _from| ib::links::list(&st.db, ib::links::Owner::Firm, &st.config.public_url, &query, true));
 
-ib_fn!(create_firm_link, "ib/firm-links/create", (form: LinkForm) -> LinkRow,
+area_fn!(create_firm_link, "ib/firm-links/create", (form: LinkForm) -> LinkRow,
 Access::Staff(Permission::IbManage),
 |me, st, from| ib::links::create(
     &st.db,
@@ -57,6 +57,6 @@ Access::Staff(Permission::IbManage),
     &from,
 ));
 
-ib_fn!(archive_firm_link, "ib/firm-links/archive", (id: i64) -> (),
+area_fn!(archive_firm_link, "ib/firm-links/archive", (id: i64) -> (),
     Access::Staff(Permission::IbManage),
     |me, st, from| ib::links::archive(&st.db, ib::links::Owner::Firm, me.user_id, id, &from));

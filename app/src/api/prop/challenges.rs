@@ -20,11 +20,13 @@ pub async fn get_challenge_cards() -> Result<Vec<ChallengeCard>, AppError> {
     .await
 }
 
-/// The price of a package for the caller with the promo code they typed, before buying.
+/// The price of a package for the caller with the coupon they picked (0: none) and the
+/// promo code they typed, before buying.
 #[server(endpoint = "prop/quote")]
 pub async fn quote_package(
     challenge_id: i64,
     package_key: String,
+    #[server(default)] coupon: i64,
     #[server(default)] promo_code: String,
 ) -> Result<Quote, AppError> {
     use crate::api::ctx;
@@ -37,11 +39,14 @@ pub async fn quote_package(
             me.user_id,
             challenge_id,
             &package_key,
+            coupon,
             &promo_code,
         )
         .await?;
         Ok(Quote {
             list: Money::new(p.list_minor, cur),
+            coupon: Money::new(p.coupon_minor, cur),
+            promo: Money::new(p.promo_minor, cur),
             discount: Money::new(p.discount_minor(), cur),
             paid: Money::new(p.paid_minor, cur),
         })
@@ -57,6 +62,7 @@ pub async fn participate(
     challenge_id: i64,
     package_key: String,
     pay_method: String,
+    #[server(default)] coupon: i64,
     #[server(default)] promo_code: String,
 ) -> Result<Participation, AppError> {
     use crate::api::ctx;
@@ -65,6 +71,7 @@ pub async fn participate(
     use crate::server::state;
     ctx::serve(Access::Client, |me| async move {
         let input = ParticipateInput {
+            coupon,
             promo_code,
             challenge_id,
             package_key,

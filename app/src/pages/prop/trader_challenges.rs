@@ -2,14 +2,18 @@
 //! bought from the wallet or directly), "my challenges", and one challenge's page with its
 //! progress, the reasons for every rule decision, the trading panel and the trade history.
 //! The challenge page refreshes itself every two seconds: equity is judged as it moves.
+use crate::api::offers::my_coupons;
 use crate::api::prop::challenges::{
     Participate, RetryStage, get_challenge_cards, get_my_challenges, get_my_participant,
     quote_package,
 };
 use crate::api::trading::positions::{ClosePosition, OpenPosition, get_quotes};
 use crate::domain::live::Topic;
+use crate::domain::offers::covers;
 use crate::i18n::use_i18n;
-use crate::model::{AccountDto, ChallengeCard, ParticipantDetail, ParticipantRow};
+use crate::model::{
+    AccountDto, ChallengeCard, ClientCoupon, CouponState, ParticipantDetail, ParticipantRow,
+};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::live::{LiveDot, changes};
@@ -27,6 +31,8 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 pub fn PortalChallengesPage() -> impl IntoView {
     let i18n = use_i18n();
     let cards = Resource::new(|| (), |_| get_challenge_cards());
+    // The client's valid coupons, offered on the cards they cover.
+    let coupons = Resource::new(|| (), |_| my_coupons());
     let kind = RwSignal::new(String::new());
     // `?challenge=` (a promotional link's challenge): that card comes first, marked.
     let chosen: Option<i64> = use_query_map()
@@ -40,6 +46,9 @@ pub fn PortalChallengesPage() -> impl IntoView {
                 Ok(cards) if cards.is_empty() => view! { <p class="card muted">{move || i18n.t("prop.no_challenges")}</p> }.into_any(),
                 Ok(mut cards) => {
                     cards.sort_by_key(|c| Some(c.id) != chosen);
+                    let mut mine = coupons.get().and_then(Result::ok).unwrap_or_default();
+                    mine.retain(|c| c.state == CouponState::Valid);
+                    let mine = StoredValue::new(mine);
                     let mut types: Vec<String> = cards.iter().flat_map(|c| c.types.clone()).collect();
                     types.sort();
                     types.dedup();
@@ -59,7 +68,8 @@ pub fn PortalChallengesPage() -> impl IntoView {
                                 .cloned()
                                 .map(|c| {
                                     let featured = Some(c.id) == chosen;
-                                    view! { <ChallengeCardView card=c featured/> }
+                                    let coupons = mine.with_value(|m| m.iter().filter(|k| k.scope.is_empty() || k.scope.iter().any(|s| s.challenge_id == c.id)).cloned().collect::<Vec<_>>());
+                                    view! { <ChallengeCardView card=c featured coupons/> }
                                 })
                                 .collect_view())}
                         </div>
@@ -71,7 +81,12 @@ pub fn PortalChallengesPage() -> impl IntoView {
 }
 
 #[component]
-fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
+fn ChallengeCardView(
+    card: ChallengeCard,
+    featured: bool,
+    /// The client's valid coupons that cover some package of this challenge.
+    coupons: Vec<ClientCoupon>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let package = RwSignal::new(
@@ -90,16 +105,31 @@ fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
     );
     let key = RwSignal::new(new_idempotency_key());
     let promo = RwSignal::new(String::new());
+    let coupon = RwSignal::new("0".to_string());
     let card_id = card.id;
+    let has_coupons = !coupons.is_empty();
+    // The coupons that cover the chosen package ("0": none).
+    let coupon_options = Signal::derive(move || {
+        let p = package.get();
+        let mut o = vec![("0".to_string(), i18n.t("prop.no_coupon").to_string())];
+        o.extend(
+            coupons
+                .iter()
+                .filter(|c| covers(&c.scope, card_id, &p))
+                .map(|c| (c.id.to_string(), format!("{} · −{}", c.title, c.discount))),
+        );
+        o
+    });
+    let coupon_id = move || coupon.get().parse::<i64>().unwrap_or(0);
     // The code the client applied (the preview asks the server only then, not on every key).
     let applied = RwSignal::new(String::new());
     let preview = Resource::new(
-        move || (package.get(), applied.get()),
-        move |(package_key, code)| async move {
-            if code.trim().is_empty() {
+        move || (package.get(), coupon_id(), applied.get()),
+        move |(package_key, coupon, code)| async move {
+            if coupon == 0 && code.trim().is_empty() {
                 return None;
             }
-            Some(quote_package(card_id, package_key, code).await)
+            Some(quote_package(card_id, package_key, coupon, code).await)
         },
     );
     let action = ServerAction::<Participate>::new();
@@ -145,6 +175,7 @@ fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
             challenge_id: id,
             package_key: package.get_untracked(),
             pay_method: pay.get_untracked(),
+            coupon: coupon.get_untracked().parse().unwrap_or(0),
             promo_code: promo.get_untracked(),
         });
     };
@@ -206,10 +237,13 @@ fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
                 </table>
             </div>
             <form class="form participate-form" novalidate on:submit=on_submit>
-                <FormProblem error shown=vec!["package".into(), "pay_method".into(), "promo_code".into()]/>
+                <FormProblem error shown=vec!["package".into(), "pay_method".into(), "coupon".into(), "promo_code".into()]/>
                 <div class="form-row">
                     <SelectField label=tlabel("prop.package") id=format!("p-{id}-package") field="package" value=package options=package_options error/>
                     <SelectField label=tlabel("prop.pay_with") id=format!("p-{id}-pay") field="pay_method" value=pay options=pay_options error/>
+                    {has_coupons.then(|| view! {
+                        <SelectField label=tlabel("prop.coupon") id=format!("p-{id}-coupon") field="coupon" value=coupon options=coupon_options error/>
+                    })}
                     <div class="promo-field">
                         <TextField label=tlabel("prop.promo_code") id=format!("p-{id}-promo") field="promo_code" value=promo error autocomplete="off" hint=Signal::derive(move || i18n.t("prop.promo_code_hint"))/>
                         <button type="button" class="btn btn-secondary" on:click=move |_| applied.set(promo.get_untracked())>{move || i18n.t("prop.apply_code")}</button>
@@ -219,12 +253,13 @@ fn ChallengeCardView(card: ChallengeCard, featured: bool) -> impl IntoView {
                     {move || preview.get().flatten().map(|r| match r {
                         Ok(q) => view! {
                             <p class="promo-preview" data-testid="price-preview">
-                                <span>{move || i18n.t("prop.quote_price")}" "<s>{q.list.to_string()}</s></span>
-                                <span>{move || i18n.t("prop.quote_discount")}" −"{q.discount.to_string()}</span>
+                                <span>{move || i18n.t("prop.quote_price")}" "<s data-testid="price-list">{q.list.to_string()}</s></span>
+                                {(q.coupon.minor() > 0).then(|| view! { <span data-testid="price-coupon">{move || i18n.t("prop.quote_coupon")}" −"{q.coupon.to_string()}</span> })}
+                                {(q.promo.minor() > 0).then(|| view! { <span data-testid="price-promo">{move || i18n.t("prop.quote_promo")}" −"{q.promo.to_string()}</span> })}
                                 <strong data-testid="price-paid">{move || i18n.t("prop.quote_paid")}" "{q.paid.to_string()}</strong>
                             </p>
                         }.into_any(),
-                        Err(e) => view! { <p class="field-error" role="alert" data-testid="price-error">{i18n.t(e.field_code("promo_code").unwrap_or(e.key()))}</p> }.into_any(),
+                        Err(e) => view! { <p class="field-error" role="alert" data-testid="price-error">{i18n.t(e.field_code("coupon").or(e.field_code("promo_code")).unwrap_or(e.key()))}</p> }.into_any(),
                     })}
                 </Transition>
                 <div class="form-actions">

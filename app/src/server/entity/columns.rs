@@ -7,7 +7,7 @@ use crate::domain::ib::Structure;
 use crate::domain::kyc::KycStatus;
 use crate::domain::live::Topic;
 use crate::domain::money::AccountKind;
-use crate::domain::offers::PromoState;
+use crate::domain::offers::{CouponAudience, PromoState};
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::profit_share::SettlementStatus;
 
@@ -76,4 +76,5 @@ text_column!(
     Topic,
     Structure,
     PromoState,
+    CouponAudience,
 );

@@ -11,6 +11,8 @@ pub mod challenge;
 pub mod client_group;
 mod columns;
 pub mod commission_day;
+pub mod coupon;
+pub mod coupon_grant;
 pub mod deal;
 pub mod equity_point;
 pub mod exchange_rate;

@@ -1,5 +1,8 @@
-//! Offers on challenge fees: promo codes that clients type at checkout (`promo_codes`), and the
-//! discounted checkout the prop area's purchase calls (`checkout`). The rules (discounts,
-//! limits, validity, lifecycle) are `domain::offers`.
+//! Offers on challenge fees: coupons staff grant to clients (`coupons`), promo codes clients
+//! type (`promo_codes`), what both share (`terms`), and the discounted checkout the prop
+//! area's purchase calls (`checkout`). The rules (discounts, limits, validity, lifecycle,
+//! what a coupon covers) are `domain::offers`.
 pub mod checkout;
+pub mod coupons;
 pub mod promo_codes;
+pub mod terms;

@@ -1,6 +1,6 @@
 //! Promo codes: staff write one, enable it (from then on its terms are frozen), disable it,
 //! enable it again, and delete it while it is not enabled. Every change is audited.
-use crate::domain::money::{self, Currency};
+use super::terms;
 use crate::domain::offers::{self, Discount, PromoState, UseLimit, Validity};
 use crate::domain::validation::{self as v, Errors};
 use crate::error::AppError;
@@ -10,27 +10,19 @@ use crate::server::infra::audit;
 use crate::server::infra::db::{UniqueOr, Write};
 use crate::server::infra::list;
 use crate::server::infra::origin::Origin;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-
-const FIXED: &str = "fixed";
-const PERCENT: &str = "percent";
 
 /// The discount a stored code gives.
 pub fn discount(p: &promo_code::Model) -> Option<Discount> {
-    match p.discount_kind.as_str() {
-        PERCENT => Some(Discount::Percent(p.discount_value)),
-        FIXED => money::Money::of(p.discount_value, p.currency.as_deref()?).map(Discount::Fixed),
-        _ => None,
-    }
+    terms::discount(&p.discount_kind, p.discount_value, p.currency.as_deref())
 }
 
 pub fn limit(p: &promo_code::Model) -> UseLimit {
-    p.per_client
-        .map_or(UseLimit::Unlimited, |n| UseLimit::Times(n.max(0) as u32))
+    terms::limit(p.per_client)
 }
 
 pub fn validity(p: &promo_code::Model) -> Validity {
@@ -40,41 +32,18 @@ pub fn validity(p: &promo_code::Model) -> Validity {
     }
 }
 
-fn day_text(t: Option<DateTime<Utc>>, last: bool) -> String {
-    t.map(|t| {
-        let t = if last { t - Duration::days(1) } else { t };
-        t.format("%Y-%m-%d").to_string()
-    })
-    .unwrap_or_default()
-}
-
 fn row(p: promo_code::Model) -> PromoCodeRow {
     PromoCodeRow {
         discount: discount(&p).map(|d| d.to_string()).unwrap_or_default(),
         per_client: p.per_client.map(|n| n.max(0) as u32),
-        valid_from: day_text(p.valid_from, false),
-        valid_to: day_text(p.valid_to, true),
+        valid_from: terms::day_text(p.valid_from, false),
+        valid_to: terms::day_text(p.valid_to, true),
         id: p.id,
         code: p.code,
         name: p.name,
         combinable: p.combinable,
         state: p.state,
     }
-}
-
-/// A day typed in the form: its start, or (`last`) the start of the day after; empty: none.
-fn day(text: &str, last: bool) -> Result<Option<DateTime<Utc>>, &'static str> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| "err.date_invalid")?;
-    let d = if last {
-        d.succ_opt().ok_or("err.date_invalid")?
-    } else {
-        d
-    };
-    Ok(Some(d.and_time(NaiveTime::MIN).and_utc()))
 }
 
 /// The form's values, checked: code, name, discount, use limit, validity.
@@ -90,35 +59,13 @@ fn check(form: &PromoCodeForm) -> Result<Checked, AppError> {
     let mut e = Errors::default();
     let code = e.check("code", offers::code(&form.code));
     let name = e.check("name", v::name(&form.name));
-    let cur: Option<Currency> = if form.currency.trim().is_empty() {
-        // A share needs no currency (any one parses it); an amount does.
-        if form.discount.trim().ends_with('%') {
-            money::currency("USD")
-        } else {
-            e.add("currency", "err.required");
-            None
-        }
-    } else {
-        e.check(
-            "currency",
-            money::currency(form.currency.trim()).ok_or("err.currency_unknown"),
-        )
-    };
-    let discount = cur.and_then(|c| e.check("discount", offers::parse_discount(&form.discount, c)));
+    let discount = terms::typed_discount(&mut e, &form.discount, &form.currency);
     let limit = if form.per_client == 0 {
         UseLimit::Unlimited
     } else {
         UseLimit::Times(form.per_client)
     };
-    let from = e.check("valid_from", day(&form.valid_from, false));
-    let to = e.check("valid_to", day(&form.valid_to, true));
-    let validity = match (from, to) {
-        (Some(from), Some(to)) => e.check("valid_to", {
-            let v = Validity { from, to };
-            v.check().map(|()| v)
-        }),
-        _ => None,
-    };
+    let validity = terms::typed_validity(&mut e, &form.valid_from, &form.valid_to);
     let (code, name, discount, validity) = e.values((code, name, discount, validity))?;
     Ok(Checked {
         code,
@@ -130,10 +77,7 @@ fn check(form: &PromoCodeForm) -> Result<Checked, AppError> {
 }
 
 fn columns(c: &Checked, m: &mut promo_code::ActiveModel) {
-    let (kind, value, currency) = match c.discount {
-        Discount::Fixed(money) => (FIXED, money.minor(), Some(money.code().to_string())),
-        Discount::Percent(b) => (PERCENT, b, None),
-    };
+    let (kind, value, currency) = terms::stored(c.discount);
     m.code = Set(c.code.clone());
     m.name = Set(c.name.clone());
     m.discount_kind = Set(kind.into());
@@ -141,7 +85,7 @@ fn columns(c: &Checked, m: &mut promo_code::ActiveModel) {
     m.currency = Set(currency);
     m.per_client = Set(match c.limit {
         UseLimit::Unlimited => None,
-        UseLimit::Times(n) => Some(i32::try_from(n).unwrap_or(i32::MAX)),
+        UseLimit::Times(n) => terms::stored_limit(n),
     });
     m.valid_from = Set(c.validity.from);
     m.valid_to = Set(c.validity.to);
@@ -291,16 +235,20 @@ pub async fn list(
 }
 
 /// The enabled code a client typed, if it may be used at `at` (the checkout then checks its
-/// use count and currency).
+/// use count and currency); `lock`: its row stays locked until the purchase commits, read
+/// after the lock so a code disabled meanwhile is refused.
 pub async fn usable(
     db: &impl ConnectionTrait,
     typed: &str,
     at: DateTime<Utc>,
+    lock: bool,
 ) -> Result<promo_code::Model, AppError> {
     let code = offers::code(typed).map_err(|c| AppError::field("promo_code", c))?;
-    promo_code::Entity::find()
-        .filter(promo_code::Column::Code.eq(code))
-        .one(db)
+    let mut q = promo_code::Entity::find().filter(promo_code::Column::Code.eq(code));
+    if lock {
+        q = q.lock_exclusive();
+    }
+    q.one(db)
         .await?
         .filter(|p| p.state.usable() && validity(p).contains(at))
         .ok_or_else(|| AppError::field("promo_code", "err.promo_code_unknown"))

@@ -3,11 +3,13 @@
 //! they bought, so publishing or terminating never disturbs a running one.
 use crate::domain::bps::Bps;
 use crate::domain::challenge::{self as def_, ChallengeDef, StageDef};
-use crate::domain::money::{self, Currency};
+use crate::domain::money::{self, Currency, Money};
 use crate::domain::rules::TradeLossLimit;
 use crate::error::AppError;
 use crate::error::OrInternal;
-use crate::model::{ChallengeCard, ChallengeEdit, ChallengeRow, PackageCard, RuleLine, StageCard};
+use crate::model::{
+    ChallengeCard, ChallengeEdit, ChallengeRow, PackageCard, PackageChoice, RuleLine, StageCard,
+};
 use crate::server::entity::{challenge, participant, user};
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
@@ -384,6 +386,34 @@ fn card(c: &challenge::Model, def: ChallengeDef, locale: &str) -> ChallengeCard 
         pay_direct: def.pay_direct,
         packages,
     }
+}
+
+/// Every package of the published challenges, with its price: what an offer may cover.
+pub async fn on_sale(db: &impl ConnectionTrait) -> Result<Vec<PackageChoice>, AppError> {
+    let rows = challenge::Entity::find()
+        .filter(challenge::Column::Status.eq("published"))
+        .order_by_asc(challenge::Column::Position)
+        .order_by_desc(challenge::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for c in rows {
+        let Some(json) = c.published.as_deref() else {
+            continue;
+        };
+        let def = parse(json)?;
+        for p in &def.packages {
+            out.push(PackageChoice {
+                challenge_id: c.id,
+                challenge: def.name.clone(),
+                key: p.key.clone(),
+                package: p.name.clone(),
+                fee: Money::of(p.fee_minor, &p.currency)
+                    .or_internal("a published package's currency is unknown")?,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The published challenges the client's group sees.

@@ -78,11 +78,12 @@ async fn insert(
     if entry.replayed {
         return Ok(None);
     }
-    // A participation fee before its discount (retry fees and refunds take none).
-    let list_minor = if kind == kind::FEE {
-        amount_minor + crate::server::offers::checkout::discount_of(txn, p.id).await?
-    } else {
-        amount_minor
+    // A fee before its discount: the purchase's offers, or the stage's retry fee (a coupon
+    // may cover retries); a refund takes none.
+    let list_minor = match kind {
+        kind::FEE => amount_minor + crate::server::offers::checkout::discount_of(txn, p.id).await?,
+        kind::RETRY => participation::retry_fee(p)?,
+        _ => amount_minor,
     };
     let fee = participation_fee::ActiveModel {
         participant_id: Set(p.id),

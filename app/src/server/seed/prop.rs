@@ -133,6 +133,7 @@ async fn join(
         db,
         user,
         ParticipateInput {
+            coupon: 0,
             promo_code: String::new(),
             challenge_id: challenge,
             package_key: package.into(),

@@ -86,6 +86,7 @@ pub async fn trader_in(
     };
     wallets::adjust(db, admin, funds, &here()).await.unwrap();
     let bought = ParticipateInput {
+        coupon: 0,
         promo_code: String::new(),
         challenge_id: challenge,
         package_key: "p1".into(),

@@ -78,6 +78,34 @@ macro_rules! register_signup_source {
     };
 }
 
+/// Whether a promotional link's code is known to a sign-up source and in use (an offer
+/// attached to a link checks it).
+pub async fn link_known(txn: &sea_orm::DatabaseTransaction, code: &str) -> Result<bool, AppError> {
+    Ok(signup_source(txn, code).await?.is_some())
+}
+
+/// What an area does when a client signs up (in the registration's transaction), given the
+/// new client and the promotional link's code they came through (empty: none): the offers
+/// area grants its new-clients coupons with `register_signup_listener!`.
+pub type SignupListenerFn = for<'a> fn(
+    &'a sea_orm::DatabaseTransaction,
+    i64,
+    &'a str,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), AppError>> + Send + 'a>,
+>;
+
+pub struct SignupListener(pub SignupListenerFn);
+
+inventory::collect!(SignupListener);
+
+#[macro_export]
+macro_rules! register_signup_listener {
+    ($f:expr) => {
+        inventory::submit! { $crate::server::identity::auth::SignupListener($f) }
+    };
+}
+
 /// The link a sign-up came through and its owner, if any source knows the code.
 async fn signup_source(
     txn: &sea_orm::DatabaseTransaction,
@@ -190,6 +218,11 @@ pub async fn register(
         from,
     )
     .await?;
+    // Only a link a source knows counts: an unknown code grants nothing.
+    let came_through = if promo_link_id.is_some() { link } else { "" };
+    for l in inventory::iter::<SignupListener> {
+        (l.0)(&txn, created.id, came_through).await?;
+    }
     notify::push(&txn, created.id, "notice.welcome", BTreeMap::new()).await?;
     if let Some(rid) = referrer_id {
         let data = BTreeMap::from([(

@@ -27,6 +27,8 @@ pub struct ParticipateInput {
     /// wallet | direct
     pub pay_method: String,
     pub idempotency_key: String,
+    /// A coupon granted to the client; 0: none.
+    pub coupon: i64,
     /// A promo code the client typed; empty: none.
     pub promo_code: String,
 }
@@ -71,14 +73,19 @@ pub async fn participate(
         return Ok((find(&txn, pid).await?, first));
     }
     let now = Utc::now();
-    // The fee after the promo code (checked and its use counted in this transaction); a fee
-    // discounted to nothing needs no payment.
+    // The fee after the coupon and the promo code (checked and their uses counted in this
+    // transaction); a fee discounted to nothing needs no payment.
     let applied = offers::checkout::apply(
         &txn,
-        user_id,
-        Money::new(package.fee_minor, currency),
-        &input.promo_code,
-        now,
+        offers::checkout::Choice {
+            user_id,
+            challenge_id: ch.id,
+            package: &package.key,
+            list: Money::new(package.fee_minor, currency),
+            coupon: input.coupon,
+            promo_code: &input.promo_code,
+            at: now,
+        },
     )
     .await?;
     let fee = applied.priced.paid_minor;
@@ -192,23 +199,36 @@ async fn offered(
     Ok((ch, def, package))
 }
 
-/// What the client would pay for the package with the promo code they typed (nothing is
-/// recorded): the checkout's preview, computed as the purchase computes it.
+/// What the client would pay for the package with the coupon they picked (0: none) and the
+/// promo code they typed (nothing is recorded): the checkout's preview, computed as the
+/// purchase computes it.
 pub async fn quote(
     db: &DatabaseConnection,
     user_id: i64,
     challenge_id: i64,
     package_key: &str,
+    coupon: i64,
     promo_code: &str,
 ) -> Result<(Priced, Currency), AppError> {
     let client = user::Entity::find_by_id(user_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (_, _, package) = offered(db, &client, challenge_id, package_key).await?;
+    let (ch, _, package) = offered(db, &client, challenge_id, package_key).await?;
     let currency = cur(&package.currency)?;
-    let list = Money::new(package.fee_minor, currency);
-    let priced = offers::checkout::quote(db, user_id, list, promo_code, Utc::now()).await?;
+    let priced = offers::checkout::quote(
+        db,
+        offers::checkout::Choice {
+            user_id,
+            challenge_id: ch.id,
+            package: &package.key,
+            list: Money::new(package.fee_minor, currency),
+            coupon,
+            promo_code,
+            at: Utc::now(),
+        },
+    )
+    .await?;
     Ok((priced, currency))
 }
 

@@ -37,6 +37,16 @@ pub fn bought(p: &participant::Model) -> Result<Bought, AppError> {
     serde_json::from_str(&p.definition).or_internal("decoding a participant's bought definition")
 }
 
+/// The retry fee of the participant's current stage, before any discount.
+pub fn retry_fee(p: &participant::Model) -> Result<i64, AppError> {
+    Ok(bought(p)?
+        .package
+        .stages
+        .get(p.stage as usize)
+        .or_internal("a participant's stage beyond its package")?
+        .retry_fee_minor)
+}
+
 fn cur(code: &str) -> Result<Currency, AppError> {
     money::currency(code).or_internal("a stored currency is unknown")
 }

@@ -2,6 +2,7 @@
 use super::*;
 use crate::domain::approval::RequestKind;
 use crate::domain::challenge::Environment;
+use crate::domain::money::Money;
 use crate::domain::rules::Decision;
 use crate::error::AppError;
 use crate::error::OrInternal;
@@ -182,7 +183,14 @@ pub async fn retry(
         return Err(AppError::field("participant", "err.retry_exhausted"));
     }
     let currency = cur(&p.currency)?;
-    let fee = stage.retry_fee_minor;
+    // Less the purchase's coupon when it also covers retries.
+    let fee = crate::server::offers::checkout::retry_price(
+        &txn,
+        p.id,
+        Money::new(stage.retry_fee_minor, currency),
+    )
+    .await?
+    .paid_minor;
     let key = idempotency_key.trim();
     if key.is_empty() || key.len() > 100 {
         return Err(AppError::field("request", "err.idempotency_key"));
