@@ -26,6 +26,7 @@ use crate::pages::money::{
     wallets::{ClientWalletPage, WalletsPage},
 };
 use crate::pages::notifications::NotificationsPage;
+use crate::pages::offers::{OffersAdminPage, client::CouponsPage};
 use crate::pages::prop::{
     challenges::{ChallengeEditorPage, ChallengesPage},
     dashboard::PropDashboardPage,
@@ -131,6 +132,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view={Lazy::<back_office::Account>::new()}/>
                     <Route path=path!("ib") view={Lazy::<ib_desk::Programme>::new()}/>
                     <Route path=path!("ib/clients/:id") view={Lazy::<ib_desk::Client>::new()}/>
+                    <Route path=path!("offers") view={Lazy::<offers_desk::Offers>::new()}/>
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
@@ -144,6 +146,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("kyc") view={Lazy::<trader_account::Kyc>::new()}/>
                     <Route path=path!("profile") view={Lazy::<trader_account::Profile>::new()}/>
                     <Route path=path!("notifications") view={Lazy::<trader_account::Notifications>::new()}/>
+                    <Route path=path!("coupons") view={Lazy::<trader_account::Coupons>::new()}/>
                     <Route path=path!("ib") view={Lazy::<ib_portal::Overview>::new()}/>
                     <Route path=path!("ib/clients") view={Lazy::<ib_portal::Clients>::new()}/>
                     <Route path=path!("ib/report") view={Lazy::<ib_portal::Report>::new()}/>
@@ -268,6 +271,7 @@ lazy_area!(trader_account {
     Kyc => view! { <KycPage/> };
     Profile => view! { <ProfilePage/> };
     Notifications => view! { <NotificationsPage/> };
+    Coupons => view! { <CouponsPage/> };
 });
 
 lazy_area!(ib_portal {
@@ -278,6 +282,10 @@ lazy_area!(ib_portal {
     Requests => view! { <IbRequestsPage/> };
     Stats => view! { <IbStatsPage/> };
     Links => view! { <IbLinksPage/> };
+});
+
+lazy_area!(offers_desk {
+    Offers => view! { <OffersAdminPage/> };
 });
 
 lazy_area!(ib_desk {

@@ -3,7 +3,7 @@ use crate::api::area_fn;
 use crate::domain::offers::PromoState;
 use crate::error::AppError;
 use crate::model::{
-    ClientCoupon, CouponForm, CouponRow, ListQuery, PackageChoice, Page, PromoCodeForm,
+    ClientCoupon, CouponChoices, CouponForm, CouponRow, ListQuery, Page, PromoCodeForm,
     PromoCodeRow,
 };
 use leptos::prelude::*;
@@ -18,10 +18,19 @@ area_fn!(coupons, "offers/coupons", (query: ListQuery) -> Page<CouponRow>,
     |_me, st, _from| offers::coupons::list(&st.db, &query, true));
 
 area_fn!(
-    /// Every package on sale with its price: what a coupon may cover.
-    offer_packages, "offers/packages", () -> Vec<PackageChoice>,
-    Access::Staff(Permission::OffersView),
-    |_me, st, _from| prop::challenges::on_sale(&st.db));
+/// What a coupon may cover (every package on sale, with its price) and be granted to.
+coupon_options, "offers/choices", () -> CouponChoices,
+Access::Staff(Permission::OffersView),
+|_me, st, _from| async move {
+    Ok(CouponChoices {
+        packages: prop::challenges::on_sale(&st.db).await?,
+        groups: settings::groups(&st.db)
+            .await?
+            .into_iter()
+            .map(|g| (g.id, g.name))
+            .collect(),
+    })
+});
 
 area_fn!(
 /// Creates (`id` 0, granted to its audience at once) or changes an unused coupon.

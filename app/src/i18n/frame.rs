@@ -100,6 +100,8 @@ pub static FRAME: &[(&str, &str, &str)] = &[
     ("common.when", "When", "Cuándo"),
     ("common.actions", "Actions", "Acciones"),
     ("common.edit", "Edit", "Editar"),
+    ("common.yes", "Yes", "Sí"),
+    ("common.no", "No", "No"),
     ("common.delete", "Delete", "Eliminar"),
     ("common.save", "Save", "Guardar"),
     ("common.cancel", "Cancel", "Cancelar"),

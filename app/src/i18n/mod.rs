@@ -143,6 +143,7 @@ mod frame;
 mod ib;
 mod identity;
 mod money;
+mod offers;
 mod prop;
 mod settings;
 mod trading;
@@ -157,6 +158,7 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(money::MONEY)
         .chain(settings::SETTINGS)
         .chain(ib::IB)
+        .chain(offers::OFFERS)
         .chain(prop::PROP)
         .chain(challenges::CHALLENGES)
         .chain(trading::TRADING)

@@ -136,3 +136,11 @@ pub struct PackageChoice {
     pub package: String,
     pub fee: Money,
 }
+
+/// What the coupon editor offers to choose from: the packages on sale and the client groups.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponChoices {
+    pub packages: Vec<PackageChoice>,
+    /// (id, name)
+    pub groups: Vec<(i64, String)>,
+}

@@ -392,7 +392,12 @@ pub struct FeeRow {
     pub package: String,
     /// fee | retry | refund
     pub kind: String,
-    /// Signed: refunds are negative.
+    /// The fee before its discounts, what they took off, and what named them (a coupon's
+    /// title and a promo code, "" without).
+    pub list: String,
+    pub discount: String,
+    pub source: String,
+    /// What was paid. Signed: refunds are negative.
     pub amount: String,
     pub currency: String,
     pub ib: String,

@@ -1,5 +1,5 @@
 //! Screens, in folders named for the business areas of `server/` and `api/` (identity,
-//! approvals, money, prop, trading, settings, ib, notifications), plus each portal's landing
+//! approvals, money, prop, trading, settings, ib, offers, notifications), plus each portal's landing
 //! screen (`home`). Which portal a screen belongs to is decided by its route (`root.rs`).
 pub mod approvals;
 pub mod home;
@@ -7,6 +7,7 @@ pub mod ib;
 pub mod identity;
 pub mod money;
 pub mod notifications;
+pub mod offers;
 pub mod prop;
 pub mod settings;
 pub mod trading;

@@ -370,6 +370,7 @@ pub fn PortalShell() -> impl IntoView {
                     NavItem { href: "/kyc", icon: "✔", label: "nav.kyc" },
                     NavItem { href: "/profile", icon: "☺", label: "nav.profile" },
                     NavItem { href: "/notifications", icon: "✉", label: "nav.notifications" },
+                    NavItem { href: "/coupons", icon: "✂", label: "nav.coupons" },
                 ];
                 if me.kind == UserKind::Ib {
                     items.push(NavItem { href: "/ib", icon: "⚑", label: "nav.ib_area" });
@@ -396,6 +397,7 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::ParticipantsView, NavItem { href: "/admin/profit-shares", icon: "%", label: "nav.profit_shares" }),
                     (Permission::PropDashboard, NavItem { href: "/admin/prop-fees", icon: "¤", label: "nav.prop_fees" }),
                     (Permission::IbView, NavItem { href: "/admin/ib", icon: "⚑", label: "nav.ib_admin" }),
+                    (Permission::OffersView, NavItem { href: "/admin/offers", icon: "✂", label: "nav.offers" }),
                     (Permission::RiskAlertsView, NavItem { href: "/admin/alerts", icon: "!", label: "nav.alerts" }),
                     (Permission::PlatformManage, NavItem { href: "/admin/platform", icon: "≈", label: "nav.platform" }),
                     (Permission::FundsView, NavItem { href: "/admin/wallets", icon: "$", label: "nav.wallets" }),

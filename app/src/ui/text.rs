@@ -85,3 +85,14 @@ mod tests {
         assert_eq!(file_size(1_887_437), "1.8 MB");
     }
 }
+
+/// Sums in several currencies, one after another ("—" for none).
+pub fn monies(m: &[Money]) -> String {
+    if m.is_empty() {
+        return "—".into();
+    }
+    m.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" · ")
+}

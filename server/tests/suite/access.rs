@@ -124,7 +124,7 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
         ),
         ("/api/offers/mine", Is(Access::Client), String::new()),
         ("/api/offers/coupons", Is(Access::Staff(OffersView)), Q.into()),
-        ("/api/offers/packages", Is(Access::Staff(OffersView)), String::new()),
+        ("/api/offers/choices", Is(Access::Staff(OffersView)), String::new()),
         (
             "/api/offers/coupons/save",
             Is(Access::Staff(OffersManage)),

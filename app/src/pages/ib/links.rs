@@ -1,7 +1,7 @@
 //! Promotional links: an IB names a link to the registration page or a published challenge,
 //! shares it, and watches its funnel (clicks, sign-ups, first deposits, purchases, fees). The
 //! list is shared with the back office's firm links.
-use super::{IbNav, monies};
+use super::IbNav;
 use crate::api::ib::{ArchiveIbLink, CreateIbLink, ib_links};
 use crate::api::prop::challenges::get_challenge_cards;
 use crate::error::AppError;
@@ -11,6 +11,7 @@ use crate::pages::PageHeader;
 use crate::ui::form::{FormProblem, last_error};
 use crate::ui::layout::CopyButton;
 use crate::ui::table::{ListBody, ListState, SortHeader};
+use crate::ui::text::monies;
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 

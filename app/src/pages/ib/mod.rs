@@ -3,7 +3,6 @@
 //! Requests, Prop Trading Statistics and promotional links. The back office's (`staff`): rank
 //! sets, the Fee Commission Report, the firm's links and the IB panel of a client's page.
 use crate::api::ib::get_ib_overview;
-use crate::domain::money::Money;
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
 use crate::ui::layout::{CopyButton, IdChip};
@@ -49,17 +48,6 @@ pub fn IbNav() -> impl IntoView {
                 .collect_view()}
         </nav>
     }
-}
-
-/// Sums in several currencies, one after another ("—" for none).
-pub fn monies(m: &[Money]) -> String {
-    if m.is_empty() {
-        return "—".into();
-    }
-    m.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(" · ")
 }
 
 #[component]

@@ -1,13 +1,14 @@
 //! The Clients' Report: each downline the IB sees in full with their wallet deposits and
 //! withdrawals, challenge purchases and fees, and their challenges' statuses, within the
 //! group's report range.
-use super::{IbNav, monies};
+use super::IbNav;
 use crate::api::ib::ib_client_report;
 use crate::i18n::use_i18n;
 use crate::model::ClientReportRow;
 use crate::pages::PageHeader;
 use crate::ui::prop::ParticipantBadge;
 use crate::ui::table::{ListBody, ListState, SortHeader};
+use crate::ui::text::monies;
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 

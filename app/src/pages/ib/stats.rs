@@ -1,8 +1,8 @@
 //! Prop Trading Statistics: the IB's whole tree's challenges over a period (participants by
 //! status and stage, funded traders, fees, pass rate) beside what the IB earned from them (fee
 //! commissions, drawn by day, and profit shares).
+use super::IbNav;
 use super::commission::PeriodChart;
-use super::{IbNav, monies};
 use crate::api::ib::ib_prop_statistics;
 use crate::domain::bps::Bps;
 use crate::domain::live::Topic;
@@ -14,6 +14,7 @@ use crate::ui::form::FormProblem;
 use crate::ui::live::changes;
 use crate::ui::prop::ParticipantBadge;
 use crate::ui::table::ListState;
+use crate::ui::text::monies;
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 

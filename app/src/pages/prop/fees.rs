@@ -50,26 +50,28 @@ pub fn PropFeesPage() -> impl IntoView {
                             <th>{move || i18n.t("appr.client")}</th>
                             <th>{move || i18n.t("prop.challenge")}</th>
                             <th>{move || i18n.t("prop.fee_kind")}</th>
+                            <th class="num">{move || i18n.t("prop.fee_before")}</th>
+                            <th class="num">{move || i18n.t("prop.fee_discount")}</th>
                             <SortHeader state col="amount" label="prop.fee_amount" num=true/>
                             <th>{move || i18n.t("prop.ib")}</th>
                             <th>{move || i18n.t("prop.data_type")}</th>
                         </tr>
                     </thead>
-                    <Transition fallback=|| view! { <tbody><tr><td colspan="8"><div class="spinner"></div></td></tr></tbody> }>
+                    <Transition fallback=|| view! { <tbody><tr><td colspan="10"><div class="spinner"></div></td></tr></tbody> }>
                         {move || report.get().map(|r| match r {
                             Ok(r) => {
                                 let page = r.page.clone();
                                 view! {
                                     <tbody>
-                                        {page.rows.is_empty().then(|| view! { <EmptyRow cols=8/> })}
+                                        {page.rows.is_empty().then(|| view! { <EmptyRow cols=10/> })}
                                         {page.rows.clone().into_iter().map(|f| fee_row(i18n, f)).collect_view()}
                                     </tbody>
                                     <tfoot>
-                                        <tr><td colspan="8"><Totals r/><Pager state page/></td></tr>
+                                        <tr><td colspan="10"><Totals r/><Pager state page/></td></tr>
                                     </tfoot>
                                 }.into_any()
                             }
-                            Err(e) => view! { <tbody><tr><td colspan="8"><FormProblem error=Signal::derive(move || Some(e.clone()))/></td></tr></tbody> }.into_any(),
+                            Err(e) => view! { <tbody><tr><td colspan="10"><FormProblem error=Signal::derive(move || Some(e.clone()))/></td></tr></tbody> }.into_any(),
                         })}
                     </Transition>
                 </table>
@@ -112,7 +114,12 @@ fn fee_row(i18n: I18n, f: FeeRow) -> impl IntoView {
                 <span class="cell-sub">{f.package.clone()}</span>
             </td>
             <td>{move || i18n.t(&kind)}</td>
-            <td class="num" class:text-danger=refund>{format!("{} {}", f.amount, f.currency)}</td>
+            <td class="num" data-testid="fee-before">{if refund { "—".to_string() } else { f.list.clone() }}</td>
+            <td class="num" data-testid="fee-discount">
+                {if refund || f.list == f.amount { "—".to_string() } else { format!("−{}", f.discount) }}
+                {(!f.source.is_empty()).then(|| view! { <span class="cell-sub">{f.source.clone()}</span> })}
+            </td>
+            <td class="num" class:text-danger=refund data-testid="fee-paid">{format!("{} {}", f.amount, f.currency)}</td>
             <td>{or_dash(&f.ib)}</td>
             <td><DataTypeBadge data_type=f.data_type.clone()/></td>
         </tr>

@@ -5,8 +5,8 @@ use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{
-    AuditRow, ClientRow, CommissionRow, DownlineRow, FeeRow, LinkRow, ParticipantRow,
-    ProfitShareDto, RequestRow, StaffRow, TransactionRow, WalletRow,
+    AuditRow, ClientRow, CommissionRow, CouponRow, DownlineRow, FeeRow, LinkRow, ParticipantRow,
+    ProfitShareDto, PromoCodeRow, RequestRow, StaffRow, TransactionRow, WalletRow,
 };
 
 pub trait CsvRow {
@@ -321,6 +321,9 @@ impl CsvRow for FeeRow {
         "challenge",
         "package",
         "kind",
+        "before_discount",
+        "discount",
+        "discount_source",
         "amount",
         "currency",
         "ib",
@@ -336,6 +339,9 @@ impl CsvRow for FeeRow {
             self.challenge.clone(),
             self.package.clone(),
             self.kind.clone(),
+            self.list.clone(),
+            self.discount.clone(),
+            self.source.clone(),
             self.amount.clone(),
             self.currency.clone(),
             self.ib.clone(),
@@ -475,5 +481,72 @@ mod tests {
         assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{out}");
         assert_eq!(cell("-50.00"), "-50.00", "negative amounts stay numbers");
         assert_eq!(cell("-1+1"), "'-1+1");
+    }
+}
+
+/// A limit as a cell: the number, or "unlimited".
+fn limit(n: Option<u32>) -> String {
+    n.map_or_else(|| "unlimited".into(), |n| n.to_string())
+}
+
+impl CsvRow for CouponRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "discount",
+        "audience",
+        "total_limit",
+        "per_client",
+        "valid_from",
+        "valid_to",
+        "revoked",
+        "granted",
+        "used",
+        "revenue_before_discount",
+        "revenue_after_discount",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.title.clone(),
+            self.discount.clone(),
+            self.audience.as_str().into(),
+            limit(self.total_limit),
+            limit(self.per_client),
+            self.valid_from.clone(),
+            self.valid_to.clone(),
+            if self.revoked { "yes" } else { "no" }.into(),
+            self.granted.to_string(),
+            self.used.to_string(),
+            monies(&self.revenue_before),
+            monies(&self.revenue_after),
+        ]
+    }
+}
+
+impl CsvRow for PromoCodeRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "code",
+        "name",
+        "discount",
+        "per_client",
+        "combinable",
+        "valid_from",
+        "valid_to",
+        "state",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.code.clone(),
+            self.name.clone(),
+            self.discount.clone(),
+            limit(self.per_client),
+            if self.combinable { "yes" } else { "no" }.into(),
+            self.valid_from.clone(),
+            self.valid_to.clone(),
+            self.state.as_str().into(),
+        ]
     }
 }

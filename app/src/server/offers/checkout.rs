@@ -246,6 +246,56 @@ pub async fn retry_price(
     Ok(price(list, discount, None))
 }
 
+/// What each participant's purchase used, as the fee report names it: the coupon's title and
+/// the promo code, joined by " + " (participants without offers are absent).
+pub async fn sources(
+    db: &impl ConnectionTrait,
+    participant_ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    let uses = offer_use::Entity::find()
+        .filter(offer_use::Column::ParticipantId.is_in(participant_ids))
+        .all(db)
+        .await?;
+    let ids = |kind: &str| -> Vec<i64> {
+        uses.iter()
+            .filter(|u| u.kind == kind)
+            .map(|u| u.offer_id)
+            .collect()
+    };
+    let titles: std::collections::HashMap<i64, String> = coupon::Entity::find()
+        .filter(coupon::Column::Id.is_in(ids(COUPON)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.title))
+        .collect();
+    let codes: std::collections::HashMap<i64, String> = promo_code::Entity::find()
+        .filter(promo_code::Column::Id.is_in(ids(PROMO_CODE)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.code))
+        .collect();
+    let mut out: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    // Coupons first: their discount is taken first.
+    let mut sorted: Vec<&offer_use::Model> = uses.iter().collect();
+    sorted.sort_by_key(|u| (u.participant_id, u.kind != COUPON));
+    for u in sorted {
+        let name = if u.kind == COUPON {
+            titles.get(&u.offer_id)
+        } else {
+            codes.get(&u.offer_id)
+        };
+        let Some(name) = name else { continue };
+        let s = out.entry(u.participant_id).or_default();
+        if !s.is_empty() {
+            s.push_str(" + ");
+        }
+        s.push_str(name);
+    }
+    Ok(out)
+}
+
 /// A refunded purchase gives its offers back: they count as unused again.
 pub async fn give_back(db: &impl ConnectionTrait, participant_id: i64) -> Result<(), AppError> {
     offer_use::Entity::update_many()

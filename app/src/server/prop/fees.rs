@@ -320,6 +320,14 @@ async fn rows(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
+    let sources = crate::server::offers::checkout::sources(
+        db,
+        fees.iter()
+            .filter(|f| f.list_minor != f.amount_minor)
+            .map(|f| f.participant_id)
+            .collect(),
+    )
+    .await?;
     let name = |id: Option<i64>| {
         id.and_then(|i| users.get(&i))
             .map(|u| format!("{} {}", u.first_name, u.last_name))
@@ -330,7 +338,17 @@ async fn rows(
         .map(|f| {
             let p = participants.get(&f.participant_id);
             let cur = money::currency(&f.currency);
+            let text =
+                |minor: i64| cur.map_or_else(|| minor.to_string(), |c| money::format(minor, c));
+            let discount = f.list_minor - f.amount_minor;
             FeeRow {
+                list: text(f.list_minor),
+                discount: text(discount),
+                source: if discount == 0 {
+                    String::new()
+                } else {
+                    sources.get(&f.participant_id).cloned().unwrap_or_default()
+                },
                 id: f.id,
                 at: f.created_at.format("%Y-%m-%d %H:%M").to_string(),
                 participant_id: f.participant_id,
@@ -345,10 +363,7 @@ async fn rows(
                     .map(|b| b.package.name)
                     .unwrap_or_default(),
                 kind: f.kind.clone(),
-                amount: cur.map_or_else(
-                    || f.amount_minor.to_string(),
-                    |c| money::format(f.amount_minor, c),
-                ),
+                amount: text(f.amount_minor),
                 currency: f.currency.clone(),
                 ib: name(f.referrer_id),
                 data_type: p.map(|p| p.data_type.clone()).unwrap_or_default(),

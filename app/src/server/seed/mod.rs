@@ -352,7 +352,7 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
         },
     )
     .await?;
-    crate::server::seed::offers::seed(db, admin.id).await?;
+    crate::server::seed::offers::seed(db, admin.id, trader.id).await?;
     let url = cfg.public_url.trim_end_matches('/');
     Ok(format!(
         "Demo data ready.\n  Back office  {url}/admin  {} / {}  (sets up two-factor at first sign-in; finance@propdesk.test / Finance-demo-2026 works the queues)\n  IB           {url}/login  {} / {}  (referral code {})\n  Trader       {url}/login  {} / {}",
