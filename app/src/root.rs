@@ -18,6 +18,7 @@ use crate::pages::identity::{
     staff_account::AdminAccountPage,
     staff_login::AdminLoginPage,
 };
+use crate::pages::messages::MessagesAdminPage;
 use crate::pages::money::{
     funds::FundsPage,
     history::{RequestsPage, TransactionsPage},
@@ -133,6 +134,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("ib") view={Lazy::<ib_desk::Programme>::new()}/>
                     <Route path=path!("ib/clients/:id") view={Lazy::<ib_desk::Client>::new()}/>
                     <Route path=path!("offers") view={Lazy::<offers_desk::Offers>::new()}/>
+                    <Route path=path!("messages") view={Lazy::<offers_desk::Messages>::new()}/>
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
@@ -286,6 +288,7 @@ lazy_area!(ib_portal {
 
 lazy_area!(offers_desk {
     Offers => view! { <OffersAdminPage/> };
+    Messages => view! { <MessagesAdminPage/> };
 });
 
 lazy_area!(ib_desk {

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { open, shot, signIn } from "./helpers";
+import { asAdmin, open, registerTrader, shot, signIn, uniqueEmail } from "./helpers";
 
 /** The wallet's USD balance on the funds page, in cents. */
 async function usdCents(page: Page): Promise<number> {
@@ -25,4 +25,113 @@ test("a promo code's price shows before buying, and the discounted fee leaves th
   await card.getByRole("button", { name: "Participate" }).click();
   await expect(page).toHaveURL(/\/my-challenges\/\d+$/);
   expect(await usdCents(page)).toBe(before - 13410);
+});
+
+/** A new trader in the VIP group with 500.00 USD, set up by staff in the back office. */
+async function vipTrader(admin: Page, trader: Page, email: string) {
+  await registerTrader(trader, email);
+  await open(admin, "/admin/wallets");
+  await admin.getByRole("searchbox", { name: "Search" }).fill(email);
+  await admin.getByRole("link", { name: "Erin Endtoend" }).first().click();
+  const groupForm = admin.locator("#group-assign-form");
+  await groupForm.locator("#f-assign-group").selectOption({ label: "VIP" });
+  await groupForm.getByRole("button", { name: "Move to group" }).click();
+  await expect(admin.getByTestId("group-done")).toBeVisible();
+  const adjust = admin.locator("#adjust-form");
+  await adjust.locator("#adjust-currency").selectOption("USD");
+  await adjust.locator("#adjust-direction").selectOption("deposit");
+  await adjust.locator("#adjust-amount").fill("500.00");
+  await adjust.locator("#adjust-comment").fill("E2E: coupon test funds");
+  await adjust.getByRole("button").click();
+  await expect(admin.getByTestId("adjust-done")).toBeVisible();
+}
+
+// Staff grant a 20% coupon to the VIP group and write a 10.00 USD promo code that combines with
+// it. Instant 5K costs 149.00: the coupon takes 29.80, the code 10.00 of the rest, so 109.20
+// is paid. The fee report, the wallet and the coupon's statistics show those figures.
+test("a group's coupon and a combinable promo code come off the fee, and staff see the figures", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const admin = await (await browser.newContext()).newPage();
+  const trader = await (await browser.newContext()).newPage();
+  await asAdmin(admin);
+  const email = uniqueEmail("coupon-e2e");
+  await vipTrader(admin, trader, email);
+  const stamp = Date.now().toString(36).toUpperCase();
+  const title = `VIP E2E ${stamp}`;
+  const code = `TEN${stamp}`;
+
+  // The coupon: 20%, once per client, for the VIP group.
+  await open(admin, "/admin/offers");
+  await admin.getByTestId("new-coupon").click();
+  const form = admin.getByTestId("coupon-form");
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Text on the card").fill("20% off for our VIP traders");
+  await form.getByLabel("Discount").fill("20%");
+  await form.getByLabel("Uses per client").fill("1");
+  await form.locator("select[name=audience]").selectOption("groups");
+  await form.getByTestId("group-VIP").check();
+  await shot(admin, "offers-coupon-editor");
+  await form.getByRole("button", { name: "Create and grant" }).click();
+  const row = admin.getByTestId(`coupon-${title}`);
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId("coupon-used")).toHaveText("0");
+
+  // The promo code: 10.00 USD, once per client, combinable; enabled.
+  await admin.getByRole("tab", { name: "Promo codes" }).click();
+  await admin.getByTestId("new-promo-code").click();
+  const codeForm = admin.getByTestId("promo-code-form");
+  await codeForm.getByLabel("Code").fill(code);
+  await codeForm.getByLabel("Name").fill("E2E ten off");
+  await codeForm.getByLabel("Discount").fill("10.00");
+  await codeForm.getByLabel("Uses per client").fill("1");
+  await codeForm.getByLabel("May be combined with a coupon").check();
+  await codeForm.getByRole("button", { name: "Save" }).click();
+  const codeRow = admin.getByTestId(`promo-${code}`);
+  await expect(codeRow.getByTestId("promo-state")).toHaveText("Not enabled");
+  await codeRow.getByTestId("enable").click();
+  await expect(codeRow.getByTestId("promo-state")).toHaveText("Enabled");
+  await shot(admin, "offers-promo-codes");
+
+  // The trader sees the coupon, picks it, types the code and sees both prices.
+  await open(trader, "/coupons");
+  await expect(trader.getByTestId(`my-coupon-${title}`)).toHaveAttribute("data-state", "valid");
+  await shot(trader, "offers-my-coupons");
+  await open(trader, "/challenges");
+  const card = trader.getByTestId("challenge-Instant Funding");
+  await card.locator("select[name=coupon]").selectOption({ label: `${title} · −20%` });
+  await card.getByLabel("Promo code").fill(code.toLowerCase());
+  await card.getByRole("button", { name: "Apply" }).click();
+  await expect(card.getByTestId("price-list")).toHaveText("149.00 USD");
+  await expect(card.getByTestId("price-coupon")).toContainText("29.80 USD");
+  await expect(card.getByTestId("price-promo")).toContainText("10.00 USD");
+  await expect(card.getByTestId("price-paid")).toHaveText("You pay 109.20 USD");
+  await shot(trader, "offers-checkout");
+  await card.getByRole("button", { name: "Participate" }).click();
+  await expect(trader).toHaveURL(/\/my-challenges\/\d+$/);
+  expect(await usdCents(trader)).toBe(50000 - 10920);
+
+  // A second use of the code is refused with a clear message, and nothing is charged.
+  await open(trader, "/challenges");
+  await card.getByLabel("Promo code").fill(code);
+  await card.getByRole("button", { name: "Participate" }).click();
+  await expect(card.locator("[id$=-promo-err]")).toHaveText("You have already used this promo code as often as it allows.");
+  expect(await usdCents(trader)).toBe(50000 - 10920);
+  await open(trader, "/coupons");
+  await expect(trader.getByTestId(`my-coupon-${title}`)).toHaveAttribute("data-state", "used");
+
+  // Staff: the fee report's before, discount and paid, and the coupon's statistics.
+  await open(admin, "/admin/prop-fees");
+  await admin.getByRole("searchbox", { name: "Search" }).fill(email);
+  const fee = admin.locator('[data-testid^=fee-][data-kind="fee"]').first();
+  await expect(fee.getByTestId("fee-before")).toHaveText("149.00");
+  await expect(fee.getByTestId("fee-discount")).toContainText("−39.80");
+  await expect(fee.getByTestId("fee-discount")).toContainText(`${title} + ${code}`);
+  await expect(fee.getByTestId("fee-paid")).toHaveText("109.20 USD");
+  await shot(admin, "offers-fee-report");
+  await open(admin, "/admin/offers");
+  await admin.getByRole("searchbox", { name: "Search" }).fill(title);
+  await expect(row.getByTestId("coupon-used")).toHaveText("1");
+  await expect(row.getByTestId("coupon-before")).toHaveText("149.00 USD");
+  await expect(row.getByTestId("coupon-after")).toHaveText("109.20 USD");
+  await shot(admin, "offers-coupons");
 });

@@ -12,6 +12,7 @@ mod m20261204_000007_ib;
 mod m20261204_000008_tree_stats;
 mod m20261204_000009_offers;
 mod m20261204_000010_coupons;
+mod m20261204_000011_notices;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_tree_stats::Migration),
             Box::new(m20261204_000009_offers::Migration),
             Box::new(m20261204_000010_coupons::Migration),
+            Box::new(m20261204_000011_notices::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 pub mod approvals;
 pub mod ib;
 pub mod identity;
+pub mod messages;
 pub mod money;
 pub mod notifications;
 pub mod offers;

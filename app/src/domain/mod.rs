@@ -9,6 +9,7 @@ pub mod clock;
 pub mod ib;
 pub mod kyc;
 pub mod live;
+pub mod messages;
 pub mod money;
 pub mod names;
 pub mod offers;

@@ -53,6 +53,7 @@ permissions! {
     IbManage => "ib_programme.manage", "perm.ib_manage";
     OffersView => "offers.view", "perm.offers_view";
     OffersManage => "offers.manage", "perm.offers_manage";
+    NoticesManage => "notices.manage", "perm.notices_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

@@ -1377,4 +1377,14 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "Use a colour such as #2563eb.",
         "Use un color como #2563eb.",
     ),
+    (
+        "err.notice_text_invalid",
+        "Use at most 2000 characters, without control characters.",
+        "Use como máximo 2000 caracteres, sin caracteres de control.",
+    ),
+    (
+        "err.notice_link_invalid",
+        "Give a page of this site (starting with /) or an https:// address.",
+        "Indique una página de este sitio (que empiece por /) o una dirección https://.",
+    ),
 ];

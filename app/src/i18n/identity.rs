@@ -423,6 +423,11 @@ pub static IDENTITY: &[(&str, &str, &str)] = &[
         "Ver cupones y códigos promocionales",
     ),
     (
+        "perm.notices_manage",
+        "Write and send notices to clients",
+        "Redactar y enviar avisos a los clientes",
+    ),
+    (
         "perm.offers_manage",
         "Create, grant and revoke coupons; manage promo codes",
         "Crear, otorgar y revocar cupones; gestionar códigos promocionales",

@@ -142,6 +142,7 @@ mod errors;
 mod frame;
 mod ib;
 mod identity;
+mod messages;
 mod money;
 mod offers;
 mod prop;
@@ -159,6 +160,7 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(settings::SETTINGS)
         .chain(ib::IB)
         .chain(offers::OFFERS)
+        .chain(messages::MESSAGES)
         .chain(prop::PROP)
         .chain(challenges::CHALLENGES)
         .chain(trading::TRADING)

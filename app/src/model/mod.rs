@@ -8,10 +8,12 @@ pub use crate::domain::validation::FieldError;
 
 mod funds;
 mod ib;
+mod messages;
 mod offers;
 mod prop;
 pub use funds::*;
 pub use ib::*;
+pub use messages::*;
 pub use offers::*;
 pub use prop::*;
 

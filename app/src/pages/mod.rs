@@ -1,10 +1,11 @@
 //! Screens, in folders named for the business areas of `server/` and `api/` (identity,
-//! approvals, money, prop, trading, settings, ib, offers, notifications), plus each portal's landing
+//! approvals, money, prop, trading, settings, ib, offers, messages, notifications), plus each portal's landing
 //! screen (`home`). Which portal a screen belongs to is decided by its route (`root.rs`).
 pub mod approvals;
 pub mod home;
 pub mod ib;
 pub mod identity;
+pub mod messages;
 pub mod money;
 pub mod notifications;
 pub mod offers;

@@ -6,6 +6,7 @@ pub mod entity;
 pub mod ib;
 pub mod identity;
 pub mod infra;
+pub mod messages;
 pub mod money;
 pub mod offers;
 pub mod prop;

@@ -375,7 +375,7 @@ pub fn PortalShell() -> impl IntoView {
                 if me.kind == UserKind::Ib {
                     items.push(NavItem { href: "/ib", icon: "⚑", label: "nav.ib_area" });
                 }
-                view! { <Frame me admin=false items/> }.into_any()
+                view! { <Frame me admin=false items/><crate::ui::popup::NoticePopup/> }.into_any()
             }
         />
     }
@@ -398,6 +398,7 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::PropDashboard, NavItem { href: "/admin/prop-fees", icon: "¤", label: "nav.prop_fees" }),
                     (Permission::IbView, NavItem { href: "/admin/ib", icon: "⚑", label: "nav.ib_admin" }),
                     (Permission::OffersView, NavItem { href: "/admin/offers", icon: "✂", label: "nav.offers" }),
+                    (Permission::NoticesManage, NavItem { href: "/admin/messages", icon: "✉", label: "nav.messages" }),
                     (Permission::RiskAlertsView, NavItem { href: "/admin/alerts", icon: "!", label: "nav.alerts" }),
                     (Permission::PlatformManage, NavItem { href: "/admin/platform", icon: "≈", label: "nav.platform" }),
                     (Permission::FundsView, NavItem { href: "/admin/wallets", icon: "$", label: "nav.wallets" }),

@@ -4,6 +4,7 @@ pub mod chart;
 pub mod form;
 pub mod layout;
 pub mod live;
+pub mod popup;
 pub mod prefs;
 pub mod profit_share;
 pub mod prop;

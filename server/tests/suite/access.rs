@@ -156,6 +156,19 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
             Is(Access::Staff(OffersManage)),
             "id=0".into(),
         ),
+        ("/api/messages/notices", Is(Access::Staff(NoticesManage)), Q.into()),
+        (
+            "/api/messages/notices/choices",
+            Is(Access::Staff(NoticesManage)),
+            String::new(),
+        ),
+        (
+            "/api/messages/notices/send",
+            Is(Access::Staff(NoticesManage)),
+            "form[title_en]=".into(),
+        ),
+        ("/api/messages/popup", Is(Access::Client), String::new()),
+        ("/api/messages/popup/close", Is(Access::Client), "id=0".into()),
         (
             "/api/admin/stats",
             Is(Access::Staff(DashboardView)),

@@ -17,6 +17,7 @@ mod ledger;
 mod live;
 mod malformed;
 mod money;
+mod notices;
 mod notifications;
 mod offers;
 mod prop;

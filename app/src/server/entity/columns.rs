@@ -6,6 +6,7 @@ use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::ib::Structure;
 use crate::domain::kyc::KycStatus;
 use crate::domain::live::Topic;
+use crate::domain::messages::NoticeAudience;
 use crate::domain::money::AccountKind;
 use crate::domain::offers::{CouponAudience, PromoState};
 use crate::domain::participant::ParticipantStatus;
@@ -77,4 +78,5 @@ text_column!(
     Structure,
     PromoState,
     CouponAudience,
+    NoticeAudience,
 );

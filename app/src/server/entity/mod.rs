@@ -17,6 +17,7 @@ pub mod deal;
 pub mod equity_point;
 pub mod exchange_rate;
 pub mod fee_commission;
+pub mod firm_notice;
 pub mod hold;
 pub mod ib_debt;
 pub mod job_lease;

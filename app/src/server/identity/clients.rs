@@ -146,3 +146,38 @@ pub async fn ib_overview(
             .await?,
     })
 }
+
+/// The clients named by e-mail (one a line, or separated by commas, as staff type a list):
+/// their ids, or the error for an address that is no client's.
+pub async fn named(
+    db: &impl ConnectionTrait,
+    text: &str,
+) -> Result<Result<Vec<i64>, &'static str>, AppError> {
+    let mut emails = Vec::new();
+    for raw in text.split([',', ';', '\n']).map(str::trim) {
+        if raw.is_empty() {
+            continue;
+        }
+        match crate::domain::validation::email(raw) {
+            Ok(e) => emails.push(e),
+            Err(_) => return Ok(Err("err.client_unknown")),
+        }
+    }
+    emails.sort();
+    emails.dedup();
+    let found: Vec<i64> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Kind)
+        .filter(user::Column::Email.is_in(emails.clone()))
+        .into_tuple::<(i64, UserKind)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(id, k)| k.is_client().then_some(id))
+        .collect();
+    if found.len() != emails.len() {
+        return Ok(Err("err.client_unknown"));
+    }
+    Ok(Ok(found))
+}

@@ -4,7 +4,6 @@
 //! promotional link, when it has one). Staff may grant it to more clients later, and revoke
 //! it. Its terms are frozen once a purchase used it. Every change is audited.
 use super::terms;
-use crate::domain::access::UserKind;
 use crate::domain::money::Money;
 use crate::domain::offers::{self, CouponAudience, Covered, Discount, Validity};
 use crate::domain::validation::{self as v, Errors};
@@ -12,8 +11,8 @@ use crate::error::AppError;
 use crate::model::{
     ClientCoupon, CouponForm, CouponRow, CouponState, ListQuery, PackageChoice, Page,
 };
-use crate::server::entity::{client_group, coupon, coupon_grant, offer_use, user};
-use crate::server::identity::auth;
+use crate::server::entity::{client_group, coupon, coupon_grant, offer_use};
+use crate::server::identity::{auth, clients};
 use crate::server::infra::audit;
 use crate::server::infra::db::{Write, statement};
 use crate::server::infra::list;
@@ -30,6 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 pub mod source {
     pub const STAFF: &str = "staff";
     pub const SIGNUP: &str = "signup";
+    pub const NOTICE: &str = "notice";
 }
 
 /// The longest card text.
@@ -105,7 +105,7 @@ async fn check(
                 e.add("group_ids", "err.group_unknown");
             }
         }
-        Some(CouponAudience::List) => match clients_named(txn, &form.clients).await? {
+        Some(CouponAudience::List) => match clients::named(txn, &form.clients).await? {
             Ok(ids) if ids.is_empty() => e.add("clients", "err.audience_empty"),
             Ok(ids) => clients = ids,
             Err(code) => e.add("clients", code),
@@ -154,41 +154,6 @@ async fn check(
         scope,
         link_code,
     })
-}
-
-/// The clients named by e-mail (one a line, or separated by commas): their ids, or the error
-/// for an address that is no client's.
-async fn clients_named(
-    db: &impl ConnectionTrait,
-    text: &str,
-) -> Result<Result<Vec<i64>, &'static str>, AppError> {
-    let mut emails = Vec::new();
-    for raw in text.split([',', ';', '\n']).map(str::trim) {
-        if raw.is_empty() {
-            continue;
-        }
-        match v::email(raw) {
-            Ok(e) => emails.push(e),
-            Err(_) => return Ok(Err("err.client_unknown")),
-        }
-    }
-    emails.sort();
-    emails.dedup();
-    let found: Vec<i64> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::Kind)
-        .filter(user::Column::Email.is_in(emails.clone()))
-        .into_tuple::<(i64, UserKind)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(id, k)| k.is_client().then_some(id))
-        .collect();
-    if found.len() != emails.len() {
-        return Ok(Err("err.client_unknown"));
-    }
-    Ok(Ok(found))
 }
 
 fn columns(c: &Checked, m: &mut coupon::ActiveModel) {
@@ -353,7 +318,7 @@ pub async fn grant_more(
     if known != group_ids.len() as u64 {
         return Err(AppError::field("group_ids", "err.group_unknown"));
     }
-    let listed = clients_named(&txn, &clients)
+    let listed = clients::named(&txn, &clients)
         .await?
         .map_err(|code| AppError::field("clients", code))?;
     let mut n = 0;
@@ -381,6 +346,43 @@ pub async fn grant_more(
     .await?;
     txn.commit().await?;
     Ok(n)
+}
+
+/// A coupon's title with its discount ("Welcome · 15%"), for lists that name it; "" for none.
+pub async fn title(db: &impl ConnectionTrait, id: i64) -> Result<String, AppError> {
+    Ok(coupon::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|c| named(&c))
+        .unwrap_or_default())
+}
+
+fn named(c: &coupon::Model) -> String {
+    match discount(c) {
+        Some(d) => format!("{} · −{d}", c.title),
+        None => c.title.clone(),
+    }
+}
+
+/// The title of a coupon that is not revoked (None: unknown or revoked).
+pub async fn active_title(db: &impl ConnectionTrait, id: i64) -> Result<Option<String>, AppError> {
+    Ok(coupon::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|c| c.revoked_at.is_none())
+        .map(|c| named(&c)))
+}
+
+/// The coupons not revoked, newest first, with their titles.
+pub async fn active(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(coupon::Entity::find()
+        .filter(coupon::Column::RevokedAt.is_null())
+        .order_by_desc(coupon::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(|c| (c.id, named(c)))
+        .collect())
 }
 
 /// Grants one coupon to one client (a notice that carries it); a client who has it keeps it.
