@@ -30,9 +30,11 @@ test("a promo code's price shows before buying, and the discounted fee leaves th
 /** A new trader in the VIP group with 500.00 USD, set up by staff in the back office. */
 async function vipTrader(admin: Page, trader: Page, email: string) {
   await registerTrader(trader, email);
-  await open(admin, "/admin/wallets");
+  // A new client has no wallet yet: find their id in the clients list and open their wallets.
+  await open(admin, "/admin/clients");
   await admin.getByRole("searchbox", { name: "Search" }).fill(email);
-  await admin.getByRole("link", { name: "Erin Endtoend" }).first().click();
+  const href = await admin.getByRole("link", { name: "Erin Endtoend" }).first().getAttribute("href");
+  await open(admin, `/admin/wallets/${href?.split("/").pop()}`);
   const groupForm = admin.locator("#group-assign-form");
   await groupForm.locator("#f-assign-group").selectOption({ label: "VIP" });
   await groupForm.getByRole("button", { name: "Move to group" }).click();
@@ -64,10 +66,10 @@ test("a group's coupon and a combinable promo code come off the fee, and staff s
   await open(admin, "/admin/offers");
   await admin.getByTestId("new-coupon").click();
   const form = admin.getByTestId("coupon-form");
-  await form.getByLabel("Title").fill(title);
-  await form.getByLabel("Text on the card").fill("20% off for our VIP traders");
-  await form.getByLabel("Discount").fill("20%");
-  await form.getByLabel("Uses per client").fill("1");
+  await form.locator("#coupon-title").fill(title);
+  await form.locator("#coupon-body").fill("20% off for our VIP traders");
+  await form.locator("#coupon-discount").fill("20%");
+  await form.locator("#coupon-per-client").fill("1");
   await form.locator("select[name=audience]").selectOption("groups");
   await form.getByTestId("group-VIP").check();
   await shot(admin, "offers-coupon-editor");
@@ -80,10 +82,10 @@ test("a group's coupon and a combinable promo code come off the fee, and staff s
   await admin.getByRole("tab", { name: "Promo codes" }).click();
   await admin.getByTestId("new-promo-code").click();
   const codeForm = admin.getByTestId("promo-code-form");
-  await codeForm.getByLabel("Code").fill(code);
-  await codeForm.getByLabel("Name").fill("E2E ten off");
-  await codeForm.getByLabel("Discount").fill("10.00");
-  await codeForm.getByLabel("Uses per client").fill("1");
+  await codeForm.locator("#promo-code").fill(code);
+  await codeForm.locator("#promo-name").fill("E2E ten off");
+  await codeForm.locator("#promo-discount").fill("10.00");
+  await codeForm.locator("#promo-per-client").fill("1");
   await codeForm.getByLabel("May be combined with a coupon").check();
   await codeForm.getByRole("button", { name: "Save" }).click();
   const codeRow = admin.getByTestId(`promo-${code}`);

@@ -12,7 +12,7 @@ mod m20261204_000007_ib;
 mod m20261204_000008_tree_stats;
 mod m20261204_000009_offers;
 mod m20261204_000010_coupons;
-mod m20261204_000011_notices;
+mod m20261204_000011_messages;
 
 pub struct Migrator;
 
@@ -30,7 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_tree_stats::Migration),
             Box::new(m20261204_000009_offers::Migration),
             Box::new(m20261204_000010_coupons::Migration),
-            Box::new(m20261204_000011_notices::Migration),
+            Box::new(m20261204_000011_messages::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ use app::server::identity::session::CurrentSession;
 use app::server::infra::export::{CsvRow, to_csv};
 use app::server::{
     AppState, approvals, ib, identity::clients, identity::staff, infra::audit, infra::uploads,
-    money::wallets, offers, prop::fees, prop::participants, prop::profit_share,
+    messages, money::wallets, offers, prop::fees, prop::participants, prop::profit_share,
 };
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -91,6 +91,7 @@ pub async fn export(
         "ib-clients.csv" | "ib-commissions.csv" | "ib-links.csv" | "ib-requests.csv" => Access::Ib,
         "fee-commissions.csv" | "firm-links.csv" => Access::Staff(Permission::IbView),
         "coupons.csv" | "promo-codes.csv" => Access::Staff(Permission::OffersView),
+        "mail-log.csv" => Access::Staff(Permission::NoticesManage),
         "my-transactions.csv" | "my-requests.csv" => Access::Client,
         _ => return error_response(&AppError::NotFound),
     };
@@ -167,6 +168,9 @@ pub async fn export(
             .await
             .map(|p| csv(&name, &p.rows)),
         "promo-codes.csv" => offers::promo_codes::list(db, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
+        "mail-log.csv" => messages::templates::outbox(db, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
         "my-transactions.csv" => wallets::transactions(db, &q, Some(me), false)

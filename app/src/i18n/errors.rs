@@ -1387,4 +1387,24 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "Give a page of this site (starting with /) or an https:// address.",
         "Indique una página de este sitio (que empiece por /) o una dirección https://.",
     ),
+    (
+        "err.template_placeholder",
+        "The text uses a placeholder this email does not have; use only those listed.",
+        "El texto usa un marcador que este correo no tiene; use solo los indicados.",
+    ),
+    (
+        "err.template_braces",
+        "A placeholder is not closed: write it as {name}.",
+        "Un marcador no está cerrado: escríbalo como {name}.",
+    ),
+    (
+        "err.template_markup",
+        "The markup is unbalanced or not allowed: use <b>, <i>, <p>, <br>, <ul>, <li> and <a href=\"https://…\">, each closed in order.",
+        "El marcado no está equilibrado o no se permite: use <b>, <i>, <p>, <br>, <ul>, <li> y <a href=\"https://…\">, cada uno cerrado en orden.",
+    ),
+    (
+        "err.locale_unknown",
+        "Choose English or Spanish.",
+        "Elija inglés o español.",
+    ),
 ];

@@ -298,6 +298,36 @@ pub static FRAME: &[(&str, &str, &str)] = &[
     ),
     ("mail.notice.subject", "PropDesk", "PropDesk"),
     (
+        "mail.welcome.subject",
+        "Welcome to PropDesk",
+        "Bienvenido a PropDesk",
+    ),
+    (
+        "mail.welcome.body",
+        "Hello {name},\n\nYour PropDesk account is open. Sign in to choose your first challenge:\n\n{link}\n\nPropDesk",
+        "Hola {name}:\n\nSu cuenta de PropDesk está abierta. Inicie sesión para elegir su primer desafío:\n\n{link}\n\nPropDesk",
+    ),
+    (
+        "mail.approved.subject",
+        "Your request #{id} was approved",
+        "Su solicitud n.º {id} fue aprobada",
+    ),
+    (
+        "mail.approved.body",
+        "Hello {name},\n\nYour {kind} request #{id} was approved.\n\nSign in to your PropDesk portal for the details.\n",
+        "Hola {name}:\n\nSu solicitud de {kind} n.º {id} fue aprobada.\n\nInicie sesión en su portal de PropDesk para ver los detalles.\n",
+    ),
+    (
+        "mail.rejected.subject",
+        "Your request #{id} was not approved",
+        "Su solicitud n.º {id} no fue aprobada",
+    ),
+    (
+        "mail.rejected.body",
+        "Hello {name},\n\nYour {kind} request #{id} was rejected: {reason}\n\nSign in to your PropDesk portal for the details.\n",
+        "Hola {name}:\n\nSu solicitud de {kind} n.º {id} fue rechazada: {reason}\n\nInicie sesión en su portal de PropDesk para ver los detalles.\n",
+    ),
+    (
         "mail.notice.body",
         "Hello {name},\n\n{text}\n\nSign in to your PropDesk portal for the details.\n",
         "Hola {name}:\n\n{text}\n\nInicie sesión en su portal de PropDesk para ver los detalles.\n",

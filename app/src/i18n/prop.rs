@@ -467,7 +467,7 @@ pub static PROP: &[(&str, &str, &str)] = &[
     ("prop.fee_kind_retry", "Retry fee", "Tarifa de reintento"),
     ("prop.fee_kind_refund", "Refund", "Reembolso"),
     ("prop.fee_amount", "Paid", "Pagado"),
-    ("prop.fee_before", "Before discount", "Antes del descuento"),
+    ("prop.fee_before", "Listed", "De lista"),
     ("prop.fee_discount", "Discount", "Descuento"),
     ("prop.fee_net", "Net fees", "Tarifas netas"),
     ("prop.fee_taken", "taken", "cobrado"),

@@ -54,3 +54,54 @@ pub struct Popup {
     /// The coupon it granted ("title · discount"), "" without.
     pub coupon: String,
 }
+
+/// An email template as the back office lists it: its key, the placeholders its wording may
+/// use, and the languages the firm has reworded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateRow {
+    pub key: String,
+    pub placeholders: Vec<String>,
+    pub edited: Vec<String>,
+}
+
+/// A template's wording in one language, as the editor opens it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateText {
+    pub key: String,
+    pub locale: String,
+    pub subject: String,
+    pub body: String,
+    /// The firm's wording (false: the code's).
+    pub edited: bool,
+}
+
+/// A template rendered with sample values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailPreview {
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+/// Where a queued email stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailStatus {
+    Pending,
+    Retrying,
+    Sent,
+    Failed,
+}
+
+/// One email of the outbox, for the sent/failed log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailRow {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub created_at: String,
+    pub sent_at: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub status: MailStatus,
+}

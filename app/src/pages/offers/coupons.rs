@@ -88,7 +88,7 @@ pub fn Coupons() -> impl IntoView {
                         on:click=move |_| editing.edit(Open::Edit(new_coupon()))>{move || i18n.t("offers.new_coupon")}</button>
                 </ListToolbar>
                 <div class="table-wrap">
-                    <table class="table" data-testid="coupons">
+                    <table class="table coupons-table" data-testid="coupons">
                         <thead>
                             <tr>
                                 <SortHeader state col="id" label="common.id" num=true/>
@@ -148,7 +148,7 @@ fn CouponLine(c: CouponRow, editing: Editing<Open>, revoke: Callback<i64>) -> im
         <tr data-testid=format!("coupon-{}", c.title) data-granted=c.granted data-used=c.used>
             <td class="num mono">{id}</td>
             <td>
-                <span class="cell-main"><span class="swatch" style=format!("background:{}", c.colour)></span>{c.title.clone()}</span>
+                <span class="cell-main coupon-name"><span class="swatch" style=format!("background:{}", c.colour)></span>{c.title.clone()}</span>
                 {c.revoked.then(|| view! { <span class="badge badge-muted">{move || i18n.t("offers.revoked")}</span> })}
             </td>
             <td>{c.discount.clone()}</td>

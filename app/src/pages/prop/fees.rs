@@ -117,7 +117,7 @@ fn fee_row(i18n: I18n, f: FeeRow) -> impl IntoView {
             <td class="num" data-testid="fee-before">{if refund { "—".to_string() } else { f.list.clone() }}</td>
             <td class="num" data-testid="fee-discount">
                 {if refund || f.list == f.amount { "—".to_string() } else { format!("−{}", f.discount) }}
-                {(!f.source.is_empty()).then(|| view! { <span class="cell-sub">{f.source.clone()}</span> })}
+                {(!f.source.is_empty()).then(|| view! { <span class="cell-sub discount-source">{f.source.clone()}</span> })}
             </td>
             <td class="num" class:text-danger=refund data-testid="fee-paid">{format!("{} {}", f.amount, f.currency)}</td>
             <td>{or_dash(&f.ib)}</td>

@@ -8,13 +8,12 @@ use crate::error::OrInternal;
 use crate::server::entity::{payment_method, request};
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
-use crate::server::{infra::audit, infra::notify, settings};
+use crate::server::{infra::audit, settings};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
 };
-use std::collections::BTreeMap;
 
 /// Approves at `level` (the level the reviewer saw). Below the last level the request moves
 /// to the next one; at the last it is approved and applied.
@@ -120,13 +119,7 @@ pub async fn reject(
     }
     require_reviewer(&txn, &req, actor).await?;
     close(&txn, &req, RequestStatus::Rejected, Some(actor), reason).await?;
-    let kind = req.kind;
-    let data = BTreeMap::from([
-        ("id".to_string(), req.id.to_string()),
-        ("kind".to_string(), kind.label_key()),
-        ("reason".to_string(), reason.to_string()),
-    ]);
-    notify::push(&txn, req.user_id, "notice.request_rejected", data).await?;
+    super::tell_client(&txn, &req, Some(reason)).await?;
     audit::record(
         &txn,
         Some(actor),

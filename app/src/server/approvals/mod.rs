@@ -14,7 +14,7 @@ use crate::error::OrInternal;
 use crate::server::entity::{request, request_review, user};
 use crate::server::infra::live::{self, Audience};
 use crate::server::infra::origin::Origin;
-use crate::server::{infra::audit, infra::db, infra::notify, settings};
+use crate::server::{infra::audit, infra::db, infra::mail_templates, infra::notify, settings};
 use chrono::Utc;
 use handlers::HoldWanted;
 use sea_orm::sea_query::Expr;
@@ -311,22 +311,36 @@ async fn finalize(
         RequestKind::TraderRegistration | RequestKind::IbRegistration
     );
     if !(signup && actor.is_none()) {
-        notify_client(txn, req, kind, "notice.request_approved").await?;
+        tell_client(txn, req, None).await?;
     }
     find(txn, req.id).await
 }
 
-async fn notify_client(
+/// Tells the client their request was decided: a notice in the portal and the email of the
+/// request's kind (`approved.<kind>`, or `rejected.<kind>` with the `reason`).
+pub(crate) async fn tell_client(
     db: &impl ConnectionTrait,
     req: &request::Model,
-    kind: RequestKind,
-    key: &str,
+    rejected: Option<&str>,
 ) -> Result<(), AppError> {
-    let data = BTreeMap::from([
+    let mut data = BTreeMap::from([
         ("id".to_string(), req.id.to_string()),
-        ("kind".to_string(), kind.label_key()),
+        ("kind".to_string(), req.kind.label_key()),
     ]);
-    notify::push(db, req.user_id, key, data).await
+    let (notice, mail) = match rejected {
+        Some(reason) => {
+            data.insert("reason".into(), reason.to_string());
+            ("notice.request_rejected", "rejected")
+        }
+        None => ("notice.request_approved", "approved"),
+    };
+    notify::push(db, req.user_id, notice, data.clone()).await?;
+    let client = user::Entity::find_by_id(req.user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let key = format!("{mail}.{}", req.kind.as_str());
+    mail_templates::send(db, &client, &key, data).await
 }
 
 /// The staff member's role, for matching approval levels.

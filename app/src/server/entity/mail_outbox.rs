@@ -10,6 +10,9 @@ pub struct Model {
     pub subject: String,
     #[sea_orm(column_type = "Text")]
     pub body: String,
+    /// The HTML part of a mail written with markup.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub html: Option<String>,
     pub attempts: i32,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,

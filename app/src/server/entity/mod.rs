@@ -27,6 +27,7 @@ pub mod ledger_account;
 pub mod live_event;
 pub mod login_attempt;
 pub mod mail_outbox;
+pub mod mail_template;
 pub mod notification;
 pub mod offer_use;
 pub mod participant;

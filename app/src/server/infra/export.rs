@@ -5,7 +5,8 @@ use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{
-    AuditRow, ClientRow, CommissionRow, CouponRow, DownlineRow, FeeRow, LinkRow, ParticipantRow,
+    AuditRow, ClientRow, CommissionRow, CouponRow, DownlineRow, FeeRow, LinkRow, MailRow,
+    ParticipantRow,
     ProfitShareDto, PromoCodeRow, RequestRow, StaffRow, TransactionRow, WalletRow,
 };
 
@@ -547,6 +548,37 @@ impl CsvRow for PromoCodeRow {
             self.valid_from.clone(),
             self.valid_to.clone(),
             self.state.as_str().into(),
+        ]
+    }
+}
+
+impl CsvRow for MailRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "to",
+        "subject",
+        "queued",
+        "sent",
+        "status",
+        "attempts",
+        "last_error",
+    ];
+    fn record(&self) -> Vec<String> {
+        let status = match self.status {
+            crate::model::MailStatus::Pending => "pending",
+            crate::model::MailStatus::Retrying => "retrying",
+            crate::model::MailStatus::Sent => "sent",
+            crate::model::MailStatus::Failed => "failed",
+        };
+        vec![
+            self.id.to_string(),
+            self.to.clone(),
+            self.subject.clone(),
+            self.created_at.clone(),
+            self.sent_at.clone(),
+            status.into(),
+            self.attempts.to_string(),
+            self.last_error.clone(),
         ]
     }
 }

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use crate::server::entity::mail_outbox;
 use chrono::{Duration, Utc};
+use lettre::message::MultiPart;
 use lettre::message::header::ContentType;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::Expr;
@@ -15,19 +16,23 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
-const MAX_ATTEMPTS: i32 = 8;
+/// Attempts after which a message counts as failed (the log shows it; it is not retried).
+pub const MAX_ATTEMPTS: i32 = 8;
 const CLAIM: i64 = 60;
 
+/// Queues a message: its plain text, and for mail written with markup its HTML too.
 pub async fn queue(
     db: &impl ConnectionTrait,
     to: &str,
     subject: &str,
     body: &str,
+    html: Option<&str>,
 ) -> Result<(), AppError> {
     mail_outbox::ActiveModel {
         to_addr: Set(to.into()),
         subject: Set(subject.into()),
         body: Set(body.into()),
+        html: Set(html.map(str::to_string)),
         attempts: Set(0),
         last_error: Set(None),
         created_at: Set(Utc::now()),
@@ -146,7 +151,7 @@ pub async fn deliver_batch(
 }
 
 fn build(row: &mail_outbox::Model, from: &str) -> Result<Message, String> {
-    Message::builder()
+    let msg = Message::builder()
         .from(
             from.parse()
                 .map_err(|e| format!("bad sender address: {e}"))?,
@@ -155,8 +160,13 @@ fn build(row: &mail_outbox::Model, from: &str) -> Result<Message, String> {
             .to_addr
             .parse()
             .map_err(|e| format!("bad recipient address: {e}"))?)
-        .subject(row.subject.clone())
-        .header(ContentType::TEXT_PLAIN)
-        .body(row.body.clone())
-        .map_err(|e| e.to_string())
+        .subject(row.subject.clone());
+    match &row.html {
+        Some(html) => msg.multipart(MultiPart::alternative_plain_html(
+            row.body.clone(),
+            html.clone(),
+        )),
+        None => msg.header(ContentType::TEXT_PLAIN).body(row.body.clone()),
+    }
+    .map_err(|e| e.to_string())
 }

@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod list;
 pub mod live;
 pub mod mail;
+pub mod mail_templates;
 pub mod notify;
 pub mod origin;
 pub mod password;

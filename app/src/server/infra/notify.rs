@@ -6,7 +6,7 @@ use crate::i18n::{self, Locale};
 use crate::model::{NotificationDto, NotificationFeed};
 use crate::server::entity::{notification, user};
 use crate::server::infra::live::{self, Audience};
-use crate::server::infra::mail;
+use crate::server::infra::mail_templates;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -34,7 +34,8 @@ pub async fn push(
     live::emit(db, Audience::user(user_id), Topic::Notification, None).await
 }
 
-/// A notification the user is also sent by email, in their language.
+/// A notification the user is also sent by email, in their language: the template of the same
+/// key (`mail_templates`), given the notification's values and its sentence as `{text}`.
 pub async fn push_and_mail(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -46,18 +47,10 @@ pub async fn push_and_mail(
     };
     let locale = Locale::from_code(&u.locale);
     let t = |k: &str| i18n::tr(locale, k);
-    let text = i18n::fill(t(kind), &data, t);
-    let body = t("mail.notice.body")
-        .replace("{name}", &u.first_name)
-        .replace("{text}", &text);
+    let mut vars = data.clone();
+    vars.insert("text".into(), i18n::fill(t(kind), &data, t));
     push(db, user_id, kind, data).await?;
-    mail::queue(
-        db,
-        &u.email,
-        &format!("{}: {text}", t("mail.notice.subject")),
-        &body,
-    )
-    .await
+    mail_templates::send(db, &u, kind, vars).await
 }
 
 pub async fn feed(

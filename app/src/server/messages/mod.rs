@@ -2,3 +2,4 @@
 //! now or at a set time, delivered as notifications that pop up at the next sign-in
 //! (`notices`).
 pub mod notices;
+pub mod templates;

@@ -157,7 +157,7 @@ pub async fn send(
     audit::record(
         &txn,
         Some(staff),
-        "notice.created",
+        "firm_notice.sent",
         "firm_notice",
         Some(saved.id),
         serde_json::json!({"audience": audience, "send_at": at}),

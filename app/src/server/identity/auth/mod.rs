@@ -224,6 +224,14 @@ pub async fn register(
         (l.0)(&txn, created.id, came_through).await?;
     }
     notify::push(&txn, created.id, "notice.welcome", BTreeMap::new()).await?;
+    let sign_in = format!("{}/login", cfg.public_url.trim_end_matches('/'));
+    crate::server::infra::mail_templates::send(
+        &txn,
+        &created,
+        "welcome",
+        BTreeMap::from([("link".to_string(), sign_in)]),
+    )
+    .await?;
     if let Some(rid) = referrer_id {
         let data = BTreeMap::from([(
             "name".to_string(),

@@ -3,13 +3,13 @@ use super::*;
 use crate::domain::access::UserKind;
 use crate::domain::validation::{self as v, Errors};
 use crate::error::AppError;
-use crate::i18n::{self, Locale};
+
 use crate::server::entity::{password_reset, user};
 use crate::server::identity::session::{self, CurrentSession};
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
 use crate::server::{
-    RuntimeConfig, infra::audit, infra::crypto, infra::mail, infra::notify, infra::password,
+    RuntimeConfig, infra::audit, infra::crypto, infra::mail_templates, infra::notify, infra::password,
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -114,12 +114,9 @@ pub async fn send_reset_link(
         "{}{base}?token={token}",
         cfg.public_url.trim_end_matches('/')
     );
-    let locale = Locale::from_code(&u.locale);
-    let subject = i18n::tr(locale, &format!("{template}.subject"));
-    let body = i18n::tr(locale, &format!("{template}.body"))
-        .replace("{name}", &u.first_name)
-        .replace("{link}", &link);
-    mail::queue(db, &u.email, subject, &body).await
+    let key = template.trim_start_matches("mail.");
+    let vars = BTreeMap::from([("link".to_string(), link)]);
+    mail_templates::send(db, u, key, vars).await
 }
 
 /// Sets a new password from a reset link. The link works once; every session of the account
