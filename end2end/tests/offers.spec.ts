@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { asAdmin, open, registerTrader, shot, signIn, uniqueEmail } from "./helpers";
+import { approve, asAdmin, lastMailTo, open, registerTrader, shot, signIn, uniqueEmail } from "./helpers";
 
 /** The wallet's USD balance on the funds page, in cents. */
 async function usdCents(page: Page): Promise<number> {
@@ -94,6 +94,29 @@ test("a group's coupon and a combinable promo code come off the fee, and staff s
   await expect(codeRow.getByTestId("promo-state")).toHaveText("Enabled");
   await shot(admin, "offers-promo-codes");
 
+  // A notice to the group: it pops up for the trader at once, and stays read once closed.
+  await open(admin, "/admin/messages");
+  await admin.getByTestId("new-notice").click();
+  const notice = admin.getByTestId("notice-form");
+  await notice.locator("#notice-title-en").fill(`VIP week ${stamp}`);
+  await notice.locator("#notice-body-en").fill("Your 20% coupon is waiting at the checkout.");
+  await notice.locator("#notice-link").fill("/challenges");
+  await notice.locator("select[name=audience]").selectOption("groups");
+  await notice.getByTestId("notice-group-VIP").check();
+  await notice.getByRole("button", { name: "Send" }).click();
+  await expect(admin.getByTestId(`notice-VIP week ${stamp}`)).toBeVisible();
+  await shot(admin, "messages-notices");
+  await open(trader, "/");
+  const popup = trader.getByTestId("notice-popup");
+  await expect(popup).toContainText(`VIP week ${stamp}`);
+  await expect(popup).toContainText("Your 20% coupon is waiting at the checkout.");
+  await shot(trader, "messages-popup");
+  await popup.getByRole("button", { name: "Close" }).click();
+  await expect(popup).toHaveCount(0);
+  await open(trader, "/");
+  await expect(trader.locator("body[data-hydrated]")).toBeVisible();
+  await expect(trader.getByTestId("notice-popup")).toHaveCount(0);
+
   // The trader sees the coupon, picks it, types the code and sees both prices.
   await open(trader, "/coupons");
   await expect(trader.getByTestId(`my-coupon-${title}`)).toHaveAttribute("data-state", "valid");
@@ -136,4 +159,41 @@ test("a group's coupon and a combinable promo code come off the fee, and staff s
   await expect(row.getByTestId("coupon-before")).toHaveText("149.00 USD");
   await expect(row.getByTestId("coupon-after")).toHaveText("109.20 USD");
   await shot(admin, "offers-coupons");
+
+  // Staff reword the Spanish approval of a challenge; the trader now reads Spanish, so the
+  // approval email of their purchase uses that wording.
+  await open(admin, "/admin/messages");
+  await admin.getByRole("tab", { name: "Email templates" }).click();
+  await admin.getByTestId("template-approved.participation").click();
+  await admin.locator("#template-locale").selectOption("es");
+  await expect(admin.locator("#template-subject")).not.toHaveValue("");
+  await admin.locator("#template-subject").fill(`Desafío {id} aprobado ${stamp}`);
+  await admin.locator("#template-body").fill("Hola {name}: su desafío {id} está aprobado. {nombre}");
+  await admin.getByTestId("template-form").getByRole("button", { name: "Save" }).click();
+  await expect(admin.locator("#template-body-err")).toContainText("placeholder this email does not have");
+  await admin.locator("#template-body").fill("Hola {name}:\n\nsu desafío {id} está aprobado. ¡Suerte!");
+  await admin.getByRole("button", { name: "Preview" }).click();
+  await expect(admin.getByTestId("template-preview")).toContainText("Hola Ana:");
+  await admin.getByTestId("template-form").getByRole("button", { name: "Save" }).click();
+  await expect(admin.getByTestId("template-saved")).toBeVisible();
+  await expect(admin.getByTestId("template-origin")).toHaveText("The firm's wording");
+  await shot(admin, "messages-template");
+  const language = trader.waitForResponse((r) => r.url().includes("/api/auth/preferences") && r.ok());
+  await open(trader, "/");
+  await trader.getByRole("combobox", { name: "Language" }).selectOption("es");
+  await language;
+  await approve(admin, "participation", email);
+  // The welcome mail is there already: wait for the approval's.
+  let mail = "";
+  for (let i = 0; i < 50 && !mail.includes("¡Suerte!"); i++) {
+    mail = await lastMailTo(email);
+    if (!mail.includes("¡Suerte!")) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(mail).toContain("Hola Erin:");
+  expect(mail).toContain("está aprobado. ¡Suerte!");
+  await open(admin, "/admin/messages");
+  await admin.getByRole("tab", { name: "Mail log" }).click();
+  await admin.getByRole("searchbox").fill(email);
+  await expect(admin.getByTestId("mail-log")).toContainText(`aprobado ${stamp}`);
+  await shot(admin, "messages-mail-log");
 });

@@ -66,6 +66,7 @@ pub struct TemplateRow {
 
 /// A template's wording in one language, as the editor opens it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TemplateText {
     pub key: String,
     pub locale: String,

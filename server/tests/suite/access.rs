@@ -167,6 +167,33 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
             Is(Access::Staff(NoticesManage)),
             "form[title_en]=".into(),
         ),
+        ("/api/messages/templates", Is(Access::Staff(NoticesManage)), String::new()),
+        (
+            "/api/messages/template",
+            Is(Access::Staff(NoticesManage)),
+            "key=welcome&locale=en".into(),
+        ),
+        (
+            "/api/messages/templates/save",
+            Is(Access::Staff(NoticesManage)),
+            "text[key]=welcome&text[locale]=en".into(),
+        ),
+        (
+            "/api/messages/templates/reset",
+            Is(Access::Staff(NoticesManage)),
+            "key=welcome&locale=en".into(),
+        ),
+        (
+            "/api/messages/templates/preview",
+            Is(Access::Staff(NoticesManage)),
+            "text[key]=welcome&text[locale]=en".into(),
+        ),
+        (
+            "/api/messages/templates/test",
+            Is(Access::Staff(NoticesManage)),
+            "text[key]=welcome&text[locale]=en".into(),
+        ),
+        ("/api/messages/outbox", Is(Access::Staff(NoticesManage)), Q.into()),
         ("/api/messages/popup", Is(Access::Client), String::new()),
         ("/api/messages/popup/close", Is(Access::Client), "id=0".into()),
         (

@@ -23,3 +23,4 @@ mod offers;
 mod prop;
 mod prop_ops;
 mod races;
+mod templates;

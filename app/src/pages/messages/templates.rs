@@ -13,9 +13,17 @@ use leptos::prelude::*;
 /// What a template is for, in the reader's language.
 fn label(i18n: I18n, key: &str) -> String {
     if let Some(kind) = key.strip_prefix("approved.") {
-        format!("{} · {}", i18n.t("msg.tpl_approved"), i18n.t(&format!("appr.kind_{kind}")))
+        format!(
+            "{} · {}",
+            i18n.t("msg.tpl_approved"),
+            i18n.t(&format!("appr.kind_{kind}"))
+        )
     } else if let Some(kind) = key.strip_prefix("rejected.") {
-        format!("{} · {}", i18n.t("msg.tpl_rejected"), i18n.t(&format!("appr.kind_{kind}")))
+        format!(
+            "{} · {}",
+            i18n.t("msg.tpl_rejected"),
+            i18n.t(&format!("appr.kind_{kind}"))
+        )
     } else if key.starts_with("notice.") {
         i18n.t(key).to_string()
     } else {
@@ -84,7 +92,10 @@ fn TemplateEditor(
     let preview = ServerAction::<PreviewMailTemplate>::new();
     let test = ServerAction::<TestMailTemplate>::new();
     let (k, l) = (key.clone(), loc.clone());
-    let current = Resource::new(move || reset.version().get(), move |_| mail_template(k.clone(), l.clone()));
+    let current = Resource::new(
+        move || reset.version().get(),
+        move |_| mail_template(k.clone(), l.clone()),
+    );
     Effect::new(move |_| {
         if let Some(Ok(t)) = current.get() {
             subject.set(t.subject);
@@ -119,7 +130,12 @@ fn TemplateEditor(
             .or(last_error(preview.value()).get())
             .or(last_error(test.value()).get())
     });
-    let locales = Signal::derive(|| vec![("en".to_string(), "English".to_string()), ("es".to_string(), "Español".to_string())]);
+    let locales = Signal::derive(|| {
+        vec![
+            ("en".to_string(), "English".to_string()),
+            ("es".to_string(), "Español".to_string()),
+        ]
+    });
     let (t1, t2, t3) = (text.clone(), text.clone(), text.clone());
     let (k2, l2) = (key.clone(), loc.clone());
     view! {

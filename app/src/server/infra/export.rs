@@ -6,8 +6,7 @@ use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{
     AuditRow, ClientRow, CommissionRow, CouponRow, DownlineRow, FeeRow, LinkRow, MailRow,
-    ParticipantRow,
-    ProfitShareDto, PromoCodeRow, RequestRow, StaffRow, TransactionRow, WalletRow,
+    ParticipantRow, ProfitShareDto, PromoCodeRow, RequestRow, StaffRow, TransactionRow, WalletRow,
 };
 
 pub trait CsvRow {

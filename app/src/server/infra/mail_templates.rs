@@ -90,13 +90,19 @@ fn default_keys(key: &str) -> (String, String) {
     } else {
         key.split('.').next().unwrap_or(key)
     };
-    (format!("mail.{family}.subject"), format!("mail.{family}.body"))
+    (
+        format!("mail.{family}.subject"),
+        format!("mail.{family}.body"),
+    )
 }
 
 /// The code's wording of a template in `locale`.
 pub fn default_text(key: &str, locale: Locale) -> (String, String) {
     let (s, b) = default_keys(key);
-    (i18n::tr(locale, &s).to_string(), i18n::tr(locale, &b).to_string())
+    (
+        i18n::tr(locale, &s).to_string(),
+        i18n::tr(locale, &b).to_string(),
+    )
 }
 
 /// The wording used in `locale`: the firm's if it wrote one, else the code's; and whether it

@@ -42,7 +42,11 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<TemplateRow>, AppErro
 }
 
 /// A template's wording in one language.
-pub async fn get(db: &impl ConnectionTrait, key: &str, code: &str) -> Result<TemplateText, AppError> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    key: &str,
+    code: &str,
+) -> Result<TemplateText, AppError> {
     tpl::find(key).ok_or(AppError::NotFound)?;
     let (subject, body, edited) = tpl::wording(db, key, locale(code)?).await?;
     Ok(TemplateText {
@@ -157,7 +161,11 @@ fn rendered(t: &TemplateText) -> Result<Rendered, AppError> {
     let l = locale(&t.locale)?;
     let found = tpl::find(&t.key).ok_or(AppError::NotFound)?;
     tpl::check(&t.key, &t.subject, &t.body)?;
-    Ok(tpl::render(&t.subject, &t.body, &samples(&found.placeholders, l)))
+    Ok(tpl::render(
+        &t.subject,
+        &t.body,
+        &samples(&found.placeholders, l),
+    ))
 }
 
 /// The wording being edited, checked and filled with sample values.
@@ -181,7 +189,11 @@ pub async fn test_send(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let subject = format!("[{}] {}", i18n::tr(locale(&t.locale)?, "msg.test"), r.subject);
+    let subject = format!(
+        "[{}] {}",
+        i18n::tr(locale(&t.locale)?, "msg.test"),
+        r.subject
+    );
     mail::queue(db, &me.email, &subject, &r.text, r.html.as_deref()).await?;
     Ok(me.email)
 }

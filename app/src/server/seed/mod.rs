@@ -1,5 +1,6 @@
 //! System roles (every start), the first administrator, and the demo data set.
 pub mod ib;
+pub mod messages;
 pub mod money;
 pub mod offers;
 pub mod prop;
@@ -353,6 +354,7 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
     )
     .await?;
     crate::server::seed::offers::seed(db, admin.id, trader.id).await?;
+    crate::server::seed::messages::seed(db, admin.id).await?;
     let url = cfg.public_url.trim_end_matches('/');
     Ok(format!(
         "Demo data ready.\n  Back office  {url}/admin  {} / {}  (sets up two-factor at first sign-in; finance@propdesk.test / Finance-demo-2026 works the queues)\n  IB           {url}/login  {} / {}  (referral code {})\n  Trader       {url}/login  {} / {}",

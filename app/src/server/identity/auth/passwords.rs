@@ -9,7 +9,8 @@ use crate::server::identity::session::{self, CurrentSession};
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
 use crate::server::{
-    RuntimeConfig, infra::audit, infra::crypto, infra::mail_templates, infra::notify, infra::password,
+    RuntimeConfig, infra::audit, infra::crypto, infra::mail_templates, infra::notify,
+    infra::password,
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
