@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { approve, asAdmin, lastMailTo, open, registerTrader, shot, signIn, uniqueEmail } from "./helpers";
+import { approve, asAdmin, lastMailTo, open, registerTrader, setTheme, settled, shot, signIn, uniqueEmail, watch } from "./helpers";
 
 /** The wallet's USD balance on the funds page, in cents. */
 async function usdCents(page: Page): Promise<number> {
@@ -196,4 +196,36 @@ test("a group's coupon and a combinable promo code come off the fee, and staff s
   await admin.getByRole("searchbox").fill(email);
   await expect(admin.getByTestId("mail-log")).toContainText(`aprobado ${stamp}`);
   await shot(admin, "messages-mail-log");
+});
+
+test("the offers and messages pages hydrate without errors in the dark theme on a narrow screen", async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  const trader = await (await browser.newContext()).newPage();
+  const adminProblems = watch(admin);
+  const traderProblems = watch(trader);
+  await asAdmin(admin);
+  await signIn(trader, "trader@propdesk.test", "Trader-demo-2026");
+  for (const page of [admin, trader]) {
+    await page.setViewportSize({ width: 390, height: 844 });
+  }
+  await setTheme(trader, "dark");
+  for (const [path, ready] of [["/coupons", "valid-coupons"], ["/challenges", "challenge-Instant Funding"]] as const) {
+    await open(trader, path);
+    await expect(trader.getByTestId(ready)).toBeVisible();
+    await settled(trader);
+    await shot(trader, `offers-narrow-dark${path.replace(/\//g, "-")}`);
+  }
+  await setTheme(trader, "light");
+  await setTheme(admin, "dark");
+  for (const [path, ready] of [["/admin/offers", "coupons"], ["/admin/messages", "notices"]] as const) {
+    await open(admin, path);
+    await expect(admin.getByTestId(ready)).toBeVisible();
+    await settled(admin);
+    await shot(admin, `offers-narrow-dark${path.replace(/\//g, "-")}`);
+  }
+  await admin.getByRole("tab", { name: "Email templates" }).click();
+  await expect(admin.getByTestId("template-editor")).toBeVisible();
+  await shot(admin, "messages-narrow-dark-templates");
+  await setTheme(admin, "light");
+  expect([...adminProblems, ...traderProblems]).toEqual([]);
 });

@@ -53,7 +53,10 @@ pub fn Templates() -> impl IntoView {
                                         <button type="button" class="template-pick" data-testid=format!("template-{}", t.key)
                                             aria-pressed=move || (chosen.get() == key).to_string()
                                             on:click=move |_| chosen.set(key2.clone())>
-                                            <span class="cell-main">{label(i18n, &t.key)}</span>
+                                            <span class="cell-main">{
+                                                let k = t.key.clone();
+                                                move || label(i18n, &k)
+                                            }</span>
                                             <span class="cell-sub mono">{t.key.clone()}
                                                 {(!edited.is_empty()).then(|| view! { " · "{move || i18n.t("msg.languages_edited")}" "{edited.clone()} })}
                                             </span>
@@ -66,9 +69,17 @@ pub fn Templates() -> impl IntoView {
                 </Transition>
             </div>
             {move || {
+                // Keyed on the template and language only: a save reloads the list, not the editor.
                 let key = chosen.get();
                 let loc = locale.get();
-                let placeholders = list.get().and_then(Result::ok).and_then(|rows| rows.into_iter().find(|r| r.key == key)).map(|r| r.placeholders).unwrap_or_default();
+                let k = key.clone();
+                let placeholders = Signal::derive(move || {
+                    list.get()
+                        .and_then(Result::ok)
+                        .and_then(|rows| rows.into_iter().find(|r| r.key == k))
+                        .map(|r| r.placeholders)
+                        .unwrap_or_default()
+                });
                 view! { <TemplateEditor key loc locale placeholders saved/> }
             }}
         </div>
@@ -80,7 +91,7 @@ fn TemplateEditor(
     key: String,
     loc: String,
     locale: RwSignal<String>,
-    placeholders: Vec<String>,
+    placeholders: Signal<Vec<String>>,
     saved: RwSignal<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -140,13 +151,16 @@ fn TemplateEditor(
     let (k2, l2) = (key.clone(), loc.clone());
     view! {
         <div class="card stack" data-testid="template-editor">
-            <h2 class="card-title">{label(i18n, &key)}</h2>
+            <h2 class="card-title">{
+                let k = key.clone();
+                move || label(i18n, &k)
+            }</h2>
             <div class="form-row">
                 <SelectField label=tlabel("msg.language") id="template-locale" field="locale" value=locale options=locales/>
                 <p class="muted" data-testid="template-origin">{move || i18n.t(if edited.get() { "msg.firm_wording" } else { "msg.builtin" })}</p>
             </div>
             <p class="muted small">{move || i18n.t("msg.placeholders")}": "
-                {placeholders.iter().map(|p| view! { <code class="placeholder">{format!("{{{p}}}")}</code>" " }).collect_view()}
+                {move || placeholders.get().into_iter().map(|p| view! { <code class="placeholder">{format!("{{{p}}}")}</code>" " }).collect_view()}
             </p>
             <form class="form" novalidate data-testid="template-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
