@@ -272,6 +272,11 @@ pub static FRAME: &[(&str, &str, &str)] = &[
         "{challenge}: su reparto de beneficios de {period}, {amount}, se pagó en su monedero.",
     ),
     (
+        "notice.commission_credited",
+        "A commission of {amount} was credited to your wallet.",
+        "Se abonó una comisión de {amount} en su monedero.",
+    ),
+    (
         "notice.profit_share_review",
         "{challenge}: your profit share for {period}, {amount}, awaits review.",
         "{challenge}: su reparto de beneficios de {period}, {amount}, está en revisión.",

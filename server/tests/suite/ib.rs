@@ -6,7 +6,7 @@ use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, StageDef};
 use app::domain::ib::{FeeCommissions, LevelPlan, RankPayout, RankPlan, Rebate, TierRebate};
 use app::model::{RankSetForm, TierForm};
-use app::server::entity::{fee_commission, request, user};
+use app::server::entity::{fee_commission, mail_outbox, notification, request, user};
 use app::server::identity::referrals;
 use app::server::money::ledger;
 use app::server::money::wallets::{self, Adjustment};
@@ -107,6 +107,35 @@ async fn commissions(db: &DatabaseConnection) -> Vec<fee_commission::Model> {
         .unwrap()
 }
 
+/// Who was told of a commission credited, and of how much: one notification and one email each.
+async fn credited(db: &DatabaseConnection) -> Vec<String> {
+    let told = notification::Entity::find()
+        .filter(notification::Column::Kind.eq("notice.commission_credited"))
+        .order_by_asc(notification::Column::UserId)
+        .all(db)
+        .await
+        .unwrap();
+    let mails = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::Body.contains("commission of"))
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(told.len(), mails.len());
+    let mut out: Vec<String> = mails
+        .iter()
+        .map(|m| {
+            let amount = m.body.split("commission of ").nth(1).unwrap_or("");
+            format!(
+                "{}: {}",
+                m.to_addr,
+                amount.split(" was").next().unwrap_or("")
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 // Root IB R ← IB A ← trader T. The fee is 100.00; levels pay 10% then 5.00; the rank plan
 // pays Silver 8%, overriding 50% of the commission below, and is real-time.
 on_both!(
@@ -153,9 +182,18 @@ on_both!(
             rows.iter()
                 .all(|c| c.status == "paid" && c.participant_id == pid)
         );
+        // Each recipient is told once, in the portal and by email, what reached their wallet.
+        assert_eq!(
+            credited(&db).await,
+            [
+                "ib-a@example.com: 18.00 USD".to_string(),
+                "root@example.com: 9.00 USD".into()
+            ]
+        );
         // A replayed purchase pays nothing again.
         buy(&db, t, ch, "buy-1").await;
         assert_eq!(commissions(&db).await.len(), 4);
+        assert_eq!(credited(&db).await.len(), 2);
         assert_invariants(&db).await;
 
         // Turned down: the fee comes back and every commission is reversed.

@@ -16,7 +16,7 @@ use crate::server::entity::{
 };
 use crate::server::identity::referrals;
 use crate::server::infra::db::Write;
-use crate::server::infra::{jobs, live};
+use crate::server::infra::{jobs, live, notify};
 use crate::server::money::ledger::{self, AccountKind, Entry, Leg};
 use crate::server::prop::fees::FeeEvent;
 use chrono::{Datelike, TimeZone, Utc};
@@ -238,6 +238,7 @@ async fn credit(
         owe(txn, r.recipient_id, currency.code, -rep).await?;
     }
     roll_up(txn, rows).await?;
+    tell_credited(txn, rows, &repaid, currency).await?;
     live::emit_many(
         txn,
         rows.iter().map(|r| {
@@ -249,6 +250,28 @@ async fn credit(
         }),
     )
     .await
+}
+
+/// Tells each recipient (in the portal and by email) what just reached their wallet: one
+/// message per recipient per fee, with the total of its commissions less what repaid a debt.
+async fn tell_credited(
+    txn: &DatabaseTransaction,
+    rows: &[fee_commission::Model],
+    repaid: &[i64],
+    currency: Currency,
+) -> Result<(), AppError> {
+    let mut credited: std::collections::BTreeMap<i64, i64> = Default::default();
+    for (r, rep) in rows.iter().zip(repaid) {
+        *credited.entry(r.recipient_id).or_default() += r.amount_minor - rep;
+    }
+    for (who, amount) in credited.into_iter().filter(|(_, a)| *a > 0) {
+        let data = std::collections::BTreeMap::from([(
+            "amount".to_string(),
+            format!("{} {}", money::format(amount, currency), currency.code),
+        )]);
+        notify::push_and_mail(txn, who, "notice.commission_credited", data).await?;
+    }
+    Ok(())
 }
 
 /// Adds commissions just paid (or reversed: negative) to the daily sums of their recipients

@@ -25,6 +25,7 @@ pub const EMAILED_NOTICES: &[&str] = &[
     "notice.alert_daily_loss",
     "notice.alert_max_loss",
     "notice.alert_period_ending",
+    "notice.commission_credited",
 ];
 
 /// One email: its key and the placeholders its wording may use.
