@@ -74,6 +74,17 @@ pub fn file_size(bytes: i64) -> String {
     }
 }
 
+/// Sums in several currencies, one after another ("—" for none).
+pub fn monies(m: &[Money]) -> String {
+    if m.is_empty() {
+        return "—".into();
+    }
+    m.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::file_size;
@@ -84,15 +95,4 @@ mod tests {
         assert_eq!(file_size(14_540), "14.2 KB");
         assert_eq!(file_size(1_887_437), "1.8 MB");
     }
-}
-
-/// Sums in several currencies, one after another ("—" for none).
-pub fn monies(m: &[Money]) -> String {
-    if m.is_empty() {
-        return "—".into();
-    }
-    m.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(" · ")
 }

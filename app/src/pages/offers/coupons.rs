@@ -42,7 +42,7 @@ const SHOWN: &[&str] = &[
 /// What is open above the list: a coupon's editor, or the grant form of one.
 #[derive(Clone)]
 enum Open {
-    Edit(CouponForm),
+    Edit(Box<CouponForm>),
     Grant(i64, String),
 }
 
@@ -76,7 +76,7 @@ pub fn Coupons() -> impl IntoView {
                 {move || editing.open.get().map(|open| {
                     let choices = choices.get().and_then(Result::ok);
                     match open {
-                        Open::Edit(form) => choices.map(|choices| view! { <CouponEditor form choices editing/> }.into_any()),
+                        Open::Edit(form) => choices.map(|choices| view! { <CouponEditor form=*form choices editing/> }.into_any()),
                         Open::Grant(id, title) => Some(view! { <GrantForm id title choices editing/> }.into_any()),
                     }
                 })}
@@ -85,7 +85,7 @@ pub fn Coupons() -> impl IntoView {
                 <FormProblem error=last_error(revoke.value())/>
                 <ListToolbar state search="offers.search_coupons" filters export>
                     <button type="button" class="btn btn-sm btn-primary" data-testid="new-coupon"
-                        on:click=move |_| editing.edit(Open::Edit(new_coupon()))>{move || i18n.t("offers.new_coupon")}</button>
+                        on:click=move |_| editing.edit(Open::Edit(Box::new(new_coupon())))>{move || i18n.t("offers.new_coupon")}</button>
                 </ListToolbar>
                 <div class="table-wrap">
                     <table class="table coupons-table" data-testid="coupons">
@@ -165,7 +165,7 @@ fn CouponLine(c: CouponRow, editing: Editing<Open>, revoke: Callback<i64>) -> im
             <td>
                 <div class="cluster">
                     {editable.then(|| view! {
-                        <button type="button" class="btn btn-sm" on:click=move |_| editing.edit(Open::Edit(form.clone()))>{move || i18n.t("common.edit")}</button>
+                        <button type="button" class="btn btn-sm" on:click=move |_| editing.edit(Open::Edit(Box::new(form.clone())))>{move || i18n.t("common.edit")}</button>
                     })}
                     {(!c.revoked).then(|| view! {
                         <button type="button" class="btn btn-sm" on:click=move |_| editing.edit(Open::Grant(id, title.clone()))>{move || i18n.t("offers.grant")}</button>

@@ -457,33 +457,6 @@ impl CsvRow for LinkRow {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised_and_quotes_escaped() {
-        let row = DownlineRow {
-            id: 1,
-            level: 1,
-            upline_id: None,
-            visible: true,
-            name: "=HYPERLINK(\"x\")".into(),
-            email: "x@example.com".into(),
-            is_ib: false,
-            group: "Standard".into(),
-            kyc: None,
-            joined: "2026-12-04".into(),
-            direct: 0,
-        };
-        let out = String::from_utf8(to_csv(&[row]).unwrap()).unwrap();
-        assert!(out.starts_with("id,level,upline_id,name,"));
-        assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{out}");
-        assert_eq!(cell("-50.00"), "-50.00", "negative amounts stay numbers");
-        assert_eq!(cell("-1+1"), "'-1+1");
-    }
-}
-
 /// A limit as a cell: the number, or "unlimited".
 fn limit(n: Option<u32>) -> String {
     n.map_or_else(|| "unlimited".into(), |n| n.to_string())
@@ -579,5 +552,32 @@ impl CsvRow for MailRow {
             self.attempts.to_string(),
             self.last_error.clone(),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_quotes_escaped() {
+        let row = DownlineRow {
+            id: 1,
+            level: 1,
+            upline_id: None,
+            visible: true,
+            name: "=HYPERLINK(\"x\")".into(),
+            email: "x@example.com".into(),
+            is_ib: false,
+            group: "Standard".into(),
+            kyc: None,
+            joined: "2026-12-04".into(),
+            direct: 0,
+        };
+        let out = String::from_utf8(to_csv(&[row]).unwrap()).unwrap();
+        assert!(out.starts_with("id,level,upline_id,name,"));
+        assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{out}");
+        assert_eq!(cell("-50.00"), "-50.00", "negative amounts stay numbers");
+        assert_eq!(cell("-1+1"), "'-1+1");
     }
 }

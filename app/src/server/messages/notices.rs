@@ -99,7 +99,7 @@ pub async fn send(
         );
     }
     let link = form.link.trim().to_string();
-    if !link.is_empty() && !(link.starts_with('/') || link.starts_with("https://"))
+    if !(link.is_empty() || link.starts_with('/') || link.starts_with("https://"))
         || link.len() > 500
     {
         e.add("link", "err.notice_link_invalid");
