@@ -176,8 +176,11 @@ mod tests {
     fn each_schedule_has_its_steps_in_order() {
         let names = |s| steps(s).iter().map(|j| j.name).collect::<Vec<_>>();
         assert_eq!(names(Schedule::Feed), ["sim_feed"]);
-        // The day closes before its profit-share periods are settled.
-        assert_eq!(names(Schedule::Day), ["day_close", "profit_share_settle"]);
+        // The day closes before its profit-share periods are settled; notices due go out last.
+        assert_eq!(
+            names(Schedule::Day),
+            ["day_close", "profit_share_settle", "firm_notices"]
+        );
         // The IB programme's monthly rank commissions are paid by the first run of a month.
         assert_eq!(
             names(Schedule::Hourly),
