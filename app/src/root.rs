@@ -37,7 +37,7 @@ use crate::pages::prop::{
     trader_challenges::{ChallengePage, MyChallengesPage, PortalChallengesPage},
 };
 use crate::pages::settings::SettingsPage;
-use crate::pages::trading::{alerts::AlertsPage, platform::PlatformPage};
+use crate::pages::trading::{alerts::AlertsPage, platform::PlatformPage, servers::ServersPage};
 use crate::ui::layout::{AdminShell, PortalShell, provide_me};
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyView;
@@ -119,6 +119,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("participants") view={Lazy::<prop_operations::Participants>::new()}/>
                     <Route path=path!("participants/:id") view={Lazy::<prop_operations::Participant>::new()}/>
                     <Route path=path!("platform") view={Lazy::<trading::Platform>::new()}/>
+                    <Route path=path!("servers") view={Lazy::<trading::Servers>::new()}/>
                     <Route path=path!("prop-dashboard") view={Lazy::<prop_operations::Dashboard>::new()}/>
                     <Route path=path!("profit-shares") view={Lazy::<prop_operations::ProfitShares>::new()}/>
                     <Route path=path!("prop-fees") view={Lazy::<prop_operations::Fees>::new()}/>
@@ -243,6 +244,7 @@ lazy_area!(prop_operations {
 
 lazy_area!(trading {
     Platform => view! { <PlatformPage/> };
+    Servers => view! { <ServersPage/> };
     Alerts => view! { <AlertsPage/> };
 });
 

@@ -13,6 +13,7 @@ mod m20261204_000008_tree_stats;
 mod m20261204_000009_offers;
 mod m20261204_000010_coupons;
 mod m20261204_000011_messages;
+mod m20261204_000012_trading_servers;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000009_offers::Migration),
             Box::new(m20261204_000010_coupons::Migration),
             Box::new(m20261204_000011_messages::Migration),
+            Box::new(m20261204_000012_trading_servers::Migration),
         ]
     }
 }

@@ -26,7 +26,7 @@ macro_rules! area_fn {
             use crate::domain::{access::Access, permission::Permission};
             use crate::api::ctx;
             #[allow(unused_imports)]
-            use crate::server::{ib, identity, offers, prop, settings, state};
+            use crate::server::{ib, identity, offers, prop, settings, state, trading};
             ctx::serve($access, |$me| async move {
                 let $st = state()?;
                 #[allow(unused_variables)]

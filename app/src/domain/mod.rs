@@ -17,5 +17,6 @@ pub mod participant;
 pub mod permission;
 pub mod profit_share;
 pub mod rules;
+pub mod servers;
 pub mod trading;
 pub mod validation;

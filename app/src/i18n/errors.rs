@@ -1407,4 +1407,54 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "Choose English or Spanish.",
         "Elija inglés o español.",
     ),
+    (
+        "err.server_unknown",
+        "Choose a trading server that exists.",
+        "Elija un servidor de trading existente.",
+    ),
+    (
+        "err.server_disabled",
+        "This trading server is disabled: choose another or enable it.",
+        "Este servidor de trading está desactivado: elija otro o actívelo.",
+    ),
+    (
+        "err.server_environment",
+        "This server runs accounts of the other environment (demo or live).",
+        "Este servidor ejecuta cuentas del otro entorno (demo o real).",
+    ),
+    (
+        "err.server_currency",
+        "This server doesn't offer the package's currency.",
+        "Este servidor no ofrece la moneda del paquete.",
+    ),
+    (
+        "err.server_leverage",
+        "This server doesn't offer the package's leverage.",
+        "Este servidor no ofrece el apalancamiento del paquete.",
+    ),
+    (
+        "err.server_group",
+        "This server has no such account group.",
+        "Este servidor no tiene ese grupo de cuentas.",
+    ),
+    (
+        "err.server_name_invalid",
+        "Use 1 to 60 characters, with at least one letter or digit.",
+        "Use de 1 a 60 caracteres, con al menos una letra o un dígito.",
+    ),
+    (
+        "err.server_leverages_invalid",
+        "Give leverages from 1 to 1000, comma-separated.",
+        "Indique apalancamientos de 1 a 1000, separados por comas.",
+    ),
+    (
+        "err.server_groups_invalid",
+        "Give at most 20 groups of up to 64 characters, comma-separated.",
+        "Indique como máximo 20 grupos de hasta 64 caracteres, separados por comas.",
+    ),
+    (
+        "err.server_secs",
+        "Give a number of seconds from 10 to 604800 (a week).",
+        "Indique un número de segundos de 10 a 604800 (una semana).",
+    ),
 ];

@@ -1,6 +1,95 @@
 //! Trading platforms and the bridge.
 //! (key, English, Spanish)
 pub static TRADING: &[(&str, &str, &str)] = &[
+    ("nav.servers", "Trading servers", "Servidores de trading"),
+    (
+        "servers.sub",
+        "Where challenge stages run: the built-in simulator and each platform reached through a bridge, with what it offers and how it is doing.",
+        "Dónde se ejecutan las fases: el simulador integrado y cada plataforma conectada por un puente, con lo que ofrece y su estado.",
+    ),
+    ("servers.title", "Servers", "Servidores"),
+    (
+        "servers.add",
+        "Register a bridge server",
+        "Registrar un servidor con puente",
+    ),
+    (
+        "servers.add_hint",
+        "A bridge signs its requests with the name and secret shown once after saving. Set what the platform offers: a stage whose currency, leverage or environment it doesn't offer can't run on it.",
+        "Un puente firma sus solicitudes con el nombre y el secreto que se muestran una vez al guardar. Indique lo que ofrece la plataforma: una fase cuya moneda, apalancamiento o entorno no ofrece no puede ejecutarse en él.",
+    ),
+    ("servers.edit", "Edit server", "Editar servidor"),
+    ("servers.kind", "Kind", "Tipo"),
+    ("servers.offers", "Offers", "Ofrece"),
+    ("servers.accounts", "Accounts", "Cuentas"),
+    ("servers.last_message", "Last message", "Último mensaje"),
+    (
+        "servers.last_snapshot",
+        "Last snapshot",
+        "Última instantánea",
+    ),
+    (
+        "servers.commands_waiting",
+        "Commands waiting",
+        "Comandos en espera",
+    ),
+    ("servers.simulator", "Simulator", "Simulador"),
+    ("servers.bridge", "Bridge", "Puente"),
+    ("servers.any", "Any", "Cualquiera"),
+    ("servers.any_environment", "demo and live", "demo y real"),
+    ("servers.ok", "Healthy", "Correcto"),
+    ("servers.silent", "Silent", "Sin señal"),
+    ("servers.disabled", "Disabled", "Desactivado"),
+    (
+        "servers.enabled",
+        "New stages may run on this server",
+        "Las nuevas fases pueden ejecutarse en este servidor",
+    ),
+    ("servers.currencies", "Currencies", "Monedas"),
+    (
+        "servers.currencies_hint",
+        "Comma-separated, such as USD, EUR.",
+        "Separadas por comas, como USD, EUR.",
+    ),
+    ("servers.leverages", "Leverages", "Apalancamientos"),
+    (
+        "servers.leverages_hint",
+        "Comma-separated, such as 30, 100.",
+        "Separados por comas, como 30, 100.",
+    ),
+    ("servers.groups", "Account groups", "Grupos de cuentas"),
+    (
+        "servers.groups_hint",
+        "The platform's group names, comma-separated; a stage's accounts go into its chosen group, or the first.",
+        "Los nombres de grupo de la plataforma, separados por comas; las cuentas de una fase van a su grupo elegido o al primero.",
+    ),
+    (
+        "servers.silence_secs",
+        "Alert after silence (s)",
+        "Alertar tras silencio (s)",
+    ),
+    (
+        "servers.stale_secs",
+        "Equity stale after (s)",
+        "Capital desactualizado tras (s)",
+    ),
+    (
+        "servers.command_ttl_secs",
+        "Command expires after (s)",
+        "El comando expira tras (s)",
+    ),
+    (
+        "servers.secret_once",
+        "Bridge {name} registered. Its secret is shown only this once: give it to the bridge now.",
+        "Puente {name} registrado. Su secreto se muestra solo esta vez: entréguelo al puente ahora.",
+    ),
+    ("chal.server", "Trading server", "Servidor de trading"),
+    ("chal.account_group", "Account group", "Grupo de cuentas"),
+    (
+        "chal.account_group_hint",
+        "Empty: the server's first group.",
+        "Vacío: el primer grupo del servidor.",
+    ),
     (
         "platform.sub",
         "The built-in simulated platform: prices, the moving feed and the simulator's clock.",

@@ -11,11 +11,13 @@ mod ib;
 mod messages;
 mod offers;
 mod prop;
+mod servers;
 pub use funds::*;
 pub use ib::*;
 pub use messages::*;
 pub use offers::*;
 pub use prop::*;
+pub use servers::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Theme {

@@ -4,10 +4,12 @@
 use crate::server::identity::roles;
 use crate::server::infra::db;
 use crate::server::money::ledger;
+use crate::server::trading::servers;
 use sea_orm::{DatabaseConnection, DbErr};
 
 pub async fn prepare(conn: &DatabaseConnection) -> Result<(), DbErr> {
     db::migrate(conn).await?;
     ledger::ensure_firm_accounts(conn).await?;
+    servers::ensure(conn).await?;
     roles::ensure_system_roles(conn).await
 }

@@ -401,6 +401,7 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::NoticesManage, NavItem { href: "/admin/messages", icon: "✉", label: "nav.messages" }),
                     (Permission::RiskAlertsView, NavItem { href: "/admin/alerts", icon: "!", label: "nav.alerts" }),
                     (Permission::PlatformManage, NavItem { href: "/admin/platform", icon: "≈", label: "nav.platform" }),
+                    (Permission::PlatformManage, NavItem { href: "/admin/servers", icon: "⇄", label: "nav.servers" }),
                     (Permission::FundsView, NavItem { href: "/admin/wallets", icon: "$", label: "nav.wallets" }),
                     (Permission::FundsView, NavItem { href: "/admin/transactions", icon: "≡", label: "nav.transactions" }),
                     (Permission::StaffView, NavItem { href: "/admin/staff", icon: "☷", label: "nav.staff" }),

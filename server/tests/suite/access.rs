@@ -557,6 +557,21 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
             Is(Access::Staff(PlatformManage)),
             String::new(),
         ),
+        (
+            "/api/admin/servers",
+            Is(Access::Staff(PlatformManage)),
+            String::new(),
+        ),
+        (
+            "/api/admin/servers/choices",
+            Is(Access::Staff(ChallengesManage)),
+            String::new(),
+        ),
+        (
+            "/api/admin/servers/save",
+            Is(Access::Staff(PlatformManage)),
+            "form[id]=0".into(),
+        ),
     ]
 }
 

@@ -23,4 +23,5 @@ mod offers;
 mod prop;
 mod prop_ops;
 mod races;
+mod servers;
 mod templates;

@@ -87,6 +87,12 @@ fn flatten(c: &ChallengeDef) -> Vec<Line> {
             );
             put(at("environment"), s.environment.as_str().into(), false);
             put(
+                at("server_id"),
+                s.server_id.map(|id| format!("#{id}")).unwrap_or_default(),
+                false,
+            );
+            put(at("account_group"), s.account_group.clone(), false);
+            put(
                 at("period_days"),
                 opt(s.period_days, |d| d.to_string()),
                 false,

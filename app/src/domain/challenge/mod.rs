@@ -85,6 +85,12 @@ pub struct StageDef {
     pub distribution: Distribution,
     pub upgrade_immediately: bool,
     pub hidden: Vec<RuleField>,
+    /// The trading server the stage's accounts open on; None: the built-in simulator.
+    #[serde(default)]
+    pub server_id: Option<i64>,
+    /// The platform's account group for them; empty: the server's first.
+    #[serde(default)]
+    pub account_group: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,6 +174,8 @@ impl StageDef {
             distribution: Distribution::Automatic,
             upgrade_immediately: false,
             hidden: Vec::new(),
+            server_id: None,
+            account_group: String::new(),
         }
     }
 

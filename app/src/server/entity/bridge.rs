@@ -12,6 +12,7 @@ pub struct Model {
     pub enabled: bool,
     pub created_at: DateTimeUtc,
     pub last_seen_at: Option<DateTimeUtc>,
+    pub last_snapshot_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

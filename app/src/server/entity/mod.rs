@@ -53,6 +53,7 @@ pub mod setting;
 pub mod sim_position;
 pub mod sim_price;
 pub mod trading_account;
+pub mod trading_server;
 pub mod tree_fee_day;
 pub mod tree_participant_day;
 pub mod upload;

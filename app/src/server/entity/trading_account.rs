@@ -33,6 +33,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub alerts: String,
+    pub account_group: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -13,7 +13,7 @@ use crate::model::{
 use crate::server::entity::{challenge, participant, user};
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
-use crate::server::{infra::audit, prop::participation, settings};
+use crate::server::{infra::audit, prop::participation, settings, trading};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -102,6 +102,7 @@ pub async fn save(
 ) -> Result<i64, AppError> {
     def.validate().map_err(AppError::Invalid)?;
     settings::ranks::check_plan(db, &def.commissions).await?;
+    trading::servers::check_challenge(db, &def).await?;
     let now = Utc::now();
     let json = to_json(&def)?;
     let txn = db.write().await?;
@@ -176,6 +177,7 @@ pub async fn publish(
     let def = parse(&draft)?;
     def.validate().map_err(AppError::Invalid)?;
     settings::ranks::check_plan(db, &def.commissions).await?;
+    trading::servers::check_challenge(db, &def).await?;
     let changes = match c.published.as_deref() {
         Some(p) => def_::diff(&parse(p)?, &def),
         None => Vec::new(),

@@ -136,6 +136,7 @@ impl TradingPlatform for Platform {
                         "balance_minor": acc.initial_balance,
                         "leverage": acc.leverage,
                         "environment": acc.environment,
+                        "group": acc.account_group,
                     }),
                 )
                 .await

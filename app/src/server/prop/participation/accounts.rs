@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::{participant, trading_account};
 use crate::server::trading::platform::{Platform, TradingPlatform};
-use crate::server::{infra::crypto, trading::sim};
+use crate::server::{infra::crypto, trading::servers, trading::sim};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -47,16 +47,26 @@ pub async fn issue_account(
     let balance = b.package.account_size_minor;
     let rules = def.rules(balance);
     let tz = clock::parse_tz(&b.time_zone).unwrap_or(chrono_tz::UTC);
-    // Accounts open on the simulated platform: its clock gives the stage's first day.
-    let sim_now = sim::feed(txn).await?.now();
-    let state = StageState::new(&rules, clock::local_day(sim_now, tz));
+    let server = servers::of_stage(txn, def.server_id)
+        .await?
+        .or_internal("a stage's trading server")?;
     let now = Utc::now();
+    // The stage's first day by its platform's clock: the simulator's own, or the real one.
+    let (platform, bridge_id, day_start) = match server.bridge_id {
+        Some(bridge) => ("bridge", Some(bridge), now),
+        None => ("sim", None, sim::feed(txn).await?.now()),
+    };
+    let state = StageState::new(&rules, clock::local_day(day_start, tz));
+    let group = servers::terms(&server)
+        .group_for(&def.account_group)
+        .to_string();
     let password: String = crypto::random_token().chars().take(12).collect();
     let acc = trading_account::ActiveModel {
         participant_id: Set(Some(p.id)),
         user_id: Set(p.user_id),
-        platform: Set("sim".into()),
-        bridge_id: Set(None),
+        platform: Set(platform.into()),
+        bridge_id: Set(bridge_id),
+        account_group: Set(group),
         login: Set(new_login(txn).await?),
         password: Set(password),
         environment: Set(match def.environment {

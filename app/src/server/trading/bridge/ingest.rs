@@ -67,6 +67,26 @@ pub(super) async fn reread(db: &impl ConnectionTrait, id: i64) -> Result<Account
     Ok(account_out(&acc))
 }
 
+/// Notes when the bridge's figures last arrived (its server's health), at most once a second.
+async fn snapshot_heard(
+    txn: &impl ConnectionTrait,
+    bridge_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use bridge::Column as B;
+    bridge::Entity::update_many()
+        .col_expr(B::LastSnapshotAt, Expr::value(now))
+        .filter(B::Id.eq(bridge_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(B::LastSnapshotAt.is_null())
+                .add(B::LastSnapshotAt.lt(now - chrono::Duration::seconds(1))),
+        )
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Applies a snapshot: the rules engine judges the new figures (a breach disables the account
 /// and queues a `disable` command), and the account keeps them and the `seq`.
 pub async fn snapshot(
@@ -89,6 +109,7 @@ pub async fn snapshot(
     }
     risk::apply(&txn, &acc, v.snap, Happened::Mark, v.at).await?;
     store_seq(&txn, acc.id, v.seq).await?;
+    snapshot_heard(&txn, b.id, now).await?;
     txn.commit().await?;
     reread(db, acc.id).await
 }
@@ -162,6 +183,9 @@ pub async fn snapshots(
         applied.push(i);
     }
     risk::apply_locked(&txn, &mut accounts, &updates).await?;
+    if !applied.is_empty() {
+        snapshot_heard(&txn, b.id, now).await?;
+    }
     txn.commit().await?;
     let after: HashMap<i64, trading_account::Model> = trading_account::Entity::find()
         .filter(trading_account::Column::Id.is_in(wanted))
@@ -226,6 +250,7 @@ pub async fn deal(
     }
     risk::apply(&txn, &acc, v.snap, v.happened, v.at).await?;
     store_seq(&txn, acc.id, v.seq).await?;
+    snapshot_heard(&txn, b.id, now).await?;
     txn.commit().await?;
     Ok(DealOut {
         ticket: v.ticket,

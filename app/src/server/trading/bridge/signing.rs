@@ -3,6 +3,7 @@ use super::*;
 use crate::error::AppError;
 use crate::server::entity::{bridge, bridge_nonce};
 use crate::server::infra::db::Write;
+use crate::server::trading::servers;
 use crate::server::{infra::audit, infra::crypto};
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -14,9 +15,23 @@ use sea_orm::{
 use sha2::Sha256;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-/// Registers a bridge. Returns it with its secret (hex of 32 random bytes), shown only once.
+/// Registers a bridge with its trading server (a demo server for USD at 1:100 until staff set
+/// what its platform offers). Returns it with its secret (hex of 32 random bytes), shown only
+/// once.
 pub async fn create(
     db: &DatabaseConnection,
+    name: &str,
+) -> Result<(bridge::Model, String), AppError> {
+    let txn = db.write().await?;
+    let (b, secret) = register(&txn, name).await?;
+    servers::for_new_bridge(&txn, &b).await?;
+    txn.commit().await?;
+    Ok((b, secret))
+}
+
+/// Registers a bridge's credentials in the caller's transaction.
+pub async fn register(
+    txn: &impl ConnectionTrait,
     name: &str,
 ) -> Result<(bridge::Model, String), AppError> {
     let name = name.trim();
@@ -31,16 +46,16 @@ pub async fn create(
         return Err(AppError::field("name", "err.bridge_name_invalid"));
     }
     let secret = hex::encode(crypto::random_bytes::<32>());
-    let txn = db.write().await?;
     let b = bridge::ActiveModel {
         name: Set(name.into()),
         secret: Set(secret.clone()),
         enabled: Set(true),
         created_at: Set(Utc::now()),
         last_seen_at: Set(None),
+        last_snapshot_at: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| match e.sql_err() {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
@@ -49,7 +64,7 @@ pub async fn create(
         _ => AppError::from(e),
     })?;
     audit::record(
-        &txn,
+        txn,
         None,
         "bridge.create",
         "bridge",
@@ -58,7 +73,6 @@ pub async fn create(
         "",
     )
     .await?;
-    txn.commit().await?;
     Ok((b, secret))
 }
 

@@ -70,6 +70,8 @@ pub(super) fn leaf_key(leaf: &str, in_package: bool, next: Option<&str>) -> Opti
         ("leverage", _) => "prop.leverage",
         ("stages", _) => "chal.stages",
         ("environment", _) => "chal.environment",
+        ("server_id", _) => "chal.server",
+        ("account_group", _) => "chal.account_group",
         ("period_days", _) => "chal.period_days",
         ("min_trading_days", _) => "chal.min_trading_days",
         ("profit_target", _) => "chal.profit_target",

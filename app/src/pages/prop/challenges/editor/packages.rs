@@ -1,16 +1,24 @@
 //! Step 2: packages (size, fee, leverage) and their stages with the rules of each.
 use super::fields::*;
+use crate::api::trading::servers::server_choices;
 use crate::domain::challenge::text::*;
 use crate::domain::challenge::{Distribution, Environment, RuleField, SettlementFrequency};
 use crate::domain::money::{self, CURRENCIES, Currency};
+use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::model::ServerRow;
 use leptos::prelude::*;
 
 // Step 2: packages and stages
 // ---------------------------------------------------------------------------------------------
 
+/// The trading servers a stage may name, loaded once for every stage's select.
+#[derive(Clone, Copy)]
+struct Servers(Resource<Result<Vec<ServerRow>, AppError>>);
+
 pub(super) fn packages_panel(ed: Ed) -> impl IntoView {
     let i18n = use_i18n();
+    provide_context(Servers(Resource::new(|| (), |_| server_choices())));
     let add = move |_| {
         let pattern = i18n.t("chal.package_n");
         ed.def.update(|d| {
@@ -190,6 +198,13 @@ fn stage_view(ed: Ed, i: usize, j: usize, cur: Currency) -> AnyView {
                         s.environment = e;
                     }
                 })}
+                {server_input(ed, i, j, s.server_id)}
+                {text_input(ed, at("account_group"), "chal.account_group", s.account_group.clone(), Opts { hint: Some("chal.account_group_hint"), ..Opts::default() }, move |d, v| {
+                    if let Some(s) = stage_mut(d, i, j) {
+                        s.account_group = v.trim().to_string();
+                    }
+                    Ok(())
+                })}
                 {text_input(ed, at("period_days"), "chal.period_days", s.period_days.map(|n| n.to_string()).unwrap_or_default(), Opts { hint: Some("chal.empty_unlimited"), ..NUMBER }, move |d, v| {
                     let n = parse_opt_u32(v)?;
                     if let Some(s) = stage_mut(d, i, j) {
@@ -328,3 +343,60 @@ fn stage_view(ed: Ed, i: usize, j: usize, cur: Currency) -> AnyView {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/// The stage's trading server: the simulator (stored as none) or a bridge server. Servers that
+/// are disabled stay listed, marked, so a stage already on one shows it.
+fn server_input(ed: Ed, i: usize, j: usize, init: Option<i64>) -> AnyView {
+    let i18n = use_i18n();
+    let Servers(servers) = expect_context::<Servers>();
+    let path = format!("packages.{i}.stages.{j}.server_id");
+    let id = dom_id(&path);
+    let err_id = format!("{id}-err");
+    let code = {
+        let path = path.clone();
+        Memo::new(move |_| ed.code(&path))
+    };
+    let value = |s: &ServerRow| {
+        if s.kind == "simulator" {
+            String::new()
+        } else {
+            s.id.to_string()
+        }
+    };
+    let init = init.map(|n| n.to_string()).unwrap_or_default();
+    view! {
+        <div class="field" class:has-error=move || code.get().is_some()>
+            <label for=id.clone()>{move || i18n.t("chal.server")}</label>
+            <select
+                id=id
+                name=path
+                aria-invalid=move || code.get().is_some().to_string()
+                aria-describedby=err_id.clone()
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    ed.def.update(|d| {
+                        if let Some(s) = stage_mut(d, i, j) {
+                            s.server_id = v.parse().ok();
+                        }
+                    });
+                }
+            >
+                {move || {
+                    let init = init.clone();
+                    servers.get().and_then(Result::ok).unwrap_or_default().into_iter().map(move |s| {
+                        let v = value(&s);
+                        let selected = v == init;
+                        let label = if s.enabled {
+                            s.name.clone()
+                        } else {
+                            format!("{} ({})", s.name, i18n.t("servers.disabled"))
+                        };
+                        view! { <option value=v selected=selected>{label}</option> }
+                    }).collect_view()
+                }}
+            </select>
+            <span class="field-error" id=err_id role="alert">{move || code.get().map(|c| i18n.t(&c))}</span>
+        </div>
+    }
+    .into_any()
+}
