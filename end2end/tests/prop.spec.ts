@@ -83,7 +83,7 @@ test("Go Live: an admin publishes a challenge, a trader passes both demo stages,
     await approve(admin, "live_step", "trader@propdesk.test");
     await open(trader, url);
     await expect(trader.getByTestId("participant-status")).toContainText("In progress");
-    await expect(trader.getByTestId("account-env")).toHaveText("PropDesk-live");
+    await expect(trader.getByTestId("account-env")).toHaveText("Simulator · Live");
     await expect(trader.getByText("Stage 3/3")).toBeVisible();
     await shot(trader, "prop-live-credentials");
   } finally {

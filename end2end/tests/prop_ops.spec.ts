@@ -59,7 +59,7 @@ async function joinFunded(admin: Page, trader: Page, name: string): Promise<stri
   await approve(admin, "participation", "trader@propdesk.test");
   await open(trader, url);
   await expect(trader.getByTestId("participant-status")).toContainText("In progress");
-  await expect(trader.getByTestId("account-env")).toHaveText("PropDesk-live");
+  await expect(trader.getByTestId("account-env")).toHaveText("Simulator · Live");
   return url;
 }
 

@@ -32,6 +32,8 @@ impl MigrationTrait for Migration {
                 .col(integer("silence_secs"))
                 .col(integer("stale_secs"))
                 .col(integer("command_ttl_secs"))
+                // When staff were last told the bridge is silent (once per silence).
+                .col(timestamp_with_time_zone_null("silence_alerted_at"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
                 .to_owned(),
@@ -41,6 +43,14 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(Alias::new("bridge"))
                 .add_column(timestamp_with_time_zone_null("last_snapshot_at"))
+                .to_owned(),
+        )
+        .await?;
+        // Why the platform could not carry a command out (status `failed`), or that it expired.
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("bridge_command"))
+                .add_column(text_null("error"))
                 .to_owned(),
         )
         .await?;
@@ -55,6 +65,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("bridge_command"))
+                .drop_column(Alias::new("error"))
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(Alias::new("trading_account"))

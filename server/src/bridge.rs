@@ -7,8 +7,8 @@ use app::error::{ErrorBody, FieldOut};
 use app::server::AppState;
 use app::server::entity::bridge;
 use app::server::trading::bridge::{
-    self as svc, AccountOut, AckOut, BridgeError, CommandOut, CommandsOut, DealEntry, DealIn,
-    DealOut, DealSide, SnapshotBatchIn, SnapshotBatchOut, SnapshotIn, SnapshotResult,
+    self as svc, AccountOut, AckIn, AckOut, BridgeError, CommandOut, CommandsOut, DealEntry,
+    DealIn, DealOut, DealSide, SnapshotBatchIn, SnapshotBatchOut, SnapshotIn, SnapshotResult,
 };
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -382,11 +382,13 @@ async fn commands(
         Signed,
         ("id" = i64, Path, description = "The command's id"),
     ),
+    request_body(content = Option<AckIn>, description = "Optional: the platform's login and password for a `create`, or why it could not carry the command out"),
     responses(
-        (status = 200, description = "Acknowledged (again: nothing changes)", body = AckOut),
+        (status = 200, description = "Acknowledged (again: nothing changes), or marked failed", body = AckOut),
         (status = 401, description = "Not signed by a known, enabled bridge, or the timestamp is off", body = ErrorBody),
         (status = 404, description = "No command with this id for this bridge", body = ErrorBody),
-        (status = 409, description = "The nonce was used before", body = ErrorBody),
+        (status = 409, description = "The nonce was used before, or a `create` acknowledged again with another login (`err.ack_conflict`)", body = ErrorBody),
+        (status = 422, description = "An invalid login, password or error", body = ErrorBody),
         (status = 429, description = "Rate limited: retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
@@ -409,7 +411,13 @@ async fn ack(
     let bytes = read_body(headers, body).await?;
     let b = admit(st, headers, &bytes).await?;
     let id = id.parse::<i64>().map_err(|_| BridgeError::UnknownCommand)?;
-    Ok(svc::ack(&st.app.db, &b, id, Utc::now()).await?)
+    // An empty body acknowledges as before the body existed.
+    let input: AckIn = if bytes.trim_ascii().is_empty() {
+        AckIn::default()
+    } else {
+        parse(&bytes)?
+    };
+    Ok(svc::ack(&st.app.db, &b, id, input, Utc::now()).await?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,12 +428,12 @@ async fn ack(
     info(
         title = "PropDesk bridge API",
         version = "1",
-        description = "Through a bridge, an external trading platform (MT4/MT5, cTrader, Match-Trader...) pushes account snapshots and deals, which the challenge rules engine judges as they arrive, and pulls the commands PropDesk queues for its accounts (create, enable, disable, withdraw: take `amount_minor` out of the balance, as a profit-share payout does).\n\nSigning: every request carries `X-Bridge` (the bridge's name), `X-Timestamp` (unix seconds, within 300 s of the server's clock), `X-Nonce` (8 to 64 of `A-Z a-z 0-9 _ -`, never reused by the bridge) and `X-Signature`: the lowercase hex HMAC-SHA256, keyed with the bytes of the bridge's hex secret, of `{X-Timestamp}\\n{X-Nonce}\\n{raw body}` (an empty body for GET). A wrong signature, an unknown or disabled bridge and malformed headers all answer 401 `err.bridge_auth`; a correctly signed request with a timestamp off by more than 300 s answers 401 `err.bridge_clock`; a reused nonce answers 409 `err.bridge_replay`.\n\nOrdering: snapshots and deals of one account share one `seq`, which must grow; an update whose `seq` is not above the last one applied answers 409 `err.seq_stale` and changes nothing (treat it as already applied). A closing deal whose ticket is already stored answers 200 with `duplicate: true`.\n\nAmounts are integer minor units of the account's currency, prices and volumes are decimal strings, times are RFC 3339. Bodies are at most 64 KiB. Each bridge may send 2,000 requests a second with bursts of 4,000 by default; beyond that 429 with `Retry-After`."
+        description = "Through a bridge, an external trading platform (MT4/MT5, cTrader, Match-Trader...) pushes account snapshots and deals, which the challenge rules engine judges as they arrive, and pulls the commands PropDesk queues for its accounts (create: acknowledge with the platform's login and password when it chooses them; enable, disable, withdraw: take `amount_minor` out of the balance, as a profit-share payout does; reset_password; set_leverage). An account is `opening` until its create is acknowledged: its snapshots and deals answer 409 `err.account_opening`.\n\nSigning: every request carries `X-Bridge` (the bridge's name), `X-Timestamp` (unix seconds, within 300 s of the server's clock), `X-Nonce` (8 to 64 of `A-Z a-z 0-9 _ -`, never reused by the bridge) and `X-Signature`: the lowercase hex HMAC-SHA256, keyed with the bytes of the bridge's hex secret, of `{X-Timestamp}\\n{X-Nonce}\\n{raw body}` (an empty body for GET). A wrong signature, an unknown or disabled bridge and malformed headers all answer 401 `err.bridge_auth`; a correctly signed request with a timestamp off by more than 300 s answers 401 `err.bridge_clock`; a reused nonce answers 409 `err.bridge_replay`.\n\nOrdering: snapshots and deals of one account share one `seq`, which must grow; an update whose `seq` is not above the last one applied answers 409 `err.seq_stale` and changes nothing (treat it as already applied). A closing deal whose ticket is already stored answers 200 with `duplicate: true`.\n\nAmounts are integer minor units of the account's currency, prices and volumes are decimal strings, times are RFC 3339. Bodies are at most 64 KiB. Each bridge may send 2,000 requests a second with bursts of 4,000 by default; beyond that 429 with `Retry-After`."
     ),
     paths(post_snapshot, post_snapshots, post_deal, get_commands, post_ack),
     components(schemas(
         SnapshotIn, SnapshotBatchIn, SnapshotResult, SnapshotBatchOut, DealIn, DealEntry, DealSide, AccountOut, DealOut, CommandOut, CommandsOut,
-        AckOut, ErrorBody, FieldOut
+        AckIn, AckOut, ErrorBody, FieldOut
     )),
     tags((name = "bridge", description = "The bridge API for external trading platforms"))
 )]

@@ -1457,4 +1457,34 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "Give a number of seconds from 10 to 604800 (a week).",
         "Indique un número de segundos de 10 a 604800 (una semana).",
     ),
+    (
+        "err.account_opening",
+        "The account is still being opened: wait for the platform's acknowledgement of its create command.",
+        "La cuenta aún se está abriendo: espere la confirmación de la plataforma de su comando de creación.",
+    ),
+    (
+        "err.ack_conflict",
+        "This account was already opened under another login, or another account has this login.",
+        "Esta cuenta ya se abrió con otro usuario, u otra cuenta tiene este usuario.",
+    ),
+    (
+        "err.ack_error_invalid",
+        "Say why in 1 to 500 characters.",
+        "Indique el motivo en 1 a 500 caracteres.",
+    ),
+    (
+        "err.password_invalid",
+        "Use 1 to 64 characters without control characters.",
+        "Use de 1 a 64 caracteres sin caracteres de control.",
+    ),
+    (
+        "err.reset_pending",
+        "A new password is already on its way: wait for the platform to confirm it.",
+        "Ya hay una nueva contraseña en camino: espere a que la plataforma la confirme.",
+    ),
+    (
+        "err.account_not_open",
+        "This account is not open for trading.",
+        "Esta cuenta no está abierta para operar.",
+    ),
 ];

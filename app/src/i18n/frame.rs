@@ -239,6 +239,11 @@ pub static FRAME: &[(&str, &str, &str)] = &[
     ("nav.my_challenges", "My challenges", "Mis desafíos"),
     ("nav.participants", "Participants", "Participantes"),
     (
+        "notice.prop_account_opening",
+        "{challenge}: your stage {stage} account is being opened on the trading platform.",
+        "{challenge}: su cuenta de la fase {stage} se está abriendo en la plataforma de trading.",
+    ),
+    (
         "notice.prop_account_ready",
         "{challenge}: your stage {stage} account {login} is ready.",
         "{challenge}: su cuenta {login} de la fase {stage} está lista.",

@@ -9,6 +9,11 @@ pub static TRADING: &[(&str, &str, &str)] = &[
     ),
     ("servers.title", "Servers", "Servidores"),
     (
+        "notice.bridge_silent",
+        "Trading server {server} has sent nothing since {since}: its accounts' figures are not current.",
+        "El servidor de trading {server} no envía nada desde {since}: las cifras de sus cuentas no están al día.",
+    ),
+    (
         "servers.add",
         "Register a bridge server",
         "Registrar un servidor con puente",
@@ -32,6 +37,11 @@ pub static TRADING: &[(&str, &str, &str)] = &[
         "servers.commands_waiting",
         "Commands waiting",
         "Comandos en espera",
+    ),
+    (
+        "servers.failed_n",
+        "{n} failed or expired",
+        "{n} fallidos o caducados",
     ),
     ("servers.simulator", "Simulator", "Simulador"),
     ("servers.bridge", "Bridge", "Puente"),

@@ -116,6 +116,14 @@ pub struct AccountDto {
     pub free_margin: Money,
     pub open_positions: i32,
     pub created_at: String,
+    /// The trading server the account lives on.
+    pub server: String,
+    /// When the platform last reported the figures (a bridged account's), and whether that is
+    /// longer ago than the server allows.
+    pub as_of: Option<String>,
+    pub stale: bool,
+    /// A new password waits for the platform's confirmation.
+    pub reset_pending: bool,
 }
 
 impl AccountDto {

@@ -30,6 +30,8 @@ pub struct ServerHealth {
     /// Commands queued and not yet acknowledged, and the age of the oldest in seconds.
     pub commands_waiting: u64,
     pub lag_secs: Option<i64>,
+    /// Commands the platform could not carry out or that expired unacknowledged.
+    pub commands_failed: u64,
     /// A bridge that has sent nothing for longer than its silence limit.
     pub silent: bool,
 }

@@ -261,7 +261,7 @@ pub fn AccountsTable(rows: Vec<AccountDto>, testid: &'static str) -> impl IntoVi
     let i18n = use_i18n();
     let cols = vec![
         Col::text("prop.login"),
-        Col::text("prop.platform"),
+        Col::text("prop.server"),
         Col::text("prop.stage"),
         Col::num("prop.attempt"),
         Col::text("common.status"),
@@ -279,6 +279,7 @@ pub fn AccountsTable(rows: Vec<AccountDto>, testid: &'static str) -> impl IntoVi
                 let status = format!("prop.account_status_{}", a.status);
                 let class = match a.status.as_str() {
                     "active" => "badge badge-accent",
+                    "opening" => "badge badge-warn",
                     "passed" => "badge badge-success",
                     "failed" => "badge badge-danger",
                     _ => "badge badge-muted",
@@ -288,13 +289,17 @@ pub fn AccountsTable(rows: Vec<AccountDto>, testid: &'static str) -> impl IntoVi
                 view! {
                     <tr data-login=a.login.clone()>
                         <td class="mono">{a.login.clone()}</td>
-                        <td>{a.platform.clone()}</td>
+                        <td>{a.server.clone()}</td>
                         <td class="nowrap">{move || format!("{} · {}", stage, env_text(i18n, &env))}</td>
                         <td class="num">{a.attempt}</td>
                         <td><span class=class data-status=a.status.clone()>{move || label_text(i18n, &status)}</span></td>
                         <td class="num">{a.initial_balance.amount()}</td>
                         <td class="num">{a.balance.amount()}</td>
-                        <td class="num">{a.equity.amount()}</td>
+                        <td class="num">
+                            {a.equity.amount()}
+                            {a.as_of.clone().map(|t| view! { <div class="muted small">{t}</div> })}
+                            {a.stale.then(|| view! { <span class="badge badge-warn">{move || i18n.t("prop.stale")}</span> })}
+                        </td>
                         <td class="nowrap">{a.created_at.clone()}</td>
                     </tr>
                 }

@@ -437,6 +437,11 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
             Is(Access::Client),
             "idempotency_key=k&participant_id=0".into(),
         ),
+        (
+            "/api/prop/account/reset-password",
+            Is(Access::Client),
+            "participant_id=0".into(),
+        ),
         ("/api/trade/quotes", Is(Access::SignedIn), String::new()),
         (
             "/api/trade/open",

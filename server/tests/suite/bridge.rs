@@ -9,9 +9,12 @@ use crate::common;
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, StageDef};
 use app::domain::participant::ParticipantStatus;
-use app::server::entity::{bridge, bridge_command, request, trading_account};
+use app::server::entity::{
+    bridge, bridge_command, notification, request, trading_account, trading_server,
+};
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput};
+use app::server::trading::bridge::{self as svc, AckIn};
 use app::server::{approvals, prop::challenges};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -51,9 +54,20 @@ async fn new_bridge(db: &DatabaseConnection, name: &str) -> Bridge {
     }
 }
 
-/// A published challenge, a trader whose participation was approved, and their stage account
-/// moved onto `bridge` (issuing accounts on a bridge is not configurable yet).
-async fn bridged_account(
+/// The trading server of a bridge.
+async fn server_of(db: &DatabaseConnection, bridge: &Bridge) -> i64 {
+    trading_server::Entity::find()
+        .filter(trading_server::Column::BridgeId.eq(bridge.id))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a bridge's server")
+        .id
+}
+
+/// A challenge whose first stage runs on `bridge`, and a trader whose participation was
+/// approved: the participant and their stage account, still being opened.
+async fn opening_account(
     db: &DatabaseConnection,
     bridge: &Bridge,
     email: &str,
@@ -75,7 +89,9 @@ async fn bridged_account(
             .await
         }
     };
-    let challenge = challenges::save(db, admin.id, None, one_stage(), &here())
+    let mut def = one_stage();
+    def.packages[0].stages[0].server_id = Some(server_of(db, bridge).await);
+    let challenge = challenges::save(db, admin.id, None, def, &here())
         .await
         .unwrap();
     challenges::publish(db, admin.id, challenge, &here())
@@ -125,14 +141,33 @@ async fn bridged_account(
         .unwrap();
     let p = participation::find(db, p.id).await.unwrap();
     let id = p.account_id.expect("an account");
-    trading_account::Entity::update_many()
-        .col_expr(trading_account::Column::Platform, Expr::value("bridge"))
-        .col_expr(trading_account::Column::BridgeId, Expr::value(bridge.id))
-        .filter(trading_account::Column::Id.eq(id))
-        .exec(db)
+    (p.id, account(db, id).await)
+}
+
+/// As `opening_account`, with the platform's acknowledgement of the `create` command (under
+/// the login PropDesk proposed): the account is active.
+async fn bridged_account(
+    db: &DatabaseConnection,
+    bridge: &Bridge,
+    email: &str,
+) -> (i64, trading_account::Model) {
+    let (p, acc) = opening_account(db, bridge, email).await;
+    let create = bridge_command::Entity::find()
+        .filter(bridge_command::Column::AccountId.eq(acc.id))
+        .filter(bridge_command::Column::Kind.eq("create"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a create command");
+    let b = bridge::Entity::find_by_id(bridge.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    svc::ack(db, &b, create.id, AckIn::default(), Utc::now())
         .await
         .unwrap();
-    (p.id, account(db, id).await)
+    (p, account(db, acc.id).await)
 }
 
 async fn account(db: &DatabaseConnection, id: i64) -> trading_account::Model {
@@ -1026,3 +1061,249 @@ on_both!(batches_apply_in_order_and_report_each_snapshot, |db| {
     }
     assert_eq!(account(&db, a2.id).await.last_seq, 1);
 });
+
+/// The kinds of the notifications a user got, oldest first.
+async fn told(db: &DatabaseConnection, user: i64) -> Vec<String> {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.kind)
+        .collect()
+}
+
+async fn commands_of(db: &DatabaseConnection, account: i64) -> Vec<bridge_command::Model> {
+    bridge_command::Entity::find()
+        .filter(bridge_command::Column::AccountId.eq(account))
+        .all(db)
+        .await
+        .unwrap()
+}
+
+// A stage on a bridge server: the account is "being opened" until the platform acknowledges
+// its `create` with its own login and password; before that its updates are refused; another
+// bridge can't acknowledge it, nor can a second acknowledgement change the login. The trader's
+// password reset goes through the platform, one at a time; a command the platform can't carry
+// out is marked failed, one left unacknowledged expires, and a silent bridge is reported once.
+on_both!(
+    a_bridged_account_opens_on_the_platforms_acknowledgement,
+    |db| {
+        let b = new_bridge(&db, "mt5-demo").await;
+        let (pid, acc) = opening_account(&db, &b, "opening@example.com").await;
+        assert_eq!(acc.status, "opening");
+        assert!(
+            told(&db, acc.user_id)
+                .await
+                .contains(&"notice.prop_account_opening".to_string())
+        );
+        let c = client(&db);
+        // Nothing comes in for it yet.
+        let r = c
+            .send(signed(
+                "POST",
+                "/bridge/v1/snapshots",
+                &b,
+                &snapshot(&acc.login, 1, 990_000),
+            ))
+            .await;
+        assert_eq!(
+            (r.status, error_of(&r)),
+            (StatusCode::CONFLICT, "err.account_opening".into())
+        );
+        let r = c
+            .send(signed(
+                "POST",
+                "/bridge/v1/deals",
+                &b,
+                &deal_in(&acc.login, 1, "t-1").to_string(),
+            ))
+            .await;
+        assert_eq!(
+            (r.status, error_of(&r)),
+            (StatusCode::CONFLICT, "err.account_opening".into())
+        );
+        assert_eq!(account(&db, acc.id).await, acc);
+
+        let create = &commands_of(&db, acc.id).await[0];
+        assert_eq!(create.kind, "create");
+        let ack = format!("/bridge/v1/commands/{}/ack", create.id);
+        let other = new_bridge(&db, "ctrader").await;
+        let body = json!({"login": "MT5-700001", "password": "Platform-pw-1"}).to_string();
+        let r = c.send(signed("POST", &ack, &other, &body)).await;
+        assert_eq!(
+            (r.status, error_of(&r)),
+            (StatusCode::NOT_FOUND, "err.command_unknown".into())
+        );
+        for (bad, field) in [
+            (json!({"login": "has space"}), "login"),
+            (json!({"password": ""}), "password"),
+            (json!({"error": " "}), "error"),
+        ] {
+            let r = c.send(signed("POST", &ack, &b, &bad.to_string())).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert!(field_code(&r, field).is_some(), "{bad}: {}", r.body);
+        }
+        let r = c.send(signed("POST", &ack, &b, "{\"logn\": \"x\"}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(account(&db, acc.id).await, acc);
+
+        let r = c.send(signed("POST", &ack, &b, &body)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            (r.json()["status"].clone(), r.json()["login"].clone()),
+            (json!("acked"), json!("MT5-700001"))
+        );
+        let opened = account(&db, acc.id).await;
+        assert_eq!(
+            (
+                opened.status.as_str(),
+                opened.login.as_str(),
+                opened.password.as_str()
+            ),
+            ("active", "MT5-700001", "Platform-pw-1")
+        );
+        assert!(
+            told(&db, acc.user_id)
+                .await
+                .contains(&"notice.prop_account_ready".to_string())
+        );
+        // The same again changes nothing; another login is refused.
+        let r = c.send(signed("POST", &ack, &b, &body)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = c
+            .send(signed(
+                "POST",
+                &ack,
+                &b,
+                &json!({"login": "MT5-700002"}).to_string(),
+            ))
+            .await;
+        assert_eq!(
+            (r.status, error_of(&r)),
+            (StatusCode::CONFLICT, "err.ack_conflict".into())
+        );
+        assert_eq!(account(&db, acc.id).await, opened);
+        let r = c
+            .send(signed(
+                "POST",
+                "/bridge/v1/snapshots",
+                &b,
+                &snapshot("MT5-700001", 1, 990_000),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+        // The trader's new password goes through the platform, one request at a time.
+        let e =
+            app::server::prop::participants::reset_password(&db, acc.user_id + 1_000, pid, &here())
+                .await
+                .unwrap_err();
+        assert_eq!(e, app::error::AppError::NotFound);
+        app::server::prop::participants::reset_password(&db, acc.user_id, pid, &here())
+            .await
+            .unwrap();
+        let e = app::server::prop::participants::reset_password(&db, acc.user_id, pid, &here())
+            .await
+            .unwrap_err();
+        assert_eq!(common::code(e, "account"), "err.reset_pending");
+        let reset = commands_of(&db, acc.id).await.pop().unwrap();
+        assert_eq!(reset.kind, "reset_password");
+        let proposed: Value = serde_json::from_str(&reset.payload).unwrap();
+        assert_eq!(account(&db, acc.id).await.password, "Platform-pw-1");
+        let r = c
+            .send(signed(
+                "POST",
+                &format!("/bridge/v1/commands/{}/ack", reset.id),
+                &b,
+                "",
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            json!(account(&db, acc.id).await.password),
+            proposed["password"]
+        );
+
+        // A platform that can't carry a command out says why; one never answered expires.
+        app::server::prop::participants::reset_password(&db, acc.user_id, pid, &here())
+            .await
+            .unwrap();
+        let failing = commands_of(&db, acc.id).await.pop().unwrap();
+        let r = c
+            .send(signed(
+                "POST",
+                &format!("/bridge/v1/commands/{}/ack", failing.id),
+                &b,
+                &json!({"error": "manager API refused the password"}).to_string(),
+            ))
+            .await;
+        assert_eq!(r.json()["status"], "failed", "{}", r.body);
+        let stuck = commands_of(&db, acc.id).await.pop().unwrap();
+        assert_eq!(
+            (stuck.status.as_str(), stuck.error.as_deref()),
+            ("failed", Some("manager API refused the password"))
+        );
+        app::server::prop::participants::reset_password(&db, acc.user_id, pid, &here())
+            .await
+            .unwrap();
+        let late = commands_of(&db, acc.id).await.pop().unwrap();
+        bridge_command::Entity::update_many()
+            .col_expr(
+                bridge_command::Column::CreatedAt,
+                Expr::value(Utc::now() - Duration::hours(2)),
+            )
+            .filter(bridge_command::Column::Id.eq(late.id))
+            .exec(&db)
+            .await
+            .unwrap();
+        // The bridge last spoke an hour ago: silent (its limit is two minutes).
+        bridge::Entity::update_many()
+            .col_expr(
+                bridge::Column::LastSeenAt,
+                Expr::value(Utc::now() - Duration::hours(1)),
+            )
+            .filter(bridge::Column::Id.eq(b.id))
+            .exec(&db)
+            .await
+            .unwrap();
+        let admin = app::server::entity::user::Entity::find()
+            .filter(app::server::entity::user::Column::Email.eq("admin@example.com"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        // "ctrader" never spoke and was registered just now: not silent yet.
+        assert_eq!(app::server::trading::servers::watch(&db).await.unwrap(), 2);
+        assert_eq!(app::server::trading::servers::watch(&db).await.unwrap(), 0);
+        let late = bridge_command::Entity::find_by_id(late.id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(late.status, "expired");
+        assert_eq!(
+            told(&db, admin.id)
+                .await
+                .iter()
+                .filter(|k| *k == "notice.bridge_silent")
+                .count(),
+            1
+        );
+        let row = app::server::trading::servers::list(&db, Utc::now())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.bridge_name == "mt5-demo")
+            .unwrap();
+        assert_eq!(
+            (row.health.commands_failed, row.health.commands_waiting),
+            (2, 0)
+        );
+        assert!(row.health.silent);
+        // The pulled commands no longer include the expired one.
+        let r = c.send(signed("GET", "/bridge/v1/commands", &b, "")).await;
+        assert_eq!(r.json()["commands"], json!([]), "{}", r.body);
+    }
+);

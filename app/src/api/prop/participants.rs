@@ -80,3 +80,15 @@ pub async fn set_participant_data_type(id: i64, data_type: String) -> Result<(),
     )
     .await
 }
+
+/// The trader asks for a new password of their current stage account.
+#[server(endpoint = "prop/account/reset-password")]
+pub async fn reset_account_password(participant_id: i64) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::server::{prop::participants, state};
+    ctx::serve(Access::Client, |me| async move {
+        participants::reset_password(&state()?.db, me.user_id, participant_id, &ctx::origin()).await
+    })
+    .await
+}

@@ -7,6 +7,7 @@ use crate::api::prop::challenges::{
     Participate, RetryStage, get_challenge_cards, get_my_challenges, get_my_participant,
     quote_package,
 };
+use crate::api::prop::participants::ResetAccountPassword;
 use crate::api::trading::positions::{ClosePosition, OpenPosition, get_quotes};
 use crate::domain::live::Topic;
 use crate::domain::offers::covers;
@@ -21,7 +22,7 @@ use crate::ui::new_idempotency_key;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
     AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantBadge, PositionsTable,
-    ProgressBars, StageRules, trading_days_text,
+    ProgressBars, StageRules, env_text, trading_days_text,
 };
 use crate::ui::text::label_or;
 use leptos::prelude::*;
@@ -405,16 +406,31 @@ fn ParticipantHeader(d: ParticipantDetail) -> impl IntoView {
             })}
             {d.pay_url.clone().map(|u| view! { <p class="alert"><a class="btn btn-primary" href=u>{move || i18n.t("prop.complete_payment")}</a></p> })}
             {d.retry.clone().map(|o| view! { <RetryForm id=d.row.id attempt=o.attempt max=o.max_attempts fee=o.fee/> })}
-            {d.account.clone().map(|a| view! { <Credentials a/> })}
+            {d.account.clone().map(|a| view! { <Credentials a participant=d.row.id/> })}
         </div>
     }
 }
 
+/// The stage account's credentials, or that it is being opened on a bridged platform (until the
+/// platform acknowledges it); the password can be reset, and a bridged account's equity says
+/// when the platform last reported it.
 #[component]
-fn Credentials(a: AccountDto) -> impl IntoView {
+fn Credentials(a: AccountDto, participant: i64) -> impl IntoView {
     let i18n = use_i18n();
+    if a.status == "opening" {
+        let text = i18n
+            .t("prop.account_opening")
+            .replace("{server}", &a.server);
+        return view! { <p class="alert" role="status" data-testid="account-opening">{text}</p> }
+            .into_any();
+    }
     let show = RwSignal::new(false);
     let password = a.password.clone().unwrap_or_default();
+    let reset = ServerAction::<ResetAccountPassword>::new();
+    let error = last_error(reset.value());
+    let asked = move || reset.value().get().is_some_and(|r| r.is_ok());
+    let pending = a.reset_pending;
+    let as_of = a.as_of.clone();
     view! {
         <dl class="kv credentials" data-testid="credentials">
             <dt>{move || i18n.t("prop.login")}</dt><dd data-testid="account-login">{a.login.clone()}</dd>
@@ -423,12 +439,28 @@ fn Credentials(a: AccountDto) -> impl IntoView {
                 <span data-testid="account-password">{move || if show.get() { password.clone() } else { "••••••••••••".into() }}</span>
                 " "
                 <button type="button" class="btn btn-sm" on:click=move |_| show.update(|s| *s = !*s)>{move || i18n.t(if show.get() { "prop.hide" } else { "prop.show" })}</button>
+                " "
+                <button type="button" class="btn btn-sm btn-ghost" data-testid="reset-password"
+                    disabled=move || pending || asked() || reset.pending().get()
+                    on:click=move |_| { reset.dispatch(ResetAccountPassword { participant_id: participant }); }>
+                    {move || i18n.t("prop.reset_password")}
+                </button>
+                {move || (pending || asked()).then(|| view! {
+                    <div class="muted small" role="status" data-testid="reset-pending">{i18n.t("prop.reset_pending")}</div>
+                })}
+                <FormProblem error/>
             </dd>
-            <dt>{move || i18n.t("prop.server")}</dt><dd data-testid="account-env">{format!("PropDesk-{}", a.environment)}</dd>
+            <dt>{move || i18n.t("prop.server")}</dt><dd data-testid="account-env">{format!("{} · {}", a.server, env_text(i18n, &a.environment))}</dd>
             <dt>{move || i18n.t("prop.balance")}</dt><dd class="num" data-testid="account-balance">{a.balance.to_string()}</dd>
-            <dt>{move || i18n.t("prop.equity")}</dt><dd class="num" data-testid="account-equity">{a.equity.to_string()}</dd>
+            <dt>{move || i18n.t("prop.equity")}</dt>
+            <dd class="num" data-testid="account-equity">
+                {a.equity.to_string()}
+                {as_of.map(|t| view! { <div class="muted small" data-testid="equity-as-of">{i18n.t("prop.as_of").replace("{time}", &t)}</div> })}
+                {a.stale.then(|| view! { <span class="badge badge-warn" data-testid="equity-stale">{i18n.t("prop.stale")}</span> })}
+            </dd>
         </dl>
     }
+    .into_any()
 }
 
 #[component]

@@ -134,7 +134,14 @@ fn ServersTable(list: Vec<ServerRow>, editing: Editing<ServerForm>) -> impl Into
                     <td class="num">{h.accounts}</td>
                     <td class="small">{if is_sim { "—".to_string() } else { when(h.last_message) }}</td>
                     <td class="small">{if is_sim { "—".to_string() } else { when(h.last_snapshot) }}</td>
-                    <td class="num" data-testid="commands-waiting">{format!("{}{lag}", h.commands_waiting)}</td>
+                    <td class="num">
+                        <span data-testid="commands-waiting">{format!("{}{lag}", h.commands_waiting)}</span>
+                        {(h.commands_failed > 0).then(|| view! {
+                            <div class="text-danger small" data-testid="commands-failed">
+                                {i18n.t("servers.failed_n").replace("{n}", &h.commands_failed.to_string())}
+                            </div>
+                        })}
+                    </td>
                     <td><span class=badge>{i18n.t(status)}</span></td>
                     <td>
                         <button type="button" class="btn btn-sm" on:click=move |_| editing.edit(form.clone())>

@@ -13,6 +13,8 @@ pub struct Model {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub acked_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub error: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

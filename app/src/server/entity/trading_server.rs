@@ -20,6 +20,7 @@ pub struct Model {
     pub silence_secs: i32,
     pub stale_secs: i32,
     pub command_ttl_secs: i32,
+    pub silence_alerted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -37,6 +37,26 @@ async fn role_names(db: &impl ConnectionTrait) -> Result<HashMap<i64, String>, A
         .collect())
 }
 
+/// The active staff members whose role grants `p`: who is told of what their permission covers.
+pub async fn holding(db: &impl ConnectionTrait, p: Permission) -> Result<Vec<i64>, AppError> {
+    let roles: Vec<i64> = role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|r| PermissionSet::parse(&r.permissions).contains(p))
+        .map(|r| r.id)
+        .collect();
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Kind.eq(UserKind::Staff.as_str()))
+        .filter(user::Column::Status.eq("active"))
+        .filter(user::Column::RoleId.is_in(roles))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 pub async fn list(
     db: &impl ConnectionTrait,
     q: &ListQuery,

@@ -176,10 +176,16 @@ mod tests {
     fn each_schedule_has_its_steps_in_order() {
         let names = |s| steps(s).iter().map(|j| j.name).collect::<Vec<_>>();
         assert_eq!(names(Schedule::Feed), ["sim_feed"]);
-        // The day closes before its profit-share periods are settled; notices due go out last.
+        // The day closes before its profit-share periods are settled; then the notices due go
+        // out and the bridges are watched.
         assert_eq!(
             names(Schedule::Day),
-            ["day_close", "profit_share_settle", "firm_notices"]
+            [
+                "day_close",
+                "profit_share_settle",
+                "firm_notices",
+                "bridge_watch"
+            ]
         );
         // The IB programme's monthly rank commissions are paid by the first run of a month.
         assert_eq!(

@@ -19,8 +19,10 @@ use crate::server::infra::db::Write;
 use crate::server::prop::participation;
 use crate::server::trading::platform::{Platform, TradingPlatform};
 use crate::server::{
-    infra::list, prop::challenges, prop::fees, prop::profit_share, trading::risk, trading::sim,
+    infra::list, prop::challenges, prop::fees, prop::profit_share, trading::risk, trading::servers,
+    trading::sim,
 };
+use chrono::Utc;
 use sea_orm::QueryTrait;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -86,10 +88,20 @@ fn currency_of(code: &str) -> Result<Currency, AppError> {
     money::currency(code).or_internal("a participant or account in an unknown currency")
 }
 
-fn account_dto(acc: &trading_account::Model, owner: bool) -> Result<AccountDto, AppError> {
+fn account_dto(
+    acc: &trading_account::Model,
+    owner: bool,
+    place: Option<&servers::AccountPlace>,
+) -> Result<AccountDto, AppError> {
     let cur = currency_of(&acc.currency)?;
     let m = |minor: i64| Money::new(minor, cur);
     Ok(AccountDto {
+        server: place.map(|p| p.server.clone()).unwrap_or_default(),
+        as_of: place
+            .and_then(|p| p.as_of)
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+        stale: place.is_some_and(|p| p.stale),
+        reset_pending: place.is_some_and(|p| p.reset_pending),
         id: acc.id,
         login: acc.login.clone(),
         password: owner.then(|| acc.password.clone()),
@@ -323,6 +335,7 @@ pub async fn detail(
     let acc = p
         .account_id
         .and_then(|a| accounts.iter().find(|x| x.id == a));
+    let places = servers::places(db, &accounts, Utc::now()).await?;
     let cur = money::currency(&p.currency);
     let b = participation::bought(&p)?;
     let stage = b.package.stages.get(p.stage as usize);
@@ -401,10 +414,12 @@ pub async fn detail(
             .iter()
             .map(|s| challenges::stage_card(s, cur))
             .collect(),
-        account: acc.map(|a| account_dto(a, owner.is_some())).transpose()?,
+        account: acc
+            .map(|a| account_dto(a, owner.is_some(), places.get(&a.id)))
+            .transpose()?,
         accounts: accounts
             .iter()
-            .map(|a| account_dto(a, owner.is_some()))
+            .map(|a| account_dto(a, owner.is_some(), places.get(&a.id)))
             .collect::<Result<_, _>>()?,
         trading_days,
         min_trading_days: stage.map_or(0, |s| s.min_trading_days),
@@ -540,6 +555,52 @@ pub async fn choices(db: &impl ConnectionTrait) -> Result<PropChoices, AppError>
         })
         .collect();
     Ok(PropChoices { challenges, ibs })
+}
+
+/// The trader asks for a new password of their current stage account: the simulator's changes
+/// at once; a bridged account's when its platform acknowledges the `reset_password` command
+/// (one at a time). Someone else's participant is not found.
+pub async fn reset_password(
+    db: &sea_orm::DatabaseConnection,
+    user_id: i64,
+    id: i64,
+    from: &crate::server::infra::origin::Origin,
+) -> Result<(), AppError> {
+    let txn = db.write().await?;
+    let p = participation::find(&txn, id).await?;
+    if p.user_id != user_id {
+        return Err(AppError::NotFound);
+    }
+    let Some(account_id) = p.account_id else {
+        return Err(AppError::field("account", "err.account_not_open"));
+    };
+    let acc = risk::lock(&txn, account_id).await?;
+    if acc.status != "active" {
+        return Err(AppError::field("account", "err.account_not_open"));
+    }
+    if servers::places(&txn, std::slice::from_ref(&acc), Utc::now())
+        .await?
+        .get(&acc.id)
+        .is_some_and(|pl| pl.reset_pending)
+    {
+        return Err(AppError::field("account", "err.reset_pending"));
+    }
+    Platform::of(&acc)
+        .reset_password(&txn, &acc, &participation::new_password())
+        .await?;
+    crate::server::infra::audit::record(
+        &txn,
+        Some(user_id),
+        "account.reset_password",
+        "trading_account",
+        Some(acc.id),
+        serde_json::json!({"login": acc.login}),
+        &from.ip,
+    )
+    .await?;
+    crate::server::infra::live::emit_many(&txn, risk::changed(&acc)).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Tags a participant real or demo (demo ones are left out of the firm's figures).

@@ -10,6 +10,49 @@ use sea_orm::{
     QueryOrder,
 };
 
+/// A bridged account's status until its platform acknowledges the `create` command: it has
+/// no figures yet and the trader sees that it is being opened.
+pub const OPENING: &str = "opening";
+
+/// A bridge command's life: pending until the platform acknowledges it (acked) or reports that
+/// it could not carry it out (failed); one still pending after its server's limit expires.
+pub mod command_status {
+    pub const PENDING: &str = "pending";
+    pub const ACKED: &str = "acked";
+    pub const FAILED: &str = "failed";
+    pub const EXPIRED: &str = "expired";
+}
+
+/// What the prop area does when a bridged account opens (its `create` acknowledged), in the
+/// acknowledgement's transaction: registered with `register_account_opened!`, so the bridge
+/// does not import the challenge flow above it.
+pub type AccountOpenedFn =
+    for<'a> fn(
+        &'a sea_orm::DatabaseTransaction,
+        &'a trading_account::Model,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
+
+pub struct AccountOpened(pub AccountOpenedFn);
+
+inventory::collect!(AccountOpened);
+
+#[macro_export]
+macro_rules! register_account_opened {
+    ($f:expr) => {
+        inventory::submit! { $crate::server::trading::platform::AccountOpened($f) }
+    };
+}
+
+pub async fn opened(
+    txn: &sea_orm::DatabaseTransaction,
+    acc: &trading_account::Model,
+) -> Result<(), AppError> {
+    for l in inventory::iter::<AccountOpened> {
+        (l.0)(txn, acc).await?;
+    }
+    Ok(())
+}
+
 /// An account as the platform last reported it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Snapshot {
@@ -40,6 +83,19 @@ pub trait TradingPlatform {
         db: &impl ConnectionTrait,
         acc: &trading_account::Model,
         amount: i64,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
+    /// Gives the account a new password (the platform's acknowledgement confirms it).
+    fn reset_password(
+        &self,
+        db: &impl ConnectionTrait,
+        acc: &trading_account::Model,
+        password: &str,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
+    fn set_leverage(
+        &self,
+        db: &impl ConnectionTrait,
+        acc: &trading_account::Model,
+        leverage: i32,
     ) -> impl Future<Output = Result<(), AppError>> + Send;
     fn snapshot(
         &self,
@@ -91,6 +147,23 @@ async fn set_enabled_column(
     Ok(())
 }
 
+/// Sets one column of an account (the simulator's accounts change at once; a bridged account's
+/// when its platform acknowledges the command).
+pub async fn set_column<V: Into<sea_orm::Value>>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    col: trading_account::Column,
+    v: V,
+) -> Result<(), AppError> {
+    trading_account::Entity::update_many()
+        .col_expr(col, Expr::value(v))
+        .col_expr(trading_account::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(trading_account::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Queues a command for a bridge to pull.
 async fn command(
     db: &impl ConnectionTrait,
@@ -104,9 +177,10 @@ async fn command(
         account_id: Set(acc.id),
         kind: Set(kind.into()),
         payload: Set(payload.to_string()),
-        status: Set("pending".into()),
+        status: Set(command_status::PENDING.into()),
         created_at: Set(Utc::now()),
         acked_at: Set(None),
+        error: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -178,6 +252,52 @@ impl TradingPlatform for Platform {
                     acc,
                     "withdraw",
                     serde_json::json!({"login": acc.login, "amount_minor": amount, "comment": "profit share"}),
+                )
+                .await
+            }
+        }
+    }
+
+    async fn reset_password(
+        &self,
+        db: &impl ConnectionTrait,
+        acc: &trading_account::Model,
+        password: &str,
+    ) -> Result<(), AppError> {
+        match self {
+            Platform::Simulated => {
+                set_column(db, acc.id, trading_account::Column::Password, password).await
+            }
+            Platform::Bridge(b) => {
+                command(
+                    db,
+                    *b,
+                    acc,
+                    "reset_password",
+                    serde_json::json!({"login": acc.login, "password": password}),
+                )
+                .await
+            }
+        }
+    }
+
+    async fn set_leverage(
+        &self,
+        db: &impl ConnectionTrait,
+        acc: &trading_account::Model,
+        leverage: i32,
+    ) -> Result<(), AppError> {
+        match self {
+            Platform::Simulated => {
+                set_column(db, acc.id, trading_account::Column::Leverage, leverage).await
+            }
+            Platform::Bridge(b) => {
+                command(
+                    db,
+                    *b,
+                    acc,
+                    "set_leverage",
+                    serde_json::json!({"login": acc.login, "leverage": leverage}),
                 )
                 .await
             }

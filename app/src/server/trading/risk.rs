@@ -57,7 +57,7 @@ pub fn state_of(acc: &trading_account::Model) -> Result<StageState, AppError> {
     serde_json::from_str(&acc.state).or_internal("decoding an account's stored rule state")
 }
 
-fn tz_of(acc: &trading_account::Model) -> chrono_tz::Tz {
+pub fn tz_of(acc: &trading_account::Model) -> chrono_tz::Tz {
     clock::parse_tz(&acc.time_zone).unwrap_or(chrono_tz::UTC)
 }
 
@@ -405,7 +405,7 @@ pub async fn roll_account(
 /// The live event that tells a participant's trader, and staff watching participants, that the
 /// account's figures, progress, warnings or decision changed. None for an account of no
 /// participant.
-fn changed(acc: &trading_account::Model) -> Option<(Audience, Topic, Option<i64>)> {
+pub fn changed(acc: &trading_account::Model) -> Option<(Audience, Topic, Option<i64>)> {
     let p = acc.participant_id?;
     Some((
         Audience::user_and_staff(acc.user_id, Permission::ParticipantsView),

@@ -2,15 +2,18 @@
 //! bridge. Staff register and edit them; a challenge stage names the one its accounts open on
 //! (none: the simulator), and the challenge editor refuses a stage its server cannot serve.
 use crate::domain::challenge::{ChallengeDef, Environment};
+use crate::domain::permission::Permission;
 use crate::domain::servers::{self, ServerKind, ServerTerms, StageNeeds};
 use crate::domain::validation::Errors;
 use crate::error::{AppError, OrInternal};
 use crate::model::{ServerForm, ServerHealth, ServerRow, ServerSaved};
 use crate::server::entity::{bridge, bridge_command, trading_account, trading_server};
-use crate::server::infra::audit;
+use crate::server::identity;
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
+use crate::server::infra::{audit, jobs, notify};
 use crate::server::trading::bridge as bridge_api;
+use crate::server::trading::platform::command_status;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -188,6 +191,64 @@ pub async fn check_challenge(
     e.into_result().map_err(AppError::Invalid)
 }
 
+/// Where an account lives and how fresh its figures are.
+pub struct AccountPlace {
+    pub server: String,
+    /// When the platform last reported the figures (the simulator's are always current).
+    pub as_of: Option<DateTime<Utc>>,
+    /// Older than the server's limit: shown as stale.
+    pub stale: bool,
+    /// A new password was sent to the platform and is not confirmed yet.
+    pub reset_pending: bool,
+}
+
+/// The place of each of these accounts.
+pub async fn places(
+    db: &impl ConnectionTrait,
+    accounts: &[trading_account::Model],
+    now: DateTime<Utc>,
+) -> Result<HashMap<i64, AccountPlace>, AppError> {
+    let servers = trading_server::Entity::find().all(db).await?;
+    let sim = servers
+        .iter()
+        .find(|s| s.kind == ServerKind::Simulator.as_str());
+    let by_bridge: HashMap<i64, &trading_server::Model> = servers
+        .iter()
+        .filter_map(|s| s.bridge_id.map(|b| (b, s)))
+        .collect();
+    let resets: Vec<i64> = bridge_command::Entity::find()
+        .select_only()
+        .column(bridge_command::Column::AccountId)
+        .filter(bridge_command::Column::AccountId.is_in(accounts.iter().map(|a| a.id)))
+        .filter(bridge_command::Column::Kind.eq("reset_password"))
+        .filter(bridge_command::Column::Status.eq(command_status::PENDING))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(accounts
+        .iter()
+        .map(|a| {
+            let server = match a.bridge_id {
+                Some(b) => by_bridge.get(&b).copied(),
+                None => sim,
+            };
+            let bridged = a.bridge_id.is_some();
+            let as_of = bridged.then_some(a.updated_at);
+            let stale = bridged
+                && a.status == "active"
+                && server
+                    .is_some_and(|s| (now - a.updated_at).num_seconds() > i64::from(s.stale_secs));
+            let place = AccountPlace {
+                server: server.map(|s| s.name.clone()).unwrap_or_default(),
+                as_of,
+                stale,
+                reset_pending: resets.contains(&a.id),
+            };
+            (a.id, place)
+        })
+        .collect())
+}
+
 /// Every server with its health, the simulator first.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -218,13 +279,26 @@ pub async fn list(
         .column(bridge_command::Column::BridgeId)
         .column_as(Expr::col(bridge_command::Column::Id).count(), "n")
         .column_as(Expr::col(bridge_command::Column::CreatedAt).min(), "oldest")
-        .filter(bridge_command::Column::Status.eq("pending"))
+        .filter(bridge_command::Column::Status.eq(command_status::PENDING))
         .group_by(bridge_command::Column::BridgeId)
         .into_tuple::<(i64, i64, Option<DateTime<Utc>>)>()
         .all(db)
         .await?
         .into_iter()
         .map(|(b, n, oldest)| (b, (n, oldest)))
+        .collect();
+    let failed: HashMap<i64, i64> = bridge_command::Entity::find()
+        .select_only()
+        .column(bridge_command::Column::BridgeId)
+        .column_as(Expr::col(bridge_command::Column::Id).count(), "n")
+        .filter(
+            bridge_command::Column::Status.is_in([command_status::FAILED, command_status::EXPIRED]),
+        )
+        .group_by(bridge_command::Column::BridgeId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
         .collect();
     Ok(servers
         .into_iter()
@@ -241,6 +315,10 @@ pub async fn list(
                 last_snapshot: b.and_then(|b| b.last_snapshot_at),
                 commands_waiting: n as u64,
                 lag_secs: oldest.map(|t| Ord::max((now - t).num_seconds(), 0)),
+                commands_failed: s
+                    .bridge_id
+                    .and_then(|id| failed.get(&id))
+                    .map_or(0, |n| *n as u64),
                 // A bridge never heard from is judged from its registration.
                 silent: b.is_some_and(|b| {
                     let last = last_message.unwrap_or(b.created_at);
@@ -399,6 +477,82 @@ pub async fn save(
         bridge_name,
         secret,
     })
+}
+
+crate::register_job!(jobs::Schedule::Day, 40, "bridge_watch", |db| Box::pin(
+    watch(db)
+));
+
+/// Every half minute: commands still pending past their server's limit expire (staff see them
+/// on the servers page and the platform no longer pulls them), and the staff who manage
+/// platforms are told once of each enabled bridge that has gone silent. Returns how many
+/// commands expired and bridges were reported.
+pub async fn watch(db: &DatabaseConnection) -> Result<usize, AppError> {
+    let now = Utc::now();
+    let mut n = 0;
+    let bridges = trading_server::Entity::find()
+        .filter(trading_server::Column::Kind.eq(ServerKind::Bridge.as_str()))
+        .all(db)
+        .await?;
+    for s in bridges {
+        let Some(bridge_id) = s.bridge_id else {
+            continue;
+        };
+        use bridge_command::Column as C;
+        let ttl = chrono::Duration::seconds(i64::from(s.command_ttl_secs));
+        n += bridge_command::Entity::update_many()
+            .col_expr(C::Status, Expr::value(command_status::EXPIRED))
+            .col_expr(C::Error, Expr::value(Some("expired".to_string())))
+            .filter(C::BridgeId.eq(bridge_id))
+            .filter(C::Status.eq(command_status::PENDING))
+            .filter(C::CreatedAt.lt(now - ttl))
+            .exec(db)
+            .await?
+            .rows_affected as usize;
+        let Some(b) = bridge::Entity::find_by_id(bridge_id).one(db).await? else {
+            continue;
+        };
+        let last = b.last_seen_at.unwrap_or(b.created_at);
+        let silent = (now - last).num_seconds() > i64::from(s.silence_secs);
+        if s.enabled && silent && s.silence_alerted_at.is_none_or(|t| t < last) {
+            n += usize::from(report_silence(db, &s, last, now).await?);
+        }
+    }
+    Ok(n)
+}
+
+/// Tells the platform managers that a bridge is silent, once (conditional on the mark read, so
+/// two instances never both tell).
+async fn report_silence(
+    db: &DatabaseConnection,
+    s: &trading_server::Model,
+    last: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    use trading_server::Column as S;
+    let txn = db.write().await?;
+    let mut mark = trading_server::Entity::update_many()
+        .col_expr(S::SilenceAlertedAt, Expr::value(Some(now)))
+        .filter(S::Id.eq(s.id));
+    mark = match s.silence_alerted_at {
+        Some(t) => mark.filter(S::SilenceAlertedAt.eq(t)),
+        None => mark.filter(S::SilenceAlertedAt.is_null()),
+    };
+    if mark.exec(&txn).await?.rows_affected == 0 {
+        return Ok(false);
+    }
+    let data = std::collections::BTreeMap::from([
+        ("server".to_string(), s.name.clone()),
+        (
+            "since".to_string(),
+            last.format("%Y-%m-%d %H:%M UTC").to_string(),
+        ),
+    ]);
+    for staff in identity::staff::holding(&txn, Permission::PlatformManage).await? {
+        notify::push(&txn, staff, "notice.bridge_silent", data.clone()).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
 }
 
 #[cfg(test)]

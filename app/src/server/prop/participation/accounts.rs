@@ -6,7 +6,7 @@ use crate::domain::rules::StageState;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::{participant, trading_account};
-use crate::server::trading::platform::{Platform, TradingPlatform};
+use crate::server::trading::platform::{OPENING, Platform, TradingPlatform};
 use crate::server::{infra::crypto, trading::servers, trading::sim};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -29,6 +29,11 @@ pub(super) async fn new_login(db: &impl ConnectionTrait) -> Result<String, AppEr
         }
     }
     Err(AppError::internal("no free account login after five tries"))
+}
+
+/// A stage account's password: twelve random hex digits.
+pub fn new_password() -> String {
+    crypto::random_token().chars().take(12).collect()
 }
 
 /// Opens the account of `stage` (attempt `attempt`) and puts the participant on it.
@@ -60,7 +65,7 @@ pub async fn issue_account(
     let group = servers::terms(&server)
         .group_for(&def.account_group)
         .to_string();
-    let password: String = crypto::random_token().chars().take(12).collect();
+    let password = new_password();
     let acc = trading_account::ActiveModel {
         participant_id: Set(Some(p.id)),
         user_id: Set(p.user_id),
@@ -84,7 +89,13 @@ pub async fn issue_account(
         margin: Set(0),
         open_positions: Set(0),
         enabled: Set(true),
-        status: Set("active".into()),
+        // A bridged account opens when its platform acknowledges the `create` command.
+        status: Set(if bridge_id.is_some() {
+            OPENING
+        } else {
+            "active"
+        }
+        .into()),
         time_zone: Set(b.time_zone.clone()),
         rules: Set(serde_json::to_string(&rules).or_internal("encoding an account's rules")?),
         state: Set(serde_json::to_string(&state).or_internal("encoding an account's rule state")?),
@@ -117,14 +128,34 @@ pub async fn issue_account(
     }
     q.filter(participant::Column::Id.eq(p.id)).exec(txn).await?;
     tree_stats::track(txn, Some(p), &find(txn, p.id).await?).await?;
-    tell(
-        txn,
-        p,
-        "notice.prop_account_ready",
-        &[
-            ("login", acc.login.clone()),
-            ("stage", (stage + 1).to_string()),
-        ],
-    )
-    .await
+    let stage = ("stage", (stage + 1).to_string());
+    if acc.status == OPENING {
+        tell(txn, p, "notice.prop_account_opening", &[stage]).await
+    } else {
+        tell(
+            txn,
+            p,
+            "notice.prop_account_ready",
+            &[("login", acc.login.clone()), stage],
+        )
+        .await
+    }
+}
+
+crate::register_account_opened!(|txn, acc| Box::pin(account_opened(txn, acc)));
+
+/// A bridged stage account was opened by its platform: the trader is told its login.
+async fn account_opened(
+    txn: &sea_orm::DatabaseTransaction,
+    acc: &trading_account::Model,
+) -> Result<(), AppError> {
+    let Some(id) = acc.participant_id else {
+        return Ok(());
+    };
+    let p = find(txn, id).await?;
+    let extra = [
+        ("login", acc.login.clone()),
+        ("stage", (acc.stage + 1).to_string()),
+    ];
+    tell(txn, &p, "notice.prop_account_ready", &extra).await
 }

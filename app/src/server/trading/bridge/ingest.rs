@@ -1,16 +1,20 @@
 //! Snapshots and deals into the rules engine, and the commands the platform pulls.
 use super::*;
+use crate::domain::clock;
+use crate::domain::rules::StageState;
 use crate::domain::validation::FieldError;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::{bridge, bridge_command, deal, trading_account};
 use crate::server::infra::db::Write;
+use crate::server::infra::live;
+use crate::server::trading::platform::{self, command_status};
 use crate::server::trading::risk::{self, Happened};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -102,6 +106,9 @@ pub async fn snapshot(
     if !belongs(&acc, b) {
         return Err(BridgeError::UnknownLogin);
     }
+    if acc.status == platform::OPENING {
+        return Err(BridgeError::AccountOpening);
+    }
     if v.seq <= acc.last_seq {
         return Err(BridgeError::StaleSeq {
             last_seq: acc.last_seq,
@@ -166,6 +173,10 @@ pub async fn snapshots(
             results[i] = Some(refused(s, BridgeError::UnknownLogin));
             continue;
         };
+        if acc.status == platform::OPENING {
+            results[i] = Some(refused(s, BridgeError::AccountOpening));
+            continue;
+        }
         if v.seq <= acc.last_seq {
             let e = BridgeError::StaleSeq {
                 last_seq: acc.last_seq,
@@ -225,6 +236,9 @@ pub async fn deal(
     if !belongs(&acc, b) {
         return Err(BridgeError::UnknownLogin);
     }
+    if acc.status == platform::OPENING {
+        return Err(BridgeError::AccountOpening);
+    }
     if v.closing.is_some() {
         let stored = deal::Entity::find()
             .filter(deal::Column::AccountId.eq(acc.id))
@@ -270,7 +284,7 @@ pub async fn commands(
     }
     let rows = bridge_command::Entity::find()
         .filter(bridge_command::Column::BridgeId.eq(b.id))
-        .filter(bridge_command::Column::Status.eq("pending"))
+        .filter(bridge_command::Column::Status.eq(command_status::PENDING))
         .order_by_asc(bridge_command::Column::Id)
         .limit(limit)
         .all(db)
@@ -301,33 +315,152 @@ pub async fn commands(
     })
 }
 
-/// Marks one of the bridge's commands done. Acknowledging it again changes nothing.
+/// Marks one of the bridge's commands done, or failed when the platform says why it could not
+/// carry it out. A `create` opens the account: its login and password become the platform's
+/// when it sends them, its stage starts today, and the prop area tells the trader. A
+/// `reset_password` or `set_leverage` takes effect on the account. Acknowledging a command again
+/// changes nothing (a `create` again with another login is refused).
 pub async fn ack(
     db: &DatabaseConnection,
     b: &bridge::Model,
     command_id: i64,
+    input: AckIn,
     now: DateTime<Utc>,
 ) -> Result<AckOut, BridgeError> {
+    validate_ack(&input)?;
     let find = || {
         bridge_command::Entity::find_by_id(command_id)
             .filter(bridge_command::Column::BridgeId.eq(b.id))
-            .one(db)
     };
-    if find().await?.is_none() {
-        return Err(BridgeError::UnknownCommand);
+    let txn = db.write().await?;
+    let cmd = find().one(&txn).await?.ok_or(BridgeError::UnknownCommand)?;
+    // The account first, as every writer of it does; then the command again under that lock.
+    let acc = risk::lock(&txn, cmd.account_id).await?;
+    let cmd = find().one(&txn).await?.ok_or(BridgeError::UnknownCommand)?;
+    let done = cmd.status == command_status::ACKED;
+    if let Some(why) = input.error.as_deref() {
+        if !done {
+            set_command(&txn, cmd.id, command_status::FAILED, Some(why), None).await?;
+        }
+    } else {
+        match cmd.kind.as_str() {
+            "create" => open(&txn, &acc, &input, done, now).await?,
+            "reset_password" if !done => {
+                let password = input
+                    .password
+                    .clone()
+                    .or_else(|| payload_str(&cmd, "password"));
+                if let Some(p) = password {
+                    platform::set_column(&txn, acc.id, trading_account::Column::Password, p)
+                        .await?;
+                }
+            }
+            "set_leverage" if !done => {
+                let payload: serde_json::Value =
+                    serde_json::from_str(&cmd.payload).unwrap_or_default();
+                if let Some(l) = payload["leverage"]
+                    .as_i64()
+                    .and_then(|l| i32::try_from(l).ok())
+                {
+                    platform::set_column(&txn, acc.id, trading_account::Column::Leverage, l)
+                        .await?;
+                }
+            }
+            _ => {}
+        }
+        if !done {
+            set_command(&txn, cmd.id, command_status::ACKED, None, Some(now)).await?;
+        }
     }
-    bridge_command::Entity::update_many()
-        .col_expr(bridge_command::Column::Status, Expr::value("acked"))
-        .col_expr(bridge_command::Column::AckedAt, Expr::value(now))
-        .filter(bridge_command::Column::Id.eq(command_id))
-        .filter(bridge_command::Column::BridgeId.eq(b.id))
-        .filter(bridge_command::Column::Status.eq("pending"))
-        .exec(db)
-        .await?;
-    let c = find().await?.ok_or(BridgeError::UnknownCommand)?;
+    let c = find().one(&txn).await?.ok_or(BridgeError::UnknownCommand)?;
+    let login = trading_account::Entity::find_by_id(acc.id)
+        .one(&txn)
+        .await?
+        .map(|a| a.login)
+        .unwrap_or_default();
+    txn.commit().await?;
     Ok(AckOut {
         id: c.id,
         status: c.status,
+        login,
         acked_at: c.acked_at.unwrap_or(now).to_rfc3339(),
     })
+}
+
+fn payload_str(cmd: &bridge_command::Model, key: &str) -> Option<String> {
+    let payload: serde_json::Value = serde_json::from_str(&cmd.payload).ok()?;
+    payload[key].as_str().map(str::to_string)
+}
+
+async fn set_command(
+    txn: &DatabaseTransaction,
+    id: i64,
+    status: &str,
+    error: Option<&str>,
+    acked_at: Option<DateTime<Utc>>,
+) -> Result<(), AppError> {
+    use bridge_command::Column as C;
+    let mut q = bridge_command::Entity::update_many()
+        .col_expr(C::Status, Expr::value(status))
+        .col_expr(C::Error, Expr::value(error.map(str::to_string)));
+    if acked_at.is_some() {
+        q = q.col_expr(C::AckedAt, Expr::value(acked_at));
+    }
+    q.filter(C::Id.eq(id)).exec(txn).await?;
+    Ok(())
+}
+
+/// The platform created the account: it becomes active under the platform's login (unless that
+/// login is another account's), with a stage that starts today.
+async fn open(
+    txn: &DatabaseTransaction,
+    acc: &trading_account::Model,
+    input: &AckIn,
+    done: bool,
+    now: DateTime<Utc>,
+) -> Result<(), BridgeError> {
+    let login = input.login.clone().unwrap_or_else(|| acc.login.clone());
+    if done {
+        // Already opened: the same acknowledgement again changes nothing.
+        return if login == acc.login {
+            Ok(())
+        } else {
+            Err(BridgeError::AckConflict)
+        };
+    }
+    if login != acc.login {
+        let taken = trading_account::Entity::find()
+            .filter(trading_account::Column::Login.eq(&login))
+            .one(txn)
+            .await?
+            .is_some();
+        if taken {
+            return Err(BridgeError::AckConflict);
+        }
+    }
+    use trading_account::Column as A;
+    let mut q = trading_account::Entity::update_many()
+        .col_expr(A::Login, Expr::value(login))
+        .col_expr(A::UpdatedAt, Expr::value(now));
+    if let Some(p) = &input.password {
+        q = q.col_expr(A::Password, Expr::value(p.clone()));
+    }
+    if acc.status == platform::OPENING {
+        let rules = risk::rules_of(acc)?;
+        let state = StageState::new(&rules, clock::local_day(now, risk::tz_of(acc)));
+        q = q.col_expr(A::Status, Expr::value("active")).col_expr(
+            A::State,
+            Expr::value(serde_json::to_string(&state).or_internal("encoding a stage state")?),
+        );
+    }
+    q.filter(A::Id.eq(acc.id)).exec(txn).await?;
+    let opened = trading_account::Entity::find_by_id(acc.id)
+        .one(txn)
+        .await?
+        .or_internal("the account just opened")?;
+    if acc.status == platform::OPENING {
+        platform::opened(txn, &opened).await?;
+    }
+    live::emit_many(txn, risk::changed(&opened)).await?;
+    Ok(())
 }

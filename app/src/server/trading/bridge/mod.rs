@@ -1,7 +1,7 @@
 //! The bridge API's service. An external trading platform (MT4/MT5, cTrader, Match-Trader...)
 //! reaches PropDesk through a bridge: it pushes account snapshots and deals, which feed the
 //! rules engine exactly as the simulated platform's updates do, and pulls the commands PropDesk
-//! queued for its accounts (create, enable, disable, withdraw).
+//! queued for its accounts (create, enable, disable, withdraw, reset_password, set_leverage).
 //!
 //! Every request is signed: `X-Signature` is the lowercase hex HMAC-SHA256, keyed with the
 //! bridge's secret (the bytes of its hex), of `{X-Timestamp}\n{X-Nonce}\n{raw body}`. The
@@ -52,6 +52,10 @@ pub enum BridgeError {
     UnknownCommand,
     /// 409: the update's `seq` is not above the last one applied to the account.
     StaleSeq { last_seq: i64 },
+    /// 409: an update for an account whose `create` is not acknowledged yet.
+    AccountOpening,
+    /// 409: a `create` acknowledged again with another login, or a login another account has.
+    AckConflict,
     /// 429: the bridge sends faster than its rate limit.
     RateLimited,
     /// Anything else, chiefly invalid input (422).
@@ -62,7 +66,10 @@ impl BridgeError {
     pub fn status(&self) -> u16 {
         match self {
             BridgeError::Unauthenticated | BridgeError::Clock => 401,
-            BridgeError::Replay | BridgeError::StaleSeq { .. } => 409,
+            BridgeError::Replay
+            | BridgeError::StaleSeq { .. }
+            | BridgeError::AccountOpening
+            | BridgeError::AckConflict => 409,
             BridgeError::UnknownLogin | BridgeError::UnknownCommand => 404,
             BridgeError::RateLimited => 429,
             BridgeError::App(e) => e.status(),
@@ -78,6 +85,8 @@ impl BridgeError {
             BridgeError::UnknownLogin => "err.login_unknown",
             BridgeError::UnknownCommand => "err.command_unknown",
             BridgeError::StaleSeq { .. } => "err.seq_stale",
+            BridgeError::AccountOpening => "err.account_opening",
+            BridgeError::AckConflict => "err.ack_conflict",
             BridgeError::RateLimited => "err.bridge_rate_limited",
             BridgeError::App(AppError::Invalid(_)) => "err.bridge_invalid",
             BridgeError::App(e) => e.key(),
@@ -89,6 +98,7 @@ impl BridgeError {
         match self {
             BridgeError::UnknownLogin => vec![FieldError::new("login", "err.login_unknown")],
             BridgeError::StaleSeq { .. } => vec![FieldError::new("seq", "err.seq_stale")],
+            BridgeError::AckConflict => vec![FieldError::new("login", "err.ack_conflict")],
             BridgeError::App(AppError::Invalid(f)) => f.clone(),
             _ => Vec::new(),
         }

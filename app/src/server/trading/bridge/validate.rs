@@ -21,6 +21,25 @@ pub(super) fn login_of(e: &mut Errors, login: &str) {
     }
 }
 
+/// An acknowledgement's optional login, password and error.
+pub(super) fn validate_ack(a: &AckIn) -> Result<(), BridgeError> {
+    let mut e = Errors::default();
+    if let Some(l) = &a.login {
+        login_of(&mut e, l);
+    }
+    if let Some(p) = &a.password
+        && (p.is_empty() || p.chars().count() > 64 || p.chars().any(char::is_control))
+    {
+        e.add("password", "err.password_invalid");
+    }
+    if let Some(why) = &a.error
+        && (why.trim().is_empty() || why.chars().count() > 500)
+    {
+        e.add("error", "err.ack_error_invalid");
+    }
+    Ok(e.into_result()?)
+}
+
 pub(super) fn seq_of(e: &mut Errors, seq: i64) {
     if seq <= 0 {
         e.add("seq", "err.seq_invalid");

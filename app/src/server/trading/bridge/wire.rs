@@ -136,17 +136,36 @@ pub struct DealOut {
     pub account: AccountOut,
 }
 
+/// What the platform reports with an acknowledgement; the body may be empty (`{}` or none).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AckIn {
+    /// For `create`: the account's login on the platform when the platform chose its own (else
+    /// the command's login stands). 1 to 64 characters without spaces. Acknowledging a
+    /// `create` again with another login is refused (409 `err.ack_conflict`).
+    #[schema(example = "80012345")]
+    pub login: Option<String>,
+    /// For `create` and `reset_password`: the password when the platform made it (else the
+    /// command's stands). 1 to 64 characters.
+    pub password: Option<String>,
+    /// The platform could not carry the command out: why (at most 500 characters). The command
+    /// is marked `failed` for staff to see.
+    pub error: Option<String>,
+}
+
 /// A command for the platform.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CommandOut {
     pub id: i64,
-    /// `create`, `enable`, `disable` or `withdraw`.
+    /// `create`, `enable`, `disable`, `withdraw`, `reset_password` or `set_leverage`.
     #[schema(example = "disable")]
     pub kind: String,
     pub login: String,
     /// The command's arguments: for `create` login, password, currency, balance_minor,
-    /// leverage and environment; for `withdraw` login, amount_minor (taken out of the balance)
-    /// and comment; otherwise login.
+    /// leverage, environment and group (the platform's account group; empty for its default);
+    /// for `withdraw` login, amount_minor (taken out of the balance) and comment; for
+    /// `reset_password` login and password; for `set_leverage` login and leverage; otherwise
+    /// login.
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
     #[schema(format = DateTime)]
@@ -162,8 +181,11 @@ pub struct CommandsOut {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AckOut {
     pub id: i64,
+    /// `acked`, or `failed` when the acknowledgement carried an error.
     #[schema(example = "acked")]
     pub status: String,
+    /// The account's login after the acknowledgement.
+    pub login: String,
     #[schema(format = DateTime)]
     pub acked_at: String,
 }
