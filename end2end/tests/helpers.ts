@@ -214,3 +214,32 @@ export async function tradeTo(admin: Page, trader: Page, to: string, profit: str
   await trader.getByTestId("positions").getByRole("button", { name: "Close" }).click();
   await expect(trader.getByText("No open positions.")).toBeVisible({ timeout: 5_000 });
 }
+
+/** The cells of one CSV line (RFC 4180: quoted cells may hold commas and doubled quotes). */
+export function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ",") {
+      cells.push(cell);
+      cell = "";
+    } else {
+      cell += c;
+    }
+  }
+  cells.push(cell);
+  return cells;
+}

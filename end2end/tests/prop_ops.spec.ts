@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import * as fs from "fs";
-import { asAdmin, approve, open, setPrice, shot, signIn, tradeTo } from "./helpers";
+import { asAdmin, approve, csvCells, open, setPrice, shot, signIn, tradeTo } from "./helpers";
 
 /** The dashboard's money figures, in minor units, as the page shows them. */
 async function figures(admin: Page): Promise<Record<string, number>> {
@@ -121,11 +121,14 @@ test("a funded trader's profit is settled into the wallet, shows on the profit-s
     const download = admin.waitForEvent("download");
     await admin.getByRole("link", { name: "Export CSV" }).click();
     const lines = fs.readFileSync(await (await download).path(), "utf8").trim().split("\n");
-    const head = lines[0].split(",");
-    expect(head).toEqual(["id", "at", "participant_id", "client", "email", "challenge", "package", "kind", "amount", "currency", "ib", "data_type"]);
+    const head = csvCells(lines[0]);
+    expect(head).toEqual([
+      "id", "at", "participant_id", "client", "email", "challenge", "package", "kind",
+      "before_discount", "discount", "discount_source", "amount", "currency", "ib", "data_type",
+    ]);
     const real = lines
       .slice(1)
-      .map((l) => l.split(","))
+      .map(csvCells)
       .filter((c) => c[head.indexOf("data_type")] === "real" && c[head.indexOf("currency")] === "USD");
     const sum = real.reduce((s, c) => s + Math.round(Number(c[head.indexOf("amount")]) * 100), 0);
     expect(sum).toBe(after.fees);

@@ -440,7 +440,7 @@ fn Credentials(a: AccountDto, participant: i64) -> impl IntoView {
                 " "
                 <button type="button" class="btn btn-sm" on:click=move |_| show.update(|s| *s = !*s)>{move || i18n.t(if show.get() { "prop.hide" } else { "prop.show" })}</button>
                 " "
-                <button type="button" class="btn btn-sm btn-ghost" data-testid="reset-password"
+                <button type="button" class="btn btn-sm" data-testid="reset-password"
                     disabled=move || pending || asked() || reset.pending().get()
                     on:click=move |_| { reset.dispatch(ResetAccountPassword { participant_id: participant }); }>
                     {move || i18n.t("prop.reset_password")}

@@ -115,25 +115,25 @@ fn ServersTable(list: Vec<ServerRow>, editing: Editing<ServerForm>) -> impl Into
             };
             view! {
                 <tr data-testid=format!("server-{}", s.name)>
-                    <td>
+                    <td class="nowrap">
                         <strong>{s.name.clone()}</strong>
                         {(!s.bridge_name.is_empty()).then(|| view! {
                             <div class="muted small mono">{s.bridge_name.clone()}</div>
                         })}
                     </td>
-                    <td>
+                    <td class="nowrap">
                         {i18n.t(if is_sim { "servers.simulator" } else { "servers.bridge" })}
                         " · "
                         {i18n.t(if is_sim { "servers.any_environment" } else if s.environment == "live" { "prop.env_live" } else { "prop.env_demo" })}
                     </td>
-                    <td class="small">
+                    <td class="small nowrap">
                         <div>{currencies}</div>
                         <div class="muted">{leverages}</div>
                         {(!s.groups.is_empty()).then(|| view! { <div class="muted mono">{s.groups.join(", ")}</div> })}
                     </td>
                     <td class="num">{h.accounts}</td>
-                    <td class="small">{if is_sim { "—".to_string() } else { when(h.last_message) }}</td>
-                    <td class="small">{if is_sim { "—".to_string() } else { when(h.last_snapshot) }}</td>
+                    <td class="small nowrap">{if is_sim { "—".to_string() } else { when(h.last_message) }}</td>
+                    <td class="small nowrap">{if is_sim { "—".to_string() } else { when(h.last_snapshot) }}</td>
                     <td class="num">
                         <span data-testid="commands-waiting">{format!("{}{lag}", h.commands_waiting)}</span>
                         {(h.commands_failed > 0).then(|| view! {
