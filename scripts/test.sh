@@ -30,7 +30,7 @@ RUSTC_WORKSPACE_WRAPPER=$(command -v clippy-driver)
 CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 log=$(mktemp)
-cargo test -p app -p server -p migration --features app/ssr 2>&1 | tee "$log"
+cargo test -p app -p server -p migration -p propdesk-bridge-demo --features app/ssr 2>&1 | tee "$log"
 rust_passed=$(awk '/^test result:/ {n += $4} END {print n+0}' "$log")
 
 wait $front_pid || { cat "$front_log"; echo "The front end did not build."; exit 1; }
