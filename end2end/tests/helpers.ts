@@ -165,21 +165,16 @@ export async function asAdmin(page: Page) {
 }
 
 /** Sets the simulated platform's EURUSD price as staff (and stops the moving feed), returning
- * how long the server took: the accounts holding EURUSD are judged before it answers. */
+ * how long the server took: the accounts holding EURUSD are judged before it answers. Sent with
+ * the page's cookies but outside the page, so a navigation under way cannot cut it off. */
 export async function setPrice(admin: Page, price: string, running = false): Promise<number> {
-  return admin.evaluate(
-    async ([price, running]) => {
-      const started = performance.now();
-      const r = await fetch("/api/admin/sim/price", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: `symbol=EURUSD&price=${price}&running=${running}`,
-      });
-      if (!r.ok) throw new Error(`price refused: ${r.status} ${await r.text()}`);
-      return performance.now() - started;
-    },
-    [price, String(running)] as const,
-  );
+  const started = performance.now();
+  const r = await admin.request.post("/api/admin/sim/price", {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    data: `symbol=EURUSD&price=${price}&running=${running}`,
+  });
+  if (!r.ok()) throw new Error(`price refused: ${r.status()} ${await r.text()}`);
+  return performance.now() - started;
 }
 
 export async function signIn(page: Page, email: string, password: string) {

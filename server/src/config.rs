@@ -81,6 +81,9 @@ pub enum Command {
     },
     /// Load the demo data set (idempotent) and print its credentials
     SeedDemo,
+    /// Register the reference bridge's demo platform and its challenge (idempotent; after the
+    /// demo data set) and print `BRIDGE_NAME=…` and `BRIDGE_SECRET=…` for propdesk-bridge-demo
+    SeedDemoBridge,
     /// Register a bridge for an external trading platform and print its secret (shown once)
     CreateBridge {
         /// 1 to 60 letters, digits, dots, dashes or underscores; sent as `X-Bridge`

@@ -105,6 +105,14 @@ async fn run(command: Command, s: Settings) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::SeedDemoBridge => {
+            let (name, secret) = seed::bridge::seed(&conn)
+                .await
+                .map_err(|e| in_english(&e))?;
+            println!("BRIDGE_NAME={name}");
+            println!("BRIDGE_SECRET={secret}");
+            Ok(())
+        }
         Command::Serve { demo } => {
             if demo {
                 println!(

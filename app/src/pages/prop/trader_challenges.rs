@@ -337,6 +337,9 @@ pub fn ChallengePage() -> impl IntoView {
         |(id, ..)| get_my_participant(id),
     );
     let tab = RwSignal::new("overview");
+    // Whether the password shows: kept here, as the account's card is drawn again with every
+    // live update of its figures.
+    provide_context(ShowPassword(RwSignal::new(false)));
     let order = OrderForm::new();
     // The firm chooses whether the challenge's details or "my challenge" come first.
     let opened = StoredValue::new(false);
@@ -411,6 +414,9 @@ fn ParticipantHeader(d: ParticipantDetail) -> impl IntoView {
     }
 }
 
+#[derive(Clone, Copy)]
+struct ShowPassword(RwSignal<bool>);
+
 /// The stage account's credentials, or that it is being opened on a bridged platform (until the
 /// platform acknowledges it); the password can be reset, and a bridged account's equity says
 /// when the platform last reported it.
@@ -424,7 +430,7 @@ fn Credentials(a: AccountDto, participant: i64) -> impl IntoView {
         return view! { <p class="alert" role="status" data-testid="account-opening">{text}</p> }
             .into_any();
     }
-    let show = RwSignal::new(false);
+    let show = use_context::<ShowPassword>().map_or_else(|| RwSignal::new(false), |s| s.0);
     let password = a.password.clone().unwrap_or_default();
     let reset = ServerAction::<ResetAccountPassword>::new();
     let error = last_error(reset.value());

@@ -1,4 +1,5 @@
 //! System roles (every start), the first administrator, and the demo data set.
+pub mod bridge;
 pub mod ib;
 pub mod messages;
 pub mod money;
