@@ -236,6 +236,7 @@ mod tests {
                         "platform.",
                         "offers.",
                         "msg.",
+                        "servers.",
                     ]
                     .iter()
                     .any(|p| lit.starts_with(p))
