@@ -11,6 +11,7 @@ pub mod prop;
 pub mod prop_filter;
 pub mod settings;
 pub mod table;
+pub mod tabs;
 pub mod text;
 pub mod toolbar;
 

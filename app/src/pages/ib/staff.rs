@@ -12,9 +12,9 @@ use crate::i18n::use_i18n;
 use crate::model::{RankSetForm, RankSetRow, TierForm};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormError, FormProblem, Submit, TextField, last_error, tlabel};
-use crate::ui::open_tab;
 use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, ListState, RowsTable};
+use crate::ui::tabs::TabBar;
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -28,21 +28,15 @@ enum Tab {
 
 #[component]
 pub fn IbAdminPage() -> impl IntoView {
-    let i18n = use_i18n();
     let tab = RwSignal::new(Tab::Report);
-    let tabs = [
+    let tabs = vec![
         (Tab::Report, "ib.fee_report"),
         (Tab::Ranks, "ib.rank_sets"),
         (Tab::Links, "ib.firm_links"),
     ];
     view! {
         <PageHeader title="nav.ib_admin" subtitle="ib.admin_sub"/>
-        <div class="tabs" role="tablist" aria-label=move || i18n.t("nav.ib_admin")>
-            {tabs.into_iter().map(|(t, label)| view! {
-                <button type="button" role="tab" class="tab" aria-selected=move || (tab.get() == t).to_string()
-                    on:click=move |_| { open_tab(tab, t); }>{move || i18n.t(label)}</button>
-            }).collect_view()}
-        </div>
+        <TabBar tab tabs label="nav.ib_admin"/>
         {move || match tab.get() {
             Tab::Report => view! { <FeeReport/> }.into_any(),
             Tab::Ranks => view! { <RankSets/> }.into_any(),
