@@ -486,6 +486,33 @@ pub fn currency_options() -> Signal<Vec<(String, String)>> {
     })
 }
 
+/// Client groups as checkboxes; each box's test id is `{testid}-{name}`.
+#[component]
+pub fn GroupPicker(
+    groups: Vec<(i64, String)>,
+    chosen: RwSignal<Vec<i64>>,
+    testid: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset>
+            <legend>{move || i18n.t("offers.groups")}</legend>
+            <div class="cluster">
+                {groups.into_iter().map(|(id, name)| view! {
+                    <label class="checkbox">
+                        <input type="checkbox" data-testid=format!("{testid}-{name}") prop:checked=move || chosen.with(|c| c.contains(&id))
+                            on:change=move |ev| chosen.update(|c| {
+                                c.retain(|x| *x != id);
+                                if event_target_checked(&ev) { c.push(id); }
+                            })/>
+                        <span>{name}</span>
+                    </label>
+                }).collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
 /// The spinner row shown while a section loads.
 pub fn loading() -> impl IntoView {
     view! { <div class="progress indeterminate"><div class="progress-bar"></div></div> }

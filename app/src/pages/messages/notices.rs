@@ -5,7 +5,7 @@ use crate::domain::messages::NoticeAudience;
 use crate::i18n::use_i18n;
 use crate::model::{NoticeChoices, NoticeForm, NoticeRow};
 use crate::ui::form::{
-    FormProblem, SelectField, Submit, TextField, keyed_options, last_error, tlabel,
+    FormProblem, GroupPicker, SelectField, Submit, TextField, keyed_options, last_error, tlabel,
 };
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::toolbar::ListToolbar;
@@ -170,25 +170,8 @@ fn Composer(
                     <SelectField label=tlabel("msg.audience") id="notice-audience" field="audience" value=audience options=keyed_options(i18n, AUDIENCES) error/>
                     <TextField label=tlabel("msg.send_at") id="notice-send-at" field="send_at" value=send_at error kind="datetime-local" hint=tlabel("msg.send_at_hint")/>
                 </div>
-                {move || is(NoticeAudience::Groups).then(|| {
-                    let groups = groups.clone();
-                    view! {
-                        <fieldset>
-                            <legend>{move || i18n.t("offers.groups")}</legend>
-                            <div class="cluster">
-                                {groups.into_iter().map(|(id, name)| view! {
-                                    <label class="checkbox">
-                                        <input type="checkbox" data-testid=format!("notice-group-{name}") prop:checked=move || group_ids.with(|c| c.contains(&id))
-                                            on:change=move |ev| group_ids.update(|c| {
-                                                c.retain(|x| *x != id);
-                                                if event_target_checked(&ev) { c.push(id); }
-                                            })/>
-                                        <span>{name}</span>
-                                    </label>
-                                }).collect_view()}
-                            </div>
-                        </fieldset>
-                    }
+                {move || is(NoticeAudience::Groups).then(|| view! {
+                    <GroupPicker groups=groups.clone() chosen=group_ids testid="notice-group"/>
                 })}
                 {move || is(NoticeAudience::List).then(|| view! {
                     <TextField label=tlabel("offers.clients") id="notice-clients" field="clients" value=clients error multiline=true hint=tlabel("offers.clients_hint")/>

@@ -7,8 +7,8 @@ use crate::domain::offers::{CouponAudience, Covered};
 use crate::i18n::use_i18n;
 use crate::model::{CouponChoices, CouponForm, CouponRow};
 use crate::ui::form::{
-    CheckField, FormProblem, SelectField, Submit, TextField, currency_options, keyed_options,
-    last_error, tlabel,
+    CheckField, FormProblem, GroupPicker, SelectField, Submit, TextField, currency_options,
+    keyed_options, last_error, tlabel,
 };
 use crate::ui::settings::Editing;
 use crate::ui::table::{ListBody, ListState, SortHeader};
@@ -232,29 +232,6 @@ fn ScopePicker(choices: CouponChoices, scope: RwSignal<Vec<Covered>>) -> impl In
     }
 }
 
-/// Client groups as checkboxes.
-#[component]
-fn GroupPicker(groups: Vec<(i64, String)>, chosen: RwSignal<Vec<i64>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <fieldset>
-            <legend>{move || i18n.t("offers.groups")}</legend>
-            <div class="cluster">
-                {groups.into_iter().map(|(id, name)| view! {
-                    <label class="checkbox">
-                        <input type="checkbox" data-testid=format!("group-{name}") prop:checked=move || chosen.with(|c| c.contains(&id))
-                            on:change=move |ev| chosen.update(|c| {
-                                c.retain(|x| *x != id);
-                                if event_target_checked(&ev) { c.push(id); }
-                            })/>
-                        <span>{name}</span>
-                    </label>
-                }).collect_view()}
-            </div>
-        </fieldset>
-    }
-}
-
 #[component]
 fn CouponEditor(form: CouponForm, choices: CouponChoices, editing: Editing<Open>) -> impl IntoView {
     let i18n = use_i18n();
@@ -339,7 +316,7 @@ fn CouponEditor(form: CouponForm, choices: CouponChoices, editing: Editing<Open>
                     <TextField label=tlabel("offers.valid_to") id="coupon-to" field="valid_to" value=to error kind="date"/>
                 </div>
                 <SelectField label=tlabel("offers.audience") id="coupon-audience" field="audience" value=audience options=keyed_options(i18n, AUDIENCES) error/>
-                {move || is(CouponAudience::Groups).then(|| view! { <GroupPicker groups=groups.clone() chosen=group_ids/> })}
+                {move || is(CouponAudience::Groups).then(|| view! { <GroupPicker groups=groups.clone() chosen=group_ids testid="group"/> })}
                 {move || is(CouponAudience::List).then(|| view! {
                     <TextField label=tlabel("offers.clients") id="coupon-clients" field="clients" value=clients error multiline=true hint=tlabel("offers.clients_hint")/>
                 })}
@@ -408,7 +385,7 @@ fn GrantForm(
             <h2 class="card-title">{move || i18n.t("offers.grant")}" · "{title}</h2>
             <form class="form" on:submit=submit novalidate data-testid="grant-form">
                 <FormProblem error shown=vec!["clients".into()]/>
-                {choices.map(|c| view! { <GroupPicker groups=c.groups chosen=group_ids/> })}
+                {choices.map(|c| view! { <GroupPicker groups=c.groups chosen=group_ids testid="group"/> })}
                 <TextField label=tlabel("offers.clients") id="grant-clients" field="clients" value=clients error multiline=true hint=tlabel("offers.clients_hint")/>
                 {move || granted().map(|n| view! { <p class="alert alert-success" role="status">{format!("{} {n}", i18n.t("offers.granted_now"))}</p> })}
                 <div class="form-actions">
