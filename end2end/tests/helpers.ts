@@ -79,8 +79,9 @@ function decodeBody(eml: string): string {
   return body;
 }
 
-/** The newest email to `to` in the development outbox, waiting for the sender to write it. */
-export async function lastMailTo(to: string): Promise<string> {
+/** The newest email to `to` in the development outbox (the newest whose body holds `containing`,
+ * when given: one action may send several), waiting for the sender to write it. */
+export async function lastMailTo(to: string, containing = ""): Promise<string> {
   for (let i = 0; i < 50; i++) {
     if (fs.existsSync(OUTBOX)) {
       const files = fs
@@ -90,12 +91,14 @@ export async function lastMailTo(to: string): Promise<string> {
         .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
       for (const f of files) {
         const eml = fs.readFileSync(f, "utf8");
-        if (new RegExp(`^To: .*${to.replace(/[.@]/g, "\\$&")}`, "mi").test(eml)) return decodeBody(eml);
+        if (!new RegExp(`^To: .*${to.replace(/[.@]/g, "\\$&")}`, "mi").test(eml)) continue;
+        const body = decodeBody(eml);
+        if (body.includes(containing)) return body;
       }
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no email to ${to} in ${OUTBOX}`);
+  throw new Error(`no email to ${to}${containing ? ` holding "${containing}"` : ""} in ${OUTBOX}`);
 }
 
 export function uniqueEmail(prefix: string) {
