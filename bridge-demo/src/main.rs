@@ -7,7 +7,9 @@
 //! Configuration (environment): `PROPDESK_ADDR` (host:port, default 127.0.0.1:3000),
 //! `BRIDGE_NAME` and `BRIDGE_SECRET` (as the back office showed them), `BRIDGE_STATE` (the state
 //! file, default `bridge-demo-state.json`), `BRIDGE_LISTEN` (its trader interface, default
-//! 127.0.0.1:3100).
+//! 127.0.0.1:3100), `BRIDGE_POLL_MS` (how often it pulls commands, default 500) and
+//! `BRIDGE_FEED_MS` (how often it sends its accounts' snapshots, default 1000) and
+//! `BRIDGE_FIRST_LOGIN` (the first login it gives, default 700001).
 mod client;
 mod platform;
 mod trader;
@@ -24,6 +26,8 @@ pub struct Bridge {
     pub state: Mutex<State>,
     pub path: PathBuf,
     pub client: Client,
+    poll: Duration,
+    feed: Duration,
 }
 
 impl Bridge {
@@ -40,6 +44,10 @@ fn env(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
 }
 
+fn millis(name: &str, default: u64) -> Duration {
+    Duration::from_millis(env(name, "").parse().unwrap_or(default))
+}
+
 #[tokio::main]
 async fn main() {
     let secret = hex::decode(env("BRIDGE_SECRET", "")).unwrap_or_default();
@@ -51,7 +59,10 @@ async fn main() {
         std::process::exit(2);
     }
     let path = PathBuf::from(env("BRIDGE_STATE", "bridge-demo-state.json"));
-    let state = State::load(&path).unwrap_or_else(|e| {
+    // PropDesk knows an account by its login across all its servers: each platform numbers its
+    // accounts in a range of its own.
+    let first_login = env("BRIDGE_FIRST_LOGIN", "").parse().unwrap_or(700_001);
+    let state = State::load(&path, first_login).unwrap_or_else(|e| {
         eprintln!("cannot read {}: {e}", path.display());
         std::process::exit(1);
     });
@@ -63,6 +74,8 @@ async fn main() {
             name,
             secret,
         },
+        poll: millis("BRIDGE_POLL_MS", 500),
+        feed: millis("BRIDGE_FEED_MS", 1000),
     });
     let listen = env("BRIDGE_LISTEN", "127.0.0.1:3100");
     let listener = tokio::net::TcpListener::bind(&listen)
@@ -82,13 +95,13 @@ async fn main() {
         .expect("serve");
 }
 
-/// Pulls the pending commands twice a second and carries each out once.
+/// Pulls the pending commands (twice a second by default) and carries each out once.
 async fn commands_loop(b: Arc<Bridge>) {
     loop {
         if let Err(e) = pull(&b).await {
             eprintln!("commands: {e}");
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(b.poll).await;
     }
 }
 
@@ -172,11 +185,11 @@ fn carry_out(s: &mut State, kind: &Value, p: &Value) -> Value {
     }
 }
 
-/// Every second: the prices move, the deals waiting are sent in order, then a snapshot of every
+/// Every second (by default): the prices move, the deals waiting are sent in order, then a snapshot of every
 /// account (numbered before it is sent, so a restart never reuses a number).
 async fn feed_loop(b: Arc<Bridge>) {
     loop {
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        tokio::time::sleep(b.feed).await;
         if let Err(e) = push(&b).await {
             eprintln!("feed: {e}");
         }

@@ -103,12 +103,13 @@ pub struct State {
 }
 
 impl State {
-    pub fn load(path: &Path) -> std::io::Result<State> {
+    /// The saved state, or a new platform numbering its accounts from `first_login`.
+    pub fn load(path: &Path, first_login: u64) -> std::io::Result<State> {
         match std::fs::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(std::io::Error::other),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut s = State {
-                    next_login: 700_001,
+                    next_login: first_login,
                     next_ticket: 1,
                     rng: 0x9E37_79B9_7F4A_7C15,
                     ..State::default()
@@ -204,7 +205,7 @@ mod tests {
 
     #[test]
     fn a_lot_of_eurusd_makes_ten_dollars_a_pip() {
-        let mut s = State::load(Path::new("/nonexistent/state.json")).unwrap();
+        let mut s = State::load(Path::new("/nonexistent/state.json"), 700_001).unwrap();
         let p = Position {
             ticket: 1,
             symbol: "EURUSD".into(),

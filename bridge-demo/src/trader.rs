@@ -22,11 +22,24 @@ fn refused(why: &str) -> Reply {
 
 pub fn router(b: Arc<Bridge>) -> Router {
     Router::new()
+        .route("/status", get(status))
         .route("/accounts/{login}", get(account))
         .route("/orders", post(open))
         .route("/orders/{ticket}/close", post(close))
         .route("/prices", post(set_price))
         .with_state(b)
+}
+
+/// What the platform holds and what it still owes PropDesk: deals not yet accepted.
+async fn status(Ctx(b): Ctx<Arc<Bridge>>) -> Reply {
+    let s = b.state.lock().await;
+    (
+        StatusCode::OK,
+        Json(json!({
+            "accounts": s.accounts.len(), "commands_done": s.done.len(),
+            "deals_waiting": s.outbox.len(),
+        })),
+    )
 }
 
 async fn account(Ctx(b): Ctx<Arc<Bridge>>, Path(login): Path<String>) -> Reply {

@@ -105,6 +105,16 @@ impl Server {
         Self::start_on(&bin, port, &url, &outbox, &[]).await
     }
 
+    /// Kills it (SIGKILL: whatever it was doing is cut off) and starts a new process on the same
+    /// port and database, as a supervisor would after a crash.
+    pub async fn crash_and_restart(mut self) -> Server {
+        self.kill();
+        self.child.wait().await.expect("wait for the killed server");
+        let (bin, port) = (self.bin.clone(), self.port);
+        let (url, outbox) = (self.database_url.clone(), self.outbox.clone());
+        Self::start_on(&bin, port, &url, &outbox, &[]).await
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> std::io::Result<Reply> {
         request(self.port, "GET", path, cookie, &[], "").await
     }
