@@ -9,77 +9,16 @@
 //! Usage: cargo run --release -p server --example bench_bridge [accounts] [rounds] [tasks]
 use app::server::entity::trading_account;
 use app::server::trading::bridge;
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use chrono::Utc;
-use http_body_util::BodyExt;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     Statement, TransactionTrait,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
-use tower::ServiceExt;
+use std::time::Instant;
 
 mod shared;
-use shared::{SIZE, bridged_accounts, percentile};
-
-const BATCH: usize = 400;
-
-struct Sender {
-    router: Router,
-    name: String,
-    secret: String,
-    nonce: AtomicU64,
-}
-
-impl Sender {
-    /// Sends one signed batch; returns how long the answer took.
-    async fn send(&self, body: String) -> Duration {
-        let ts = Utc::now().timestamp().to_string();
-        let nonce = format!("bench-nonce-{}", self.nonce.fetch_add(1, Ordering::Relaxed));
-        let sig = bridge::sign(&self.secret, &ts, &nonce, body.as_bytes());
-        let req = Request::builder()
-            .method("POST")
-            .uri("/bridge/v1/snapshots/batch")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("x-bridge", &self.name)
-            .header("x-timestamp", ts)
-            .header("x-nonce", nonce)
-            .header("x-signature", sig)
-            .body(Body::from(body))
-            .expect("request");
-        let started = Instant::now();
-        let res = self.router.clone().oneshot(req).await.expect("response");
-        let status = res.status();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        let took = started.elapsed();
-        assert_eq!(
-            status,
-            StatusCode::OK,
-            "{}",
-            String::from_utf8_lossy(&bytes)
-        );
-        took
-    }
-}
-
-fn batch(logins: &[String], seq: i64, equity: impl Fn(usize) -> i64) -> String {
-    let at = Utc::now().to_rfc3339();
-    let items: Vec<serde_json::Value> = logins
-        .iter()
-        .enumerate()
-        .map(|(i, login)| {
-            serde_json::json!({
-                "login": login, "seq": seq, "at": at, "balance_minor": SIZE,
-                "equity_minor": equity(i), "margin_minor": 10_000, "open_positions": 1,
-            })
-        })
-        .collect();
-    serde_json::json!({ "snapshots": items }).to_string()
-}
+use shared::{BATCH, SIZE, Sender, batch, bridged_accounts, percentile};
 
 /// The database's batched write speed: the same batches as bare updates, one transaction each.
 async fn baseline(db: &DatabaseConnection, ids: &[i64], tasks: usize) -> f64 {
