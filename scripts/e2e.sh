@@ -12,8 +12,9 @@ export PROPDESK_SITE_ROOT=${E2E_SITE_ROOT:-target/e2e-site}
 [ "${E2E_FRONT_BUILT:-}" = 1 ] || scripts/e2e-front.sh
 # The server is the binary the Rust tests build (same packages and features as scripts/test.sh):
 # cargo-leptos would build it with other features, which recompiles every dependency (14 minutes
-# on a cold CI machine). After scripts/test.sh's tests this is a no-op.
-cargo test -q -p app -p server -p migration --features app/ssr --no-run
+# on a cold CI machine). After scripts/test.sh's tests this is a no-op. The reference bridge
+# (bridge-demo/) is built too: tests/bridge_process.spec.ts runs it as its own process.
+cargo test -q -p app -p server -p migration -p propdesk-bridge-demo --features app/ssr --no-run
 e2e_data=end2end/.data
 # Another server on the port would be tested instead of this build.
 if curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1; then
