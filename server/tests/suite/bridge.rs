@@ -1185,6 +1185,32 @@ on_both!(
             (StatusCode::CONFLICT, "err.ack_conflict".into())
         );
         assert_eq!(account(&db, acc.id).await, opened);
+        // Another account's create acknowledged with the login this one holds: refused, and
+        // it stays being opened.
+        let (_, second) = opening_account(&db, &b, "second@example.com").await;
+        let create2 = &commands_of(&db, second.id).await[0];
+        let r = c
+            .send(signed(
+                "POST",
+                &format!("/bridge/v1/commands/{}/ack", create2.id),
+                &b,
+                &body,
+            ))
+            .await;
+        assert_eq!(
+            (r.status, error_of(&r)),
+            (StatusCode::CONFLICT, "err.ack_conflict".into())
+        );
+        assert_eq!(account(&db, second.id).await, second);
+        let r = c
+            .send(signed(
+                "POST",
+                &format!("/bridge/v1/commands/{}/ack", create2.id),
+                &b,
+                &json!({"login": "MT5-700003"}).to_string(),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let r = c
             .send(signed(
                 "POST",
