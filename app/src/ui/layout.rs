@@ -335,11 +335,14 @@ fn Frame(me: Me, admin: bool, items: Vec<NavItem>) -> impl IntoView {
 
 /// Renders `inner` with the signed-in user once loaded. Pages behind it are also guarded on
 /// the server (the router middleware redirects anonymous visitors to sign in).
+/// A transition, not a suspense: a page's resource read outside the page's own suspense (in an
+/// effect, say) waits here, and reloading it with a live update must not swap the whole frame,
+/// with whatever the user was typing, for the loading bar.
 #[component]
 fn WithMe(inner: fn(Me) -> AnyView, sign_in: &'static str) -> impl IntoView {
     let MeCtx(me) = expect_context();
     view! {
-        <Suspense fallback=|| view! { <div class="progress indeterminate"><div class="progress-bar"></div></div> }>
+        <Transition fallback=|| view! { <div class="progress indeterminate"><div class="progress-bar"></div></div> }>
             {move || {
                 me.get()
                     .map(|r| match r {
@@ -350,7 +353,7 @@ fn WithMe(inner: fn(Me) -> AnyView, sign_in: &'static str) -> impl IntoView {
                         }
                     })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -398,7 +398,8 @@ fn ParticipantHeader(d: ParticipantDetail) -> impl IntoView {
                 <ParticipantBadge status testid="participant-status"/>
             </div>
             <p class="muted">
-                {move || i18n.t("prop.stage")}{format!(" {}/{} ({}) · ", r.stage, r.stages, r.environment)}
+                {move || i18n.t("prop.stage")}{format!(" {}/{} (", r.stage, r.stages)}
+                {let env = r.environment.clone(); move || env_text(i18n, &env)}") · "
                 {move || i18n.t("prop.attempt")}{format!(" {} · ", r.attempt)}
                 {move || i18n.t("prop.started")}{format!(" {}", if r.started_at.is_empty() { "—" } else { &r.started_at })}
                 {(!r.ended_at.is_empty()).then(|| view! { " · "{move || i18n.t("prop.ended")}{format!(" {}", r.ended_at)} })}

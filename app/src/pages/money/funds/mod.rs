@@ -119,11 +119,20 @@ pub fn FundsPage() -> impl IntoView {
         flash: RwSignal::new(None),
         version: RwSignal::new(0),
     };
-    // Balances move when a request is decided, and with a notice (an adjustment, a payout).
+    // The trader's own request reloads the page (its forms start afresh). Balances also move
+    // when a request is decided and with a notice (an adjustment, a payout): then only the
+    // wallets and the KYC notice are drawn again, so a form being filled in keeps its values.
     let (requests, notices) = (changes(Topic::Request), changes(Topic::Notification));
-    let overview = Resource::new(
+    let overview = Resource::new(move || ctx.version.get(), |_| get_funds_overview());
+    let latest = Resource::new(
         move || (ctx.version.get(), requests.get(), notices.get()),
-        |_| get_funds_overview(),
+        |(_, decided, noticed)| async move {
+            if decided + noticed == 0 {
+                None
+            } else {
+                get_funds_overview().await.ok()
+            }
+        },
     );
     view! {
         <PageHeader title="nav.funds" subtitle="funds.subtitle">
@@ -135,7 +144,7 @@ pub fn FundsPage() -> impl IntoView {
                 overview
                     .get()
                     .map(|r| match r {
-                        Ok(o) => view! { <Funds o ctx/> }.into_any(),
+                        Ok(o) => view! { <Funds o latest ctx/> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{move || i18n.t(e.key())}</p> }.into_any(),
                     })
             }}
@@ -144,10 +153,15 @@ pub fn FundsPage() -> impl IntoView {
 }
 
 #[component]
-fn Funds(o: FundsOverview, ctx: FundsCtx) -> impl IntoView {
+fn Funds(
+    o: FundsOverview,
+    latest: Resource<Option<FundsOverview>>,
+    ctx: FundsCtx,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let blocked = StoredValue::new(o.kyc_blocked.clone());
-    let data = StoredValue::new(o.clone());
+    let data = StoredValue::new(o);
+    // The newest figures: those a live update brought, else the page's own.
+    let current = move || latest.get().flatten().unwrap_or_else(|| data.get_value());
     let flash = move || {
         ctx.flash.get().map(|f| {
             let key = f.key;
@@ -175,23 +189,31 @@ fn Funds(o: FundsOverview, ctx: FundsCtx) -> impl IntoView {
             }
         })
     };
-    let kyc_notice = (!o.kyc_blocked.is_empty()).then(|| {
-        view! {
-            <div class="alert alert-warn" role="note" data-testid="kyc-notice">
-                <strong>{move || i18n.t("funds.kyc_notice_title")}</strong>
-                <span>
-                    {move || {
-                        let actions: Vec<String> = blocked
-                            .with_value(|b| b.iter().map(|a| label_or(i18n, &format!("kyc.action_{a}"), a)).collect());
-                        i18n.t("funds.kyc_notice").replace("{actions}", &actions.join(", "))
-                    }} " "
-                    <a href="/kyc">{move || i18n.t("funds.kyc_link")}</a>
-                </span>
-            </div>
-        }
-    });
+    let kyc_notice = move || {
+        let blocked = current().kyc_blocked;
+        (!blocked.is_empty()).then(|| {
+            let actions: Vec<String> = blocked
+                .iter()
+                .map(|a| label_or(i18n, &format!("kyc.action_{a}"), a))
+                .collect();
+            let actions = actions.join(", ");
+            view! {
+                <div class="alert alert-warn" role="note" data-testid="kyc-notice">
+                    <strong>{move || i18n.t("funds.kyc_notice_title")}</strong>
+                    <span>
+                        {move || i18n.t("funds.kyc_notice").replace("{actions}", &actions)} " "
+                        <a href="/kyc">{move || i18n.t("funds.kyc_link")}</a>
+                    </span>
+                </div>
+            }
+        })
+    };
     let panel = move || {
-        let o = data.get_value();
+        // Drawn again on a change of tab, with the newest figures, but not with a live update.
+        let o = latest
+            .get_untracked()
+            .flatten()
+            .unwrap_or_else(|| data.get_value());
         let tab = ctx.tab.get();
         let is_blocked = tab
             .action()
@@ -227,7 +249,7 @@ fn Funds(o: FundsOverview, ctx: FundsCtx) -> impl IntoView {
             {flash}
             {kyc_notice}
             <section aria-label=move || i18n.t("funds.wallets")>
-                <Wallets wallets=o.wallets/>
+                {move || view! { <Wallets wallets=current().wallets/> }}
             </section>
             <div class="card">
                 <div class="tabs" role="tablist" aria-label=move || i18n.t("nav.funds")>
