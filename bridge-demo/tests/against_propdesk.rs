@@ -8,6 +8,7 @@
 mod common;
 
 use app::domain::challenge::StageDef;
+use app::domain::clock::{self, DayZone};
 use app::server::entity::{bridge_command, deal};
 use app::server::infra::db::Write;
 use app::server::trading::risk;
@@ -152,7 +153,16 @@ async fn a_challenge_passes_on_the_reference_bridge_and_goes_live_on_another() {
             ..StageDef::live_default()
         },
     ];
-    let challenge = publish(&db, admin, "Demo then live", stages).await;
+    // Days end at 17:00 in New York, the forex convention.
+    let challenge = publish_with(
+        &db,
+        admin,
+        "Demo then live",
+        stages,
+        "America/New_York",
+        "17:00",
+    )
+    .await;
     let p = participant(&db, admin, "trader@example.com", challenge).await;
     let dir = scratch("bridge-demo-pass");
     let propdesk = Server::start(&propdesk(), &url, &dir).await;
@@ -181,11 +191,16 @@ async fn a_challenge_passes_on_the_reference_bridge_and_goes_live_on_another() {
         "in_progress"
     );
 
-    // The stage passes when its day ends (the day-close job, run here at tomorrow's first hour).
+    // The stage passes when its day ends, at 17:00 New York (the day-close job, run here at
+    // that instant), not a minute before.
+    let zone = DayZone::parse("America/New_York 17:00").unwrap();
+    assert_eq!(account(&db, first).await.time_zone, zone.text());
+    let end = clock::day_end(clock::local_day(Utc::now(), zone), zone);
     let txn = db.write().await.unwrap();
-    let tomorrow = Utc::now() + Duration::days(1);
+    let early = risk::roll_account(&txn, first, end - Duration::minutes(1));
+    assert!(early.await.unwrap().is_none());
     assert!(
-        risk::roll_account(&txn, first, tomorrow)
+        risk::roll_account(&txn, first, end)
             .await
             .unwrap()
             .is_some()

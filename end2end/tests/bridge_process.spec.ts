@@ -7,9 +7,8 @@ import { approve, asAdmin, DATA_DIR, open, shot, signIn } from "./helpers";
 
 // The reference bridge (bridge-demo/) as its own process: it plays the trading platform, pulls
 // PropDesk's commands and pushes snapshots and deals through the signed bridge API, and takes
-// orders on its own HTTP interface. PropDesk's days end at real midnight for bridged accounts,
-// so a pass is left to the Rust process-level test (bridge-demo/tests); these cover a failure and
-// a live account, as the trader and staff see them.
+// orders on its own HTTP interface. A bridged account's trading day ends at the challenge's
+// day end by the real clock, so the pass sets that a few minutes ahead and waits for it.
 
 const BRIDGE_BIN = path.resolve(__dirname, "..", "..", "target", "debug", "propdesk-bridge-demo");
 const PROPDESK = new URL(process.env.BASE_URL ?? "http://127.0.0.1:3000").host;
@@ -111,15 +110,6 @@ class Bridge {
     await this.ok("POST", `/orders/${ticket}/close`, { login, password });
   }
 
-  /** Stops the process where it is (no command pulled, no snapshot sent) until resumed. */
-  pause() {
-    this.proc.kill("SIGSTOP");
-  }
-
-  resume() {
-    this.proc.kill("SIGCONT");
-  }
-
   async stop() {
     running.delete(this);
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
@@ -180,50 +170,32 @@ async function buyAndApprove(admin: Page, trader: Page, challenge: string, serve
   await expect(trader.getByTestId("credentials")).toHaveCount(0);
 }
 
-/** The password the platform gave, as the trader reveals it. The page blinks at each bridge
- * snapshot (see `steadyShot`), so a click that landed in a blink is made again. */
+/** The password the platform gave, as the trader reveals it. */
 async function password(trader: Page): Promise<string> {
+  await trader.getByTestId("credentials").getByRole("button", { name: "Show" }).click();
   const shown = trader.getByTestId("account-password");
-  await expect(async () => {
-    if ((await shown.innerText({ timeout: 2_000 })).includes("•"))
-      await trader.getByTestId("credentials").getByRole("button", { name: "Show" }).click({ timeout: 2_000 });
-    await expect(shown).not.toHaveText(/•/, { timeout: 1_000 });
-  }).toPass({ timeout: 10_000 });
+  await expect(shown).not.toHaveText(/•/);
   const pw = (await shown.innerText()).trim();
   expect(pw).not.toBe("");
   return pw;
 }
 
-/** A screenshot of the trader's page with the bridge paused. Each live update of the page (one
- * per bridge snapshot) swaps the whole frame for its loading bar for 20-80 ms while the
- * participation is read again, more often than a full-page shot takes; with the bridge stopped
- * (SIGSTOP, resumed after) the page settles and the shot shows it. */
-async function steadyShot(page: Page, bridge: Bridge, name: string) {
-  const blinks = () =>
-    page.evaluate(() => {
-      const w = window as unknown as { blinks?: number };
-      if (w.blinks === undefined) {
-        w.blinks = 0;
-        new MutationObserver(() => {
-          if (document.querySelector(".progress.indeterminate")) w.blinks = (w.blinks ?? 0) + 1;
-        }).observe(document.body, { childList: true, subtree: true });
-      }
-      return w.blinks;
+/** A screenshot of the trader's page, after checking that the live updates (one per bridge
+ * snapshot, every 300 ms here) redraw it in place: for two seconds the frame never gives way to
+ * its loading bar, so what the trader reads, scrolls to or types stays put. */
+async function steadyShot(page: Page, name: string) {
+  const blinks = await page.evaluate(async () => {
+    let gone = 0;
+    const watch = new MutationObserver(() => {
+      if (!document.querySelector(".shell")) gone++;
     });
-  bridge.pause();
-  try {
-    // Until half a second passes without a blink (an update under way at the stop comes in).
-    for (let seen = -1, i = 0; i < 20; i++) {
-      const now = await blinks();
-      if (now === seen) break;
-      seen = now;
-      await page.waitForTimeout(500);
-    }
-    await page.locator(".shell").waitFor();
-    await shot(page, name);
-  } finally {
-    bridge.resume();
-  }
+    watch.observe(document.body, { childList: true, subtree: true });
+    await new Promise((r) => setTimeout(r, 2_000));
+    watch.disconnect();
+    return gone;
+  });
+  expect(blinks).toBe(0);
+  await shot(page, name);
 }
 
 // Each test's platform numbers its logins from a range of its own, so the spec can run again
@@ -277,7 +249,7 @@ test("a challenge runs on the reference bridge: credentials on its acknowledgeme
   await expect(trader.getByTestId("bar-profit_target")).toContainText("100.00 / 800.00", { timeout: 10_000 });
   await expect(trader.getByTestId("account-balance")).toContainText("10100.00 USD");
   await expect(trader.getByTestId("participant-status")).toContainText("In progress");
-  await steadyShot(trader, bridge, "bridge-process-profit");
+  await steadyShot(trader, "bridge-process-profit");
 
   // A lot bought at 1.08600 and the price at 1.07900: 700.00 lost, 600.00 below the day's
   // start, over the 500.00 a day (5% of 10,000.00).
@@ -296,7 +268,7 @@ test("a challenge runs on the reference bridge: credentials on its acknowledgeme
   const refused = await bridge.order(login, pw);
   expect(refused.status).toBe(422);
   expect(refused.body.error).toContain("may not trade");
-  await steadyShot(trader, bridge, "bridge-process-failed");
+  await steadyShot(trader, "bridge-process-failed");
   await open(admin, "/admin/servers");
   const row = admin.getByTestId(`server-${server}`);
   await expect(row.getByTestId("commands-waiting")).toHaveText("0");
@@ -339,5 +311,75 @@ test("a single live stage on a live bridge server opens a funded account on that
   const onPlatform = await bridge.ok("GET", `/accounts/${login}`);
   expect(onPlatform.balance_minor).toBe(1_000_000);
   expect(onPlatform.enabled).toBe(true);
-  await steadyShot(trader, bridge, "bridge-process-live");
+  await steadyShot(trader, "bridge-process-live");
+});
+
+test("a stage passes on the bridge when its trading day ends, and the live step opens the funded account on a live platform", async ({ browser }) => {
+  // The day ends two to three minutes from now: the trading below takes well under that.
+  test.setTimeout(420_000);
+  const admin = await (await browser.newContext()).newPage();
+  const trader = await (await browser.newContext()).newPage();
+  await asAdmin(admin);
+  const demoServer = `E2E Pass Demo ${Date.now()}`;
+  const liveServer = `E2E Pass Live ${Date.now()}`;
+  const demo = await registerServer(admin, demoServer, "demo");
+  const live = await registerServer(admin, liveServer, "live");
+  const liveBridge = await Bridge.start(live.bridge, live.secret, 9_000_001 + range());
+
+  // One demo stage on the demo platform, passed on one trading day, then the live stage on the
+  // live platform. The firm's trading day ends at a time of its choosing (UTC here).
+  const end = new Date(Math.ceil((Date.now() + 120_000) / 60_000) * 60_000);
+  const endsAt = end.toISOString().slice(11, 16);
+  const challenge = `Pass on the process ${Date.now()}`;
+  await open(admin, "/admin/challenges");
+  await admin.getByTestId("chal-new").click();
+  await admin.locator("body[data-hydrated]").waitFor();
+  await admin.locator('input[name="name"]').fill(challenge);
+  await admin.locator('input[name="day_ends_at"]').fill(endsAt);
+  await admin.getByTestId("chal-step-2").click();
+  await admin.getByTestId("chal-remove-stage-0-1").click();
+  await expect(admin.getByTestId("chal-stage-0-2")).toHaveCount(0);
+  await admin.locator('select[name="packages.0.stages.0.server_id"]').selectOption({ label: demoServer });
+  await admin.locator('input[name="packages.0.stages.0.min_trading_days"]').fill("1");
+  await admin.locator('input[name="packages.0.stages.0.upgrade_immediately"]').check();
+  await admin.locator('select[name="packages.0.stages.1.server_id"]').selectOption({ label: liveServer });
+  await saveAndPublish(admin);
+  await admin.getByTestId("chal-step-1").click();
+  await expect(admin.locator('input[name="day_ends_at"]')).toHaveValue(endsAt);
+
+  await buyAndApprove(admin, trader, challenge, demoServer);
+  const url = trader.url();
+  const first = 7_000_001 + range();
+  const bridge = await Bridge.start(demo.bridge, demo.secret, first);
+  const login = String(first);
+  await expect(trader.getByTestId("account-login")).toHaveText(login, { timeout: 15_000 });
+  const pw = await password(trader);
+
+  // The 8% target: a lot from 1.08500 to 1.09400 earns 900.00 on 10,000.00. The stage passes
+  // only when the day ends.
+  await bridge.price("1.08500");
+  const ticket = await bridge.buy(login, pw);
+  await bridge.price("1.09400");
+  await bridge.close(ticket, login, pw);
+  await expect(trader.getByTestId("bar-profit_target")).toContainText("900.00 / 800.00", { timeout: 10_000 });
+  await expect(trader.getByTestId("participant-status")).toContainText("In progress");
+  expect(Date.now()).toBeLessThan(end.getTime());
+
+  // The day-close job runs every half minute: within a minute of the day's end the stage has
+  // passed, the platform has disabled the demo account, and the live step waits for staff.
+  const wait = end.getTime() - Date.now() + 90_000;
+  await expect(trader.getByTestId("decisions")).toContainText("Passed", { timeout: wait });
+  await expect(trader.getByTestId("participant-status")).toContainText("Pending live approval", { timeout: 10_000 });
+  await expect.poll(async () => (await bridge.ok("GET", `/accounts/${login}`)).enabled, { timeout: 15_000 }).toBe(false);
+
+  // Staff approve the live step: the live platform opens the funded account under its login.
+  await approve(admin, "live_step", TRADER);
+  await open(trader, url);
+  await expect(trader.getByText("Stage 2/2")).toBeVisible();
+  await expect(trader.getByTestId("account-env")).toHaveText(`${liveServer} · Live`, { timeout: 15_000 });
+  const funded = (await trader.getByTestId("account-login").innerText()).trim();
+  const onLive = await liveBridge.ok("GET", `/accounts/${funded}`);
+  expect(onLive.enabled).toBe(true);
+  expect(onLive.balance_minor).toBe(1_000_000);
+  await steadyShot(trader, "bridge-process-passed-live");
 });

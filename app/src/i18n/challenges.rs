@@ -89,8 +89,18 @@ pub static CHALLENGES: &[(&str, &str, &str)] = &[
     ("chal.time_zone", "Time zone", "Zona horaria"),
     (
         "chal.time_zone_hint",
-        "An IANA name such as Europe/London: days and daily limits turn over at midnight there.",
-        "Un nombre IANA como Europe/London: los días y los límites diarios cambian a medianoche allí.",
+        "An IANA name such as Europe/London: days and daily limits turn over there.",
+        "Un nombre IANA como Europe/London: los días y los límites diarios cambian allí.",
+    ),
+    (
+        "chal.day_ends_at",
+        "Trading day ends at",
+        "El día de trading termina a las",
+    ),
+    (
+        "chal.day_ends_at_hint",
+        "Local time in that zone; 00:00 is midnight (17:00 New York is the forex day).",
+        "Hora local en esa zona; 00:00 es medianoche (17:00 de Nueva York es el día del forex).",
     ),
     ("chal.starts_at", "Starts at", "Comienza el"),
     (

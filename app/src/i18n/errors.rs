@@ -732,6 +732,11 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "Zona horaria desconocida: use un nombre IANA como Europe/London.",
     ),
     (
+        "err.day_end_invalid",
+        "Give the time as HH:MM, from 00:00 to 23:59.",
+        "Indique la hora como HH:MM, de 00:00 a 23:59.",
+    ),
+    (
         "err.challenge_name_too_long",
         "The name can be at most 100 characters.",
         "El nombre puede tener como máximo 100 caracteres.",

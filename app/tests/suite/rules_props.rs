@@ -159,12 +159,12 @@ proptest! {
         let tz = clock::parse_tz(zone).unwrap();
         let at = Utc.timestamp_opt(secs, 0).unwrap();
         let day = clock::local_day(at, tz);
-        let end = clock::next_midnight(day, tz);
+        let end = clock::day_end(day, tz);
         prop_assert!(end > at);
         prop_assert_eq!(clock::local_day(end - Duration::seconds(1), tz), day);
         prop_assert_eq!(clock::local_day(end, tz), day.succ_opt().unwrap());
         // A local day lasts 23 to 25 hours.
-        let start = clock::next_midnight(day.pred_opt().unwrap(), tz);
+        let start = clock::day_end(day.pred_opt().unwrap(), tz);
         let hours = (end - start).num_minutes();
         prop_assert!((23 * 60..=25 * 60).contains(&hours), "{} on {}: {} min", zone, day, hours);
     }
@@ -176,8 +176,8 @@ proptest! {
 fn a_short_day_still_ends_at_midnight() {
     let tz = clock::parse_tz("America/New_York").unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
-    let start = clock::next_midnight(day.pred_opt().unwrap(), tz);
-    let end = clock::next_midnight(day, tz);
+    let start = clock::day_end(day.pred_opt().unwrap(), tz);
+    let end = clock::day_end(day, tz);
     assert_eq!((end - start).num_hours(), 23);
     // 23:30 local on the 8th is still that day, in UTC it is already the 9th.
     let late = end - Duration::minutes(30);

@@ -92,16 +92,30 @@ pub async fn bridge_server(
 }
 
 /// Publishes a challenge with these stages (the example's rules: 8% target, 5% a day, 10% in
-/// all, on 10,000.00 USD).
+/// all, on 10,000.00 USD; days end at midnight UTC).
 pub async fn publish(
     db: &DatabaseConnection,
     admin: i64,
     name: &str,
     stages: Vec<StageDef>,
 ) -> i64 {
+    publish_with(db, admin, name, stages, "UTC", "").await
+}
+
+/// `publish`, with days that end at `day_ends_at` ("HH:MM") in `time_zone`.
+pub async fn publish_with(
+    db: &DatabaseConnection,
+    admin: i64,
+    name: &str,
+    stages: Vec<StageDef>,
+    time_zone: &str,
+    day_ends_at: &str,
+) -> i64 {
     let mut def = ChallengeDef::example();
     def.name = name.into();
     def.packages[0].stages = stages;
+    def.time_zone = time_zone.into();
+    def.day_ends_at = day_ends_at.into();
     let id = challenges::save(db, admin, None, def, &here())
         .await
         .unwrap();

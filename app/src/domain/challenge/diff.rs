@@ -51,6 +51,12 @@ fn flatten(c: &ChallengeDef) -> Vec<Line> {
     put("name".into(), c.name.clone(), false);
     put("types".into(), list(&c.types, String::clone), false);
     put("time_zone".into(), c.time_zone.clone(), false);
+    let ends = if c.day_ends_at.is_empty() {
+        "00:00"
+    } else {
+        &c.day_ends_at
+    };
+    put("day_ends_at".into(), ends.to_string(), false);
     let starts = if chrono::Timelike::second(&c.starts_at) == 0 {
         c.starts_at.format("%Y-%m-%d %H:%M")
     } else {

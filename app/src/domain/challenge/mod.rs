@@ -2,6 +2,7 @@
 //! package runs its stages in order (demo evaluations, then usually a funded live stage). The
 //! server stores it as JSON; the back office edits it as one form, so validation reports every
 //! problem at once, each under the path of the field it belongs to.
+use super::clock;
 use super::rules::{DailyLossBase, MaxLossMode, StageRules, TradeLossLimit};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -112,8 +113,11 @@ pub struct ChallengeDef {
     pub name: String,
     /// Tags clients filter by.
     pub types: Vec<String>,
-    /// IANA name; days (and so daily limits) turn over at midnight here.
+    /// IANA name; days (and so daily limits) turn over here, at `day_ends_at`.
     pub time_zone: String,
+    /// The local time a trading day ends, "HH:MM"; empty is midnight.
+    #[serde(default)]
+    pub day_ends_at: String,
     /// Local time in `time_zone`.
     pub starts_at: NaiveDateTime,
     /// Empty, or "https://…" or a site path "/…".
@@ -203,12 +207,21 @@ impl PackageDef {
 }
 
 impl ChallengeDef {
+    /// Where and when its trading days turn over, as an account stores it (the zone alone when
+    /// days end at midnight); None for a definition that doesn't validate.
+    pub fn day_zone(&self) -> Option<String> {
+        let tz = clock::parse_tz(&self.time_zone).ok()?;
+        let ends_at = clock::parse_day_end(&self.day_ends_at).ok()?;
+        Some(clock::DayZone { tz, ends_at }.text())
+    }
+
     /// The starting point of a new challenge in the back office: valid as it is.
     pub fn example() -> Self {
         Self {
             name: "New challenge".into(),
             types: vec!["Two-step".into()],
             time_zone: "UTC".into(),
+            day_ends_at: String::new(),
             // A fixed date keeps this pure; the form asks for the real one.
             starts_at: chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
                 .and_then(|d| d.and_hms_opt(0, 0, 0))

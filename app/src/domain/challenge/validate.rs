@@ -39,6 +39,7 @@ impl ChallengeDef {
         } else {
             e.check("time_zone", clock::parse_tz(&self.time_zone));
         }
+        e.check("day_ends_at", clock::parse_day_end(&self.day_ends_at));
         e.check("cover_url", url(&self.cover_url));
         e.check("poster_url", url(&self.poster_url));
         for (lang, text) in &self.details {

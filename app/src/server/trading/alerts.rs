@@ -87,11 +87,11 @@ async fn symbol_profits(
     acc: &trading_account::Model,
     state: &StageState,
 ) -> Result<HashMap<String, i64>, AppError> {
-    let tz = crate::domain::clock::parse_tz(&acc.time_zone).unwrap_or(chrono_tz::UTC);
+    let zone = crate::server::trading::risk::zone_of(acc);
     let since = state
         .day
         .pred_opt()
-        .map(|d| crate::domain::clock::next_midnight(d, tz))
+        .map(|d| crate::domain::clock::day_end(d, zone))
         .unwrap_or_else(Utc::now);
     let rows: Vec<(String, i64)> = deal::Entity::find()
         .select_only()

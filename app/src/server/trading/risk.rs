@@ -57,8 +57,9 @@ pub fn state_of(acc: &trading_account::Model) -> Result<StageState, AppError> {
     serde_json::from_str(&acc.state).or_internal("decoding an account's stored rule state")
 }
 
-pub fn tz_of(acc: &trading_account::Model) -> chrono_tz::Tz {
-    clock::parse_tz(&acc.time_zone).unwrap_or(chrono_tz::UTC)
+/// Where and when the account's trading days turn over.
+pub fn zone_of(acc: &trading_account::Model) -> clock::DayZone {
+    clock::DayZone::parse(&acc.time_zone).unwrap_or_default()
 }
 
 /// Closes the days that ended before `day`. Nothing changed since the last update, so the
@@ -110,7 +111,7 @@ fn judge(
     happened: Happened,
     at: DateTime<Utc>,
 ) -> Option<Decision> {
-    let day = clock::local_day(at, tz_of(acc));
+    let day = clock::local_day(at, zone_of(acc));
     if let Some(d) = roll(r, state, day, acc) {
         return Some(d);
     }
@@ -370,7 +371,7 @@ pub async fn roll_account(
     }
     let r = rules_of(&acc)?;
     let mut state = state_of(&acc)?;
-    let day = clock::local_day(now, tz_of(&acc));
+    let day = clock::local_day(now, zone_of(&acc));
     if state.day >= day {
         return Ok(None);
     }

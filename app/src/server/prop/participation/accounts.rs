@@ -51,7 +51,7 @@ pub async fn issue_account(
         .or_internal("a stage beyond the bought package")?;
     let balance = b.package.account_size_minor;
     let rules = def.rules(balance);
-    let tz = clock::parse_tz(&b.time_zone).unwrap_or(chrono_tz::UTC);
+    let zone = clock::DayZone::parse(&b.time_zone).unwrap_or_default();
     let server = servers::of_stage(txn, def.server_id)
         .await?
         .or_internal("a stage's trading server")?;
@@ -61,7 +61,7 @@ pub async fn issue_account(
         Some(bridge) => ("bridge", Some(bridge), now),
         None => ("sim", None, sim::feed(txn).await?.now()),
     };
-    let state = StageState::new(&rules, clock::local_day(day_start, tz));
+    let state = StageState::new(&rules, clock::local_day(day_start, zone));
     let group = servers::terms(&server)
         .group_for(&def.account_group)
         .to_string();

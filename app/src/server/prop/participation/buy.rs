@@ -92,7 +92,7 @@ pub async fn participate(
     let direct = direct && fee > 0;
     let bought = Bought {
         version: ch.version,
-        time_zone: def.time_zone.clone(),
+        time_zone: def.day_zone().unwrap_or_else(|| def.time_zone.clone()),
         package: package.clone(),
     };
     let p =

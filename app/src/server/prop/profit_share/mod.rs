@@ -12,7 +12,6 @@
 //! A period (in the challenge's time zone) is settled once: the `(account, period)` key is
 //! unique, so neither a double click nor two instances of the job can pay it twice.
 use crate::domain::challenge::{Environment, StageDef};
-use crate::domain::clock;
 use crate::domain::money::{self, Currency};
 use crate::domain::profit_share::{self as ps, Claim, Period, Recipient, SettlementStatus};
 use crate::error::AppError;
@@ -100,10 +99,6 @@ async fn now_of(
         Platform::Simulated => sim::feed(db).await?.now(),
         Platform::Bridge(_) => Utc::now(),
     })
-}
-
-fn tz_of(acc: &trading_account::Model) -> chrono_tz::Tz {
-    clock::parse_tz(&acc.time_zone).unwrap_or(chrono_tz::UTC)
 }
 
 /// The period `when` names on `today` (the account's local day), and its key.

@@ -124,7 +124,10 @@ pub async fn terms(
     let c = money::currency(&acc.currency);
     let fmt = |m: i64| c.map_or_else(|| m.to_string(), |c| money::format(m, c));
     let state = risk::state_of(acc)?;
-    let today = clock::local_day(now_of(db, acc).await?, tz_of(acc));
+    let today = clock::local_day(
+        now_of(db, acc).await?,
+        crate::server::trading::risk::zone_of(acc),
+    );
     let period = ps::period_of(stage.settlement, state.start_day, today);
     let running = acc.status == "active" && p.account_id == Some(acc.id);
     Ok(Some(ProfitShareTerms {

@@ -57,7 +57,7 @@ pub async fn settle_in(
     }
     let mut state = risk::state_of(&acc)?;
     let at = now_of(txn, &acc).await?;
-    let today = clock::local_day(at, tz_of(&acc));
+    let today = clock::local_day(at, crate::server::trading::risk::zone_of(&acc));
     let Some((period, key)) = period_for(&stage, state.start_day, today, when) else {
         return Ok(Outcome::NotDue);
     };

@@ -73,7 +73,7 @@ pub async fn settle_due(db: &DatabaseConnection) -> Result<usize, AppError> {
             continue;
         };
         let at = if acc.platform == "sim" { sim_now } else { now };
-        let today = clock::local_day(at, tz_of(acc));
+        let today = clock::local_day(at, crate::server::trading::risk::zone_of(acc));
         if acc.open_positions > 0 {
             continue;
         }

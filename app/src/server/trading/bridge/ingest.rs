@@ -447,7 +447,7 @@ async fn open(
     }
     if acc.status == platform::OPENING {
         let rules = risk::rules_of(acc)?;
-        let state = StageState::new(&rules, clock::local_day(now, risk::tz_of(acc)));
+        let state = StageState::new(&rules, clock::local_day(now, risk::zone_of(acc)));
         q = q.col_expr(A::Status, Expr::value("active")).col_expr(
             A::State,
             Expr::value(serde_json::to_string(&state).or_internal("encoding a stage state")?),

@@ -65,7 +65,18 @@ pub(super) fn basics(ed: Ed) -> impl IntoView {
                     Ok(())
                 },
             )}
-            <div></div>
+            {text_input(
+                ed,
+                "day_ends_at".into(),
+                "chal.day_ends_at",
+                if d.day_ends_at.is_empty() { "00:00".to_string() } else { d.day_ends_at.clone() },
+                Opts { kind: Some("time"), hint: Some("chal.day_ends_at_hint"), ..Opts::default() },
+                |d, v| {
+                    // Midnight is stored as nothing: the zone alone, as before the setting.
+                    d.day_ends_at = if v == "00:00" { String::new() } else { v.to_string() };
+                    Ok(())
+                },
+            )}
         </div>
         <div class="form-row">
             {text_input(

@@ -58,6 +58,7 @@ pub(super) fn leaf_key(leaf: &str, in_package: bool, next: Option<&str>) -> Opti
         ("details", Some("es")) => "chal.details_es",
         ("types", _) => "chal.types",
         ("time_zone", _) => "chal.time_zone",
+        ("day_ends_at", _) => "chal.day_ends_at",
         ("starts_at", _) => "chal.starts_at",
         ("cover_url", _) => "chal.cover_url",
         ("poster_url", _) => "chal.poster_url",
