@@ -9,9 +9,13 @@
 //!    batch of 400 after another, over HTTP to the PropDesk process; against the same batches
 //!    sent by one task through the router in this process (no network, no second process),
 //!    measured in the same run on the same database.
-//! Usage: cargo build --release -p propdesk-bridge-demo
-//!        cargo build --release -p server --features app/ssr --bin propdesk --example bench_bridge_process
-//!        target/release/examples/bench_bridge_process [accounts] [rounds]
+//!
+//! Usage:
+//! ```text
+//! cargo build --release -p propdesk-bridge-demo
+//! cargo build --release -p server --features app/ssr --bin propdesk --example bench_bridge_process
+//! target/release/examples/bench_bridge_process [accounts] [rounds]
+//! ```
 use app::server::entity::{bridge_command, trading_account};
 use app::server::infra::db::Write;
 use app::server::trading::bridge;

@@ -463,8 +463,6 @@ pub(super) fn add_stage(p: &mut PackageDef) {
 }
 
 /// Scrolls to the field's input and focuses it (after the step showing it is drawn).
-
-/// Scrolls to the field's input and focuses it (after the step showing it is drawn).
 #[cfg(feature = "hydrate")]
 pub(super) fn focus_field(path: &str) {
     use wasm_bindgen::JsCast;
