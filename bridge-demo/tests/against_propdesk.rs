@@ -23,19 +23,7 @@ async fn a_challenge_fails_on_the_reference_bridge_through_restarts() {
     let (db, url) = fresh_db().await;
     let admin = admin(&db).await;
     let server = bridge_server(&db, admin, "Demo platform", "demo").await;
-    // One demo stage on the platform, then the live stage on the simulator.
-    let stage = StageDef {
-        server_id: Some(server.0),
-        min_trading_days: 1,
-        ..StageDef::demo_default()
-    };
-    let challenge = publish(
-        &db,
-        admin,
-        "On the platform",
-        vec![stage, StageDef::live_default()],
-    )
-    .await;
+    let challenge = on_the_platform(&db, admin, server.0).await;
     let p = participant(&db, admin, "trader@example.com", challenge).await;
     let acc_id = participation(&db, p).await.account_id.unwrap();
     let dbr = &db;

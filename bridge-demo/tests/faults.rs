@@ -6,7 +6,6 @@
 //! command lost or carried out twice.
 mod common;
 
-use app::domain::challenge::StageDef;
 use app::server::entity::{bridge_command, deal, trading_account};
 use app::server::prop::participants;
 use common::*;
@@ -79,18 +78,7 @@ async fn scenario(tag: &str, plan: Plan) -> (Outcome, [usize; 3]) {
     let (db, url) = fresh_db().await;
     let admin = admin(&db).await;
     let server = bridge_server(&db, admin, "Demo platform", "demo").await;
-    let stage = StageDef {
-        server_id: Some(server.0),
-        min_trading_days: 1,
-        ..StageDef::demo_default()
-    };
-    let challenge = publish(
-        &db,
-        admin,
-        "On the platform",
-        vec![stage, StageDef::live_default()],
-    )
-    .await;
+    let challenge = on_the_platform(&db, admin, server.0).await;
     let mut ps = Vec::new();
     for i in 0..3 {
         ps.push(participant(&db, admin, &format!("t{i}@example.com"), challenge).await);

@@ -123,6 +123,17 @@ pub async fn publish_with(
     id
 }
 
+/// "On the platform": one demo stage on `server`, then the live stage on the simulator.
+pub async fn on_the_platform(db: &DatabaseConnection, admin: i64, server: i64) -> i64 {
+    let stage = StageDef {
+        server_id: Some(server),
+        min_trading_days: 1,
+        ..StageDef::demo_default()
+    };
+    let stages = vec![stage, StageDef::live_default()];
+    publish(db, admin, "On the platform", stages).await
+}
+
 /// A new trader who buys the challenge from a funded wallet; staff approve the participation.
 /// The participation's id.
 pub async fn participant(db: &DatabaseConnection, admin: i64, email: &str, challenge: i64) -> i64 {
