@@ -336,6 +336,7 @@ test("a stage passes on the bridge when its trading day ends, and the live step 
   await admin.locator("body[data-hydrated]").waitFor();
   await admin.locator('input[name="name"]').fill(challenge);
   await admin.locator('input[name="day_ends_at"]').fill(endsAt);
+  await shot(admin, "challenge-day-end");
   await admin.getByTestId("chal-step-2").click();
   await admin.getByTestId("chal-remove-stage-0-1").click();
   await expect(admin.getByTestId("chal-stage-0-2")).toHaveCount(0);

@@ -205,8 +205,8 @@ pub static CHALLENGES: &[(&str, &str, &str)] = &[
     ),
     (
         "chal.daily_settlement",
-        "Daily settlement at midnight (closed and floating P/L)",
-        "Liquidación diaria a medianoche (P/G cerrado y flotante)",
+        "Daily settlement at the day's end (closed and floating P/L)",
+        "Liquidación diaria al final del día (P/G cerrado y flotante)",
     ),
     ("chal.max_loss", "Maximum loss (%)", "Pérdida máxima (%)"),
     (

@@ -242,7 +242,7 @@ pub fn DecisionsTable(rows: Vec<DecisionDto>, testid: &'static str) -> impl Into
                 view! {
                     <tr data-outcome=d.outcome.clone() data-rule=d.rule.clone()>
                         <td class="nowrap">{d.at.clone()}</td>
-                        <td class="mono">{or_dash(&d.login)}</td>
+                        <td class="mono nowrap">{or_dash(&d.login)}</td>
                         <td><span class=outcome_class(&d.outcome)>{move || label_text(i18n, &outcome)}</span></td>
                         <td>{move || label_text(i18n, &rule)}</td>
                         <td class="num">{or_dash(&d.value)}</td>
