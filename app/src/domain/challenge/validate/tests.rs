@@ -16,6 +16,12 @@ fn errors(c: &ChallengeDef) -> Vec<(String, String)> {
 #[test]
 fn the_example_is_valid() {
     assert_eq!(errors(&ChallengeDef::example()), Vec::new());
+    let mut forex = ChallengeDef::example();
+    forex.time_zone = "America/New_York".into();
+    forex.day_ends_at = "17:00".into();
+    assert_eq!(errors(&forex), Vec::new());
+    assert_eq!(forex.day_zone().as_deref(), Some("America/New_York 17:00"));
+    assert_eq!(ChallengeDef::example().day_zone().as_deref(), Some("UTC"));
     let p = &ChallengeDef::example().packages[0];
     assert!(!p.is_one_step());
     assert_eq!(
@@ -62,6 +68,16 @@ const CASES: &[(Mutation, &str, &str)] = &[
         |c| c.time_zone = "Mars/Olympus".into(),
         "time_zone",
         "err.time_zone_unknown",
+    ),
+    (
+        |c| c.day_ends_at = "24:00".into(),
+        "day_ends_at",
+        "err.day_end_invalid",
+    ),
+    (
+        |c| c.day_ends_at = "5pm".into(),
+        "day_ends_at",
+        "err.day_end_invalid",
     ),
     (
         |c| c.cover_url = "http://x.example/a.png".into(),
