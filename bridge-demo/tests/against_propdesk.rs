@@ -92,15 +92,7 @@ async fn a_challenge_fails_on_the_reference_bridge_through_restarts() {
     })
     .await;
     assert_eq!(participation(&db, p).await.status.to_string(), "failed");
-    until("the disable command carried out", || async move {
-        bridge_command::Entity::find()
-            .filter(bridge_command::Column::Kind.eq("disable"))
-            .one(dbr)
-            .await
-            .unwrap()
-            .is_some_and(|c| c.status == "acked")
-    })
-    .await;
+    carried_out(&db, acc_id, "disable").await;
     assert_eq!(
         demo.call("GET", "/accounts/700001", "").await["enabled"],
         false
@@ -225,16 +217,7 @@ async fn a_challenge_passes_on_the_reference_bridge_and_goes_live_on_another() {
     let on_platform = live.call("GET", "/accounts/900001", "").await;
     assert_eq!(on_platform["enabled"], true);
     // The demo platform disabled the passed account.
-    until("the demo account disabled", || async move {
-        bridge_command::Entity::find()
-            .filter(bridge_command::Column::AccountId.eq(first))
-            .filter(bridge_command::Column::Kind.eq("disable"))
-            .one(dbr)
-            .await
-            .unwrap()
-            .is_some_and(|c| c.status == "acked")
-    })
-    .await;
+    carried_out(&db, first, "disable").await;
     demo_bridge.start_kill().unwrap();
     live_bridge.start_kill().unwrap();
     propdesk.stop().await;

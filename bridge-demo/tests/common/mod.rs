@@ -6,7 +6,7 @@
 use app::domain::access::UserKind;
 use app::domain::challenge::{ChallengeDef, StageDef};
 use app::model::ServerForm;
-use app::server::entity::{participant, request, trading_account};
+use app::server::entity::{bridge_command, participant, request, trading_account};
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::participation::{self, ParticipateInput};
 use app::server::seed::{self, NewUser};
@@ -323,6 +323,20 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("waited 60 s for {what}");
+}
+
+/// Waits until the account's command of `kind` has been carried out and acknowledged.
+pub async fn carried_out(db: &DatabaseConnection, account: i64, kind: &str) {
+    until(&format!("the {kind} command carried out"), || async {
+        bridge_command::Entity::find()
+            .filter(bridge_command::Column::AccountId.eq(account))
+            .filter(bridge_command::Column::Kind.eq(kind))
+            .one(db)
+            .await
+            .unwrap()
+            .is_some_and(|c| c.status == "acked")
+    })
+    .await;
 }
 
 // ------------------------------------------------------------------ faults
