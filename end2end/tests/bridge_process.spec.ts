@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { approve, asAdmin, DATA_DIR, open, shot, signIn } from "./helpers";
+import { approve, asAdmin, DATA_DIR, open, saveAndPublish, shot, signIn } from "./helpers";
 
 // The reference bridge (bridge-demo/) as its own process: it plays the trading platform, pulls
 // PropDesk's commands and pushes snapshots and deals through the signed bridge API, and takes
@@ -144,15 +144,6 @@ async function registerServer(admin: Page, name: string, environment: "demo" | "
   const bridge = (await row.locator("td").first().locator(".mono").innerText()).trim();
   expect(bridge).toMatch(/^[a-z0-9-]+$/);
   return { bridge, secret: (await code.innerText()).trim() };
-}
-
-/** Saves and publishes the challenge being edited. */
-async function saveAndPublish(admin: Page) {
-  await admin.getByTestId("chal-save").click();
-  await expect(admin).toHaveURL(/\/admin\/challenges\/\d+$/);
-  await admin.getByTestId("chal-step-4").click();
-  await admin.getByTestId("chal-publish").click();
-  await expect(admin.getByTestId("chal-status")).toContainText("Published", { timeout: 5_000 });
 }
 
 /** The demo trader buys the challenge from its card and staff approve it: the trader's page of

@@ -241,3 +241,12 @@ export function csvCells(line: string): string[] {
   cells.push(cell);
   return cells;
 }
+
+/** Saves the challenge being edited in the back office and publishes it. */
+export async function saveAndPublish(admin: Page) {
+  await admin.getByTestId("chal-save").click();
+  await expect(admin).toHaveURL(/\/admin\/challenges\/\d+$/);
+  await admin.getByTestId("chal-step-4").click();
+  await admin.getByTestId("chal-publish").click();
+  await expect(admin.getByTestId("chal-status")).toContainText("Published", { timeout: 5_000 });
+}

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { asAdmin, approve, open, setPrice, shot, signIn, tradeTo } from "./helpers";
+import { asAdmin, approve, open, saveAndPublish, setPrice, shot, signIn, tradeTo } from "./helpers";
 
 /** Earns the stage's 8% target with one lot of EURUSD (900 points = 900.00 USD on 10,000.00),
  * closes it, and moves the simulator's clock to the next day: the stage passes at midnight. */
@@ -51,11 +51,7 @@ test("Go Live: an admin publishes a challenge, a trader passes both demo stages,
     await expect(admin.locator("#chal-panel-4")).toBeVisible();
     await expect(admin.getByTestId("chal-next")).toBeDisabled();
     await admin.getByTestId("chal-step-2").click();
-    await admin.getByTestId("chal-save").click();
-    await expect(admin).toHaveURL(/\/admin\/challenges\/\d+$/);
-    await admin.getByTestId("chal-step-4").click();
-    await admin.getByTestId("chal-publish").click();
-    await expect(admin.getByTestId("chal-status")).toContainText("Published", { timeout: 5_000 });
+    await saveAndPublish(admin);
 
     // A funded trader buys it from the wallet; the participation is approved.
     await signIn(trader, "trader@propdesk.test", "Trader-demo-2026");

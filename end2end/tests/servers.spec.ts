@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import * as crypto from "crypto";
-import { approve, asAdmin, open, setTheme, shot, signIn } from "./helpers";
+import { approve, asAdmin, open, saveAndPublish, setTheme, shot, signIn } from "./helpers";
 
 // Staff register a bridge server (its secret shown once), and the challenge editor offers it
 // for a stage and refuses a stage it cannot serve, beside the stage's field.
@@ -92,11 +92,7 @@ test("a bridged stage account opens when the bridge acknowledges it", async ({ b
   await admin.locator('input[name="name"]').fill(challenge);
   await admin.getByTestId("chal-step-2").click();
   await admin.locator('select[name="packages.0.stages.0.server_id"]').selectOption({ label: name });
-  await admin.getByTestId("chal-save").click();
-  await expect(admin).toHaveURL(/\/admin\/challenges\/\d+$/);
-  await admin.getByTestId("chal-step-4").click();
-  await admin.getByTestId("chal-publish").click();
-  await expect(admin.getByTestId("chal-status")).toContainText("Published", { timeout: 5_000 });
+  await saveAndPublish(admin);
 
   await signIn(trader, "trader@propdesk.test", "Trader-demo-2026");
   await open(trader, "/challenges");
