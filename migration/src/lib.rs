@@ -14,6 +14,7 @@ mod m20261204_000009_offers;
 mod m20261204_000010_coupons;
 mod m20261204_000011_messages;
 mod m20261204_000012_trading_servers;
+mod m20261205_000001_crm;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_coupons::Migration),
             Box::new(m20261204_000011_messages::Migration),
             Box::new(m20261204_000012_trading_servers::Migration),
+            Box::new(m20261205_000001_crm::Migration),
         ]
     }
 }

@@ -1,11 +1,12 @@
 //! Plain HTTP endpoints beside the server functions: health, metrics and CSV exports.
 use crate::middleware::error_response;
 use crate::telemetry;
-use app::domain::access::Access;
+use app::domain::access::{Access, UserKind};
 use app::domain::permission::Permission;
 use app::error::AppError;
 use app::model::{ListQuery, PropFilter};
 use app::server::identity::authz::authorize_principal;
+use app::server::identity::scope::{Scope, masked};
 use app::server::identity::session::CurrentSession;
 use app::server::infra::export::{CsvRow, to_csv};
 use app::server::{
@@ -95,37 +96,43 @@ pub async fn export(
         "my-transactions.csv" | "my-requests.csv" => Access::Client,
         _ => return error_response(&AppError::NotFound),
     };
-    let me = match (authorize_principal(p, access), p) {
-        (Ok(()), Some(me)) => me.user_id,
+    let (me, principal) = match (authorize_principal(p, access), p) {
+        (Ok(()), Some(principal)) => (principal.user_id, principal),
         (Err(e), _) => return error_response(&e),
         (Ok(()), None) => return error_response(&AppError::Unauthorized),
     };
+    // Staff export only the clients in their data scope, masked as on screen.
+    let scope = match Scope::of(db, principal).await {
+        Ok(s) => s,
+        Err(e) => return error_response(&e),
+    };
+
     let result = match name.as_str() {
         "staff.csv" => staff::list(db, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
-        "clients.csv" => clients::list(db, &q, false)
+        "clients.csv" => clients::list(db, &scope, &q, false)
+            .await
+            .map(|p| csv(&name, &masked(principal, p.rows))),
+        "audit.csv" => audit::list(db, me, scope.clients(), &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
-        "audit.csv" => audit::list(db, &q, false)
+        "wallets.csv" => wallets::list(db, &scope, &q, false)
+            .await
+            .map(|p| csv(&name, &masked(principal, p.rows))),
+        "transactions.csv" => wallets::transactions(db, &scope, &q, None, false)
             .await
             .map(|p| csv(&name, &p.rows)),
-        "wallets.csv" => wallets::list(db, &q, false)
+        "requests.csv" => approvals::queue(db, me, &scope, &queue.kind, queue.mine, &q, false)
+            .await
+            .map(|p| csv(&name, &masked(principal, p.rows))),
+        "participants.csv" => participants::list(db, &scope, &q, &prop, false)
+            .await
+            .map(|p| csv(&name, &masked(principal, p.rows))),
+        "profit-shares.csv" => profit_share::list(db, &scope, &q, &prop, false)
             .await
             .map(|p| csv(&name, &p.rows)),
-        "transactions.csv" => wallets::transactions(db, &q, None, false)
-            .await
-            .map(|p| csv(&name, &p.rows)),
-        "requests.csv" => approvals::queue(db, me, &queue.kind, queue.mine, &q, false)
-            .await
-            .map(|p| csv(&name, &p.rows)),
-        "participants.csv" => participants::list(db, &q, &prop, false)
-            .await
-            .map(|p| csv(&name, &p.rows)),
-        "profit-shares.csv" => profit_share::list(db, &q, &prop, false)
-            .await
-            .map(|p| csv(&name, &p.rows)),
-        "prop-fees.csv" => fees::report(db, &q, &prop, false)
+        "prop-fees.csv" => fees::report(db, &scope, &q, &prop, false)
             .await
             .map(|r| csv(&name, &r.page.rows)),
         "ib-clients.csv" => match ib::reports::scope(db, me).await {
@@ -149,6 +156,7 @@ pub async fn export(
         "fee-commissions.csv" => {
             let all = ib::reports::Whose::All {
                 challenge: prop.challenge,
+                clients: &scope,
             };
             ib::reports::commissions(db, all, &q, false)
                 .await
@@ -170,10 +178,10 @@ pub async fn export(
         "promo-codes.csv" => offers::promo_codes::list(db, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
-        "mail-log.csv" => messages::templates::outbox(db, &q, false)
+        "mail-log.csv" => messages::templates::outbox(db, &scope, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
-        "my-transactions.csv" => wallets::transactions(db, &q, Some(me), false)
+        "my-transactions.csv" => wallets::transactions(db, &scope, &q, Some(me), false)
             .await
             .map(|p| csv(&name, &p.rows)),
         _ => approvals::list_for_client(db, me, &q, false)
@@ -219,6 +227,20 @@ pub async fn file(
         Ok(found) => found,
         Err(e) => return error_response(&e),
     };
+    // Staff open documents of clients in their data scope, and only with the right to see them
+    // unmasked.
+    if me.kind == UserKind::Staff {
+        if !me.permissions.contains(Permission::ClientsContact) {
+            return error_response(&AppError::Forbidden);
+        }
+        let checked = match Scope::of(&state.db, me).await {
+            Ok(scope) => scope.check(&state.db, upload.user_id).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = checked {
+            return error_response(&e);
+        }
+    }
     let bytes = match tokio::fs::read(&path).await {
         Ok(b) => b,
         Err(e) => {

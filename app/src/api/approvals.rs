@@ -1,7 +1,21 @@
 //! The approval queues and the review page: one engine for every request kind.
 use crate::error::AppError;
 use crate::model::{ListQuery, Page, QueueCount, RequestDetail, RequestRow};
+#[cfg(feature = "ssr")]
+use crate::server::identity::scope::{Scope, mask_for};
 use leptos::prelude::*;
+
+/// The requester of request `id`, refused as not found outside the caller's data scope.
+#[cfg(feature = "ssr")]
+async fn in_scope(
+    db: &sea_orm::DatabaseConnection,
+    me: &crate::domain::access::Principal,
+    id: i64,
+) -> Result<i64, AppError> {
+    let requester = crate::server::approvals::requester(db, id).await?;
+    Scope::of(db, me).await?.check(db, requester).await?;
+    Ok(requester)
+}
 
 #[server(endpoint = "approvals/counts")]
 pub async fn queue_counts() -> Result<Vec<QueueCount>, AppError> {
@@ -9,7 +23,8 @@ pub async fn queue_counts() -> Result<Vec<QueueCount>, AppError> {
     use crate::domain::{access::Access, permission::Permission};
     use crate::server::{approvals, state};
     ctx::serve(Access::Staff(Permission::RequestsView), |me| async move {
-        approvals::counts(&state()?.db, me.user_id).await
+        let db = &state()?.db;
+        approvals::counts(db, me.user_id, &Scope::of(db, &me).await?).await
     })
     .await
 }
@@ -26,7 +41,11 @@ pub async fn list_requests(
     use crate::domain::{access::Access, permission::Permission};
     use crate::server::{approvals, state};
     ctx::serve(Access::Staff(Permission::RequestsView), |me| async move {
-        approvals::queue(&state()?.db, me.user_id, &kind, mine, &query, true).await
+        let db = &state()?.db;
+        let scope = Scope::of(db, &me).await?;
+        let mut page = approvals::queue(db, me.user_id, &scope, &kind, mine, &query, true).await?;
+        mask_for(&me, &mut page.rows);
+        Ok(page)
     })
     .await
 }
@@ -38,7 +57,9 @@ pub async fn get_request_detail(id: i64) -> Result<RequestDetail, AppError> {
     use crate::server::{approvals, money::wallets, state};
     ctx::serve(Access::Staff(Permission::RequestsView), |me| async move {
         let db = &state()?.db;
-        let client = wallets::client_summary(db, approvals::requester(db, id).await?).await?;
+        let requester = in_scope(db, &me, id).await?;
+        let mut client = wallets::client_summary(db, requester).await?;
+        mask_for(&me, std::slice::from_mut(&mut client));
         approvals::detail(db, me.user_id, id, client).await
     })
     .await
@@ -53,6 +74,7 @@ pub async fn approve_request(id: i64, level: i32, comment: String) -> Result<(),
     use crate::server::{approvals, state};
     ctx::serve(Access::Staff(Permission::RequestsDecide), |me| async move {
         let st = state()?;
+        in_scope(&st.db, &me, id).await?;
         approvals::approve(&st.db, me.user_id, id, level, &comment, &ctx::origin()).await?;
         st.mail_wake.notify_one();
         Ok(())
@@ -67,6 +89,7 @@ pub async fn reject_request(id: i64, reason: String) -> Result<(), AppError> {
     use crate::server::{approvals, state};
     ctx::serve(Access::Staff(Permission::RequestsDecide), |me| async move {
         let st = state()?;
+        in_scope(&st.db, &me, id).await?;
         approvals::reject(&st.db, me.user_id, id, &reason, &ctx::origin()).await?;
         st.mail_wake.notify_one();
         Ok(())
@@ -81,15 +104,9 @@ pub async fn edit_request_amount(id: i64, amount: String, comment: String) -> Re
     use crate::domain::{access::Access, permission::Permission};
     use crate::server::{approvals, state};
     ctx::serve(Access::Staff(Permission::RequestsDecide), |me| async move {
-        approvals::edit_amount(
-            &state()?.db,
-            me.user_id,
-            id,
-            &amount,
-            &comment,
-            &ctx::origin(),
-        )
-        .await
+        let db = &state()?.db;
+        in_scope(db, &me, id).await?;
+        approvals::edit_amount(db, me.user_id, id, &amount, &comment, &ctx::origin()).await
     })
     .await
 }
@@ -100,15 +117,10 @@ pub async fn set_payment_status(id: i64, status: String, comment: String) -> Res
     use crate::domain::{access::Access, permission::Permission};
     use crate::server::{approvals, state};
     ctx::serve(Access::Staff(Permission::RequestsDecide), |me| async move {
-        approvals::set_payment_status(
-            &state()?.db,
-            Some(me.user_id),
-            id,
-            &status,
-            &comment,
-            &ctx::origin(),
-        )
-        .await
+        let db = &state()?.db;
+        in_scope(db, &me, id).await?;
+        approvals::set_payment_status(db, Some(me.user_id), id, &status, &comment, &ctx::origin())
+            .await
     })
     .await
 }

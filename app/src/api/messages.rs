@@ -70,7 +70,10 @@ area_fn!(
     |me, st, _from| crate::server::messages::templates::test_send(&st.db, me.user_id, &text));
 
 area_fn!(
-    /// The outbox's sent/failed log.
-    mail_log, "messages/outbox", (query: ListQuery) -> Page<MailRow>,
-    Access::Staff(Permission::NoticesManage),
-    |_me, st, _from| crate::server::messages::templates::outbox(&st.db, &query, true));
+/// The outbox's sent/failed log.
+mail_log, "messages/outbox", (query: ListQuery) -> Page<MailRow>,
+Access::Staff(Permission::NoticesManage),
+|me, st, _from| async move {
+    let scope = identity::scope::Scope::of(&st.db, &me).await?;
+    crate::server::messages::templates::outbox(&st.db, &scope, &query, true).await
+});

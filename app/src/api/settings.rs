@@ -51,10 +51,13 @@ SettingsManage,
 }));
 
 settings_fn!(
-    /// Moves a client into a client group.
-    assign_group, "settings/groups/assign",
-    (user_id: i64, group_id: i64) -> (), SettingsManage,
-    |me, db| settings::assign_group(db, me.user_id, user_id, group_id));
+/// Moves a client into a client group.
+assign_group, "settings/groups/assign",
+(user_id: i64, group_id: i64) -> (), SettingsManage,
+|me, db| async move {
+    crate::server::identity::scope::Scope::of(db, &me).await?.check(db, user_id).await?;
+    settings::assign_group(db, me.user_id, user_id, group_id).await
+});
 
 settings_fn!(list_methods, "settings/methods", () -> Vec<MethodDto>, SettingsManage,
     |_me, db| settings::methods(db));

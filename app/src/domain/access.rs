@@ -1,8 +1,22 @@
 //! Who may call what. `Access` is what an endpoint requires; `Principal` is who is calling.
 //! `check` is the one rule every server function and handler goes through (via
 //! `server::authz::authorize`).
+use super::names::snake_enum;
 use super::permission::{Permission, PermissionSet};
 use serde::{Deserialize, Serialize};
+
+snake_enum! {
+    /// Which clients a staff role sees: the whole firm, the clients its holder owns, those of
+    /// its holder and everyone under them (their team, down the supervisor chain), or the
+    /// clients nobody owns yet (a pool to pick from).
+    DataScope { Firm => "firm", Own => "own", Team => "team", Unowned => "unowned" }
+}
+
+impl Default for DataScope {
+    fn default() -> Self {
+        DataScope::Firm
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UserKind {
@@ -57,6 +71,8 @@ pub struct Principal {
     pub user_id: i64,
     pub kind: UserKind,
     pub permissions: PermissionSet,
+    /// The clients a staff member sees (`Firm` for clients, who see only themselves anyway).
+    pub scope: DataScope,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +111,13 @@ mod tests {
             user_id: 1,
             kind,
             permissions: perms.iter().copied().collect(),
+            scope: DataScope::Firm,
         }
+    }
+
+    #[test]
+    fn scopes_are_spelled_alike() {
+        crate::domain::names::spelled_alike(DataScope::ALL, DataScope::as_str, DataScope::parse);
     }
 
     #[test]

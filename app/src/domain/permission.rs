@@ -31,6 +31,8 @@ macro_rules! permissions {
 permissions! {
     DashboardView => "dashboard.view", "perm.dashboard_view";
     ClientsView => "clients.view", "perm.clients_view";
+    ClientsManage => "clients.manage", "perm.clients_manage";
+    ClientsContact => "clients.contact", "perm.clients_contact";
     StaffView => "staff.view", "perm.staff_view";
     StaffManage => "staff.manage", "perm.staff_manage";
     RolesManage => "roles.manage", "perm.roles_manage";

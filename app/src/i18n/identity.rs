@@ -210,6 +210,16 @@ pub static IDENTITY: &[(&str, &str, &str)] = &[
     ),
     ("perm.clients_view", "See clients", "Ver clientes"),
     (
+        "perm.clients_manage",
+        "Manage clients (edit, suspend, notes, tags, owner, group)",
+        "Gestionar clientes (editar, suspender, notas, etiquetas, responsable, grupo)",
+    ),
+    (
+        "perm.clients_contact",
+        "See clients' email, phone and documents unmasked",
+        "Ver el correo, el teléfono y los documentos de los clientes sin ocultar",
+    ),
+    (
         "perm.staff_view",
         "See staff users and roles",
         "Ver usuarios del personal y roles",

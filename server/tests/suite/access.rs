@@ -678,6 +678,7 @@ on_both!(
                 user_id: u.id,
                 kind,
                 permissions: perms,
+                scope: app::domain::access::DataScope::Firm,
             };
             vec![
                 ("anonymous", None, None),

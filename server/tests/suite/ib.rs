@@ -812,9 +812,17 @@ on_both!(an_ib_sees_their_tree_within_their_groups_levels, |db| {
     assert_eq!(mine.totals[0].commissions.to_string(), "5.00 USD");
     assert_eq!(mine.by_day.len(), 1);
     // Staff see both commissions, named.
-    let all = reports::commissions(&db, Whose::All { challenge: ch }, &q, true)
-        .await
-        .unwrap();
+    let all = reports::commissions(
+        &db,
+        Whose::All {
+            challenge: ch,
+            clients: &app::server::identity::scope::Scope::Firm,
+        },
+        &q,
+        true,
+    )
+    .await
+    .unwrap();
     // Every challenge's, on the connection that has just read the IB's own (PostgreSQL keeps
     // each statement prepared with its parameters' types: an id bound as a smaller integer
     // the second time was refused).
@@ -824,9 +832,17 @@ on_both!(an_ib_sees_their_tree_within_their_groups_levels, |db| {
         reports::commissions(&one, Whose::Ib(&s), &q, true)
             .await
             .unwrap();
-        let every = reports::commissions(&one, Whose::All { challenge: 0 }, &q, true)
-            .await
-            .unwrap();
+        let every = reports::commissions(
+            &one,
+            Whose::All {
+                challenge: 0,
+                clients: &app::server::identity::scope::Scope::Firm,
+            },
+            &q,
+            true,
+        )
+        .await
+        .unwrap();
         assert_eq!(every.totals, all.totals);
     }
     assert_eq!(all.page.total, 2);
@@ -839,9 +855,17 @@ on_both!(an_ib_sees_their_tree_within_their_groups_levels, |db| {
         filter: "level".into(),
         ..q.clone()
     };
-    let filtered = reports::commissions(&db, Whose::All { challenge: ch }, &by_rows, true)
-        .await
-        .unwrap();
+    let filtered = reports::commissions(
+        &db,
+        Whose::All {
+            challenge: ch,
+            clients: &app::server::identity::scope::Scope::Firm,
+        },
+        &by_rows,
+        true,
+    )
+    .await
+    .unwrap();
     assert_eq!(filtered.totals, all.totals);
     assert_eq!(filtered.by_day, all.by_day);
     let stats = reports::prop_stats(&db, &s, &q).await.unwrap();
@@ -850,9 +874,13 @@ on_both!(an_ib_sees_their_tree_within_their_groups_levels, |db| {
         (1, "100.00 USD".to_string())
     );
     // The prop dashboard shows the commissions the challenge paid, in total and per challenge.
-    let d = app::server::prop::dashboard::dashboard(&db, &Default::default())
-        .await
-        .unwrap();
+    let d = app::server::prop::dashboard::dashboard(
+        &db,
+        app::server::identity::scope::Scope::Firm,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let figure = d.figures.iter().find(|f| f.key == "ib.dash_commissions");
     assert_eq!(figure.map(|f| f.minor), Some(1_500));
     assert_eq!(d.more_columns, vec!["ib.dash_commissions".to_string()]);

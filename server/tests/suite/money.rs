@@ -180,9 +180,15 @@ on_both!(bank_deposit_is_credited_once_approved, |db| {
         .unwrap_err();
     assert_eq!(again, AppError::Conflict("err.request_decided".into()));
     assert_eq!(usd_wallet(&db, f.trader).await, (25_000, 0));
-    let report = wallets::transactions(&db, &ListQuery::default(), Some(f.trader), false)
-        .await
-        .unwrap();
+    let report = wallets::transactions(
+        &db,
+        &app::server::identity::scope::Scope::Firm,
+        &ListQuery::default(),
+        Some(f.trader),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(report.rows.len(), 1);
     assert_eq!(
         (report.rows[0].kind.as_str(), report.rows[0].amount.as_str()),

@@ -541,7 +541,15 @@ on_both!(warnings_fire_before_the_breach_and_the_breach_fails, |db| {
     sim::set_price(&db, "EURUSD", "1.08250").await.unwrap();
     assert_eq!(notices(&db, t, "notice.alert_daily_loss").await, 1);
     assert_eq!(mails(&db).await, mails_before + 1);
-    let feed = alerts::feed(&db, 0, "trader", 50).await.unwrap();
+    let feed = alerts::feed(
+        &db,
+        &app::server::identity::scope::Scope::Firm,
+        0,
+        "trader",
+        50,
+    )
+    .await
+    .unwrap();
     assert_eq!(feed.items[0].code, "daily_loss_50");
     assert_eq!(
         (feed.items[0].value.as_str(), feed.items[0].limit.as_str()),
@@ -676,21 +684,67 @@ on_both!(risk_rules_fire_once_per_level_and_day, |db| {
     sim::set_price(&db, "EURUSD", "1.08850").await.unwrap();
     assert_eq!(risk_events(&db, big).await.len(), 3);
     // Staff see them on the feed, newest first, and acknowledge one once.
-    let feed = alerts::feed(&db, 0, "risk", 50).await.unwrap();
+    let feed = alerts::feed(
+        &db,
+        &app::server::identity::scope::Scope::Firm,
+        0,
+        "risk",
+        50,
+    )
+    .await
+    .unwrap();
     assert_eq!(feed.open, 5);
     let newest = feed.items[0].id;
-    alerts::acknowledge(&db, f.admin, newest).await.unwrap();
-    alerts::acknowledge(&db, f.admin, newest).await.unwrap();
-    assert_eq!(alerts::feed(&db, 0, "risk", 50).await.unwrap().open, 4);
+    alerts::acknowledge(
+        &db,
+        f.admin,
+        &app::server::identity::scope::Scope::Firm,
+        newest,
+    )
+    .await
+    .unwrap();
+    alerts::acknowledge(
+        &db,
+        f.admin,
+        &app::server::identity::scope::Scope::Firm,
+        newest,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        alerts::feed(
+            &db,
+            &app::server::identity::scope::Scope::Firm,
+            0,
+            "risk",
+            50
+        )
+        .await
+        .unwrap()
+        .open,
+        4
+    );
     assert!(
-        alerts::feed(&db, newest, "", 50)
-            .await
-            .unwrap()
-            .items
-            .is_empty()
+        alerts::feed(
+            &db,
+            &app::server::identity::scope::Scope::Firm,
+            newest,
+            "",
+            50
+        )
+        .await
+        .unwrap()
+        .items
+        .is_empty()
     );
     assert!(matches!(
-        alerts::acknowledge(&db, f.admin, 999_999).await,
+        alerts::acknowledge(
+            &db,
+            f.admin,
+            &app::server::identity::scope::Scope::Firm,
+            999_999
+        )
+        .await,
         Err(AppError::NotFound)
     ));
     // A rule deleted is gone, and is audited; deleting it again finds nothing.
@@ -784,7 +838,14 @@ on_both!(impossible_alerts_are_refused_and_change_nothing, |db| {
     }
     assert_eq!(alerts::settings(&db).await.unwrap(), Default::default());
     assert!(matches!(
-        alerts::feed(&db, 0, "nobody", 10).await,
+        alerts::feed(
+            &db,
+            &app::server::identity::scope::Scope::Firm,
+            0,
+            "nobody",
+            10
+        )
+        .await,
         Err(AppError::Invalid(_))
     ));
 });
@@ -833,9 +894,13 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
         .await
         .unwrap();
 
-    let d = dashboard::dashboard(&db, &DashboardQuery::default())
-        .await
-        .unwrap();
+    let d = dashboard::dashboard(
+        &db,
+        app::server::identity::scope::Scope::Firm,
+        &DashboardQuery::default(),
+    )
+    .await
+    .unwrap();
     let fig = |k: &str| d.figures.iter().find(|x| x.key == k).unwrap().minor;
     // By hand: three real fees of 100.00; a's share; b's loss; two funded accounts of 10,000.
     assert_eq!(fig("prop.dash_fees"), 3 * 10_000);
@@ -859,6 +924,7 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
     // One challenge only.
     let only = dashboard::dashboard(
         &db,
+        app::server::identity::scope::Scope::Firm,
         &DashboardQuery {
             challenge: eval,
             ..Default::default()
@@ -878,6 +944,7 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
     // A period before anything happened.
     let empty = dashboard::dashboard(
         &db,
+        app::server::identity::scope::Scope::Firm,
         &DashboardQuery {
             from: "2020-01-01".into(),
             to: "2020-01-31".into(),
@@ -891,9 +958,13 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
     participants::set_data_type(&db, f.admin, pd, "real", "")
         .await
         .unwrap();
-    let all = dashboard::dashboard(&db, &DashboardQuery::default())
-        .await
-        .unwrap();
+    let all = dashboard::dashboard(
+        &db,
+        app::server::identity::scope::Scope::Firm,
+        &DashboardQuery::default(),
+    )
+    .await
+    .unwrap();
     let fig = |k: &str| all.figures.iter().find(|x| x.key == k).unwrap().minor;
     assert_eq!(fig("prop.dash_payouts"), 24_000 + 80_000);
     // Bad input.
@@ -932,7 +1003,9 @@ on_both!(the_dashboard_matches_a_hand_computation, |db| {
             "err.currency_unknown",
         ),
     ] {
-        let e = dashboard::dashboard(&db, &q).await.unwrap_err();
+        let e = dashboard::dashboard(&db, app::server::identity::scope::Scope::Firm, &q)
+            .await
+            .unwrap_err();
         assert_eq!(code(e, field), err);
     }
     assert!(matches!(
@@ -974,7 +1047,14 @@ on_both!(the_fee_report_lists_fees_refunds_and_their_totals, |db| {
                 filter: kind,
                 ..Default::default()
             };
-            fees::report(&db, &q, &f, false).await
+            fees::report(
+                &db,
+                &app::server::identity::scope::Scope::Firm,
+                &q,
+                &f,
+                false,
+            )
+            .await
         }
     };
     let all = report("", PropFilter::default()).await.unwrap();
@@ -1028,13 +1108,19 @@ on_both!(
         let ids = |f: PropFilter| {
             let db = db.clone();
             async move {
-                participants::list(&db, &ListQuery::default(), &f, false)
-                    .await
-                    .unwrap()
-                    .rows
-                    .into_iter()
-                    .map(|r| r.id)
-                    .collect::<Vec<_>>()
+                participants::list(
+                    &db,
+                    &app::server::identity::scope::Scope::Firm,
+                    &ListQuery::default(),
+                    &f,
+                    false,
+                )
+                .await
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
             }
         };
         assert_eq!(
@@ -1081,6 +1167,7 @@ on_both!(
         );
         let row = participants::list(
             &db,
+            &app::server::identity::scope::Scope::Firm,
             &ListQuery::default(),
             &PropFilter {
                 ib: ib.id,
@@ -1109,9 +1196,15 @@ on_both!(
                 "filter",
             ),
         ] {
-            let e = participants::list(&db, &ListQuery::default(), &f, true)
-                .await
-                .unwrap_err();
+            let e = participants::list(
+                &db,
+                &app::server::identity::scope::Scope::Firm,
+                &ListQuery::default(),
+                &f,
+                true,
+            )
+            .await
+            .unwrap_err();
             assert!(
                 matches!(e, AppError::Invalid(ref v) if v[0].field == field),
                 "{e:?}"
@@ -1119,6 +1212,7 @@ on_both!(
         }
         let e = participants::list(
             &db,
+            &app::server::identity::scope::Scope::Firm,
             &ListQuery {
                 from: "yesterday".into(),
                 ..Default::default()
@@ -1157,15 +1251,41 @@ on_both!(
             .await
             .unwrap();
         assert_eq!(demo, 1);
-        assert!(alerts::feed(&db, 0, "risk", 100).await.unwrap().items.len() >= 4);
-        let warned = alerts::feed(&db, 0, "trader", 100).await.unwrap().items;
+        assert!(
+            alerts::feed(
+                &db,
+                &app::server::identity::scope::Scope::Firm,
+                0,
+                "risk",
+                100
+            )
+            .await
+            .unwrap()
+            .items
+            .len()
+                >= 4
+        );
+        let warned = alerts::feed(
+            &db,
+            &app::server::identity::scope::Scope::Firm,
+            0,
+            "trader",
+            100,
+        )
+        .await
+        .unwrap()
+        .items;
         assert!(
             warned.iter().any(|e| e.code == "daily_loss_80"),
             "{warned:?}"
         );
-        let d = dashboard::dashboard(&db, &DashboardQuery::default())
-            .await
-            .unwrap();
+        let d = dashboard::dashboard(
+            &db,
+            app::server::identity::scope::Scope::Firm,
+            &DashboardQuery::default(),
+        )
+        .await
+        .unwrap();
         assert!(d.figures.iter().all(|f| f.minor != 0), "{:?}", d.figures);
         assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
     }

@@ -150,6 +150,7 @@ on_both!(a_spanish_template_words_a_spanish_clients_rejection, |db| {
     // The log: this mail, pending until the sender runs.
     let log = templates::outbox(
         &db,
+        &app::server::identity::scope::Scope::Firm,
         &ListQuery {
             q: "ana@".into(),
             ..Default::default()
@@ -161,6 +162,7 @@ on_both!(a_spanish_template_words_a_spanish_clients_rejection, |db| {
     assert_eq!(log.rows[0].status, MailStatus::Pending);
     let failed = templates::outbox(
         &db,
+        &app::server::identity::scope::Scope::Firm,
         &ListQuery {
             filter: "failed".into(),
             ..Default::default()

@@ -7,9 +7,11 @@ use leptos::prelude::*;
 pub async fn get_admin_stats() -> Result<AdminStats, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
+    use crate::server::identity::scope::Scope;
     use crate::server::{identity::clients, state};
-    ctx::serve(Access::Staff(Permission::DashboardView), |_| async move {
-        clients::admin_stats(&state()?.db).await
+    ctx::serve(Access::Staff(Permission::DashboardView), |me| async move {
+        let db = &state()?.db;
+        clients::admin_stats(db, &Scope::of(db, &me).await?).await
     })
     .await
 }
@@ -18,9 +20,13 @@ pub async fn get_admin_stats() -> Result<AdminStats, AppError> {
 pub async fn list_clients(query: ListQuery) -> Result<Page<ClientRow>, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
+    use crate::server::identity::scope::{Scope, mask_for};
     use crate::server::{identity::clients, state};
-    ctx::serve(Access::Staff(Permission::ClientsView), |_| async move {
-        clients::list(&state()?.db, &query, true).await
+    ctx::serve(Access::Staff(Permission::ClientsView), |me| async move {
+        let db = &state()?.db;
+        let mut page = clients::list(db, &Scope::of(db, &me).await?, &query, true).await?;
+        mask_for(&me, &mut page.rows);
+        Ok(page)
     })
     .await
 }

@@ -150,8 +150,12 @@ pub async fn list_audit(query: ListQuery) -> Result<Page<AuditRow>, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
     use crate::server::{infra::audit, state};
-    ctx::serve(Access::Staff(Permission::AuditView), |_| async move {
-        audit::list(&state()?.db, &query, true).await
+    ctx::serve(Access::Staff(Permission::AuditView), |me| async move {
+        let db = &state()?.db;
+        let clients = crate::server::identity::scope::Scope::of(db, &me)
+            .await?
+            .clients();
+        audit::list(db, me.user_id, clients, &query, true).await
     })
     .await
 }

@@ -180,7 +180,14 @@ pub async fn my_transactions(query: ListQuery) -> Result<Page<TransactionRow>, A
     use crate::domain::access::Access;
     use crate::server::{money::wallets, state};
     ctx::serve(Access::Client, |me| async move {
-        wallets::transactions(&state()?.db, &query, Some(me.user_id), true).await
+        wallets::transactions(
+            &state()?.db,
+            &crate::server::identity::scope::Scope::Firm,
+            &query,
+            Some(me.user_id),
+            true,
+        )
+        .await
     })
     .await
 }

@@ -7,9 +7,13 @@ use leptos::prelude::*;
 pub async fn list_wallets(query: ListQuery) -> Result<Page<WalletRow>, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
+    use crate::server::identity::scope::{Scope, mask_for};
     use crate::server::{money::wallets, state};
-    ctx::serve(Access::Staff(Permission::FundsView), |_| async move {
-        wallets::list(&state()?.db, &query, true).await
+    ctx::serve(Access::Staff(Permission::FundsView), |me| async move {
+        let db = &state()?.db;
+        let mut page = wallets::list(db, &Scope::of(db, &me).await?, &query, true).await?;
+        mask_for(&me, &mut page.rows);
+        Ok(page)
     })
     .await
 }
@@ -18,9 +22,14 @@ pub async fn list_wallets(query: ListQuery) -> Result<Page<WalletRow>, AppError>
 pub async fn client_wallets(user_id: i64) -> Result<ClientSummary, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
+    use crate::server::identity::scope::{Scope, mask_for};
     use crate::server::{money::wallets, state};
-    ctx::serve(Access::Staff(Permission::FundsView), |_| async move {
-        wallets::client_summary(&state()?.db, user_id).await
+    ctx::serve(Access::Staff(Permission::FundsView), |me| async move {
+        let db = &state()?.db;
+        Scope::of(db, &me).await?.check(db, user_id).await?;
+        let mut summary = wallets::client_summary(db, user_id).await?;
+        mask_for(&me, std::slice::from_mut(&mut summary));
+        Ok(summary)
     })
     .await
 }
@@ -37,8 +46,11 @@ pub async fn adjust_balance(
 ) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
+    use crate::server::identity::scope::Scope;
     use crate::server::{money::wallets, state};
     ctx::serve(Access::Staff(Permission::FundsAdjust), |me| async move {
+        let db = &state()?.db;
+        Scope::of(db, &me).await?.check(db, user_id).await?;
         let input = wallets::Adjustment {
             idempotency_key,
             user_id,
@@ -47,7 +59,7 @@ pub async fn adjust_balance(
             amount,
             comment,
         };
-        wallets::adjust(&state()?.db, me.user_id, input, &ctx::origin()).await
+        wallets::adjust(db, me.user_id, input, &ctx::origin()).await
     })
     .await
 }
@@ -56,9 +68,11 @@ pub async fn adjust_balance(
 pub async fn transactions_report(query: ListQuery) -> Result<Page<TransactionRow>, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
+    use crate::server::identity::scope::Scope;
     use crate::server::{money::wallets, state};
-    ctx::serve(Access::Staff(Permission::FundsView), |_| async move {
-        wallets::transactions(&state()?.db, &query, None, true).await
+    ctx::serve(Access::Staff(Permission::FundsView), |me| async move {
+        let db = &state()?.db;
+        wallets::transactions(db, &Scope::of(db, &me).await?, &query, None, true).await
     })
     .await
 }

@@ -1,6 +1,8 @@
 //! The prop dashboard's figures and the fee report.
 use crate::error::AppError;
 use crate::model::{DashboardQuery, FeeReport, ListQuery, PropDashboard, PropFilter};
+#[cfg(feature = "ssr")]
+use crate::server::identity::scope::Scope;
 use leptos::prelude::*;
 
 #[server(endpoint = "admin/prop/dashboard")]
@@ -9,8 +11,9 @@ pub async fn get_prop_dashboard(q: DashboardQuery) -> Result<PropDashboard, AppE
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
     use crate::server::{prop::dashboard, state};
-    ctx::serve(Access::Staff(Permission::PropDashboard), |_| async move {
-        dashboard::dashboard(&state()?.db, &q).await
+    ctx::serve(Access::Staff(Permission::PropDashboard), |me| async move {
+        let db = &state()?.db;
+        dashboard::dashboard(db, Scope::of(db, &me).await?, &q).await
     })
     .await
 }
@@ -21,8 +24,9 @@ pub async fn get_fee_report(q: ListQuery, f: PropFilter) -> Result<FeeReport, Ap
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
     use crate::server::{prop::fees, state};
-    ctx::serve(Access::Staff(Permission::PropDashboard), |_| async move {
-        fees::report(&state()?.db, &q, &f, true).await
+    ctx::serve(Access::Staff(Permission::PropDashboard), |me| async move {
+        let db = &state()?.db;
+        fees::report(db, &Scope::of(db, &me).await?, &q, &f, true).await
     })
     .await
 }

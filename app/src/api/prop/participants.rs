@@ -1,7 +1,22 @@
 //! Participants as staff monitor them: lists, detail, filters, data-type tags, manual advancement.
 use crate::error::AppError;
 use crate::model::{ListQuery, Page, ParticipantDetail, ParticipantRow, PropChoices, PropFilter};
+#[cfg(feature = "ssr")]
+use crate::server::identity::scope::{Scope, mask_for};
 use leptos::prelude::*;
+
+/// Refuses (as not found) participant `id` unless its trader is in the caller's data scope.
+#[cfg(feature = "ssr")]
+pub(crate) async fn in_scope(
+    db: &sea_orm::DatabaseConnection,
+    me: &crate::domain::access::Principal,
+    id: i64,
+) -> Result<(), AppError> {
+    let trader = crate::server::prop::participation::find(db, id)
+        .await?
+        .user_id;
+    Scope::of(db, me).await?.check(db, trader).await
+}
 
 #[server(endpoint = "admin/participants")]
 pub async fn get_participants(
@@ -14,7 +29,12 @@ pub async fn get_participants(
     use crate::server::{prop::participants, state};
     ctx::serve(
         Access::Staff(Permission::ParticipantsView),
-        |_| async move { participants::list(&state()?.db, &q, &f, true).await },
+        |me| async move {
+            let db = &state()?.db;
+            let mut page = participants::list(db, &Scope::of(db, &me).await?, &q, &f, true).await?;
+            mask_for(&me, &mut page.rows);
+            Ok(page)
+        },
     )
     .await
 }
@@ -27,9 +47,11 @@ pub async fn get_participant(id: i64) -> Result<ParticipantDetail, AppError> {
     use crate::server::{prop::participants, state};
     ctx::serve(
         Access::Staff(Permission::ParticipantsView),
-        |_| async move {
+        |me| async move {
             let locale = crate::i18n::Locale::from_request();
-            participants::detail(&state()?.db, id, None, locale.code()).await
+            let db = &state()?.db;
+            in_scope(db, &me, id).await?;
+            participants::detail(db, id, None, locale.code()).await
         },
     )
     .await
@@ -45,7 +67,9 @@ pub async fn advance_participant(id: i64, comment: String) -> Result<(), AppErro
     ctx::serve(
         Access::Staff(Permission::ParticipantsAdvance),
         |me| async move {
-            participation::advance(&state()?.db, me.user_id, id, &comment, &ctx::origin()).await
+            let db = &state()?.db;
+            in_scope(db, &me, id).await?;
+            participation::advance(db, me.user_id, id, &comment, &ctx::origin()).await
         },
     )
     .await
@@ -74,8 +98,9 @@ pub async fn set_participant_data_type(id: i64, data_type: String) -> Result<(),
     ctx::serve(
         Access::Staff(Permission::ParticipantsTag),
         |me| async move {
-            participants::set_data_type(&state()?.db, me.user_id, id, &data_type, &ctx::origin().ip)
-                .await
+            let db = &state()?.db;
+            in_scope(db, &me, id).await?;
+            participants::set_data_type(db, me.user_id, id, &data_type, &ctx::origin().ip).await
         },
     )
     .await

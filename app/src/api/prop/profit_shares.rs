@@ -1,6 +1,10 @@
 //! Profit-share settlements: settling a participant now, and the list of settlements.
+#[cfg(feature = "ssr")]
+use super::participants::in_scope;
 use crate::error::AppError;
 use crate::model::{ListQuery, Page, ProfitShareDto, PropFilter};
+#[cfg(feature = "ssr")]
+use crate::server::identity::scope::Scope;
 use leptos::prelude::*;
 
 /// Settles a funded participant's running period now (its distribution decides whether the
@@ -16,6 +20,7 @@ pub async fn settle_participant(id: i64) -> Result<ProfitShareDto, AppError> {
         Access::Staff(Permission::ProfitShareSettle),
         |me| async move {
             let db = &state()?.db;
+            in_scope(db, &me, id).await?;
             let s = profit_share::settle_now(db, me.user_id, id, &ctx::origin()).await?;
             profit_share::of_participant(db, s.participant_id)
                 .await?
@@ -38,7 +43,10 @@ pub async fn get_profit_shares(
     use crate::server::{prop::profit_share, state};
     ctx::serve(
         Access::Staff(Permission::ParticipantsView),
-        |_| async move { profit_share::list(&state()?.db, &q, &f, true).await },
+        |me| async move {
+            let db = &state()?.db;
+            profit_share::list(db, &Scope::of(db, &me).await?, &q, &f, true).await
+        },
     )
     .await
 }

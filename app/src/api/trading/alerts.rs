@@ -2,6 +2,8 @@
 use crate::domain::alerts::TraderAlertSettings;
 use crate::error::AppError;
 use crate::model::{AlertFeed, AlertRuleDto};
+#[cfg(feature = "ssr")]
+use crate::server::identity::scope::{Scope, mask_for};
 use leptos::prelude::*;
 
 /// Alerts newer than `since` (`source`: trader, risk, or empty for both).
@@ -11,8 +13,11 @@ pub async fn get_alert_feed(since: i64, source: String) -> Result<AlertFeed, App
     use crate::domain::access::Access;
     use crate::domain::permission::Permission;
     use crate::server::{state, trading::alerts};
-    ctx::serve(Access::Staff(Permission::RiskAlertsView), |_| async move {
-        alerts::feed(&state()?.db, since, &source, 100).await
+    ctx::serve(Access::Staff(Permission::RiskAlertsView), |me| async move {
+        let db = &state()?.db;
+        let mut feed = alerts::feed(db, &Scope::of(db, &me).await?, since, &source, 100).await?;
+        mask_for(&me, &mut feed.items);
+        Ok(feed)
     })
     .await
 }
@@ -24,7 +29,8 @@ pub async fn acknowledge_alert(id: i64) -> Result<(), AppError> {
     use crate::domain::permission::Permission;
     use crate::server::{state, trading::alerts};
     ctx::serve(Access::Staff(Permission::RiskAlertsView), |me| async move {
-        alerts::acknowledge(&state()?.db, me.user_id, id).await
+        let db = &state()?.db;
+        alerts::acknowledge(db, me.user_id, &Scope::of(db, &me).await?, id).await
     })
     .await
 }

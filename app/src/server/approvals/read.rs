@@ -8,6 +8,7 @@ use crate::model::{
     ClientSummary, ListQuery, Page, QueueCount, RequestDetail, RequestRow, ReviewDto,
 };
 use crate::server::entity::{payment_method, payout_destination, request, request_review, user};
+use crate::server::identity::scope::Scope;
 use crate::server::{infra::list, infra::uploads, settings};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
@@ -165,15 +166,20 @@ pub(super) async fn decidable(
         .add(any))
 }
 
-pub async fn counts(db: &impl ConnectionTrait, staff: i64) -> Result<Vec<QueueCount>, AppError> {
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    staff: i64,
+    scope: &Scope,
+) -> Result<Vec<QueueCount>, AppError> {
     let mut out = Vec::new();
+    let in_scope = || scope.restrict(request::Entity::find(), request::Column::UserId);
     for kind in RequestKind::ALL {
-        let pending = request::Entity::find()
+        let pending = in_scope()
             .filter(request::Column::Kind.eq(kind.as_str()))
             .filter(request::Column::Status.eq(RequestStatus::Pending.as_str()))
             .count(db)
             .await?;
-        let mine = request::Entity::find()
+        let mine = in_scope()
             .filter(decidable(db, staff, &[*kind]).await?)
             .count(db)
             .await?;
@@ -189,6 +195,7 @@ pub async fn counts(db: &impl ConnectionTrait, staff: i64) -> Result<Vec<QueueCo
 pub async fn queue(
     db: &impl ConnectionTrait,
     staff: i64,
+    scope: &Scope,
     kind: &str,
     mine: bool,
     q: &ListQuery,
@@ -200,8 +207,10 @@ pub async fn queue(
             vec![RequestKind::parse(k).ok_or_else(|| AppError::field("kind", "err.kind_unknown"))?]
         }
     };
-    let mut select =
-        request::Entity::find().filter(request::Column::Kind.is_in(kinds.iter().copied()));
+    let mut select = scope.restrict(
+        request::Entity::find().filter(request::Column::Kind.is_in(kinds.iter().copied())),
+        request::Column::UserId,
+    );
     if mine {
         select = select.filter(decidable(db, staff, &kinds).await?);
     }

@@ -1,7 +1,7 @@
 //! Domain enums as text columns: each is stored by its `as_str` name, and a name the code does
 //! not know reads as a database error rather than a panic. (The domain names no database, so
 //! the SeaORM traits are implemented here rather than derived there.)
-use crate::domain::access::UserKind;
+use crate::domain::access::{DataScope, UserKind};
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
 use crate::domain::ib::Structure;
 use crate::domain::kyc::KycStatus;
@@ -70,6 +70,7 @@ text_column!(
     RequestStatus,
     PaymentStatus,
     UserKind,
+    DataScope,
     ParticipantStatus,
     SettlementStatus,
     KycStatus,

@@ -1,3 +1,4 @@
+use crate::domain::access::DataScope;
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -10,6 +11,7 @@ pub struct Model {
     pub description: String,
     pub permissions: String,
     pub is_system: bool,
+    pub data_scope: DataScope,
     pub created_at: DateTimeUtc,
 }
 

@@ -30,6 +30,10 @@ pub struct Model {
     pub rank_tier_id: Option<i64>,
     /// The promotional link they signed up through.
     pub promo_link_id: Option<i64>,
+    /// A client's account manager (a staff member).
+    pub owner_id: Option<i64>,
+    /// A staff member's supervisor, whose team they are in.
+    pub supervisor_id: Option<i64>,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -18,6 +18,7 @@ use crate::server::entity::{
     client_group, commission_day, fee_commission, participant, participation_fee, profit_share,
     profit_share_part, rank_tier, referral_path, request, user,
 };
+use crate::server::identity::scope::Scope as Clients;
 use crate::server::infra::list;
 use crate::server::prop::tree_stats;
 use crate::server::settings;
@@ -195,8 +196,12 @@ pub async fn downlines(
 pub enum Whose<'a> {
     /// One IB's (their Commission page), within their scope.
     Ib(&'a Scope),
-    /// Everyone's (the back office), optionally one challenge's.
-    All { challenge: i64 },
+    /// Everyone's (the back office), optionally one challenge's: the fees of the clients in
+    /// the staff member's data scope.
+    All {
+        challenge: i64,
+        clients: &'a Clients,
+    },
 }
 
 /// Fee commissions with their totals (of everything the filter keeps) and sums by day and
@@ -215,13 +220,14 @@ pub async fn commissions(
             select = select.filter(C::RecipientId.eq(s.ib));
             Some(s)
         }
-        Whose::All { challenge } => {
+        Whose::All { challenge, clients } => {
             if challenge < 0 {
                 return Err(AppError::field("challenge", "err.filter_invalid"));
             }
             if challenge > 0 {
                 select = select.filter(C::ChallengeId.eq(challenge));
             }
+            select = clients.restrict(select, C::BuyerId);
             None
         }
     };
@@ -244,7 +250,12 @@ pub async fn commissions(
         select = select.filter(C::CreatedAt.lt(t));
     }
     // Per day and currency: (commissions, fees before discount, fees paid).
-    let days = if q.filter.is_empty() && q.q.trim().is_empty() {
+    // The rollup holds the whole firm's sums: a data scope needs the rows.
+    let whole_firm = match whose {
+        Whose::Ib(_) => true,
+        Whose::All { clients, .. } => clients.is_firm(),
+    };
+    let days = if q.filter.is_empty() && q.q.trim().is_empty() && whole_firm {
         daily_from_rollup(db, whose, from, to).await?
     } else {
         daily_from_rows(db, whose, select.clone()).await?
@@ -320,7 +331,7 @@ async fn daily_from_rollup(
         .column_as(Expr::cust("CAST(SUM(fees_paid_minor) AS BIGINT)"), "paid");
     q = match whose {
         Whose::Ib(s) => q.filter(D::RecipientId.eq(s.ib)),
-        Whose::All { challenge } => {
+        Whose::All { challenge, .. } => {
             let q = q.filter(D::RecipientId.eq(0i64));
             if challenge > 0 {
                 q.filter(D::ChallengeId.eq(challenge))

@@ -3,6 +3,7 @@ use crate::domain::access::UserKind;
 use crate::error::AppError;
 use crate::model::{AdminStats, ClientRow, DayCount, IbOverview, ListQuery, Page};
 use crate::server::entity::{session, user};
+use crate::server::identity::scope::Scope;
 use crate::server::infra::list;
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -16,11 +17,12 @@ fn clients() -> sea_orm::Select<user::Entity> {
 
 pub async fn list(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     q: &ListQuery,
     paged: bool,
 ) -> Result<Page<ClientRow>, AppError> {
     use user::Column as C;
-    let mut select = clients();
+    let mut select = scope.restrict(clients(), C::Id);
     if let Some(mut any) = list::search(
         &q.q,
         &[C::Email, C::FirstName, C::LastName, C::ReferralCode],
@@ -79,12 +81,14 @@ pub async fn list(
 /// Registrations per day over the last `days` days (UTC), oldest first, zero days included.
 pub async fn registrations_by_day(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     days: i64,
 ) -> Result<Vec<DayCount>, AppError> {
     let today = Utc::now().date_naive();
     let start = today - Duration::days(days - 1);
     let since = start.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-    let created: Vec<chrono::DateTime<Utc>> = clients()
+    let created: Vec<chrono::DateTime<Utc>> = scope
+        .restrict(clients(), user::Column::Id)
         .filter(user::Column::CreatedAt.gte(since))
         .select_only()
         .column(user::Column::CreatedAt)
@@ -106,22 +110,26 @@ pub async fn registrations_by_day(
         .collect())
 }
 
-pub async fn admin_stats(db: &impl ConnectionTrait) -> Result<AdminStats, AppError> {
+pub async fn admin_stats(db: &impl ConnectionTrait, scope: &Scope) -> Result<AdminStats, AppError> {
     let count_kind = |k: UserKind| {
-        user::Entity::find()
+        scope
+            .restrict(user::Entity::find(), user::Column::Id)
             .filter(user::Column::Kind.eq(k.as_str()))
             .count(db)
     };
     Ok(AdminStats {
         traders: count_kind(UserKind::Trader).await?,
         ibs: count_kind(UserKind::Ib).await?,
-        staff: count_kind(UserKind::Staff).await?,
+        staff: user::Entity::find()
+            .filter(user::Column::Kind.eq(UserKind::Staff.as_str()))
+            .count(db)
+            .await?,
         active_sessions: session::Entity::find()
             .filter(session::Column::Stage.eq("full"))
             .filter(session::Column::ExpiresAt.gt(Utc::now()))
             .count(db)
             .await?,
-        registrations: registrations_by_day(db, 14).await?,
+        registrations: registrations_by_day(db, scope, 14).await?,
     })
 }
 

@@ -8,5 +8,6 @@ pub mod kyc;
 pub mod referrals;
 pub mod requests;
 pub mod roles;
+pub mod scope;
 pub mod session;
 pub mod staff;

@@ -1,5 +1,5 @@
 //! Server-side sessions: the cookie holds a random token, the database holds its digest.
-use crate::domain::access::{Principal, UserKind};
+use crate::domain::access::{DataScope, Principal, UserKind};
 use crate::domain::permission::PermissionSet;
 use crate::error::AppError;
 use crate::model::{Me, Theme};
@@ -59,6 +59,7 @@ pub struct CurrentSession {
     pub user: user::Model,
     pub role_name: Option<String>,
     pub permissions: PermissionSet,
+    pub scope: DataScope,
 }
 
 impl CurrentSession {
@@ -72,6 +73,7 @@ impl CurrentSession {
             user_id: self.user.id,
             kind: self.kind(),
             permissions: self.permissions.clone(),
+            scope: self.scope,
         })
     }
 
@@ -169,12 +171,16 @@ pub async fn resolve(
             .exec(db)
             .await?;
     }
-    let (role_name, permissions) = match (kind, u.role_id) {
+    let (role_name, permissions, scope) = match (kind, u.role_id) {
         (UserKind::Staff, Some(rid)) => match role::Entity::find_by_id(rid).one(db).await? {
-            Some(r) => (Some(r.name), PermissionSet::parse(&r.permissions)),
-            None => (None, PermissionSet::default()),
+            Some(r) => (
+                Some(r.name),
+                PermissionSet::parse(&r.permissions),
+                r.data_scope,
+            ),
+            None => (None, PermissionSet::default(), DataScope::Firm),
         },
-        _ => (None, PermissionSet::default()),
+        _ => (None, PermissionSet::default(), DataScope::Firm),
     };
     Ok(Some(CurrentSession {
         id,
@@ -182,6 +188,7 @@ pub async fn resolve(
         user: u,
         role_name,
         permissions,
+        scope,
     }))
 }
 

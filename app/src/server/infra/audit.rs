@@ -5,7 +5,8 @@ use crate::server::entity::{audit_log, user};
 use crate::server::infra::list;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
 
@@ -84,13 +85,43 @@ pub async fn own_account(
     .await
 }
 
+/// The audit trail as staff member `me` sees it: everything when `clients` (their data scope's
+/// clients, as a subquery of ids) is `None`; otherwise their own actions and the records about
+/// those clients (the client, their requests and their participations).
 pub async fn list(
     db: &impl ConnectionTrait,
+    me: i64,
+    clients: Option<sea_orm::sea_query::SelectStatement>,
     q: &ListQuery,
     paged: bool,
 ) -> Result<Page<AuditRow>, AppError> {
     use audit_log::Column as C;
     let mut select = audit_log::Entity::find();
+    if let Some(clients) = clients {
+        use sea_orm::sea_query::ExprTrait;
+        let of_clients = |table: &str| {
+            sea_orm::sea_query::Query::select()
+                .column(sea_orm::sea_query::Alias::new("id"))
+                .from(sea_orm::sea_query::Alias::new(table))
+                .and_where(
+                    sea_orm::sea_query::Expr::col(sea_orm::sea_query::Alias::new("user_id"))
+                        .in_subquery(clients.clone()),
+                )
+                .to_owned()
+        };
+        let about = |kind: &str, ids: sea_orm::sea_query::SelectStatement| {
+            Condition::all()
+                .add(C::TargetType.eq(kind))
+                .add(C::TargetId.in_subquery(ids))
+        };
+        select = select.filter(
+            Condition::any()
+                .add(C::ActorId.eq(me))
+                .add(about("user", clients.clone()))
+                .add(about("request", of_clients("request")))
+                .add(about("participant", of_clients("participant"))),
+        );
+    }
     if let Some(c) = list::search(&q.q, &[C::Action, C::TargetType, C::Detail]) {
         select = select.filter(c);
     }
@@ -107,7 +138,7 @@ pub async fn list(
     let (rows, total) = list::fetch(db, select, q, paged).await?;
     let actor_ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();
     let actors: HashMap<i64, String> = user::Entity::find()
-        .filter(sea_orm::ColumnTrait::is_in(&user::Column::Id, actor_ids))
+        .filter(user::Column::Id.is_in(actor_ids))
         .all(db)
         .await?
         .into_iter()

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::model::{ListQuery, MailPreview, MailRow, MailStatus, Page, TemplateRow, TemplateText};
 use crate::server::entity::{mail_outbox, mail_template, user};
+use crate::server::identity::scope::Scope;
 use crate::server::infra::db::Write;
 use crate::server::infra::mail_templates::{self as tpl, Rendered};
 use crate::server::infra::origin::Origin;
@@ -211,13 +212,18 @@ fn status(m: &mail_outbox::Model) -> MailStatus {
 }
 
 /// The outbox, newest first: `q.q` finds by address or subject, `q.filter` keeps one status.
+/// The mail log: every email for the whole firm; for a data scope, those to its clients.
 pub async fn outbox(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     q: &ListQuery,
     paged: bool,
 ) -> Result<Page<MailRow>, AppError> {
     use mail_outbox::Column as C;
     let mut select = mail_outbox::Entity::find();
+    if let Some(emails) = scope.emails() {
+        select = select.filter(C::ToAddr.in_subquery(emails));
+    }
     if let Some(c) = list::search(&q.q, &[C::ToAddr, C::Subject]) {
         select = select.filter(c);
     }

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::{ClientSummary, ListQuery, Page, TransactionRow, WalletDto, WalletRow};
 use crate::server::entity::{client_group, journal_entry, ledger_account, posting, user};
+use crate::server::identity::scope::Scope;
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
 use crate::server::money::ledger::{self, AccountKind, Entry, Leg};
@@ -133,11 +134,15 @@ async fn names(
 
 pub async fn list(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     q: &ListQuery,
     paged: bool,
 ) -> Result<Page<WalletRow>, AppError> {
     use ledger_account::Column as C;
-    let mut select = ledger_account::Entity::find().filter(C::Kind.eq(AccountKind::Wallet));
+    let mut select = scope.restrict(
+        ledger_account::Entity::find().filter(C::Kind.eq(AccountKind::Wallet)),
+        C::OwnerId,
+    );
     if let Some(ids) = matching_clients(db, &q.q).await? {
         select = select.filter(C::OwnerId.is_in(ids));
     }
@@ -182,19 +187,23 @@ fn day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }
 
-/// Wallet postings with their entries: every movement of client money. `only_user` limits
-/// it to one client's wallets (the client's own list).
+/// Wallet postings with their entries: every movement of client money in the caller's scope.
+/// `only_user` limits it to one client's wallets (the client's own list).
 pub async fn transactions(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     q: &ListQuery,
     only_user: Option<i64>,
     paged: bool,
 ) -> Result<Page<TransactionRow>, AppError> {
     use posting::Column as P;
-    let mut wallets = ledger_account::Entity::find()
-        .select_only()
-        .column(ledger_account::Column::Id)
-        .filter(ledger_account::Column::Kind.eq(AccountKind::Wallet));
+    let mut wallets = scope.restrict(
+        ledger_account::Entity::find()
+            .select_only()
+            .column(ledger_account::Column::Id)
+            .filter(ledger_account::Column::Kind.eq(AccountKind::Wallet)),
+        ledger_account::Column::OwnerId,
+    );
     if let Some(u) = only_user {
         wallets = wallets.filter(ledger_account::Column::OwnerId.eq(u));
     } else if let Some(ids) = matching_clients(db, &q.q).await? {

@@ -22,6 +22,7 @@ use crate::model::{
     StatusCount,
 };
 use crate::server::entity::challenge;
+use crate::server::identity::scope::Scope as Clients;
 use crate::server::infra::db;
 use crate::server::infra::list;
 use chrono::{DateTime, Duration, Utc};
@@ -30,8 +31,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use std::pin::Pin;
 
-/// The participants counted (real ones, of the chosen challenge) and the period, as SQL.
+/// The participants counted (real ones of clients in the caller's data scope, of the chosen
+/// challenge) and the period, as SQL.
 pub struct Scope {
+    clients: Clients,
     challenge: Option<i64>,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
@@ -63,6 +66,7 @@ impl Scope {
     /// ` AND …` over participant `p` and the time column `at` (None: no period).
     fn filter(&self, at: Option<&str>, values: &mut Vec<Value>) -> String {
         let mut sql = String::from(" AND p.data_type = 'real'");
+        sql.push_str(&self.clients.sql("p.user_id", values));
         if let Some(c) = self.challenge {
             sql.push_str(" AND p.challenge_id = ?");
             values.push(c.into());
@@ -129,6 +133,7 @@ impl Scope {
 
 pub async fn dashboard(
     db: &DatabaseConnection,
+    clients: Clients,
     q: &DashboardQuery,
 ) -> Result<PropDashboard, AppError> {
     let (from, to) = list::date_range(&ListQuery {
@@ -143,6 +148,7 @@ pub async fn dashboard(
         return Err(AppError::field("currency", "err.currency_unknown"));
     }
     let scope = Scope {
+        clients,
         challenge: (q.challenge > 0).then_some(q.challenge),
         from,
         to,
@@ -403,6 +409,7 @@ async fn daily(
         .unwrap_or(end - Duration::days(30))
         .max(end - Duration::days(MAX_DAYS));
     let window = Scope {
+        clients: scope.clients.clone(),
         challenge: scope.challenge,
         from: Some(start),
         to: Some(end),

@@ -8,6 +8,7 @@ use crate::error::{AppError, OrInternal};
 use crate::model::{FeeReport, FeeRow, FeeTotal, ListQuery, PropFilter};
 use crate::server::entity::{challenge, participant, participation_fee, user};
 use crate::server::identity::referrals;
+use crate::server::identity::scope::Scope;
 use crate::server::money::ledger;
 use crate::server::money::ledger::Posted;
 use crate::server::{infra::list, prop::participation};
@@ -227,13 +228,14 @@ pub fn check_filter(f: &PropFilter) -> Result<(), AppError> {
 /// totals of everything the filter keeps (not only the page shown).
 pub async fn report(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     q: &ListQuery,
     f: &PropFilter,
     paged: bool,
 ) -> Result<FeeReport, AppError> {
     use participation_fee::Column as C;
     check_filter(f)?;
-    let mut select = participation_fee::Entity::find();
+    let mut select = scope.restrict(participation_fee::Entity::find(), C::UserId);
     if !q.filter.is_empty() {
         if !kind::ALL.contains(&q.filter.as_str()) {
             return Err(AppError::field("filter", "err.fee_kind_unknown"));

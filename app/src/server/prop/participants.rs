@@ -15,6 +15,7 @@ use crate::model::{
 use crate::server::entity::{
     challenge, equity_point, participant, rule_decision, trading_account, user,
 };
+use crate::server::identity::scope::Scope;
 use crate::server::infra::db::Write;
 use crate::server::prop::participation;
 use crate::server::trading::platform::{Platform, TradingPlatform};
@@ -227,12 +228,13 @@ pub async fn mine(
 /// data type, referring IB) and the dates joined, search by client or challenge, sort, page.
 pub async fn list(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     q: &ListQuery,
     f: &PropFilter,
     paged: bool,
 ) -> Result<Page<ParticipantRow>, AppError> {
     fees::check_filter(f)?;
-    let mut select = participant::Entity::find();
+    let mut select = scope.restrict(participant::Entity::find(), participant::Column::UserId);
     if let Some(kept) = fees::participants_kept(f) {
         select = select.filter(participant::Column::Id.in_subquery(kept.into_query()));
     }

@@ -14,6 +14,7 @@ use crate::model::{AlertEventDto, AlertFeed, AlertRuleDto};
 use crate::server::entity::{
     alert_event, alert_rule, deal, participant, setting, trading_account, user,
 };
+use crate::server::identity::scope::Scope;
 use crate::server::infra::db::Write;
 use crate::server::infra::live::{self, Audience};
 use crate::server::{infra::audit, infra::notify, settings};
@@ -521,6 +522,7 @@ pub async fn rules(db: &impl ConnectionTrait) -> Result<Vec<AlertRuleDto>, AppEr
 /// id it has, so it receives each alert as it fires.
 pub async fn feed(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     since: i64,
     source: &str,
     limit: u64,
@@ -529,8 +531,12 @@ pub async fn feed(
     if !["", "trader", "risk"].contains(&source) {
         return Err(AppError::field("source", "err.alert_source_unknown"));
     }
-    let mut select = alert_event::Entity::find().filter(C::Id.gt(since));
-    let mut open = alert_event::Entity::find().filter(C::AckAt.is_null());
+    let mut select = scope
+        .restrict(alert_event::Entity::find(), C::UserId)
+        .filter(C::Id.gt(since));
+    let mut open = scope
+        .restrict(alert_event::Entity::find(), C::UserId)
+        .filter(C::AckAt.is_null());
     if !source.is_empty() {
         select = select.filter(C::Source.eq(source));
         open = open.filter(C::Source.eq(source));
@@ -578,11 +584,17 @@ pub async fn feed(
 }
 
 /// Marks an alert seen by a staff member (once: a second acknowledgement changes nothing).
-pub async fn acknowledge(db: &DatabaseConnection, staff: i64, id: i64) -> Result<(), AppError> {
+pub async fn acknowledge(
+    db: &DatabaseConnection,
+    staff: i64,
+    scope: &Scope,
+    id: i64,
+) -> Result<(), AppError> {
     let found = alert_event::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    scope.check(db, found.user_id).await?;
     if found.ack_at.is_some() {
         return Ok(());
     }

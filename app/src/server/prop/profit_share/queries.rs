@@ -6,6 +6,7 @@ use crate::domain::profit_share::{self as ps, Recipient};
 use crate::error::{AppError, OrInternal};
 use crate::model::{ListQuery, Page, ProfitShareDto, ProfitShareTerms, PropFilter};
 use crate::server::entity::{participant, profit_share, profit_share_part, trading_account, user};
+use crate::server::identity::scope::Scope;
 use crate::server::{infra::list, prop::fees, trading::risk};
 use sea_orm::QueryTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -151,13 +152,14 @@ pub async fn terms(
 /// Staff's list of settlements: filter by status (`q.filter`), prop filter, dates, search.
 pub async fn list(
     db: &impl ConnectionTrait,
+    scope: &Scope,
     q: &ListQuery,
     f: &PropFilter,
     paged: bool,
 ) -> Result<Page<ProfitShareDto>, AppError> {
     use profit_share::Column as C;
     fees::check_filter(f)?;
-    let mut select = profit_share::Entity::find();
+    let mut select = scope.restrict(profit_share::Entity::find(), C::UserId);
     if !q.filter.is_empty() {
         let status = SettlementStatus::parse(&q.filter)
             .ok_or_else(|| AppError::field("filter", "err.status_unknown"))?;

@@ -1,0 +1,130 @@
+//! The CRM's rules: masking a client's contact details for staff without the right to see them,
+//! the spelling of custom tags, and notes.
+
+/// An email with its local part hidden but its first letter and the domain kept
+/// (`jane.doe@example.com` → `j•••@example.com`), so staff can still tell clients apart.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".into(),
+    }
+}
+
+/// A phone number with all but its last two digits hidden.
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() <= 2 {
+        return "•••".into();
+    }
+    let tail: String = digits[digits.len() - 2..].iter().collect();
+    format!("•••{tail}")
+}
+
+/// The longest tag and note staff may write.
+pub const TAG_MAX: usize = 32;
+pub const NOTE_MAX: usize = 4000;
+
+/// A custom tag as stored: trimmed, lower case, letters, digits, spaces and dashes, at most
+/// `TAG_MAX` characters. System tags (computed from what the client is and does) use the same
+/// alphabet, so a custom tag may not take a system tag's name.
+pub fn tag(raw: &str) -> Result<String, &'static str> {
+    let t = raw.trim().to_lowercase();
+    if t.is_empty() {
+        return Err("err.tag_required");
+    }
+    if t.chars().count() > TAG_MAX
+        || !t
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '_')
+    {
+        return Err("err.tag_invalid");
+    }
+    if SYSTEM_TAGS.contains(&t.as_str()) {
+        return Err("err.tag_reserved");
+    }
+    Ok(t)
+}
+
+/// The tags the system gives a client from their data (never stored).
+pub const SYSTEM_TAGS: &[&str] = &[
+    "ib",
+    "kyc-approved",
+    "kyc-pending",
+    "funded",
+    "in-challenge",
+    "suspended",
+    "unowned",
+];
+
+/// A note's text: trimmed, not empty, at most `NOTE_MAX` characters.
+pub fn note(raw: &str) -> Result<String, &'static str> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err("err.note_required");
+    }
+    if t.chars().count() > NOTE_MAX {
+        return Err("err.note_too_long");
+    }
+    Ok(t.to_string())
+}
+
+/// Whether making `supervisor` the supervisor of `staff` closes a loop, given each staff
+/// member's current supervisor.
+pub fn closes_loop(
+    staff: i64,
+    supervisor: i64,
+    supervisor_of: impl Fn(i64) -> Option<i64>,
+) -> bool {
+    let mut at = Some(supervisor);
+    let mut steps = 0;
+    while let Some(s) = at {
+        if s == staff {
+            return true;
+        }
+        steps += 1;
+        if steps > 10_000 {
+            return true;
+        }
+        at = supervisor_of(s);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_enough_to_tell_clients_apart() {
+        assert_eq!(mask_email("jane.doe@example.com"), "j•••@example.com");
+        assert_eq!(mask_email("nonsense"), "•••");
+        assert_eq!(mask_phone("+1 555 123 4567"), "•••67");
+        assert_eq!(mask_phone("1"), "•••");
+    }
+
+    #[test]
+    fn tags_are_normalised_and_system_names_reserved() {
+        assert_eq!(tag("  VIP Client "), Ok("vip client".into()));
+        assert_eq!(tag(""), Err("err.tag_required"));
+        assert_eq!(tag("a<b"), Err("err.tag_invalid"));
+        assert_eq!(tag(&"x".repeat(33)), Err("err.tag_invalid"));
+        assert_eq!(tag("Funded"), Err("err.tag_reserved"));
+    }
+
+    #[test]
+    fn a_supervisor_chain_may_not_loop() {
+        // 2 reports to 1, 3 reports to 2.
+        let sup = |s: i64| match s {
+            2 => Some(1),
+            3 => Some(2),
+            _ => None,
+        };
+        assert!(closes_loop(1, 3, sup), "1 under 3 closes 1→3→2→1");
+        assert!(closes_loop(1, 1, sup), "no one supervises themselves");
+        assert!(!closes_loop(3, 1, sup));
+        assert!(!closes_loop(4, 3, sup));
+    }
+}
