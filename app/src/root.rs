@@ -1,6 +1,7 @@
 //! The HTML shell, the root component and the routes of all three portals.
 use crate::pages::NotFound;
 use crate::pages::approvals::{queue::ApprovalsPage, review::ReviewPage};
+use crate::pages::crm::{client::ClientPage, clients::ClientsPage};
 use crate::pages::home::{client::DashboardPage, staff::AdminDashboard};
 use crate::pages::ib::{
     IbPage, clients::IbClientsPage, commission::IbCommissionPage, links::IbLinksPage,
@@ -10,7 +11,6 @@ use crate::pages::ib::{
 use crate::pages::identity::{
     audit::AuditPage,
     client_auth::{ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage},
-    clients::ClientsPage,
     kyc::KycPage,
     profile::ProfilePage,
     roles::RolesPage,
@@ -113,7 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view={Lazy::<back_office::Home>::new()}/>
                     <Route path=path!("approvals") view={Lazy::<approvals::Queue>::new()}/>
                     <Route path=path!("approvals/:id") view={Lazy::<approvals::Review>::new()}/>
-                    <Route path=path!("clients") view={Lazy::<people::Clients>::new()}/>
+                    <Route path=path!("clients") view={Lazy::<crm_desk::Clients>::new()}/>
+                    <Route path=path!("clients/:id") view={Lazy::<crm_desk::Client>::new()}/>
                     <Route path=path!("challenges") view={Lazy::<challenge_catalogue::Challenges>::new()}/>
                     <Route path=path!("challenges/:id") view={Lazy::<challenge_catalogue::Editor>::new()}/>
                     <Route path=path!("participants") view={Lazy::<prop_operations::Participants>::new()}/>
@@ -222,8 +223,12 @@ lazy_area!(approvals {
     Review => view! { <ReviewPage/> };
 });
 
-lazy_area!(people {
+lazy_area!(crm_desk {
     Clients => view! { <ClientsPage/> };
+    Client => view! { <ClientPage/> };
+});
+
+lazy_area!(people {
     Staff => view! { <StaffPage/> };
     Roles => view! { <RolesPage/> };
     Audit => view! { <AuditPage/> };

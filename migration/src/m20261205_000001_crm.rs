@@ -68,6 +68,17 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // A sign-in's device and country: the client's sign-in history, and the alert on a
+        // sign-in from a country or device not seen before.
+        for col in ["user_agent", "country"] {
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new("login_attempt"))
+                    .add_column(string(col).default(""))
+                    .to_owned(),
+            )
+            .await?;
+        }
         let db = m.get_connection();
         db.execute_unprepared(
             "UPDATE role SET permissions = TRIM(permissions || ' clients.manage clients.contact')",
@@ -77,6 +88,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for col in ["country", "user_agent"] {
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new("login_attempt"))
+                    .drop_column(Alias::new(col))
+                    .to_owned(),
+            )
+            .await?;
+        }
         for t in ["client_tag", "client_note"] {
             m.drop_table(Table::drop().table(Alias::new(t)).to_owned())
                 .await?;

@@ -3,6 +3,7 @@
 //! DTO. Every one has a stable endpoint under `/api/`, listed in the README, so that scripts
 //! can call them.
 pub mod approvals;
+pub mod crm;
 pub mod ib;
 pub mod identity;
 pub mod messages;
@@ -116,6 +117,7 @@ pub(crate) mod ctx {
         Origin {
             ip: authz::client_ip(),
             user_agent: authz::user_agent(),
+            country: authz::client_country(),
         }
     }
 

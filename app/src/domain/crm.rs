@@ -53,7 +53,6 @@ pub const SYSTEM_TAGS: &[&str] = &[
     "ib",
     "kyc-approved",
     "kyc-pending",
-    "funded",
     "in-challenge",
     "suspended",
     "unowned",
@@ -111,7 +110,7 @@ mod tests {
         assert_eq!(tag(""), Err("err.tag_required"));
         assert_eq!(tag("a<b"), Err("err.tag_invalid"));
         assert_eq!(tag(&"x".repeat(33)), Err("err.tag_invalid"));
-        assert_eq!(tag("Funded"), Err("err.tag_reserved"));
+        assert_eq!(tag("Suspended"), Err("err.tag_reserved"));
     }
 
     #[test]

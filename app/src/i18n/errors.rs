@@ -1492,4 +1492,61 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "This account is not open for trading.",
         "Esta cuenta no está abierta para operar.",
     ),
+    (
+        "err.supervisor_not_staff",
+        "The supervisor must be an active staff member.",
+        "El supervisor debe ser un miembro activo del personal.",
+    ),
+    (
+        "err.supervisor_loop",
+        "That supervisor reports to this person already: a team cannot supervise itself.",
+        "Ese supervisor ya depende de esta persona: un equipo no puede supervisarse a sí mismo.",
+    ),
+    (
+        "err.data_scope_unknown",
+        "Choose a data scope from the list.",
+        "Elija un alcance de datos de la lista.",
+    ),
+    (
+        "err.owner_not_staff",
+        "The owner must be an active staff member.",
+        "El responsable debe ser un miembro activo del personal.",
+    ),
+    ("err.tag_required", "Type a tag.", "Escriba una etiqueta."),
+    (
+        "err.tag_invalid",
+        "A tag is up to 32 letters, digits, spaces or dashes.",
+        "Una etiqueta tiene hasta 32 letras, dígitos, espacios o guiones.",
+    ),
+    (
+        "err.tag_reserved",
+        "That name is a system tag.",
+        "Ese nombre es una etiqueta del sistema.",
+    ),
+    ("err.note_required", "Write the note.", "Escriba la nota."),
+    (
+        "err.note_too_long",
+        "A note is at most 4,000 characters.",
+        "Una nota tiene como máximo 4.000 caracteres.",
+    ),
+    (
+        "err.clients_none",
+        "Select at least one client.",
+        "Seleccione al menos un cliente.",
+    ),
+    (
+        "err.clients_too_many",
+        "Select at most 1,000 clients at a time.",
+        "Seleccione como máximo 1.000 clientes a la vez.",
+    ),
+    (
+        "err.client_not_active",
+        "This client is not active.",
+        "Este cliente no está activo.",
+    ),
+    (
+        "err.client_not_suspended",
+        "This client is not suspended.",
+        "Este cliente no está suspendido.",
+    ),
 ];

@@ -143,6 +143,7 @@ pub fn use_i18n() -> I18n {
 
 mod approvals;
 mod challenges;
+mod crm;
 mod errors;
 mod frame;
 mod ib;
@@ -160,6 +161,7 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .iter()
         .chain(frame::FRAME)
         .chain(identity::IDENTITY)
+        .chain(crm::CRM)
         .chain(approvals::APPROVALS)
         .chain(money::MONEY)
         .chain(settings::SETTINGS)
@@ -237,6 +239,7 @@ mod tests {
                         "offers.",
                         "msg.",
                         "servers.",
+                        "crm.",
                     ]
                     .iter()
                     .any(|p| lit.starts_with(p))

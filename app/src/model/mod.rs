@@ -1,17 +1,19 @@
 //! DTOs that cross the wire. Database entities never do.
-use crate::domain::access::UserKind;
+use crate::domain::access::{DataScope, UserKind};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use crate::domain::validation::FieldError;
 
+mod crm;
 mod funds;
 mod ib;
 mod messages;
 mod offers;
 mod prop;
 mod servers;
+pub use crm::*;
 pub use funds::*;
 pub use ib::*;
 pub use messages::*;
@@ -201,10 +203,19 @@ pub struct StaffRow {
     pub last_name: String,
     pub role_id: Option<i64>,
     pub role_name: String,
+    pub supervisor_id: Option<i64>,
+    pub supervisor: String,
     pub status: String,
     pub totp_enabled: bool,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+/// A staff member as pickers show them (supervisor, owner, assignee).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffChoice {
+    pub id: i64,
+    pub name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -214,6 +225,7 @@ pub struct RoleDto {
     pub description: String,
     pub permissions: Vec<String>,
     pub is_system: bool,
+    pub data_scope: DataScope,
     pub user_count: u64,
 }
 
@@ -227,6 +239,8 @@ pub struct ClientRow {
     pub country: String,
     pub referral_code: String,
     pub referrer: Option<String>,
+    /// The owner's name; empty when nobody owns the client.
+    pub owner: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
 }

@@ -1,7 +1,8 @@
 //! Screens, in folders named for the business areas of `server/` and `api/` (identity,
-//! approvals, money, prop, trading, settings, ib, offers, messages, notifications), plus each portal's landing
+//! crm, approvals, money, prop, trading, settings, ib, offers, messages, notifications), plus each portal's landing
 //! screen (`home`). Which portal a screen belongs to is decided by its route (`root.rs`).
 pub mod approvals;
+pub mod crm;
 pub mod home;
 pub mod ib;
 pub mod identity;

@@ -364,7 +364,7 @@ on_both!(one_role_name_saved_at_once_makes_one_role, |db| {
         let db = db.clone();
         async move {
             let perms = vec!["dashboard.view".to_string()];
-            staff::save_role(&db, admin, None, "Desk", "", &perms, &here()).await
+            staff::save_role(&db, admin, None, "Desk", "", &perms, "", &here()).await
         }
     })
     .await;
@@ -434,6 +434,7 @@ on_both!(one_staff_email_taken_at_once, |db| {
                 first_name: "Same".into(),
                 last_name: "Name".into(),
                 role_id,
+                supervisor_id: None,
             };
             staff::update(&db, admin, id, input, &here()).await
         }

@@ -1,6 +1,6 @@
 //! Staff users, their roles, and the audit log of what they did.
 use crate::error::AppError;
-use crate::model::{AuditRow, ListQuery, Page, RoleDto, StaffRow};
+use crate::model::{AuditRow, ListQuery, Page, RoleDto, StaffChoice, StaffRow};
 use leptos::prelude::*;
 
 #[server(endpoint = "admin/staff")]
@@ -14,6 +14,18 @@ pub async fn list_staff(query: ListQuery) -> Result<Page<StaffRow>, AppError> {
     .await
 }
 
+/// The active staff members by name, for the pickers of any staff screen.
+#[server(endpoint = "admin/staff/choices")]
+pub async fn staff_choices() -> Result<Vec<StaffChoice>, AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::server::{identity::staff, state};
+    ctx::serve(Access::AnyStaff, |_| async move {
+        staff::choices(&state()?.db).await
+    })
+    .await
+}
+
 #[server(endpoint = "admin/staff/create")]
 pub async fn create_staff(
     email: String,
@@ -21,6 +33,7 @@ pub async fn create_staff(
     last_name: String,
     role_id: i64,
     password: String,
+    #[server(default)] supervisor_id: i64,
 ) -> Result<StaffRow, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
@@ -32,6 +45,7 @@ pub async fn create_staff(
             first_name,
             last_name,
             role_id,
+            supervisor_id: (supervisor_id != 0).then_some(supervisor_id),
         };
         let row = staff::create(
             &st.db,
@@ -55,6 +69,7 @@ pub async fn update_staff(
     first_name: String,
     last_name: String,
     role_id: i64,
+    #[server(default)] supervisor_id: i64,
 ) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
@@ -65,6 +80,7 @@ pub async fn update_staff(
             first_name,
             last_name,
             role_id,
+            supervisor_id: (supervisor_id != 0).then_some(supervisor_id),
         };
         staff::update(&state()?.db, me.user_id, id, input, &ctx::origin()).await
     })
@@ -115,6 +131,7 @@ pub async fn save_role(
     name: String,
     description: String,
     permissions: Vec<String>,
+    #[server(default)] data_scope: String,
 ) -> Result<i64, AppError> {
     use crate::api::ctx;
     use crate::domain::{access::Access, permission::Permission};
@@ -127,6 +144,7 @@ pub async fn save_role(
             &name,
             &description,
             &permissions,
+            &data_scope,
             &ctx::origin(),
         )
         .await

@@ -1,8 +1,7 @@
 //! Sign-in, sign-up and the account: both portals' sign-in screens, the client's profile and
-//! KYC, and the back office's clients, staff, roles, own account and audit log.
+//! KYC, and the back office's staff, roles, own account and audit log.
 pub mod audit;
 pub mod client_auth;
-pub mod clients;
 pub mod kyc;
 pub mod profile;
 pub mod roles;

@@ -1,5 +1,6 @@
 //! Roles and their permissions.
 use crate::api::identity::staff::{DeleteRole, SaveRole, list_roles};
+use crate::domain::access::DataScope;
 use crate::domain::permission::Permission;
 use crate::i18n::use_i18n;
 use crate::model::RoleDto;
@@ -40,11 +41,12 @@ pub fn RolesPage() -> impl IntoView {
                                 <th>{move || i18n.t("common.name")}</th>
                                 <th>{move || i18n.t("admin.description")}</th>
                                 <th>{move || i18n.t("admin.permissions")}</th>
+                                <th>{move || i18n.t("crm.data_scope")}</th>
                                 <th class="num">{move || i18n.t("nav.staff")}</th>
                                 <th>{move || i18n.t("common.actions")}</th>
                             </tr>
                         </thead>
-                        <Transition fallback=|| view! { <tbody><tr><td colspan="5"><div class="spinner"></div></td></tr></tbody> }>
+                        <Transition fallback=|| view! { <tbody><tr><td colspan="6"><div class="spinner"></div></td></tr></tbody> }>
                             {move || {
                                 roles.get()
                                     .map(|r| match r {
@@ -65,6 +67,10 @@ pub fn RolesPage() -> impl IntoView {
                                                                     </td>
                                                                     <td class="muted">{role.description.clone()}</td>
                                                                     <td>{format!("{perms} / {}", Permission::ALL.len())}</td>
+                                                                    <td>{
+                                                                        let key = format!("crm.scope_{}", role.data_scope);
+                                                                        move || i18n.t(&key)
+                                                                    }</td>
                                                                     <td class="num">{role.user_count}</td>
                                                                     <td>
                                                                         <Show when=move || !r2.is_system>
@@ -87,7 +93,7 @@ pub fn RolesPage() -> impl IntoView {
                                             }
                                                 .into_any()
                                         }
-                                        Err(e) => view! { <tbody><tr><td colspan="5" class="form-error">{move || i18n.t(e.key())}</td></tr></tbody> }.into_any(),
+                                        Err(e) => view! { <tbody><tr><td colspan="6" class="form-error">{move || i18n.t(e.key())}</td></tr></tbody> }.into_any(),
                                     })
                             }}
                         </Transition>
@@ -112,6 +118,13 @@ fn RoleEditor(
             .map(|r| r.description.clone())
             .unwrap_or_default(),
     );
+    let scope = RwSignal::new(
+        role.as_ref()
+            .map(|r| r.data_scope)
+            .unwrap_or_default()
+            .as_str()
+            .to_string(),
+    );
     let perms: RwSignal<BTreeSet<String>> = RwSignal::new(
         role.map(|r| r.permissions.into_iter().collect())
             .unwrap_or_default(),
@@ -135,6 +148,7 @@ fn RoleEditor(
             name: name.get_untracked(),
             description: description.get_untracked(),
             permissions: perms.get_untracked().into_iter().collect(),
+            data_scope: scope.get_untracked(),
         });
     };
     view! {
@@ -150,6 +164,20 @@ fn RoleEditor(
                 <div class="field">
                     <label for="f-role-desc">{move || i18n.t("admin.description")}</label>
                     <input id="f-role-desc" name="description" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
+                </div>
+                <div class="field" class:has-error=move || code("data_scope").is_some()>
+                    <label for="f-role-scope">{move || i18n.t("crm.data_scope")}</label>
+                    <select id="f-role-scope" name="data_scope" prop:value=move || scope.get() on:change=move |ev| scope.set(event_target_value(&ev))>
+                        {DataScope::ALL
+                            .iter()
+                            .map(|s| {
+                                let key = format!("crm.scope_{s}");
+                                view! { <option value=s.as_str()>{move || i18n.t(&key)}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                    <span class="hint">{move || i18n.t("crm.data_scope_hint")}</span>
+                    <span class="field-error">{move || code("data_scope").map(|c| i18n.t(&c))}</span>
                 </div>
                 <fieldset class="field" class:has-error=move || code("permissions").is_some()>
                     <legend>{move || i18n.t("admin.permissions")}</legend>

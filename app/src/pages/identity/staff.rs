@@ -1,10 +1,10 @@
 //! Staff users: list, create, edit, disable or enable, and reset access.
 use crate::api::identity::staff::{
-    CreateStaff, ResetStaff, SetStaffDisabled, UpdateStaff, list_roles, list_staff,
+    CreateStaff, ResetStaff, SetStaffDisabled, UpdateStaff, list_roles, list_staff, staff_choices,
 };
 use crate::domain::permission::Permission;
 use crate::i18n::use_i18n;
-use crate::model::{RoleDto, StaffRow};
+use crate::model::{RoleDto, StaffChoice, StaffRow};
 use crate::pages::PageHeader;
 use crate::ui::form::{Field, FormError, Submit, last_error};
 use crate::ui::layout::MeCtx;
@@ -32,6 +32,7 @@ pub fn StaffPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let staff = Resource::new(move || (state.get(), version.get()), |(q, _)| list_staff(q));
     let roles = Resource::new(move || version.get(), |_| list_roles());
+    let people = Resource::new(move || version.get(), |_| staff_choices());
     let editing = RwSignal::new(Editing::None);
     let toggle = ServerAction::<SetStaffDisabled>::new();
     let reset = ServerAction::<ResetStaff>::new();
@@ -64,7 +65,8 @@ pub fn StaffPage() -> impl IntoView {
                 (current != Editing::None)
                     .then(|| {
                         let roles = roles.get().and_then(|r| r.ok()).unwrap_or_default();
-                        view! { <StaffForm editing=current roles on_done=done on_cancel=move |_| editing.set(Editing::None)/> }
+                        let people = people.get().and_then(|r| r.ok()).unwrap_or_default();
+                        view! { <StaffForm editing=current roles people on_done=done on_cancel=move |_| editing.set(Editing::None)/> }
                     })
             }}
             <crate::ui::form::FormError error=row_error/>
@@ -81,13 +83,14 @@ pub fn StaffPage() -> impl IntoView {
                                 <SortHeader state col="name" label="common.name"/>
                                 <SortHeader state col="email" label="auth.email"/>
                                 <th>{move || i18n.t("admin.role")}</th>
+                                <th>{move || i18n.t("crm.supervisor")}</th>
                                 <SortHeader state col="status" label="common.status"/>
                                 <th>{move || i18n.t("profile.two_factor")}</th>
                                 <SortHeader state col="last_login" label="admin.last_login"/>
                                 <th>{move || i18n.t("common.actions")}</th>
                             </tr>
                         </thead>
-                        <ListBody state data=staff cols=8 row=move |s: StaffRow| {
+                        <ListBody state data=staff cols=9 row=move |s: StaffRow| {
                                                             let row = s.clone();
                                                             let disabled = s.status == "disabled";
                                                             let id = s.id;
@@ -99,6 +102,7 @@ pub fn StaffPage() -> impl IntoView {
                                                                     <td>{format!("{} {}", s.first_name, s.last_name)}</td>
                                                                     <td>{s.email.clone()}</td>
                                                                     <td>{s.role_name.clone()}</td>
+                                                                    <td>{s.supervisor.clone()}</td>
                                                                     <td>
                                                                         <span class="badge" class:badge-success=!disabled class:badge-danger=disabled>
                                                                             {move || i18n.t(&status)}
@@ -160,10 +164,43 @@ fn RoleSelect(
     }
 }
 
+/// Whom a staff member reports to: their team's head (a data scope of "own and team" sees
+/// the clients of everyone under them).
+#[component]
+fn SupervisorSelect(
+    people: Vec<StaffChoice>,
+    selected: Option<i64>,
+    /// The member being edited, who cannot supervise themselves.
+    me: Option<i64>,
+    #[prop(into)] error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let code = move || {
+        error
+            .get()
+            .and_then(|e| e.field_code("supervisor_id").map(str::to_string))
+    };
+    view! {
+        <div class="field" class:has-error=move || code().is_some()>
+            <label for="f-supervisor_id">{move || i18n.t("crm.supervisor")}</label>
+            <select id="f-supervisor_id" name="supervisor_id">
+                <option value="0">{move || i18n.t("crm.nobody")}</option>
+                {people
+                    .into_iter()
+                    .filter(|p| Some(p.id) != me)
+                    .map(|p| view! { <option value=p.id.to_string() selected=selected == Some(p.id)>{p.name}</option> })
+                    .collect_view()}
+            </select>
+            <span class="field-error">{move || code().map(|c| i18n.t(&c))}</span>
+        </div>
+    }
+}
+
 #[component]
 fn StaffForm(
     editing: Editing,
     roles: Vec<RoleDto>,
+    people: Vec<StaffChoice>,
     on_done: Callback<()>,
     #[prop(into)] on_cancel: Callback<()>,
 ) -> impl IntoView {
@@ -193,6 +230,7 @@ fn StaffForm(
                         </div>
                         <Field label=Signal::derive(move || i18n.t("auth.email")) name="email" kind="email" value=s.email.clone() error required=true/>
                         <RoleSelect roles selected=s.role_id error/>
+                        <SupervisorSelect people selected=s.supervisor_id me=Some(s.id) error/>
                         <div class="form-actions">
                             <Submit label=Signal::derive(move || i18n.t("common.save")) pending=update.pending()/>
                             <button type="button" class="btn btn-ghost" on:click=cancel>{move || i18n.t("common.cancel")}</button>
@@ -215,6 +253,7 @@ fn StaffForm(
                         </div>
                         <Field label=Signal::derive(move || i18n.t("auth.email")) name="email" kind="email" error required=true/>
                         <RoleSelect roles selected=None error/>
+                        <SupervisorSelect people selected=None me=None error/>
                         <Field
                             label=Signal::derive(move || i18n.t("admin.initial_password"))
                             name="password"

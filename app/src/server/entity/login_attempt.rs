@@ -9,6 +9,9 @@ pub struct Model {
     pub email: String,
     pub ip: String,
     pub success: bool,
+    pub user_agent: String,
+    /// Where the sign-in came from (the trusted proxy's country header), if known.
+    pub country: String,
     pub at: DateTimeUtc,
 }
 

@@ -9,6 +9,8 @@ pub mod bridge_command;
 pub mod bridge_nonce;
 pub mod challenge;
 pub mod client_group;
+pub mod client_note;
+pub mod client_tag;
 mod columns;
 pub mod commission_day;
 pub mod coupon;

@@ -8,6 +8,11 @@ use crate::server::identity::session::CurrentSession;
 #[derive(Clone, Debug, Default)]
 pub struct ClientIp(pub String);
 
+/// The caller's country (ISO 3166 alpha-2, upper case) from the header the firm's proxy sets
+/// (`country_header` in the configuration), as resolved by the middleware; absent when unknown.
+#[derive(Clone, Debug, Default)]
+pub struct ClientCountry(pub String);
+
 fn parts() -> Option<http::request::Parts> {
     leptos::prelude::use_context::<http::request::Parts>()
 }
@@ -19,6 +24,12 @@ pub fn current_session() -> Option<CurrentSession> {
 pub fn client_ip() -> String {
     parts()
         .and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))
+        .unwrap_or_default()
+}
+
+pub fn client_country() -> String {
+    parts()
+        .and_then(|p| p.extensions.get::<ClientCountry>().map(|c| c.0.clone()))
         .unwrap_or_default()
 }
 

@@ -37,6 +37,7 @@ pub async fn list(
         "active" | "disabled" | "pending" => {
             select = select.filter(C::Status.eq(q.filter.as_str()))
         }
+        "unowned" => select = select.filter(C::OwnerId.is_null()),
         _ => {}
     }
     let col = match q.sort.as_str() {
@@ -52,20 +53,31 @@ pub async fn list(
         select.order_by_asc(col)
     };
     let (rows, total) = list::fetch(db, select, q, paged).await?;
-    let referrer_ids: Vec<i64> = rows.iter().filter_map(|u| u.referrer_id).collect();
-    let referrers: HashMap<i64, String> = user::Entity::find()
-        .filter(C::Id.is_in(referrer_ids))
+    let related: Vec<i64> = rows
+        .iter()
+        .flat_map(|u| [u.referrer_id, u.owner_id])
+        .flatten()
+        .collect();
+    let people: HashMap<i64, user::Model> = user::Entity::find()
+        .filter(C::Id.is_in(related))
         .all(db)
         .await?
         .into_iter()
-        .map(|u| (u.id, u.email))
+        .map(|u| (u.id, u))
         .collect();
     let rows = rows
         .into_iter()
         .map(|u| ClientRow {
             id: u.id,
             kind: u.kind,
-            referrer: u.referrer_id.and_then(|r| referrers.get(&r).cloned()),
+            referrer: u
+                .referrer_id
+                .and_then(|r| people.get(&r).map(|p| p.email.clone())),
+            owner: u
+                .owner_id
+                .and_then(|o| people.get(&o))
+                .map(|p| format!("{} {}", p.first_name, p.last_name))
+                .unwrap_or_default(),
             email: u.email,
             first_name: u.first_name,
             last_name: u.last_name,

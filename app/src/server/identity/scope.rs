@@ -204,8 +204,14 @@ macro_rules! contact_by_email {
     )*};
 }
 
+impl Contact for crate::model::ClientRow {
+    fn mask(&mut self) {
+        self.email = mask_email(&self.email);
+        self.referrer = self.referrer.as_deref().map(mask_email);
+    }
+}
+
 contact_by_email!(
-    crate::model::ClientRow,
     crate::model::WalletRow,
     crate::model::RequestRow,
     crate::model::ParticipantRow,

@@ -1,10 +1,10 @@
 //! Back-office users and their roles.
-use crate::domain::access::UserKind;
+use crate::domain::access::{DataScope, UserKind};
 use crate::domain::permission::{Permission, PermissionSet};
 use crate::domain::validation::{self as v, Errors};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::model::{ListQuery, Page, RoleDto, StaffRow};
+use crate::model::{ListQuery, Page, RoleDto, StaffChoice, StaffRow};
 use crate::server::entity::{role, user};
 use crate::server::identity::auth;
 use crate::server::infra::db::{UniqueOr, Write};
@@ -26,6 +26,48 @@ pub struct StaffInput {
     pub first_name: String,
     pub last_name: String,
     pub role_id: i64,
+    /// Whom they report to (their team's head); 0 or absent: nobody.
+    pub supervisor_id: Option<i64>,
+}
+
+/// Serialises changes of supervisor on PostgreSQL, so that two at once cannot close a loop
+/// that neither saw (SQLite's write transaction already serialises them).
+const SUPERVISOR_LOCK: i64 = 0x5355_5045_5256;
+
+/// Checks, inside the write transaction, that `supervisor` may supervise `staff` (`None`: a
+/// new member): an active or disabled staff member other than themselves, and no loop.
+async fn check_supervisor(
+    txn: &impl ConnectionTrait,
+    staff: Option<i64>,
+    supervisor: Option<i64>,
+) -> Result<(), AppError> {
+    let Some(sup) = supervisor else {
+        return Ok(());
+    };
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SUPERVISOR_LOCK})"))
+            .await?;
+    }
+    if staff_by_id(txn, sup).await.is_err() {
+        return Err(AppError::field("supervisor_id", "err.supervisor_not_staff"));
+    }
+    let Some(me) = staff else {
+        return Ok(());
+    };
+    let links: HashMap<i64, Option<i64>> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::SupervisorId)
+        .filter(user::Column::Kind.eq(UserKind::Staff.as_str()))
+        .into_tuple::<(i64, Option<i64>)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    if crate::domain::crm::closes_loop(me, sup, |s| links.get(&s).copied().flatten()) {
+        return Err(AppError::field("supervisor_id", "err.supervisor_loop"));
+    }
+    Ok(())
 }
 
 async fn role_names(db: &impl ConnectionTrait) -> Result<HashMap<i64, String>, AppError> {
@@ -89,10 +131,22 @@ pub async fn list(
     };
     let (rows, total) = list::fetch(db, select, q, paged).await?;
     let roles = role_names(db).await?;
+    let supervisors: HashMap<i64, String> = user::Entity::find()
+        .filter(C::Id.is_in(rows.iter().filter_map(|u| u.supervisor_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, format!("{} {}", u.first_name, u.last_name)))
+        .collect();
     let rows = rows
         .into_iter()
         .map(|u| StaffRow {
             id: u.id,
+            supervisor: u
+                .supervisor_id
+                .and_then(|s| supervisors.get(&s).cloned())
+                .unwrap_or_default(),
+            supervisor_id: u.supervisor_id,
             role_name: u
                 .role_id
                 .and_then(|r| roles.get(&r).cloned())
@@ -110,7 +164,27 @@ pub async fn list(
     Ok(list::page(rows, total, q, paged))
 }
 
-async fn staff_by_id(db: &impl ConnectionTrait, id: i64) -> Result<user::Model, AppError> {
+/// The active staff members, by name: who may supervise, own a client or take a task.
+pub async fn choices(db: &impl ConnectionTrait) -> Result<Vec<StaffChoice>, AppError> {
+    let mut out: Vec<StaffChoice> = user::Entity::find()
+        .filter(user::Column::Kind.eq(UserKind::Staff.as_str()))
+        .filter(user::Column::Status.eq("active"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| StaffChoice {
+            id: u.id,
+            name: format!("{} {}", u.first_name, u.last_name),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+pub(crate) async fn staff_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<user::Model, AppError> {
     match user::Entity::find_by_id(id).one(db).await? {
         Some(u) if u.kind == UserKind::Staff => Ok(u),
         _ => Err(AppError::NotFound),
@@ -162,6 +236,7 @@ pub async fn create(
     // Without a chosen password the account gets an unguessable one until the link is used.
     let hash = password::hash(cfg.argon2, pw.unwrap_or_else(crypto::random_token)).await?;
     let txn = db.write().await?;
+    check_supervisor(&txn, None, input.supervisor_id).await?;
     let u = accounts::insert(
         &txn,
         accounts::NewAccount {
@@ -181,6 +256,13 @@ pub async fn create(
         },
     )
     .await?;
+    let u = if input.supervisor_id.is_some() {
+        let mut am = u.into_active_model();
+        am.supervisor_id = Set(input.supervisor_id);
+        am.update(&txn).await?
+    } else {
+        u
+    };
     if initial_password.is_empty() {
         auth::send_reset_link(&txn, cfg, &u, "mail.invite").await?;
     }
@@ -190,7 +272,7 @@ pub async fn create(
         "staff.create",
         "user",
         Some(u.id),
-        serde_json::json!({"email": u.email, "role_id": input.role_id}),
+        serde_json::json!({"email": u.email, "role_id": input.role_id, "supervisor_id": u.supervisor_id}),
         &from.ip,
     )
     .await?;
@@ -198,6 +280,8 @@ pub async fn create(
     let roles = role_names(db).await?;
     Ok(StaffRow {
         id: u.id,
+        supervisor_id: u.supervisor_id,
+        supervisor: String::new(),
         role_name: roles.get(&input.role_id).cloned().unwrap_or_default(),
         email: u.email,
         first_name: u.first_name,
@@ -232,12 +316,14 @@ pub async fn update(
     }
     let (email, first, last) = errs.values((email, first, last))?;
     let txn = db.write().await?;
-    let before = serde_json::json!({"email": u.email, "role_id": u.role_id});
+    check_supervisor(&txn, Some(id), input.supervisor_id).await?;
+    let before = serde_json::json!({"email": u.email, "role_id": u.role_id, "supervisor_id": u.supervisor_id});
     let mut am = u.into_active_model();
     am.email = Set(email);
     am.first_name = Set(first);
     am.last_name = Set(last);
     am.role_id = Set(Some(input.role_id));
+    am.supervisor_id = Set(input.supervisor_id);
     am.updated_at = Set(Utc::now());
     // Another request may take the email between the check above and this write.
     am.update(&txn)
@@ -249,7 +335,7 @@ pub async fn update(
         "staff.update",
         "user",
         Some(id),
-        serde_json::json!({"before": before, "role_id": input.role_id}),
+        serde_json::json!({"before": before, "role_id": input.role_id, "supervisor_id": input.supervisor_id}),
         &from.ip,
     )
     .await?;
@@ -356,6 +442,7 @@ pub async fn roles(db: &impl ConnectionTrait) -> Result<Vec<RoleDto>, AppError> 
                 .map(|p| p.name().to_string())
                 .collect(),
             is_system: r.is_system,
+            data_scope: r.data_scope,
             user_count,
         });
     }
@@ -371,10 +458,18 @@ pub async fn save_role(
     name: &str,
     description: &str,
     permissions: &[String],
+    data_scope: &str,
     from: &Origin,
 ) -> Result<i64, AppError> {
     let mut errs = Errors::default();
     let name = errs.check("name", v::name(name));
+    let data_scope = match data_scope {
+        "" => Some(DataScope::Firm),
+        s => DataScope::parse(s),
+    };
+    if data_scope.is_none() {
+        errs.add("data_scope", "err.data_scope_unknown");
+    }
     let mut set = Vec::new();
     for p in permissions {
         match Permission::from_name(p) {
@@ -406,7 +501,7 @@ pub async fn save_role(
     if existing.as_ref().is_some_and(|r| r.is_system) {
         return Err(AppError::field("name", "err.role_system"));
     }
-    let (name,) = errs.values((name,))?;
+    let (name, data_scope) = errs.values((name, data_scope))?;
     let stored = set.into_iter().collect::<PermissionSet>().to_stored();
     let description: String = description.trim().chars().take(500).collect();
     // Another request may take the name between the check above and this write (issue 10:
@@ -419,12 +514,14 @@ pub async fn save_role(
             am.name = Set(name);
             am.description = Set(description);
             am.permissions = Set(stored.clone());
+            am.data_scope = Set(data_scope);
             am.update(&txn).await.unique_or(taken)?
         }
         None => role::ActiveModel {
             name: Set(name),
             description: Set(description),
             permissions: Set(stored.clone()),
+            data_scope: Set(data_scope),
             is_system: Set(false),
             created_at: Set(Utc::now()),
             ..Default::default()
@@ -443,7 +540,7 @@ pub async fn save_role(
         },
         "role",
         Some(saved.id),
-        serde_json::json!({"name": saved.name, "permissions": stored}),
+        serde_json::json!({"name": saved.name, "permissions": stored, "data_scope": data_scope}),
         &from.ip,
     )
     .await?;

@@ -6,7 +6,7 @@ use crate::server::infra::list;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -136,6 +136,32 @@ pub async fn list(
         select.order_by_asc(order)
     };
     let (rows, total) = list::fetch(db, select, q, paged).await?;
+    Ok(list::page(dtos(db, rows).await?, total, q, paged))
+}
+
+/// The newest `limit` records about one target (a client's page shows those about them).
+pub async fn about(
+    db: &impl ConnectionTrait,
+    target_type: &str,
+    target_id: i64,
+    limit: u64,
+) -> Result<Vec<AuditRow>, AppError> {
+    use audit_log::Column as C;
+    let rows = audit_log::Entity::find()
+        .filter(C::TargetType.eq(target_type))
+        .filter(C::TargetId.eq(target_id))
+        .order_by_desc(C::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    dtos(db, rows).await
+}
+
+/// Audit records as staff read them, each actor by email.
+async fn dtos(
+    db: &impl ConnectionTrait,
+    rows: Vec<audit_log::Model>,
+) -> Result<Vec<AuditRow>, AppError> {
     let actor_ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();
     let actors: HashMap<i64, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(actor_ids))
@@ -144,7 +170,7 @@ pub async fn list(
         .into_iter()
         .map(|u| (u.id, u.email))
         .collect();
-    let rows = rows
+    Ok(rows
         .into_iter()
         .map(|r| AuditRow {
             id: r.id,
@@ -156,6 +182,5 @@ pub async fn list(
             ip: r.ip,
             at: r.at,
         })
-        .collect();
-    Ok(list::page(rows, total, q, paged))
+        .collect())
 }

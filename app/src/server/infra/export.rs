@@ -80,6 +80,7 @@ impl CsvRow for ClientRow {
         "country",
         "referral_code",
         "referred_by",
+        "owner",
         "status",
         "created",
     ];
@@ -93,6 +94,7 @@ impl CsvRow for ClientRow {
             self.country.clone(),
             self.referral_code.clone(),
             self.referrer.clone().unwrap_or_default(),
+            self.owner.clone(),
             self.status.clone(),
             time(&self.created_at),
         ]

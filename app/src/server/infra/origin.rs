@@ -4,6 +4,8 @@
 pub struct Origin {
     pub ip: String,
     pub user_agent: String,
+    /// The two-letter country the trusted proxy says the request came from ("" unknown).
+    pub country: String,
 }
 
 impl Origin {
@@ -13,6 +15,7 @@ impl Origin {
         Origin {
             ip: String::new(),
             user_agent: agent.into(),
+            country: String::new(),
         }
     }
 }

@@ -110,6 +110,18 @@ pub async fn deposit(
     input: DepositInput,
     from: &Origin,
 ) -> Result<RequestRow, AppError> {
+    deposit_by(db, user_id, user_id, input, from).await
+}
+
+/// A deposit request for client `user_id` made by `by`: the client, or a staff member on the
+/// client's behalf (the request says who made it; it is decided like any other).
+pub async fn deposit_by(
+    db: &DatabaseConnection,
+    user_id: i64,
+    by: i64,
+    input: DepositInput,
+    from: &Origin,
+) -> Result<RequestRow, AppError> {
     let me = client(db, user_id).await?;
     settings::require_kyc(db, &me, "deposit").await?;
     let m = usable_method(db, &me, "deposit", input.method_id).await?;
@@ -130,7 +142,7 @@ pub async fn deposit(
             idempotency_key: input.idempotency_key,
             kind: Some(RequestKind::Deposit),
             user_id,
-            created_by: user_id,
+            created_by: by,
             currency: Some(cur),
             amount_minor: Some(amount),
             fee_minor: fee,

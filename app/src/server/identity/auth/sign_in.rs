@@ -23,12 +23,14 @@ pub struct SignIn {
 pub(super) async fn record_attempt(
     db: &impl ConnectionTrait,
     email: &str,
-    ip: &str,
+    from: &Origin,
     success: bool,
 ) -> Result<(), AppError> {
     login_attempt::ActiveModel {
         email: Set(email.into()),
-        ip: Set(ip.into()),
+        ip: Set(from.ip.chars().take(64).collect()),
+        user_agent: Set(from.user_agent.chars().take(255).collect()),
+        country: Set(from.country.chars().take(2).collect()),
         success: Set(success),
         at: Set(Utc::now()),
         ..Default::default()
@@ -97,7 +99,7 @@ pub async fn login(
         found.as_ref().map(|u| u.password_hash.clone()),
     )
     .await?;
-    record_attempt(db, &email, &from.ip, ok && found.is_some()).await?;
+    record_attempt(db, &email, from, ok && found.is_some()).await?;
     let user = match found {
         Some(u) if ok => u,
         _ => return Err(AppError::BadCredentials),

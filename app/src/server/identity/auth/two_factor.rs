@@ -85,7 +85,7 @@ pub async fn verify_totp(
         Some(secret) => accept_code(db, u.id, secret, &u.email, &code).await?,
         None => false,
     };
-    record_attempt(db, &u.email, &from.ip, ok).await?;
+    record_attempt(db, &u.email, from, ok).await?;
     if !ok {
         return Err(AppError::field("code", "err.totp_wrong"));
     }

@@ -1,0 +1,73 @@
+//! The CRM's DTOs: the client's page, notes, tags, sign-ins.
+use super::AuditRow;
+use crate::domain::access::UserKind;
+use crate::domain::kyc::KycStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Everything the back office's client page shows at the top and on its overview tab; the
+/// other tabs (money, requests, challenges, referrals) read the areas that keep them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientRecord {
+    pub id: i64,
+    pub kind: UserKind,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub country: String,
+    pub phone: String,
+    pub locale: String,
+    pub status: String,
+    pub kyc_status: KycStatus,
+    pub group_id: Option<i64>,
+    pub group: String,
+    pub owner_id: Option<i64>,
+    pub owner: String,
+    pub referrer_id: Option<i64>,
+    pub referrer: String,
+    pub referral_code: String,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub tags: Vec<TagDto>,
+    pub notes: Vec<NoteDto>,
+    pub sign_ins: Vec<SignInDto>,
+    /// The audit records about the client (staff actions and their own security changes).
+    pub activity: Vec<AuditRow>,
+    /// Whether the caller sees contact details masked.
+    pub masked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TagDto {
+    pub name: String,
+    /// Given by the system from the client's data; not removable.
+    pub system: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoteDto {
+    pub id: i64,
+    pub author: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignInDto {
+    pub at: DateTime<Utc>,
+    pub ip: String,
+    pub device: String,
+    pub success: bool,
+}
+
+/// What staff may edit of a client's details.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientEdit {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub country: String,
+    pub phone: String,
+    pub locale: String,
+}
