@@ -134,7 +134,7 @@ pub async fn export(
             .map(|p| csv(&name, &p.rows)),
         "prop-fees.csv" => fees::report(db, &scope, &q, &prop, false)
             .await
-            .map(|r| csv(&name, &r.page.rows)),
+            .map(|r| csv(&name, &masked(principal, r.page.rows))),
         "ib-clients.csv" => match ib::reports::scope(db, me).await {
             Ok(s) => ib::reports::downlines(db, &s, &q, None, false)
                 .await

@@ -15,12 +15,12 @@ const Q: &str =
 /// factor or enrollment): anonymous callers are refused, and the positive case is covered in
 /// `auth.rs`.
 #[derive(Clone, Copy, Debug)]
-enum Rule {
+pub(crate) enum Rule {
     Is(Access),
     Session,
 }
 
-fn matrix() -> Vec<(&'static str, Rule, String)> {
+pub(crate) fn matrix() -> Vec<(&'static str, Rule, String)> {
     use Permission::*;
     use Rule::*;
     vec![
@@ -207,6 +207,64 @@ fn matrix() -> Vec<(&'static str, Rule, String)> {
             Q.into(),
         ),
         ("/api/admin/staff", Is(Access::Staff(StaffView)), Q.into()),
+        ("/api/admin/staff/choices", Is(Access::AnyStaff), String::new()),
+        ("/api/crm/client", Is(Access::Staff(ClientsView)), "id=0".into()),
+        (
+            "/api/crm/client/edit",
+            Is(Access::Staff(ClientsManage)),
+            "id=0&edit[first_name]=A".into(),
+        ),
+        (
+            "/api/crm/client/suspend",
+            Is(Access::Staff(ClientsManage)),
+            "id=0&suspended=true&reason=x".into(),
+        ),
+        (
+            "/api/crm/client/reset-password",
+            Is(Access::Staff(ClientsManage)),
+            "id=0".into(),
+        ),
+        (
+            "/api/crm/client/note",
+            Is(Access::Staff(ClientsManage)),
+            "id=0&body=x".into(),
+        ),
+        (
+            "/api/crm/clients/owner",
+            Is(Access::Staff(ClientsManage)),
+            "ids[0]=0&owner_id=0".into(),
+        ),
+        (
+            "/api/crm/clients/group",
+            Is(Access::Staff(ClientsManage)),
+            "ids[0]=0&group_id=0".into(),
+        ),
+        (
+            "/api/crm/clients/tag",
+            Is(Access::Staff(ClientsManage)),
+            "ids[0]=0&tag=x&on=true".into(),
+        ),
+        ("/api/crm/groups", Is(Access::Staff(ClientsManage)), String::new()),
+        (
+            "/api/crm/client/requests",
+            Is(Access::Staff(RequestsView)),
+            format!("id=0&{Q}"),
+        ),
+        (
+            "/api/crm/client/challenges",
+            Is(Access::Staff(ParticipantsView)),
+            "id=0".into(),
+        ),
+        (
+            "/api/crm/client/deposit-methods",
+            Is(Access::Staff(ClientsManage)),
+            "id=0".into(),
+        ),
+        (
+            "/api/crm/client/deposit",
+            Is(Access::Staff(ClientsManage)),
+            "id=0&idempotency_key=k&method_id=0&amount=1".into(),
+        ),
         (
             "/api/admin/staff/create",
             Is(Access::Staff(StaffManage)),

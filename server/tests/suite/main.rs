@@ -23,5 +23,6 @@ mod offers;
 mod prop;
 mod prop_ops;
 mod races;
+mod scopes;
 mod servers;
 mod templates;

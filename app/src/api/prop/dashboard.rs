@@ -26,7 +26,9 @@ pub async fn get_fee_report(q: ListQuery, f: PropFilter) -> Result<FeeReport, Ap
     use crate::server::{prop::fees, state};
     ctx::serve(Access::Staff(Permission::PropDashboard), |me| async move {
         let db = &state()?.db;
-        fees::report(db, &Scope::of(db, &me).await?, &q, &f, true).await
+        let mut report = fees::report(db, &Scope::of(db, &me).await?, &q, &f, true).await?;
+        crate::server::identity::scope::mask_for(&me, &mut report.page.rows);
+        Ok(report)
     })
     .await
 }

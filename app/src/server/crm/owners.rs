@@ -58,17 +58,17 @@ pub async fn assign(
     owner: Option<i64>,
     from: &Origin,
 ) -> Result<u64, AppError> {
+    let txn = db.write().await?;
+    let ids = checked_clients(&txn, scope, clients).await?;
     if let Some(o) = owner {
         let ok = user::Entity::find_by_id(o)
-            .one(db)
+            .one(&txn)
             .await?
             .is_some_and(|u| u.kind == UserKind::Staff && u.status == "active");
         if !ok {
             return Err(AppError::field("owner_id", "err.owner_not_staff"));
         }
     }
-    let txn = db.write().await?;
-    let ids = checked_clients(&txn, scope, clients).await?;
     let r = user::Entity::update_many()
         .col_expr(user::Column::OwnerId, Expr::value(owner))
         .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -100,15 +100,15 @@ pub async fn move_group(
     group: i64,
     from: &Origin,
 ) -> Result<u64, AppError> {
+    let txn = db.write().await?;
+    let ids = checked_clients(&txn, scope, clients).await?;
     if client_group::Entity::find_by_id(group)
-        .one(db)
+        .one(&txn)
         .await?
         .is_none()
     {
         return Err(AppError::field("group_id", "err.group_unknown"));
     }
-    let txn = db.write().await?;
-    let ids = checked_clients(&txn, scope, clients).await?;
     let r = user::Entity::update_many()
         .col_expr(user::Column::GroupId, Expr::value(Some(group)))
         .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))

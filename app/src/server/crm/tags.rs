@@ -19,9 +19,9 @@ pub async fn set(
     on: bool,
     from: &Origin,
 ) -> Result<(), AppError> {
-    let tag = crm::tag(raw).map_err(|c| AppError::field("tag", c))?;
     let txn = db.write().await?;
     let ids = super::owners::checked_clients(&txn, scope, clients).await?;
+    let tag = crm::tag(raw).map_err(|c| AppError::field("tag", c))?;
     if on {
         client_tag::Entity::insert_many(ids.iter().map(|&id| client_tag::ActiveModel {
             client_id: Set(id),

@@ -216,5 +216,6 @@ contact_by_email!(
     crate::model::RequestRow,
     crate::model::ParticipantRow,
     crate::model::ClientSummary,
-    crate::model::AlertEventDto
+    crate::model::AlertEventDto,
+    crate::model::FeeRow
 );
