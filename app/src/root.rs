@@ -10,7 +10,9 @@ use crate::pages::ib::{
 };
 use crate::pages::identity::{
     audit::AuditPage,
-    client_auth::{ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage},
+    client_auth::{
+        ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, VerifyEmailPage,
+    },
     kyc::KycPage,
     profile::ProfilePage,
     roles::RolesPage,
@@ -106,6 +108,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/register") view={Lazy::<sign_in::Register>::new()}/>
                 <Route path=path!("/forgot-password") view={Lazy::<sign_in::ForgotPassword>::new()}/>
+                <Route path=path!("/verify-email") view={Lazy::<sign_in::VerifyEmail>::new()}/>
                 <Route path=path!("/reset-password") view={Lazy::<sign_in::ResetPassword>::new()}/>
                 <Route path=path!("/admin/login") view={Lazy::<sign_in::AdminLogin>::new()}/>
                 <Route path=path!("/admin/reset-password") view={Lazy::<sign_in::AdminResetPassword>::new()}/>
@@ -207,6 +210,7 @@ macro_rules! lazy_area {
 lazy_area!(sign_in {
     Register => view! { <RegisterPage/> };
     ForgotPassword => view! { <ForgotPasswordPage/> };
+    VerifyEmail => view! { <VerifyEmailPage/> };
     ResetPassword => view! { <ResetPasswordPage/> };
     AdminLogin => view! { <AdminLoginPage/> };
     AdminResetPassword => view! { <ResetPasswordPage admin=true/> };

@@ -181,6 +181,7 @@ const PUBLIC_PAGES: &[&str] = &[
     "/register",
     "/forgot-password",
     "/reset-password",
+    "/verify-email",
     "/admin/login",
     "/admin/reset-password",
 ];

@@ -52,6 +52,8 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     <identity::auth::ForgotPassword as ServerFn>::PATH,
     <identity::auth::ResetPassword as ServerFn>::PATH,
     <identity::auth::SetPreferences as ServerFn>::PATH,
+    <identity::auth::VerifyEmail as ServerFn>::PATH,
+    <identity::auth::ResendVerification as ServerFn>::PATH,
 ];
 
 /// The steps of an unfinished sign-in (second factor, mandatory enrollment): open to a session

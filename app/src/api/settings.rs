@@ -59,6 +59,34 @@ assign_group, "settings/groups/assign",
     settings::assign_group(db, me.user_id, user_id, group_id).await
 });
 
+settings_fn!(security_settings, "settings/security", () -> crate::domain::security::SecuritySettings, SettingsManage,
+    |_me, db| settings::security::security(db));
+
+settings_fn!(
+    /// Session limits, the lockout, verified sign-up and the unfamiliar sign-in alert (new
+    /// limits apply from each user's next sign-in).
+    save_security_settings, "settings/security/save",
+    (s: crate::domain::security::SecuritySettings) -> (), SettingsManage,
+    |me, db| settings::security::save_security(db, me.user_id, s));
+
+settings_fn!(list_blacklist, "settings/blacklist", () -> Vec<crate::model::BlacklistRow>, SettingsManage,
+    |_me, db| settings::security::blacklist(db));
+
+settings_fn!(
+    /// Lists an email (or `@domain`), an IP address (or network) or a country.
+    add_blacklist, "settings/blacklist/add",
+    (kind: String, value: String, #[server(default)] note: String) -> i64, SettingsManage,
+    |me, db| settings::security::block(db, me.user_id, &kind, &value, &note));
+
+settings_fn!(remove_blacklist, "settings/blacklist/remove", (id: i64) -> (), SettingsManage,
+    |me, db| settings::security::unblock(db, me.user_id, id));
+
+settings_fn!(
+    /// Imports `kind,value[,note]` rows of CSV text.
+    import_blacklist, "settings/blacklist/import",
+    (csv: String) -> crate::model::ImportResult, SettingsManage,
+    |me, db| settings::security::import(db, me.user_id, &csv));
+
 settings_fn!(list_methods, "settings/methods", () -> Vec<MethodDto>, SettingsManage,
     |_me, db| settings::methods(db));
 

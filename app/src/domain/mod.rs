@@ -18,6 +18,7 @@ pub mod participant;
 pub mod permission;
 pub mod profit_share;
 pub mod rules;
+pub mod security;
 pub mod servers;
 pub mod trading;
 pub mod validation;

@@ -35,6 +35,12 @@ pub enum AppError {
     PendingApproval,
     #[error("this registration was not approved")]
     RegistrationRejected,
+    /// The firm asks for the email to be verified (by the emailed code) before the first sign-in.
+    #[error("verify your email first")]
+    EmailUnverified,
+    /// The firm's blacklist refuses this email, address or country.
+    #[error("refused by the firm's access rules")]
+    Blocked,
     #[error("this needs approved identity verification (KYC)")]
     KycRequired,
     #[error("this account signs in on the other portal")]
@@ -75,6 +81,8 @@ impl AppError {
             AppError::Disabled => "err.disabled",
             AppError::PendingApproval => "err.pending_approval",
             AppError::RegistrationRejected => "err.registration_rejected",
+            AppError::EmailUnverified => "err.email_unverified",
+            AppError::Blocked => "err.blocked",
             AppError::KycRequired => "err.kyc_required",
             AppError::WrongPortal => "err.wrong_portal",
             AppError::InvalidToken => "err.invalid_token",
@@ -106,6 +114,8 @@ impl AppError {
             | AppError::Disabled
             | AppError::PendingApproval
             | AppError::RegistrationRejected
+            | AppError::EmailUnverified
+            | AppError::Blocked
             | AppError::WrongPortal
             | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,
@@ -267,6 +277,8 @@ impl From<ErrorBody> for AppError {
             "err.disabled" => AppError::Disabled,
             "err.pending_approval" => AppError::PendingApproval,
             "err.registration_rejected" => AppError::RegistrationRejected,
+            "err.email_unverified" => AppError::EmailUnverified,
+            "err.blocked" => AppError::Blocked,
             "err.kyc_required" => AppError::KycRequired,
             "err.wrong_portal" => AppError::WrongPortal,
             "err.invalid_token" => AppError::InvalidToken,

@@ -1549,4 +1549,69 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "This client is not suspended.",
         "Este cliente no está suspendido.",
     ),
+    (
+        "err.email_unverified",
+        "Verify your email first: enter the code we emailed you.",
+        "Verifique primero su correo: introduzca el código que le enviamos.",
+    ),
+    (
+        "err.blocked",
+        "Access from this email, address or country is not allowed.",
+        "No se permite el acceso desde este correo, dirección o país.",
+    ),
+    (
+        "err.email_blocked",
+        "This email address cannot be used to register.",
+        "Esta dirección de correo no puede usarse para registrarse.",
+    ),
+    (
+        "err.code_wrong",
+        "That code is not right. Check the latest email and try again.",
+        "El código no es correcto. Revise el último correo e inténtelo de nuevo.",
+    ),
+    (
+        "err.code_expired",
+        "That code has expired or was tried too often. Ask for a new one.",
+        "El código caducó o se intentó demasiadas veces. Pida uno nuevo.",
+    ),
+    (
+        "err.resend_limit",
+        "Too many codes sent. Wait an hour and try again.",
+        "Se enviaron demasiados códigos. Espere una hora e inténtelo de nuevo.",
+    ),
+    (
+        "err.blacklist_kind",
+        "Choose email, IP address or country.",
+        "Elija correo, dirección IP o país.",
+    ),
+    (
+        "err.blacklist_value",
+        "That is not a valid email, domain (@example.com), IP address, network (10.0.0.0/8) or two-letter country code.",
+        "No es un correo, dominio (@example.com), dirección IP, red (10.0.0.0/8) ni código de país de dos letras válido.",
+    ),
+    (
+        "err.limit_range",
+        "Enter a whole number in the allowed range.",
+        "Introduzca un número entero dentro del rango permitido.",
+    ),
+    (
+        "err.session_unknown",
+        "That session has ended already.",
+        "Esa sesión ya terminó.",
+    ),
+    (
+        "err.blacklist_taken",
+        "That entry is on the blacklist already.",
+        "Esa entrada ya está en la lista negra.",
+    ),
+    (
+        "err.csv_unreadable",
+        "This line could not be read as CSV.",
+        "Esta línea no se pudo leer como CSV.",
+    ),
+    (
+        "err.csv_too_long",
+        "Import at most 10,000 rows at a time.",
+        "Importe como máximo 10.000 filas a la vez.",
+    ),
 ];

@@ -318,6 +318,26 @@ pub static FRAME: &[(&str, &str, &str)] = &[
         "Hola {name}:\n\nSu cuenta de PropDesk está abierta. Inicie sesión para elegir su primer desafío:\n\n{link}\n\nPropDesk",
     ),
     (
+        "mail.verify.subject",
+        "Your PropDesk verification code: {code}",
+        "Su código de verificación de PropDesk: {code}",
+    ),
+    (
+        "mail.verify.body",
+        "Hello {name},\n\nEnter this code to verify your email address: {code}\n\nOr open this link:\n\n{link}\n\nThe code is valid for 30 minutes. If you did not register, ignore this email.\n\nPropDesk",
+        "Hola {name}:\n\nIntroduzca este código para verificar su correo: {code}\n\nO abra este enlace:\n\n{link}\n\nEl código vale 30 minutos. Si no se registró, ignore este correo.\n\nPropDesk",
+    ),
+    (
+        "mail.new_sign_in.subject",
+        "A new sign-in to your PropDesk account",
+        "Un nuevo inicio de sesión en su cuenta de PropDesk",
+    ),
+    (
+        "mail.new_sign_in.body",
+        "Hello {name},\n\nYour account was signed in to from a country or device we had not seen before:\n\nTime: {time}\nAddress: {ip}\nCountry: {country}\nDevice: {device}\n\nIf this was you, there is nothing to do. If not, change your password now and end your other sessions on your profile page.\n\nPropDesk",
+        "Hola {name}:\n\nSe inició sesión en su cuenta desde un país o dispositivo que no habíamos visto:\n\nHora: {time}\nDirección: {ip}\nPaís: {country}\nDispositivo: {device}\n\nSi fue usted, no hace falta hacer nada. Si no, cambie su contraseña ahora y cierre sus otras sesiones en su perfil.\n\nPropDesk",
+    ),
+    (
         "mail.approved.subject",
         "Your request #{id} was approved",
         "Su solicitud n.º {id} fue aprobada",

@@ -447,4 +447,66 @@ pub static IDENTITY: &[(&str, &str, &str)] = &[
         "You were invited through a partner's link: they will be your introducing broker.",
         "Le invitaron mediante el enlace de un socio: será su introducing broker.",
     ),
+    (
+        "auth.enter_code",
+        "Enter the code we emailed you",
+        "Introduzca el código que le enviamos",
+    ),
+    (
+        "auth.verify_title",
+        "Verify your email",
+        "Verifique su correo",
+    ),
+    (
+        "auth.verify_intro",
+        "We emailed you a six-digit code. Enter it here to finish opening your account.",
+        "Le enviamos un código de seis dígitos. Introdúzcalo aquí para terminar de abrir su cuenta.",
+    ),
+    ("auth.code", "Code", "Código"),
+    ("auth.verify", "Verify", "Verificar"),
+    (
+        "auth.resend_code",
+        "Email me a new code",
+        "Enviarme un código nuevo",
+    ),
+    (
+        "auth.code_sent",
+        "If this account waits for verification, a new code is on its way.",
+        "Si esta cuenta espera verificación, va en camino un código nuevo.",
+    ),
+    (
+        "auth.verified",
+        "Your email is verified. You can sign in now.",
+        "Su correo está verificado. Ya puede iniciar sesión.",
+    ),
+    ("profile.phone_title", "Phone number", "Número de teléfono"),
+    (
+        "profile.phone_send",
+        "Text me a code to verify it",
+        "Enviarme un código por SMS para verificarlo",
+    ),
+    (
+        "profile.phone_verified",
+        "Your phone number is verified.",
+        "Su número de teléfono está verificado.",
+    ),
+    (
+        "profile.sessions",
+        "Where you are signed in",
+        "Dónde ha iniciado sesión",
+    ),
+    (
+        "profile.sessions_hint",
+        "Sign out a device you do not recognise, then change your password.",
+        "Cierre la sesión de un dispositivo que no reconozca y cambie su contraseña.",
+    ),
+    ("profile.session_started", "Signed in", "Inició sesión"),
+    ("profile.session_seen", "Last active", "Última actividad"),
+    ("profile.session_this", "This device", "Este dispositivo"),
+    ("profile.session_end", "Sign out", "Cerrar sesión"),
+    (
+        "err.phone_missing",
+        "Add a phone number first.",
+        "Añada primero un número de teléfono.",
+    ),
 ];

@@ -100,6 +100,16 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
         "Enlace para restablecer la contraseña",
     ),
     (
+        "msg.tpl_verify",
+        "Email verification code",
+        "Código de verificación del correo",
+    ),
+    (
+        "msg.tpl_new_sign_in",
+        "Sign-in from a new country or device",
+        "Inicio de sesión desde un país o dispositivo nuevo",
+    ),
+    (
         "msg.tpl_invite",
         "Staff invitation",
         "Invitación al personal",

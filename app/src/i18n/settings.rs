@@ -325,4 +325,102 @@ pub static SETTINGS: &[(&str, &str, &str)] = &[
         "How far back an IB's reports reach. Empty: no limit.",
         "Hasta dónde llegan los informes de un IB. Vacío: sin límite.",
     ),
+    ("settings.tab_security", "Security", "Seguridad"),
+    (
+        "settings.security_title",
+        "Sessions, sign-in and sign-up",
+        "Sesiones, acceso y registro",
+    ),
+    (
+        "settings.security_hint",
+        "New limits apply from each person's next sign-in; sessions already open keep theirs.",
+        "Los nuevos límites rigen desde el próximo inicio de sesión de cada persona; las sesiones abiertas conservan los suyos.",
+    ),
+    (
+        "settings.staff_idle_minutes",
+        "Staff: sign out after idle (minutes)",
+        "Personal: cerrar sesión tras inactividad (minutos)",
+    ),
+    (
+        "settings.staff_absolute_hours",
+        "Staff: longest session (hours)",
+        "Personal: sesión más larga (horas)",
+    ),
+    (
+        "settings.client_idle_hours",
+        "Clients: sign out after idle (hours)",
+        "Clientes: cerrar sesión tras inactividad (horas)",
+    ),
+    (
+        "settings.client_absolute_days",
+        "Clients: longest session (days)",
+        "Clientes: sesión más larga (días)",
+    ),
+    (
+        "settings.lockout_failures",
+        "Failed sign-ins before a lockout",
+        "Intentos fallidos antes del bloqueo",
+    ),
+    (
+        "settings.lockout_minutes",
+        "Lockout length (minutes)",
+        "Duración del bloqueo (minutos)",
+    ),
+    (
+        "settings.verify_email",
+        "New clients verify their email with an emailed code before signing in",
+        "Los clientes nuevos verifican su correo con un código antes de entrar",
+    ),
+    (
+        "settings.alert_new_sign_in",
+        "Alert on a sign-in from a new country or device (email to the client, alert to staff)",
+        "Alertar de un inicio de sesión desde un país o dispositivo nuevo (correo al cliente, alerta al personal)",
+    ),
+    ("settings.blacklist", "Blacklist", "Lista negra"),
+    (
+        "settings.blacklist_hint",
+        "Listed emails (or whole @domains) cannot register; listed IP addresses, networks and countries can neither register nor sign in.",
+        "Los correos (o @dominios) listados no pueden registrarse; las IP, redes y países listados no pueden registrarse ni entrar.",
+    ),
+    ("settings.block_kind", "Kind", "Tipo"),
+    ("settings.block_value", "Value", "Valor"),
+    ("settings.block_note", "Note", "Nota"),
+    (
+        "settings.block_add",
+        "Add to the blacklist",
+        "Añadir a la lista negra",
+    ),
+    (
+        "settings.block_email",
+        "Email or @domain",
+        "Correo o @dominio",
+    ),
+    (
+        "settings.block_ip",
+        "IP address or network",
+        "Dirección IP o red",
+    ),
+    ("settings.block_country", "Country", "País"),
+    (
+        "settings.block_import",
+        "Import from CSV",
+        "Importar desde CSV",
+    ),
+    (
+        "settings.block_import_hint",
+        "One entry a line: kind (email, ip or country), value, and an optional note. A header line is skipped.",
+        "Una entrada por línea: tipo (email, ip o country), valor y una nota opcional. La línea de cabecera se omite.",
+    ),
+    (
+        "settings.block_import_example",
+        "kind,value,note\nemail,@spam.example,bulk sign-ups\nip,203.0.113.0/24,\ncountry,KP,",
+        "kind,value,note\nemail,@spam.example,registros masivos\nip,203.0.113.0/24,\ncountry,KP,",
+    ),
+    ("settings.block_import_submit", "Import", "Importar"),
+    (
+        "settings.block_imported",
+        "{added} added, {existing} already listed, {refused} refused.",
+        "{added} añadidas, {existing} ya listadas, {refused} rechazadas.",
+    ),
+    ("settings.block_line", "Line {line}:", "Línea {line}:"),
 ];

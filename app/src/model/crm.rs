@@ -71,3 +71,35 @@ pub struct ClientEdit {
     pub phone: String,
     pub locale: String,
 }
+
+/// An entry of the firm's blacklist.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BlacklistRow {
+    pub id: i64,
+    /// email | ip | country
+    pub kind: String,
+    pub value: String,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a CSV import of the blacklist did: rows added, rows already listed, and the rows
+/// refused with why (line numbers count from 1, the header included).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportResult {
+    pub added: u64,
+    pub existing: u64,
+    pub refused: Vec<(u64, String)>,
+}
+
+/// A signed-in session of the caller's, as their session list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionDto {
+    pub id: String,
+    pub ip: String,
+    pub device: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// The session this request came with.
+    pub current: bool,
+}

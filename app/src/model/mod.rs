@@ -97,6 +97,8 @@ pub enum LoginStep {
     TotpEnrollment,
     /// Registered, but the firm approves registrations first: no session yet.
     AwaitingApproval,
+    /// Registered; the emailed code must be entered before the first sign-in.
+    VerifyEmail,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -449,7 +449,7 @@ pub struct AlertRuleDto {
 pub struct AlertEventDto {
     pub id: i64,
     pub at: String,
-    /// trader | risk
+    /// trader | risk | security
     pub source: String,
     /// daily_loss_50, max_loss_80, period_ending, or the rule's kind
     pub code: String,
@@ -459,6 +459,7 @@ pub struct AlertEventDto {
     pub currency: String,
     pub login: String,
     pub participant_id: Option<i64>,
+    pub user_id: i64,
     pub client: String,
     pub email: String,
     pub data: std::collections::BTreeMap<String, String>,

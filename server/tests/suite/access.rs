@@ -208,6 +208,42 @@ pub(crate) fn matrix() -> Vec<(&'static str, Rule, String)> {
         ),
         ("/api/admin/staff", Is(Access::Staff(StaffView)), Q.into()),
         ("/api/admin/staff/choices", Is(Access::AnyStaff), String::new()),
+        (
+            "/api/auth/verify-email",
+            Is(Access::Public),
+            "email=nobody%40example.com&code=000000".into(),
+        ),
+        (
+            "/api/auth/resend-verification",
+            Is(Access::Public),
+            "email=nobody%40example.com".into(),
+        ),
+        ("/api/auth/sessions", Is(Access::SignedIn), String::new()),
+        ("/api/auth/sessions/end", Is(Access::SignedIn), "id=x".into()),
+        ("/api/auth/phone/send-code", Is(Access::Client), String::new()),
+        ("/api/auth/phone/verify", Is(Access::Client), "code=000000".into()),
+        ("/api/settings/security", Is(Access::Staff(SettingsManage)), String::new()),
+        (
+            "/api/settings/security/save",
+            Is(Access::Staff(SettingsManage)),
+            "s[lockout_failures]=1".into(),
+        ),
+        ("/api/settings/blacklist", Is(Access::Staff(SettingsManage)), String::new()),
+        (
+            "/api/settings/blacklist/add",
+            Is(Access::Staff(SettingsManage)),
+            "kind=email&value=x".into(),
+        ),
+        (
+            "/api/settings/blacklist/remove",
+            Is(Access::Staff(SettingsManage)),
+            "id=0".into(),
+        ),
+        (
+            "/api/settings/blacklist/import",
+            Is(Access::Staff(SettingsManage)),
+            "csv=".into(),
+        ),
         ("/api/crm/client", Is(Access::Staff(ClientsView)), "id=0".into()),
         (
             "/api/crm/client/edit",

@@ -54,6 +54,10 @@ pub async fn register(
             locale: Locale::from_request(),
         };
         let created = auth::register(&st.db, &st.config, input, &from).await?;
+        st.mail_wake.notify_one();
+        if crate::server::identity::verification::email_pending(&st.db, &created).await? {
+            return Ok(LoginStep::VerifyEmail);
+        }
         if created.status == "pending" {
             return Ok(LoginStep::AwaitingApproval);
         }
@@ -165,6 +169,81 @@ pub async fn change_password(
             &ctx::origin(),
         )
         .await
+    })
+    .await
+}
+
+/// Verifies a new client's email with the code emailed at sign-up.
+#[server(endpoint = "auth/verify-email")]
+pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::server::{identity::verification, state};
+    ctx::serve_public(|_| async move {
+        verification::verify_email(&state()?.db, &email, &code, &ctx::origin()).await
+    })
+    .await
+}
+
+/// Emails a new verification code (at most three an hour); the same answer whatever the email.
+#[server(endpoint = "auth/resend-verification")]
+pub async fn resend_verification(email: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::server::{identity::verification, state};
+    ctx::serve_public(|_| async move {
+        let st = state()?;
+        verification::resend_email(&st.db, &st.config, &email).await?;
+        st.mail_wake.notify_one();
+        Ok(())
+    })
+    .await
+}
+
+/// The caller's signed-in sessions (devices), the current one marked.
+#[server(endpoint = "auth/sessions")]
+pub async fn my_sessions() -> Result<Vec<crate::model::SessionDto>, AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::server::{identity::authz, identity::session, state};
+    ctx::serve(Access::SignedIn, |me| async move {
+        let current = authz::current_session().map(|s| s.id).unwrap_or_default();
+        session::list_for(&state()?.db, me.user_id, &current).await
+    })
+    .await
+}
+
+/// Ends one of the caller's sessions (signs that device out).
+#[server(endpoint = "auth/sessions/end")]
+pub async fn end_session(id: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::server::{identity::session, state};
+    ctx::serve(Access::SignedIn, |me| async move {
+        session::end_own(&state()?.db, me.user_id, &id).await
+    })
+    .await
+}
+
+/// Texts a code to the client's phone number.
+#[server(endpoint = "auth/phone/send-code")]
+pub async fn send_phone_code() -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::server::{identity::verification, state};
+    ctx::serve(Access::Client, |me| async move {
+        let st = state()?;
+        verification::send_phone_code(&st.db, &st.config, me.user_id).await
+    })
+    .await
+}
+
+/// Verifies the client's phone number with the texted code.
+#[server(endpoint = "auth/phone/verify")]
+pub async fn verify_phone(code: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::domain::access::Access;
+    use crate::server::{identity::verification, state};
+    ctx::serve(Access::Client, |me| async move {
+        verification::verify_phone(&state()?.db, me.user_id, &code).await
     })
     .await
 }

@@ -1,10 +1,12 @@
 //! The client portal's sign-in, registration and password screens.
-use crate::api::identity::auth::{ForgotPassword, Login, Register, ResetPassword};
+use crate::api::identity::auth::{
+    ForgotPassword, Login, Register, ResendVerification, ResetPassword, VerifyEmail,
+};
 use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
 use crate::model::LoginStep;
 use crate::pages::identity::signin::{AuthPage, TotpStep, next_path};
-use crate::ui::form::{Field, FormError, Submit, last_error};
+use crate::ui::form::{Field, FormError, Submit, TextField, last_error, tlabel};
 use crate::ui::layout::reload_to;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -16,6 +18,19 @@ pub fn LoginPage() -> impl IntoView {
     let error = last_error(login.value());
     let next = next_path("/");
     let step = move || login.value().get().and_then(|r| r.ok());
+    // The email typed, kept for the verification link when the firm asks for it first.
+    let typed = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(input) = login.input().get() {
+            typed.set(input.email);
+        }
+    });
+    let unverified = move || {
+        matches!(
+            login.value().get(),
+            Some(Err(crate::error::AppError::EmailUnverified))
+        )
+    };
     let go = next.clone();
     Effect::new(move |_| {
         if step() == Some(LoginStep::Done) {
@@ -34,6 +49,9 @@ pub fn LoginPage() -> impl IntoView {
                             <Field label=Signal::derive(move || i18n.t("auth.password")) name="password" kind="password" autocomplete="current-password" error required=true/>
                             <Submit label=Signal::derive(move || i18n.t("auth.sign_in")) pending=login.pending() class="btn-block"/>
                         </ActionForm>
+                        <Show when=unverified>
+                            <a class="btn btn-block" data-testid="go-verify" href=move || verify_href(&typed.get())>{move || i18n.t("auth.enter_code")}</a>
+                        </Show>
                         <div class="auth-links cluster">
                             <a href="/forgot-password">{move || i18n.t("auth.forgot")}</a>
                             <a href="/register">{move || i18n.t("auth.create_account")}</a>
@@ -73,12 +91,16 @@ pub fn RegisterPage() -> impl IntoView {
             Some(Ok(LoginStep::AwaitingApproval))
         )
     };
+    let typed = RwSignal::new(String::new());
     Effect::new(move |_| {
-        if let Some(Ok(step)) = register.value().get()
-            && step != LoginStep::AwaitingApproval
-        {
-            reload_to(&next);
+        if let Some(input) = register.input().get() {
+            typed.set(input.email);
         }
+    });
+    Effect::new(move |_| match register.value().get() {
+        Some(Ok(LoginStep::VerifyEmail)) => reload_to(&verify_href(&typed.get_untracked())),
+        Some(Ok(step)) if step != LoginStep::AwaitingApproval => reload_to(&next),
+        _ => {}
     });
     let kind_error = move || {
         error
@@ -163,6 +185,61 @@ pub fn RegisterPage() -> impl IntoView {
             <div class="auth-links cluster">
                 <a href=sign_in>{move || i18n.t("auth.have_account")}</a>
             </div>
+        </AuthPage>
+    }
+}
+
+/// The page that asks for the emailed code, prefilled by the email's link.
+fn verify_href(email: &str) -> String {
+    format!(
+        "/verify-email?email={}",
+        form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
+    )
+}
+
+/// Verifying a new client's email: the code from the email (its link fills both boxes), a new
+/// code on request, then on to sign in.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let verify = ServerAction::<VerifyEmail>::new();
+    let resend = ServerAction::<ResendVerification>::new();
+    let error = Signal::derive(move || {
+        last_error(verify.value())
+            .get()
+            .or_else(|| last_error(resend.value()).get())
+    });
+    let q = use_query_map();
+    let email = RwSignal::new(q.with_untracked(|q| q.get("email").unwrap_or_default()));
+    let code = RwSignal::new(q.with_untracked(|q| q.get("code").unwrap_or_default()));
+    let done = move || matches!(verify.value().get(), Some(Ok(())));
+    view! {
+        <AuthPage title="auth.verify_title">
+            <Show
+                when=done
+                fallback=move || view! {
+                    <p class="muted">{move || i18n.t("auth.verify_intro")}</p>
+                    <form class="form" data-testid="verify-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        verify.dispatch(VerifyEmail { email: email.get_untracked(), code: code.get_untracked() });
+                    }>
+                        <FormError error/>
+                        <TextField label=tlabel("auth.email") id="f-verify-email" field="email" value=email error kind="email" autocomplete="email" required=true/>
+                        <TextField label=tlabel("auth.code") id="f-verify-code" field="code" value=code error inputmode="numeric" autocomplete="one-time-code" required=true/>
+                        <Submit label=Signal::derive(move || i18n.t("auth.verify")) pending=verify.pending() class="btn-block"/>
+                    </form>
+                    <Show when=move || matches!(resend.value().get(), Some(Ok(())))>
+                        <div class="alert alert-success" role="status">{move || i18n.t("auth.code_sent")}</div>
+                    </Show>
+                    <button type="button" class="btn btn-ghost btn-block" disabled=move || resend.pending().get()
+                        on:click=move |_| { resend.dispatch(ResendVerification { email: email.get_untracked() }); }>
+                        {move || i18n.t("auth.resend_code")}
+                    </button>
+                }
+            >
+                <div class="alert alert-success" role="status" data-testid="verified">{move || i18n.t("auth.verified")}</div>
+                <a class="btn btn-primary btn-block" href="/login">{move || i18n.t("auth.sign_in")}</a>
+            </Show>
         </AuthPage>
     }
 }

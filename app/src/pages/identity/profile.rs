@@ -1,6 +1,8 @@
 //! Profile and security: personal details, password, two-factor authentication, and (for
 //! traders) asking to become an IB.
-use crate::api::identity::auth::{ChangePassword, TotpDisable};
+use crate::api::identity::auth::{
+    ChangePassword, EndSession, SendPhoneCode, TotpDisable, VerifyPhone, my_sessions,
+};
 use crate::api::money::funds::{RequestIbUpgrade, my_requests};
 use crate::domain::access::UserKind;
 use crate::domain::approval::{RequestKind, RequestStatus};
@@ -8,7 +10,7 @@ use crate::i18n::use_i18n;
 use crate::model::{ListQuery, Me};
 use crate::pages::PageHeader;
 use crate::pages::identity::signin::TotpEnroll;
-use crate::ui::form::{Field, FormError, Submit, last_error};
+use crate::ui::form::{Field, FormError, Submit, TextField, last_error, tlabel};
 use crate::ui::layout::{MeCtx, reload_to};
 use leptos::prelude::*;
 
@@ -54,8 +56,10 @@ fn Profile(me: Me) -> impl IntoView {
             </div>
             <PasswordCard/>
             <TwoFactorCard enabled=me.totp_enabled can_disable=is_client/>
+            {is_client.then(|| view! { <PhoneCard phone=me.phone.clone()/> })}
             {is_trader.then(|| view! { <IbUpgradeCard/> })}
         </div>
+        <SessionsCard/>
     }
 }
 
@@ -261,6 +265,102 @@ pub fn TwoFactorCard(enabled: bool, can_disable: bool) -> impl IntoView {
                 }
                     .into_any()
             }}
+        </div>
+    }
+}
+
+/// Proving the phone number: a code by text message, entered here.
+#[component]
+fn PhoneCard(phone: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let send = ServerAction::<SendPhoneCode>::new();
+    let verify = ServerAction::<VerifyPhone>::new();
+    let error = Signal::derive(move || {
+        last_error(send.value())
+            .get()
+            .or_else(|| last_error(verify.value()).get())
+    });
+    let code = RwSignal::new(String::new());
+    let sent = move || matches!(send.value().get(), Some(Ok(())));
+    let verified = move || matches!(verify.value().get(), Some(Ok(())));
+    view! {
+        <div class="card stack" data-testid="phone-card">
+            <h2 class="card-title">{move || i18n.t("profile.phone_title")}</h2>
+            <p class="muted">{phone}</p>
+            <FormError error/>
+            <Show when=verified fallback=move || view! {
+                <button type="button" class="btn btn-sm" disabled=move || send.pending().get()
+                    on:click=move |_| { send.dispatch(SendPhoneCode {}); }>{move || i18n.t("profile.phone_send")}</button>
+                <Show when=sent>
+                    <form class="cluster" on:submit=move |ev| {
+                        ev.prevent_default();
+                        verify.dispatch(VerifyPhone { code: code.get_untracked() });
+                    }>
+                        <TextField label=tlabel("auth.code") id="f-phone-code" field="code" value=code error inputmode="numeric" autocomplete="one-time-code"/>
+                        <button type="submit" class="btn btn-sm btn-primary" disabled=move || verify.pending().get()>{move || i18n.t("auth.verify")}</button>
+                    </form>
+                </Show>
+            }>
+                <div class="alert alert-success" role="status">{move || i18n.t("profile.phone_verified")}</div>
+            </Show>
+        </div>
+    }
+}
+
+/// The caller's signed-in devices, each of which can be signed out from here.
+#[component]
+pub fn SessionsCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let end = ServerAction::<EndSession>::new();
+    let error = last_error(end.value());
+    let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
+    view! {
+        <div class="card stack" data-testid="sessions">
+            <h2 class="card-title">{move || i18n.t("profile.sessions")}</h2>
+            <p class="muted small">{move || i18n.t("profile.sessions_hint")}</p>
+            <FormError error/>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th>{move || i18n.t("crm.device")}</th>
+                            <th>{move || i18n.t("crm.ip")}</th>
+                            <th>{move || i18n.t("profile.session_started")}</th>
+                            <th>{move || i18n.t("profile.session_seen")}</th>
+                            <th><span class="sr-only">{move || i18n.t("common.actions")}</span></th>
+                        </tr>
+                    </thead>
+                    <Transition fallback=|| view! { <tbody><tr><td colspan="5"><div class="spinner"></div></td></tr></tbody> }>
+                        {move || sessions.get().map(|r| view! {
+                            <tbody>
+                                {r.unwrap_or_default().into_iter().map(|s| {
+                                    let id = s.id.clone();
+                                    view! {
+                                        <tr>
+                                            <td class="small">{s.device.clone()}</td>
+                                            <td class="mono">{s.ip.clone()}</td>
+                                            <td class="nowrap">{crate::ui::datetime(&s.created_at)}</td>
+                                            <td class="nowrap">{crate::ui::datetime(&s.last_seen_at)}</td>
+                                            <td>
+                                                {if s.current {
+                                                    view! { <span class="badge badge-success">{move || i18n.t("profile.session_this")}</span> }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <button type="button" class="btn btn-sm btn-ghost" disabled=move || end.pending().get()
+                                                            on:click=move |_| { end.dispatch(EndSession { id: id.clone() }); }>
+                                                            {move || i18n.t("profile.session_end")}
+                                                        </button>
+                                                    }.into_any()
+                                                }}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        })}
+                    </Transition>
+                </table>
+            </div>
         </div>
     }
 }

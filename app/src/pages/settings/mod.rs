@@ -6,6 +6,7 @@ mod groups;
 mod kyc_forms;
 mod methods;
 mod rates;
+mod security;
 
 use crate::api::settings::list_groups;
 use crate::error::AppError;
@@ -23,16 +24,18 @@ enum Tab {
     Groups,
     Funds,
     KycForms,
+    Security,
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [
+    const ALL: [Tab; 7] = [
         Tab::Approvals,
         Tab::Methods,
         Tab::Rates,
         Tab::Groups,
         Tab::Funds,
         Tab::KycForms,
+        Tab::Security,
     ];
 
     fn slug(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Tab {
             Tab::Groups => "groups",
             Tab::Funds => "funds",
             Tab::KycForms => "kyc-forms",
+            Tab::Security => "security",
         }
     }
 
@@ -54,6 +58,7 @@ impl Tab {
             Tab::Groups => "settings.tab_groups",
             Tab::Funds => "settings.tab_funds",
             Tab::KycForms => "settings.tab_kyc_forms",
+            Tab::Security => "settings.tab_security",
         }
     }
 }
@@ -107,6 +112,7 @@ pub fn SettingsPage() -> impl IntoView {
                 Tab::Groups => view! { <groups::GroupsSection/> }.into_any(),
                 Tab::Funds => view! { <funds::FundsSection/> }.into_any(),
                 Tab::KycForms => view! { <kyc_forms::KycFormsSection/> }.into_any(),
+                Tab::Security => view! { <div class="stack"><security::SecuritySection/></div> }.into_any(),
             }}
         </div>
     }

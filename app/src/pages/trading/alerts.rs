@@ -30,6 +30,8 @@ const KINDS: [&str; 3] = ["account_profit", "account_profit_pct", "symbol_profit
 fn alert_text(i18n: I18n, e: &AlertEventDto) -> String {
     let key = if e.source == "risk" {
         format!("prop.alert_fired_{}", e.code)
+    } else if e.source == "security" {
+        format!("prop.alert_security_{}", e.code)
     } else if e.code.starts_with("daily_loss") {
         "notice.alert_daily_loss".into()
     } else if e.code.starts_with("max_loss") {
@@ -139,6 +141,7 @@ fn Feed() -> impl IntoView {
                     <option value="">{move || i18n.t("prop.alerts_all")}</option>
                     <option value="risk">{move || i18n.t("prop.alerts_risk")}</option>
                     <option value="trader">{move || i18n.t("prop.alerts_trader")}</option>
+                    <option value="security">{move || i18n.t("prop.alerts_security")}</option>
                 </select>
             </div>
             <div class="table-wrap">
@@ -159,12 +162,19 @@ fn Feed() -> impl IntoView {
                             {
                                 let id = e.id;
                                 let text = { let e = e.clone(); move || alert_text(i18n, &e) };
-                                let kind = if e.source == "risk" { "prop.alerts_risk" } else { "prop.alerts_trader" };
-                                let href = e.participant_id.map(|p| format!("/admin/participants/{p}"));
+                                let (kind, badge) = match e.source.as_str() {
+                                    "risk" => ("prop.alerts_risk", "badge badge-danger"),
+                                    "security" => ("prop.alerts_security", "badge badge-accent"),
+                                    _ => ("prop.alerts_trader", "badge badge-warn"),
+                                };
+                                let href = match e.participant_id {
+                                    Some(p) => Some(format!("/admin/participants/{p}")),
+                                    None => (e.source == "security").then(|| format!("/admin/clients/{}", e.user_id)),
+                                };
                                 view! {
                                     <tr data-testid=format!("alert-{id}") data-code=e.code.clone() data-source=e.source.clone() class:is-new=move || fresh.with(|s| s.contains(&id)) class:is-muted=e.acknowledged>
                                         <td class="nowrap">{e.at.clone()}</td>
-                                        <td><span class=if e.source == "risk" { "badge badge-danger" } else { "badge badge-warn" }>{move || i18n.t(kind)}</span></td>
+                                        <td><span class=badge>{move || i18n.t(kind)}</span></td>
                                         <td class="alert-text">{text}</td>
                                         <td class="client-cell">
                                             <span class="cell-main">

@@ -13,6 +13,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// The idle limit given at sign-in; 0: the default of its kind.
+    pub idle_secs: i32,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -34,6 +34,8 @@ pub struct Model {
     pub owner_id: Option<i64>,
     /// A staff member's supervisor, whose team they are in.
     pub supervisor_id: Option<i64>,
+    pub email_verified_at: Option<DateTimeUtc>,
+    pub phone_verified_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

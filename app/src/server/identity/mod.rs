@@ -11,3 +11,4 @@ pub mod roles;
 pub mod scope;
 pub mod session;
 pub mod staff;
+pub mod verification;

@@ -1,8 +1,9 @@
 //! Server-side sessions: the cookie holds a random token, the database holds its digest.
 use crate::domain::access::{DataScope, Principal, UserKind};
 use crate::domain::permission::PermissionSet;
+use crate::domain::security::SecuritySettings;
 use crate::error::AppError;
-use crate::model::{Me, Theme};
+use crate::model::{Me, SessionDto, Theme};
 use crate::server::entity::{role, session, user};
 use crate::server::infra::crypto;
 use chrono::{Duration, Utc};
@@ -41,13 +42,19 @@ impl Stage {
     }
 }
 
-/// Absolute and idle lifetimes. Staff sessions are short (auto-logout); an unfinished sign-in
-/// lasts ten minutes.
-fn lifetimes(kind: UserKind, stage: Stage) -> (Duration, Duration) {
+/// Absolute and idle lifetimes under the firm's security settings. Staff sessions are short
+/// (auto-logout); an unfinished sign-in lasts ten minutes.
+fn lifetimes(kind: UserKind, stage: Stage, s: &SecuritySettings) -> (Duration, Duration) {
     match (stage, kind) {
         (Stage::Mfa | Stage::Enroll, _) => (Duration::minutes(10), Duration::minutes(10)),
-        (Stage::Full, UserKind::Staff) => (Duration::hours(12), Duration::minutes(60)),
-        (Stage::Full, _) => (Duration::days(30), Duration::days(7)),
+        (Stage::Full, UserKind::Staff) => (
+            Duration::hours(s.staff_absolute_hours.into()),
+            Duration::minutes(s.staff_idle_minutes.into()),
+        ),
+        (Stage::Full, _) => (
+            Duration::days(s.client_absolute_days.into()),
+            Duration::hours(s.client_idle_hours.into()),
+        ),
     }
 }
 
@@ -112,7 +119,9 @@ pub async fn create(
     let token = crypto::random_token();
     let now = Utc::now();
     let kind = user.kind;
-    let (absolute, _) = lifetimes(kind, stage);
+    // The limits in force at sign-in go with the session: resolving it reads no settings.
+    let limits = crate::server::settings::security::security(db).await?;
+    let (absolute, idle) = lifetimes(kind, stage, &limits);
     session::ActiveModel {
         id: Set(crypto::digest(&token)),
         user_id: Set(user.id),
@@ -122,6 +131,7 @@ pub async fn create(
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + absolute),
+        idle_secs: Set(i32::try_from(idle.num_seconds()).unwrap_or(i32::MAX)),
     }
     .insert(db)
     .await?;
@@ -155,7 +165,10 @@ pub async fn resolve(
     };
     let kind = u.kind;
     let now = Utc::now();
-    let (_, idle) = lifetimes(kind, stage);
+    let idle = match s.idle_secs {
+        0 => lifetimes(kind, stage, &SecuritySettings::default()).1,
+        secs => Duration::seconds(secs.into()),
+    };
     if s.expires_at <= now || s.last_seen_at + idle <= now || u.status == "disabled" {
         session::Entity::delete_by_id(id).exec(db).await?;
         return Ok(None);
@@ -210,6 +223,46 @@ pub async fn destroy_all_for(
         q = q.filter(session::Column::Id.ne(keep.to_string()));
     }
     q.exec(db).await?;
+    Ok(())
+}
+
+/// A user's live signed-in sessions, newest first; `current` marks the one in use.
+pub async fn list_for(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    current: &str,
+) -> Result<Vec<SessionDto>, AppError> {
+    let now = Utc::now();
+    let mut out: Vec<SessionDto> = session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::Stage.eq(Stage::Full.as_str()))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| SessionDto {
+            current: s.id == current,
+            id: s.id,
+            ip: s.ip,
+            device: s.user_agent,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+        })
+        .collect();
+    out.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
+    Ok(out)
+}
+
+/// Ends one of the user's sessions (another user's session id is "not known").
+pub async fn end_own(db: &impl ConnectionTrait, user_id: i64, id: &str) -> Result<(), AppError> {
+    let r = session::Entity::delete_many()
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if r.rows_affected == 0 {
+        return Err(AppError::field("id", "err.session_unknown"));
+    }
     Ok(())
 }
 

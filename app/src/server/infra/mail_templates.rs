@@ -56,6 +56,11 @@ pub fn catalogue() -> Vec<Template> {
         template("welcome".into(), &["name", "link"]),
         template("reset".into(), &["name", "link"]),
         template("invite".into(), &["name", "link"]),
+        template("verify".into(), &["name", "code", "link"]),
+        template(
+            "new_sign_in".into(),
+            &["name", "time", "ip", "country", "device"],
+        ),
     ];
     for kind in RequestKind::ALL {
         out.push(template(

@@ -11,5 +11,6 @@ pub mod mail_templates;
 pub mod notify;
 pub mod origin;
 pub mod password;
+pub mod sms;
 pub mod state;
 pub mod uploads;

@@ -149,6 +149,11 @@ fn samples(placeholders: &[String], l: Locale) -> BTreeMap<String, String> {
             "days" | "trading_days" | "min" => "3".into(),
             "rule" => i18n::tr(l, "rule.max_daily_loss").into(),
             "text" => i18n::tr(l, "msg.sample_text").into(),
+            "code" => "482913".into(),
+            "time" => "2026-12-05 09:30 UTC".into(),
+            "ip" => "203.0.113.7".into(),
+            "country" => "PT".into(),
+            "device" => "Firefox on Windows".into(),
             other => format!("[{other}]"),
         }
     };

@@ -20,6 +20,7 @@ pub use rates::*;
 mod funds;
 pub use funds::*;
 pub mod ranks;
+pub mod security;
 
 /// Stores a firm setting as JSON under its key (replacing the value it had).
 pub async fn store(

@@ -359,6 +359,43 @@ async fn store_event(
     .await
 }
 
+/// An event about a client's account security for staff's alerts page (source `security`,
+/// no trading account): the identity area reports an unfamiliar sign-in with it.
+pub async fn security_event(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    code: &str,
+    data: &BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let alert = alert_event::ActiveModel {
+        source: Set("security".into()),
+        code: Set(code.into()),
+        rule_id: Set(None),
+        account_id: Set(0),
+        participant_id: Set(None),
+        user_id: Set(user_id),
+        login: Set(String::new()),
+        currency: Set(String::new()),
+        value_minor: Set(0),
+        limit_minor: Set(0),
+        level: Set(0),
+        data: Set(serde_json::to_string(data).or_internal("encoding an alert's data")?),
+        created_at: Set(Utc::now()),
+        ack_by: Set(None),
+        ack_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    live::emit(
+        db,
+        Audience::staff(Permission::RiskAlertsView),
+        Topic::Alert,
+        Some(alert.id),
+    )
+    .await
+}
+
 // ------------------------------------------------------------------ the firm's rules
 
 /// A rule as staff type it: amounts and percentages are decimal text.
@@ -528,7 +565,7 @@ pub async fn feed(
     limit: u64,
 ) -> Result<AlertFeed, AppError> {
     use alert_event::Column as C;
-    if !["", "trader", "risk"].contains(&source) {
+    if !["", "trader", "risk", "security"].contains(&source) {
         return Err(AppError::field("source", "err.alert_source_unknown"));
     }
     let mut select = scope
@@ -568,6 +605,7 @@ pub async fn feed(
                 currency: e.currency.clone(),
                 login: e.login.clone(),
                 participant_id: e.participant_id,
+                user_id: e.user_id,
                 client: u
                     .map(|u| format!("{} {}", u.first_name, u.last_name))
                     .unwrap_or_default(),

@@ -26,10 +26,8 @@ mod two_factor;
 pub use two_factor::*;
 mod passwords;
 pub use passwords::*;
+mod unfamiliar;
 
-/// Consecutive failures that lock an email, and for how long.
-pub const LOCKOUT_FAILURES: usize = 5;
-pub const LOCKOUT_MINUTES: i64 = 15;
 /// Failures from one address, across all emails, before it is throttled.
 pub const IP_FAILURES: u64 = 30;
 /// Reset emails per address per hour.
@@ -168,6 +166,15 @@ pub async fn register(
     }
     let (email, pw, first, last, country, phone) =
         errs.values((email, pw, first, last, country, phone))?;
+    // The firm's blacklist: a listed email (or its domain) is told so on the field; a listed
+    // address or country is refused as a whole.
+    if settings::security::blocked(db, &email, "", "").await? {
+        return Err(AppError::field("email", "err.email_blocked"));
+    }
+    if settings::security::blocked(db, "", &from.ip, &from.country).await? {
+        return Err(AppError::Blocked);
+    }
+    let verify_email = settings::security::security(db).await?.verify_email;
     let hash = password::hash(cfg.argon2, pw).await?;
     let reg_kind = if input.kind == UserKind::Ib {
         RequestKind::IbRegistration
@@ -224,6 +231,10 @@ pub async fn register(
         (l.0)(&txn, created.id, came_through).await?;
     }
     notify::push(&txn, created.id, "notice.welcome", BTreeMap::new()).await?;
+    if verify_email {
+        super::verification::issue(&txn, cfg, &created, super::verification::Channel::Email)
+            .await?;
+    }
     let sign_in = format!("{}/login", cfg.public_url.trim_end_matches('/'));
     crate::server::infra::mail_templates::send(
         &txn,

@@ -48,7 +48,12 @@ pub(super) async fn check_throttle(
     ip: &str,
 ) -> Result<(), AppError> {
     use login_attempt::Column as C;
-    let since = Utc::now() - Duration::minutes(LOCKOUT_MINUTES);
+    let limits = crate::server::settings::security::security(db).await?;
+    let (failures, minutes) = (
+        limits.lockout_failures as usize,
+        i64::from(limits.lockout_minutes),
+    );
+    let since = Utc::now() - Duration::minutes(minutes);
     if !ip.is_empty() {
         let ip_failures = login_attempt::Entity::find()
             .filter(C::Ip.eq(ip))
@@ -64,11 +69,11 @@ pub(super) async fn check_throttle(
         .filter(C::Email.eq(email))
         .filter(C::At.gt(since))
         .order_by_desc(C::Id)
-        .limit(LOCKOUT_FAILURES as u64)
+        .limit(failures as u64)
         .all(db)
         .await?;
-    if recent.len() == LOCKOUT_FAILURES && recent.iter().all(|a| !a.success) {
-        let until = recent[0].at + Duration::minutes(LOCKOUT_MINUTES);
+    if recent.len() == failures && recent.iter().all(|a| !a.success) {
+        let until = recent[0].at + Duration::minutes(minutes);
         let minutes = ((until - Utc::now()).num_seconds() + 59) / 60;
         return Err(AppError::Locked {
             minutes: minutes.max(1),
@@ -92,6 +97,9 @@ pub async fn login(
     }
     let (email,) = errs.values((email,))?;
     check_throttle(db, &email, &from.ip).await?;
+    if crate::server::settings::security::blocked(db, &email, &from.ip, &from.country).await? {
+        return Err(AppError::Blocked);
+    }
     let found = find_by_email(db, &email).await?;
     let ok = password::verify(
         cfg.argon2,
@@ -118,6 +126,9 @@ pub async fn login(
         "rejected" => return Err(AppError::RegistrationRejected),
         _ => {}
     }
+    if kind.is_client() && crate::server::identity::verification::email_pending(db, &user).await? {
+        return Err(AppError::EmailUnverified);
+    }
     let step = if user.totp_enabled {
         LoginStep::TotpRequired
     } else if kind == UserKind::Staff {
@@ -128,7 +139,7 @@ pub async fn login(
     let stage = match step {
         LoginStep::TotpRequired => Stage::Mfa,
         LoginStep::TotpEnrollment => Stage::Enroll,
-        LoginStep::Done | LoginStep::AwaitingApproval => Stage::Full,
+        LoginStep::Done | LoginStep::AwaitingApproval | LoginStep::VerifyEmail => Stage::Full,
     };
     let txn = db.write().await?;
     if step == LoginStep::Done {
@@ -147,5 +158,9 @@ pub(super) async fn mark_signed_in(
     let mut am = user.clone().into_active_model();
     am.last_login_at = Set(Some(Utc::now()));
     am.update(db).await?;
-    audit::own_account(db, user.id, "user.login", &from.ip).await
+    audit::own_account(db, user.id, "user.login", &from.ip).await?;
+    if user.kind.is_client() {
+        super::unfamiliar::check(db, user, from).await?;
+    }
+    Ok(())
 }
