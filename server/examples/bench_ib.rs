@@ -15,6 +15,7 @@ use app::domain::challenge::{ChallengeDef, StageDef};
 use app::domain::ib::{FeeCommissions, LevelPlan, Rebate};
 use app::model::ListQuery;
 use app::server::ib::reports::{self, Whose};
+use app::server::identity::scope::Scope;
 use app::server::infra::origin::Origin;
 use app::server::money::wallets::{self, Adjustment};
 use app::server::prop::challenges;
@@ -481,7 +482,15 @@ async fn run(label: &str, db: DatabaseConnection, clients: usize, fees: usize, r
         (
             "Fee Commission Report (all)",
             time("Fee Commission Report (all)", runs, || {
-                reports::commissions(&db, Whose::All { challenge: 0 }, &page, true)
+                reports::commissions(
+                    &db,
+                    Whose::All {
+                        challenge: 0,
+                        clients: &Scope::Firm,
+                    },
+                    &page,
+                    true,
+                )
             })
             .await,
         ),
@@ -495,6 +504,7 @@ async fn run(label: &str, db: DatabaseConnection, clients: usize, fees: usize, r
                         &db,
                         Whose::All {
                             challenge: f.challenge,
+                            clients: &Scope::Firm,
                         },
                         &month,
                         true,

@@ -39,6 +39,7 @@ fn origin() -> Origin {
     Origin {
         ip: "127.0.0.1".into(),
         user_agent: "bench".into(),
+        country: String::new(),
     }
 }
 

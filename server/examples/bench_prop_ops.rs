@@ -17,6 +17,7 @@ use app::domain::challenge::{
 use app::domain::money;
 use app::domain::rules::StageState;
 use app::model::DashboardQuery;
+use app::server::identity::scope::Scope;
 use app::server::infra::origin::Origin;
 use app::server::money::ledger::{self, AccountKind, Entry, Leg};
 use app::server::prop::participation::Bought;
@@ -82,10 +83,7 @@ struct Built {
 
 /// The firm: three challenges, the participants and everything they leave behind.
 async fn populate(db: &DatabaseConnection, n: usize, deals: usize) -> Built {
-    let origin = Origin {
-        ip: String::new(),
-        user_agent: "bench".into(),
-    };
+    let origin = Origin::internal("bench");
     sim::set_feed(
         db,
         Feed {
@@ -493,18 +491,24 @@ async fn dashboards(db: &DatabaseConnection, label: &str, runs: usize, challenge
         vec![],
     );
     // Warm the caches once, as a running server would be.
-    dashboard::dashboard(db, &all).await.expect("dashboard");
+    dashboard::dashboard(db, Scope::Firm, &all)
+        .await
+        .expect("dashboard");
     let (mut base, mut whole, mut one) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let t = Instant::now();
         db.query_one_raw(count.clone()).await.expect("count");
         base.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let d = dashboard::dashboard(db, &all).await.expect("dashboard");
+        let d = dashboard::dashboard(db, Scope::Firm, &all)
+            .await
+            .expect("dashboard");
         whole.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(d.participants > 0);
         let t = Instant::now();
-        dashboard::dashboard(db, &month).await.expect("dashboard");
+        dashboard::dashboard(db, Scope::Firm, &month)
+            .await
+            .expect("dashboard");
         one.push(t.elapsed().as_secs_f64() * 1e3);
     }
     let b = median(&mut base);

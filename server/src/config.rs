@@ -26,6 +26,10 @@ pub struct Cli {
     /// Mark the session cookie Secure [default: true when the public URL is https]
     #[arg(long, env = "PROPDESK_COOKIE_SECURE", global = true)]
     pub cookie_secure: Option<bool>,
+    /// The request header in which the firm's proxy or CDN puts the visitor's two-letter
+    /// country, e.g. CF-IPCountry (country blacklist, unfamiliar sign-in alert) [default: none]
+    #[arg(long, env = "PROPDESK_COUNTRY_HEADER", global = true)]
+    pub country_header: Option<String>,
     /// Log filter, e.g. info or propdesk=debug,tower_http=info [default: info]
     #[arg(long, env = "PROPDESK_LOG", global = true)]
     pub log: Option<String>,
@@ -100,6 +104,7 @@ struct FileConfig {
     listen: Option<String>,
     public_url: Option<String>,
     cookie_secure: Option<bool>,
+    country_header: Option<String>,
     log: Option<String>,
     log_format: Option<String>,
     smtp_url: Option<String>,
@@ -118,6 +123,7 @@ pub struct Settings {
     pub listen: String,
     pub public_url: String,
     pub cookie_secure: bool,
+    pub country_header: Option<String>,
     pub log: String,
     pub json_logs: bool,
     pub smtp_url: Option<String>,
@@ -182,6 +188,11 @@ impl Cli {
                 .cookie_secure
                 .or(file.cookie_secure)
                 .unwrap_or_else(|| public_url.starts_with("https://")),
+            country_header: self
+                .country_header
+                .clone()
+                .or(file.country_header)
+                .filter(|h| !h.trim().is_empty()),
             public_url,
             listen,
             log: self

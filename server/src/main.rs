@@ -55,6 +55,7 @@ fn runtime_config(s: &Settings) -> RuntimeConfig {
     RuntimeConfig {
         public_url: s.public_url.clone(),
         cookie_secure: s.cookie_secure,
+        country_header: s.country_header.clone(),
         argon2: HashParams::OWASP,
         upload_dir: s.upload_dir.clone(),
     }

@@ -3,7 +3,7 @@
 use app::domain::access::UserKind;
 use app::error::AppError;
 use app::server::AppState;
-use app::server::identity::authz::ClientIp;
+use app::server::identity::authz::{ClientCountry, ClientIp};
 use app::server::identity::session::{self, CurrentSession, Stage};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -20,6 +20,18 @@ pub async fn load_session(State(state): State<AppState>, mut req: Request, next:
         .map(|c| c.0.ip().to_string())
         .unwrap_or_default();
     req.extensions_mut().insert(ClientIp(ip));
+    if let Some(country) = state
+        .config
+        .country_header
+        .as_deref()
+        .and_then(|h| req.headers().get(h))
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        let country = ClientCountry(country.to_ascii_uppercase());
+        req.extensions_mut().insert(country);
+    }
     let token = req
         .headers()
         .get(header::COOKIE)

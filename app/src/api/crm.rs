@@ -55,7 +55,7 @@ add_client_note, "crm/client/note", (id: i64, body: String) -> NoteDto, Access::
 
 area_fn!(
 /// Gives clients an owner (0: nobody); one client or a bulk selection.
-assign_owner, "crm/clients/owner", (ids: Vec<i64>, owner_id: i64) -> u64, Access::Staff(Permission::ClientsManage),
+assign_owner, "crm/clients/owner", (#[server(default)] ids: Vec<i64>, owner_id: i64) -> u64, Access::Staff(Permission::ClientsManage),
 |me, st, from| async move {
     let scope = Scope::of(&st.db, &me).await?;
     crate::server::crm::owners::assign(&st.db, &scope, me.user_id, &ids, (owner_id != 0).then_some(owner_id), &from).await
@@ -63,7 +63,7 @@ assign_owner, "crm/clients/owner", (ids: Vec<i64>, owner_id: i64) -> u64, Access
 
 area_fn!(
 /// Moves clients into a client group.
-move_clients_group, "crm/clients/group", (ids: Vec<i64>, group_id: i64) -> u64, Access::Staff(Permission::ClientsManage),
+move_clients_group, "crm/clients/group", (#[server(default)] ids: Vec<i64>, group_id: i64) -> u64, Access::Staff(Permission::ClientsManage),
 |me, st, from| async move {
     let scope = Scope::of(&st.db, &me).await?;
     crate::server::crm::owners::move_group(&st.db, &scope, me.user_id, &ids, group_id, &from).await
@@ -71,7 +71,7 @@ move_clients_group, "crm/clients/group", (ids: Vec<i64>, group_id: i64) -> u64, 
 
 area_fn!(
 /// Adds (`on`) or removes a custom tag on clients.
-tag_clients, "crm/clients/tag", (ids: Vec<i64>, tag: String, on: bool) -> (), Access::Staff(Permission::ClientsManage),
+tag_clients, "crm/clients/tag", (#[server(default)] ids: Vec<i64>, tag: String, on: bool) -> (), Access::Staff(Permission::ClientsManage),
 |me, st, from| async move {
     let scope = Scope::of(&st.db, &me).await?;
     crate::server::crm::tags::set(&st.db, &scope, me.user_id, &ids, &tag, on, &from).await

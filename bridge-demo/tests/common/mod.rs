@@ -28,6 +28,7 @@ pub fn here() -> Origin {
     Origin {
         ip: "127.0.0.1".into(),
         user_agent: "test".into(),
+        country: String::new(),
     }
 }
 

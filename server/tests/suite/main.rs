@@ -10,6 +10,7 @@ mod auth;
 mod bridge;
 mod coupons;
 mod crash;
+mod crm;
 mod http;
 mod ib;
 mod instances;

@@ -11,6 +11,8 @@ pub struct RuntimeConfig {
     pub public_url: String,
     /// Adds `Secure` to the session cookie (on by default behind https).
     pub cookie_secure: bool,
+    /// The header the firm's proxy puts the visitor's country in, if it does.
+    pub country_header: Option<String>,
     pub argon2: crate::server::infra::password::HashParams,
     /// Where uploaded files (KYC documents, receipts) are kept, outside the public site.
     pub upload_dir: std::path::PathBuf,
@@ -21,6 +23,7 @@ impl RuntimeConfig {
         Self {
             public_url: "http://127.0.0.1:3000".into(),
             cookie_secure: false,
+            country_header: Some("x-test-country".into()),
             argon2: crate::server::infra::password::HashParams::FAST_FOR_TESTS,
             upload_dir: std::env::temp_dir().join("propdesk-test-uploads"),
         }

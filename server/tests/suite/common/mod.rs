@@ -184,6 +184,11 @@ impl Client {
     /// POSTs form fields to a server function, as a same-origin browser would. A body made
     /// by `multipart` goes as multipart form data.
     pub async fn call(&self, path: &str, form: &str) -> Reply {
+        self.call_with(path, form, &[]).await
+    }
+
+    /// `call` with more headers (a browser's user agent, the proxy's country header).
+    pub async fn call_with(&self, path: &str, form: &str, headers: &[(&str, &str)]) -> Reply {
         let content_type = if form.starts_with(&format!("--{BOUNDARY}")) {
             format!("multipart/form-data; boundary={BOUNDARY}")
         } else {
@@ -195,6 +200,9 @@ impl Client {
             .header(header::HOST, "127.0.0.1:3000");
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
         }
         self.send(req.body(Body::from(form.to_string())).unwrap())
             .await
