@@ -1,7 +1,9 @@
 //! The HTML shell, the root component and the routes of all three portals.
 use crate::pages::NotFound;
 use crate::pages::approvals::{queue::ApprovalsPage, review::ReviewPage};
-use crate::pages::crm::{client::ClientPage, clients::ClientsPage};
+use crate::pages::crm::{
+    client::ClientPage, clients::ClientsPage, leads::LeadsPage, tasks::TasksPage,
+};
 use crate::pages::home::{client::DashboardPage, staff::AdminDashboard};
 use crate::pages::ib::{
     IbPage, clients::IbClientsPage, commission::IbCommissionPage, links::IbLinksPage,
@@ -118,6 +120,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("approvals/:id") view={Lazy::<approvals::Review>::new()}/>
                     <Route path=path!("clients") view={Lazy::<crm_desk::Clients>::new()}/>
                     <Route path=path!("clients/:id") view={Lazy::<crm_desk::Client>::new()}/>
+                    <Route path=path!("leads") view={Lazy::<crm_desk::Leads>::new()}/>
+                    <Route path=path!("tasks") view={Lazy::<crm_desk::Tasks>::new()}/>
                     <Route path=path!("challenges") view={Lazy::<challenge_catalogue::Challenges>::new()}/>
                     <Route path=path!("challenges/:id") view={Lazy::<challenge_catalogue::Editor>::new()}/>
                     <Route path=path!("participants") view={Lazy::<prop_operations::Participants>::new()}/>
@@ -230,6 +234,8 @@ lazy_area!(approvals {
 lazy_area!(crm_desk {
     Clients => view! { <ClientsPage/> };
     Client => view! { <ClientPage/> };
+    Leads => view! { <LeadsPage/> };
+    Tasks => view! { <TasksPage/> };
 });
 
 lazy_area!(people {

@@ -1,10 +1,11 @@
 //! CRM operations: the client's page and its tabs, and what staff do to clients one at a time
 //! or in bulk. Every call is limited to the caller's data scope.
 use crate::api::area_fn;
+use crate::domain::crm::AssignmentRule;
 use crate::error::AppError;
 use crate::model::{
-    ClientEdit, ClientRecord, GroupDto, ListQuery, MethodDto, NoteDto, Page, ParticipantRow,
-    RequestRow,
+    ClientEdit, ClientRecord, GroupDto, LeadForm, LeadRow, ListQuery, MethodDto, NoteDto, Page,
+    ParticipantRow, RequestRow, TaskForm, TaskRow,
 };
 use leptos::prelude::*;
 
@@ -126,3 +127,57 @@ Access::Staff(Permission::ClientsManage),
     };
     crate::server::money::funds::deposit_by(&st.db, id, me.user_id, input, &from).await
 });
+
+area_fn!(
+/// Leads in the caller's scope: `query.filter` is a status.
+list_leads, "crm/leads", (query: ListQuery) -> Page<LeadRow>, Access::Staff(Permission::ClientsView),
+|me, st, _from| async move {
+    crate::server::crm::leads::list(&st.db, &Scope::of(&st.db, &me).await?, &query, true).await
+});
+
+area_fn!(
+/// Creates (`form.id` 0) or edits a lead.
+save_lead, "crm/leads/save", (form: LeadForm) -> i64, Access::Staff(Permission::ClientsManage),
+|me, st, from| async move {
+    let scope = Scope::of(&st.db, &me).await?;
+    crate::server::crm::leads::save(&st.db, &scope, me.user_id, form, &from).await
+});
+
+area_fn!(
+/// Tasks in the caller's scope: `query.filter` is mine, open, overdue, today or done.
+list_tasks, "crm/tasks", (query: ListQuery) -> Page<TaskRow>, Access::Staff(Permission::ClientsView),
+|me, st, _from| async move {
+    crate::server::crm::tasks::list(&st.db, &Scope::of(&st.db, &me).await?, me.user_id, &query, true).await
+});
+
+area_fn!(
+/// One month's tasks (`YYYY-MM`) for the calendar.
+month_tasks, "crm/tasks/month", (month: String) -> Vec<TaskRow>, Access::Staff(Permission::ClientsView),
+|me, st, _from| async move {
+    crate::server::crm::tasks::month(&st.db, &Scope::of(&st.db, &me).await?, me.user_id, &month).await
+});
+
+area_fn!(
+/// Creates (`form.id` 0) or edits a task.
+save_task, "crm/tasks/save", (form: TaskForm) -> i64, Access::Staff(Permission::ClientsView),
+|me, st, from| async move {
+    let scope = Scope::of(&st.db, &me).await?;
+    crate::server::crm::tasks::save(&st.db, &scope, me.user_id, form, &from).await
+});
+
+area_fn!(
+/// Marks a task done, or open again.
+set_task_done, "crm/tasks/done", (id: i64, done: bool) -> (), Access::Staff(Permission::ClientsView),
+|me, st, _from| async move {
+    let scope = Scope::of(&st.db, &me).await?;
+    crate::server::crm::tasks::set_done(&st.db, &scope, me.user_id, id, done).await
+});
+
+area_fn!(
+    /// The firm's rule for new clients' owners.
+    get_assignment_rule, "crm/assignment", () -> AssignmentRule, Access::Staff(Permission::SettingsManage),
+    |_me, st, _from| crate::server::crm::assignment::rule(&st.db));
+
+area_fn!(
+    save_assignment_rule, "crm/assignment/save", (rule: AssignmentRule) -> (), Access::Staff(Permission::SettingsManage),
+    |me, st, _from| crate::server::crm::assignment::save_rule(&st.db, me.user_id, rule));

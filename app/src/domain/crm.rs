@@ -1,5 +1,90 @@
 //! The CRM's rules: masking a client's contact details for staff without the right to see them,
-//! the spelling of custom tags, and notes.
+//! the spelling of custom tags, notes, leads and tasks.
+use super::names::snake_enum;
+
+snake_enum! {
+    /// Where a lead stands. `Converted` is set by the system when the lead registers.
+    LeadStatus {
+        New => "new",
+        Contacted => "contacted",
+        Qualified => "qualified",
+        Converted => "converted",
+        Lost => "lost",
+    }
+}
+
+snake_enum! {
+    TaskStatus { Open => "open", Done => "done" }
+}
+
+snake_enum! {
+    /// How a new client gets their owner when no lead names one.
+    AssignKind {
+        /// Nobody: they wait in the unowned pool.
+        None => "none",
+        /// The next member of a team (the team lead and everyone under them), in turn.
+        RoundRobin => "round_robin",
+        /// The staff member the firm names for the client's country.
+        Country => "country",
+        /// The owner of the IB who referred them.
+        IbManager => "ib_manager",
+    }
+}
+
+/// The firm's rule for new clients' owners (Settings › Clients).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct AssignmentRule {
+    pub kind: AssignKind,
+    /// The team the round robin goes through (its lead; 0: every active staff member).
+    pub team_lead: i64,
+    /// `country=staff id` a line, for the country rule.
+    pub countries: String,
+}
+
+impl Default for AssignmentRule {
+    fn default() -> Self {
+        AssignmentRule {
+            kind: AssignKind::None,
+            team_lead: 0,
+            countries: String::new(),
+        }
+    }
+}
+
+impl AssignmentRule {
+    /// The country lines as (country, staff id), or the first line that is not one.
+    pub fn country_map(&self) -> Result<Vec<(String, i64)>, usize> {
+        let mut out = Vec::new();
+        for (i, line) in self.countries.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let parsed = line.split_once('=').and_then(|(c, s)| {
+                let c = c.trim().to_ascii_uppercase();
+                let ok = c.len() == 2 && c.chars().all(|x| x.is_ascii_alphabetic());
+                Some((ok.then_some(c)?, s.trim().parse::<i64>().ok()?))
+            });
+            match parsed {
+                Some(p) => out.push(p),
+                None => return Err(i + 1),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The member after `last` in `members` (sorted), round and round.
+pub fn next_in_turn(members: &[i64], last: Option<i64>) -> Option<i64> {
+    let after = last.and_then(|l| members.iter().copied().find(|&m| m > l));
+    after.or_else(|| members.first().copied())
+}
+
+/// The longest task title and lead source.
+pub const TITLE_MAX: usize = 120;
+/// The longest a reminder may come before its task (a week), in minutes.
+pub const REMIND_MAX_MINUTES: i32 = 7 * 24 * 60;
 
 /// An email with its local part hidden but its first letter and the domain kept
 /// (`jane.doe@example.com` → `j•••@example.com`), so staff can still tell clients apart.
@@ -111,6 +196,34 @@ mod tests {
         assert_eq!(tag("a<b"), Err("err.tag_invalid"));
         assert_eq!(tag(&"x".repeat(33)), Err("err.tag_invalid"));
         assert_eq!(tag("Suspended"), Err("err.tag_reserved"));
+    }
+
+    #[test]
+    fn the_round_robin_goes_round_and_the_country_map_is_read() {
+        assert_eq!(next_in_turn(&[3, 5, 9], None), Some(3));
+        assert_eq!(next_in_turn(&[3, 5, 9], Some(5)), Some(9));
+        assert_eq!(next_in_turn(&[3, 5, 9], Some(9)), Some(3));
+        assert_eq!(next_in_turn(&[3, 5, 9], Some(4)), Some(5));
+        assert_eq!(next_in_turn(&[], Some(4)), None);
+        let r = AssignmentRule {
+            countries: "pt=3\n\nBR = 5".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            r.country_map(),
+            Ok(vec![("PT".into(), 3), ("BR".into(), 5)])
+        );
+        let bad = AssignmentRule {
+            countries: "PT=3\nBrazil=5".into(),
+            ..Default::default()
+        };
+        assert_eq!(bad.country_map(), Err(2));
+    }
+
+    #[test]
+    fn statuses_are_spelled_alike() {
+        crate::domain::names::spelled_alike(LeadStatus::ALL, LeadStatus::as_str, LeadStatus::parse);
+        crate::domain::names::spelled_alike(TaskStatus::ALL, TaskStatus::as_str, TaskStatus::parse);
     }
 
     #[test]

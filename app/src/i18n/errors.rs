@@ -1614,4 +1614,39 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "Import at most 10,000 rows at a time.",
         "Importe como máximo 10.000 filas a la vez.",
     ),
+    (
+        "err.lead_converted",
+        "This lead became a client; edit the client instead.",
+        "Este prospecto ya es cliente; edite el cliente.",
+    ),
+    (
+        "err.lead_contact",
+        "Give an email or a phone number.",
+        "Indique un correo o un teléfono.",
+    ),
+    (
+        "err.lead_unknown",
+        "Choose a lead from the list.",
+        "Elija un prospecto de la lista.",
+    ),
+    (
+        "err.due_invalid",
+        "Enter the date and time it is due.",
+        "Indique la fecha y la hora de vencimiento.",
+    ),
+    (
+        "err.assignee_invalid",
+        "Assign it to an active staff member you work with.",
+        "Asígnela a un miembro activo del personal con quien trabaje.",
+    ),
+    (
+        "err.month_invalid",
+        "Choose a month as YYYY-MM.",
+        "Elija un mes como AAAA-MM.",
+    ),
+    (
+        "err.countries_invalid",
+        "Write one country a line as CC=staff id, e.g. PT=12.",
+        "Escriba un país por línea como CC=id del personal, p. ej. PT=12.",
+    ),
 ];

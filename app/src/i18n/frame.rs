@@ -7,6 +7,8 @@ pub static FRAME: &[(&str, &str, &str)] = &[
     ("nav.notifications", "Notifications", "Notificaciones"),
     ("nav.ib_area", "IB area", "Área IB"),
     ("nav.clients", "Clients", "Clientes"),
+    ("nav.leads", "Leads", "Prospectos"),
+    ("nav.tasks", "Tasks", "Tareas"),
     ("nav.staff", "Staff users", "Usuarios del personal"),
     ("nav.roles", "Roles", "Roles"),
     ("nav.audit", "Audit log", "Registro de auditoría"),
@@ -181,6 +183,11 @@ pub static FRAME: &[(&str, &str, &str)] = &[
         "notice.welcome",
         "Welcome to PropDesk! Your account is ready.",
         "¡Bienvenido a PropDesk! Su cuenta está lista.",
+    ),
+    (
+        "notice.task_due",
+        "Task due {due}: {title}",
+        "Tarea para {due}: {title}",
     ),
     (
         "notice.new_referral",

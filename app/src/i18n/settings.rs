@@ -423,4 +423,56 @@ pub static SETTINGS: &[(&str, &str, &str)] = &[
         "{added} añadidas, {existing} ya listadas, {refused} rechazadas.",
     ),
     ("settings.block_line", "Line {line}:", "Línea {line}:"),
+    ("settings.tab_new_clients", "New clients", "Clientes nuevos"),
+    (
+        "settings.assign_title",
+        "Who owns a new client",
+        "Quién gestiona a un cliente nuevo",
+    ),
+    (
+        "settings.assign_hint",
+        "A lead with the new client's email hands them the lead's owner first; otherwise this rule decides. Clients no rule places wait in the unowned pool.",
+        "Un prospecto con el correo del cliente nuevo le da primero su responsable; si no, decide esta regla. Los clientes sin regla esperan en el grupo sin responsable.",
+    ),
+    ("settings.assign_rule", "Rule", "Regla"),
+    (
+        "settings.assign_none",
+        "Nobody (the unowned pool)",
+        "Nadie (grupo sin responsable)",
+    ),
+    (
+        "settings.assign_round_robin",
+        "In turn within a team",
+        "Por turnos dentro de un equipo",
+    ),
+    (
+        "settings.assign_country",
+        "By the client's country",
+        "Por el país del cliente",
+    ),
+    (
+        "settings.assign_ib_manager",
+        "The owner of the referring IB",
+        "El responsable del IB que lo refirió",
+    ),
+    (
+        "settings.assign_team",
+        "Team (its lead and everyone under them)",
+        "Equipo (su líder y todos los que dependen de él)",
+    ),
+    (
+        "settings.assign_everyone",
+        "Every active staff member",
+        "Todo el personal activo",
+    ),
+    (
+        "settings.assign_countries",
+        "Country owners",
+        "Responsables por país",
+    ),
+    (
+        "settings.assign_countries_hint",
+        "One a line: country code = staff id, e.g. PT=12.",
+        "Uno por línea: código de país = id del personal, p. ej. PT=12.",
+    ),
 ];

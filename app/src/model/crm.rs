@@ -103,3 +103,68 @@ pub struct SessionDto {
     /// The session this request came with.
     pub current: bool,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeadRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub country: String,
+    pub source: String,
+    pub status: crate::domain::crm::LeadStatus,
+    pub owner_id: Option<i64>,
+    pub owner: String,
+    pub notes: String,
+    pub client_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A lead as staff create (`id` 0) or edit it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LeadForm {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub country: String,
+    pub source: String,
+    /// new | contacted | qualified | lost (converted is the system's).
+    pub status: String,
+    /// 0: nobody.
+    pub owner_id: i64,
+    pub notes: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub id: i64,
+    pub title: String,
+    pub details: String,
+    pub due_at: DateTime<Utc>,
+    pub remind_minutes: i32,
+    pub assignee_id: i64,
+    pub assignee: String,
+    pub client_id: Option<i64>,
+    pub lead_id: Option<i64>,
+    /// The client's or lead's name.
+    pub about: String,
+    pub status: crate::domain::crm::TaskStatus,
+    pub overdue: bool,
+}
+
+/// A task as staff create (`id` 0) or edit it. `due_at` is `YYYY-MM-DDTHH:MM` in UTC.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TaskForm {
+    pub id: i64,
+    pub title: String,
+    pub details: String,
+    pub due_at: String,
+    pub remind_minutes: i32,
+    /// 0: the caller.
+    pub assignee_id: i64,
+    pub client_id: i64,
+    pub lead_id: i64,
+}

@@ -394,6 +394,8 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::DashboardView, NavItem { href: "/admin", icon: "▦", label: "nav.dashboard" }),
                     (Permission::RequestsView, NavItem { href: "/admin/approvals", icon: "✓", label: "nav.approvals" }),
                     (Permission::ClientsView, NavItem { href: "/admin/clients", icon: "☺", label: "nav.clients" }),
+                    (Permission::ClientsView, NavItem { href: "/admin/leads", icon: "✆", label: "nav.leads" }),
+                    (Permission::ClientsView, NavItem { href: "/admin/tasks", icon: "☑", label: "nav.tasks" }),
                     (Permission::ChallengesManage, NavItem { href: "/admin/challenges", icon: "★", label: "nav.challenges" }),
                     (Permission::PropDashboard, NavItem { href: "/admin/prop-dashboard", icon: "◔", label: "nav.prop_dashboard" }),
                     (Permission::ParticipantsView, NavItem { href: "/admin/participants", icon: "⚐", label: "nav.participants" }),

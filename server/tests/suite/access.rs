@@ -281,6 +281,34 @@ pub(crate) fn matrix() -> Vec<(&'static str, Rule, String)> {
             "ids[0]=0&tag=x&on=true".into(),
         ),
         ("/api/crm/groups", Is(Access::Staff(ClientsManage)), String::new()),
+        ("/api/crm/leads", Is(Access::Staff(ClientsView)), Q.into()),
+        (
+            "/api/crm/leads/save",
+            Is(Access::Staff(ClientsManage)),
+            "form[name]=".into(),
+        ),
+        ("/api/crm/tasks", Is(Access::Staff(ClientsView)), Q.into()),
+        (
+            "/api/crm/tasks/month",
+            Is(Access::Staff(ClientsView)),
+            "month=2026-12".into(),
+        ),
+        (
+            "/api/crm/tasks/save",
+            Is(Access::Staff(ClientsView)),
+            "form[title]=".into(),
+        ),
+        (
+            "/api/crm/tasks/done",
+            Is(Access::Staff(ClientsView)),
+            "id=0&done=true".into(),
+        ),
+        ("/api/crm/assignment", Is(Access::Staff(SettingsManage)), String::new()),
+        (
+            "/api/crm/assignment/save",
+            Is(Access::Staff(SettingsManage)),
+            "rule[kind]=none".into(),
+        ),
         (
             "/api/crm/client/requests",
             Is(Access::Staff(RequestsView)),

@@ -758,3 +758,235 @@ on_both!(the_lockout_and_session_limits_follow_the_settings, |db| {
         .unwrap();
     assert_eq!(s.idle_secs, 2 * 3600);
 });
+
+on_both!(
+    a_lead_converts_when_its_email_registers_and_hands_over_its_owner,
+    |db| {
+        let admin = make_user(
+            &db,
+            UserKind::Staff,
+            "admin@example.com",
+            Some("Administrator"),
+        )
+        .await;
+        let agent = make_user(
+            &db,
+            UserKind::Staff,
+            "agent@example.com",
+            Some("Administrator"),
+        )
+        .await;
+        let c = as_user(&db, &admin).await;
+        // A lead needs a name and an email or phone; a converted status is the system's.
+        let r = c
+            .call("/api/crm/leads/save", "form[name]=Ann+Lee&form[status]=new")
+            .await;
+        assert_eq!(common::code(r.error(), "email"), "err.lead_contact");
+        let r = c
+            .call(
+                "/api/crm/leads/save",
+                "form[name]=Ann+Lee&form[email]=ann%40example.com&form[status]=converted",
+            )
+            .await;
+        assert_eq!(common::code(r.error(), "status"), "err.status_unknown");
+        let r = c
+        .call(
+            "/api/crm/leads/save",
+            &format!("form[name]=Ann+Lee&form[email]=Ann%40Example.com&form[status]=qualified&form[owner_id]={}&form[source]=webinar", agent.id),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let lead_id: i64 = r.body.parse().unwrap();
+        assert_eq!(count(&db, "lead").await, 1);
+        let r = client_for(&db)
+        .call(
+            "/api/auth/register",
+            "kind=trader&email=ann%40example.com&password=long-enough-pw&first_name=Ann&last_name=Lee&country=GB&phone=%2B447700900123&referral_code=",
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let ann = reload_by_email(&db, "ann@example.com").await;
+        assert_eq!(
+            ann.owner_id,
+            Some(agent.id),
+            "the lead's owner owns the client"
+        );
+        let l = app::server::entity::lead::Entity::find_by_id(lead_id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (l.status.as_str(), l.client_id),
+            ("converted", Some(ann.id))
+        );
+        // A converted lead is not edited any more.
+        let r = c
+            .call(
+                "/api/crm/leads/save",
+                &format!(
+                    "form[id]={lead_id}&form[name]=X&form[email]=x%40example.com&form[status]=new"
+                ),
+            )
+            .await;
+        assert_eq!(common::code(r.error(), "status"), "err.lead_converted");
+    }
+);
+
+on_both!(new_clients_are_owned_in_turn_by_the_round_robin, |db| {
+    let admin = make_user(
+        &db,
+        UserKind::Staff,
+        "admin@example.com",
+        Some("Administrator"),
+    )
+    .await;
+    let lead = make_user(
+        &db,
+        UserKind::Staff,
+        "lead@example.com",
+        Some("Administrator"),
+    )
+    .await;
+    let a = make_user(&db, UserKind::Staff, "a@example.com", Some("Administrator")).await;
+    let mut am = a.clone().into_active_model();
+    am.supervisor_id = Set(Some(lead.id));
+    am.update(&db).await.unwrap();
+    let c = as_user(&db, &admin).await;
+    let r = c
+        .call(
+            "/api/crm/assignment/save",
+            "rule[kind]=round_robin&rule[team_lead]=999999",
+        )
+        .await;
+    assert_eq!(common::code(r.error(), "team_lead"), "err.owner_not_staff");
+    let r = c
+        .call(
+            "/api/crm/assignment/save",
+            "rule[kind]=country&rule[countries]=Portugal%3D1",
+        )
+        .await;
+    assert_eq!(
+        common::code(r.error(), "countries"),
+        "err.countries_invalid"
+    );
+    let r = c
+        .call(
+            "/api/crm/assignment/save",
+            &format!("rule[kind]=round_robin&rule[team_lead]={}", lead.id),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut owners = Vec::new();
+    for i in 0..4 {
+        let r = client_for(&db)
+            .call(
+                "/api/auth/register",
+                &format!("kind=trader&email=c{i}%40example.com&password=long-enough-pw&first_name=C&last_name=Lee&country=GB&phone=%2B447700900123&referral_code="),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        owners.push(
+            reload_by_email(&db, &format!("c{i}@example.com"))
+                .await
+                .owner_id
+                .unwrap(),
+        );
+    }
+    let (x, y) = (lead.id.min(a.id), lead.id.max(a.id));
+    assert_eq!(
+        owners,
+        vec![x, y, x, y],
+        "the team in turn, the admin outside it never"
+    );
+});
+
+on_both!(a_task_reminder_reaches_the_assignees_bell_once, |db| {
+    let admin = make_user(
+        &db,
+        UserKind::Staff,
+        "admin@example.com",
+        Some("Administrator"),
+    )
+    .await;
+    let agent = make_user(
+        &db,
+        UserKind::Staff,
+        "agent@example.com",
+        Some("Administrator"),
+    )
+    .await;
+    let t = make_user(&db, UserKind::Trader, "t@example.com", None).await;
+    let c = as_user(&db, &admin).await;
+    let soon = (chrono::Utc::now() + chrono::Duration::minutes(10)).format("%Y-%m-%dT%H:%M");
+    let later = (chrono::Utc::now() + chrono::Duration::days(3)).format("%Y-%m-%dT%H:%M");
+    for (body, field, code) in [
+        (
+            format!(
+                "form[title]=Call&form[due_at]=tomorrow&form[client_id]={}",
+                t.id
+            ),
+            "due_at",
+            "err.due_invalid",
+        ),
+        (
+            format!("form[title]=&form[due_at]={soon}"),
+            "title",
+            "err.required",
+        ),
+        (
+            format!(
+                "form[title]=Call&form[due_at]={soon}&form[assignee_id]={}",
+                t.id
+            ),
+            "assignee_id",
+            "err.assignee_invalid",
+        ),
+        (
+            format!("form[title]=Call&form[due_at]={soon}&form[remind_minutes]=-5"),
+            "remind_minutes",
+            "err.limit_range",
+        ),
+    ] {
+        let r = c.call("/api/crm/tasks/save", &body).await;
+        assert_eq!(common::code(r.error(), field), code, "{body}");
+    }
+    assert_eq!(count(&db, "task").await, 0);
+    let r = c
+        .call(
+            "/api/crm/tasks/save",
+            &format!("form[title]=Call+about+KYC&form[due_at]={soon}&form[remind_minutes]=15&form[assignee_id]={}&form[client_id]={}", agent.id, t.id),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    c.call(
+        "/api/crm/tasks/save",
+        &format!(
+            "form[title]=Later&form[due_at]={later}&form[remind_minutes]=60&form[assignee_id]={}",
+            agent.id
+        ),
+    )
+    .await;
+    assert_eq!(app::server::crm::tasks::remind_due(&db).await.unwrap(), 1);
+    assert_eq!(
+        app::server::crm::tasks::remind_due(&db).await.unwrap(),
+        0,
+        "once"
+    );
+    let bell = as_user(&db, &agent)
+        .await
+        .call("/api/notifications/feed", "")
+        .await
+        .json();
+    assert_eq!(bell["unread"], 1, "{bell}");
+    assert_eq!(bell["items"][0]["kind"], "notice.task_due");
+    assert_eq!(bell["items"][0]["data"]["title"], "Call about KYC");
+    // The agent's list shows it, about the client.
+    let mine = as_user(&db, &agent)
+        .await
+        .call("/api/crm/tasks", "query[page]=0&query[per_page]=20&query[sort]=&query[desc]=false&query[q]=&query[filter]=mine")
+        .await
+        .json();
+    assert_eq!(mine["total"], 2, "{mine}");
+    assert_eq!(mine["rows"][0]["about"], "Test User");
+});

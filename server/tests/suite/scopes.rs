@@ -37,6 +37,8 @@ struct Party {
     request: i64,
     participant: i64,
     alert: i64,
+    lead: i64,
+    task: i64,
 }
 
 /// How an endpoint meets the data scope.
@@ -68,6 +70,16 @@ fn seen(path: &str) -> Seen {
         "/api/admin/alerts/feed" => list("since=0&source=".into()),
         "/api/ib/fee-report" => absent(format!("{Q}&challenge=0")),
         "/api/admin/audit" | "/api/messages/outbox" => absent(Q.into()),
+        "/api/crm/leads" | "/api/crm/tasks" => list(Q.into()),
+        "/api/crm/tasks/month" => list(format!("month={}", Utc::now().format("%Y-%m"))),
+        "/api/crm/leads/save" => Named(|p| {
+            format!(
+                "form[id]={}&form[name]=Renamed&form[email]=x%40example.com&form[status]=nonsense",
+                p.lead
+            )
+        }),
+        "/api/crm/tasks/save" => Named(|p| format!("form[id]={}&form[title]=", p.task)),
+        "/api/crm/tasks/done" => Named(|p| format!("id={}&done=true", p.task)),
         "/api/admin/stats" | "/api/approvals/counts" | "/api/admin/prop/dashboard" => Counts,
         "/api/crm/client" | "/api/crm/client/deposit-methods" | "/api/crm/client/challenges" => {
             Named(|p| format!("id={}", p.client))
@@ -157,6 +169,8 @@ const FIRM: &[&str] = &[
     "/api/admin/roles/save",
     "/api/admin/roles/delete",
     "/api/crm/groups",
+    "/api/crm/assignment",
+    "/api/crm/assignment/save",
     "/api/settings/approvals",
     "/api/settings/approvals/save",
     "/api/settings/groups",
@@ -285,9 +299,44 @@ async fn party(
     app::server::identity::auth::send_reset_link(db, &cfg(), &u, "mail.reset")
         .await
         .unwrap();
+    let lead = app::server::entity::lead::ActiveModel {
+        name: Set(format!("{first_name} lead")),
+        email: Set(format!("lead-{email}")),
+        phone: Set(String::new()),
+        country: Set("GB".into()),
+        source: Set("test".into()),
+        status: Set("new".into()),
+        owner_id: Set(Some(owner)),
+        notes: Set(String::new()),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    let task = app::server::entity::task::ActiveModel {
+        title: Set(format!("Call {first_name}")),
+        details: Set(String::new()),
+        due_at: Set(Utc::now() + chrono::Duration::minutes(5)),
+        remind_minutes: Set(0),
+        assignee_id: Set(owner),
+        client_id: Set(Some(client)),
+        status: Set("open".into()),
+        created_by: Set(owner),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
     Party {
         client,
         owner,
+        lead,
+        task,
         request,
         participant,
         alert,
@@ -306,10 +355,18 @@ async fn snapshot(db: &DatabaseConnection, p: &Party) -> String {
         .await
         .unwrap();
     let notes = common::count(db, "client_note").await;
+    let l = app::server::entity::lead::Entity::find_by_id(p.lead)
+        .one(db)
+        .await
+        .unwrap();
+    let t = app::server::entity::task::Entity::find_by_id(p.task)
+        .one(db)
+        .await
+        .unwrap();
     let tags = common::count(db, "client_tag").await;
     let requests = common::count(db, "request").await;
     let entries = common::count(db, "journal_entry").await;
-    format!("{u:?} {r:?} {a:?} {notes} {tags} {requests} {entries}")
+    format!("{u:?} {r:?} {a:?} {l:?} {t:?} {notes} {tags} {requests} {entries}")
 }
 
 on_both!(

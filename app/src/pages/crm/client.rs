@@ -147,6 +147,7 @@ fn ClientHeader(c: ClientRecord, manage: bool, on_change: Callback<()>) -> impl 
                             {move || i18n.t("crm.reset_password")}
                         </button>
                     })}
+                    <a class="btn btn-sm btn-ghost" data-testid="add-task" href=format!("/admin/tasks?client={id}")>{move || i18n.t("crm.add_task")}</a>
                     {suspended.then(|| view! {
                         <button type="button" class="btn btn-sm btn-success" data-testid="reactivate" disabled=move || suspend.pending().get()
                             on:click=move |_| { suspend.dispatch(SuspendClient { id, suspended: false, reason: String::new() }); }>

@@ -1,6 +1,7 @@
 //! Firm settings, one tab per area: how each request kind is approved, payment methods,
 //! exchange rates, client groups, the funds and KYC policy, and KYC forms.
 mod approval_levels;
+mod assignment;
 mod funds;
 mod groups;
 mod kyc_forms;
@@ -25,10 +26,11 @@ enum Tab {
     Funds,
     KycForms,
     Security,
+    NewClients,
 }
 
 impl Tab {
-    const ALL: [Tab; 7] = [
+    const ALL: [Tab; 8] = [
         Tab::Approvals,
         Tab::Methods,
         Tab::Rates,
@@ -36,6 +38,7 @@ impl Tab {
         Tab::Funds,
         Tab::KycForms,
         Tab::Security,
+        Tab::NewClients,
     ];
 
     fn slug(self) -> &'static str {
@@ -47,6 +50,7 @@ impl Tab {
             Tab::Funds => "funds",
             Tab::KycForms => "kyc-forms",
             Tab::Security => "security",
+            Tab::NewClients => "new-clients",
         }
     }
 
@@ -59,6 +63,7 @@ impl Tab {
             Tab::Funds => "settings.tab_funds",
             Tab::KycForms => "settings.tab_kyc_forms",
             Tab::Security => "settings.tab_security",
+            Tab::NewClients => "settings.tab_new_clients",
         }
     }
 }
@@ -113,6 +118,7 @@ pub fn SettingsPage() -> impl IntoView {
                 Tab::Funds => view! { <funds::FundsSection/> }.into_any(),
                 Tab::KycForms => view! { <kyc_forms::KycFormsSection/> }.into_any(),
                 Tab::Security => view! { <div class="stack"><security::SecuritySection/></div> }.into_any(),
+                Tab::NewClients => view! { <assignment::AssignmentSection/> }.into_any(),
             }}
         </div>
     }

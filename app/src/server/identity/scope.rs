@@ -96,6 +96,25 @@ impl Scope {
         }
     }
 
+    /// Rows owned by a staff member (a lead's owner): those whose owner `col` is one of the
+    /// scope's staff, or nobody for the unowned pool; `None` for the whole firm.
+    pub fn owners(&self, col: impl ColumnTrait) -> Option<Condition> {
+        match self {
+            Scope::Firm => None,
+            Scope::OwnedBy(staff) => Some(Condition::all().add(col.is_in(staff.clone()))),
+            Scope::Unowned => Some(Condition::all().add(col.is_null())),
+        }
+    }
+
+    /// Whether a row owned by `owner` is in scope (`owners` for one row).
+    pub fn owns(&self, owner: Option<i64>) -> bool {
+        match self {
+            Scope::Firm => true,
+            Scope::OwnedBy(staff) => owner.is_some_and(|o| staff.contains(&o)),
+            Scope::Unowned => owner.is_none(),
+        }
+    }
+
     /// Whether this client is in scope.
     pub fn covers(&self, client: &user::Model) -> bool {
         match self {

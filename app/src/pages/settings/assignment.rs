@@ -1,0 +1,94 @@
+//! Settings › New clients: who owns a client who registers (a lead with their email names its
+//! owner first; then this rule).
+use crate::api::crm::{SaveAssignmentRule, get_assignment_rule};
+use crate::api::identity::staff::staff_choices;
+use crate::domain::crm::{AssignKind, AssignmentRule};
+use crate::i18n::use_i18n;
+use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, loading, tlabel};
+use leptos::prelude::*;
+
+#[component]
+pub fn AssignmentSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let rule = Resource::new(|| (), |_| get_assignment_rule());
+    view! {
+        <Transition fallback=loading>
+            {move || rule.get().map(|r| match r {
+                Ok(r) => view! { <RuleForm rule=r/> }.into_any(),
+                Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RuleForm(rule: AssignmentRule) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveAssignmentRule>::new();
+    let error = last_error(save.value());
+    let kind = RwSignal::new(rule.kind.as_str().to_string());
+    let lead = RwSignal::new(rule.team_lead.to_string());
+    let countries = RwSignal::new(rule.countries.clone());
+    let people = Resource::new(|| (), |_| staff_choices());
+    let kinds = Signal::derive(move || {
+        AssignKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str().to_string(),
+                    i18n.t(&format!("settings.assign_{}", k.as_str()))
+                        .to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    let leads = Signal::derive(move || {
+        let mut o = vec![(
+            "0".to_string(),
+            i18n.t("settings.assign_everyone").to_string(),
+        )];
+        o.extend(
+            people
+                .get()
+                .and_then(|r| r.ok())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| (p.id.to_string(), format!("{} (#{})", p.name, p.id))),
+        );
+        o
+    });
+    view! {
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("settings.assign_title")}</h2>
+            <form class="form" id="assignment-form" on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(SaveAssignmentRule { rule: AssignmentRule {
+                    kind: AssignKind::parse(&kind.get_untracked()).unwrap_or(AssignKind::None),
+                    team_lead: lead.get_untracked().parse().unwrap_or(0),
+                    countries: countries.get_untracked(),
+                } });
+            }>
+                <p class="hint">{move || i18n.t("settings.assign_hint")}</p>
+                <FormError error/>
+                <SelectField label=tlabel("settings.assign_rule") id="f-assign-kind" field="kind" value=kind options=kinds error/>
+                <Show when=move || kind.get() == "round_robin">
+                    <Transition fallback=|| ()>
+                        {move || people.get().map(|_| view! {
+                            <SelectField label=tlabel("settings.assign_team") id="f-assign-lead" field="team_lead" value=lead options=leads error/>
+                        })}
+                    </Transition>
+                </Show>
+                <Show when=move || kind.get() == "country">
+                    <TextField label=tlabel("settings.assign_countries") id="f-assign-countries" field="countries" value=countries error multiline=true
+                        hint=tlabel("settings.assign_countries_hint")/>
+                </Show>
+                <div class="form-actions">
+                    <Submit label=Signal::derive(move || i18n.t("common.save")) pending=save.pending()/>
+                    <Show when=move || matches!(save.value().get(), Some(Ok(())))>
+                        <span class="text-success" role="status">{move || i18n.t("settings.saved")}</span>
+                    </Show>
+                </div>
+            </form>
+        </div>
+    }
+}
