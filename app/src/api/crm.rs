@@ -1,11 +1,11 @@
 //! CRM operations: the client's page and its tabs, and what staff do to clients one at a time
 //! or in bulk. Every call is limited to the caller's data scope.
 use crate::api::area_fn;
-use crate::domain::crm::AssignmentRule;
+use crate::domain::crm::{AssignmentRule, ProfilePolicy};
 use crate::error::AppError;
 use crate::model::{
-    ClientEdit, ClientRecord, GroupDto, LeadForm, LeadRow, ListQuery, MethodDto, NoteDto, Page,
-    ParticipantRow, RequestRow, TaskForm, TaskRow,
+    ClientEdit, ClientHome, ClientRecord, GroupDto, LeadForm, LeadRow, ListQuery, MethodDto,
+    NoteDto, Page, ParticipantRow, ProfileEdit, ProfileOutcome, RequestRow, TaskForm, TaskRow,
 };
 use leptos::prelude::*;
 
@@ -181,3 +181,22 @@ area_fn!(
 area_fn!(
     save_assignment_rule, "crm/assignment/save", (rule: AssignmentRule) -> (), Access::Staff(Permission::SettingsManage),
     |me, st, _from| crate::server::crm::assignment::save_rule(&st.db, me.user_id, rule));
+
+area_fn!(
+    /// What clients may change on their profile, and what staff review first.
+    get_profile_policy, "profile/policy", () -> ProfilePolicy, Access::SignedIn,
+    |_me, st, _from| crate::server::crm::profile::policy(&st.db));
+
+area_fn!(
+    save_profile_policy, "crm/profile-policy/save", (policy: ProfilePolicy) -> (), Access::Staff(Permission::SettingsManage),
+    |me, st, _from| crate::server::crm::profile::save_policy(&st.db, me.user_id, policy));
+
+area_fn!(
+    /// The client changes their profile: allowed fields at once, reviewed ones by request.
+    update_profile, "profile/update", (edit: ProfileEdit) -> ProfileOutcome, Access::Client,
+    |me, st, from| crate::server::crm::profile::update(&st.db, me.user_id, edit, &from));
+
+area_fn!(
+    /// The client's dashboard: wallets, challenges under way, pending requests.
+    get_client_home, "home/summary", () -> ClientHome, Access::Client,
+    |me, st, _from| crate::server::crm::home::summary(&st.db, me.user_id));

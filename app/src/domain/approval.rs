@@ -18,6 +18,7 @@ snake_enum! {
         LiveStep => "live_step",
         Retry => "retry",
         ProfitShare => "profit_share",
+        ProfileChange => "profile_change",
     }
 }
 

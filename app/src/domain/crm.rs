@@ -81,6 +81,51 @@ pub fn next_in_turn(members: &[i64], last: Option<i64>) -> Option<i64> {
     after.or_else(|| members.first().copied())
 }
 
+/// The details a client may change on their profile.
+pub const PROFILE_FIELDS: [&str; 4] = ["first_name", "last_name", "country", "phone"];
+
+/// What the firm lets clients change themselves: each field is locked, changed at once, or
+/// changed after staff approve it (a profile-change request).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ProfilePolicy {
+    /// The fields clients may change.
+    pub editable: Vec<String>,
+    /// Of those, the ones whose change staff approve first.
+    pub reviewed: Vec<String>,
+}
+
+impl Default for ProfilePolicy {
+    fn default() -> Self {
+        ProfilePolicy {
+            editable: PROFILE_FIELDS.iter().map(|f| f.to_string()).collect(),
+            reviewed: vec!["first_name".into(), "last_name".into(), "country".into()],
+        }
+    }
+}
+
+impl ProfilePolicy {
+    /// Only known fields; a reviewed field is editable.
+    pub fn check(&self) -> Result<(), &'static str> {
+        let known = |f: &String| PROFILE_FIELDS.contains(&f.as_str());
+        if !self.editable.iter().all(known) || !self.reviewed.iter().all(known) {
+            return Err("err.field_unknown");
+        }
+        if self.reviewed.iter().any(|f| !self.editable.contains(f)) {
+            return Err("err.reviewed_not_editable");
+        }
+        Ok(())
+    }
+
+    pub fn may_edit(&self, field: &str) -> bool {
+        self.editable.iter().any(|f| f == field)
+    }
+
+    pub fn is_reviewed(&self, field: &str) -> bool {
+        self.reviewed.iter().any(|f| f == field)
+    }
+}
+
 /// The longest task title and lead source.
 pub const TITLE_MAX: usize = 120;
 /// The longest a reminder may come before its task (a week), in minutes.

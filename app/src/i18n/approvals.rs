@@ -32,6 +32,11 @@ pub static APPROVALS: &[(&str, &str, &str)] = &[
     ),
     ("appr.kind_retry", "Challenge retry", "Reintento de desafío"),
     (
+        "appr.kind_profile_change",
+        "Profile change",
+        "Cambio de perfil",
+    ),
+    (
         "appr.kind_profit_share",
         "Profit share payout",
         "Pago de reparto de beneficios",

@@ -1649,4 +1649,19 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "Write one country a line as CC=staff id, e.g. PT=12.",
         "Escriba un país por línea como CC=id del personal, p. ej. PT=12.",
     ),
+    (
+        "err.field_locked",
+        "The firm does not let you change this yourself; contact support.",
+        "La empresa no le permite cambiar esto usted mismo; contacte con soporte.",
+    ),
+    (
+        "err.field_unknown",
+        "That is not a profile field.",
+        "Ese no es un campo del perfil.",
+    ),
+    (
+        "err.reviewed_not_editable",
+        "A field staff review must also be one clients may change.",
+        "Un campo que revisa el personal también debe poder cambiarlo el cliente.",
+    ),
 ];

@@ -380,4 +380,23 @@ pub static FRAME: &[(&str, &str, &str)] = &[
     ("nav.alerts", "Risk alerts", "Alertas de riesgo"),
     ("common.saved", "Saved.", "Guardado."),
     ("nav.ib_admin", "IB programme", "Programa IB"),
+    ("dash.balance", "Balance", "Saldo"),
+    (
+        "dash.deposit_withdraw",
+        "Deposit, withdraw, transfer",
+        "Depositar, retirar, transferir",
+    ),
+    ("dash.active_challenges", "Your challenges", "Sus desafíos"),
+    (
+        "dash.no_challenges",
+        "No challenge under way.",
+        "Ningún desafío en curso.",
+    ),
+    ("dash.choose_challenge", "Choose one", "Elija uno"),
+    (
+        "dash.pending_requests",
+        "Waiting for a decision",
+        "Esperando una decisión",
+    ),
+    ("dash.no_pending", "Nothing waiting.", "Nada pendiente."),
 ];

@@ -509,4 +509,30 @@ pub static IDENTITY: &[(&str, &str, &str)] = &[
         "Add a phone number first.",
         "Añada primero un número de teléfono.",
     ),
+    ("profile.edit_title", "Your details", "Sus datos"),
+    (
+        "profile.locked",
+        "Contact support to change this.",
+        "Contacte con soporte para cambiarlo.",
+    ),
+    (
+        "profile.reviewed",
+        "A change is approved by staff before it applies.",
+        "Un cambio lo aprueba el personal antes de aplicarse.",
+    ),
+    (
+        "profile.sent_for_review",
+        "Saved. The changes that need approval were sent for review.",
+        "Guardado. Los cambios que requieren aprobación se enviaron a revisión.",
+    ),
+    (
+        "profile.kyc_history",
+        "Identity checks",
+        "Verificaciones de identidad",
+    ),
+    (
+        "profile.kyc_none",
+        "No identity check submitted yet.",
+        "Aún no envió ninguna verificación de identidad.",
+    ),
 ];

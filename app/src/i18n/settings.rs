@@ -475,4 +475,25 @@ pub static SETTINGS: &[(&str, &str, &str)] = &[
         "One a line: country code = staff id, e.g. PT=12.",
         "Uno por línea: código de país = id del personal, p. ej. PT=12.",
     ),
+    (
+        "settings.profile_title",
+        "What clients may change themselves",
+        "Qué pueden cambiar los clientes",
+    ),
+    (
+        "settings.profile_hint",
+        "A reviewed field changes only once staff approve the client's request (in the approvals queue as a profile change).",
+        "Un campo revisado cambia solo cuando el personal aprueba la solicitud del cliente (en la cola de aprobaciones como cambio de perfil).",
+    ),
+    ("settings.profile_field", "Field", "Campo"),
+    (
+        "settings.profile_editable",
+        "Client may change it",
+        "El cliente puede cambiarlo",
+    ),
+    (
+        "settings.profile_reviewed",
+        "Staff approve the change",
+        "El personal aprueba el cambio",
+    ),
 ];

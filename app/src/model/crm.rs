@@ -168,3 +168,29 @@ pub struct TaskForm {
     pub client_id: i64,
     pub lead_id: i64,
 }
+
+/// The profile fields a client asks to change (empty: unchanged).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfileEdit {
+    pub first_name: String,
+    pub last_name: String,
+    pub country: String,
+    pub phone: String,
+}
+
+/// What a profile edit did: the fields changed at once, and the request made for those staff
+/// approve first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProfileOutcome {
+    pub applied: Vec<String>,
+    pub request_id: Option<i64>,
+}
+
+/// The client's dashboard: wallet balances, challenges under way and requests waiting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientHome {
+    pub wallets: Vec<super::WalletDto>,
+    pub challenges: Vec<super::ParticipantRow>,
+    pub pending: Vec<super::RequestRow>,
+}

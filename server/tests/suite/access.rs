@@ -304,6 +304,14 @@ pub(crate) fn matrix() -> Vec<(&'static str, Rule, String)> {
             "id=0&done=true".into(),
         ),
         ("/api/crm/assignment", Is(Access::Staff(SettingsManage)), String::new()),
+        ("/api/profile/policy", Is(Access::SignedIn), String::new()),
+        (
+            "/api/crm/profile-policy/save",
+            Is(Access::Staff(SettingsManage)),
+            "policy[editable][0]=phone".into(),
+        ),
+        ("/api/profile/update", Is(Access::Client), "edit[phone]=".into()),
+        ("/api/home/summary", Is(Access::Client), String::new()),
         (
             "/api/crm/assignment/save",
             Is(Access::Staff(SettingsManage)),

@@ -990,3 +990,85 @@ on_both!(a_task_reminder_reaches_the_assignees_bell_once, |db| {
     assert_eq!(mine["total"], 2, "{mine}");
     assert_eq!(mine["rows"][0]["about"], "Test User");
 });
+
+on_both!(
+    a_client_changes_what_the_firm_allows_and_reviewed_fields_wait_for_approval,
+    |db| {
+        let admin = make_user(
+            &db,
+            UserKind::Staff,
+            "admin@example.com",
+            Some("Administrator"),
+        )
+        .await;
+        let t = make_user(&db, UserKind::Trader, "t@example.com", None).await;
+        let staff_c = as_user(&db, &admin).await;
+        // Phone at once, last name reviewed, first name locked, country at once.
+        let r = staff_c
+        .call(
+            "/api/crm/profile-policy/save",
+            "policy[editable][0]=phone&policy[editable][1]=last_name&policy[editable][2]=country&policy[reviewed][0]=last_name",
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = staff_c
+            .call(
+                "/api/crm/profile-policy/save",
+                "policy[editable][0]=phone&policy[reviewed][0]=country",
+            )
+            .await;
+        assert_eq!(
+            common::code(r.error(), "reviewed"),
+            "err.reviewed_not_editable"
+        );
+        let c = as_user(&db, &t).await;
+        // A locked field refuses the whole edit: nothing changes, not even the allowed phone.
+        let r = c
+            .call(
+                "/api/profile/update",
+                "edit[first_name]=Tina&edit[phone]=%2B441632960999",
+            )
+            .await;
+        assert_eq!(common::code(r.error(), "first_name"), "err.field_locked");
+        let u = reload(&db, t.id).await;
+        assert_eq!(
+            (u.first_name.as_str(), u.phone.as_str()),
+            ("Test", "+441632960001")
+        );
+        let r = c.call("/api/profile/update", "edit[phone]=12").await;
+        assert_eq!(common::code(r.error(), "phone"), "err.phone_invalid");
+        let r = c
+            .call(
+                "/api/profile/update",
+                "edit[phone]=%2B441632960999&edit[last_name]=Smith&edit[country]=PT",
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let out = r.json();
+        assert_eq!(
+            out["applied"],
+            serde_json::json!(["country", "phone"]),
+            "{out}"
+        );
+        let req = out["request_id"]
+            .as_i64()
+            .expect("a profile-change request");
+        let u = reload(&db, t.id).await;
+        assert_eq!(
+            (u.phone.as_str(), u.country.as_str(), u.last_name.as_str()),
+            ("+441632960999", "PT", "User")
+        );
+        // One change waits at a time.
+        let r = c.call("/api/profile/update", "edit[last_name]=Jones").await;
+        assert_eq!(common::code(r.error(), "form"), "err.too_many_pending");
+        // Approved: the surname changes; the dashboard showed the request meanwhile.
+        let home = c.call("/api/home/summary", "").await.json();
+        assert_eq!(home["pending"][0]["kind"], "profile_change", "{home}");
+        app::server::approvals::approve(&db, admin.id, req, 1, "", &common::here())
+            .await
+            .unwrap();
+        assert_eq!(reload(&db, t.id).await.last_name, "Smith");
+        let home = c.call("/api/home/summary", "").await.json();
+        assert!(home["pending"].as_array().unwrap().is_empty(), "{home}");
+    }
+);

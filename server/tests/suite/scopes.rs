@@ -171,6 +171,7 @@ const FIRM: &[&str] = &[
     "/api/crm/groups",
     "/api/crm/assignment",
     "/api/crm/assignment/save",
+    "/api/crm/profile-policy/save",
     "/api/settings/approvals",
     "/api/settings/approvals/save",
     "/api/settings/groups",

@@ -1,3 +1,4 @@
+use crate::api::crm::get_client_home;
 use crate::api::notifications::get_notifications;
 use crate::domain::access::UserKind;
 use crate::domain::live::Topic;
@@ -22,6 +23,8 @@ fn Dashboard(me: Me) -> impl IntoView {
     let i18n = use_i18n();
     let live = changes(Topic::Notification);
     let feed = Resource::new(move || live.get(), |_| get_notifications());
+    // Decisions and account updates arrive as notifications: the summary follows them too.
+    let home = Resource::new(move || live.get(), |_| get_client_home());
     let kind_key = if me.kind == UserKind::Ib {
         "auth.kind_ib"
     } else {
@@ -66,6 +69,9 @@ fn Dashboard(me: Me) -> impl IntoView {
                         }
                     })}
             </div>
+            <Transition fallback=|| view! { <div class="spinner"></div> }>
+                {move || home.get().and_then(|r| r.ok()).map(|h| view! { <Summary h/> })}
+            </Transition>
             <div class="card">
                 <div class="card-header">
                     <h2 class="card-title">{move || i18n.t("dash.recent_notifications")}</h2>
@@ -100,6 +106,70 @@ fn Dashboard(me: Me) -> impl IntoView {
                             })
                     }}
                 </Transition>
+            </div>
+        </div>
+    }
+}
+
+/// Balances, challenges under way with their progress, and requests waiting for a decision.
+#[component]
+fn Summary(h: crate::model::ClientHome) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="grid-cards" data-testid="home-wallets">
+            {h.wallets.into_iter().map(|w| view! {
+                <div class="card stat">
+                    <span class="stat-label">{move || i18n.t("dash.balance")} " " {w.currency().to_string()}</span>
+                    <span class="stat-value">{w.balance.to_string()}</span>
+                    <span class="stat-sub">{move || i18n.t("wallets.available")} ": " {w.available.to_string()}</span>
+                </div>
+            }).collect_view()}
+            <a class="card stat" href="/funds">
+                <span class="stat-label">{move || i18n.t("nav.funds")}</span>
+                <span class="stat-sub">{move || i18n.t("dash.deposit_withdraw")}</span>
+            </a>
+        </div>
+        <div class="grid-2">
+            <div class="card stack" data-testid="home-challenges">
+                <div class="card-header">
+                    <h2 class="card-title">{move || i18n.t("dash.active_challenges")}</h2>
+                    <a class="btn btn-sm btn-ghost" href="/my-challenges">{move || i18n.t("common.view_all")}</a>
+                </div>
+                {h.challenges.is_empty().then(|| view! {
+                    <p class="empty">{move || i18n.t("dash.no_challenges")} " " <a href="/challenges">{move || i18n.t("dash.choose_challenge")}</a></p>
+                })}
+                {h.challenges.into_iter().map(|p| view! {
+                    <a class="stack" href=format!("/my-challenges/{}", p.id)>
+                        <div class="cluster">
+                            <strong>{p.challenge.clone()}</strong>
+                            <crate::ui::prop::ParticipantBadge status=p.status/>
+                        </div>
+                        <crate::ui::prop::ProgressBars bars=p.bars.clone() compact=true/>
+                    </a>
+                }).collect_view()}
+            </div>
+            <div class="card stack" data-testid="home-pending">
+                <div class="card-header">
+                    <h2 class="card-title">{move || i18n.t("dash.pending_requests")}</h2>
+                    <a class="btn btn-sm btn-ghost" href="/requests">{move || i18n.t("common.view_all")}</a>
+                </div>
+                {h.pending.is_empty().then(|| view! { <p class="empty">{move || i18n.t("dash.no_pending")}</p> })}
+                <ul class="list-plain stack">
+                    {h.pending.into_iter().map(|r| {
+                        let kind = r.kind.label_key();
+                        let amount = match (&r.amount, &r.currency) {
+                            (Some(a), Some(c)) => crate::ui::money(a, c),
+                            _ => String::new(),
+                        };
+                        view! {
+                            <li class="cluster">
+                                <span>{move || i18n.t(&kind)}</span>
+                                <span class="muted">{amount}</span>
+                                <small class="muted">{crate::ui::datetime(&r.created_at)}</small>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
             </div>
         </div>
     }

@@ -56,7 +56,9 @@ fn Profile(me: Me) -> impl IntoView {
             </div>
             <PasswordCard/>
             <TwoFactorCard enabled=me.totp_enabled can_disable=is_client/>
+            {is_client.then(|| view! { <EditCard me=me.clone()/> })}
             {is_client.then(|| view! { <PhoneCard phone=me.phone.clone()/> })}
+            {is_client.then(|| view! { <KycHistoryCard/> })}
             {is_trader.then(|| view! { <IbUpgradeCard/> })}
         </div>
         <SessionsCard/>
@@ -361,6 +363,117 @@ pub fn SessionsCard() -> impl IntoView {
                     </Transition>
                 </table>
             </div>
+        </div>
+    }
+}
+
+/// The client changes what the firm allows: some fields at once, others after staff approve
+/// (a profile-change request). Loaded once the page has hydrated (see `IbUpgradeCard`).
+#[component]
+fn EditCard(me: Me) -> impl IntoView {
+    use crate::api::crm::{UpdateProfile, get_profile_policy};
+    use crate::model::ProfileEdit;
+    let i18n = use_i18n();
+    let policy = LocalResource::new(get_profile_policy);
+    let save = ServerAction::<UpdateProfile>::new();
+    let error = last_error(save.value());
+    let first = RwSignal::new(me.first_name.clone());
+    let last = RwSignal::new(me.last_name.clone());
+    let country = RwSignal::new(me.country.clone());
+    let phone = RwSignal::new(me.phone.clone());
+    let fields: [(&'static str, &'static str, RwSignal<String>); 4] = [
+        ("first_name", "auth.first_name", first),
+        ("last_name", "auth.last_name", last),
+        ("country", "auth.country", country),
+        ("phone", "auth.phone", phone),
+    ];
+    view! {
+        <div class="card stack" data-testid="profile-edit">
+            <h2 class="card-title">{move || i18n.t("profile.edit_title")}</h2>
+            <Transition fallback=|| view! { <div class="spinner"></div> }>
+                {move || policy.get().and_then(|r| r.ok()).map(|p| view! {
+                    <form class="form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        save.dispatch(UpdateProfile { edit: ProfileEdit {
+                            first_name: first.get_untracked(),
+                            last_name: last.get_untracked(),
+                            country: country.get_untracked(),
+                            phone: phone.get_untracked(),
+                        } });
+                    }>
+                        <FormError error/>
+                        {fields.into_iter().map(|(name, label, value)| {
+                            let id = format!("f-profile-{name}");
+                            if !p.may_edit(name) {
+                                view! {
+                                    <div class="field">
+                                        <label>{move || i18n.t(label)}</label>
+                                        <span>{move || value.get()}</span>
+                                        <span class="hint">{move || i18n.t("profile.locked")}</span>
+                                    </div>
+                                }.into_any()
+                            } else if p.is_reviewed(name) {
+                                view! { <TextField label=tlabel(label) id field=name value error hint=tlabel("profile.reviewed")/> }.into_any()
+                            } else {
+                                view! { <TextField label=tlabel(label) id field=name value error/> }.into_any()
+                            }
+                        }).collect_view()}
+                        {move || save.value().get().and_then(|r| r.ok()).map(|o| view! {
+                            <div class="alert alert-success" role="status" data-testid="profile-saved">
+                                {if o.request_id.is_some() { i18n.t("profile.sent_for_review") } else { i18n.t("settings.saved") }}
+                            </div>
+                        })}
+                        <div class="form-actions">
+                            <Submit label=Signal::derive(move || i18n.t("common.save")) pending=save.pending()/>
+                        </div>
+                    </form>
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// The client's identity checks, newest first.
+#[component]
+fn KycHistoryCard() -> impl IntoView {
+    use crate::ui::badge::StatusBadge;
+    let i18n = use_i18n();
+    let history = LocalResource::new(|| async {
+        let query = ListQuery {
+            page: 0,
+            per_page: 20,
+            sort: "created".into(),
+            desc: true,
+            q: "kyc".into(),
+            ..Default::default()
+        };
+        my_requests(query).await.map(|p| p.rows)
+    });
+    view! {
+        <div class="card stack" data-testid="kyc-history">
+            <div class="card-header">
+                <h2 class="card-title">{move || i18n.t("profile.kyc_history")}</h2>
+                <a class="btn btn-sm btn-ghost" href="/kyc">{move || i18n.t("nav.kyc")}</a>
+            </div>
+            <Transition fallback=|| view! { <div class="spinner"></div> }>
+                {move || history.get().and_then(|r| r.ok()).map(|rows| {
+                    if rows.is_empty() {
+                        view! { <p class="empty">{move || i18n.t("profile.kyc_none")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="list-plain stack">
+                                {rows.into_iter().map(|r| view! {
+                                    <li class="cluster">
+                                        <StatusBadge status=r.status/>
+                                        <span class="muted">{crate::ui::datetime(&r.created_at)}</span>
+                                        {(!r.reason.is_empty()).then(|| view! { <span class="small">{r.reason.clone()}</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
         </div>
     }
 }

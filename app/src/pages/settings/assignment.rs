@@ -1,8 +1,10 @@
 //! Settings › New clients: who owns a client who registers (a lead with their email names its
-//! owner first; then this rule).
-use crate::api::crm::{SaveAssignmentRule, get_assignment_rule};
+//! owner first; then this rule), and what clients may change on their profile.
+use crate::api::crm::{
+    SaveAssignmentRule, SaveProfilePolicy, get_assignment_rule, get_profile_policy,
+};
 use crate::api::identity::staff::staff_choices;
-use crate::domain::crm::{AssignKind, AssignmentRule};
+use crate::domain::crm::{AssignKind, AssignmentRule, PROFILE_FIELDS, ProfilePolicy};
 use crate::i18n::use_i18n;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, loading, tlabel};
 use leptos::prelude::*;
@@ -11,13 +13,19 @@ use leptos::prelude::*;
 pub fn AssignmentSection() -> impl IntoView {
     let i18n = use_i18n();
     let rule = Resource::new(|| (), |_| get_assignment_rule());
+    let policy = Resource::new(|| (), |_| get_profile_policy());
     view! {
-        <Transition fallback=loading>
-            {move || rule.get().map(|r| match r {
-                Ok(r) => view! { <RuleForm rule=r/> }.into_any(),
-                Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
-            })}
-        </Transition>
+        <div class="stack">
+            <Transition fallback=loading>
+                {move || rule.get().map(|r| match r {
+                    Ok(r) => view! { <RuleForm rule=r/> }.into_any(),
+                    Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
+                })}
+            </Transition>
+            <Transition fallback=loading>
+                {move || policy.get().and_then(|r| r.ok()).map(|p| view! { <PolicyForm policy=p/> })}
+            </Transition>
+        </div>
     }
 }
 
@@ -82,6 +90,76 @@ fn RuleForm(rule: AssignmentRule) -> impl IntoView {
                     <TextField label=tlabel("settings.assign_countries") id="f-assign-countries" field="countries" value=countries error multiline=true
                         hint=tlabel("settings.assign_countries_hint")/>
                 </Show>
+                <div class="form-actions">
+                    <Submit label=Signal::derive(move || i18n.t("common.save")) pending=save.pending()/>
+                    <Show when=move || matches!(save.value().get(), Some(Ok(())))>
+                        <span class="text-success" role="status">{move || i18n.t("settings.saved")}</span>
+                    </Show>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+fn PolicyForm(policy: ProfilePolicy) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveProfilePolicy>::new();
+    let error = last_error(save.value());
+    let p = RwSignal::new(policy);
+    let label = |f: &str| match f {
+        "first_name" => "auth.first_name",
+        "last_name" => "auth.last_name",
+        "country" => "auth.country",
+        _ => "auth.phone",
+    };
+    let toggle =
+        move |list: fn(&mut ProfilePolicy) -> &mut Vec<String>, f: &'static str, on: bool| {
+            p.update(|p| {
+                let l = list(p);
+                l.retain(|x| x != f);
+                if on {
+                    l.push(f.to_string());
+                }
+            })
+        };
+    view! {
+        <div class="card">
+            <h2 class="card-title">{move || i18n.t("settings.profile_title")}</h2>
+            <form class="form" id="profile-policy-form" on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(SaveProfilePolicy { policy: p.get_untracked() });
+            }>
+                <p class="hint">{move || i18n.t("settings.profile_hint")}</p>
+                <FormError error/>
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead>
+                            <tr>
+                                <th>{move || i18n.t("settings.profile_field")}</th>
+                                <th>{move || i18n.t("settings.profile_editable")}</th>
+                                <th>{move || i18n.t("settings.profile_reviewed")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {PROFILE_FIELDS.iter().map(|f| {
+                                let f: &'static str = f;
+                                let key = label(f);
+                                view! {
+                                    <tr>
+                                        <td>{move || i18n.t(key)}</td>
+                                        <td><input type="checkbox" aria-label=move || i18n.t("settings.profile_editable")
+                                            prop:checked=move || p.with(|p| p.may_edit(f))
+                                            on:change=move |ev| toggle(|p| &mut p.editable, f, event_target_checked(&ev))/></td>
+                                        <td><input type="checkbox" aria-label=move || i18n.t("settings.profile_reviewed")
+                                            prop:checked=move || p.with(|p| p.is_reviewed(f))
+                                            on:change=move |ev| toggle(|p| &mut p.reviewed, f, event_target_checked(&ev))/></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("common.save")) pending=save.pending()/>
                     <Show when=move || matches!(save.value().get(), Some(Ok(())))>

@@ -5,9 +5,11 @@
 //! client (`assignment`, a sign-up listener).
 pub mod assignment;
 pub mod clients;
+pub mod home;
 pub mod leads;
 pub mod notes;
 pub mod owners;
+pub mod profile;
 pub mod tags;
 pub mod tasks;
 
