@@ -23,6 +23,8 @@ if curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1; then
 fi
 rm -rf "$e2e_data" && mkdir -p "$e2e_data"
 export PROPDESK_OUTBOX_DIR="$PWD/$e2e_data/outbox" PROPDESK_UPLOAD_DIR="$PWD/$e2e_data/uploads"
+# The tests play the firm's proxy, telling the server each visitor's country.
+export PROPDESK_COUNTRY_HEADER=X-Test-Country
 DATABASE_URL="sqlite://$e2e_data/e2e.db?mode=rwc" PROPDESK_LISTEN=127.0.0.1:3000 PROPDESK_LOG=warn \
   target/debug/propdesk serve --demo > "$e2e_data/server.log" 2>&1 &
 server_pid=$!

@@ -136,22 +136,29 @@ async function freshCode(secret: string): Promise<string> {
 
 /** Signs in the demo administrator: two-factor enrollment the first time, a code after. */
 export async function adminSignIn(page: Page) {
+  await staffSignIn(page, "admin@propdesk.test", "Admin-demo-2026", SECRET_FILE);
+}
+
+/** Signs in a staff member: two-factor enrollment the first time (the secret kept in `secretFile`,
+ * by default one file per email), a code after. */
+export async function staffSignIn(page: Page, email: string, password: string, secretFile?: string) {
+  const file = secretFile ?? path.join(DATA_DIR, `totp-${email}`);
   await open(page, "/admin/login");
-  await page.getByLabel("Email").fill("admin@propdesk.test");
-  await page.getByLabel("Password").fill("Admin-demo-2026");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   const secret = page.getByTestId("totp-secret");
   const prompt = page.getByText("Enter the 6-digit code");
   await expect(secret.or(prompt)).toBeVisible();
   if (await secret.isVisible()) {
-    await shot(page, "admin-enroll-totp");
+    if (email.startsWith("admin@")) await shot(page, "admin-enroll-totp");
     const s = (await secret.innerText()).trim();
     fs.mkdirSync(DATA_DIR, { recursive: true });
-    fs.writeFileSync(SECRET_FILE, s);
+    fs.writeFileSync(file, s);
     await page.getByLabel("Code").fill(await freshCode(s));
     await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
   } else {
-    await page.getByLabel("Code").fill(await freshCode(fs.readFileSync(SECRET_FILE, "utf8").trim()));
+    await page.getByLabel("Code").fill(await freshCode(fs.readFileSync(file, "utf8").trim()));
     await page.getByRole("button", { name: "Verify" }).click();
   }
   await expect(page).toHaveURL(/\/admin$/);

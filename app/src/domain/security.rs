@@ -52,7 +52,7 @@ impl SecuritySettings {
         let bad: Vec<_> = ranges
             .iter()
             .filter(|(_, v, lo, hi)| v < lo || v > hi)
-            .map(|(f, ..)| (*f, "err.limit_range"))
+            .map(|(f, ..)| (*f, "err.setting_range"))
             .collect();
         if bad.is_empty() { Ok(()) } else { Err(bad) }
     }
@@ -190,8 +190,8 @@ mod tests {
             ..Default::default()
         };
         let bad = s.check().unwrap_err();
-        assert!(bad.contains(&("lockout_failures", "err.limit_range")));
-        assert!(bad.contains(&("staff_idle_minutes", "err.limit_range")));
+        assert!(bad.contains(&("lockout_failures", "err.setting_range")));
+        assert!(bad.contains(&("staff_idle_minutes", "err.setting_range")));
         assert!(SecuritySettings::default().check().is_ok());
     }
 }

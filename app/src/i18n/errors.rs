@@ -1590,7 +1590,7 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "No es un correo, dominio (@example.com), dirección IP, red (10.0.0.0/8) ni código de país de dos letras válido.",
     ),
     (
-        "err.limit_range",
+        "err.setting_range",
         "Enter a whole number in the allowed range.",
         "Introduzca un número entero dentro del rango permitido.",
     ),

@@ -462,8 +462,6 @@ pub static IDENTITY: &[(&str, &str, &str)] = &[
         "We emailed you a six-digit code. Enter it here to finish opening your account.",
         "Le enviamos un código de seis dígitos. Introdúzcalo aquí para terminar de abrir su cuenta.",
     ),
-    ("auth.code", "Code", "Código"),
-    ("auth.verify", "Verify", "Verificar"),
     (
         "auth.resend_code",
         "Email me a new code",

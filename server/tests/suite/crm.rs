@@ -716,7 +716,7 @@ on_both!(the_lockout_and_session_limits_follow_the_settings, |db| {
     let r = staff_c.call("/api/settings/security/save", &save(&s)).await;
     assert_eq!(
         common::code(r.error(), "lockout_failures"),
-        "err.limit_range"
+        "err.setting_range"
     );
     s["lockout_failures"] = 3.into();
     s["client_idle_hours"] = 2.into();
@@ -945,7 +945,7 @@ on_both!(a_task_reminder_reaches_the_assignees_bell_once, |db| {
         (
             format!("form[title]=Call&form[due_at]={soon}&form[remind_minutes]=-5"),
             "remind_minutes",
-            "err.limit_range",
+            "err.setting_range",
         ),
     ] {
         let r = c.call("/api/crm/tasks/save", &body).await;

@@ -61,7 +61,7 @@ fn LimitsForm(settings: SecuritySettings) -> impl IntoView {
             match sig.get_untracked().trim().parse::<u32>() {
                 Ok(v) => values[i] = v,
                 Err(_) => {
-                    local_error.set(Some(AppError::field(name, "err.limit_range")));
+                    local_error.set(Some(AppError::field(name, "err.setting_range")));
                     return;
                 }
             }

@@ -13,9 +13,9 @@ use sea_orm::{
     DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
 };
 
-const RULE_KEY: &str = "crm.assignment";
+const RULE_KEY: &str = "assignment_rule";
 /// The last staff member the round robin gave a client.
-const TURN_KEY: &str = "crm.assignment_turn";
+const TURN_KEY: &str = "assignment_turn";
 
 pub async fn rule(db: &impl ConnectionTrait) -> Result<AssignmentRule, AppError> {
     Ok(setting::Entity::find_by_id(RULE_KEY)
@@ -44,7 +44,7 @@ pub async fn save_rule(
             return Err(AppError::field(field, "err.owner_not_staff"));
         }
     }
-    settings::save_audited(db, actor, RULE_KEY, "settings.assignment", &r).await
+    settings::save_audited(db, actor, RULE_KEY, "firm.assignment_rule", &r).await
 }
 
 /// The active staff members' ids, sorted.

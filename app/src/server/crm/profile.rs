@@ -19,7 +19,7 @@ use sea_orm::{
 };
 use std::collections::BTreeMap;
 
-const POLICY_KEY: &str = "crm.profile";
+const POLICY_KEY: &str = "profile_policy";
 
 pub async fn policy(db: &impl ConnectionTrait) -> Result<ProfilePolicy, AppError> {
     Ok(setting::Entity::find_by_id(POLICY_KEY)
@@ -35,7 +35,7 @@ pub async fn save_policy(
     p: ProfilePolicy,
 ) -> Result<(), AppError> {
     p.check().map_err(|c| AppError::field("reviewed", c))?;
-    settings::save_audited(db, actor, POLICY_KEY, "settings.profile", &p).await
+    settings::save_audited(db, actor, POLICY_KEY, "firm.profile_policy", &p).await
 }
 
 /// A field's new value, checked.

@@ -184,7 +184,7 @@ pub async fn save(
     }
     let due_at = due(&f.due_at).ok_or_else(|| AppError::field("due_at", "err.due_invalid"))?;
     if !(0..=REMIND_MAX_MINUTES).contains(&f.remind_minutes) {
-        return Err(AppError::field("remind_minutes", "err.limit_range"));
+        return Err(AppError::field("remind_minutes", "err.setting_range"));
     }
     let assignee = if f.assignee_id == 0 {
         me

@@ -177,13 +177,14 @@ mod tests {
         let names = |s| steps(s).iter().map(|j| j.name).collect::<Vec<_>>();
         assert_eq!(names(Schedule::Feed), ["sim_feed"]);
         // The day closes before its profit-share periods are settled; then the notices due go
-        // out and the bridges are watched.
+        // out, the task reminders due reach their bells, and the bridges are watched.
         assert_eq!(
             names(Schedule::Day),
             [
                 "day_close",
                 "profit_share_settle",
                 "firm_notices",
+                "task_reminders",
                 "bridge_watch"
             ]
         );

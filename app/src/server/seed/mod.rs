@@ -1,5 +1,6 @@
 //! System roles (every start), the first administrator, and the demo data set.
 pub mod bridge;
+pub mod crm;
 pub mod ib;
 pub mod messages;
 pub mod money;
@@ -356,9 +357,18 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
     .await?;
     crate::server::seed::offers::seed(db, admin.id, trader.id).await?;
     crate::server::seed::messages::seed(db, admin.id).await?;
+    crate::server::seed::crm::seed(
+        db,
+        cfg,
+        crate::server::seed::crm::Cast {
+            trader: trader.id,
+            clients: &clients,
+        },
+    )
+    .await?;
     let url = cfg.public_url.trim_end_matches('/');
     Ok(format!(
-        "Demo data ready.\n  Back office  {url}/admin  {} / {}  (sets up two-factor at first sign-in; finance@propdesk.test / Finance-demo-2026 works the queues)\n  IB           {url}/login  {} / {}  (referral code {})\n  Trader       {url}/login  {} / {}",
+        "Demo data ready.\n  Back office  {url}/admin  {} / {}  (sets up two-factor at first sign-in; finance@propdesk.test / Finance-demo-2026 works the queues; sales.lead@, agent.one@, agent.two@propdesk.test / Sales-demo-2026 are a sales team)\n  IB           {url}/login  {} / {}  (referral code {})\n  Trader       {url}/login  {} / {}",
         DEMO_ADMIN.0,
         DEMO_ADMIN.1,
         DEMO_IB.0,

@@ -36,7 +36,7 @@ pub async fn save_security(
                 .collect(),
         )
     })?;
-    super::save_audited(db, actor, SECURITY_KEY, "settings.security", &s).await
+    super::save_audited(db, actor, SECURITY_KEY, "firm.security", &s).await
 }
 
 pub async fn blacklist(db: &impl ConnectionTrait) -> Result<Vec<BlacklistRow>, AppError> {
