@@ -29,21 +29,19 @@ pub fn money(amount: &str, currency: &str) -> String {
     format!("{amount} {currency}")
 }
 
-/// Today's date (UTC) where the code runs: in the browser from its clock (the standard
-/// library has none on wasm), on the server from the system's.
+/// Today's date (UTC) where the code runs (`now`).
 pub fn today() -> chrono::NaiveDate {
+    now().date_naive()
+}
+
+/// The time where the code runs: in the browser from its clock (the standard library has none
+/// on wasm), on the server from the system's.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
     #[cfg(feature = "hydrate")]
-    {
-        let d = js_sys::Date::new_0();
-        if let Some(day) = chrono::NaiveDate::from_ymd_opt(
-            d.get_utc_full_year() as i32,
-            d.get_utc_month() + 1,
-            d.get_utc_date(),
-        ) {
-            return day;
-        }
+    if let Some(t) = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64) {
+        return t;
     }
-    chrono::Utc::now().date_naive()
+    chrono::Utc::now()
 }
 
 /// A fresh key for a money-moving form: one per intended operation, so that a double submit

@@ -319,17 +319,16 @@ fn OwnerCard(c: ClientRecord, manage: bool, on_change: Callback<()>) -> impl Int
     let id = c.id;
     let owner = RwSignal::new(c.owner_id.unwrap_or(0).to_string());
     let group = RwSignal::new(c.group_id.unwrap_or(0).to_string());
-    let people = Resource::new(|| (), |_| staff_choices());
-    let groups = Resource::new(
-        move || manage,
-        |m| async move {
-            if m {
-                client_groups().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
+    // Loaded in the browser: this card is drawn inside the page's own transition, where a
+    // nested server-rendered resource does not hydrate reliably.
+    let people = LocalResource::new(staff_choices);
+    let groups = LocalResource::new(move || async move {
+        if manage {
+            client_groups().await
+        } else {
+            Ok(Vec::new())
+        }
+    });
     let owner_options = Signal::derive(move || {
         let mut o = vec![("0".to_string(), i18n.t("crm.unowned").to_string())];
         o.extend(

@@ -9,7 +9,7 @@ use crate::pages::PageHeader;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use crate::ui::tabs::TabBar;
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -116,7 +116,7 @@ fn TaskList(version: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn Calendar(version: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let today = Utc::now().date_naive();
+    let today = crate::ui::today();
     let first = RwSignal::new(today.with_day(1).unwrap_or(today));
     let tasks = Resource::new(
         move || (first.get(), version.get()),
@@ -179,7 +179,7 @@ fn TaskEditor(client: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> im
     });
     let title = RwSignal::new(String::new());
     let details = RwSignal::new(String::new());
-    let tomorrow = (Utc::now() + Duration::days(1))
+    let tomorrow = (crate::ui::now() + Duration::days(1))
         .format("%Y-%m-%dT09:00")
         .to_string();
     let due = RwSignal::new(tomorrow);

@@ -24,7 +24,11 @@ fn Dashboard(me: Me) -> impl IntoView {
     let live = changes(Topic::Notification);
     let feed = Resource::new(move || live.get(), |_| get_notifications());
     // Decisions and account updates arrive as notifications: the summary follows them too.
-    let home = Resource::new(move || live.get(), |_| get_client_home());
+    // Loaded in the browser, as it sits inside the page's suspense (see `IbUpgradeCard`).
+    let home = LocalResource::new(move || {
+        live.track();
+        get_client_home()
+    });
     let kind_key = if me.kind == UserKind::Ib {
         "auth.kind_ib"
     } else {

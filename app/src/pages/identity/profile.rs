@@ -315,7 +315,11 @@ pub fn SessionsCard() -> impl IntoView {
     let i18n = use_i18n();
     let end = ServerAction::<EndSession>::new();
     let error = last_error(end.value());
-    let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
+    // Loaded in the browser (see `IbUpgradeCard`).
+    let sessions = LocalResource::new(move || {
+        end.version().track();
+        my_sessions()
+    });
     view! {
         <div class="card stack" data-testid="sessions">
             <h2 class="card-title">{move || i18n.t("profile.sessions")}</h2>

@@ -37,7 +37,8 @@ fn RuleForm(rule: AssignmentRule) -> impl IntoView {
     let kind = RwSignal::new(rule.kind.as_str().to_string());
     let lead = RwSignal::new(rule.team_lead.to_string());
     let countries = RwSignal::new(rule.countries.clone());
-    let people = Resource::new(|| (), |_| staff_choices());
+    // Loaded in the browser: the form is drawn inside the rule's own transition.
+    let people = LocalResource::new(staff_choices);
     let kinds = Signal::derive(move || {
         AssignKind::ALL
             .iter()

@@ -360,7 +360,7 @@ async fn store_event(
 }
 
 /// An event about a client's account security for staff's alerts page (source `security`,
-/// no trading account): the identity area reports an unfamiliar sign-in with it.
+/// no trading account): the identity area reports an unfamiliar sign-in through it.
 pub async fn security_event(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -395,6 +395,10 @@ pub async fn security_event(
     )
     .await
 }
+
+crate::register_security_alert!(|txn, user, code, data| Box::pin(security_event(
+    txn, user, code, data
+)));
 
 // ------------------------------------------------------------------ the firm's rules
 

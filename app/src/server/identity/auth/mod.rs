@@ -27,6 +27,7 @@ pub use two_factor::*;
 mod passwords;
 pub use passwords::*;
 mod unfamiliar;
+pub use unfamiliar::{SecurityAlert, SecurityAlertFn};
 
 /// Failures from one address, across all emails, before it is throttled.
 pub const IP_FAILURES: u64 = 30;

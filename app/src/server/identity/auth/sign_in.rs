@@ -151,7 +151,7 @@ pub async fn login(
 }
 
 pub(super) async fn mark_signed_in(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseTransaction,
     user: &user::Model,
     from: &Origin,
 ) -> Result<(), AppError> {

@@ -1,20 +1,22 @@
 //! The alert on an unfamiliar sign-in: a client who signs in from a country (when the proxy
 //! tells it) or a device (browser) none of their earlier successful sign-ins came from is
-//! emailed, and staff see it on the alerts page. The first sign-in sets what is familiar.
+//! emailed, and staff are told through the alert sinks registered with
+//! `register_security_alert!` (the trading area's alerts page). The first sign-in sets what is
+//! familiar.
 use crate::error::AppError;
 use crate::server::entity::{login_attempt, user};
 use crate::server::infra::mail_templates;
 use crate::server::infra::origin::Origin;
-use crate::server::{settings, trading};
+use crate::server::settings;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::BTreeMap;
 
 /// How many earlier sign-ins set what is familiar.
 const HISTORY: u64 = 200;
 
 pub(super) async fn check(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseTransaction,
     u: &user::Model,
     from: &Origin,
 ) -> Result<(), AppError> {
@@ -67,5 +69,30 @@ pub(super) async fn check(
     mail_templates::send(db, u, "new_sign_in", vars.clone()).await?;
     let mut data = vars;
     data.insert("what".into(), what.into());
-    trading::alerts::security_event(db, u.id, "new_sign_in", &data).await
+    for sink in inventory::iter::<SecurityAlert> {
+        (sink.0)(db, u.id, "new_sign_in", &data).await?;
+    }
+    Ok(())
+}
+
+/// Where staff hear of a client's account security (`code`, with its data): registered by the
+/// area that shows staff their alerts, so identity names none of them.
+pub type SecurityAlertFn = for<'a> fn(
+    &'a sea_orm::DatabaseTransaction,
+    i64,
+    &'a str,
+    &'a BTreeMap<String, String>,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), AppError>> + Send + 'a>,
+>;
+
+pub struct SecurityAlert(pub SecurityAlertFn);
+
+inventory::collect!(SecurityAlert);
+
+#[macro_export]
+macro_rules! register_security_alert {
+    ($f:expr) => {
+        inventory::submit! { $crate::server::identity::auth::SecurityAlert($f) }
+    };
 }
