@@ -2,6 +2,7 @@
 pub mod badge;
 pub mod chart;
 pub mod form;
+pub mod in_browser;
 pub mod layout;
 pub mod live;
 pub mod popup;

@@ -14,6 +14,7 @@ use crate::model::{ClientEdit, ClientRecord, ParticipantRow, RequestRow};
 use crate::pages::PageHeader;
 use crate::pages::money::transactions::TransactionsTable;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, loading, tlabel};
+use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::MeCtx;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use crate::ui::tabs::TabBar;
@@ -319,8 +320,7 @@ fn OwnerCard(c: ClientRecord, manage: bool, on_change: Callback<()>) -> impl Int
     let id = c.id;
     let owner = RwSignal::new(c.owner_id.unwrap_or(0).to_string());
     let group = RwSignal::new(c.group_id.unwrap_or(0).to_string());
-    // Loaded in the browser: this card is drawn inside the page's own transition, where a
-    // nested server-rendered resource does not hydrate reliably.
+    // Loaded in the browser (`InBrowser`): the card is drawn inside the page's transition.
     let people = LocalResource::new(staff_choices);
     let groups = LocalResource::new(move || async move {
         if manage {
@@ -361,6 +361,7 @@ fn OwnerCard(c: ClientRecord, manage: bool, on_change: Callback<()>) -> impl Int
             <FormError error/>
             {if manage {
                 view! {
+                    <InBrowser>
                     <form class="cluster" on:submit=move |ev| {
                         ev.prevent_default();
                         assign.dispatch(AssignOwner { ids: vec![id], owner_id: owner.get_untracked().parse().unwrap_or(0) });
@@ -385,6 +386,7 @@ fn OwnerCard(c: ClientRecord, manage: bool, on_change: Callback<()>) -> impl Int
                         </Transition>
                         <button type="submit" class="btn btn-sm" disabled=move || regroup.pending().get()>{move || i18n.t("crm.move")}</button>
                     </form>
+                    </InBrowser>
                 }
                     .into_any()
             } else {

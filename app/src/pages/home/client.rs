@@ -5,6 +5,7 @@ use crate::domain::live::Topic;
 use crate::i18n::use_i18n;
 use crate::model::Me;
 use crate::pages::PageHeader;
+use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::{IdChip, MeCtx, notification_text};
 use crate::ui::live::changes;
 use leptos::prelude::*;
@@ -24,7 +25,7 @@ fn Dashboard(me: Me) -> impl IntoView {
     let live = changes(Topic::Notification);
     let feed = Resource::new(move || live.get(), |_| get_notifications());
     // Decisions and account updates arrive as notifications: the summary follows them too.
-    // Loaded in the browser, as it sits inside the page's suspense (see `IbUpgradeCard`).
+    // Loaded in the browser (`InBrowser`): it sits inside the page's suspense.
     let home = LocalResource::new(move || {
         live.track();
         get_client_home()
@@ -73,9 +74,11 @@ fn Dashboard(me: Me) -> impl IntoView {
                         }
                     })}
             </div>
-            <Transition fallback=|| view! { <div class="spinner"></div> }>
-                {move || home.get().and_then(|r| r.ok()).map(|h| view! { <Summary h/> })}
-            </Transition>
+            <InBrowser>
+                <Transition fallback=|| view! { <div class="spinner"></div> }>
+                    {move || home.get().and_then(|r| r.ok()).map(|h| view! { <Summary h/> })}
+                </Transition>
+            </InBrowser>
             <div class="card">
                 <div class="card-header">
                     <h2 class="card-title">{move || i18n.t("dash.recent_notifications")}</h2>

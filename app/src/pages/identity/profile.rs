@@ -11,6 +11,7 @@ use crate::model::{ListQuery, Me};
 use crate::pages::PageHeader;
 use crate::pages::identity::signin::TotpEnroll;
 use crate::ui::form::{Field, FormError, Submit, TextField, last_error, tlabel};
+use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::{MeCtx, reload_to};
 use leptos::prelude::*;
 
@@ -72,11 +73,7 @@ fn IbUpgradeCard() -> impl IntoView {
     use crate::ui::form::{FormProblem, TextField, tlabel};
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    // The request is loaded in the browser once the page has hydrated: this card sits inside
-    // the profile's own Suspense, where a nested server-rendered resource does not hydrate
-    // reliably. Until then the card shows a spinner on both sides.
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
+    // The request is loaded in the browser once the page has hydrated (`InBrowser`).
     let latest = LocalResource::new(move || {
         version.track();
         async move {
@@ -135,7 +132,7 @@ fn IbUpgradeCard() -> impl IntoView {
         <div class="card" data-testid="ib-upgrade">
             <h2 class="card-title">{move || i18n.t("funds.ib_title")}</h2>
             <p class="muted">{move || i18n.t("funds.ib_intro")}</p>
-            <Show when=move || mounted.get() fallback=|| view! { <div class="spinner"></div> }>
+            <InBrowser>
                 <Transition fallback=|| view! { <div class="spinner"></div> }>
                     {move || {
                         latest
@@ -174,7 +171,7 @@ fn IbUpgradeCard() -> impl IntoView {
                             })
                     }}
                 </Transition>
-            </Show>
+            </InBrowser>
         </div>
     }
 }
@@ -315,7 +312,7 @@ pub fn SessionsCard() -> impl IntoView {
     let i18n = use_i18n();
     let end = ServerAction::<EndSession>::new();
     let error = last_error(end.value());
-    // Loaded in the browser (see `IbUpgradeCard`).
+    // Loaded in the browser (`InBrowser`).
     let sessions = LocalResource::new(move || {
         end.version().track();
         my_sessions()
@@ -325,6 +322,7 @@ pub fn SessionsCard() -> impl IntoView {
             <h2 class="card-title">{move || i18n.t("profile.sessions")}</h2>
             <p class="muted small">{move || i18n.t("profile.sessions_hint")}</p>
             <FormError error/>
+            <InBrowser>
             <div class="table-wrap">
                 <table class="table">
                     <thead>
@@ -367,12 +365,13 @@ pub fn SessionsCard() -> impl IntoView {
                     </Transition>
                 </table>
             </div>
+            </InBrowser>
         </div>
     }
 }
 
 /// The client changes what the firm allows: some fields at once, others after staff approve
-/// (a profile-change request). Loaded once the page has hydrated (see `IbUpgradeCard`).
+/// (a profile-change request). Loaded once the page has hydrated (`InBrowser`).
 #[component]
 fn EditCard(me: Me) -> impl IntoView {
     use crate::api::crm::{UpdateProfile, get_profile_policy};
@@ -394,6 +393,7 @@ fn EditCard(me: Me) -> impl IntoView {
     view! {
         <div class="card stack" data-testid="profile-edit">
             <h2 class="card-title">{move || i18n.t("profile.edit_title")}</h2>
+            <InBrowser>
             <Transition fallback=|| view! { <div class="spinner"></div> }>
                 {move || policy.get().and_then(|r| r.ok()).map(|p| view! {
                     <form class="form" on:submit=move |ev| {
@@ -433,6 +433,7 @@ fn EditCard(me: Me) -> impl IntoView {
                     </form>
                 })}
             </Transition>
+            </InBrowser>
         </div>
     }
 }
@@ -459,7 +460,7 @@ fn KycHistoryCard() -> impl IntoView {
                 <h2 class="card-title">{move || i18n.t("profile.kyc_history")}</h2>
                 <a class="btn btn-sm btn-ghost" href="/kyc">{move || i18n.t("nav.kyc")}</a>
             </div>
-            <Transition fallback=|| view! { <div class="spinner"></div> }>
+            <InBrowser><Transition fallback=|| view! { <div class="spinner"></div> }>
                 {move || history.get().and_then(|r| r.ok()).map(|rows| {
                     if rows.is_empty() {
                         view! { <p class="empty">{move || i18n.t("profile.kyc_none")}</p> }.into_any()
@@ -477,7 +478,7 @@ fn KycHistoryCard() -> impl IntoView {
                         }.into_any()
                     }
                 })}
-            </Transition>
+            </Transition></InBrowser>
         </div>
     }
 }

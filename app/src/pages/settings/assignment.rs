@@ -7,6 +7,7 @@ use crate::api::identity::staff::staff_choices;
 use crate::domain::crm::{AssignKind, AssignmentRule, PROFILE_FIELDS, ProfilePolicy};
 use crate::i18n::use_i18n;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, loading, tlabel};
+use crate::ui::in_browser::InBrowser;
 use leptos::prelude::*;
 
 #[component]
@@ -81,11 +82,13 @@ fn RuleForm(rule: AssignmentRule) -> impl IntoView {
                 <FormError error/>
                 <SelectField label=tlabel("settings.assign_rule") id="f-assign-kind" field="kind" value=kind options=kinds error/>
                 <Show when=move || kind.get() == "round_robin">
+                    <InBrowser>
                     <Transition fallback=|| ()>
                         {move || people.get().map(|_| view! {
                             <SelectField label=tlabel("settings.assign_team") id="f-assign-lead" field="team_lead" value=lead options=leads error/>
                         })}
                     </Transition>
+                    </InBrowser>
                 </Show>
                 <Show when=move || kind.get() == "country">
                     <TextField label=tlabel("settings.assign_countries") id="f-assign-countries" field="countries" value=countries error multiline=true
