@@ -22,7 +22,7 @@ pub async fn list(
     paged: bool,
 ) -> Result<Page<ClientRow>, AppError> {
     use user::Column as C;
-    let mut select = scope.restrict(clients(), C::Id);
+    let mut select = scope.restrict_clients(clients());
     if let Some(mut any) = list::search(
         &q.q,
         &[C::Email, C::FirstName, C::LastName, C::ReferralCode],
@@ -100,7 +100,7 @@ pub async fn registrations_by_day(
     let start = today - Duration::days(days - 1);
     let since = start.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let created: Vec<chrono::DateTime<Utc>> = scope
-        .restrict(clients(), user::Column::Id)
+        .restrict_clients(clients())
         .filter(user::Column::CreatedAt.gte(since))
         .select_only()
         .column(user::Column::CreatedAt)
@@ -125,7 +125,7 @@ pub async fn registrations_by_day(
 pub async fn admin_stats(db: &impl ConnectionTrait, scope: &Scope) -> Result<AdminStats, AppError> {
     let count_kind = |k: UserKind| {
         scope
-            .restrict(user::Entity::find(), user::Column::Id)
+            .restrict_clients(user::Entity::find())
             .filter(user::Column::Kind.eq(k.as_str()))
             .count(db)
     };

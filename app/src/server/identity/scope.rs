@@ -71,6 +71,15 @@ impl Scope {
         }
     }
 
+    /// A select over the clients themselves (`users`) restricted to those in scope, on their
+    /// owner column directly (the index on `owner_id, id` serves it; no subquery).
+    pub fn restrict_clients(&self, select: Select<user::Entity>) -> Select<user::Entity> {
+        match self.owners(user::Column::OwnerId) {
+            Some(c) => select.filter(c),
+            None => select,
+        }
+    }
+
     /// `select` restricted to the rows of clients in scope.
     pub fn restrict<E: EntityTrait>(&self, select: Select<E>, col: impl ColumnTrait) -> Select<E> {
         if self.is_firm() {
