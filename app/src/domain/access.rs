@@ -9,12 +9,13 @@ snake_enum! {
     /// Which clients a staff role sees: the whole firm, the clients its holder owns, those of
     /// its holder and everyone under them (their team, down the supervisor chain), or the
     /// clients nobody owns yet (a pool to pick from).
-    DataScope { Firm => "firm", Own => "own", Team => "team", Unowned => "unowned" }
-}
-
-impl Default for DataScope {
-    fn default() -> Self {
-        DataScope::Firm
+    #[derive(Default)]
+    DataScope {
+        #[default]
+        Firm => "firm",
+        Own => "own",
+        Team => "team",
+        Unowned => "unowned",
     }
 }
 

@@ -32,9 +32,20 @@ async fn role(db: &DatabaseConnection, admin: i64, name: &str, scope: &str) {
         .iter()
         .map(|p| p.name().to_string())
         .collect();
-    staff::save_role(db, admin, None, name, "", &every, scope, &common::here())
-        .await
-        .unwrap();
+    staff::save_role(
+        db,
+        admin,
+        None,
+        staff::RoleInput {
+            name,
+            description: "",
+            permissions: &every,
+            data_scope: scope,
+        },
+        &common::here(),
+    )
+    .await
+    .unwrap();
 }
 
 async fn reload(db: &DatabaseConnection, id: i64) -> user::Model {

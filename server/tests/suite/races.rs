@@ -364,7 +364,19 @@ on_both!(one_role_name_saved_at_once_makes_one_role, |db| {
         let db = db.clone();
         async move {
             let perms = vec!["dashboard.view".to_string()];
-            staff::save_role(&db, admin, None, "Desk", "", &perms, "", &here()).await
+            staff::save_role(
+                &db,
+                admin,
+                None,
+                staff::RoleInput {
+                    name: "Desk",
+                    description: "",
+                    permissions: &perms,
+                    data_scope: "",
+                },
+                &here(),
+            )
+            .await
         }
     })
     .await;

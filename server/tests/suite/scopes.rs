@@ -378,9 +378,20 @@ on_both!(
             .iter()
             .map(|p| p.name().to_string())
             .collect();
-        staff::save_role(&db, admin, None, "Own desk", "", &every, "own", &here())
-            .await
-            .unwrap();
+        staff::save_role(
+            &db,
+            admin,
+            None,
+            staff::RoleInput {
+                name: "Own desk",
+                description: "",
+                permissions: &every,
+                data_scope: "own",
+            },
+            &here(),
+        )
+        .await
+        .unwrap();
         let agent = make_user(&db, UserKind::Staff, "agent@example.com", Some("Own desk")).await;
         let challenge = publish(
             &db,

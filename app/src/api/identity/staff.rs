@@ -137,17 +137,13 @@ pub async fn save_role(
     use crate::domain::{access::Access, permission::Permission};
     use crate::server::{identity::staff, state};
     ctx::serve(Access::Staff(Permission::RolesManage), |me| async move {
-        staff::save_role(
-            &state()?.db,
-            me.user_id,
-            id,
-            &name,
-            &description,
-            &permissions,
-            &data_scope,
-            &ctx::origin(),
-        )
-        .await
+        let input = staff::RoleInput {
+            name: &name,
+            description: &description,
+            permissions: &permissions,
+            data_scope: &data_scope,
+        };
+        staff::save_role(&state()?.db, me.user_id, id, input, &ctx::origin()).await
     })
     .await
 }

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 enum Editing {
     None,
     New,
-    Existing(StaffRow),
+    Existing(Box<StaffRow>),
 }
 
 #[component]
@@ -115,7 +115,7 @@ pub fn StaffPage() -> impl IntoView {
                                                                             <div class="cluster">
                                                                                 <button type="button" class="btn btn-sm" on:click={
                                                                                     let row = row.clone();
-                                                                                    move |_| editing.set(Editing::Existing(row.clone()))
+                                                                                    move |_| editing.set(Editing::Existing(Box::new(row.clone())))
                                                                                 }>{move || i18n.t("common.edit")}</button>
                                                                                 <button type="button" class="btn btn-sm" class:btn-danger=!disabled on:click=move |_| {
                                                                                     toggle.dispatch(SetStaffDisabled { id, disabled: !disabled });

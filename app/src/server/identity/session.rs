@@ -249,7 +249,7 @@ pub async fn list_for(
             last_seen_at: s.last_seen_at,
         })
         .collect();
-    out.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
+    out.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
     Ok(out)
 }
 

@@ -449,18 +449,29 @@ pub async fn roles(db: &impl ConnectionTrait) -> Result<Vec<RoleDto>, AppError> 
     Ok(out)
 }
 
+/// A role as staff edit it: its permission names and data scope (`firm` when empty) as typed.
+pub struct RoleInput<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub permissions: &'a [String],
+    pub data_scope: &'a str,
+}
+
 /// Creates (`id` = None) or updates a role. The seeded Administrator role is fixed: it always
 /// has every permission, so the firm can never lose control of its own back office.
 pub async fn save_role(
     db: &DatabaseConnection,
     actor: i64,
     id: Option<i64>,
-    name: &str,
-    description: &str,
-    permissions: &[String],
-    data_scope: &str,
+    input: RoleInput<'_>,
     from: &Origin,
 ) -> Result<i64, AppError> {
+    let RoleInput {
+        name,
+        description,
+        permissions,
+        data_scope,
+    } = input;
     let mut errs = Errors::default();
     let name = errs.check("name", v::name(name));
     let data_scope = match data_scope {
