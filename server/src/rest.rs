@@ -123,9 +123,11 @@ pub async fn export(
         "transactions.csv" => wallets::transactions(db, &scope, &q, None, false)
             .await
             .map(|p| csv(&name, &p.rows)),
-        "requests.csv" => approvals::queue(db, me, &scope, &queue.kind, queue.mine, &q, false)
-            .await
-            .map(|p| csv(&name, &masked(principal, p.rows))),
+        "requests.csv" => {
+            approvals::queue(db, me, scope.clients(), &queue.kind, queue.mine, &q, false)
+                .await
+                .map(|p| csv(&name, &masked(principal, p.rows)))
+        }
         "participants.csv" => participants::list(db, &scope, &q, &prop, false)
             .await
             .map(|p| csv(&name, &masked(principal, p.rows))),

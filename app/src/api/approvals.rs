@@ -24,7 +24,7 @@ pub async fn queue_counts() -> Result<Vec<QueueCount>, AppError> {
     use crate::server::{approvals, state};
     ctx::serve(Access::Staff(Permission::RequestsView), |me| async move {
         let db = &state()?.db;
-        approvals::counts(db, me.user_id, &Scope::of(db, &me).await?).await
+        approvals::counts(db, me.user_id, Scope::of(db, &me).await?.clients()).await
     })
     .await
 }
@@ -42,8 +42,8 @@ pub async fn list_requests(
     use crate::server::{approvals, state};
     ctx::serve(Access::Staff(Permission::RequestsView), |me| async move {
         let db = &state()?.db;
-        let scope = Scope::of(db, &me).await?;
-        let mut page = approvals::queue(db, me.user_id, &scope, &kind, mine, &query, true).await?;
+        let clients = Scope::of(db, &me).await?.clients();
+        let mut page = approvals::queue(db, me.user_id, clients, &kind, mine, &query, true).await?;
         mask_for(&me, &mut page.rows);
         Ok(page)
     })

@@ -8,8 +8,8 @@ use crate::model::{
     ClientSummary, ListQuery, Page, QueueCount, RequestDetail, RequestRow, ReviewDto,
 };
 use crate::server::entity::{payment_method, payout_destination, request, request_review, user};
-use crate::server::identity::scope::Scope;
 use crate::server::{infra::list, infra::uploads, settings};
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -166,13 +166,24 @@ pub(super) async fn decidable(
         .add(any))
 }
 
+/// The requests of the clients in the caller's data scope (`clients`: their ids as a subquery;
+/// `None` for the whole firm). The approvals engine sits below the identity area, which
+/// resolves scopes, so it takes the scope's clients rather than the scope.
+fn of_clients(clients: &Option<SelectStatement>) -> sea_orm::Select<request::Entity> {
+    let select = request::Entity::find();
+    match clients {
+        Some(ids) => select.filter(request::Column::UserId.in_subquery(ids.clone())),
+        None => select,
+    }
+}
+
 pub async fn counts(
     db: &impl ConnectionTrait,
     staff: i64,
-    scope: &Scope,
+    clients: Option<SelectStatement>,
 ) -> Result<Vec<QueueCount>, AppError> {
     let mut out = Vec::new();
-    let in_scope = || scope.restrict(request::Entity::find(), request::Column::UserId);
+    let in_scope = || of_clients(&clients);
     for kind in RequestKind::ALL {
         let pending = in_scope()
             .filter(request::Column::Kind.eq(kind.as_str()))
@@ -195,7 +206,7 @@ pub async fn counts(
 pub async fn queue(
     db: &impl ConnectionTrait,
     staff: i64,
-    scope: &Scope,
+    clients: Option<SelectStatement>,
     kind: &str,
     mine: bool,
     q: &ListQuery,
@@ -207,10 +218,8 @@ pub async fn queue(
             vec![RequestKind::parse(k).ok_or_else(|| AppError::field("kind", "err.kind_unknown"))?]
         }
     };
-    let mut select = scope.restrict(
-        request::Entity::find().filter(request::Column::Kind.is_in(kinds.iter().copied())),
-        request::Column::UserId,
-    );
+    let mut select =
+        of_clients(&clients).filter(request::Column::Kind.is_in(kinds.iter().copied()));
     if mine {
         select = select.filter(decidable(db, staff, &kinds).await?);
     }
