@@ -149,7 +149,7 @@ pub fn mask_phone(phone: &str) -> String {
     if digits.len() <= 2 {
         return "•••".into();
     }
-    let tail: String = digits[digits.len() - 2..].iter().collect();
+    let tail: String = digits.iter().skip(digits.len() - 2).collect();
     format!("•••{tail}")
 }
 
