@@ -4,8 +4,8 @@ pub static SETTINGS: &[(&str, &str, &str)] = &[
     // Settings
     (
         "settings.sub",
-        "How requests are approved, payment methods, rates, groups and KYC.",
-        "Cómo se aprueban las solicitudes, métodos de pago, tipos de cambio, grupos y KYC.",
+        "How requests are approved, payment methods, rates, groups, KYC, security, and who owns new clients.",
+        "Cómo se aprueban las solicitudes, métodos de pago, tipos de cambio, grupos, KYC, seguridad y quién gestiona a los clientes nuevos.",
     ),
     ("settings.tab_approvals", "Approvals", "Aprobaciones"),
     ("settings.tab_methods", "Payment methods", "Métodos de pago"),
