@@ -187,4 +187,11 @@ pub static CRM: &[(&str, &str, &str)] = &[
     ("crm.me", "Me", "Yo"),
     ("crm.task_for_client", "About client", "Sobre el cliente"),
     ("crm.add_task", "Add a task", "Añadir una tarea"),
+    ("crm.day_mon", "Mon", "lun"),
+    ("crm.day_tue", "Tue", "mar"),
+    ("crm.day_wed", "Wed", "mié"),
+    ("crm.day_thu", "Thu", "jue"),
+    ("crm.day_fri", "Fri", "vie"),
+    ("crm.day_sat", "Sat", "sáb"),
+    ("crm.day_sun", "Sun", "dom"),
 ];

@@ -112,6 +112,17 @@ fn TaskList(version: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// The calendar's columns, Monday first.
+const WEEKDAYS: [&str; 7] = [
+    "crm.day_mon",
+    "crm.day_tue",
+    "crm.day_wed",
+    "crm.day_thu",
+    "crm.day_fri",
+    "crm.day_sat",
+    "crm.day_sun",
+];
+
 /// A month grid, Monday first, each day listing its tasks.
 #[component]
 fn Calendar(version: RwSignal<u32>) -> impl IntoView {
@@ -146,6 +157,7 @@ fn Calendar(version: RwSignal<u32>) -> impl IntoView {
                     let days: Vec<NaiveDate> = (0..42).map(|i| start + Duration::days(i)).collect();
                     view! {
                         <div class="calendar">
+                            {WEEKDAYS.iter().map(|k| view! { <div class="calendar-head">{move || i18n.t(k)}</div> }).collect_view()}
                             {days.into_iter().map(|d| {
                                 let mine: Vec<TaskRow> = list.iter().filter(|t| t.due_at.date_naive() == d).cloned().collect();
                                 view! {
