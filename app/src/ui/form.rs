@@ -21,6 +21,14 @@ where
     Signal::derive(move || value.get().and_then(|r| r.err()))
 }
 
+/// The first of several actions' last errors: one error box for a card whose buttons each
+/// dispatch their own action.
+pub fn first_error<const N: usize>(
+    errors: [Signal<Option<AppError>>; N],
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || errors.iter().find_map(|e| e.get()))
+}
+
 /// A labelled input. `error` is the form's last error; the field shows the part that names it.
 #[component]
 pub fn Field(

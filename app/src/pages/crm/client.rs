@@ -13,7 +13,9 @@ use crate::i18n::use_i18n;
 use crate::model::{ClientEdit, ClientRecord, ParticipantRow, RequestRow};
 use crate::pages::PageHeader;
 use crate::pages::money::transactions::TransactionsTable;
-use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, loading, tlabel};
+use crate::ui::form::{
+    FormError, SelectField, Submit, TextField, first_error, last_error, loading, tlabel,
+};
 use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::MeCtx;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
@@ -102,11 +104,7 @@ fn ClientHeader(c: ClientRecord, manage: bool, on_change: Callback<()>) -> impl 
     let i18n = use_i18n();
     let suspend = ServerAction::<SuspendClient>::new();
     let reset = ServerAction::<ResetClientPassword>::new();
-    let error = Signal::derive(move || {
-        last_error(suspend.value())
-            .get()
-            .or_else(|| last_error(reset.value()).get())
-    });
+    let error = first_error([last_error(suspend.value()), last_error(reset.value())]);
     Effect::new(move |_| {
         if matches!(suspend.value().get(), Some(Ok(()))) {
             on_change.run(());
@@ -305,11 +303,7 @@ fn OwnerCard(c: ClientRecord, manage: bool, on_change: Callback<()>) -> impl Int
     let i18n = use_i18n();
     let assign = ServerAction::<AssignOwner>::new();
     let regroup = ServerAction::<MoveClientsGroup>::new();
-    let error = Signal::derive(move || {
-        last_error(assign.value())
-            .get()
-            .or_else(|| last_error(regroup.value()).get())
-    });
+    let error = first_error([last_error(assign.value()), last_error(regroup.value())]);
     Effect::new(move |_| {
         if matches!(assign.value().get(), Some(Ok(_)))
             || matches!(regroup.value().get(), Some(Ok(_)))

@@ -8,7 +8,7 @@ use crate::domain::permission::Permission;
 use crate::i18n::use_i18n;
 use crate::model::ClientRow;
 use crate::pages::PageHeader;
-use crate::ui::form::{FormError, last_error};
+use crate::ui::form::{FormError, first_error, last_error};
 use crate::ui::layout::MeCtx;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use leptos::prelude::*;
@@ -130,12 +130,11 @@ fn BulkBar(selected: RwSignal<BTreeSet<i64>>, on_done: Callback<()>) -> impl Int
     let assign = ServerAction::<AssignOwner>::new();
     let regroup = ServerAction::<MoveClientsGroup>::new();
     let tag = ServerAction::<TagClients>::new();
-    let error = Signal::derive(move || {
-        last_error(assign.value())
-            .get()
-            .or_else(|| last_error(regroup.value()).get())
-            .or_else(|| last_error(tag.value()).get())
-    });
+    let error = first_error([
+        last_error(assign.value()),
+        last_error(regroup.value()),
+        last_error(tag.value()),
+    ]);
     Effect::new(move |_| {
         if matches!(assign.value().get(), Some(Ok(_)))
             || matches!(regroup.value().get(), Some(Ok(_)))

@@ -6,7 +6,7 @@ use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
 use crate::model::LoginStep;
 use crate::pages::identity::signin::{AuthPage, TotpStep, next_path};
-use crate::ui::form::{Field, FormError, Submit, TextField, last_error, tlabel};
+use crate::ui::form::{Field, FormError, Submit, TextField, first_error, last_error, tlabel};
 use crate::ui::layout::reload_to;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -204,11 +204,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let i18n = use_i18n();
     let verify = ServerAction::<VerifyEmail>::new();
     let resend = ServerAction::<ResendVerification>::new();
-    let error = Signal::derive(move || {
-        last_error(verify.value())
-            .get()
-            .or_else(|| last_error(resend.value()).get())
-    });
+    let error = first_error([last_error(verify.value()), last_error(resend.value())]);
     let q = use_query_map();
     let email = RwSignal::new(q.with_untracked(|q| q.get("email").unwrap_or_default()));
     let code = RwSignal::new(q.with_untracked(|q| q.get("code").unwrap_or_default()));

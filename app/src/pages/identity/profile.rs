@@ -10,7 +10,7 @@ use crate::i18n::use_i18n;
 use crate::model::{ListQuery, Me};
 use crate::pages::PageHeader;
 use crate::pages::identity::signin::TotpEnroll;
-use crate::ui::form::{Field, FormError, Submit, TextField, last_error, tlabel};
+use crate::ui::form::{Field, FormError, Submit, TextField, first_error, last_error, tlabel};
 use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::{MeCtx, reload_to};
 use leptos::prelude::*;
@@ -274,11 +274,7 @@ fn PhoneCard(phone: String) -> impl IntoView {
     let i18n = use_i18n();
     let send = ServerAction::<SendPhoneCode>::new();
     let verify = ServerAction::<VerifyPhone>::new();
-    let error = Signal::derive(move || {
-        last_error(send.value())
-            .get()
-            .or_else(|| last_error(verify.value()).get())
-    });
+    let error = first_error([last_error(send.value()), last_error(verify.value())]);
     let code = RwSignal::new(String::new());
     let sent = move || matches!(send.value().get(), Some(Ok(())));
     let verified = move || matches!(verify.value().get(), Some(Ok(())));

@@ -8,7 +8,7 @@ use crate::domain::security::{BlockKind, SecuritySettings};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::form::{
-    CheckField, FormError, SelectField, Submit, TextField, last_error, loading, tlabel,
+    CheckField, FormError, SelectField, Submit, TextField, first_error, last_error, loading, tlabel,
 };
 use crate::ui::table::EmptyRow;
 use leptos::prelude::*;
@@ -133,12 +133,11 @@ fn Blacklist() -> impl IntoView {
         },
         |_| list_blacklist(),
     );
-    let error = Signal::derive(move || {
-        last_error(add.value())
-            .get()
-            .or_else(|| last_error(remove.value()).get())
-            .or_else(|| last_error(import.value()).get())
-    });
+    let error = first_error([
+        last_error(add.value()),
+        last_error(remove.value()),
+        last_error(import.value()),
+    ]);
     let kind = RwSignal::new("email".to_string());
     let value = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
