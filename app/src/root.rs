@@ -32,6 +32,12 @@ use crate::pages::money::{
 };
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::offers::{OffersAdminPage, client::CouponsPage};
+use crate::pages::support::{
+    client::{MyTicketPage, MyTicketsPage},
+    downloads::{DownloadCentrePage, DownloadsAdminPage},
+    queue::TicketQueuePage,
+    ticket::StaffTicketPage,
+};
 use crate::pages::prop::{
     challenges::{ChallengeEditorPage, ChallengesPage},
     dashboard::PropDashboardPage,
@@ -144,6 +150,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("ib/clients/:id") view={Lazy::<ib_desk::Client>::new()}/>
                     <Route path=path!("offers") view={Lazy::<offers_desk::Offers>::new()}/>
                     <Route path=path!("messages") view={Lazy::<offers_desk::Messages>::new()}/>
+                    <Route path=path!("tickets") view={Lazy::<support_desk::Tickets>::new()}/>
+                    <Route path=path!("tickets/:id") view={Lazy::<support_desk::Ticket>::new()}/>
+                    <Route path=path!("downloads") view={Lazy::<support_desk::Downloads>::new()}/>
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
@@ -158,6 +167,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("profile") view={Lazy::<trader_account::Profile>::new()}/>
                     <Route path=path!("notifications") view={Lazy::<trader_account::Notifications>::new()}/>
                     <Route path=path!("coupons") view={Lazy::<trader_account::Coupons>::new()}/>
+                    <Route path=path!("support") view={Lazy::<trader_support::Tickets>::new()}/>
+                    <Route path=path!("support/:id") view={Lazy::<trader_support::Ticket>::new()}/>
+                    <Route path=path!("downloads") view={Lazy::<trader_support::Downloads>::new()}/>
                     <Route path=path!("ib") view={Lazy::<ib_portal::Overview>::new()}/>
                     <Route path=path!("ib/clients") view={Lazy::<ib_portal::Clients>::new()}/>
                     <Route path=path!("ib/report") view={Lazy::<ib_portal::Report>::new()}/>
@@ -311,4 +323,16 @@ lazy_area!(offers_desk {
 lazy_area!(ib_desk {
     Programme => view! { <IbAdminPage/> };
     Client => view! { <ClientIbPage/> };
+});
+
+lazy_area!(support_desk {
+    Tickets => view! { <TicketQueuePage/> };
+    Ticket => view! { <StaffTicketPage/> };
+    Downloads => view! { <DownloadsAdminPage/> };
+});
+
+lazy_area!(trader_support {
+    Tickets => view! { <MyTicketsPage/> };
+    Ticket => view! { <MyTicketPage/> };
+    Downloads => view! { <DownloadCentrePage/> };
 });

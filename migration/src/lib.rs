@@ -15,6 +15,7 @@ mod m20261204_000010_coupons;
 mod m20261204_000011_messages;
 mod m20261204_000012_trading_servers;
 mod m20261205_000001_crm;
+mod m20261205_000002_support;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_messages::Migration),
             Box::new(m20261204_000012_trading_servers::Migration),
             Box::new(m20261205_000001_crm::Migration),
+            Box::new(m20261205_000002_support::Migration),
         ]
     }
 }

@@ -41,6 +41,7 @@ pub fn router_with(state: AppState, bridge_limits: bridge::Limits) -> Router {
         .route("/metrics", get(rest::metrics))
         .route("/export/{name}", get(rest::export))
         .route("/files/{id}", get(rest::file))
+        .route("/downloads/{id}", get(rest::download))
         .route("/r/{code}", get(rest::promo_link))
         .route("/pkg/{name}", get(assets::serve))
         .route("/live", get(live::stream))

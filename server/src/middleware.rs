@@ -203,6 +203,7 @@ fn is_page(path: &str) -> bool {
         || path.starts_with("/pkg/")
         || path.starts_with("/export/")
         || path.starts_with("/files/")
+        || path.starts_with("/downloads/")
         || path.starts_with("/bridge/")
         || path.starts_with("/r/")
         || path == "/healthz"

@@ -11,7 +11,7 @@ use app::server::identity::session::CurrentSession;
 use app::server::infra::export::{CsvRow, to_csv};
 use app::server::{
     AppState, approvals, ib, identity::clients, identity::staff, infra::audit, infra::uploads,
-    messages, money::wallets, offers, prop::fees, prop::participants, prop::profit_share,
+    messages, money::wallets, offers, prop::fees, prop::participants, prop::profit_share, support,
 };
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -93,6 +93,7 @@ pub async fn export(
         "fee-commissions.csv" | "firm-links.csv" => Access::Staff(Permission::IbView),
         "coupons.csv" | "promo-codes.csv" => Access::Staff(Permission::OffersView),
         "mail-log.csv" => Access::Staff(Permission::NoticesManage),
+        "tickets.csv" => Access::Staff(Permission::TicketsView),
         "my-transactions.csv" | "my-requests.csv" => Access::Client,
         _ => return error_response(&AppError::NotFound),
     };
@@ -180,6 +181,9 @@ pub async fn export(
         "promo-codes.csv" => offers::promo_codes::list(db, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
+        "tickets.csv" => support::tickets::queue(db, principal, &scope, &q, false)
+            .await
+            .map(|p| csv(&name, &p.rows)),
         "mail-log.csv" => messages::templates::outbox(db, &scope, &q, false)
             .await
             .map(|p| csv(&name, &p.rows)),
@@ -213,7 +217,9 @@ pub async fn file(
     let Some(me) = principal.as_ref() else {
         return error_response(&AppError::Unauthorized);
     };
-    let is_staff = authorize_principal(Some(me), Access::Staff(Permission::RequestsView)).is_ok();
+    // Staff see files on requests (KYC, receipts) and on tickets.
+    let is_staff = authorize_principal(Some(me), Access::Staff(Permission::RequestsView)).is_ok()
+        || authorize_principal(Some(me), Access::Staff(Permission::TicketsView)).is_ok();
     if !is_staff && authorize_principal(Some(me), Access::Client).is_err() {
         return error_response(&AppError::Forbidden);
     }
@@ -243,10 +249,16 @@ pub async fn file(
             return error_response(&e);
         }
     }
-    let bytes = match tokio::fs::read(&path).await {
+    send_file(upload, &path, "inline").await
+}
+
+/// An upload's bytes, sandboxed, so a crafted PDF cannot run script against the app's origin.
+/// `disposition`: `inline` to show it, `attachment` to save it.
+async fn send_file(upload: app::server::entity::upload::Model, path: &std::path::Path, disposition: &str) -> Response {
+    let bytes = match tokio::fs::read(path).await {
         Ok(b) => b,
         Err(e) => {
-            tracing::error!(error = %e, id, "an upload is missing on disk");
+            tracing::error!(error = %e, id = upload.id, "an upload is missing on disk");
             return error_response(&AppError::NotFound);
         }
     };
@@ -256,7 +268,7 @@ pub async fn file(
             (
                 header::CONTENT_DISPOSITION,
                 format!(
-                    "inline; filename=\"{}\"",
+                    "{disposition}; filename=\"{}\"",
                     upload
                         .file_name
                         .replace(|c: char| !c.is_ascii() || c == '"', "_")
@@ -271,4 +283,30 @@ pub async fn file(
         bytes,
     )
         .into_response()
+}
+
+/// `/downloads/{id}`: an entry of the download centre, for a client whose group sees it
+/// (counted), or for staff who manage the centre. A link redirects; a file is sent.
+pub async fn download(
+    State(state): State<AppState>,
+    session: Option<Extension<CurrentSession>>,
+    Path(id): Path<i64>,
+) -> Response {
+    let principal = session.and_then(|Extension(s)| s.principal());
+    let Some(me) = principal.as_ref() else {
+        return error_response(&AppError::Unauthorized);
+    };
+    let staff = authorize_principal(Some(me), Access::Staff(Permission::DownloadsManage)).is_ok();
+    if !staff && authorize_principal(Some(me), Access::Client).is_err() {
+        return error_response(&AppError::Forbidden);
+    }
+    match support::downloads::fetch(&state.db, &state.config.upload_dir, me.user_id, staff, id)
+        .await
+    {
+        Ok(support::downloads::Target::Link(to)) => axum::response::Redirect::to(&to).into_response(),
+        Ok(support::downloads::Target::File(upload, path)) => {
+            send_file(upload, &path, "attachment").await
+        }
+        Err(e) => error_response(&e),
+    }
 }

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod offers;
 pub mod prop;
 pub mod settings;
+pub mod support;
 pub mod trading;
 
 use leptos::server_fn::ServerFn;

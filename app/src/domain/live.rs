@@ -19,6 +19,8 @@ snake_enum! {
         Notification => "notification",
         /// An IB earned (or lost to a refund) a fee commission (ref: the commission).
         Commission => "commission",
+        /// A support ticket was opened, answered or moved (ref: the ticket).
+        Ticket => "ticket",
     }
 }
 

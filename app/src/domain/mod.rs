@@ -20,5 +20,6 @@ pub mod profit_share;
 pub mod rules;
 pub mod security;
 pub mod servers;
+pub mod support;
 pub mod trading;
 pub mod validation;

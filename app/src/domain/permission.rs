@@ -56,6 +56,9 @@ permissions! {
     OffersView => "offers.view", "perm.offers_view";
     OffersManage => "offers.manage", "perm.offers_manage";
     NoticesManage => "notices.manage", "perm.notices_manage";
+    TicketsView => "tickets.view", "perm.tickets_view";
+    TicketsManage => "tickets.manage", "perm.tickets_manage";
+    DownloadsManage => "downloads.manage", "perm.downloads_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

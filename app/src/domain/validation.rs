@@ -86,6 +86,7 @@ checked_tuple!(A, B, C);
 checked_tuple!(A, B, C, D);
 checked_tuple!(A, B, C, D, E);
 checked_tuple!(A, B, C, D, E, F);
+checked_tuple!(A, B, C, D, E, F, G);
 
 /// Trims and lower-cases an email address and checks its shape.
 pub fn email(raw: &str) -> Result<String, &'static str> {
@@ -131,6 +132,21 @@ pub fn name(raw: &str) -> Result<String, &'static str> {
         Err("err.name_invalid")
     } else {
         Ok(n.to_string())
+    }
+}
+
+/// A required multi-line text of at most `max` characters (line breaks and tabs allowed, no
+/// other control characters).
+pub fn text(raw: &str, max: usize) -> Result<String, &'static str> {
+    let t = raw.trim();
+    if t.is_empty() {
+        Err("err.required")
+    } else if t.chars().count() > max {
+        Err("err.too_long")
+    } else if t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        Err("err.text_invalid")
+    } else {
+        Ok(t.to_string())
     }
 }
 

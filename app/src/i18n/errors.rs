@@ -1664,4 +1664,27 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "A field staff review must also be one clients may change.",
         "Un campo que revisa el personal también debe poder cambiarlo el cliente.",
     ),
+    ("err.category_unknown", "Choose a category from the list.", "Elija una categoría de la lista."),
+    ("err.priority_unknown", "Choose a priority from the list.", "Elija una prioridad de la lista."),
+    ("err.os_unknown", "Choose a system from the list.", "Elija un sistema de la lista."),
+    (
+        "err.ticket_closed",
+        "This ticket is closed; open a new one.",
+        "Este ticket está cerrado; abra uno nuevo.",
+    ),
+    (
+        "err.attachments_too_many",
+        "At most 5 files on one message.",
+        "Como máximo 5 archivos por mensaje.",
+    ),
+    (
+        "err.download_target",
+        "Give either a link or a file, not both.",
+        "Indique un enlace o un archivo, no ambos.",
+    ),
+    (
+        "err.url_invalid",
+        "Enter a full web address starting with https://.",
+        "Introduzca una dirección web completa que empiece por https://.",
+    ),
 ];

@@ -153,6 +153,7 @@ mod money;
 mod offers;
 mod prop;
 mod settings;
+mod support;
 mod trading;
 
 /// Every table, one per area or key group.
@@ -169,6 +170,7 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(offers::OFFERS)
         .chain(messages::MESSAGES)
         .chain(prop::PROP)
+        .chain(support::SUPPORT)
         .chain(challenges::CHALLENGES)
         .chain(trading::TRADING)
 }

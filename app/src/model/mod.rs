@@ -13,6 +13,7 @@ mod messages;
 mod offers;
 mod prop;
 mod servers;
+mod support;
 pub use crm::*;
 pub use funds::*;
 pub use ib::*;
@@ -20,6 +21,7 @@ pub use messages::*;
 pub use offers::*;
 pub use prop::*;
 pub use servers::*;
+pub use support::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Theme {

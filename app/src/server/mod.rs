@@ -14,6 +14,7 @@ pub mod prop;
 pub mod seed;
 pub mod settings;
 pub mod setup;
+pub mod support;
 pub mod trading;
 
 pub use infra::state::{AppState, RuntimeConfig};

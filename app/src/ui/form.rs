@@ -350,16 +350,22 @@ pub fn FormProblem(
     }
 }
 
-/// Uploads one file with its purpose (multipart fields `purpose` and `file`).
+/// Uploads one file with its purpose (multipart fields `purpose` and `file`): staff's files for
+/// the download centre to their own endpoint, a client's to theirs.
 #[cfg(feature = "hydrate")]
 async fn upload(file: leptos::web_sys::File, purpose: &str) -> Result<UploadDto, AppError> {
     use crate::api::identity::kyc::upload_file;
+    use crate::api::support::upload_download_file;
     let data = leptos::web_sys::FormData::new().map_err(|_| AppError::Internal)?;
     data.append_with_str("purpose", purpose)
         .map_err(|_| AppError::Internal)?;
     data.append_with_blob_and_filename("file", &file, &file.name())
         .map_err(|_| AppError::Internal)?;
-    upload_file(data.into()).await
+    if purpose == "download" {
+        upload_download_file(data.into()).await
+    } else {
+        upload_file(data.into()).await
+    }
 }
 
 /// A file input that uploads the chosen file at once and keeps the stored upload in

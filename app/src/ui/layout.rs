@@ -374,6 +374,8 @@ pub fn PortalShell() -> impl IntoView {
                     NavItem { href: "/profile", icon: "☺", label: "nav.profile" },
                     NavItem { href: "/notifications", icon: "✉", label: "nav.notifications" },
                     NavItem { href: "/coupons", icon: "✂", label: "nav.coupons" },
+                    NavItem { href: "/support", icon: "?", label: "nav.support" },
+                    NavItem { href: "/downloads", icon: "⇩", label: "nav.downloads" },
                 ];
                 if me.kind == UserKind::Ib {
                     items.push(NavItem { href: "/ib", icon: "⚑", label: "nav.ib_area" });
@@ -404,6 +406,8 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::IbView, NavItem { href: "/admin/ib", icon: "⚑", label: "nav.ib_admin" }),
                     (Permission::OffersView, NavItem { href: "/admin/offers", icon: "✂", label: "nav.offers" }),
                     (Permission::NoticesManage, NavItem { href: "/admin/messages", icon: "✉", label: "nav.messages" }),
+                    (Permission::TicketsView, NavItem { href: "/admin/tickets", icon: "?", label: "nav.tickets" }),
+                    (Permission::DownloadsManage, NavItem { href: "/admin/downloads", icon: "⇩", label: "nav.downloads" }),
                     (Permission::RiskAlertsView, NavItem { href: "/admin/alerts", icon: "!", label: "nav.alerts" }),
                     (Permission::PlatformManage, NavItem { href: "/admin/platform", icon: "≈", label: "nav.platform" }),
                     (Permission::PlatformManage, NavItem { href: "/admin/servers", icon: "⇄", label: "nav.servers" }),

@@ -53,7 +53,13 @@ pub async fn upload_file(data: MultipartData) -> Result<UploadDto, AppError> {
         let multipart = data
             .into_inner()
             .or_internal("the multipart body was already taken")?;
-        uploads::receive(&st.db, &st.config.upload_dir, me.user_id, multipart).await
+        uploads::receive(
+            &st.db,
+            &st.config.upload_dir,
+            (me.user_id, uploads::CLIENT_PURPOSES),
+            multipart,
+        )
+        .await
     })
     .await
 }

@@ -11,6 +11,7 @@ use crate::domain::money::AccountKind;
 use crate::domain::offers::{CouponAudience, PromoState};
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::profit_share::SettlementStatus;
+use crate::domain::support::{DownloadCategory, Os, TicketCategory, TicketPriority, TicketStatus};
 
 macro_rules! text_column {
     ($($name:ty),* $(,)?) => {$(
@@ -80,4 +81,9 @@ text_column!(
     PromoState,
     CouponAudience,
     NoticeAudience,
+    TicketStatus,
+    TicketPriority,
+    TicketCategory,
+    DownloadCategory,
+    Os,
 );

@@ -73,3 +73,29 @@ pub async fn insert(db: &impl ConnectionTrait, a: NewAccount) -> Result<user::Mo
     }
     Ok(created)
 }
+
+/// The users `ids` by id, for lists that show people's names beside their rows.
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, user::Model>, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
+}
+
+/// "First Last".
+pub fn full_name(u: &user::Model) -> String {
+    format!("{} {}", u.first_name, u.last_name)
+}

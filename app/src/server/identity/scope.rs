@@ -240,6 +240,7 @@ impl Contact for crate::model::ClientRow {
 }
 
 contact_by_email!(
+    crate::model::TicketRow,
     crate::model::WalletRow,
     crate::model::RequestRow,
     crate::model::ParticipantRow,

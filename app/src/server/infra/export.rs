@@ -557,6 +557,37 @@ impl CsvRow for MailRow {
     }
 }
 
+impl CsvRow for crate::model::TicketRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "client",
+        "email",
+        "category",
+        "subject",
+        "status",
+        "priority",
+        "assignee",
+        "opened",
+        "updated",
+        "first_reply",
+    ];
+    fn record(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.client.clone(),
+            self.email.clone(),
+            self.category.as_str().into(),
+            self.subject.clone(),
+            self.status.as_str().into(),
+            self.priority.as_str().into(),
+            self.assignee.clone(),
+            time(&self.created_at),
+            time(&self.updated_at),
+            self.first_reply_at.as_ref().map(time).unwrap_or_default(),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

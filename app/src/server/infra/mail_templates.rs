@@ -26,6 +26,7 @@ pub const EMAILED_NOTICES: &[&str] = &[
     "notice.alert_max_loss",
     "notice.alert_period_ending",
     "notice.commission_credited",
+    "notice.ticket_reply",
 ];
 
 /// One email: its key and the placeholders its wording may use.

@@ -1,7 +1,8 @@
-//! Files clients upload (KYC documents, deposit receipts). They are stored on disk under a
-//! random name, outside the database and outside the public site; the type is decided by the
-//! content, not by the name or the browser's claim; they are served only to their owner and
-//! to staff who may see requests.
+//! Files people upload: clients' KYC documents, deposit receipts and ticket attachments, and
+//! staff's files for the download centre. They are stored on disk under a random name, outside
+//! the database and outside the public site; the type is decided by the content, not by the
+//! name or the browser's claim; they are served only to their owner and to staff who may see
+//! them (a download-centre file, through the download centre).
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::model::UploadDto;
@@ -17,7 +18,12 @@ use std::path::{Path, PathBuf};
 
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
-const PURPOSES: &[&str] = &["kyc", "receipt"];
+/// What a client may upload a file for.
+pub const CLIENT_PURPOSES: &[&str] = &["kyc", "receipt", "ticket"];
+/// Every purpose: a client's, and staff's files for the download centre.
+const PURPOSES: &[&str] = &["kyc", "receipt", "ticket", "download"];
+/// What requests (KYC, deposits) take; a ticket's file is not one of them.
+const REQUEST_PURPOSES: &[&str] = &["kyc", "receipt"];
 
 /// The content types accepted, recognised by their first bytes.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
@@ -103,12 +109,12 @@ pub async fn store(
     Ok(dto(row))
 }
 
-/// Reads a multipart upload (fields `purpose` and `file`), stopping as soon as the file is
-/// bigger than allowed rather than buffering whatever was sent.
+/// Reads a multipart upload (fields `purpose`, one of `purposes`, and `file`), stopping as
+/// soon as the file is bigger than allowed rather than buffering whatever was sent.
 pub async fn receive(
     db: &impl ConnectionTrait,
     dir: &Path,
-    user_id: i64,
+    (user_id, purposes): (i64, &[&str]),
     mut form: multer::Multipart<'static>,
 ) -> Result<UploadDto, AppError> {
     let bad = |_| AppError::field("file", "err.file_unreadable");
@@ -133,6 +139,9 @@ pub async fn receive(
             _ => {}
         }
     }
+    if !purposes.contains(&purpose.as_str()) {
+        return Err(AppError::field("purpose", "err.purpose_unknown"));
+    }
     let (name, bytes) = file.ok_or_else(|| AppError::field("file", "err.required"))?;
     store(db, dir, user_id, &purpose, &name, &bytes).await
 }
@@ -149,12 +158,57 @@ pub async fn attach(
         .filter(upload::Column::Id.eq(upload_id))
         .filter(upload::Column::UserId.eq(user_id))
         .filter(upload::Column::RequestId.is_null())
+        .filter(upload::Column::Purpose.is_in(REQUEST_PURPOSES.iter().copied()))
         .exec(db)
         .await?;
     if r.rows_affected != 1 {
         return Err(AppError::field("upload_id", "err.upload_unknown"));
     }
     Ok(())
+}
+
+/// The user's own uploads `ids` of `purpose` (each once), or an error naming `field` when one
+/// is not theirs, not of that purpose, or attached to a request.
+pub async fn own(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    ids: &[i64],
+    purpose: &str,
+    field: &str,
+) -> Result<Vec<upload::Model>, AppError> {
+    let mut wanted = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = upload::Entity::find()
+        .filter(upload::Column::Id.is_in(wanted.clone()))
+        .filter(upload::Column::UserId.eq(user_id))
+        .filter(upload::Column::Purpose.eq(purpose))
+        .filter(upload::Column::RequestId.is_null())
+        .order_by_asc(upload::Column::Id)
+        .all(db)
+        .await?;
+    if found.len() != wanted.len() || wanted.len() != ids.len() {
+        return Err(AppError::field(field, "err.upload_unknown"));
+    }
+    Ok(found)
+}
+
+/// The uploads `ids` as the pages show them, in id order.
+pub async fn dtos(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<Vec<UploadDto>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(upload::Entity::find()
+        .filter(upload::Column::Id.is_in(ids))
+        .order_by_asc(upload::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(dto)
+        .collect())
 }
 
 pub async fn for_request(
