@@ -67,7 +67,10 @@ pub const SIGN_IN_STEP_ENDPOINTS: &[&str] = &[
 
 /// The endpoints that take multipart form data (file uploads); every other one takes a form
 /// or JSON body.
-pub const MULTIPART_ENDPOINTS: &[&str] = &[<identity::kyc::UploadFile as ServerFn>::PATH];
+pub const MULTIPART_ENDPOINTS: &[&str] = &[
+    <identity::kyc::UploadFile as ServerFn>::PATH,
+    <support::UploadDownloadFile as ServerFn>::PATH,
+];
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {

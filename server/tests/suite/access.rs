@@ -289,6 +289,67 @@ pub(crate) fn matrix() -> Vec<(&'static str, Rule, String)> {
         ),
         ("/api/crm/tasks", Is(Access::Staff(ClientsView)), Q.into()),
         (
+            "/api/support/tickets/open",
+            Is(Access::Client),
+            "ticket[subject]=".into(),
+        ),
+        ("/api/support/tickets/mine", Is(Access::Client), Q.into()),
+        ("/api/support/tickets/one", Is(Access::Client), "id=0".into()),
+        (
+            "/api/support/tickets/reply",
+            Is(Access::Client),
+            "reply[ticket_id]=0".into(),
+        ),
+        ("/api/support/tickets/close", Is(Access::Client), "id=0".into()),
+        ("/api/support/queue", Is(Access::Staff(TicketsView)), Q.into()),
+        (
+            "/api/support/queue/counts",
+            Is(Access::Staff(TicketsView)),
+            String::new(),
+        ),
+        ("/api/support/ticket", Is(Access::Staff(TicketsView)), "id=0".into()),
+        (
+            "/api/support/ticket/reply",
+            Is(Access::Staff(TicketsManage)),
+            "reply[ticket_id]=0".into(),
+        ),
+        (
+            "/api/support/ticket/update",
+            Is(Access::Staff(TicketsManage)),
+            "update[ticket_id]=0".into(),
+        ),
+        (
+            "/api/support/response-times",
+            Is(Access::Staff(TicketsView)),
+            Q.into(),
+        ),
+        (
+            "/api/support/downloads",
+            Is(Access::Staff(DownloadsManage)),
+            String::new(),
+        ),
+        (
+            "/api/support/downloads/save",
+            Is(Access::Staff(DownloadsManage)),
+            "form[title_en]=".into(),
+        ),
+        (
+            "/api/support/downloads/remove",
+            Is(Access::Staff(DownloadsManage)),
+            "id=0".into(),
+        ),
+        (
+            "/api/support/downloads/groups",
+            Is(Access::Staff(DownloadsManage)),
+            String::new(),
+        ),
+        (
+            "/api/support/downloads/upload",
+            Is(Access::Staff(DownloadsManage)),
+            common::multipart("download", "x.txt", b"not a document"),
+        ),
+        ("/api/support/downloads/mine", Is(Access::Client), String::new()),
+        (
             "/api/crm/tasks/month",
             Is(Access::Staff(ClientsView)),
             "month=2026-12".into(),

@@ -26,4 +26,5 @@ mod prop_ops;
 mod races;
 mod scopes;
 mod servers;
+mod support;
 mod templates;

@@ -835,9 +835,15 @@ async fn sweep_all(db: DatabaseConnection) {
     // It cannot quietly test nothing: the registry, the arguments learnt and the calls made.
     assert!(paths.len() >= 90, "only {} server functions", paths.len());
     assert!(keys >= 150, "only {keys} arguments learnt");
+    // Uploads take a file, not form fields (their own test is below); every other endpoint
+    // but one is learnt in full.
+    let learnable: Vec<&&str> = incomplete
+        .iter()
+        .filter(|p| !app::api::MULTIPART_ENDPOINTS.contains(p))
+        .collect();
     assert!(
-        incomplete.len() <= 2,
-        "arguments not learnt for {incomplete:?}"
+        learnable.len() <= 1,
+        "arguments not learnt for {learnable:?}"
     );
     assert!(calls >= 9_000, "only {calls} calls");
 }

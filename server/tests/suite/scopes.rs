@@ -39,6 +39,7 @@ struct Party {
     alert: i64,
     lead: i64,
     task: i64,
+    ticket: i64,
 }
 
 /// How an endpoint meets the data scope.
@@ -70,7 +71,18 @@ fn seen(path: &str) -> Seen {
         "/api/admin/alerts/feed" => list("since=0&source=".into()),
         "/api/ib/fee-report" => absent(format!("{Q}&challenge=0")),
         "/api/admin/audit" | "/api/messages/outbox" => absent(Q.into()),
-        "/api/crm/leads" | "/api/crm/tasks" => list(Q.into()),
+        "/api/crm/leads" | "/api/crm/tasks" | "/api/support/queue" => list(Q.into()),
+        "/api/support/response-times" => absent(Q.into()),
+        "/api/support/ticket" => Named(|p| format!("id={}", p.ticket)),
+        "/api/support/ticket/reply" => {
+            Named(|p| format!("reply[ticket_id]={}&reply[body]=Hello", p.ticket))
+        }
+        "/api/support/ticket/update" => Named(|p| {
+            format!(
+                "update[ticket_id]={}&update[priority]=high&update[status]=resolved",
+                p.ticket
+            )
+        }),
         "/api/crm/tasks/month" => list(format!("month={}", Utc::now().format("%Y-%m"))),
         "/api/crm/leads/save" => Named(|p| {
             format!(
@@ -80,7 +92,10 @@ fn seen(path: &str) -> Seen {
         }),
         "/api/crm/tasks/save" => Named(|p| format!("form[id]={}&form[title]=", p.task)),
         "/api/crm/tasks/done" => Named(|p| format!("id={}&done=true", p.task)),
-        "/api/admin/stats" | "/api/approvals/counts" | "/api/admin/prop/dashboard" => Counts,
+        "/api/admin/stats"
+        | "/api/approvals/counts"
+        | "/api/admin/prop/dashboard"
+        | "/api/support/queue/counts" => Counts,
         "/api/crm/client" | "/api/crm/client/deposit-methods" | "/api/crm/client/challenges" => {
             Named(|p| format!("id={}", p.client))
         }
@@ -150,6 +165,11 @@ const FIRM: &[&str] = &[
     "/api/offers/promo-codes/save",
     "/api/offers/promo-codes/state",
     "/api/offers/promo-codes/delete",
+    "/api/support/downloads",
+    "/api/support/downloads/save",
+    "/api/support/downloads/remove",
+    "/api/support/downloads/groups",
+    "/api/support/downloads/upload",
     "/api/messages/notices",
     "/api/messages/notices/choices",
     "/api/messages/notices/send",
@@ -333,11 +353,25 @@ async fn party(
     .await
     .unwrap()
     .id;
+    let ticket = app::server::support::tickets::open(
+        db,
+        client,
+        app::model::NewTicket {
+            category: "account".into(),
+            subject: format!("Help {first_name}"),
+            body: "Please".into(),
+            upload_ids: vec![],
+        },
+        &here(),
+    )
+    .await
+    .unwrap();
     Party {
         client,
         owner,
         lead,
         task,
+        ticket,
         request,
         participant,
         alert,
@@ -365,9 +399,14 @@ async fn snapshot(db: &DatabaseConnection, p: &Party) -> String {
         .await
         .unwrap();
     let tags = common::count(db, "client_tag").await;
+    let k = app::server::entity::ticket::Entity::find_by_id(p.ticket)
+        .one(db)
+        .await
+        .unwrap();
+    let messages = common::count(db, "ticket_message").await;
     let requests = common::count(db, "request").await;
     let entries = common::count(db, "journal_entry").await;
-    format!("{u:?} {r:?} {a:?} {l:?} {t:?} {notes} {tags} {requests} {entries}")
+    format!("{u:?} {r:?} {a:?} {l:?} {t:?} {k:?} {notes} {tags} {messages} {requests} {entries}")
 }
 
 on_both!(
@@ -476,6 +515,13 @@ on_both!(
         // Headline counts are the agent's one client's.
         let stats = c.call("/api/admin/stats", "").await.json();
         assert_eq!(stats["traders"], 1, "{stats}");
+        let tickets = c.call("/api/support/queue/counts", "").await.json();
+        // The agent's client's one ticket, in whatever status the calls above left it.
+        let in_queue = ["open", "waiting", "resolved"]
+            .iter()
+            .map(|k| tickets[*k].as_i64().unwrap())
+            .sum::<i64>();
+        assert_eq!(in_queue, 1, "{tickets}");
         let counts = c.call("/api/approvals/counts", "").await.json();
         let pending: u64 = counts
             .as_array()
@@ -524,6 +570,7 @@ on_both!(
             "requests",
             "participants",
             "prop-fees",
+            "tickets",
         ] {
             let r = c.get(&format!("/export/{name}.csv")).await;
             assert_eq!(r.status, 200, "{name}: {}", r.body);
