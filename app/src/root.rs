@@ -32,12 +32,6 @@ use crate::pages::money::{
 };
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::offers::{OffersAdminPage, client::CouponsPage};
-use crate::pages::support::{
-    client::{MyTicketPage, MyTicketsPage},
-    downloads::{DownloadCentrePage, DownloadsAdminPage},
-    queue::TicketQueuePage,
-    ticket::StaffTicketPage,
-};
 use crate::pages::prop::{
     challenges::{ChallengeEditorPage, ChallengesPage},
     dashboard::PropDashboardPage,
@@ -47,6 +41,12 @@ use crate::pages::prop::{
     trader_challenges::{ChallengePage, MyChallengesPage, PortalChallengesPage},
 };
 use crate::pages::settings::SettingsPage;
+use crate::pages::support::{
+    client::{MyTicketPage, MyTicketsPage},
+    downloads::{DownloadCentrePage, DownloadsAdminPage},
+    queue::TicketQueuePage,
+    ticket::StaffTicketPage,
+};
 use crate::pages::trading::{alerts::AlertsPage, platform::PlatformPage, servers::ServersPage};
 use crate::ui::layout::{AdminShell, PortalShell, provide_me};
 use leptos::prelude::*;

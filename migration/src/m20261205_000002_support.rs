@@ -45,8 +45,12 @@ impl MigrationTrait for Migration {
             .await?;
         m.create_index(index("ticket", "idx_ticket_status", &["status", "id"]))
             .await?;
-        m.create_index(index("ticket", "idx_ticket_assignee", &["assignee_id", "id"]))
-            .await?;
+        m.create_index(index(
+            "ticket",
+            "idx_ticket_assignee",
+            &["assignee_id", "id"],
+        ))
+        .await?;
         // A reply or, `internal`, a note only staff see.
         m.create_table(
             Table::create()

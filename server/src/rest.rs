@@ -254,7 +254,11 @@ pub async fn file(
 
 /// An upload's bytes, sandboxed, so a crafted PDF cannot run script against the app's origin.
 /// `disposition`: `inline` to show it, `attachment` to save it.
-async fn send_file(upload: app::server::entity::upload::Model, path: &std::path::Path, disposition: &str) -> Response {
+async fn send_file(
+    upload: app::server::entity::upload::Model,
+    path: &std::path::Path,
+    disposition: &str,
+) -> Response {
     let bytes = match tokio::fs::read(path).await {
         Ok(b) => b,
         Err(e) => {
@@ -303,7 +307,9 @@ pub async fn download(
     match support::downloads::fetch(&state.db, &state.config.upload_dir, me.user_id, staff, id)
         .await
     {
-        Ok(support::downloads::Target::Link(to)) => axum::response::Redirect::to(&to).into_response(),
+        Ok(support::downloads::Target::Link(to)) => {
+            axum::response::Redirect::to(&to).into_response()
+        }
         Ok(support::downloads::Target::File(upload, path)) => {
             send_file(upload, &path, "attachment").await
         }

@@ -34,52 +34,52 @@ area_fn!(close_my_ticket, "support/tickets/close", (id: i64) -> (), Access::Clie
     |me, st, _from| tickets::client_close(&st.db, me.user_id, id));
 
 area_fn!(
-    /// Staff's queue (`filter`: a status, `active`, `mine` or `unassigned`).
-    ticket_queue, "support/queue", (query: ListQuery) -> Page<TicketRow>,
-    Access::Staff(Permission::TicketsView),
-    |me, st, _from| async move {
-        let scope = Scope::of(&st.db, &me).await?;
-        tickets::queue(&st.db, &me, &scope, &query, true).await
-    });
+/// Staff's queue (`filter`: a status, `active`, `mine` or `unassigned`).
+ticket_queue, "support/queue", (query: ListQuery) -> Page<TicketRow>,
+Access::Staff(Permission::TicketsView),
+|me, st, _from| async move {
+    let scope = Scope::of(&st.db, &me).await?;
+    tickets::queue(&st.db, &me, &scope, &query, true).await
+});
 
 area_fn!(queue_counts, "support/queue/counts", () -> TicketCounts,
     Access::Staff(Permission::TicketsView),
     |me, st, _from| async move { tickets::counts(&st.db, &Scope::of(&st.db, &me).await?).await });
 
 area_fn!(
-    /// A ticket with every message and internal note.
-    staff_ticket, "support/ticket", (id: i64) -> TicketDetail, Access::Staff(Permission::TicketsView),
-    |me, st, _from| async move {
-        let scope = Scope::of(&st.db, &me).await?;
-        tickets::for_staff(&st.db, &me, &scope, id).await
-    });
+/// A ticket with every message and internal note.
+staff_ticket, "support/ticket", (id: i64) -> TicketDetail, Access::Staff(Permission::TicketsView),
+|me, st, _from| async move {
+    let scope = Scope::of(&st.db, &me).await?;
+    tickets::for_staff(&st.db, &me, &scope, id).await
+});
 
 area_fn!(
-    /// A reply to the client (emailed to them) or an internal note.
-    answer_ticket, "support/ticket/reply", (reply: TicketReply) -> (),
-    Access::Staff(Permission::TicketsManage),
-    |me, st, from| async move {
-        let scope = Scope::of(&st.db, &me).await?;
-        tickets::staff_reply(&st.db, &scope, me.user_id, reply, &from).await
-    });
+/// A reply to the client (emailed to them) or an internal note.
+answer_ticket, "support/ticket/reply", (reply: TicketReply) -> (),
+Access::Staff(Permission::TicketsManage),
+|me, st, from| async move {
+    let scope = Scope::of(&st.db, &me).await?;
+    tickets::staff_reply(&st.db, &scope, me.user_id, reply, &from).await
+});
 
 area_fn!(
-    /// Who has the ticket, its priority and status.
-    update_ticket, "support/ticket/update", (update: TicketUpdate) -> (),
-    Access::Staff(Permission::TicketsManage),
-    |me, st, from| async move {
-        let scope = Scope::of(&st.db, &me).await?;
-        tickets::update(&st.db, &scope, me.user_id, update, &from).await
-    });
+/// Who has the ticket, its priority and status.
+update_ticket, "support/ticket/update", (update: TicketUpdate) -> (),
+Access::Staff(Permission::TicketsManage),
+|me, st, from| async move {
+    let scope = Scope::of(&st.db, &me).await?;
+    tickets::update(&st.db, &scope, me.user_id, update, &from).await
+});
 
 area_fn!(
-    /// First-response times and replies per staff member over tickets opened `from`..`to`.
-    ticket_response_times, "support/response-times", (query: ListQuery) -> Vec<ResponseStat>,
-    Access::Staff(Permission::TicketsView),
-    |me, st, _from| async move {
-        let scope = Scope::of(&st.db, &me).await?;
-        stats::response_times(&st.db, &scope, &query).await
-    });
+/// First-response times and replies per staff member over tickets opened `from`..`to`.
+ticket_response_times, "support/response-times", (query: ListQuery) -> Vec<ResponseStat>,
+Access::Staff(Permission::TicketsView),
+|me, st, _from| async move {
+    let scope = Scope::of(&st.db, &me).await?;
+    stats::response_times(&st.db, &scope, &query).await
+});
 
 area_fn!(download_entries, "support/downloads", () -> Vec<DownloadRow>,
     Access::Staff(Permission::DownloadsManage),
@@ -114,18 +114,21 @@ pub async fn upload_download_file(data: MultipartData) -> Result<UploadDto, AppE
     use crate::domain::{access::Access, permission::Permission};
     use crate::error::OrInternal;
     use crate::server::{infra::uploads, state};
-    ctx::serve(Access::Staff(Permission::DownloadsManage), |me| async move {
-        let st = state()?;
-        let multipart = data
-            .into_inner()
-            .or_internal("the multipart body was already taken")?;
-        uploads::receive(
-            &st.db,
-            &st.config.upload_dir,
-            (me.user_id, &["download"]),
-            multipart,
-        )
-        .await
-    })
+    ctx::serve(
+        Access::Staff(Permission::DownloadsManage),
+        |me| async move {
+            let st = state()?;
+            let multipart = data
+                .into_inner()
+                .or_internal("the multipart body was already taken")?;
+            uploads::receive(
+                &st.db,
+                &st.config.upload_dir,
+                (me.user_id, &["download"]),
+                multipart,
+            )
+            .await
+        },
+    )
     .await
 }

@@ -82,9 +82,21 @@ mod tests {
     #[test]
     fn names_are_spelled_alike() {
         spelled_alike(TicketStatus::ALL, TicketStatus::as_str, TicketStatus::parse);
-        spelled_alike(TicketPriority::ALL, TicketPriority::as_str, TicketPriority::parse);
-        spelled_alike(TicketCategory::ALL, TicketCategory::as_str, TicketCategory::parse);
-        spelled_alike(DownloadCategory::ALL, DownloadCategory::as_str, DownloadCategory::parse);
+        spelled_alike(
+            TicketPriority::ALL,
+            TicketPriority::as_str,
+            TicketPriority::parse,
+        );
+        spelled_alike(
+            TicketCategory::ALL,
+            TicketCategory::as_str,
+            TicketCategory::parse,
+        );
+        spelled_alike(
+            DownloadCategory::ALL,
+            DownloadCategory::as_str,
+            DownloadCategory::parse,
+        );
         spelled_alike(Os::ALL, Os::as_str, Os::parse);
     }
 

@@ -143,7 +143,10 @@ pub fn text(raw: &str, max: usize) -> Result<String, &'static str> {
         Err("err.required")
     } else if t.chars().count() > max {
         Err("err.too_long")
-    } else if t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    } else if t
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         Err("err.text_invalid")
     } else {
         Ok(t.to_string())

@@ -1664,9 +1664,21 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "A field staff review must also be one clients may change.",
         "Un campo que revisa el personal también debe poder cambiarlo el cliente.",
     ),
-    ("err.category_unknown", "Choose a category from the list.", "Elija una categoría de la lista."),
-    ("err.priority_unknown", "Choose a priority from the list.", "Elija una prioridad de la lista."),
-    ("err.os_unknown", "Choose a system from the list.", "Elija un sistema de la lista."),
+    (
+        "err.category_unknown",
+        "Choose a category from the list.",
+        "Elija una categoría de la lista.",
+    ),
+    (
+        "err.priority_unknown",
+        "Choose a priority from the list.",
+        "Elija una prioridad de la lista.",
+    ),
+    (
+        "err.os_unknown",
+        "Choose a system from the list.",
+        "Elija un sistema de la lista.",
+    ),
     (
         "err.ticket_closed",
         "This ticket is closed; open a new one.",

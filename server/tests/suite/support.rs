@@ -6,7 +6,7 @@ use app::domain::access::UserKind;
 use app::server::entity::{download, mail_outbox, ticket, user};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter,
+    IntoActiveModel, PaginatorTrait, QueryFilter,
 };
 
 const PDF: &[u8] = b"%PDF-1.4 a statement";
@@ -20,7 +20,10 @@ async fn as_user(db: &DatabaseConnection, u: &user::Model) -> Client {
 /// Uploads a file as `c` and answers its id (or the refusal's body).
 async fn upload(c: &Client, purpose: &str, name: &str, bytes: &[u8]) -> Result<i64, String> {
     let r = c
-        .call("/api/files/upload", &common::multipart(purpose, name, bytes))
+        .call(
+            "/api/files/upload",
+            &common::multipart(purpose, name, bytes),
+        )
         .await;
     if r.status == 200 {
         Ok(r.json()["id"].as_i64().unwrap())
@@ -30,9 +33,7 @@ async fn upload(c: &Client, purpose: &str, name: &str, bytes: &[u8]) -> Result<i
 }
 
 fn open_form(subject: &str, body: &str, uploads: &[i64]) -> String {
-    let mut f = format!(
-        "ticket[category]=payments&ticket[subject]={subject}&ticket[body]={body}"
-    );
+    let mut f = format!("ticket[category]=payments&ticket[subject]={subject}&ticket[body]={body}");
     for (i, u) in uploads.iter().enumerate() {
         f.push_str(&format!("&ticket[upload_ids][{i}]={u}"));
     }
@@ -51,12 +52,20 @@ async fn tickets_state(db: &DatabaseConnection) -> String {
 }
 
 on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
-    let admin = make_user(&db, UserKind::Staff, "admin@example.com", Some("Administrator")).await;
+    let admin = make_user(
+        &db,
+        UserKind::Staff,
+        "admin@example.com",
+        Some("Administrator"),
+    )
+    .await;
     let trader = make_user(&db, UserKind::Trader, "tess@example.com", None).await;
     let client = as_user(&db, &trader).await;
     let staff = as_user(&db, &admin).await;
 
-    let file = upload(&client, "ticket", "statement.pdf", PDF).await.unwrap();
+    let file = upload(&client, "ticket", "statement.pdf", PDF)
+        .await
+        .unwrap();
     let r = client
         .call(
             "/api/support/tickets/open",
@@ -70,7 +79,11 @@ on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
     let q = staff
         .call("/api/support/queue", &format!("{}", QUEUE))
         .await;
-    assert!(q.body.contains("Deposit missing") && q.body.contains("tess@example.com"), "{}", q.body);
+    assert!(
+        q.body.contains("Deposit missing") && q.body.contains("tess@example.com"),
+        "{}",
+        q.body
+    );
     let d = staff.call("/api/support/ticket", &format!("id={id}")).await;
     assert!(d.body.contains("statement.pdf"), "{}", d.body);
     // Staff open the client's file.
@@ -85,9 +98,15 @@ on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let mine = client.call("/api/support/tickets/one", &format!("id={id}")).await;
+    let mine = client
+        .call("/api/support/tickets/one", &format!("id={id}"))
+        .await;
     assert!(!mine.body.contains("Check the PSP"), "{}", mine.body);
-    let t = ticket::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+    let t = ticket::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(t.status.as_str(), "open");
     assert!(t.first_reply_at.is_none());
 
@@ -99,7 +118,9 @@ on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let mine = client.call("/api/support/tickets/one", &format!("id={id}")).await;
+    let mine = client
+        .call("/api/support/tickets/one", &format!("id={id}"))
+        .await;
     assert!(mine.body.contains("Found it, credited"), "{}", mine.body);
     let mailed = mail_outbox::Entity::find()
         .filter(mail_outbox::Column::ToAddr.eq("tess@example.com"))
@@ -110,10 +131,18 @@ on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
         mailed.iter().any(|m| m.body.contains("Deposit missing")),
         "{mailed:?}"
     );
-    let t = ticket::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+    let t = ticket::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(t.status.as_str(), "waiting");
     assert_eq!(t.first_reply_by, Some(admin.id));
-    assert_eq!(t.assignee_id, Some(admin.id), "the replier takes an unassigned ticket");
+    assert_eq!(
+        t.assignee_id,
+        Some(admin.id),
+        "the replier takes an unassigned ticket"
+    );
 
     // The client answers: open again. Staff resolve it.
     let r = client
@@ -123,7 +152,11 @@ on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let t = ticket::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+    let t = ticket::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(t.status.as_str(), "open");
     let r = staff
         .call(
@@ -135,13 +168,23 @@ on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let t = ticket::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
-    assert_eq!((t.status.as_str(), t.priority.as_str()), ("resolved", "high"));
+    let t = ticket::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (t.status.as_str(), t.priority.as_str()),
+        ("resolved", "high")
+    );
     assert!(t.resolved_at.is_some());
 
     // The response-time figures: one first reply, two replies (the note is not one), one
     // resolved.
-    let rt = staff.call("/api/support/response-times", QUEUE).await.json();
+    let rt = staff
+        .call("/api/support/response-times", QUEUE)
+        .await
+        .json();
     let me = rt
         .as_array()
         .unwrap()
@@ -155,7 +198,9 @@ on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
     assert!(me["median_first_reply_secs"].as_i64().unwrap() >= 0);
 
     // The client closes it; a closed ticket takes no more messages.
-    let r = client.call("/api/support/tickets/close", &format!("id={id}")).await;
+    let r = client
+        .call("/api/support/tickets/close", &format!("id={id}"))
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let before = tickets_state(&db).await;
     let r = client
@@ -171,7 +216,13 @@ on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
 const QUEUE: &str = "query[page]=0&query[per_page]=50&query[sort]=&query[desc]=false&query[q]=&query[filter]=&query[from]=&query[to]=";
 
 on_both!(bad_tickets_are_refused_and_change_nothing, |db| {
-    let admin = make_user(&db, UserKind::Staff, "admin@example.com", Some("Administrator")).await;
+    let admin = make_user(
+        &db,
+        UserKind::Staff,
+        "admin@example.com",
+        Some("Administrator"),
+    )
+    .await;
     let tess = make_user(&db, UserKind::Trader, "tess@example.com", None).await;
     let otto = make_user(&db, UserKind::Trader, "otto@example.com", None).await;
     let (c, other) = (as_user(&db, &tess).await, as_user(&db, &otto).await);
@@ -180,10 +231,16 @@ on_both!(bad_tickets_are_refused_and_change_nothing, |db| {
     let kyc = upload(&c, "kyc", "passport.pdf", PDF).await.unwrap();
     let mut six = Vec::new();
     for i in 0..6 {
-        six.push(upload(&c, "ticket", &format!("f{i}.pdf"), PDF).await.unwrap());
+        six.push(
+            upload(&c, "ticket", &format!("f{i}.pdf"), PDF)
+                .await
+                .unwrap(),
+        );
     }
     // A file of the wrong type, or too big, is refused at upload.
-    let e = upload(&c, "ticket", "x.exe", b"MZ\x90\x00 program").await.unwrap_err();
+    let e = upload(&c, "ticket", "x.exe", b"MZ\x90\x00 program")
+        .await
+        .unwrap_err();
     assert!(e.contains("err.file_type"), "{e}");
     let big = vec![b'%'; 5 * 1024 * 1024 + 10];
     let e = upload(&c, "ticket", "big.pdf", &big).await.unwrap_err();
@@ -204,10 +261,26 @@ on_both!(bad_tickets_are_refused_and_change_nothing, |db| {
         (open_form("S", "", &[]), "body", "err.required"),
         (open_form("S", &long, &[]), "body", "err.too_long"),
         (open_form("S", "bell%07", &[]), "body", "err.text_invalid"),
-        (open_form("S", "B", &[theirs]), "upload_ids", "err.upload_unknown"),
-        (open_form("S", "B", &[kyc]), "upload_ids", "err.upload_unknown"),
-        (open_form("S", "B", &[999_999]), "upload_ids", "err.upload_unknown"),
-        (open_form("S", "B", &six), "upload_ids", "err.attachments_too_many"),
+        (
+            open_form("S", "B", &[theirs]),
+            "upload_ids",
+            "err.upload_unknown",
+        ),
+        (
+            open_form("S", "B", &[kyc]),
+            "upload_ids",
+            "err.upload_unknown",
+        ),
+        (
+            open_form("S", "B", &[999_999]),
+            "upload_ids",
+            "err.upload_unknown",
+        ),
+        (
+            open_form("S", "B", &six),
+            "upload_ids",
+            "err.attachments_too_many",
+        ),
     ] {
         let r = c.call("/api/support/tickets/open", &form).await;
         assert_eq!(common::code(r.error(), field), code, "{form}");
@@ -215,8 +288,18 @@ on_both!(bad_tickets_are_refused_and_change_nothing, |db| {
     }
 
     // A double submit is one ticket.
-    let first = c.call("/api/support/tickets/open", &open_form("Twice", "Same", &[six[0]])).await;
-    let second = c.call("/api/support/tickets/open", &open_form("Twice", "Same", &[six[0]])).await;
+    let first = c
+        .call(
+            "/api/support/tickets/open",
+            &open_form("Twice", "Same", &[six[0]]),
+        )
+        .await;
+    let second = c
+        .call(
+            "/api/support/tickets/open",
+            &open_form("Twice", "Same", &[six[0]]),
+        )
+        .await;
     assert_eq!(first.status, 200, "{}", first.body);
     assert_eq!(first.json(), second.json());
     assert_eq!(count(&db, "ticket").await, 1);
@@ -225,7 +308,10 @@ on_both!(bad_tickets_are_refused_and_change_nothing, |db| {
     let r = c
         .call(
             "/api/support/tickets/reply",
-            &format!("reply[ticket_id]={id}&reply[body]=more&reply[upload_ids][0]={}", six[0]),
+            &format!(
+                "reply[ticket_id]={id}&reply[body]=more&reply[upload_ids][0]={}",
+                six[0]
+            ),
         )
         .await;
     assert_eq!(common::code(r.error(), "upload_ids"), "err.upload_unknown");
@@ -247,7 +333,11 @@ on_both!(bad_tickets_are_refused_and_change_nothing, |db| {
 
     // Staff's bad input.
     for (form, field, code) in [
-        (format!("reply[ticket_id]={id}&reply[body]="), "body", "err.required"),
+        (
+            format!("reply[ticket_id]={id}&reply[body]="),
+            "body",
+            "err.required",
+        ),
         (
             format!("reply[ticket_id]={id}&reply[body]=x&reply[status]=nonsense"),
             "status",
@@ -276,7 +366,10 @@ on_both!(bad_tickets_are_refused_and_change_nothing, |db| {
         assert_eq!(common::code(r.error(), field), code, "{form}");
     }
     let r = staff
-        .call("/api/support/ticket/reply", "reply[ticket_id]=999999&reply[body]=x")
+        .call(
+            "/api/support/ticket/reply",
+            "reply[ticket_id]=999999&reply[body]=x",
+        )
         .await;
     assert_eq!(r.status, 404, "{}", r.body);
     assert_eq!(before, tickets_state(&db).await);
@@ -293,7 +386,13 @@ fn entry_form(title: &str, url: &str, groups: &[i64]) -> String {
 }
 
 on_both!(the_download_centre_shows_each_group_its_own, |db| {
-    let admin = make_user(&db, UserKind::Staff, "admin@example.com", Some("Administrator")).await;
+    let admin = make_user(
+        &db,
+        UserKind::Staff,
+        "admin@example.com",
+        Some("Administrator"),
+    )
+    .await;
     let tess = make_user(&db, UserKind::Trader, "tess@example.com", None).await;
     let vince = make_user(&db, UserKind::Trader, "vince@example.com", None).await;
     let staff = as_user(&db, &admin).await;
@@ -331,9 +430,17 @@ on_both!(the_download_centre_shows_each_group_its_own, |db| {
 
     let (t, v) = (as_user(&db, &tess).await, as_user(&db, &vince).await);
     let theirs = t.call("/api/support/downloads/mine", "").await;
-    assert!(theirs.body.contains("Desktop") && !theirs.body.contains("VIP guide"), "{}", theirs.body);
+    assert!(
+        theirs.body.contains("Desktop") && !theirs.body.contains("VIP guide"),
+        "{}",
+        theirs.body
+    );
     let vips = v.call("/api/support/downloads/mine", "").await;
-    assert!(vips.body.contains("Desktop") && vips.body.contains("VIP guide"), "{}", vips.body);
+    assert!(
+        vips.body.contains("Desktop") && vips.body.contains("VIP guide"),
+        "{}",
+        vips.body
+    );
 
     // The hidden group's entry by id: not found, not counted. The VIP downloads it, counted.
     let r = t.get(&format!("/downloads/{vip_only}")).await;
@@ -378,18 +485,38 @@ on_both!(the_download_centre_shows_each_group_its_own, |db| {
     let r = t.get(&format!("/downloads/{terms}")).await;
     assert_eq!(r.status, 200);
     assert!(r.body.starts_with("%PDF"), "{}", r.body);
-    assert!(r.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert!(
+        r.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
 
     // Bad entries change nothing.
     let before = format!("{:?}", download::Entity::find().all(&db).await.unwrap());
     let kyc = upload(&t, "kyc", "p.pdf", PDF).await.unwrap();
     for (form, field, code) in [
-        (entry_form("", "https://example.com/x", &[]), "title_en", "err.required"),
-        (entry_form("X", "ftp://example.com/x", &[]), "url", "err.url_invalid"),
-        (entry_form("X", "", &[]), "url", "err.download_target"),
-        (entry_form("X", "https://example.com/x", &[999_999]), "group_ids", "err.group_unknown"),
         (
-            format!("{}&form[upload_id]={file}", entry_form("X", "https://example.com/x", &[])),
+            entry_form("", "https://example.com/x", &[]),
+            "title_en",
+            "err.required",
+        ),
+        (
+            entry_form("X", "ftp://example.com/x", &[]),
+            "url",
+            "err.url_invalid",
+        ),
+        (entry_form("X", "", &[]), "url", "err.download_target"),
+        (
+            entry_form("X", "https://example.com/x", &[999_999]),
+            "group_ids",
+            "err.group_unknown",
+        ),
+        (
+            format!(
+                "{}&form[upload_id]={file}",
+                entry_form("X", "https://example.com/x", &[])
+            ),
             "url",
             "err.download_target",
         ),
@@ -414,7 +541,54 @@ on_both!(the_download_centre_shows_each_group_its_own, |db| {
         let r = staff.call("/api/support/downloads/save", &form).await;
         assert_eq!(common::code(r.error(), field), code, "{form}");
     }
-    let r = staff.call("/api/support/downloads/save", &format!("{}&form[id]=999999", entry_form("X", "https://example.com/x", &[]))).await;
+    let r = staff
+        .call(
+            "/api/support/downloads/save",
+            &format!(
+                "{}&form[id]=999999",
+                entry_form("X", "https://example.com/x", &[])
+            ),
+        )
+        .await;
     assert_eq!(r.status, 404, "{}", r.body);
-    assert_eq!(before, format!("{:?}", download::Entity::find().all(&db).await.unwrap()));
+    assert_eq!(
+        before,
+        format!("{:?}", download::Entity::find().all(&db).await.unwrap())
+    );
 });
+
+on_both!(
+    demo_data_has_tickets_in_every_status_and_a_download_centre,
+    |db| {
+        app::server::identity::roles::ensure_system_roles(&db)
+            .await
+            .unwrap();
+        app::server::seed::seed_demo(&db, &common::cfg())
+            .await
+            .unwrap();
+        let mut statuses: Vec<String> = ticket::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.status.as_str().to_string())
+            .collect();
+        statuses.sort();
+        statuses.dedup();
+        assert_eq!(statuses, ["closed", "open", "resolved", "waiting"]);
+        let entries = download::Entity::find().all(&db).await.unwrap();
+        assert!(entries.len() >= 8, "{entries:?}");
+        assert!(
+            entries.iter().any(|d| d.group_ids != "[]"),
+            "a group's own entry"
+        );
+        // Seeding again adds nothing.
+        app::server::seed::seed_demo(&db, &common::cfg())
+            .await
+            .unwrap();
+        assert_eq!(
+            download::Entity::find().count(&db).await.unwrap() as usize,
+            entries.len()
+        );
+    }
+);

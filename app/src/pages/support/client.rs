@@ -1,7 +1,7 @@
 //! The client's support: their tickets (`/support`), a new one with a file, and one ticket's
 //! conversation (`/support/:id`) where they reply or close it. Staff's replies arrive on the
 //! live stream.
-use super::thread::{TicketBadge, Thread, category_key};
+use super::thread::{Thread, TicketBadge, category_key};
 use crate::api::support::{CloseMyTicket, OpenTicket, ReplyMyTicket, my_ticket, my_tickets};
 use crate::domain::live::Topic;
 use crate::domain::support::{TicketCategory, TicketStatus};
@@ -9,7 +9,9 @@ use crate::i18n::use_i18n;
 use crate::model::{NewTicket, TicketReply, TicketRow, UploadDto};
 use crate::pages::PageHeader;
 use crate::ui::datetime;
-use crate::ui::form::{FileField, FormError, SelectField, Submit, TextField, first_error, last_error, tlabel};
+use crate::ui::form::{
+    FileField, FormError, SelectField, Submit, TextField, first_error, last_error, tlabel,
+};
 use crate::ui::live::changes;
 use crate::ui::table::{ListBody, ListState};
 use leptos::prelude::*;

@@ -1,11 +1,16 @@
 //! The download centre: staff publish files and links (`/admin/downloads`), clients see their
 //! group's by category (`/downloads`).
-use crate::api::support::{RemoveDownload, SaveDownload, download_entries, download_groups, my_downloads};
+use crate::api::support::{
+    RemoveDownload, SaveDownload, download_entries, download_groups, my_downloads,
+};
 use crate::domain::support::{DownloadCategory, Os};
 use crate::i18n::use_i18n;
 use crate::model::{DownloadForm, DownloadItem, DownloadRow, UploadDto};
 use crate::pages::PageHeader;
-use crate::ui::form::{CheckField, FileField, FormError, SelectField, Submit, TextField, first_error, last_error, tlabel};
+use crate::ui::form::{
+    CheckField, FileField, FormError, SelectField, Submit, TextField, first_error, last_error,
+    tlabel,
+};
 use leptos::prelude::*;
 
 fn category_key(c: DownloadCategory) -> &'static str {
@@ -163,7 +168,11 @@ pub fn DownloadsAdminPage() -> impl IntoView {
 }
 
 #[component]
-fn DownloadEditor(row: Option<DownloadRow>, on_done: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
+fn DownloadEditor(
+    row: Option<DownloadRow>,
+    on_done: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveDownload>::new();
     let save_error = last_error(save.value());
@@ -194,10 +203,16 @@ fn DownloadEditor(row: Option<DownloadRow>, on_done: Callback<()>, on_cancel: Ca
     let groups = Resource::new(|| (), |_| download_groups());
     let id = r.as_ref().map(|d| d.id).unwrap_or(0);
     let categories = Signal::derive(move || {
-        DownloadCategory::ALL.iter().map(|c| (c.as_str().to_string(), i18n.t(category_key(*c)).to_string())).collect::<Vec<_>>()
+        DownloadCategory::ALL
+            .iter()
+            .map(|c| (c.as_str().to_string(), i18n.t(category_key(*c)).to_string()))
+            .collect::<Vec<_>>()
     });
     let systems = Signal::derive(move || {
-        Os::ALL.iter().map(|o| (o.as_str().to_string(), i18n.t(os_key(*o)).to_string())).collect::<Vec<_>>()
+        Os::ALL
+            .iter()
+            .map(|o| (o.as_str().to_string(), i18n.t(os_key(*o)).to_string()))
+            .collect::<Vec<_>>()
     });
     let error = first_error([save_error]);
     view! {

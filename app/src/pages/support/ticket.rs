@@ -1,7 +1,7 @@
 //! One ticket for staff (`/admin/tickets/:id`): the conversation with the internal notes, a
 //! reply (or note) with the status it leaves the ticket in, and who has it, its priority and
 //! status.
-use super::thread::{TicketBadge, Thread, category_key, priority_key, status_key};
+use super::thread::{Thread, TicketBadge, category_key, priority_key, status_key};
 use crate::api::identity::staff::staff_choices;
 use crate::api::support::{AnswerTicket, UpdateTicket, staff_ticket};
 use crate::domain::live::Topic;
@@ -11,8 +11,8 @@ use crate::i18n::use_i18n;
 use crate::model::{TicketReply, TicketRow, TicketUpdate};
 use crate::pages::PageHeader;
 use crate::ui::datetime;
-use crate::ui::in_browser::InBrowser;
 use crate::ui::form::{CheckField, FormError, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::MeCtx;
 use crate::ui::live::changes;
 use leptos::prelude::*;

@@ -6,6 +6,7 @@ pub mod messages;
 pub mod money;
 pub mod offers;
 pub mod prop;
+pub mod support;
 
 use crate::domain::access::UserKind;
 use crate::domain::permission::{Permission, PermissionSet};
@@ -361,6 +362,16 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
         db,
         cfg,
         crate::server::seed::crm::Cast {
+            trader: trader.id,
+            clients: &clients,
+        },
+    )
+    .await?;
+    crate::server::seed::support::seed(
+        db,
+        cfg,
+        crate::server::seed::support::Cast {
+            admin: admin.id,
             trader: trader.id,
             clients: &clients,
         },

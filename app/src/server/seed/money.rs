@@ -22,12 +22,12 @@ pub struct Cast {
     pub clients: Vec<i64>,
 }
 
-fn seed_origin() -> Origin {
+pub(super) fn seed_origin() -> Origin {
     Origin::internal("seed")
 }
 
 /// A one-page PDF, enough to stand for an uploaded document.
-const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+pub(super) const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
 pub async fn seed(db: &DatabaseConnection, cfg: &RuntimeConfig, c: Cast) -> Result<(), AppError> {
     if payment_method::Entity::find().count(db).await? > 0 {

@@ -103,7 +103,10 @@ fn link(raw: &str) -> Result<String, &'static str> {
     }
 }
 
-fn optional(raw: &str, check: impl Fn(&str) -> Result<String, &'static str>) -> Result<String, &'static str> {
+fn optional(
+    raw: &str,
+    check: impl Fn(&str) -> Result<String, &'static str>,
+) -> Result<String, &'static str> {
     if raw.trim().is_empty() {
         Ok(String::new())
     } else {
@@ -145,8 +148,15 @@ pub async fn save(
     if !(0..=POSITION_MAX).contains(&f.position) {
         e.add("position", "err.setting_range");
     }
-    let (category, os, title_en, title_es, description_en, description_es, url) =
-        e.values((category, os, title_en, title_es, description_en, description_es, url))?;
+    let (category, os, title_en, title_es, description_en, description_es, url) = e.values((
+        category,
+        os,
+        title_en,
+        title_es,
+        description_en,
+        description_es,
+        url,
+    ))?;
     let mut groups = f.group_ids.clone();
     groups.sort_unstable();
     groups.dedup();
@@ -238,7 +248,10 @@ pub async fn remove(
     Ok(())
 }
 
-async fn group_of(db: &impl ConnectionTrait, client: i64) -> Result<(Option<i64>, Locale), AppError> {
+async fn group_of(
+    db: &impl ConnectionTrait,
+    client: i64,
+) -> Result<(Option<i64>, Locale), AppError> {
     let u = user::Entity::find_by_id(client)
         .one(db)
         .await?

@@ -61,13 +61,16 @@ pub async fn open(
         "category",
         TicketCategory::parse(&f.category).ok_or("err.category_unknown"),
     );
-    let subject = e.check("subject", v::name(&f.subject).and_then(|s| {
-        if s.chars().count() > SUBJECT_MAX {
-            Err("err.too_long")
-        } else {
-            Ok(s)
-        }
-    }));
+    let subject = e.check(
+        "subject",
+        v::name(&f.subject).and_then(|s| {
+            if s.chars().count() > SUBJECT_MAX {
+                Err("err.too_long")
+            } else {
+                Ok(s)
+            }
+        }),
+    );
     let body = e.check("body", v::text(&f.body, MESSAGE_MAX));
     if f.upload_ids.len() > ATTACHMENTS_MAX {
         e.add("upload_ids", "err.attachments_too_many");
@@ -455,7 +458,15 @@ pub async fn staff_reply(
     if !t.status.accepts_messages() {
         return Err(AppError::field("body", "err.ticket_closed"));
     }
-    add_message(&txn, &t, Author::Staff(staff), r.internal, body, &r.upload_ids).await?;
+    add_message(
+        &txn,
+        &t,
+        Author::Staff(staff),
+        r.internal,
+        body,
+        &r.upload_ids,
+    )
+    .await?;
     let status = status.unwrap_or_else(|| t.status.after_message(false, r.internal));
     let (client, subject, id) = (t.client_id, t.subject.clone(), t.id);
     let replied = (!r.internal).then_some(staff);
@@ -504,7 +515,8 @@ async fn move_to(
         am.assignee_id = Set(replied_by);
     }
     am.status = Set(status);
-    am.resolved_at = Set(matches!(status, TicketStatus::Resolved | TicketStatus::Closed).then_some(now));
+    am.resolved_at =
+        Set(matches!(status, TicketStatus::Resolved | TicketStatus::Closed).then_some(now));
     am.updated_at = Set(now);
     let t = am.update(txn).await?;
     changed(txn, &t).await
@@ -533,9 +545,12 @@ pub async fn update(
     let assignee = match u.assignee_id {
         0 => None,
         id => {
-            let ok = user::Entity::find_by_id(id).one(&txn).await?.is_some_and(|p| {
-                p.kind == crate::domain::access::UserKind::Staff && p.status == "active"
-            });
+            let ok = user::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .is_some_and(|p| {
+                    p.kind == crate::domain::access::UserKind::Staff && p.status == "active"
+                });
             if !ok {
                 return Err(AppError::field("assignee_id", "err.assignee_invalid"));
             }
@@ -550,9 +565,8 @@ pub async fn update(
     am.priority = Set(priority);
     if before.2 != status {
         am.status = Set(status);
-        am.resolved_at = Set(
-            matches!(status, TicketStatus::Resolved | TicketStatus::Closed).then_some(now),
-        );
+        am.resolved_at =
+            Set(matches!(status, TicketStatus::Resolved | TicketStatus::Closed).then_some(now));
     }
     am.updated_at = Set(now);
     let t = am.update(&txn).await?;
