@@ -53,7 +53,7 @@ pub fn StaffTicketPage() -> impl IntoView {
                     let (for_reply, for_handling) = (t.clone(), t.clone());
                     let category = category_key(t.category);
                     view! {
-                        <div class="grid-2">
+                        <div class="grid-2 align-top">
                             <div class="stack">
                                 <div class="card">
                                     <div class="thread-head">
