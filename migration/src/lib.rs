@@ -16,6 +16,7 @@ mod m20261204_000011_messages;
 mod m20261204_000012_trading_servers;
 mod m20261205_000001_crm;
 mod m20261205_000002_support;
+mod m20261205_000003_competitions;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_trading_servers::Migration),
             Box::new(m20261205_000001_crm::Migration),
             Box::new(m20261205_000002_support::Migration),
+            Box::new(m20261205_000003_competitions::Migration),
         ]
     }
 }

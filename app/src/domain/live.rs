@@ -21,6 +21,8 @@ snake_enum! {
         Commission => "commission",
         /// A support ticket was opened, answered or moved (ref: the ticket).
         Ticket => "ticket",
+        /// A competition's board moved (ref: the competition).
+        Leaderboard => "leaderboard",
     }
 }
 

@@ -6,6 +6,7 @@ pub mod approval;
 pub mod bps;
 pub mod challenge;
 pub mod clock;
+pub mod competition;
 pub mod crm;
 pub mod ib;
 pub mod kyc;

@@ -26,6 +26,10 @@ snake_enum! {
         ProfitSharePayable => "profit_share_payable",
         /// The firm's part of the profit settled on funded accounts.
         ProfitShareFirm => "profit_share_firm",
+        /// Trading competitions' entry fees.
+        CompetitionFees => "competition_fees",
+        /// The prizes paid to competitions' winners.
+        CompetitionPrizes => "competition_prizes",
     }
 }
 
@@ -42,6 +46,8 @@ impl AccountKind {
         AccountKind::FundedTrading,
         AccountKind::ProfitSharePayable,
         AccountKind::ProfitShareFirm,
+        AccountKind::CompetitionFees,
+        AccountKind::CompetitionPrizes,
     ];
 }
 

@@ -59,6 +59,7 @@ permissions! {
     TicketsView => "tickets.view", "perm.tickets_view";
     TicketsManage => "tickets.manage", "perm.tickets_manage";
     DownloadsManage => "downloads.manage", "perm.downloads_manage";
+    CompetitionsManage => "competitions.manage", "perm.competitions_manage";
 }
 
 /// A role's permissions. Stored as space-separated names.

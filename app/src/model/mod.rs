@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 pub use crate::domain::validation::FieldError;
 
+mod competitions;
 mod crm;
 mod funds;
 mod ib;
@@ -14,6 +15,7 @@ mod offers;
 mod prop;
 mod servers;
 mod support;
+pub use competitions::*;
 pub use crm::*;
 pub use funds::*;
 pub use ib::*;

@@ -2,6 +2,7 @@
 //! database, audit, mail, jobs and other shared machinery); server functions in `api` call into
 //! these. `docs/architecture.md` has the map and the rules between the layers.
 pub mod approvals;
+pub mod competitions;
 pub mod crm;
 pub mod entity;
 pub mod ib;

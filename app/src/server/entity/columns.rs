@@ -3,6 +3,7 @@
 //! the SeaORM traits are implemented here rather than derived there.)
 use crate::domain::access::{DataScope, UserKind};
 use crate::domain::approval::{PaymentStatus, RequestKind, RequestStatus};
+use crate::domain::competition::{EntryStatus, Measure, PayoutMode};
 use crate::domain::ib::Structure;
 use crate::domain::kyc::KycStatus;
 use crate::domain::live::Topic;
@@ -86,4 +87,7 @@ text_column!(
     TicketCategory,
     DownloadCategory,
     Os,
+    Measure,
+    PayoutMode,
+    EntryStatus,
 );

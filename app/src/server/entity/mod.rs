@@ -14,6 +14,8 @@ pub mod client_note;
 pub mod client_tag;
 mod columns;
 pub mod commission_day;
+pub mod competition;
+pub mod competition_entry;
 pub mod coupon;
 pub mod coupon_grant;
 pub mod deal;

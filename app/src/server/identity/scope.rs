@@ -241,6 +241,7 @@ impl Contact for crate::model::ClientRow {
 
 contact_by_email!(
     crate::model::TicketRow,
+    crate::model::EntrantRow,
     crate::model::WalletRow,
     crate::model::RequestRow,
     crate::model::ParticipantRow,

@@ -185,7 +185,8 @@ mod tests {
                 "profit_share_settle",
                 "firm_notices",
                 "task_reminders",
-                "bridge_watch"
+                "bridge_watch",
+                "competitions"
             ]
         );
         // The IB programme's monthly rank commissions are paid by the first run of a month.

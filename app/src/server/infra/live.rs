@@ -38,7 +38,8 @@ const BATCH: u64 = 1000;
 const CHANNEL: usize = 1024;
 
 /// Who may see an event: one user (the trader or IB it concerns), staff whose role grants a
-/// permission, or both.
+/// permission, or both; neither is every signed-in user (public news, such as a competition's
+/// board moving).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Audience {
     pub user: Option<i64>,
@@ -58,6 +59,11 @@ impl Audience {
             user: None,
             staff: Some(permission),
         }
+    }
+
+    /// Every signed-in user.
+    pub fn everyone() -> Self {
+        Self::default()
     }
 
     /// The user, and staff with the permission.
@@ -111,24 +117,28 @@ pub struct Event {
 
 impl Event {
     fn of(row: live_event::Model) -> Self {
+        let staff = row.permission.as_deref().and_then(Permission::from_name);
+        // A permission this build does not know is seen by no one (not by everyone): user 0
+        // is nobody.
+        let user = match (&row.permission, staff) {
+            (Some(_), None) => row.user_id.or(Some(0)),
+            _ => row.user_id,
+        };
         Self {
             event: LiveEvent {
                 id: row.id,
                 topic: row.topic,
                 ref_id: row.ref_id,
             },
-            to: Audience {
-                user: row.user_id,
-                // A permission this build does not know is seen by no one.
-                staff: row.permission.as_deref().and_then(Permission::from_name),
-            },
+            to: Audience { user, staff },
         }
     }
 
-    /// Whether the signed-in `who` may receive it: it is theirs, or they are staff with the
-    /// permission it names.
+    /// Whether the signed-in `who` may receive it: it is for everyone, it is theirs, or they
+    /// are staff with the permission it names.
     pub fn visible_to(&self, who: &Principal) -> bool {
-        self.to.user == Some(who.user_id)
+        self.to == Audience::everyone()
+            || self.to.user == Some(who.user_id)
             || self
                 .to
                 .staff

@@ -588,7 +588,7 @@ pub async fn reset_password(
         return Err(AppError::field("account", "err.reset_pending"));
     }
     Platform::of(&acc)
-        .reset_password(&txn, &acc, &participation::new_password())
+        .reset_password(&txn, &acc, &crate::server::trading::accounts::new_password())
         .await?;
     crate::server::infra::audit::record(
         &txn,

@@ -336,6 +336,14 @@ async fn judge_and_store(
     if !points.is_empty() {
         equity_point::Entity::insert_many(points).exec(txn).await?;
     }
+    let mut touched: Vec<i64> = updates.iter().map(|u| u.account_id).collect();
+    touched.sort_unstable();
+    touched.dedup();
+    let touched: Vec<&trading_account::Model> =
+        touched.iter().filter_map(|id| accounts.get(id)).collect();
+    for l in inventory::iter::<UpdateListener> {
+        (l.0)(txn, &touched).await?;
+    }
     // One event an account (a decided one has its own, from `act`).
     let mut seen = std::collections::HashSet::new();
     live::emit_many(
@@ -432,6 +440,25 @@ pub fn rule_name(r: rules::Rule) -> &'static str {
         rules::Rule::ProfitTarget => "profit_target",
         rules::Rule::TradingPeriod => "trading_period",
     }
+}
+
+/// What another area does with the accounts whose figures an update (or batch) just stored, in
+/// the same transaction, each with its new balance, equity and time (`updated_at`): the
+/// competitions rank their accounts by it (`register_update_listener!`).
+pub type UpdateListenerFn = for<'a> fn(
+    &'a sea_orm::DatabaseTransaction,
+    &'a [&'a trading_account::Model],
+) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
+
+pub struct UpdateListener(pub UpdateListenerFn);
+
+inventory::collect!(UpdateListener);
+
+#[macro_export]
+macro_rules! register_update_listener {
+    ($f:expr) => {
+        inventory::submit! { $crate::server::trading::risk::UpdateListener($f) }
+    };
 }
 
 /// What the owner of a participant does when a stage of its account is decided (in the same

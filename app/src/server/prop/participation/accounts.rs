@@ -1,40 +1,14 @@
 //! A trading account for each stage a participant reaches.
 use super::*;
-use crate::domain::challenge::{Environment, StageDef};
-use crate::domain::clock;
-use crate::domain::rules::StageState;
+use crate::domain::challenge::StageDef;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::entity::{participant, trading_account};
-use crate::server::trading::platform::{OPENING, Platform, TradingPlatform};
-use crate::server::{infra::crypto, trading::servers, trading::sim};
+use crate::server::trading::accounts;
+use crate::server::trading::platform::OPENING;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-};
-
-/// A fresh login: eight digits, unique among accounts.
-pub(super) async fn new_login(db: &impl ConnectionTrait) -> Result<String, AppError> {
-    for _ in 0..5 {
-        let b = crypto::random_bytes::<4>();
-        let login = (10_000_000 + u32::from_le_bytes(b) % 89_999_999).to_string();
-        if trading_account::Entity::find()
-            .filter(trading_account::Column::Login.eq(&login))
-            .one(db)
-            .await?
-            .is_none()
-        {
-            return Ok(login);
-        }
-    }
-    Err(AppError::internal("no free account login after five tries"))
-}
-
-/// A stage account's password: twelve random hex digits.
-pub fn new_password() -> String {
-    crypto::random_token().chars().take(12).collect()
-}
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 /// Opens the account of `stage` (attempt `attempt`) and puts the participant on it.
 pub async fn issue_account(
@@ -49,66 +23,25 @@ pub async fn issue_account(
         .stages
         .get(stage as usize)
         .or_internal("a stage beyond the bought package")?;
-    let balance = b.package.account_size_minor;
-    let rules = def.rules(balance);
-    let zone = clock::DayZone::parse(&b.time_zone).unwrap_or_default();
-    let server = servers::of_stage(txn, def.server_id)
-        .await?
-        .or_internal("a stage's trading server")?;
-    let now = Utc::now();
-    // The stage's first day by its platform's clock: the simulator's own, or the real one.
-    let (platform, bridge_id, day_start) = match server.bridge_id {
-        Some(bridge) => ("bridge", Some(bridge), now),
-        None => ("sim", None, sim::feed(txn).await?.now()),
-    };
-    let state = StageState::new(&rules, clock::local_day(day_start, zone));
-    let group = servers::terms(&server)
-        .group_for(&def.account_group)
-        .to_string();
-    let password = new_password();
-    let acc = trading_account::ActiveModel {
-        participant_id: Set(Some(p.id)),
-        user_id: Set(p.user_id),
-        platform: Set(platform.into()),
-        bridge_id: Set(bridge_id),
-        account_group: Set(group),
-        login: Set(new_login(txn).await?),
-        password: Set(password),
-        environment: Set(match def.environment {
-            Environment::Demo => "demo",
-            Environment::Live => "live",
-        }
-        .into()),
-        currency: Set(p.currency.clone()),
-        leverage: Set(b.package.leverage as i32),
-        stage: Set(stage),
-        attempt: Set(attempt),
-        initial_balance: Set(balance),
-        balance: Set(balance),
-        equity: Set(balance),
-        margin: Set(0),
-        open_positions: Set(0),
-        enabled: Set(true),
-        // A bridged account opens when its platform acknowledges the `create` command.
-        status: Set(if bridge_id.is_some() {
-            OPENING
-        } else {
-            "active"
-        }
-        .into()),
-        time_zone: Set(b.time_zone.clone()),
-        rules: Set(serde_json::to_string(&rules).or_internal("encoding an account's rules")?),
-        state: Set(serde_json::to_string(&state).or_internal("encoding an account's rule state")?),
-        decision: Set(String::new()),
-        last_seq: Set(0),
-        version: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
+    let acc = accounts::open(
+        txn,
+        accounts::NewAccount {
+            user_id: p.user_id,
+            participant_id: Some(p.id),
+            server_id: def.server_id,
+            account_group: &def.account_group,
+            environment: def.environment,
+            currency: &p.currency,
+            leverage: b.package.leverage as i32,
+            stage,
+            attempt,
+            balance: b.package.account_size_minor,
+            rules: def.rules(b.package.account_size_minor),
+            time_zone: &b.time_zone,
+        },
+    )
     .await?;
-    Platform::of(&acc).create(txn, &acc).await?;
+    let now = Utc::now();
     let mut q = participant::Entity::update_many()
         .col_expr(
             participant::Column::Status,
