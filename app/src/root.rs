@@ -1,6 +1,11 @@
 //! The HTML shell, the root component and the routes of all three portals.
 use crate::pages::NotFound;
 use crate::pages::approvals::{queue::ApprovalsPage, review::ReviewPage};
+use crate::pages::competitions::{
+    admin::CompetitionsAdminPage,
+    client::{CompetitionPage, CompetitionsPage},
+    desk::CompetitionDeskPage,
+};
 use crate::pages::crm::{
     client::ClientPage, clients::ClientsPage, leads::LeadsPage, tasks::TasksPage,
 };
@@ -153,6 +158,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tickets") view={Lazy::<support_desk::Tickets>::new()}/>
                     <Route path=path!("tickets/:id") view={Lazy::<support_desk::Ticket>::new()}/>
                     <Route path=path!("downloads") view={Lazy::<support_desk::Downloads>::new()}/>
+                    <Route path=path!("competitions") view={Lazy::<competition_desk::Competitions>::new()}/>
+                    <Route path=path!("competitions/:id") view={Lazy::<competition_desk::Competition>::new()}/>
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
@@ -170,6 +177,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("support") view={Lazy::<trader_support::Tickets>::new()}/>
                     <Route path=path!("support/:id") view={Lazy::<trader_support::Ticket>::new()}/>
                     <Route path=path!("downloads") view={Lazy::<trader_support::Downloads>::new()}/>
+                    <Route path=path!("competitions") view={Lazy::<trader_competitions::Competitions>::new()}/>
+                    <Route path=path!("competitions/:id") view={Lazy::<trader_competitions::Competition>::new()}/>
                     <Route path=path!("ib") view={Lazy::<ib_portal::Overview>::new()}/>
                     <Route path=path!("ib/clients") view={Lazy::<ib_portal::Clients>::new()}/>
                     <Route path=path!("ib/report") view={Lazy::<ib_portal::Report>::new()}/>
@@ -335,4 +344,14 @@ lazy_area!(trader_support {
     Tickets => view! { <MyTicketsPage/> };
     Ticket => view! { <MyTicketPage/> };
     Downloads => view! { <DownloadCentrePage/> };
+});
+
+lazy_area!(competition_desk {
+    Competitions => view! { <CompetitionsAdminPage/> };
+    Competition => view! { <CompetitionDeskPage/> };
+});
+
+lazy_area!(trader_competitions {
+    Competitions => view! { <CompetitionsPage/> };
+    Competition => view! { <CompetitionPage/> };
 });

@@ -3,6 +3,7 @@
 //! DTO. Every one has a stable endpoint under `/api/`, listed in the README, so that scripts
 //! can call them.
 pub mod approvals;
+pub mod competitions;
 pub mod crm;
 pub mod ib;
 pub mod identity;

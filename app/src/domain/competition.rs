@@ -241,9 +241,21 @@ mod tests {
 
     #[test]
     fn ties_go_to_whoever_got_there_first() {
-        let a = Standing { entry: 1, score: 500, reached_at: 20 };
-        let b = Standing { entry: 2, score: 500, reached_at: 10 };
-        let c = Standing { entry: 3, score: 700, reached_at: 30 };
+        let a = Standing {
+            entry: 1,
+            score: 500,
+            reached_at: 20,
+        };
+        let b = Standing {
+            entry: 2,
+            score: 500,
+            reached_at: 10,
+        };
+        let c = Standing {
+            entry: 3,
+            score: 700,
+            reached_at: 30,
+        };
         let board = rank(vec![a, b, c]);
         assert_eq!(board.iter().map(|s| s.entry).collect::<Vec<_>>(), [3, 2, 1]);
         assert!(above(&b, &a));
@@ -258,11 +270,20 @@ mod tests {
         );
         assert_eq!(check_prizes(vec![], 10), Ok(vec![]));
         assert_eq!(check_prizes(vec![p(2, 3, 100)], 10), Err("err.prize_gap"));
-        assert_eq!(check_prizes(vec![p(1, 2, 500), p(4, 5, 1)], 10), Err("err.prize_gap"));
-        assert_eq!(check_prizes(vec![p(1, 2, 500), p(2, 3, 1)], 10), Err("err.prize_overlap"));
+        assert_eq!(
+            check_prizes(vec![p(1, 2, 500), p(4, 5, 1)], 10),
+            Err("err.prize_gap")
+        );
+        assert_eq!(
+            check_prizes(vec![p(1, 2, 500), p(2, 3, 1)], 10),
+            Err("err.prize_overlap")
+        );
         assert_eq!(check_prizes(vec![p(1, 1, 0)], 10), Err("err.prize_amount"));
         assert_eq!(check_prizes(vec![p(3, 1, 5)], 10), Err("err.prize_ranks"));
-        assert_eq!(check_prizes(vec![p(1, 11, 5)], 10), Err("err.prize_beyond_board"));
+        assert_eq!(
+            check_prizes(vec![p(1, 11, 5)], 10),
+            Err("err.prize_beyond_board")
+        );
     }
 
     #[test]
@@ -278,7 +299,12 @@ mod tests {
 
     #[test]
     fn registration_must_fit_the_competition() {
-        let d = |rs, re, s, e| Dates { registration_start: rs, registration_end: re, start: s, end: e };
+        let d = |rs, re, s, e| Dates {
+            registration_start: rs,
+            registration_end: re,
+            start: s,
+            end: e,
+        };
         assert!(d(0, 10, 5, 20).check().is_ok());
         assert!(d(10, 10, 5, 20).check().is_err());
         assert!(d(0, 30, 5, 20).check().is_err());

@@ -1699,4 +1699,79 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "Enter a full web address starting with https://.",
         "Introduzca una dirección web completa que empiece por https://.",
     ),
+    (
+        "err.already_joined",
+        "You have already joined this competition.",
+        "Ya está inscrito en esta competición.",
+    ),
+    (
+        "err.registration_closed",
+        "Registration for this competition is closed.",
+        "La inscripción a esta competición está cerrada.",
+    ),
+    (
+        "err.registration_outside",
+        "Registration must open before trading starts and close by the time it ends.",
+        "La inscripción debe abrir antes de que empiece la operativa y cerrar antes de que termine.",
+    ),
+    (
+        "err.competition_has_entrants",
+        "Traders have joined: the currency, fee, starting balance and ranking cannot change.",
+        "Ya hay inscritos: no se puede cambiar la divisa, la cuota, el saldo inicial ni la clasificación.",
+    ),
+    (
+        "err.competition_settled",
+        "The final ranks are fixed: nothing can change.",
+        "La clasificación final está fijada: no se puede cambiar nada.",
+    ),
+    (
+        "err.competition_not_started",
+        "Trading has not started yet.",
+        "La operativa todavía no ha empezado.",
+    ),
+    (
+        "err.competition_not_settled",
+        "Trading has not ended yet.",
+        "La operativa todavía no ha terminado.",
+    ),
+    (
+        "err.measure_unknown",
+        "Choose how the board ranks.",
+        "Elija cómo se clasifica.",
+    ),
+    (
+        "err.payout_unknown",
+        "Choose how prizes are paid.",
+        "Elija cómo se pagan los premios.",
+    ),
+    (
+        "err.prize_line",
+        "Write each line as a rank or range and an amount: \"2-3 100\".",
+        "Escriba cada línea como un puesto o rango y un importe: \"2-3 100\".",
+    ),
+    (
+        "err.prize_ranks",
+        "A range runs from a rank to one at or below it.",
+        "Un rango va de un puesto a otro igual o inferior.",
+    ),
+    (
+        "err.prize_amount",
+        "Every prize must be more than zero.",
+        "Cada premio debe ser mayor que cero.",
+    ),
+    (
+        "err.prize_gap",
+        "The prize table must start at rank 1 and leave no rank out.",
+        "La tabla debe empezar en el puesto 1 sin saltarse ninguno.",
+    ),
+    (
+        "err.prize_overlap",
+        "Two lines of the prize table cover the same rank.",
+        "Dos líneas de la tabla cubren el mismo puesto.",
+    ),
+    (
+        "err.prize_beyond_board",
+        "Prizes go beyond the places on the board.",
+        "Los premios superan los puestos de la clasificación.",
+    ),
 ];

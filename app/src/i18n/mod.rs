@@ -143,6 +143,7 @@ pub fn use_i18n() -> I18n {
 
 mod approvals;
 mod challenges;
+mod competitions;
 mod crm;
 mod errors;
 mod frame;
@@ -171,6 +172,7 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(messages::MESSAGES)
         .chain(prop::PROP)
         .chain(support::SUPPORT)
+        .chain(competitions::COMPETITIONS)
         .chain(challenges::CHALLENGES)
         .chain(trading::TRADING)
 }

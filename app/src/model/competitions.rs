@@ -96,6 +96,9 @@ pub struct MyEntry {
     pub equity: Money,
     pub account_id: i64,
     pub login: String,
+    /// Whether the account takes orders now (trading has started and not ended).
+    pub trading: bool,
+    pub positions: Vec<super::PositionDto>,
     pub prize: Option<Money>,
     pub paid: bool,
 }

@@ -2,6 +2,7 @@
 //! crm, approvals, money, prop, trading, settings, ib, offers, messages, notifications), plus each portal's landing
 //! screen (`home`). Which portal a screen belongs to is decided by its route (`root.rs`).
 pub mod approvals;
+pub mod competitions;
 pub mod crm;
 pub mod home;
 pub mod ib;

@@ -374,6 +374,7 @@ pub fn PortalShell() -> impl IntoView {
                     NavItem { href: "/profile", icon: "☺", label: "nav.profile" },
                     NavItem { href: "/notifications", icon: "✉", label: "nav.notifications" },
                     NavItem { href: "/coupons", icon: "✂", label: "nav.coupons" },
+                    NavItem { href: "/competitions", icon: "♛", label: "nav.competitions" },
                     NavItem { href: "/support", icon: "?", label: "nav.support" },
                     NavItem { href: "/downloads", icon: "⇩", label: "nav.downloads" },
                 ];
@@ -406,6 +407,7 @@ pub fn AdminShell() -> impl IntoView {
                     (Permission::IbView, NavItem { href: "/admin/ib", icon: "⚑", label: "nav.ib_admin" }),
                     (Permission::OffersView, NavItem { href: "/admin/offers", icon: "✂", label: "nav.offers" }),
                     (Permission::NoticesManage, NavItem { href: "/admin/messages", icon: "✉", label: "nav.messages" }),
+                    (Permission::CompetitionsManage, NavItem { href: "/admin/competitions", icon: "♛", label: "nav.competitions" }),
                     (Permission::TicketsView, NavItem { href: "/admin/tickets", icon: "?", label: "nav.tickets" }),
                     (Permission::DownloadsManage, NavItem { href: "/admin/downloads", icon: "⇩", label: "nav.downloads" }),
                     (Permission::RiskAlertsView, NavItem { href: "/admin/alerts", icon: "!", label: "nav.alerts" }),

@@ -10,8 +10,7 @@ use crate::server::entity::{competition, competition_entry, trading_account, use
 use crate::server::infra::live::{self, Audience};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -56,12 +55,17 @@ async fn on_update(
             continue;
         }
         let score = score_of(c, acc.equity);
-        let mut q = competition_entry::Entity::update_many()
-            .col_expr(competition_entry::Column::EquityMinor, Expr::value(acc.equity));
+        let mut q = competition_entry::Entity::update_many().col_expr(
+            competition_entry::Column::EquityMinor,
+            Expr::value(acc.equity),
+        );
         if score != e.score {
             q = q
                 .col_expr(competition_entry::Column::Score, Expr::value(score))
-                .col_expr(competition_entry::Column::ReachedAt, Expr::value(acc.updated_at));
+                .col_expr(
+                    competition_entry::Column::ReachedAt,
+                    Expr::value(acc.updated_at),
+                );
         }
         q.filter(competition_entry::Column::Id.eq(e.id))
             .exec(txn)
@@ -121,7 +125,10 @@ pub fn ordered(competition: i64) -> sea_orm::Select<competition_entry::Entity> {
 }
 
 /// Where `e` stands among the active entries now: one more than those above it.
-async fn place_of(db: &impl ConnectionTrait, e: &competition_entry::Model) -> Result<u32, AppError> {
+async fn place_of(
+    db: &impl ConnectionTrait,
+    e: &competition_entry::Model,
+) -> Result<u32, AppError> {
     use competition_entry::Column as C;
     let above = competition_entry::Entity::find()
         .filter(C::CompetitionId.eq(e.competition_id))
@@ -183,7 +190,8 @@ pub async fn board(
     } else {
         ordered(id).limit(c.board_size as u64).all(db).await?
     };
-    let people = crate::server::identity::accounts::by_id(db, top.iter().map(|e| e.user_id)).await?;
+    let people =
+        crate::server::identity::accounts::by_id(db, top.iter().map(|e| e.user_id)).await?;
     let rows = top
         .iter()
         .zip(1u32..)
@@ -220,11 +228,15 @@ pub async fn board(
                 _ if settled => None,
                 _ => Some(place_of(db, &m).await?),
             };
-            let login = trading_account::Entity::find_by_id(m.account_id)
+            let acc = trading_account::Entity::find_by_id(m.account_id)
                 .one(db)
                 .await?
-                .map(|a| a.login)
-                .unwrap_or_default();
+                .or_internal("an entry's account")?;
+            let positions = if acc.platform == "sim" {
+                crate::server::trading::sim::position_views(db, &acc).await?
+            } else {
+                Vec::new()
+            };
             Some(MyEntry {
                 entry_id: m.id,
                 status: m.status,
@@ -233,7 +245,11 @@ pub async fn board(
                 score: score_text(&c, m.score),
                 equity: money(m.equity_minor, &c)?,
                 account_id: m.account_id,
-                login,
+                login: acc.login.clone(),
+                trading: acc.enabled
+                    && m.status == EntryStatus::Active
+                    && dates(&c).trading(Utc::now()),
+                positions,
                 prize: m.prize_minor.map(|p| money(p, &c)).transpose()?,
                 paid: m.paid_at.is_some(),
             })

@@ -195,7 +195,11 @@ pub async fn suspend(
     );
     let mut am = e.into_active_model();
     am.status = Set(status);
-    am.suspend_reason = Set(if suspended { reason.to_string() } else { String::new() });
+    am.suspend_reason = Set(if suspended {
+        reason.to_string()
+    } else {
+        String::new()
+    });
     am.update(&txn).await?;
     audit::record(
         &txn,

@@ -9,9 +9,9 @@ use crate::domain::money::{self, Currency};
 use crate::domain::validation::{self as v, Errors};
 use crate::model::{CompetitionForm, CompetitionStats, EntrantRow};
 use crate::server::entity::{client_group, competition, competition_entry, trading_account, user};
+use crate::server::infra::audit;
 use crate::server::infra::db::Write;
 use crate::server::infra::origin::Origin;
-use crate::server::infra::audit;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -46,7 +46,8 @@ fn banner(raw: &str) -> Result<String, &'static str> {
     }
     if t.len() > 500
         || !(t.starts_with("https://") || (t.starts_with('/') && !t.starts_with("//")))
-        || t.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"')
+        || t.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"')
     {
         return Err("err.url_invalid");
     }
@@ -118,8 +119,14 @@ pub async fn save(
         "currency",
         money::currency(f.currency.trim()).ok_or("err.currency_unknown"),
     );
-    let measure = e.check("measure", Measure::parse(&f.measure).ok_or("err.measure_unknown"));
-    let payout = e.check("payout", PayoutMode::parse(&f.payout).ok_or("err.payout_unknown"));
+    let measure = e.check(
+        "measure",
+        Measure::parse(&f.measure).ok_or("err.measure_unknown"),
+    );
+    let payout = e.check(
+        "payout",
+        PayoutMode::parse(&f.payout).ok_or("err.payout_unknown"),
+    );
     let symbols = e.check("symbols", symbols(&f.symbols));
     let board = e.check(
         "board_size",
@@ -131,7 +138,10 @@ pub async fn save(
     let (mut fee_minor, mut balance, mut prizes) = (None, None, None);
     if let Some(c) = cur {
         fee_minor = e.check("fee", fee(&f.fee, c));
-        balance = e.check("starting_balance", money::parse_amount(&f.starting_balance, c));
+        balance = e.check(
+            "starting_balance",
+            money::parse_amount(&f.starting_balance, c),
+        );
         if let Some(b) = board {
             prizes = e.check("prizes", prize_table(&f.prizes, c, b));
         }
@@ -153,12 +163,15 @@ pub async fn save(
             banner_url,
             rules_en,
             rules_es,
-            reg_start.zip(reg_end).zip(start).zip(end).map(|(((a, b), c), d)| (a, b, c, d)),
+            reg_start
+                .zip(reg_end)
+                .zip(start)
+                .zip(end)
+                .map(|(((a, b), c), d)| (a, b, c, d)),
             cur.zip(measure).zip(payout).map(|((a, b), c)| (a, b, c)),
         ))?;
-    let (symbols, board, fee_minor, balance, prizes) = Errors::default().values((
-        symbols, board, fee_minor, balance, prizes,
-    ))?;
+    let (symbols, board, fee_minor, balance, prizes) =
+        Errors::default().values((symbols, board, fee_minor, balance, prizes))?;
     let mut groups = f.group_ids.clone();
     groups.sort_unstable();
     groups.dedup();
@@ -263,7 +276,14 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<CompetitionRow>, AppE
         .all(db)
         .await?
         .iter()
-        .map(|c| row(c, Locale::En, counts.get(&c.id).copied().unwrap_or(0), false))
+        .map(|c| {
+            row(
+                c,
+                Locale::En,
+                counts.get(&c.id).copied().unwrap_or(0),
+                false,
+            )
+        })
         .collect()
 }
 
@@ -343,7 +363,13 @@ pub async fn desk(
         fees: money(sum(&|e| Some(e.fee_minor)), &c)?,
         prizes_paid: money(sum(&|e| e.paid_at.and(e.prize_minor)), &c)?,
         prizes_due: money(
-            sum(&|e| if e.paid_at.is_none() { e.prize_minor } else { None }),
+            sum(&|e| {
+                if e.paid_at.is_none() {
+                    e.prize_minor
+                } else {
+                    None
+                }
+            }),
             &c,
         )?,
     };
@@ -354,10 +380,15 @@ pub async fn desk(
             Ok(EntrantRow {
                 entry_id: e.id,
                 user_id: e.user_id,
-                name: u.map(crate::server::identity::accounts::full_name).unwrap_or_default(),
+                name: u
+                    .map(crate::server::identity::accounts::full_name)
+                    .unwrap_or_default(),
                 email: u.map(|u| u.email.clone()).unwrap_or_default(),
                 country: u.map(|u| u.country.clone()).unwrap_or_default(),
-                login: accounts.get(&e.account_id).map(|a| a.login.clone()).unwrap_or_default(),
+                login: accounts
+                    .get(&e.account_id)
+                    .map(|a| a.login.clone())
+                    .unwrap_or_default(),
                 status: e.status,
                 suspend_reason: e.suspend_reason.clone(),
                 rank: ranks.get(&e.id).copied(),

@@ -22,7 +22,9 @@ use sea_orm::{
     TransactionTrait,
 };
 
-crate::register_job!(jobs::Schedule::Day, 45, "competitions", |db| Box::pin(tick(db)));
+crate::register_job!(jobs::Schedule::Day, 45, "competitions", |db| Box::pin(
+    tick(db)
+));
 
 /// Opens or closes a competition account for trading.
 pub async fn set_trading(
@@ -116,7 +118,10 @@ pub async fn settle(db: &DatabaseConnection, id: i64) -> Result<bool, AppError> 
     for (s, place) in ranked.iter().zip(1i32..) {
         let prize = prizes.iter().find(|p| p.0 == s.entry).map(|p| p.2);
         competition_entry::Entity::update_many()
-            .col_expr(competition_entry::Column::FinalRank, Expr::value(Some(place)))
+            .col_expr(
+                competition_entry::Column::FinalRank,
+                Expr::value(Some(place)),
+            )
             .col_expr(competition_entry::Column::PrizeMinor, Expr::value(prize))
             .filter(competition_entry::Column::Id.eq(s.entry))
             .exec(&txn)
@@ -192,7 +197,10 @@ pub async fn pay_one(db: &DatabaseConnection, entry: i64) -> Result<bool, AppErr
     let wallet = ledger::wallet(&txn, e.user_id, cur).await?;
     ledger::lock_accounts(&txn, &[wallet.id]).await?;
     let claimed = competition_entry::Entity::update_many()
-        .col_expr(competition_entry::Column::PaidAt, Expr::value(Some(Utc::now())))
+        .col_expr(
+            competition_entry::Column::PaidAt,
+            Expr::value(Some(Utc::now())),
+        )
         .filter(competition_entry::Column::Id.eq(entry))
         .filter(competition_entry::Column::PaidAt.is_null())
         .exec(&txn)
@@ -224,7 +232,10 @@ pub async fn pay_one(db: &DatabaseConnection, entry: i64) -> Result<bool, AppErr
     .await?;
     let data = std::collections::BTreeMap::from([
         ("competition".to_string(), c.name.clone()),
-        ("rank".to_string(), e.final_rank.unwrap_or_default().to_string()),
+        (
+            "rank".to_string(),
+            e.final_rank.unwrap_or_default().to_string(),
+        ),
         ("amount".to_string(), money(amount, &c)?.to_string()),
     ]);
     notify::push_and_mail(&txn, e.user_id, "notice.competition_prize", data).await?;
@@ -250,7 +261,10 @@ pub async fn end_now(
         return Err(AppError::field("competition", "err.competition_settled"));
     }
     if now < c.start_at {
-        return Err(AppError::field("competition", "err.competition_not_started"));
+        return Err(AppError::field(
+            "competition",
+            "err.competition_not_started",
+        ));
     }
     competition::Entity::update_many()
         .col_expr(competition::Column::EndAt, Expr::value(now))
@@ -291,7 +305,10 @@ pub async fn release(
         .await?
         .ok_or(AppError::NotFound)?;
     if c.settled_at.is_none() {
-        return Err(AppError::field("competition", "err.competition_not_settled"));
+        return Err(AppError::field(
+            "competition",
+            "err.competition_not_settled",
+        ));
     }
     let paid = pay(db, id).await?;
     let txn = db.write().await?;

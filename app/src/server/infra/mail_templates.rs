@@ -27,6 +27,7 @@ pub const EMAILED_NOTICES: &[&str] = &[
     "notice.alert_period_ending",
     "notice.commission_credited",
     "notice.ticket_reply",
+    "notice.competition_prize",
 ];
 
 /// One email: its key and the placeholders its wording may use.

@@ -10,7 +10,7 @@ use crate::domain::trading;
 use crate::error::{AppError, OrInternal};
 use crate::model::{
     AccountDto, DealDto, DecisionDto, EquityPoint, ListQuery, Page, ParticipantDetail,
-    ParticipantRow, PositionDto, ProgressBar, PropChoices, PropFilter, QuoteDto, RetryOffer,
+    ParticipantRow, ProgressBar, PropChoices, PropFilter, QuoteDto, RetryOffer,
 };
 use crate::server::entity::{
     challenge, equity_point, participant, rule_decision, trading_account, user,
@@ -375,11 +375,7 @@ pub async fn detail(
             });
         }
         if acc.platform == "sim" {
-            positions = sim::open_positions(db, acc)
-                .await?
-                .into_iter()
-                .map(|(pos, price, profit)| position_dto(&pos, price, profit, cur))
-                .collect();
+            positions = sim::position_views(db, acc).await?;
         }
         deals = Platform::of(acc)
             .closed_deals(db, acc)
@@ -455,51 +451,14 @@ pub async fn detail(
     })
 }
 
-fn price_text(price: i64, symbol: &str) -> String {
-    trading::symbol(symbol).map_or_else(
-        || price.to_string(),
-        |s| trading::price_decimal(price, s).to_string(),
-    )
-}
-
-fn volume_text(v: i64) -> String {
-    rust_decimal::Decimal::new(v, 2).to_string()
-}
-
-fn position_dto(
-    p: &crate::server::entity::sim_position::Model,
-    price: i64,
-    profit: i64,
-    cur: Option<Currency>,
-) -> PositionDto {
-    PositionDto {
-        id: p.id,
-        symbol: p.symbol.clone(),
-        side: p.side.clone(),
-        volume: volume_text(p.volume),
-        open_price: price_text(p.open_price, &p.symbol),
-        price: price_text(price, &p.symbol),
-        stop_loss: p
-            .stop_loss
-            .map(|x| price_text(x, &p.symbol))
-            .unwrap_or_default(),
-        take_profit: p
-            .take_profit
-            .map(|x| price_text(x, &p.symbol))
-            .unwrap_or_default(),
-        profit: fmt(profit, cur),
-        opened_at: date(Some(p.opened_at)),
-    }
-}
-
 fn deal_dto(d: &crate::server::entity::deal::Model, cur: Option<Currency>) -> DealDto {
     DealDto {
         ticket: d.ticket.clone(),
         symbol: d.symbol.clone(),
         side: d.side.clone(),
-        volume: volume_text(d.volume),
-        open_price: price_text(d.open_price, &d.symbol),
-        close_price: price_text(d.close_price, &d.symbol),
+        volume: sim::volume_text(d.volume),
+        open_price: sim::price_text(d.open_price, &d.symbol),
+        close_price: sim::price_text(d.close_price, &d.symbol),
         profit: fmt(d.profit_minor, cur),
         opened_at: date(Some(d.opened_at)),
         closed_at: date(Some(d.closed_at)),
@@ -514,7 +473,7 @@ pub async fn quotes(db: &impl ConnectionTrait) -> Result<Vec<QuoteDto>, AppError
         .map(|s| QuoteDto {
             symbol: s.code.into(),
             name: s.name.into(),
-            price: price_text(prices.get(s.code).copied().unwrap_or(s.start), s.code),
+            price: sim::price_text(prices.get(s.code).copied().unwrap_or(s.start), s.code),
         })
         .collect())
 }
@@ -588,7 +547,11 @@ pub async fn reset_password(
         return Err(AppError::field("account", "err.reset_pending"));
     }
     Platform::of(&acc)
-        .reset_password(&txn, &acc, &crate::server::trading::accounts::new_password())
+        .reset_password(
+            &txn,
+            &acc,
+            &crate::server::trading::accounts::new_password(),
+        )
         .await?;
     crate::server::infra::audit::record(
         &txn,

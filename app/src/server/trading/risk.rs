@@ -445,10 +445,11 @@ pub fn rule_name(r: rules::Rule) -> &'static str {
 /// What another area does with the accounts whose figures an update (or batch) just stored, in
 /// the same transaction, each with its new balance, equity and time (`updated_at`): the
 /// competitions rank their accounts by it (`register_update_listener!`).
-pub type UpdateListenerFn = for<'a> fn(
-    &'a sea_orm::DatabaseTransaction,
-    &'a [&'a trading_account::Model],
-) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
+pub type UpdateListenerFn =
+    for<'a> fn(
+        &'a sea_orm::DatabaseTransaction,
+        &'a [&'a trading_account::Model],
+    ) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
 
 pub struct UpdateListener(pub UpdateListenerFn);
 

@@ -469,6 +469,52 @@ pub async fn open_positions(
         .collect())
 }
 
+/// A price as people read it, with the symbol's decimals.
+pub fn price_text(price: i64, symbol: &str) -> String {
+    trading::symbol(symbol).map_or_else(
+        || price.to_string(),
+        |s| trading::price_decimal(price, s).to_string(),
+    )
+}
+
+/// Lots, from hundredths.
+pub fn volume_text(v: i64) -> String {
+    rust_decimal::Decimal::new(v, 2).to_string()
+}
+
+/// The open positions of an account as the pages show them.
+pub async fn position_views(
+    db: &impl ConnectionTrait,
+    acc: &trading_account::Model,
+) -> Result<Vec<crate::model::PositionDto>, AppError> {
+    let cur = crate::domain::money::currency(&acc.currency);
+    Ok(open_positions(db, acc)
+        .await?
+        .into_iter()
+        .map(|(p, price, profit)| crate::model::PositionDto {
+            id: p.id,
+            symbol: p.symbol.clone(),
+            side: p.side.clone(),
+            volume: volume_text(p.volume),
+            open_price: price_text(p.open_price, &p.symbol),
+            price: price_text(price, &p.symbol),
+            stop_loss: p
+                .stop_loss
+                .map(|x| price_text(x, &p.symbol))
+                .unwrap_or_default(),
+            take_profit: p
+                .take_profit
+                .map(|x| price_text(x, &p.symbol))
+                .unwrap_or_default(),
+            profit: cur.map_or_else(
+                || profit.to_string(),
+                |c| crate::domain::money::format(profit, c),
+            ),
+            opened_at: p.opened_at.format("%Y-%m-%d %H:%M").to_string(),
+        })
+        .collect())
+}
+
 /// Moves the simulator's clock forward by a day and runs the day's jobs at once (closing the
 /// day of every account, then settling the profit-share periods that ended), as the job runner
 /// would within half a minute. Returns how many stages it decided.
