@@ -349,6 +349,33 @@ pub(crate) fn matrix() -> Vec<(&'static str, Rule, String)> {
             common::multipart("download", "x.txt", b"not a document"),
         ),
         ("/api/support/downloads/mine", Is(Access::Client), String::new()),
+        ("/api/competitions", Is(Access::Staff(CompetitionsManage)), String::new()),
+        (
+            "/api/competitions/save",
+            Is(Access::Staff(CompetitionsManage)),
+            "form[name]=".into(),
+        ),
+        ("/api/competitions/desk", Is(Access::Staff(CompetitionsManage)), "id=0".into()),
+        (
+            "/api/competitions/board/staff",
+            Is(Access::Staff(CompetitionsManage)),
+            "id=0".into(),
+        ),
+        (
+            "/api/competitions/suspend",
+            Is(Access::Staff(CompetitionsManage)),
+            "entry=0&suspended=true&reason=x".into(),
+        ),
+        ("/api/competitions/end", Is(Access::Staff(CompetitionsManage)), "id=0".into()),
+        ("/api/competitions/pay", Is(Access::Staff(CompetitionsManage)), "id=0".into()),
+        (
+            "/api/competitions/groups",
+            Is(Access::Staff(CompetitionsManage)),
+            String::new(),
+        ),
+        ("/api/competitions/open", Is(Access::Client), String::new()),
+        ("/api/competitions/board", Is(Access::Client), "id=0".into()),
+        ("/api/competitions/join", Is(Access::Client), "id=0".into()),
         (
             "/api/crm/tasks/month",
             Is(Access::Staff(ClientsView)),

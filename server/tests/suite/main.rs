@@ -8,6 +8,7 @@ mod common;
 mod access;
 mod auth;
 mod bridge;
+mod competitions;
 mod coupons;
 mod crash;
 mod crm;

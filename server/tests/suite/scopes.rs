@@ -165,6 +165,16 @@ const FIRM: &[&str] = &[
     "/api/offers/promo-codes/save",
     "/api/offers/promo-codes/state",
     "/api/offers/promo-codes/delete",
+    // A competition is the firm's; its entrants are every admitted client's, masked without
+    // `clients.contact`.
+    "/api/competitions",
+    "/api/competitions/save",
+    "/api/competitions/desk",
+    "/api/competitions/board/staff",
+    "/api/competitions/suspend",
+    "/api/competitions/end",
+    "/api/competitions/pay",
+    "/api/competitions/groups",
     "/api/support/downloads",
     "/api/support/downloads/save",
     "/api/support/downloads/remove",
