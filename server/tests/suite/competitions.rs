@@ -483,3 +483,32 @@ on_both!(
 fn urlencode(s: &str) -> String {
     s.replace('\n', "%0A").replace(' ', "%20")
 }
+
+on_both!(demo_data_has_a_running_board_and_a_paid_cup, |db| {
+    app::server::identity::roles::ensure_system_roles(&db)
+        .await
+        .unwrap();
+    app::server::seed::seed_demo(&db, &common::cfg())
+        .await
+        .unwrap();
+    let comps = competition::Entity::find().all(&db).await.unwrap();
+    let cup = comps.iter().find(|c| c.name == "November cup").unwrap();
+    let sprint = comps.iter().find(|c| c.name == "December sprint").unwrap();
+    assert!(cup.paid_at.is_some());
+    let paid: i64 = competition_entry::Entity::find()
+        .filter(competition_entry::Column::CompetitionId.eq(cup.id))
+        .all(&db)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.paid_at.and(e.prize_minor))
+        .sum();
+    assert_eq!(paid, 850_00, "500 + 250 + 100");
+    let board = board::board(&db, sprint.id, None).await.unwrap();
+    assert!(board.rows.len() >= 4, "{board:?}");
+    // Seeding again adds nothing.
+    app::server::seed::seed_demo(&db, &common::cfg())
+        .await
+        .unwrap();
+    assert_eq!(count(&db, "competition").await, 2);
+});

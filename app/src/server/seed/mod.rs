@@ -1,5 +1,6 @@
 //! System roles (every start), the first administrator, and the demo data set.
 pub mod bridge;
+pub mod competitions;
 pub mod crm;
 pub mod ib;
 pub mod messages;
@@ -371,6 +372,15 @@ pub async fn seed_demo(db: &DatabaseConnection, cfg: &RuntimeConfig) -> Result<S
         db,
         cfg,
         crate::server::seed::support::Cast {
+            admin: admin.id,
+            trader: trader.id,
+            clients: &clients,
+        },
+    )
+    .await?;
+    crate::server::seed::competitions::seed(
+        db,
+        crate::server::seed::competitions::Cast {
             admin: admin.id,
             trader: trader.id,
             clients: &clients,
