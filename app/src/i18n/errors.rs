@@ -1710,6 +1710,11 @@ pub static ERRORS: &[(&str, &str, &str)] = &[
         "La inscripción a esta competición está cerrada.",
     ),
     (
+        "err.entry_fee_exceeds_wallet",
+        "Your wallet does not hold enough for the entry fee. Deposit first.",
+        "Su billetera no tiene suficiente para la cuota de inscripción. Deposite primero.",
+    ),
+    (
         "err.registration_outside",
         "Registration must open before trading starts and close by the time it ends.",
         "La inscripción debe abrir antes de que empiece la operativa y cerrar antes de que termine.",

@@ -299,7 +299,7 @@ on_both!(
         let e = entries::join(&db, poor.id, comp, &here())
             .await
             .unwrap_err();
-        assert_eq!(common::code(e, "competition"), "err.fee_exceeds_wallet");
+        assert_eq!(common::code(e, "competition"), "err.entry_fee_exceeds_wallet");
         assert_eq!(before, state().await);
         // Twice.
         entries::join(&db, rich.id, comp, &here()).await.unwrap();

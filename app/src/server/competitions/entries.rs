@@ -96,7 +96,7 @@ pub async fn join(
         .await
         .map_err(|e| match e {
             AppError::Invalid(f) if f.iter().any(|f| f.code == "err.insufficient_funds") => {
-                AppError::field("competition", "err.fee_exceeds_wallet")
+                AppError::field("competition", "err.entry_fee_exceeds_wallet")
             }
             other => other,
         })?;
