@@ -132,6 +132,13 @@ test("joining refuses a closed registration and an empty wallet, changing nothin
   await trader.getByTestId("join").click();
   await expect(trader.locator(".form-error")).toContainText("wallet");
   await expect(trader.getByTestId("my-entry")).toHaveCount(0);
+  // A promo code that does not exist is named beside its field.
+  await trader.locator("#c-promo").fill("NO-SUCH-CODE");
+  await trader.getByTestId("join").click();
+  await expect(trader.locator("#c-promo-err")).not.toBeEmpty();
+  await expect(trader.getByTestId("my-entry")).toHaveCount(0);
+  await settled(trader);
+  await shot(trader, "competition-join-refused");
   const closed = (await call(trader, "/api/competitions/open", "")).find((c: { name: string }) => c.name === name);
   const r = await trader.request.post("/api/competitions/join", { headers: FORM, data: `id=${closed.id}` });
   expect(r.status()).toBe(422);

@@ -1,7 +1,7 @@
 //! Trading competitions: the competition (dates, fee, starting balance, symbols, client groups,
 //! ranking measure, board size, prize table, payout mode), and each entrant's entry with the
 //! competition account and the figures the board ranks by. Staff who manage challenges get the
-//! competition permissions.
+//! competition permissions. Promo codes apply to entry fees.
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -99,6 +99,15 @@ impl MigrationTrait for Migration {
             &["competition_id", "status", "score", "reached_at", "id"],
         ))
         .await?;
+        // A promo code used on an entry fee is recorded like one used on a challenge fee, naming
+        // the entry instead of a participant (participant_id 0).
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("offer_use"))
+                .add_column(big_integer_null("competition_entry_id"))
+                .to_owned(),
+        )
+        .await?;
         m.get_connection()
             .execute_unprepared(
                 "UPDATE role SET permissions = TRIM(permissions || ' competitions.manage') \
@@ -109,6 +118,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("offer_use"))
+                .drop_column(Alias::new("competition_entry_id"))
+                .to_owned(),
+        )
+        .await?;
         for t in ["competition_entry", "competition"] {
             m.drop_table(Table::drop().table(Alias::new(t)).to_owned())
                 .await?;

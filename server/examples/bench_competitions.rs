@@ -213,7 +213,8 @@ async fn bench(name: &str, db: DatabaseConnection, n: usize, seconds: u64) {
     let stop = Arc::new(AtomicBool::new(false));
     let sent = Arc::new(AtomicU64::new(0));
     let feeder = {
-        let (sender, logins, stop, sent) = (sender.clone(), entered.clone(), stop.clone(), sent.clone());
+        let (sender, logins, stop, sent) =
+            (sender.clone(), entered.clone(), stop.clone(), sent.clone());
         tokio::spawn(async move {
             // 5,000 a second: a batch of BATCH every BATCH/5000 s.
             let every = Duration::from_secs_f64(BATCH as f64 / 5_000.0);
@@ -223,7 +224,11 @@ async fn bench(name: &str, db: DatabaseConnection, n: usize, seconds: u64) {
             while !stop.load(Ordering::Relaxed) {
                 tick.tick().await;
                 let chunk = &logins[at..(at + BATCH).min(logins.len())];
-                sender.send(batch(chunk, seq, |k| SIZE - ((k as i64 * 53 + seq * 7) % 40_000))).await;
+                sender
+                    .send(batch(chunk, seq, |k| {
+                        SIZE - ((k as i64 * 53 + seq * 7) % 40_000)
+                    }))
+                    .await;
                 sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
                 at += BATCH;
                 if at >= logins.len() {

@@ -69,6 +69,8 @@ area_fn!(
     |me, st, _from| board::board(&st.db, id, Some(me.user_id)));
 
 area_fn!(
-    /// Joins, paying the fee from the wallet; answers the entry's id.
-    join_competition, "competitions/join", (id: i64) -> i64, Access::Client,
-    |me, st, from| entries::join(&st.db, me.user_id, id, &from));
+    /// Joins, paying the fee (less the promo code's discount) from the wallet; answers the
+    /// entry's id.
+    join_competition, "competitions/join", (id: i64, #[server(default)] promo_code: String) -> i64,
+    Access::Client,
+    |me, st, from| entries::join(&st.db, me.user_id, id, &promo_code, &from));

@@ -125,7 +125,7 @@ on_both!(
         let dan = funded(&db, admin, "dan@example.com", "100.00").await;
         // Bob joins first: on a tie, the earlier gets the higher place.
         for t in [&bob, &ann, &cat, &dan] {
-            entries::join(&db, t.id, comp, &here()).await.unwrap();
+            entries::join(&db, t.id, comp, "", &here()).await.unwrap();
             assert_eq!(
                 wallet(&db, t.id).await,
                 90_00,
@@ -225,7 +225,7 @@ on_both!(
         let mut people = Vec::new();
         for i in 0..5 {
             let t = funded(&db, admin, &format!("t{i}@example.com"), "0").await;
-            entries::join(&db, t.id, comp, &here()).await.unwrap();
+            entries::join(&db, t.id, comp, "", &here()).await.unwrap();
             people.push(t);
         }
         // Staff must release the prizes: the end fixes the ranks and pays nothing.
@@ -296,15 +296,20 @@ on_both!(
         };
         let before = state().await;
         // Without the fee in the wallet.
-        let e = entries::join(&db, poor.id, comp, &here())
+        let e = entries::join(&db, poor.id, comp, "", &here())
             .await
             .unwrap_err();
-        assert_eq!(common::code(e, "competition"), "err.entry_fee_exceeds_wallet");
+        assert_eq!(
+            common::code(e, "competition"),
+            "err.entry_fee_exceeds_wallet"
+        );
         assert_eq!(before, state().await);
         // Twice.
-        entries::join(&db, rich.id, comp, &here()).await.unwrap();
+        entries::join(&db, rich.id, comp, "", &here())
+            .await
+            .unwrap();
         let before = state().await;
-        let e = entries::join(&db, rich.id, comp, &here())
+        let e = entries::join(&db, rich.id, comp, "", &here())
             .await
             .unwrap_err();
         assert_eq!(common::code(e, "competition"), "err.already_joined");
@@ -315,7 +320,7 @@ on_both!(
         closed.registration_end = at(-50);
         closed.start_at = at(-60);
         let closed = manage::save(&db, admin, closed, &here()).await.unwrap();
-        let e = entries::join(&db, rich.id, closed, &here())
+        let e = entries::join(&db, rich.id, closed, "", &here())
             .await
             .unwrap_err();
         assert_eq!(common::code(e, "competition"), "err.registration_closed");
@@ -334,7 +339,7 @@ on_both!(
         let mut vip_only = running("VIP cup");
         vip_only.group_ids = vec![vip];
         let vip_only = manage::save(&db, admin, vip_only, &here()).await.unwrap();
-        let e = entries::join(&db, rich.id, vip_only, &here())
+        let e = entries::join(&db, rich.id, vip_only, "", &here())
             .await
             .unwrap_err();
         assert!(matches!(e, app::error::AppError::NotFound), "{e:?}");
@@ -350,7 +355,11 @@ on_both!(
         let mut draft = running("Draft cup");
         draft.published = false;
         let draft = manage::save(&db, admin, draft, &here()).await.unwrap();
-        assert!(entries::join(&db, rich.id, draft, &here()).await.is_err());
+        assert!(
+            entries::join(&db, rich.id, draft, "", &here())
+                .await
+                .is_err()
+        );
         assert_eq!(before, state().await);
 
         // Bad competitions, through the router: each names its field and saves nothing.
@@ -512,3 +521,97 @@ on_both!(demo_data_has_a_running_board_and_a_paid_cup, |db| {
         .unwrap();
     assert_eq!(count(&db, "competition").await, 2);
 });
+
+on_both!(
+    a_promo_code_takes_its_discount_off_the_entry_fee_once_per_client,
+    |db| {
+        use app::domain::offers::PromoState;
+        use app::model::PromoCodeForm;
+        use app::server::entity::offer_use;
+        use app::server::offers::promo_codes;
+        let admin = admin_with_still_feed(&db).await;
+        let comp = manage::save(&db, admin, running("Promo cup"), &here())
+            .await
+            .unwrap();
+        let code = |code: &str, discount: &str, currency: &str| PromoCodeForm {
+            code: code.into(),
+            name: "Cup".into(),
+            discount: discount.into(),
+            currency: currency.into(),
+            per_client: 1,
+            combinable: true,
+            ..Default::default()
+        };
+        for form in [code("CUP-20", "20%", "USD"), code("EURO-5", "5.00", "EUR")] {
+            let c = promo_codes::save(&db, admin, form, &here()).await.unwrap();
+            promo_codes::set_state(&db, admin, c.id, PromoState::Enabled, &here())
+                .await
+                .unwrap();
+        }
+        let ann = funded(&db, admin, "ann@example.com", "100.00").await;
+        let bob = funded(&db, admin, "bob@example.com", "100.00").await;
+        let state = || async {
+            format!(
+                "{} {} {} {}",
+                count(&db, "competition_entry").await,
+                count(&db, "offer_use").await,
+                count(&db, "journal_entry").await,
+                wallet(&db, bob.id).await
+            )
+        };
+        // Refused codes change nothing: unknown, and a fixed discount in another currency.
+        let before = state().await;
+        for (typed, refusal) in [
+            ("NOPE", "err.promo_code_unknown"),
+            ("EURO-5", "err.promo_code_currency"),
+        ] {
+            let e = entries::join(&db, bob.id, comp, typed, &here())
+                .await
+                .unwrap_err();
+            assert_eq!(common::code(e, "promo_code"), refusal);
+            assert_eq!(before, state().await);
+        }
+        // 20% off 10.00: 8.00 from the wallet, the entry's fee, and one use naming the entry.
+        let entry = entries::join(&db, ann.id, comp, " cup-20 ", &here())
+            .await
+            .unwrap();
+        assert_eq!(wallet(&db, ann.id).await, 92_00);
+        let e = competition_entry::Entity::find_by_id(entry)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(e.fee_minor, 8_00);
+        let uses = offer_use::Entity::find().all(&db).await.unwrap();
+        assert_eq!(uses.len(), 1);
+        let u = &uses[0];
+        assert_eq!(
+            (
+                u.competition_entry_id,
+                u.participant_id,
+                u.user_id,
+                u.discount_minor,
+                u.list_minor,
+                u.paid_minor
+            ),
+            (Some(entry), 0, ann.id, 2_00, 10_00, 8_00)
+        );
+        // Once per client: Ann's second competition refuses the code she used.
+        let again = manage::save(&db, admin, running("Second cup"), &here())
+            .await
+            .unwrap();
+        let e = entries::join(&db, ann.id, again, "CUP-20", &here())
+            .await
+            .unwrap_err();
+        assert_eq!(common::code(e, "promo_code"), "err.promo_code_used_up");
+        assert_eq!(wallet(&db, ann.id).await, 92_00);
+        // A free competition ignores a code.
+        let mut free = running("Free cup");
+        free.fee = "0".into();
+        let free = manage::save(&db, admin, free, &here()).await.unwrap();
+        entries::join(&db, bob.id, free, "NOPE", &here())
+            .await
+            .unwrap();
+        assert_eq!(wallet(&db, bob.id).await, 100_00);
+    }
+);

@@ -81,6 +81,8 @@ pub fn CompetitionPage() -> impl IntoView {
     );
     let join = ServerAction::<JoinCompetition>::new();
     let join_error = last_error(join.value());
+    // Kept here, above the board's refreshes, so a live update does not wipe what was typed.
+    let promo = RwSignal::new(String::new());
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
     Effect::new(move |_| {
         if matches!(join.value().get(), Some(Ok(_))) {
@@ -121,10 +123,15 @@ pub fn CompetitionPage() -> impl IntoView {
                                 </dl>
                                 <p class="thread-body">{c.rules.clone()}</p>
                                 <PrizeTable prizes=c.prizes.clone()/>
-                                <FormProblem error=join_error/>
+                                <FormProblem error=join_error shown=vec!["promo_code".into()]/>
+                                {(can_join && fee.minor() > 0).then(|| view! {
+                                    <div class="promo-field">
+                                        <TextField label=tlabel("prop.promo_code") id="c-promo" field="promo_code" value=promo error=join_error autocomplete="off"/>
+                                    </div>
+                                })}
                                 {can_join.then(|| view! {
                                     <button type="button" class="btn btn-primary" data-testid="join" disabled=move || join.pending().get()
-                                        on:click=move |_| { join.dispatch(JoinCompetition { id: cid }); }>
+                                        on:click=move |_| { join.dispatch(JoinCompetition { id: cid, promo_code: promo.get_untracked() }); }>
                                         {move || if fee.minor() == 0 { i18n.t("comp.join_free").to_string() } else { i18n.t("comp.join_for").replace("{fee}", &fee.to_string()) }}
                                     </button>
                                 })}

@@ -1,6 +1,6 @@
 //! Joining a competition and being suspended from one. A trader joins while registration is
-//! open, once, from a client group it admits, paying the fee from their wallet (a balanced
-//! ledger entry keyed by competition and trader), and gets a competition account on its
+//! open, once, from a client group it admits, paying the fee (less a promo code's discount)
+//! from their wallet (a balanced ledger entry keyed by competition and trader), and gets a competition account on its
 //! trading server with the starting balance, enabled when trading starts.
 use super::*;
 use crate::domain::challenge::Environment;
@@ -14,6 +14,7 @@ use crate::server::infra::live::{self, Audience};
 use crate::server::infra::origin::Origin;
 use crate::server::infra::{audit, notify};
 use crate::server::money::ledger::{self, Entry, Leg};
+use crate::server::offers::checkout;
 use crate::server::trading::accounts;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
@@ -38,11 +39,12 @@ fn no_limits(balance: i64) -> StageRules {
     }
 }
 
-/// The trader joins; answers their entry's id.
+/// The trader joins, with the promo code they typed (empty: none); answers their entry's id.
 pub async fn join(
     db: &DatabaseConnection,
     client: i64,
     id: i64,
+    promo_code: &str,
     from: &Origin,
 ) -> Result<i64, AppError> {
     let now = Utc::now();
@@ -69,7 +71,29 @@ pub async fn join(
         return Err(AppError::field("competition", "err.already_joined"));
     }
     let cur = money(0, &c)?.currency();
-    if c.fee_minor > 0 {
+    // The fee after the promo code (checked, and its row locked, in this transaction); a free
+    // competition takes no code.
+    let applied = if c.fee_minor > 0 && !promo_code.trim().is_empty() {
+        Some(
+            checkout::apply(
+                &txn,
+                checkout::Choice {
+                    user_id: client,
+                    challenge_id: 0,
+                    package: "",
+                    list: money(c.fee_minor, &c)?,
+                    coupon: 0,
+                    promo_code,
+                    at: now,
+                },
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
+    let fee = applied.map_or(c.fee_minor, |a| a.priced.paid_minor);
+    if fee > 0 {
         let wallet = ledger::wallet(&txn, client, cur).await?;
         ledger::lock_accounts(&txn, &[wallet.id]).await?;
         let fees = ledger::firm(&txn, AccountKind::CompetitionFees, cur).await?;
@@ -82,11 +106,11 @@ pub async fn join(
                 legs: vec![
                     Leg {
                         account_id: wallet.id,
-                        amount_minor: -c.fee_minor,
+                        amount_minor: -fee,
                     },
                     Leg {
                         account_id: fees.id,
-                        amount_minor: c.fee_minor,
+                        amount_minor: fee,
                     },
                 ],
                 memo: &format!("entry fee: {}", c.name),
@@ -129,7 +153,7 @@ pub async fn join(
         account_id: Set(acc.id),
         status: Set(EntryStatus::Active),
         suspend_reason: Set(String::new()),
-        fee_minor: Set(c.fee_minor),
+        fee_minor: Set(fee),
         equity_minor: Set(c.starting_balance_minor),
         score: Set(score_of(&c, c.starting_balance_minor)),
         reached_at: Set(acc.updated_at),
@@ -141,13 +165,23 @@ pub async fn join(
     }
     .insert(&txn)
     .await?;
+    if let Some(applied) = &applied {
+        checkout::record(
+            &txn,
+            applied,
+            client,
+            checkout::Bought::CompetitionEntry(entry.id),
+            cur.code,
+        )
+        .await?;
+    }
     audit::record(
         &txn,
         Some(client),
         "competition.join",
         "competition",
         Some(id),
-        serde_json::json!({"entry": entry.id, "fee_minor": c.fee_minor, "account": acc.login}),
+        serde_json::json!({"entry": entry.id, "fee_minor": fee, "account": acc.login}),
         &from.ip,
     )
     .await?;

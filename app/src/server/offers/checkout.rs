@@ -1,7 +1,8 @@
 //! The discounted checkout: what a client pays for a package with the coupon they picked and
-//! the promo code they typed, the uses a purchase records, the discount a retry fee takes, and
-//! the uses a refund gives back. Called by the prop area in the purchase's transaction; every
-//! figure is computed here, on the server.
+//! the promo code they typed (or for a competition's entry with the code), the uses a purchase
+//! records, the discount a retry fee takes, and the uses a refund gives back. Called by the prop
+//! and competitions areas in the purchase's transaction; every figure is computed here, on the
+//! server.
 use super::{coupons, promo_codes, terms};
 use crate::domain::money::Money;
 use crate::domain::offers::{Discount, Priced, covers, price};
@@ -23,6 +24,8 @@ const RETURNED: &str = "returned";
 #[derive(Clone, Copy, Debug)]
 pub struct Choice<'a> {
     pub user_id: i64,
+    /// The challenge and package bought; 0 and empty for a competition's entry fee, which only
+    /// a promo code discounts (coupons name the challenges they cover).
     pub challenge_id: i64,
     pub package: &'a str,
     /// The package's price.
@@ -139,7 +142,8 @@ async fn usable_coupon(
     if !coupons::validity(&c).contains(choice.at) {
         return Err(refuse("err.coupon_expired"));
     }
-    if !covers(&coupons::scope(&c), choice.challenge_id, choice.package) {
+    if choice.challenge_id == 0 || !covers(&coupons::scope(&c), choice.challenge_id, choice.package)
+    {
         return Err(refuse("err.coupon_not_covered"));
     }
     let d = coupons::discount(&c).or_internal("a stored coupon's discount is unknown")?;
@@ -176,14 +180,27 @@ async fn usable_code(
     Ok(code)
 }
 
-/// Records the offers an applied checkout used, for the participant it bought.
+/// What a checkout bought.
+#[derive(Clone, Copy, Debug)]
+pub enum Bought {
+    /// A challenge: its participant.
+    Participant(i64),
+    /// A place in a competition: its entry.
+    CompetitionEntry(i64),
+}
+
+/// Records the offers an applied checkout used, for what it bought.
 pub async fn record(
     txn: &DatabaseTransaction,
     applied: &Applied,
     user: i64,
-    participant_id: i64,
+    bought: Bought,
     currency: &str,
 ) -> Result<(), AppError> {
+    let (participant_id, competition_entry_id) = match bought {
+        Bought::Participant(id) => (id, None),
+        Bought::CompetitionEntry(id) => (0, Some(id)),
+    };
     let p = applied.priced;
     for (kind, id, discount) in [
         (COUPON, applied.coupon, p.coupon_minor),
@@ -195,6 +212,7 @@ pub async fn record(
             offer_id: Set(id),
             user_id: Set(user),
             participant_id: Set(participant_id),
+            competition_entry_id: Set(competition_entry_id),
             currency: Set(currency.into()),
             discount_minor: Set(discount),
             list_minor: Set(p.list_minor),

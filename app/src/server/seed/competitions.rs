@@ -65,7 +65,7 @@ pub async fn seed(db: &DatabaseConnection, c: Cast<'_>) -> Result<(), AppError> 
     )
     .await?;
     for (i, who) in people.iter().enumerate() {
-        if entries::join(db, *who, cup, &from).await.is_err() {
+        if entries::join(db, *who, cup, "", &from).await.is_err() {
             continue;
         }
         let equity = 10_000_00 + [812_40, -120_00, 455_10, 96_75, -310_00, 1_204_90][i % 6];
@@ -115,7 +115,7 @@ pub async fn seed(db: &DatabaseConnection, c: Cast<'_>) -> Result<(), AppError> 
     )
     .await?;
     for (i, who) in people.iter().enumerate() {
-        let Ok(entry) = entries::join(db, *who, sprint, &from).await else {
+        let Ok(entry) = entries::join(db, *who, sprint, "", &from).await else {
             continue;
         };
         let account = competition_entry::Entity::find_by_id(entry)

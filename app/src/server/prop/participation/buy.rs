@@ -128,7 +128,14 @@ pub async fn participate(
         .insert(&txn)
         .await?;
     tree_stats::track(&txn, None, &p).await?;
-    offers::checkout::record(&txn, &applied, user_id, p.id, &p.currency).await?;
+    offers::checkout::record(
+        &txn,
+        &applied,
+        user_id,
+        offers::checkout::Bought::Participant(p.id),
+        &p.currency,
+    )
+    .await?;
     if !direct && fee > 0 {
         fees::lock_payees(&txn, &p).await?;
         charge_wallet(
