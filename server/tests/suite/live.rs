@@ -1,6 +1,7 @@
 //! The live stream (`GET /live`) through the real router, on SQLite and PostgreSQL: a change
-//! reaches the browsers that may see it and no other, a reconnection with the last event id
-//! receives exactly what it missed, and a bad resume point or no session is refused.
+//! reaches the browsers that may see it and no other (an event for everyone, every one), a
+//! reconnection with the last event id receives exactly what it missed, and a bad resume point
+//! or no session is refused.
 use crate::common;
 use app::domain::access::UserKind;
 use app::domain::live::{LiveEvent, Topic};
@@ -176,6 +177,20 @@ on_both!(each_user_receives_only_their_own_events, |db| {
         "{caught_up:?}"
     );
     assert_eq!(bob_s.events(Duration::from_millis(300)).await, []);
+
+    // An event for everyone (a competition's board moved) reaches every signed-in stream.
+    use app::server::infra::live::{self, Audience};
+    live::emit(&db, Audience::everyone(), Topic::Leaderboard, Some(7))
+        .await
+        .unwrap();
+    for s in [&mut back, &mut bob_s, &mut staff_s] {
+        let got = s.events(SOON).await;
+        assert!(
+            got.iter()
+                .any(|e| e.topic == Topic::Leaderboard && e.ref_id == Some(7)),
+            "{got:?}"
+        );
+    }
 });
 
 on_both!(a_bad_resume_point_or_no_session_is_refused, |db| {

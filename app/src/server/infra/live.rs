@@ -307,9 +307,14 @@ impl Hub {
     fn deliver(&self, e: Event) {
         let e = Arc::new(e);
         let streams = self.lock();
-        let to_user = e.to.user.and_then(|u| streams.by_user.get(&u));
+        // An event for everyone goes to every user's streams; one for a user, to theirs.
+        let to_users: Vec<&Vec<Outlet>> = if e.to == Audience::everyone() {
+            streams.by_user.values().collect()
+        } else {
+            e.to.user.and_then(|u| streams.by_user.get(&u)).into_iter().collect()
+        };
         let to_staff = streams.staff.iter().filter(|o| e.visible_to(&o.who));
-        for o in to_user.into_iter().flatten().chain(to_staff) {
+        for o in to_users.into_iter().flatten().chain(to_staff) {
             if o.sender.try_send(e.clone()).is_err() {
                 o.lagged.store(true, Ordering::SeqCst);
             }
