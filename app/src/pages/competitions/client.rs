@@ -56,7 +56,7 @@ fn Card(c: CompetitionRow) -> impl IntoView {
             </div>
             <p class="muted">{datetime(&c.start_at)}" → "{datetime(&c.end_at)}</p>
             <p>
-                {move || i18n.t("comp.fee")}": "{fee.clone().unwrap_or_else(|| i18n.t("comp.free").to_string())}
+                {move || i18n.t("comp.fee")}": "{move || fee.clone().unwrap_or_else(|| i18n.t("comp.free").to_string())}
                 " · "{move || i18n.t("comp.entrants")}": "{c.entrants}
             </p>
         </a>
@@ -116,7 +116,7 @@ pub fn CompetitionPage() -> impl IntoView {
                                 <dl class="kv">
                                     <dt>{move || i18n.t("comp.registration")}</dt><dd>{datetime(&c.registration_start)}" → "{datetime(&c.registration_end)}</dd>
                                     <dt>{move || i18n.t("comp.trading")}</dt><dd>{datetime(&c.start_at)}" → "{datetime(&c.end_at)}</dd>
-                                    <dt>{move || i18n.t("comp.fee")}</dt><dd>{if fee.minor() == 0 { i18n.t("comp.free").to_string() } else { fee.to_string() }}</dd>
+                                    <dt>{move || i18n.t("comp.fee")}</dt><dd>{move || if fee.minor() == 0 { i18n.t("comp.free").to_string() } else { fee.to_string() }}</dd>
                                     <dt>{move || i18n.t("comp.starting_balance")}</dt><dd>{c.starting_balance.to_string()}</dd>
                                     <dt>{move || i18n.t("comp.ranked_by")}</dt><dd>{move || i18n.t(measure_key(c.measure))}</dd>
                                     {(!c.symbols.is_empty()).then(|| view! { <dt>{move || i18n.t("comp.symbols")}</dt><dd>{c.symbols.clone()}</dd> })}
