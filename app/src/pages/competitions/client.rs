@@ -113,27 +113,35 @@ pub fn CompetitionPage() -> impl IntoView {
                                     <h2 class="card-title" data-testid="competition-name">{c.name.clone()}</h2>
                                     <PhaseBadge phase=c.phase/>
                                 </div>
-                                <dl class="kv">
-                                    <dt>{move || i18n.t("comp.registration")}</dt><dd>{datetime(&c.registration_start)}" → "{datetime(&c.registration_end)}</dd>
-                                    <dt>{move || i18n.t("comp.trading")}</dt><dd>{datetime(&c.start_at)}" → "{datetime(&c.end_at)}</dd>
-                                    <dt>{move || i18n.t("comp.fee")}</dt><dd>{move || if fee.minor() == 0 { i18n.t("comp.free").to_string() } else { fee.to_string() }}</dd>
-                                    <dt>{move || i18n.t("comp.starting_balance")}</dt><dd>{c.starting_balance.to_string()}</dd>
-                                    <dt>{move || i18n.t("comp.ranked_by")}</dt><dd>{move || i18n.t(measure_key(c.measure))}</dd>
-                                    {(!c.symbols.is_empty()).then(|| view! { <dt>{move || i18n.t("comp.symbols")}</dt><dd>{c.symbols.clone()}</dd> })}
+                                <dl class="kv-grid">
+                                    <div><dt>{move || i18n.t("comp.registration")}</dt><dd>{datetime(&c.registration_start)}" → "{datetime(&c.registration_end)}</dd></div>
+                                    <div><dt>{move || i18n.t("comp.trading")}</dt><dd>{datetime(&c.start_at)}" → "{datetime(&c.end_at)}</dd></div>
+                                    <div><dt>{move || i18n.t("comp.fee")}</dt><dd>{move || if fee.minor() == 0 { i18n.t("comp.free").to_string() } else { fee.to_string() }}</dd></div>
+                                    <div><dt>{move || i18n.t("comp.starting_balance")}</dt><dd>{c.starting_balance.to_string()}</dd></div>
+                                    <div><dt>{move || i18n.t("comp.ranked_by")}</dt><dd>{move || i18n.t(measure_key(c.measure))}</dd></div>
+                                    {(!c.symbols.is_empty()).then(|| view! { <div><dt>{move || i18n.t("comp.symbols")}</dt><dd>{c.symbols.clone()}</dd></div> })}
                                 </dl>
                                 <p class="thread-body">{c.rules.clone()}</p>
                                 <PrizeTable prizes=c.prizes.clone()/>
                                 <FormProblem error=join_error shown=vec!["promo_code".into()]/>
-                                {(can_join && fee.minor() > 0).then(|| view! {
-                                    <div class="promo-field">
-                                        <TextField label=tlabel("prop.promo_code") id="c-promo" field="promo_code" value=promo error=join_error autocomplete="off"/>
-                                    </div>
-                                })}
-                                {can_join.then(|| view! {
-                                    <button type="button" class="btn btn-primary" data-testid="join" disabled=move || join.pending().get()
-                                        on:click=move |_| { join.dispatch(JoinCompetition { id: cid, promo_code: promo.get_untracked() }); }>
-                                        {move || if fee.minor() == 0 { i18n.t("comp.join_free").to_string() } else { i18n.t("comp.join_for").replace("{fee}", &fee.to_string()) }}
-                                    </button>
+                                {can_join.then(|| {
+                                    let button = view! {
+                                        <button type="button" class="btn btn-primary" data-testid="join" disabled=move || join.pending().get()
+                                            on:click=move |_| { join.dispatch(JoinCompetition { id: cid, promo_code: promo.get_untracked() }); }>
+                                            {move || if fee.minor() == 0 { i18n.t("comp.join_free").to_string() } else { i18n.t("comp.join_for").replace("{fee}", &fee.to_string()) }}
+                                        </button>
+                                    };
+                                    // A fee may take a promo code, typed beside the button as at a challenge's checkout.
+                                    if fee.minor() == 0 {
+                                        button.into_any()
+                                    } else {
+                                        view! {
+                                            <div class="promo-field">
+                                                <TextField label=tlabel("prop.promo_code") id="c-promo" field="promo_code" value=promo error=join_error autocomplete="off"/>
+                                                {button}
+                                            </div>
+                                        }.into_any()
+                                    }
                                 })}
                             </div>
                             {mine.map(|m| view! { <Mine m on_done=refresh/> })}

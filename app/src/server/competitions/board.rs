@@ -8,13 +8,17 @@ use crate::domain::live::Topic;
 use crate::model::{Board, BoardRow, MyEntry};
 use crate::server::entity::{competition, competition_entry, trading_account, user};
 use crate::server::infra::live::{self, Audience};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::sea_query::{CaseStatement, Condition, Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{HashMap, HashSet};
 
 crate::register_update_listener!(|txn, accounts| Box::pin(on_update(txn, accounts)));
+
+/// Entries moved by one statement: three CASEs of two parameters an entry stay far below
+/// SQLite's and PostgreSQL's limits on parameters.
+const MOVES_PER_STATEMENT: usize = 1000;
 
 /// Moves the entries of the competition accounts among `accounts` (accounts no challenge
 /// participant holds), while their competition is trading.
@@ -46,6 +50,7 @@ async fn on_update(
         .collect();
     let now = Utc::now();
     let mut moved = HashSet::new();
+    let mut moves = Vec::new();
     for e in entries {
         let (Some(c), Some(acc)) = (comps.get(&e.competition_id), ours.get(&e.account_id)) else {
             continue;
@@ -55,24 +60,45 @@ async fn on_update(
             continue;
         }
         let score = score_of(c, acc.equity);
-        let mut q = competition_entry::Entity::update_many().col_expr(
-            competition_entry::Column::EquityMinor,
-            Expr::value(acc.equity),
-        );
-        if score != e.score {
-            q = q
-                .col_expr(competition_entry::Column::Score, Expr::value(score))
-                .col_expr(
-                    competition_entry::Column::ReachedAt,
-                    Expr::value(acc.updated_at),
-                );
-        }
-        q.filter(competition_entry::Column::Id.eq(e.id))
-            .exec(txn)
-            .await?;
+        // The time a score was reached moves only with the score.
+        let reached = if score == e.score {
+            e.reached_at
+        } else {
+            acc.updated_at
+        };
+        moves.push((e.id, acc.equity, score, reached));
         if e.status == EntryStatus::Active {
             moved.insert(c.id);
         }
+    }
+    // One statement for a batch's entries rather than one each (a bridge batch is hundreds).
+    for chunk in moves.chunks(MOVES_PER_STATEMENT) {
+        use competition_entry::Column as C;
+        let case = |value: &dyn Fn(&(i64, i64, i64, DateTime<Utc>)) -> sea_orm::Value| {
+            chunk.iter().fold(CaseStatement::new(), |case, m| {
+                case.case(Expr::col(C::Id).eq(m.0), Expr::value(value(m)))
+            })
+        };
+        competition_entry::Entity::update_many()
+            .col_expr(
+                C::EquityMinor,
+                case(&|m| m.1.into())
+                    .finally(Expr::col(C::EquityMinor))
+                    .into(),
+            )
+            .col_expr(
+                C::Score,
+                case(&|m| m.2.into()).finally(Expr::col(C::Score)).into(),
+            )
+            .col_expr(
+                C::ReachedAt,
+                case(&|m| m.3.into())
+                    .finally(Expr::col(C::ReachedAt))
+                    .into(),
+            )
+            .filter(C::Id.is_in(chunk.iter().map(|m| m.0)))
+            .exec(txn)
+            .await?;
     }
     // One event a competition, however many of its accounts moved.
     live::emit_many(

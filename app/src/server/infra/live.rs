@@ -311,7 +311,10 @@ impl Hub {
         let to_users: Vec<&Vec<Outlet>> = if e.to == Audience::everyone() {
             streams.by_user.values().collect()
         } else {
-            e.to.user.and_then(|u| streams.by_user.get(&u)).into_iter().collect()
+            e.to.user
+                .and_then(|u| streams.by_user.get(&u))
+                .into_iter()
+                .collect()
         };
         let to_staff = streams.staff.iter().filter(|o| e.visible_to(&o.who));
         for o in to_users.into_iter().flatten().chain(to_staff) {
