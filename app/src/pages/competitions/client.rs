@@ -107,7 +107,7 @@ pub fn CompetitionPage() -> impl IntoView {
                     let fee = c.fee;
                     view! {
                         <div class="stack">
-                            <div class="card">
+                            <div class="card stack">
                                 {(!c.banner_url.is_empty()).then(|| view! { <img class="competition-banner" src=c.banner_url.clone() alt=""/> })}
                                 <div class="thread-head">
                                     <h2 class="card-title" data-testid="competition-name">{c.name.clone()}</h2>
