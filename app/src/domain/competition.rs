@@ -232,11 +232,12 @@ mod tests {
 
     #[test]
     fn scores_by_measure() {
-        assert_eq!(score(Measure::Equity, 10_000_00, 10_512_34), 10_512_34);
-        assert_eq!(score(Measure::Profit, 10_000_00, 9_900_00), -100_00);
+        // In cents: 10,000.00 → 10,512.34 and so on.
+        assert_eq!(score(Measure::Equity, 1_000_000, 1_051_234), 1_051_234);
+        assert_eq!(score(Measure::Profit, 1_000_000, 990_000), -10_000);
         // 5.1234% is 512 basis points (toward zero).
-        assert_eq!(score(Measure::ReturnPct, 10_000_00, 10_512_34), 512);
-        assert_eq!(score(Measure::ReturnPct, 10_000_00, 9_987_66), -12);
+        assert_eq!(score(Measure::ReturnPct, 1_000_000, 1_051_234), 512);
+        assert_eq!(score(Measure::ReturnPct, 1_000_000, 998_766), -12);
     }
 
     #[test]

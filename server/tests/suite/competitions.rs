@@ -188,7 +188,7 @@ on_both!(
 
         // Trading ends: the ranks are fixed and the prize table paid: 100, 50, 20 (Dan is 3rd).
         results::end_now(&db, admin, comp, &here()).await.unwrap();
-        assert_eq!(wallet(&db, ann.id).await, 90_00 + 100_00);
+        assert_eq!(wallet(&db, ann.id).await, 9_000 + 10_000);
         assert_eq!(wallet(&db, bob.id).await, 90_00 + 50_00);
         assert_eq!(wallet(&db, dan.id).await, 90_00 + 20_00);
         assert_eq!(wallet(&db, cat.id).await, 90_00);
@@ -198,7 +198,7 @@ on_both!(
         // Paying again pays nothing.
         assert_eq!(results::pay(&db, comp).await.unwrap(), 0);
         assert_eq!(results::tick(&db).await.unwrap(), 0);
-        assert_eq!(wallet(&db, ann.id).await, 190_00);
+        assert_eq!(wallet(&db, ann.id).await, 19_000);
         let c = competition::Entity::find_by_id(comp)
             .one(&db)
             .await
@@ -206,7 +206,7 @@ on_both!(
             .unwrap();
         assert!(c.paid_at.is_some());
         let desk = manage::desk(&db, comp).await.unwrap();
-        assert_eq!(desk.stats.prizes_paid.minor(), 170_00);
+        assert_eq!(desk.stats.prizes_paid.minor(), 17_000);
         assert_eq!(desk.stats.fees.minor(), 40_00);
         assert_eq!(desk.stats.entrants, 4);
         assert_eq!(desk.stats.suspended, 1);
@@ -261,7 +261,7 @@ on_both!(
             paid.push(wallet(&db, t.id).await);
         }
         paid.sort_unstable();
-        assert_eq!(paid, [0, 20_00, 20_00, 50_00, 100_00]);
+        assert_eq!(paid, [0, 2_000, 2_000, 5_000, 10_000]);
         common::assert_invariants(&db).await;
     }
 );
@@ -389,7 +389,13 @@ on_both!(
         let r = staff.call("/api/competitions/save", &form(&ok)).await;
         assert_eq!(r.status, 200, "{}", r.body);
         let comps = comps + 1;
-        let cases: Vec<(Box<dyn Fn(&mut CompetitionForm)>, &str, &str)> = vec![
+        // A change to a good form, the field it breaks, and the refusal.
+        type Case = (
+            Box<dyn Fn(&mut CompetitionForm)>,
+            &'static str,
+            &'static str,
+        );
+        let cases: Vec<Case> = vec![
             (
                 Box::new(|f| f.prizes = "1 100\n3 50".into()),
                 "prizes",
@@ -512,7 +518,7 @@ on_both!(demo_data_has_a_running_board_and_a_paid_cup, |db| {
         .iter()
         .filter_map(|e| e.paid_at.and(e.prize_minor))
         .sum();
-    assert_eq!(paid, 850_00, "500 + 250 + 100");
+    assert_eq!(paid, 85_000, "500 + 250 + 100");
     let board = board::board(&db, sprint.id, None).await.unwrap();
     assert!(board.rows.len() >= 4, "{board:?}");
     // Seeding again adds nothing.
@@ -612,6 +618,6 @@ on_both!(
         entries::join(&db, bob.id, free, "NOPE", &here())
             .await
             .unwrap();
-        assert_eq!(wallet(&db, bob.id).await, 100_00);
+        assert_eq!(wallet(&db, bob.id).await, 10_000);
     }
 );

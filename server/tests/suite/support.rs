@@ -76,9 +76,7 @@ on_both!(a_ticket_goes_from_the_client_to_resolution, |db| {
     let id = r.json().as_i64().unwrap();
 
     // Staff see it in the queue, with the client and the file.
-    let q = staff
-        .call("/api/support/queue", &format!("{}", QUEUE))
-        .await;
+    let q = staff.call("/api/support/queue", QUEUE).await;
     assert!(
         q.body.contains("Deposit missing") && q.body.contains("tess@example.com"),
         "{}",

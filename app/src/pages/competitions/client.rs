@@ -261,7 +261,7 @@ pub fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
                                 <td>{r.flag.clone()}" "{r.name.clone()}{r.mine.then(|| view! { " "<span class="badge badge-accent">{move || i18n.t("comp.you")}</span> })}</td>
                                 <td class="amount">{r.score.clone()}</td>
                                 <td class="amount">{r.equity.to_string()}</td>
-                                <td class="amount">{r.prize.map(|p| p.to_string()).unwrap_or_default()}{r.paid.then(|| view! { " ✓" })}</td>
+                                <td class="amount">{r.prize.map(|p| p.to_string()).unwrap_or_default()}{r.paid.then_some(view! { " ✓" })}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -117,7 +117,7 @@ pub fn CompetitionDeskPage() -> impl IntoView {
                                                         <td class="mono">{e.login.clone()}</td>
                                                         <td class="amount">{e.score.clone()}</td>
                                                         <td class="amount">{e.equity.to_string()}</td>
-                                                        <td class="amount">{e.prize.map(|p| p.to_string()).unwrap_or_default()}{e.paid.then(|| view! { " ✓" })}</td>
+                                                        <td class="amount">{e.prize.map(|p| p.to_string()).unwrap_or_default()}{e.paid.then_some(view! { " ✓" })}</td>
                                                         <td>
                                                             {if suspended {
                                                                 view! {

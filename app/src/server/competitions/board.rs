@@ -20,6 +20,14 @@ crate::register_update_listener!(|txn, accounts| Box::pin(on_update(txn, account
 /// SQLite's and PostgreSQL's limits on parameters.
 const MOVES_PER_STATEMENT: usize = 1000;
 
+/// An entry's new figures.
+struct Move {
+    entry: i64,
+    equity: i64,
+    score: i64,
+    reached: DateTime<Utc>,
+}
+
 /// Moves the entries of the competition accounts among `accounts` (accounts no challenge
 /// participant holds), while their competition is trading.
 async fn on_update(
@@ -66,7 +74,12 @@ async fn on_update(
         } else {
             acc.updated_at
         };
-        moves.push((e.id, acc.equity, score, reached));
+        moves.push(Move {
+            entry: e.id,
+            equity: acc.equity,
+            score,
+            reached,
+        });
         if e.status == EntryStatus::Active {
             moved.insert(c.id);
         }
@@ -74,29 +87,20 @@ async fn on_update(
     // One statement for a batch's entries rather than one each (a bridge batch is hundreds).
     for chunk in moves.chunks(MOVES_PER_STATEMENT) {
         use competition_entry::Column as C;
-        let case = |value: &dyn Fn(&(i64, i64, i64, DateTime<Utc>)) -> sea_orm::Value| {
-            chunk.iter().fold(CaseStatement::new(), |case, m| {
-                case.case(Expr::col(C::Id).eq(m.0), Expr::value(value(m)))
-            })
+        let case = |value: fn(&Move) -> sea_orm::Value, column: C| -> Expr {
+            chunk
+                .iter()
+                .fold(CaseStatement::new(), |case, m| {
+                    case.case(Expr::col(C::Id).eq(m.entry), Expr::value(value(m)))
+                })
+                .finally(Expr::col(column))
+                .into()
         };
         competition_entry::Entity::update_many()
-            .col_expr(
-                C::EquityMinor,
-                case(&|m| m.1.into())
-                    .finally(Expr::col(C::EquityMinor))
-                    .into(),
-            )
-            .col_expr(
-                C::Score,
-                case(&|m| m.2.into()).finally(Expr::col(C::Score)).into(),
-            )
-            .col_expr(
-                C::ReachedAt,
-                case(&|m| m.3.into())
-                    .finally(Expr::col(C::ReachedAt))
-                    .into(),
-            )
-            .filter(C::Id.is_in(chunk.iter().map(|m| m.0)))
+            .col_expr(C::EquityMinor, case(|m| m.equity.into(), C::EquityMinor))
+            .col_expr(C::Score, case(|m| m.score.into(), C::Score))
+            .col_expr(C::ReachedAt, case(|m| m.reached.into(), C::ReachedAt))
+            .filter(C::Id.is_in(chunk.iter().map(|m| m.entry)))
             .exec(txn)
             .await?;
     }

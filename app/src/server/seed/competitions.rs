@@ -68,12 +68,13 @@ pub async fn seed(db: &DatabaseConnection, c: Cast<'_>) -> Result<(), AppError> 
         if entries::join(db, *who, cup, "", &from).await.is_err() {
             continue;
         }
-        let equity = 10_000_00 + [812_40, -120_00, 455_10, 96_75, -310_00, 1_204_90][i % 6];
+        // In cents, from 10,000.00.
+        let equity = 1_000_000 + [81_240, -12_000, 45_510, 9_675, -31_000, 120_490][i % 6];
         competition_entry::Entity::update_many()
             .col_expr(competition_entry::Column::EquityMinor, Expr::value(equity))
             .col_expr(
                 competition_entry::Column::Score,
-                Expr::value((equity - 10_000_00) * 10_000 / 10_000_00),
+                Expr::value((equity - 1_000_000) * 10_000 / 1_000_000),
             )
             .filter(competition_entry::Column::CompetitionId.eq(cup))
             .filter(competition_entry::Column::UserId.eq(*who))
