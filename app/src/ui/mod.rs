@@ -16,6 +16,19 @@ pub mod tabs;
 pub mod text;
 pub mod toolbar;
 
+/// The `:id` of the page's route; 0 when it is missing or not a number (the server then answers
+/// not found).
+pub fn route_id() -> leptos::prelude::Memo<i64> {
+    use leptos::prelude::*;
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    })
+}
+
 /// A date and time as shown in lists (UTC, the same on server and browser, so hydration matches).
 pub fn datetime(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()

@@ -14,8 +14,8 @@ use crate::ui::datetime;
 use crate::ui::form::{FormProblem, SelectField, TextField, first_error, last_error, tlabel};
 use crate::ui::live::changes;
 use crate::ui::prop::PositionsTable;
+use crate::ui::route_id;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CompetitionsPage() -> impl IntoView {
@@ -66,13 +66,7 @@ fn Card(c: CompetitionRow) -> impl IntoView {
 #[component]
 pub fn CompetitionPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     let live = changes(Topic::Leaderboard);
     let version = RwSignal::new(0u32);
     let board = Resource::new(

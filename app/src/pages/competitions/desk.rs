@@ -13,19 +13,13 @@ use crate::pages::PageHeader;
 use crate::ui::datetime;
 use crate::ui::form::{FormProblem, first_error, last_error};
 use crate::ui::live::changes;
+use crate::ui::route_id;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CompetitionDeskPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     let live = changes(Topic::Leaderboard);
     let version = RwSignal::new(0u32);
     let desk = Resource::new(

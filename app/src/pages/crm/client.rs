@@ -18,11 +18,11 @@ use crate::ui::form::{
 };
 use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::MeCtx;
+use crate::ui::route_id;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use crate::ui::tabs::TabBar;
 use crate::ui::{date, datetime, new_idempotency_key};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -42,13 +42,7 @@ pub fn ClientPage() -> impl IntoView {
             .and_then(|r| r.ok().flatten())
             .is_some_and(|m| m.can(p))
     };
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     let version = RwSignal::new(0u32);
     let record = Resource::new(
         move || (id.get(), version.get()),

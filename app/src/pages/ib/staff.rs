@@ -12,12 +12,12 @@ use crate::i18n::use_i18n;
 use crate::model::{RankSetForm, RankSetRow, TierForm};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormError, FormProblem, Submit, TextField, last_error, tlabel};
+use crate::ui::route_id;
 use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, ListState, RowsTable};
 use crate::ui::tabs::TabBar;
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -230,13 +230,7 @@ fn RankSetEditor(
 #[component]
 pub fn ClientIbPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     let set_tier = ServerAction::<SetIbTier>::new();
     let move_up = ServerAction::<MoveUpline>::new();
     let info = Resource::new(

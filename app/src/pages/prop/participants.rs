@@ -20,11 +20,11 @@ use crate::ui::prop::{
     PositionsTable, ProgressBars, StageRules, or_dash, trading_days_text,
 };
 use crate::ui::prop_filter::{Offer, PropFilterBar};
+use crate::ui::route_id;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::{label_text, money_or_dash};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// The statuses a participant can be in, in the order of a participation's life.
 pub const STATUSES: [&str; 9] = [
@@ -188,13 +188,7 @@ pub fn ParticipantPage() -> impl IntoView {
         tag: may(Permission::ParticipantsTag),
         settle: may(Permission::ProfitShareSettle),
     };
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     let version = RwSignal::new(0u32);
     let live = changes(Topic::Participant);
     let detail = Resource::new(

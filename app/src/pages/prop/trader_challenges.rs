@@ -24,9 +24,10 @@ use crate::ui::prop::{
     AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantBadge, PositionsTable,
     ProgressBars, StageRules, env_text, trading_days_text,
 };
+use crate::ui::route_id;
 use crate::ui::text::label_or;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn PortalChallengesPage() -> impl IntoView {
@@ -321,13 +322,7 @@ fn ParticipantCard(row: ParticipantRow) -> impl IntoView {
 #[component]
 pub fn ChallengePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     // After an order of the trader's own; the live stream tells of every other change (the
     // account's figures and decisions, and the participation's requests being decided).
     let tick = RwSignal::new(0u32);

@@ -13,9 +13,10 @@ use crate::ui::form::{
     FileField, FormError, SelectField, Submit, TextField, first_error, last_error, tlabel,
 };
 use crate::ui::live::changes;
+use crate::ui::route_id;
 use crate::ui::table::{ListBody, ListState};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn MyTicketsPage() -> impl IntoView {
@@ -119,13 +120,7 @@ fn NewTicketForm() -> impl IntoView {
 #[component]
 pub fn MyTicketPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     let live = changes(Topic::Ticket);
     let version = RwSignal::new(0u32);
     let ticket = Resource::new(

@@ -15,8 +15,8 @@ use crate::ui::form::{CheckField, FormError, SelectField, Submit, TextField, las
 use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::MeCtx;
 use crate::ui::live::changes;
+use crate::ui::route_id;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn StaffTicketPage() -> impl IntoView {
@@ -27,13 +27,7 @@ pub fn StaffTicketPage() -> impl IntoView {
             .and_then(|r| r.ok().flatten())
             .is_some_and(|m| m.can(Permission::TicketsManage))
     };
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     let live = changes(Topic::Ticket);
     let version = RwSignal::new(0u32);
     let ticket = Resource::new(

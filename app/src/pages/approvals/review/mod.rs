@@ -13,9 +13,9 @@ use crate::ui::datetime;
 use crate::ui::form::loading;
 use crate::ui::form::{FormError, last_error};
 use crate::ui::layout::MeCtx;
+use crate::ui::route_id;
 use crate::ui::text::{label_text, level_text, opt_money};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 mod decide;
 pub use decide::*;
@@ -60,13 +60,7 @@ pub fn ReviewPage() -> impl IntoView {
             .and_then(|r| r.ok().flatten())
             .is_some_and(|m| m.can(Permission::RequestsDecide))
     });
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     let version = RwSignal::new(0u32);
     let detail = Resource::new(
         move || (id.get(), version.get()),
