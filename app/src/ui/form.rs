@@ -531,3 +531,36 @@ pub fn GroupPicker(
 pub fn loading() -> impl IntoView {
     view! { <div class="progress indeterminate"><div class="progress-bar"></div></div> }
 }
+
+/// A checkbox for each client group, keeping `chosen` (the ticked groups' ids) in step; `hint`
+/// says what ticking none means for this form.
+#[component]
+pub fn GroupChecks(
+    groups: Resource<Result<Vec<crate::model::GroupDto>, AppError>>,
+    chosen: RwSignal<Vec<i64>>,
+    hint: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="field">
+            <legend>{move || i18n.t("downloads.groups")}</legend>
+            <p class="hint">{move || i18n.t(hint)}</p>
+            <Transition fallback=|| ()>
+                {move || groups.get().and_then(|r| r.ok()).map(|gs| gs.into_iter().map(|g| {
+                    let gid = g.id;
+                    let on = RwSignal::new(chosen.get_untracked().contains(&gid));
+                    Effect::new(move |_| {
+                        let want = on.get();
+                        chosen.update(|c| {
+                            c.retain(|x| *x != gid);
+                            if want {
+                                c.push(gid);
+                            }
+                        });
+                    });
+                    view! { <CheckField label=Signal::stored(g.name.clone()) checked=on/> }
+                }).collect_view())}
+            </Transition>
+        </fieldset>
+    }
+}

@@ -7,7 +7,9 @@ use crate::i18n::use_i18n;
 use crate::model::{CompetitionForm, CompetitionRow};
 use crate::pages::PageHeader;
 use crate::ui::datetime;
-use crate::ui::form::{CheckField, FormError, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::form::{
+    CheckField, FormError, GroupChecks, SelectField, Submit, TextField, last_error, tlabel,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -239,26 +241,7 @@ fn Editor(
                     <TextField label=tlabel("comp.prizes") id="f-comp-prizes" field="prizes" value=prizes error multiline=true hint=tlabel("comp.prizes_hint")/>
                     <TextField label=tlabel("comp.symbols") id="f-comp-symbols" field="symbols" value=symbols error hint=tlabel("comp.symbols_hint")/>
                 </div>
-                <fieldset class="field">
-                    <legend>{move || i18n.t("downloads.groups")}</legend>
-                    <p class="hint">{move || i18n.t("comp.groups_hint")}</p>
-                    <Transition fallback=|| ()>
-                        {move || groups.get().and_then(|r| r.ok()).map(|gs| gs.into_iter().map(|g| {
-                            let gid = g.id;
-                            let on = RwSignal::new(chosen.get_untracked().contains(&gid));
-                            Effect::new(move |_| {
-                                let want = on.get();
-                                chosen.update(|c| {
-                                    c.retain(|x| *x != gid);
-                                    if want {
-                                        c.push(gid);
-                                    }
-                                });
-                            });
-                            view! { <CheckField label=Signal::stored(g.name.clone()) checked=on/> }
-                        }).collect_view())}
-                    </Transition>
-                </fieldset>
+                <GroupChecks groups chosen hint="comp.groups_hint"/>
                 <CheckField label=tlabel("comp.published") checked=published/>
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("common.save")) pending=save.pending()/>

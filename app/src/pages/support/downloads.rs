@@ -8,8 +8,8 @@ use crate::i18n::use_i18n;
 use crate::model::{DownloadForm, DownloadItem, DownloadRow, UploadDto};
 use crate::pages::PageHeader;
 use crate::ui::form::{
-    CheckField, FileField, FormError, SelectField, Submit, TextField, first_error, last_error,
-    tlabel,
+    CheckField, FileField, FormError, GroupChecks, SelectField, Submit, TextField, first_error,
+    last_error, tlabel,
 };
 use leptos::prelude::*;
 
@@ -253,26 +253,7 @@ fn DownloadEditor(
                     <TextField label=tlabel("downloads.link") id="f-dl-url" field="url" value=url error kind="url" hint=tlabel("downloads.link_hint")/>
                     <FileField label=tlabel("downloads.file") id="f-dl-file" field="upload_id" purpose="download" uploaded=file busy error/>
                 </div>
-                <fieldset class="field">
-                    <legend>{move || i18n.t("downloads.groups")}</legend>
-                    <p class="hint">{move || i18n.t("downloads.groups_hint")}</p>
-                    <Transition fallback=|| ()>
-                        {move || groups.get().and_then(|r| r.ok()).map(|gs| gs.into_iter().map(|g| {
-                            let gid = g.id;
-                            let on = RwSignal::new(chosen.get_untracked().contains(&gid));
-                            Effect::new(move |_| {
-                                let want = on.get();
-                                chosen.update(|c| {
-                                    c.retain(|x| *x != gid);
-                                    if want {
-                                        c.push(gid);
-                                    }
-                                });
-                            });
-                            view! { <CheckField label=Signal::stored(g.name.clone()) checked=on/> }
-                        }).collect_view())}
-                    </Transition>
-                </fieldset>
+                <GroupChecks groups chosen hint="downloads.groups_hint"/>
                 <CheckField label=tlabel("downloads.visible") checked=active/>
                 <div class="form-actions">
                     <Submit label=Signal::derive(move || i18n.t("common.save")) pending=Signal::derive(move || save.pending().get() || busy.get())/>
