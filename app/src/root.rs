@@ -73,6 +73,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <AutoReload options=options.clone()/>
+                // The wasm carries no translations: its language's table loads beside it.
+                <link rel="preload" href=crate::i18n::table_url(locale) r#as="fetch" crossorigin="anonymous"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

@@ -19,12 +19,13 @@ async function throttled(context: BrowserContext, page: Page) {
   });
 }
 
-/** Counts the compressed bytes of the wasm, js and css responses from now on. */
+/** Counts the compressed bytes of the wasm, js and css responses from now on, and of the
+ * translations the wasm loads (it carries none). */
 function countBytes(page: Page) {
   const files: Record<string, number> = {};
   page.on("requestfinished", async (r) => {
     const url = new URL(r.url());
-    if (!/\.(wasm|js|css)$/.test(url.pathname)) return;
+    if (!/\.(wasm|js|css)$/.test(url.pathname) && !url.pathname.startsWith("/i18n/")) return;
     // Summed: a file the page asks for again (after a full reload) comes from the cache, 0 B.
     const sizes = await r.sizes();
     files[url.pathname] = (files[url.pathname] ?? 0) + sizes.responseBodySize;

@@ -9,6 +9,11 @@ async function setLanguage(page: Page, menu: string, code: string) {
 }
 
 test("a new trader registers, sees the dashboard, switches theme and language, and signs out", async ({ page }) => {
+  // The wasm carries no translations: each page loads its language's table, the other only on a switch.
+  const tables = new Set<string>();
+  page.on("request", (r) => {
+    if (r.url().includes("/i18n/")) tables.add(new URL(r.url()).pathname);
+  });
   const email = uniqueEmail("trader");
   await registerTrader(page, email);
   await expect(page.getByRole("heading", { name: "Welcome, Erin" })).toBeVisible();
@@ -23,7 +28,9 @@ test("a new trader registers, sees the dashboard, switches theme and language, a
   await shot(page, "portal-dashboard-dark");
 
   // Language: Spanish everywhere, remembered too.
+  expect([...tables]).toEqual(["/i18n/en.json"]);
   await setLanguage(page, "Language", "es");
+  expect(tables).toContain("/i18n/es.json");
   await expect(page.getByRole("link", { name: "Panel" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "es");
   await open(page, "/profile");

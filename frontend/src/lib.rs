@@ -3,6 +3,17 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy: the first page may be a lazily loaded route, whose code arrives before hydration.
-    leptos::mount::hydrate_lazy(app::App);
+    wasm_bindgen_futures::spawn_local(async {
+        // The page's text comes from its language's table, which the page preloads beside the
+        // wasm; hydration must render the same text. A table that fails twice leaves keys shown
+        // where text changes later, rather than a page that never becomes interactive.
+        let (_, locale) = app::ui::prefs::initial();
+        if let Err(first) = app::i18n::load(locale).await
+            && let Err(e) = app::i18n::load(locale).await
+        {
+            leptos::logging::error!("translations not loaded: {first}; {e}");
+        }
+        // Lazy: the first page may be a lazily loaded route, whose code arrives before hydration.
+        leptos::mount::hydrate_lazy(app::App);
+    });
 }

@@ -1,9 +1,11 @@
-//! The built front end under `/pkg/` (wasm, js, css). Each file is gzipped once (level 9) the
+//! The built front end under `/pkg/` (wasm, js, css), and each language's translations under
+//! `/i18n/` (the wasm carries none). Each file is gzipped once (level 9) the
 //! first time a browser asks for it, and the bytes are kept, keyed by the file's length and
 //! modification time: the 4 MB wasm is not compressed again on every fetch (0.2 s of CPU in
 //! release, 0.7 s for the debug build the browser tests load), and a rebuilt file is compressed
 //! afresh. The names carry no content hash, so a browser revalidates on each load (`no-cache`)
 //! and gets a 304 while the file is unchanged.
+use app::i18n::{self, Locale};
 use app::server::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -94,21 +96,8 @@ pub async fn serve(
             .map_or(0, |d| d.as_nanos()),
     };
     let etag = version.etag();
-    let mut out = HeaderMap::new();
-    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    out.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type(&name)),
-    );
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        out.insert(header::ETAG, v);
-    }
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    if unchanged {
+    let mut out = answer_headers(content_type(&name), &etag);
+    if unchanged(&headers, &etag) {
         return (StatusCode::NOT_MODIFIED, out).into_response();
     }
     let body = if accepts_gzip(&headers) {
@@ -124,6 +113,74 @@ pub async fn serve(
             Ok(bytes) => Body::from(bytes),
             Err(e) => return failed(&path, e),
         }
+    };
+    (StatusCode::OK, out, body).into_response()
+}
+
+/// The headers of every answer here: revalidate on each load (the names carry no content hash),
+/// by the version's tag.
+fn answer_headers(content_type: &'static str, etag: &str) -> HeaderMap {
+    let mut out = HeaderMap::new();
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    out.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        out.insert(header::ETAG, v);
+    }
+    out
+}
+
+/// Whether the browser already has the version tagged `etag`.
+fn unchanged(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// One language's table: its JSON, gzipped, and a tag of its content.
+struct Table {
+    json: Bytes,
+    gzipped: Bytes,
+    etag: String,
+}
+
+/// `GET /i18n/{code}.json`: one language's translations, made once per process from the
+/// tables compiled into the server.
+pub async fn translations(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
+    let Some(locale) = file.strip_suffix(".json").and_then(Locale::parse) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let tables = TABLES.get_or_init(|| {
+        Locale::ALL
+            .iter()
+            .map(|&l| {
+                let json = i18n::table_json(l);
+                let mut hash = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(&json, &mut hash);
+                Table {
+                    etag: format!(
+                        "\"{:x}-{:x}\"",
+                        json.len(),
+                        std::hash::Hasher::finish(&hash)
+                    ),
+                    gzipped: Bytes::from(gzip(json.as_bytes()).unwrap_or_default()),
+                    json: Bytes::from(json),
+                }
+            })
+            .collect()
+    });
+    let table = &tables[locale as usize];
+    let mut out = answer_headers("application/json", &table.etag);
+    if unchanged(&headers, &table.etag) {
+        return (StatusCode::NOT_MODIFIED, out).into_response();
+    }
+    let body = if accepts_gzip(&headers) && !table.gzipped.is_empty() {
+        out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        table.gzipped.clone()
+    } else {
+        table.json.clone()
     };
     (StatusCode::OK, out, body).into_response()
 }

@@ -201,6 +201,7 @@ const PUBLIC_PAGES: &[&str] = &[
 fn is_page(path: &str) -> bool {
     !(path.starts_with("/api/")
         || path.starts_with("/pkg/")
+        || path.starts_with("/i18n/")
         || path.starts_with("/export/")
         || path.starts_with("/files/")
         || path.starts_with("/downloads/")

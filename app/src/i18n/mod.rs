@@ -82,28 +82,96 @@ pub fn request_cookie(name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// Both languages' tables, compiled into the server. The browser's wasm carries none (150 KB
+/// of text every visitor would download): it loads the language in use from `table_url`.
+#[cfg(feature = "ssr")]
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
     static TABLE: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
     TABLE.get_or_init(|| all_strings().map(|(k, en, es)| (*k, (*en, *es))).collect())
 }
 
-/// The text for a key; an unknown key shows as itself (and fails the tests).
-/// Whether `key` is a translation key (notification values may be one, or plain text).
-pub fn has(key: &str) -> bool {
-    table().contains_key(key)
+#[cfg(feature = "ssr")]
+fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
+    table().get(key).map(|(en, es)| match locale {
+        Locale::En => *en,
+        Locale::Es => *es,
+    })
 }
 
-pub fn tr(locale: Locale, key: &str) -> &'static str {
-    match table().get(key) {
-        Some((en, es)) => match locale {
-            Locale::En => en,
-            Locale::Es => es,
-        },
-        None => {
-            // Leak once per unknown key: it only happens for keys a test would catch.
-            Box::leak(key.to_string().into_boxed_str())
-        }
+/// One language's table as JSON, `{"key": "text", …}` in key order, which the browser loads.
+#[cfg(feature = "ssr")]
+pub fn table_json(locale: Locale) -> String {
+    let texts: std::collections::BTreeMap<&str, &str> = all_strings()
+        .map(|(k, en, es)| (*k, if locale == Locale::Es { *es } else { *en }))
+        .collect();
+    serde_json::to_string(&texts).unwrap_or_default()
+}
+
+/// The address of one language's table (served by the server, preloaded by the page).
+pub fn table_url(locale: Locale) -> String {
+    format!("/i18n/{}.json", locale.code())
+}
+
+/// The tables the browser has loaded, one slot per language (`Locale as usize`).
+#[cfg(not(feature = "ssr"))]
+static LOADED: [OnceLock<HashMap<String, String>>; 2] = [OnceLock::new(), OnceLock::new()];
+
+#[cfg(not(feature = "ssr"))]
+fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
+    let slot = &LOADED[locale as usize];
+    slot.get()
+        .or_else(|| LOADED.iter().find_map(OnceLock::get))
+        .and_then(|t| t.get(key))
+        .map(String::as_str)
+}
+
+/// Loads a language's table into the browser, once: before hydration (the page's text must
+/// match the server's) and before the language switches.
+#[cfg(feature = "hydrate")]
+pub async fn load(locale: Locale) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let slot = &LOADED[locale as usize];
+    if slot.get().is_some() {
+        return Ok(());
     }
+    let failed = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let window = web_sys::window().ok_or("no window")?;
+    let res: web_sys::Response = JsFuture::from(window.fetch_with_str(&table_url(locale)))
+        .await
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(failed)?;
+    if !res.ok() {
+        return Err(format!("translations answered {}", res.status()));
+    }
+    let text = JsFuture::from(res.text().map_err(failed)?)
+        .await
+        .map_err(failed)?
+        .as_string()
+        .unwrap_or_default();
+    let table = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let _ = slot.set(table);
+    Ok(())
+}
+
+/// On the server every table is there already.
+#[cfg(not(feature = "hydrate"))]
+pub async fn load(_locale: Locale) -> Result<(), String> {
+    Ok(())
+}
+
+/// Whether `key` is a translation key (notification values may be one, or plain text).
+pub fn has(key: &str) -> bool {
+    lookup(Locale::En, key).is_some()
+}
+
+/// The text for a key; an unknown key shows as itself (and fails the tests).
+pub fn tr(locale: Locale, key: &str) -> &'static str {
+    lookup(locale, key).unwrap_or_else(|| {
+        // Leak once per unknown key: it only happens for keys a test would catch.
+        Box::leak(key.to_string().into_boxed_str())
+    })
 }
 
 /// A message with its `{name}` parameters filled in. A parameter that is itself a message key
@@ -114,11 +182,7 @@ pub fn fill(
     t: impl Fn(&str) -> &'static str,
 ) -> String {
     data.iter().fold(template.to_string(), |s, (k, v)| {
-        let value = if table().contains_key(v.as_str()) {
-            t(v)
-        } else {
-            v
-        };
+        let value = if has(v) { t(v) } else { v };
         s.replace(&format!("{{{k}}}"), value)
     })
 }
@@ -141,23 +205,39 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
+#[cfg(feature = "ssr")]
 mod approvals;
+#[cfg(feature = "ssr")]
 mod challenges;
+#[cfg(feature = "ssr")]
 mod competitions;
+#[cfg(feature = "ssr")]
 mod crm;
+#[cfg(feature = "ssr")]
 mod errors;
+#[cfg(feature = "ssr")]
 mod frame;
+#[cfg(feature = "ssr")]
 mod ib;
+#[cfg(feature = "ssr")]
 mod identity;
+#[cfg(feature = "ssr")]
 mod messages;
+#[cfg(feature = "ssr")]
 mod money;
+#[cfg(feature = "ssr")]
 mod offers;
+#[cfg(feature = "ssr")]
 mod prop;
+#[cfg(feature = "ssr")]
 mod settings;
+#[cfg(feature = "ssr")]
 mod support;
+#[cfg(feature = "ssr")]
 mod trading;
 
 /// Every table, one per area or key group.
+#[cfg(feature = "ssr")]
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     errors::ERRORS
         .iter()
@@ -177,7 +257,7 @@ fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         .chain(trading::TRADING)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 

@@ -83,8 +83,16 @@ pub fn LanguageSelect() -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     let on_change = move |ev| {
         let l = Locale::from_code(&event_target_value(&ev));
-        i18n.0.set(l);
-        save(None, Some(l));
+        // The browser holds only the language in use: load the new one's table first.
+        leptos::task::spawn_local(async move {
+            match crate::i18n::load(l).await {
+                Ok(()) => {
+                    i18n.0.set(l);
+                    save(None, Some(l));
+                }
+                Err(e) => leptos::logging::warn!("language not loaded: {e}"),
+            }
+        });
     };
     view! {
         <select class="lang-select" aria-label=move || i18n.t("common.language") on:change=on_change>

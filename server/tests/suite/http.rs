@@ -107,6 +107,53 @@ on_both!(pages_render_on_the_server_and_guards_redirect, |db| {
         page.body.contains("lang=\"es\"") && page.body.contains("Iniciar sesión"),
         "Spanish from Accept-Language"
     );
+    // The wasm carries no translations: the page preloads its language's table.
+    assert!(
+        page.body.contains(
+            r#"<link rel="preload" href="/i18n/es.json" as="fetch" crossorigin="anonymous">"#
+        ),
+        "the Spanish table is preloaded"
+    );
+});
+
+// Each language's table for the browser: JSON of every key, gzipped when accepted, a 304 while
+// unchanged, and nothing for a language that does not exist.
+on_both!(translations_are_served_per_language, |db| {
+    use std::io::Read;
+    let app = server::router(server::testing::state(db.clone()));
+    let (status, head, body) = fetch(&app, "/i18n/es.json", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(head[header::CONTENT_TYPE], "application/json");
+    let table: std::collections::HashMap<String, String> = serde_json::from_slice(&body).unwrap();
+    assert_eq!(table["auth.sign_in"], "Iniciar sesión");
+    assert_eq!(
+        table.len(),
+        serde_json::from_str::<std::collections::HashMap<String, String>>(&app::i18n::table_json(
+            app::i18n::Locale::En
+        ))
+        .unwrap()
+        .len(),
+        "both languages have every key"
+    );
+
+    let (status, head, gz) = fetch(&app, "/i18n/es.json", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(head[header::CONTENT_ENCODING], "gzip");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, body);
+
+    let etag = head[header::ETAG].to_str().unwrap().to_string();
+    let (status, _, body) = fetch(&app, "/i18n/es.json", &[("if-none-match", &etag)]).await;
+    assert_eq!((status.as_u16(), body.len()), (304, 0));
+    let (_, en_head, _) = fetch(&app, "/i18n/en.json", &[]).await;
+    assert_ne!(en_head[header::ETAG].to_str().unwrap(), etag);
+
+    for path in ["/i18n/fr.json", "/i18n/es", "/i18n/es.json.gz", "/i18n/"] {
+        assert_eq!(fetch(&app, path, &[]).await.0, 404, "{path}");
+    }
 });
 
 /// Building a router lists the app's routes; before that was done once per process, a page render
