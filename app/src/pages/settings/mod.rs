@@ -117,9 +117,25 @@ pub fn SettingsPage() -> impl IntoView {
                 Tab::Groups => view! { <groups::GroupsSection/> }.into_any(),
                 Tab::Funds => view! { <funds::FundsSection/> }.into_any(),
                 Tab::KycForms => view! { <kyc_forms::KycFormsSection/> }.into_any(),
-                Tab::Security => view! { <div class="stack"><security::SecuritySection/></div> }.into_any(),
-                Tab::NewClients => view! { <assignment::AssignmentSection/> }.into_any(),
+                Tab::Security => view! { <Suspense fallback=spinner>{Suspend::new(security_panel())}</Suspense> }.into_any(),
+                Tab::NewClients => view! { <Suspense fallback=spinner>{Suspend::new(assignment_panel())}</Suspense> }.into_any(),
             }}
         </div>
     }
+}
+
+fn spinner() -> impl IntoView {
+    view! { <div class="spinner"></div> }
+}
+
+// The client-facing tabs load when first opened: with them in it, the settings file outgrew the
+// 150 KiB a lazily loaded file may weigh (docs/benchmarks.md).
+#[leptos::lazy(settings_clients)]
+fn security_panel() -> AnyView {
+    view! { <div class="stack"><security::SecuritySection/></div> }.into_any()
+}
+
+#[leptos::lazy(settings_clients)]
+fn assignment_panel() -> AnyView {
+    view! { <assignment::AssignmentSection/> }.into_any()
 }
