@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::GroupDto;
 use crate::pages::PageHeader;
+use crate::ui::in_browser::InBrowser;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -117,8 +118,12 @@ pub fn SettingsPage() -> impl IntoView {
                 Tab::Groups => view! { <groups::GroupsSection/> }.into_any(),
                 Tab::Funds => view! { <funds::FundsSection/> }.into_any(),
                 Tab::KycForms => view! { <kyc_forms::KycFormsSection/> }.into_any(),
-                Tab::Security => view! { <Suspense fallback=spinner>{Suspend::new(security_panel())}</Suspense> }.into_any(),
-                Tab::NewClients => view! { <Suspense fallback=spinner>{Suspend::new(assignment_panel())}</Suspense> }.into_any(),
+                Tab::Security => view! {
+                    <InBrowser><Suspense fallback=spinner>{Suspend::new(security_panel())}</Suspense></InBrowser>
+                }.into_any(),
+                Tab::NewClients => view! {
+                    <InBrowser><Suspense fallback=spinner>{Suspend::new(assignment_panel())}</Suspense></InBrowser>
+                }.into_any(),
             }}
         </div>
     }
@@ -129,7 +134,9 @@ fn spinner() -> impl IntoView {
 }
 
 // The client-facing tabs load when first opened: with them in it, the settings file outgrew the
-// 150 KiB a lazily loaded file may weigh (docs/benchmarks.md).
+// 150 KiB a lazily loaded file may weigh (docs/benchmarks.md). They are drawn in the browser
+// (`InBrowser`): a lazily loaded part would hydrate before its code had arrived, and a click
+// then would find a form without its handlers.
 #[leptos::lazy(settings_clients)]
 fn security_panel() -> AnyView {
     view! { <div class="stack"><security::SecuritySection/></div> }.into_any()
