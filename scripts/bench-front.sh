@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The first visit in Chromium on the release build: the compressed bytes of wasm, js and css a
-# trader's first visit (sign-in page, then the dashboard) and the back office's first page
+# The first visit in Chromium on the release build: the compressed bytes of wasm, js, css and
+# translations a trader's first visit (sign-in page, then the dashboard) and the back office's first page
 # download, and the sign-in page's time to interactive at 10 Mbit/s (median of RUNS, default 5).
 # Builds the release front end and server as scripts/run.sh does (BENCH_BUILT=1 skips that).
 # Usage: scripts/bench-front.sh
