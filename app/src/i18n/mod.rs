@@ -206,56 +206,9 @@ pub fn use_i18n() -> I18n {
 }
 
 #[cfg(feature = "ssr")]
-mod approvals;
+mod tables;
 #[cfg(feature = "ssr")]
-mod challenges;
-#[cfg(feature = "ssr")]
-mod competitions;
-#[cfg(feature = "ssr")]
-mod crm;
-#[cfg(feature = "ssr")]
-mod errors;
-#[cfg(feature = "ssr")]
-mod frame;
-#[cfg(feature = "ssr")]
-mod ib;
-#[cfg(feature = "ssr")]
-mod identity;
-#[cfg(feature = "ssr")]
-mod messages;
-#[cfg(feature = "ssr")]
-mod money;
-#[cfg(feature = "ssr")]
-mod offers;
-#[cfg(feature = "ssr")]
-mod prop;
-#[cfg(feature = "ssr")]
-mod settings;
-#[cfg(feature = "ssr")]
-mod support;
-#[cfg(feature = "ssr")]
-mod trading;
-
-/// Every table, one per area or key group.
-#[cfg(feature = "ssr")]
-fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    errors::ERRORS
-        .iter()
-        .chain(frame::FRAME)
-        .chain(identity::IDENTITY)
-        .chain(crm::CRM)
-        .chain(approvals::APPROVALS)
-        .chain(money::MONEY)
-        .chain(settings::SETTINGS)
-        .chain(ib::IB)
-        .chain(offers::OFFERS)
-        .chain(messages::MESSAGES)
-        .chain(prop::PROP)
-        .chain(support::SUPPORT)
-        .chain(competitions::COMPETITIONS)
-        .chain(challenges::CHALLENGES)
-        .chain(trading::TRADING)
-}
+use tables::all_strings;
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
