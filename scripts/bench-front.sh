@@ -2,13 +2,14 @@
 # The first visit in Chromium on the release build: the compressed bytes of wasm, js, css and
 # translations a trader's first visit (sign-in page, then the dashboard) and the back office's first page
 # download, and the sign-in page's time to interactive at 10 Mbit/s (median of RUNS, default 5).
+# The trader's visit twice: in brotli as Chromium asks, and as a browser that takes only gzip.
 # Builds the release front end and server as scripts/run.sh does (BENCH_BUILT=1 skips that).
 # Usage: scripts/bench-front.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 if [ "${BENCH_BUILT:-}" != 1 ]; then
-  cargo leptos build --release --split
+  cargo leptos build --release --split --precompress
 fi
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT

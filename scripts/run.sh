@@ -13,7 +13,8 @@ done
 scripts/setup.sh
 source scripts/env.sh
 # --split: each area's screens in their own files, loaded when first opened (app/src/root.rs).
-cargo leptos build --release --split
+# --precompress: a brotli copy of each file beside it, which the server sends (server/src/assets.rs).
+cargo leptos build --release --split --precompress
 if [ "$with_bridge" = 1 ]; then
   cargo build --release -p propdesk-bridge-demo
   target/release/propdesk seed-demo

@@ -58,7 +58,8 @@ use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyView;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{Lazy, LazyRoute, path};
+use leptos_router::{ChooseView, path};
+use std::{future::Future, pin::Pin};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Theme and language are on <html> from the first byte, so there is no flash of the wrong theme.
@@ -121,113 +122,128 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/register") view={Lazy::<sign_in::Register>::new()}/>
-                <Route path=path!("/forgot-password") view={Lazy::<sign_in::ForgotPassword>::new()}/>
-                <Route path=path!("/verify-email") view={Lazy::<sign_in::VerifyEmail>::new()}/>
-                <Route path=path!("/reset-password") view={Lazy::<sign_in::ResetPassword>::new()}/>
-                <Route path=path!("/admin/login") view={Lazy::<sign_in::AdminLogin>::new()}/>
-                <Route path=path!("/admin/reset-password") view={Lazy::<sign_in::AdminResetPassword>::new()}/>
-                <ParentRoute path=path!("/admin") view={Lazy::<back_office::Shell>::new()}>
-                    <Route path=path!("") view={Lazy::<back_office::Home>::new()}/>
-                    <Route path=path!("approvals") view={Lazy::<approvals::Queue>::new()}/>
-                    <Route path=path!("approvals/:id") view={Lazy::<approvals::Review>::new()}/>
-                    <Route path=path!("clients") view={Lazy::<crm_desk::Clients>::new()}/>
-                    <Route path=path!("clients/:id") view={Lazy::<crm_desk::Client>::new()}/>
-                    <Route path=path!("leads") view={Lazy::<crm_follow_up::Leads>::new()}/>
-                    <Route path=path!("tasks") view={Lazy::<crm_follow_up::Tasks>::new()}/>
-                    <Route path=path!("challenges") view={Lazy::<challenge_catalogue::Challenges>::new()}/>
-                    <Route path=path!("challenges/:id") view={Lazy::<challenge_catalogue::Editor>::new()}/>
-                    <Route path=path!("participants") view={Lazy::<prop_operations::Participants>::new()}/>
-                    <Route path=path!("participants/:id") view={Lazy::<prop_operations::Participant>::new()}/>
-                    <Route path=path!("platform") view={Lazy::<trading::Platform>::new()}/>
-                    <Route path=path!("servers") view={Lazy::<trading::Servers>::new()}/>
-                    <Route path=path!("prop-dashboard") view={Lazy::<prop_operations::Dashboard>::new()}/>
-                    <Route path=path!("profit-shares") view={Lazy::<prop_operations::ProfitShares>::new()}/>
-                    <Route path=path!("prop-fees") view={Lazy::<prop_operations::Fees>::new()}/>
-                    <Route path=path!("alerts") view={Lazy::<trading::Alerts>::new()}/>
-                    <Route path=path!("wallets") view={Lazy::<money_desk::Wallets>::new()}/>
-                    <Route path=path!("wallets/:user_id") view={Lazy::<money_desk::ClientWallet>::new()}/>
-                    <Route path=path!("transactions") view={Lazy::<money_desk::Transactions>::new()}/>
-                    <Route path=path!("settings") view={Lazy::<settings::Settings>::new()}/>
-                    <Route path=path!("staff") view={Lazy::<people::Staff>::new()}/>
-                    <Route path=path!("roles") view={Lazy::<people::Roles>::new()}/>
-                    <Route path=path!("audit") view={Lazy::<people::Audit>::new()}/>
-                    <Route path=path!("account") view={Lazy::<back_office::Account>::new()}/>
-                    <Route path=path!("ib") view={Lazy::<ib_desk::Programme>::new()}/>
-                    <Route path=path!("ib/clients/:id") view={Lazy::<ib_desk::Client>::new()}/>
-                    <Route path=path!("offers") view={Lazy::<offers_desk::Offers>::new()}/>
-                    <Route path=path!("messages") view={Lazy::<messages_desk::Messages>::new()}/>
-                    <Route path=path!("tickets") view={Lazy::<support_desk::Tickets>::new()}/>
-                    <Route path=path!("tickets/:id") view={Lazy::<support_desk::Ticket>::new()}/>
-                    <Route path=path!("downloads") view={Lazy::<support_desk::Downloads>::new()}/>
-                    <Route path=path!("competitions") view={Lazy::<competition_desk::Competitions>::new()}/>
-                    <Route path=path!("competitions/:id") view={Lazy::<competition_desk::Competition>::new()}/>
+                <Route path=path!("/register") view=sign_in::Register/>
+                <Route path=path!("/forgot-password") view=sign_in::ForgotPassword/>
+                <Route path=path!("/verify-email") view=sign_in::VerifyEmail/>
+                <Route path=path!("/reset-password") view=sign_in::ResetPassword/>
+                <Route path=path!("/admin/login") view=sign_in::AdminLogin/>
+                <Route path=path!("/admin/reset-password") view=sign_in::AdminResetPassword/>
+                <ParentRoute path=path!("/admin") view=back_office::Shell>
+                    <Route path=path!("") view=back_office::Home/>
+                    <Route path=path!("approvals") view=approvals::Queue/>
+                    <Route path=path!("approvals/:id") view=approvals::Review/>
+                    <Route path=path!("clients") view=crm_desk::Clients/>
+                    <Route path=path!("clients/:id") view=crm_desk::Client/>
+                    <Route path=path!("leads") view=crm_follow_up::Leads/>
+                    <Route path=path!("tasks") view=crm_follow_up::Tasks/>
+                    <Route path=path!("challenges") view=challenge_catalogue::Challenges/>
+                    <Route path=path!("challenges/:id") view=challenge_catalogue::Editor/>
+                    <Route path=path!("participants") view=prop_operations::Participants/>
+                    <Route path=path!("participants/:id") view=prop_operations::Participant/>
+                    <Route path=path!("platform") view=trading::Platform/>
+                    <Route path=path!("servers") view=trading::Servers/>
+                    <Route path=path!("prop-dashboard") view=prop_operations::Dashboard/>
+                    <Route path=path!("profit-shares") view=prop_operations::ProfitShares/>
+                    <Route path=path!("prop-fees") view=prop_operations::Fees/>
+                    <Route path=path!("alerts") view=trading::Alerts/>
+                    <Route path=path!("wallets") view=money_desk::Wallets/>
+                    <Route path=path!("wallets/:user_id") view=money_desk::ClientWallet/>
+                    <Route path=path!("transactions") view=money_desk::Transactions/>
+                    <Route path=path!("settings") view=settings::Settings/>
+                    <Route path=path!("staff") view=people::Staff/>
+                    <Route path=path!("roles") view=people::Roles/>
+                    <Route path=path!("audit") view=people::Audit/>
+                    <Route path=path!("account") view=back_office::Account/>
+                    <Route path=path!("ib") view=ib_desk::Programme/>
+                    <Route path=path!("ib/clients/:id") view=ib_desk::Client/>
+                    <Route path=path!("offers") view=offers_desk::Offers/>
+                    <Route path=path!("messages") view=messages_desk::Messages/>
+                    <Route path=path!("tickets") view=support_desk::Tickets/>
+                    <Route path=path!("tickets/:id") view=support_desk::Ticket/>
+                    <Route path=path!("downloads") view=support_desk::Downloads/>
+                    <Route path=path!("competitions") view=competition_desk::Competitions/>
+                    <Route path=path!("competitions/:id") view=competition_desk::Competition/>
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalShell>
                     <Route path=path!("") view=DashboardPage/>
-                    <Route path=path!("challenges") view={Lazy::<trader_challenges::Catalogue>::new()}/>
-                    <Route path=path!("my-challenges") view={Lazy::<trader_challenges::Mine>::new()}/>
-                    <Route path=path!("my-challenges/:id") view={Lazy::<trader_challenges::Challenge>::new()}/>
-                    <Route path=path!("funds") view={Lazy::<trader_money::Funds>::new()}/>
-                    <Route path=path!("transactions") view={Lazy::<trader_money::Transactions>::new()}/>
-                    <Route path=path!("requests") view={Lazy::<trader_money::Requests>::new()}/>
-                    <Route path=path!("pay/:id") view={Lazy::<trader_money::Pay>::new()}/>
-                    <Route path=path!("kyc") view={Lazy::<trader_account::Kyc>::new()}/>
-                    <Route path=path!("profile") view={Lazy::<trader_account::Profile>::new()}/>
-                    <Route path=path!("notifications") view={Lazy::<trader_account::Notifications>::new()}/>
-                    <Route path=path!("coupons") view={Lazy::<trader_account::Coupons>::new()}/>
-                    <Route path=path!("support") view={Lazy::<trader_support::Tickets>::new()}/>
-                    <Route path=path!("support/:id") view={Lazy::<trader_support::Ticket>::new()}/>
-                    <Route path=path!("downloads") view={Lazy::<trader_support::Downloads>::new()}/>
-                    <Route path=path!("competitions") view={Lazy::<trader_competitions::Competitions>::new()}/>
-                    <Route path=path!("competitions/:id") view={Lazy::<trader_competitions::Competition>::new()}/>
-                    <Route path=path!("ib") view={Lazy::<ib_portal::Overview>::new()}/>
-                    <Route path=path!("ib/clients") view={Lazy::<ib_portal::Clients>::new()}/>
-                    <Route path=path!("ib/report") view={Lazy::<ib_portal::Report>::new()}/>
-                    <Route path=path!("ib/commission") view={Lazy::<ib_portal::Commission>::new()}/>
-                    <Route path=path!("ib/requests") view={Lazy::<ib_portal::Requests>::new()}/>
-                    <Route path=path!("ib/stats") view={Lazy::<ib_portal::Stats>::new()}/>
-                    <Route path=path!("ib/links") view={Lazy::<ib_portal::Links>::new()}/>
+                    <Route path=path!("challenges") view=trader_challenges::Catalogue/>
+                    <Route path=path!("my-challenges") view=trader_challenges::Mine/>
+                    <Route path=path!("my-challenges/:id") view=trader_challenges::Challenge/>
+                    <Route path=path!("funds") view=trader_money::Funds/>
+                    <Route path=path!("transactions") view=trader_money::Transactions/>
+                    <Route path=path!("requests") view=trader_money::Requests/>
+                    <Route path=path!("pay/:id") view=trader_money::Pay/>
+                    <Route path=path!("kyc") view=trader_account::Kyc/>
+                    <Route path=path!("profile") view=trader_account::Profile/>
+                    <Route path=path!("notifications") view=trader_account::Notifications/>
+                    <Route path=path!("coupons") view=trader_account::Coupons/>
+                    <Route path=path!("support") view=trader_support::Tickets/>
+                    <Route path=path!("support/:id") view=trader_support::Ticket/>
+                    <Route path=path!("downloads") view=trader_support::Downloads/>
+                    <Route path=path!("competitions") view=trader_competitions::Competitions/>
+                    <Route path=path!("competitions/:id") view=trader_competitions::Competition/>
+                    <Route path=path!("ib") view=ib_portal::Overview/>
+                    <Route path=path!("ib/clients") view=ib_portal::Clients/>
+                    <Route path=path!("ib/report") view=ib_portal::Report/>
+                    <Route path=path!("ib/commission") view=ib_portal::Commission/>
+                    <Route path=path!("ib/requests") view=ib_portal::Requests/>
+                    <Route path=path!("ib/stats") view=ib_portal::Stats/>
+                    <Route path=path!("ib/links") view=ib_portal::Links/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
 
-/// Routes whose code the browser loads when they are first opened. `cargo leptos build --split`
+/// A page whose code the browser loads when it is first opened. `cargo leptos build --split`
 /// puts each area's pages in one file (its chunk), fetched the first time one of them is shown.
 /// The sign-in page, the client portal's frame and its first page are in the main bundle: they
 /// are what a trader's first visit needs.
+///
+/// One type for every such page, where leptos_router's `Lazy<T>` is a type per page: the
+/// router's code that chooses and preloads a view is compiled once per type, and once per page
+/// it cost the main file 40 KB (3 KB gzipped; docs/benchmarks.md).
+#[derive(Clone, Copy)]
+struct LazyPage {
+    view: fn() -> Pin<Box<dyn Future<Output = AnyView>>>,
+    /// Fetches the chunk before the view is built (hydration needs it there).
+    preload: fn() -> Pin<Box<dyn Future<Output = ()>>>,
+}
+
+impl ChooseView for LazyPage {
+    async fn choose(self) -> AnyView {
+        (self.view)().await
+    }
+
+    async fn preload(&self) {
+        (self.preload)().await
+    }
+}
+
+/// An area's pages, each a `LazyPage` constant named for its route.
 macro_rules! lazy_area {
     ($area:ident { $($route:ident => $page:expr;)* }) => {
         mod $area {
             use super::*;
 
             $(
-                pub struct $route {}
-
                 // Every view of an area names the area: the splitter puts them in one chunk.
                 paste::paste! {
                     #[::leptos::lazy($area)]
-                    fn [<$route:snake>](_this: $route) -> AnyView {
+                    fn [<$route:snake>]() -> AnyView {
                         $page.into_any()
                     }
 
-                    impl LazyRoute for $route {
-                        fn data() -> Self {
-                            $route {}
-                        }
-
-                        async fn view(this: Self) -> AnyView {
-                            [<$route:snake>](this).await
-                        }
-
-                        /// Fetches the chunk before the view is built (hydration needs it there).
-                        async fn preload() {
-                            #[cfg(target_arch = "wasm32")]
-                            [<__preload_ $route:snake>]().await;
-                        }
-                    }
+                    #[allow(non_upper_case_globals)]
+                    pub const $route: LazyPage = LazyPage {
+                        view: || Box::pin([<$route:snake>]()),
+                        preload: || {
+                            Box::pin(async {
+                                #[cfg(target_arch = "wasm32")]
+                                [<__preload_ $route:snake>]().await;
+                            })
+                        },
+                    };
                 }
             )*
         }

@@ -20,8 +20,8 @@ async function throttled(context: BrowserContext, page: Page) {
 }
 
 /** Counts the compressed bytes of the wasm, js and css responses from now on, and of the
- * translations the wasm loads (it carries none). */
-function countBytes(page: Page) {
+ * translations the wasm loads (it carries none), and the codings they came in. */
+function countBytes(page: Page, codings: Set<string>) {
   const files: Record<string, number> = {};
   page.on("requestfinished", async (r) => {
     const url = new URL(r.url());
@@ -29,6 +29,8 @@ function countBytes(page: Page) {
     // Summed: a file the page asks for again (after a full reload) comes from the cache, 0 B.
     const sizes = await r.sizes();
     files[url.pathname] = (files[url.pathname] ?? 0) + sizes.responseBodySize;
+    const coding = (await r.response())?.headers()["content-encoding"];
+    if (coding) codings.add(coding);
   });
   return files;
 }
@@ -41,8 +43,14 @@ async function hydratedAt(page: Page): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const total = (files: Record<string, number>) => Object.values(files).reduce((a, b) => a + b, 0);
 
-async function fresh(browser: any) {
-  const context: BrowserContext = await browser.newContext();
+/** The Accept-Encoding a browser of each kind sends: Chromium's own, and one without brotli. */
+const CODINGS: Record<string, Record<string, string>> = {
+  brotli: {},
+  "gzip only": { "accept-encoding": "gzip, deflate" },
+};
+
+async function fresh(browser: any, headers: Record<string, string> = {}) {
+  const context: BrowserContext = await browser.newContext({ extraHTTPHeaders: headers });
   await context.addInitScript(() => {
     new MutationObserver(() => {
       if (document.body?.dataset.hydrated && !(window as any).__hydratedAt)
@@ -54,36 +62,42 @@ async function fresh(browser: any) {
   return { context, page };
 }
 
-test("a trader's first visit: the sign-in page, then the dashboard", async ({ browser, baseURL }) => {
-  const tti: number[] = [];
-  let signIn: Record<string, number> = {}, dashboard: Record<string, number> = {};
-  for (let i = 0; i < RUNS; i++) {
-    const { context, page } = await fresh(browser);
-    const files = countBytes(page);
-    await page.goto(`${baseURL}/login`);
-    tti.push(await hydratedAt(page));
-    await page.waitForLoadState("networkidle");
-    signIn = { ...files };
-    await page.getByLabel("Email").fill("trader@propdesk.test");
-    await page.getByLabel("Password").fill("Trader-demo-2026");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${baseURL}/`);
-    await page.waitForLoadState("networkidle");
-    dashboard = Object.fromEntries(Object.entries(files).filter(([f]) => !(f in signIn)));
-    await context.close();
-  }
-  console.log(`sign-in page time to interactive at ${MBIT} Mbit/s: median ${median(tti).toFixed(0)} ms (runs: ${tti.map((t) => t.toFixed(0)).join(", ")})`);
-  console.log(`sign-in page downloads ${total(signIn)} B compressed: ${JSON.stringify(signIn)}`);
-  console.log(`then the dashboard adds ${total(dashboard)} B: ${JSON.stringify(dashboard)}`);
-  console.log(`a trader's first visit in all: ${total(signIn) + total(dashboard)} B (${((total(signIn) + total(dashboard)) / 1024).toFixed(1)} KiB)`);
-});
+for (const [kind, headers] of Object.entries(CODINGS)) {
+  test(`a trader's first visit (${kind}): the sign-in page, then the dashboard`, async ({ browser, baseURL }) => {
+    const tti: number[] = [];
+    const codings = new Set<string>();
+    let signIn: Record<string, number> = {}, dashboard: Record<string, number> = {};
+    for (let i = 0; i < RUNS; i++) {
+      const { context, page } = await fresh(browser, headers);
+      const files = countBytes(page, codings);
+      await page.goto(`${baseURL}/login`);
+      tti.push(await hydratedAt(page));
+      await page.waitForLoadState("networkidle");
+      signIn = { ...files };
+      await page.getByLabel("Email").fill("trader@propdesk.test");
+      await page.getByLabel("Password").fill("Trader-demo-2026");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${baseURL}/`);
+      await page.waitForLoadState("networkidle");
+      dashboard = Object.fromEntries(Object.entries(files).filter(([f]) => !(f in signIn)));
+      await context.close();
+    }
+    const all = total(signIn) + total(dashboard);
+    console.log(`${kind}: content codings received: ${[...codings].join(", ")}`);
+    console.log(`${kind}: sign-in page time to interactive at ${MBIT} Mbit/s: median ${median(tti).toFixed(0)} ms (runs: ${tti.map((t) => t.toFixed(0)).join(", ")})`);
+    console.log(`${kind}: sign-in page downloads ${total(signIn)} B compressed: ${JSON.stringify(signIn)}`);
+    console.log(`${kind}: then the dashboard adds ${total(dashboard)} B: ${JSON.stringify(dashboard)}`);
+    console.log(`${kind}: a trader's first visit in all: ${all} B (${(all / 1024).toFixed(1)} KiB)`);
+  });
+}
 
 test("the back office's first page: sign-in, then the dashboard", async ({ browser, baseURL }) => {
   const { context, page } = await fresh(browser);
-  const files = countBytes(page);
+  const codings = new Set<string>();
+  const files = countBytes(page, codings);
   await adminSignIn(page);
   await page.waitForLoadState("networkidle");
   const tti = await page.evaluate(() => (window as any).__hydratedAt as number);
-  console.log(`back office: /admin/login interactive after ${tti.toFixed(0)} ms; sign-in and first page download ${total(files)} B (${(total(files) / 1024).toFixed(1)} KiB): ${JSON.stringify(files)}`);
+  console.log(`back office: /admin/login interactive after ${tti.toFixed(0)} ms; sign-in and first page download ${total(files)} B (${(total(files) / 1024).toFixed(1)} KiB, ${[...codings].join(", ")}): ${JSON.stringify(files)}`);
   await context.close();
 });

@@ -116,8 +116,8 @@ on_both!(pages_render_on_the_server_and_guards_redirect, |db| {
     );
 });
 
-// Each language's table for the browser: JSON of every key, gzipped when accepted, a 304 while
-// unchanged, and nothing for a language that does not exist.
+// Each language's table for the browser: JSON of every key, in brotli or gzip when accepted, a 304
+// while unchanged, and nothing for a language that does not exist.
 on_both!(translations_are_served_per_language, |db| {
     use std::io::Read;
     let app = server::router(server::testing::state(db.clone()));
@@ -144,6 +144,21 @@ on_both!(translations_are_served_per_language, |db| {
         .read_to_end(&mut unzipped)
         .unwrap();
     assert_eq!(unzipped, body);
+
+    let (status, head, br) = fetch(&app, "/i18n/es.json", &[("accept-encoding", "gzip, br")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(head[header::CONTENT_ENCODING], "br");
+    assert!(
+        br.len() < gz.len(),
+        "brotli {} B, gzip {} B",
+        br.len(),
+        gz.len()
+    );
+    let mut unbrotlied = Vec::new();
+    brotli::Decompressor::new(&br[..], 4096)
+        .read_to_end(&mut unbrotlied)
+        .unwrap();
+    assert_eq!(unbrotlied, body);
 
     let etag = head[header::ETAG].to_str().unwrap().to_string();
     let (status, _, body) = fetch(&app, "/i18n/es.json", &[("if-none-match", &etag)]).await;
@@ -379,9 +394,10 @@ async fn fetch(
     (status, head, bytes)
 }
 
-// The front end's files: gzipped once and sent so to a browser that accepts gzip, whole to one
+// The front end's files: the release build's brotli to a browser that takes it while that is
+// newer than its file, else gzipped once and sent so to a browser that accepts gzip, whole to one
 // that does not, a 304 while unchanged, compressed afresh once rebuilt, and nothing outside pkg/.
-on_both!(front_end_files_are_gzipped_once_and_revalidated, |db| {
+on_both!(front_end_files_are_compressed_and_revalidated, |db| {
     use std::io::Read;
     static RUN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let site = std::env::temp_dir().join(format!(
@@ -429,9 +445,32 @@ on_both!(front_end_files_are_gzipped_once_and_revalidated, |db| {
     .await;
     assert_eq!((status.as_u16(), body.len()), (304, 0));
 
-    // A rebuild: another length and time, so the old gzip is not sent.
+    // The release build's brotli beside the file (its bytes are sent as they are).
+    let precompressed = site.join("pkg/propdesk.wasm.br");
+    std::fs::write(&precompressed, b"brotli of this build").unwrap();
+    let (status, head, body) = fetch(&app, "/pkg/propdesk.wasm", &gz).await;
+    assert_eq!(status, 200);
+    assert_eq!(head[header::CONTENT_ENCODING], "br");
+    assert_eq!(head[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(head[header::ETAG].to_str().unwrap(), etag);
+    assert_eq!(body, b"brotli of this build");
+    let (_, head, body) = fetch(&app, "/pkg/propdesk.wasm", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(head[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(gunzip(&body), wasm);
+
+    // A rebuild: another length and time, so neither the old gzip nor the older brotli is sent.
     let rebuilt: Vec<u8> = wasm.iter().rev().copied().chain([7, 7, 7]).collect();
     std::fs::write(&file, &rebuilt).unwrap();
+    let built = std::fs::metadata(&file).unwrap().modified().unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&precompressed)
+        .unwrap()
+        .set_modified(built - std::time::Duration::from_secs(60))
+        .unwrap();
+    let (_, head, body) = fetch(&app, "/pkg/propdesk.wasm", &gz).await;
+    assert_eq!(head[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(gunzip(&body), rebuilt);
     let (status, head, body) = fetch(
         &app,
         "/pkg/propdesk.wasm",
