@@ -114,7 +114,8 @@ pub fn table_url(locale: Locale) -> String {
 
 /// The tables the browser has loaded, one slot per language (`Locale as usize`).
 #[cfg(not(feature = "ssr"))]
-static LOADED: [OnceLock<HashMap<String, String>>; 2] = [OnceLock::new(), OnceLock::new()];
+static LOADED: [OnceLock<HashMap<String, String>>; Locale::ALL.len()] =
+    [const { OnceLock::new() }; Locale::ALL.len()];
 
 #[cfg(not(feature = "ssr"))]
 fn lookup(locale: Locale, key: &str) -> Option<&'static str> {

@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::GroupDto;
 use crate::pages::PageHeader;
+use crate::ui::form::loading;
 use crate::ui::in_browser::InBrowser;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -119,18 +120,14 @@ pub fn SettingsPage() -> impl IntoView {
                 Tab::Funds => view! { <funds::FundsSection/> }.into_any(),
                 Tab::KycForms => view! { <kyc_forms::KycFormsSection/> }.into_any(),
                 Tab::Security => view! {
-                    <InBrowser><Suspense fallback=spinner>{Suspend::new(security_panel())}</Suspense></InBrowser>
+                    <InBrowser><Suspense fallback=loading>{Suspend::new(security_panel())}</Suspense></InBrowser>
                 }.into_any(),
                 Tab::NewClients => view! {
-                    <InBrowser><Suspense fallback=spinner>{Suspend::new(assignment_panel())}</Suspense></InBrowser>
+                    <InBrowser><Suspense fallback=loading>{Suspend::new(assignment_panel())}</Suspense></InBrowser>
                 }.into_any(),
             }}
         </div>
     }
-}
-
-fn spinner() -> impl IntoView {
-    view! { <div class="spinner"></div> }
 }
 
 // The client-facing tabs load when first opened: with them in it, the settings file outgrew the
