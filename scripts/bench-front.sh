@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 if [ "${BENCH_BUILT:-}" != 1 ]; then
-  cargo leptos build --release --split --precompress
+  cargo leptos build --release --split
 fi
+PROPDESK_SITE_ROOT=${PROPDESK_SITE_ROOT:-target/site} target/release/propdesk precompress
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 PROPDESK_SITE_ROOT=${PROPDESK_SITE_ROOT:-target/site} DATABASE_URL="sqlite://$work/bench.db?mode=rwc" PROPDESK_LISTEN=127.0.0.1:3902 PROPDESK_LOG=warn \

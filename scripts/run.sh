@@ -13,8 +13,10 @@ done
 scripts/setup.sh
 source scripts/env.sh
 # --split: each area's screens in their own files, loaded when first opened (app/src/root.rs).
-# --precompress: a brotli copy of each file beside it, which the server sends (server/src/assets.rs).
-cargo leptos build --release --split --precompress
+cargo leptos build --release --split
+# A brotli and a zopfli gzip copy beside each file, which the server sends (server/src/precompress.rs);
+# only the files the build changed.
+target/release/propdesk precompress
 if [ "$with_bridge" = 1 ]; then
   cargo build --release -p propdesk-bridge-demo
   target/release/propdesk seed-demo

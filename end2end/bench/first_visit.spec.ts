@@ -45,7 +45,7 @@ const total = (files: Record<string, number>) => Object.values(files).reduce((a,
 
 /** The Accept-Encoding a browser of each kind sends (Chromium's own, and one without brotli),
  * and the one coding every counted file must come in: else the build or the server is not the
- * one this claims to measure (a release build without `--precompress` sends gzip to both). */
+ * one this claims to measure (without `propdesk precompress` after the build, gzip goes to both). */
 const CODINGS: Record<string, { headers: Record<string, string>; coding: string }> = {
   brotli: { headers: {}, coding: "br" },
   "gzip only": { headers: { "accept-encoding": "gzip, deflate" }, coding: "gzip" },

@@ -88,6 +88,9 @@ pub enum Command {
     /// Register the reference bridge's demo platform and its challenge (idempotent; after the
     /// demo data set) and print `BRIDGE_NAME=…` and `BRIDGE_SECRET=…` for propdesk-bridge-demo
     SeedDemoBridge,
+    /// Write a brotli and a gzip copy beside each file of the built front end (`{site_root}/pkg`),
+    /// which the server sends; run after `cargo leptos build --release`
+    Precompress,
     /// Register a bridge for an external trading platform and print its secret (shown once)
     CreateBridge {
         /// 1 to 60 letters, digits, dots, dashes or underscores; sent as `X-Bridge`

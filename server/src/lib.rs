@@ -6,6 +6,7 @@ pub mod bridge;
 pub mod config;
 pub mod live;
 pub mod middleware;
+pub mod precompress;
 pub mod probe;
 pub mod rest;
 pub mod telemetry;

@@ -51,6 +51,22 @@ async fn start() -> ExitCode {
     }
 }
 
+/// Needs no database: it only reads and writes the front end's files.
+fn precompress(s: &Settings) -> Result<(), String> {
+    let dir = std::path::Path::new(&s.site_root).join("pkg");
+    let started = std::time::Instant::now();
+    let done = server::precompress::run(&dir)
+        .map_err(|e| format!("cannot precompress {}: {e}", dir.display()))?;
+    println!(
+        "{}: {} files compressed, {} up to date, in {:.1} s",
+        dir.display(),
+        done.compressed,
+        done.up_to_date,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 fn runtime_config(s: &Settings) -> RuntimeConfig {
     RuntimeConfig {
         public_url: s.public_url.clone(),
@@ -62,6 +78,11 @@ fn runtime_config(s: &Settings) -> RuntimeConfig {
 }
 
 async fn run(command: Command, s: Settings) -> Result<(), String> {
+    if let Command::Precompress = command {
+        return tokio::task::spawn_blocking(move || precompress(&s))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     let conn = db::connect(&s.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
@@ -114,6 +135,7 @@ async fn run(command: Command, s: Settings) -> Result<(), String> {
             println!("BRIDGE_SECRET={secret}");
             Ok(())
         }
+        Command::Precompress => unreachable!("handled before the database opens"),
         Command::Serve { demo } => {
             if demo {
                 println!(

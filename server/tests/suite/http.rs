@@ -394,8 +394,8 @@ async fn fetch(
     (status, head, bytes)
 }
 
-// The front end's files: the release build's brotli to a browser that takes it while that is
-// newer than its file, else gzipped once and sent so to a browser that accepts gzip, whole to one
+// The front end's files: the release build's brotli or gzip copy to a browser that takes it while
+// that is newer than its file, else gzipped once and sent so to a browser that accepts gzip, whole to one
 // that does not, a 304 while unchanged, compressed afresh once rebuilt, and nothing outside pkg/.
 on_both!(front_end_files_are_compressed_and_revalidated, |db| {
     use std::io::Read;
@@ -445,29 +445,46 @@ on_both!(front_end_files_are_compressed_and_revalidated, |db| {
     .await;
     assert_eq!((status.as_u16(), body.len()), (304, 0));
 
-    // The release build's brotli beside the file (its bytes are sent as they are).
-    let precompressed = site.join("pkg/propdesk.wasm.br");
-    std::fs::write(&precompressed, b"brotli of this build").unwrap();
-    let (status, head, body) = fetch(&app, "/pkg/propdesk.wasm", &gz).await;
-    assert_eq!(status, 200);
-    assert_eq!(head[header::CONTENT_ENCODING], "br");
-    assert_eq!(head[header::CONTENT_TYPE], "application/wasm");
-    assert_eq!(head[header::ETAG].to_str().unwrap(), etag);
-    assert_eq!(body, b"brotli of this build");
-    let (_, head, body) = fetch(&app, "/pkg/propdesk.wasm", &[("accept-encoding", "gzip")]).await;
-    assert_eq!(head[header::CONTENT_ENCODING], "gzip");
-    assert_eq!(gunzip(&body), wasm);
+    // The copies `propdesk precompress` writes beside the file, sent as they are: brotli to a
+    // browser that takes it, zopfli's gzip to one that takes only gzip.
+    assert_eq!(
+        server::precompress::run(&site.join("pkg"))
+            .unwrap()
+            .compressed,
+        1
+    );
+    for (accept, coding, extension) in [("gzip, deflate, br", "br", "br"), ("gzip", "gzip", "gz")] {
+        let (status, head, body) =
+            fetch(&app, "/pkg/propdesk.wasm", &[("accept-encoding", accept)]).await;
+        assert_eq!(status, 200);
+        assert_eq!(head[header::CONTENT_ENCODING], coding);
+        assert_eq!(head[header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(head[header::ETAG].to_str().unwrap(), etag);
+        let copy = std::fs::read(site.join(format!("pkg/propdesk.wasm.{extension}"))).unwrap();
+        assert_eq!(body, copy, "{coding}");
+        let mut decoded = Vec::new();
+        if coding == "br" {
+            brotli::Decompressor::new(&body[..], 4096)
+                .read_to_end(&mut decoded)
+                .unwrap();
+        } else {
+            decoded = gunzip(&body);
+        }
+        assert_eq!(decoded, wasm, "{coding}");
+    }
 
-    // A rebuild: another length and time, so neither the old gzip nor the older brotli is sent.
+    // A rebuild: another length and time, so neither the old gzip nor the older copies are sent.
     let rebuilt: Vec<u8> = wasm.iter().rev().copied().chain([7, 7, 7]).collect();
     std::fs::write(&file, &rebuilt).unwrap();
     let built = std::fs::metadata(&file).unwrap().modified().unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&precompressed)
-        .unwrap()
-        .set_modified(built - std::time::Duration::from_secs(60))
-        .unwrap();
+    for extension in ["br", "gz"] {
+        std::fs::File::options()
+            .write(true)
+            .open(site.join(format!("pkg/propdesk.wasm.{extension}")))
+            .unwrap()
+            .set_modified(built - std::time::Duration::from_secs(60))
+            .unwrap();
+    }
     let (_, head, body) = fetch(&app, "/pkg/propdesk.wasm", &gz).await;
     assert_eq!(head[header::CONTENT_ENCODING], "gzip");
     assert_eq!(gunzip(&body), rebuilt);
