@@ -151,7 +151,8 @@ pub async fn load(locale: Locale) -> Result<(), String> {
         .map_err(failed)?
         .as_string()
         .unwrap_or_default();
-    let table = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    // From bytes, as every other answer is read: one JSON reader in the wasm, not two.
+    let table = serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())?;
     let _ = slot.set(table);
     Ok(())
 }

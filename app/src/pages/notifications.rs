@@ -4,6 +4,7 @@ use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
 use crate::ui::layout::notification_text;
 use crate::ui::live::changes;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 #[component]
@@ -11,7 +12,7 @@ pub fn NotificationsPage() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
     let live = changes(Topic::Notification);
-    let feed = Resource::new(move || (version.get(), live.get()), |_| get_notifications());
+    let feed = resource(move || (version.get(), live.get()), |_| get_notifications());
     let mark = move |_| {
         leptos::task::spawn_local(async move {
             let _ = mark_notifications_read().await;

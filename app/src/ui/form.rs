@@ -4,6 +4,7 @@ use crate::domain::money::CURRENCIES;
 use crate::error::AppError;
 use crate::i18n::{I18n, use_i18n};
 use crate::model::UploadDto;
+use crate::ui::resource::Json;
 use leptos::prelude::*;
 
 /// A translated text as an owned, reactive label.
@@ -536,7 +537,7 @@ pub fn loading() -> impl IntoView {
 /// says what ticking none means for this form.
 #[component]
 pub fn GroupChecks(
-    groups: Resource<Result<Vec<crate::model::GroupDto>, AppError>>,
+    groups: Resource<Result<Vec<crate::model::GroupDto>, AppError>, Json>,
     chosen: RwSignal<Vec<i64>>,
     hint: &'static str,
 ) -> impl IntoView {

@@ -9,15 +9,16 @@ use crate::i18n::use_i18n;
 use crate::model::{Me, NotificationDto};
 use crate::ui::live::changes;
 use crate::ui::prefs::{LanguageSelect, ThemeToggle};
+use crate::ui::resource::{Json, resource};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
 /// The signed-in user, loaded once per page load.
 #[derive(Clone, Copy)]
-pub struct MeCtx(pub Resource<Result<Option<Me>, AppError>>);
+pub struct MeCtx(pub Resource<Result<Option<Me>, AppError>, Json>);
 
 pub fn provide_me() {
-    provide_context(MeCtx(Resource::new(|| (), |_| get_me())));
+    provide_context(MeCtx(resource(|| (), |_| get_me())));
 }
 
 /// A full page load to `href`: used after sign-in and sign-out, when the whole app must be
@@ -134,7 +135,7 @@ fn Bell() -> impl IntoView {
     let open = RwSignal::new(false);
     let version = RwSignal::new(0u32);
     let live = changes(Topic::Notification);
-    let feed = Resource::new(move || (version.get(), live.get()), |_| get_notifications());
+    let feed = resource(move || (version.get(), live.get()), |_| get_notifications());
     let mark_read = move |_| {
         leptos::task::spawn_local(async move {
             let _ = mark_notifications_read().await;

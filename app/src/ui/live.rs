@@ -137,7 +137,8 @@ mod stream {
             let Some(text) = ev.data().as_string() else {
                 return;
             };
-            let Ok(e) = serde_json::from_str::<LiveEvent>(&text) else {
+            // From bytes, as every answer is read (ui::resource): one JSON reader in the wasm.
+            let Ok(e) = serde_json::from_slice::<LiveEvent>(text.as_bytes()) else {
                 return;
             };
             let fresh = live.stream.try_update_value(|s| {

@@ -10,6 +10,7 @@ pub mod prefs;
 pub mod profit_share;
 pub mod prop;
 pub mod prop_filter;
+pub mod resource;
 pub mod settings;
 pub mod table;
 pub mod tabs;

@@ -4,6 +4,7 @@ use crate::api::messages::{ClosePopup, my_popup};
 use crate::domain::live::Topic;
 use crate::i18n::use_i18n;
 use crate::ui::live::changes;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 #[component]
@@ -11,7 +12,7 @@ pub fn NoticePopup() -> impl IntoView {
     let i18n = use_i18n();
     let live = changes(Topic::Notification);
     let close = ServerAction::<ClosePopup>::new();
-    let popup = Resource::new(move || (live.get(), close.version().get()), |_| my_popup());
+    let popup = resource(move || (live.get(), close.version().get()), |_| my_popup());
     view! {
         <Transition fallback=|| ()>
             {move || popup.get().and_then(Result::ok).flatten().map(|p| {

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::form::{FormProblem, loading};
+use crate::ui::resource::Json;
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -67,7 +68,7 @@ pub fn SettingsList<T, D, N, L, LV, E, EV>(
     title: &'static str,
     add: &'static str,
     editing: Editing<T>,
-    data: Resource<Result<D, AppError>>,
+    data: Resource<Result<D, AppError>, Json>,
     new_item: N,
     list: L,
     editor: E,

@@ -3,6 +3,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{ListQuery, Page};
 use crate::ui::form::FormProblem;
+use crate::ui::resource::Json;
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -261,7 +262,7 @@ where
 #[component]
 pub fn ListBody<T, R, V>(
     state: ListState,
-    data: Resource<Result<Page<T>, AppError>>,
+    data: Resource<Result<Page<T>, AppError>, Json>,
     cols: usize,
     row: R,
 ) -> impl IntoView

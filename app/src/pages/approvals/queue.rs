@@ -8,6 +8,7 @@ use crate::model::{QueueCount, RequestRow};
 use crate::pages::PageHeader;
 use crate::ui::badge::{PaymentBadge, StatusBadge};
 use crate::ui::live::changes;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::{level_text, opt_money};
 use crate::ui::toolbar::ListToolbar;
@@ -43,8 +44,8 @@ pub fn ApprovalsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     // A request submitted or moved by anyone arrives on the live stream.
     let live = changes(Topic::Request);
-    let counts = Resource::new(move || (version.get(), live.get()), |_| queue_counts());
-    let requests = Resource::new(
+    let counts = resource(move || (version.get(), live.get()), |_| queue_counts());
+    let requests = resource(
         move || {
             (
                 kind.get(),

@@ -10,13 +10,14 @@ use crate::ui::datetime;
 use crate::ui::form::{
     CheckField, FormError, GroupChecks, SelectField, Submit, TextField, last_error, tlabel,
 };
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 #[component]
 pub fn CompetitionsAdminPage() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let list = Resource::new(move || version.get(), |_| competitions());
+    let list = resource(move || version.get(), |_| competitions());
     let editing: RwSignal<Option<Option<CompetitionRow>>> = RwSignal::new(None);
     let done = Callback::new(move |_| {
         editing.set(None);
@@ -156,7 +157,7 @@ fn Editor(
     );
     let published = RwSignal::new(r.as_ref().map(|c| c.published).unwrap_or(false));
     let chosen = RwSignal::new(r.as_ref().map(|c| c.group_ids.clone()).unwrap_or_default());
-    let groups = Resource::new(|| (), |_| competition_groups());
+    let groups = resource(|| (), |_| competition_groups());
     let id = r.as_ref().map(|c| c.id).unwrap_or(0);
     let measures = Signal::derive(move || {
         Measure::ALL

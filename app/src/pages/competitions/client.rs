@@ -14,6 +14,7 @@ use crate::ui::datetime;
 use crate::ui::form::{FormProblem, SelectField, TextField, first_error, last_error, tlabel};
 use crate::ui::live::changes;
 use crate::ui::prop::PositionsTable;
+use crate::ui::resource::resource;
 use crate::ui::route_id;
 use leptos::prelude::*;
 
@@ -21,7 +22,7 @@ use leptos::prelude::*;
 pub fn CompetitionsPage() -> impl IntoView {
     let i18n = use_i18n();
     let live = changes(Topic::Leaderboard);
-    let list = Resource::new(move || live.get(), |_| open_competitions());
+    let list = resource(move || live.get(), |_| open_competitions());
     view! {
         <PageHeader title="nav.competitions" subtitle="comp.mine_sub"/>
         <Suspense fallback=move || view! { <div class="spinner"></div> }>
@@ -69,7 +70,7 @@ pub fn CompetitionPage() -> impl IntoView {
     let id = route_id();
     let live = changes(Topic::Leaderboard);
     let version = RwSignal::new(0u32);
-    let board = Resource::new(
+    let board = resource(
         move || (id.get(), live.get(), version.get()),
         |(id, _, _)| competition_board(id),
     );

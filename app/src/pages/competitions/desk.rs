@@ -13,6 +13,7 @@ use crate::pages::PageHeader;
 use crate::ui::datetime;
 use crate::ui::form::{FormProblem, first_error, last_error};
 use crate::ui::live::changes;
+use crate::ui::resource::resource;
 use crate::ui::route_id;
 use leptos::prelude::*;
 
@@ -22,7 +23,7 @@ pub fn CompetitionDeskPage() -> impl IntoView {
     let id = route_id();
     let live = changes(Topic::Leaderboard);
     let version = RwSignal::new(0u32);
-    let desk = Resource::new(
+    let desk = resource(
         move || (id.get(), live.get(), version.get()),
         |(id, _, _)| competition_overview(id),
     );

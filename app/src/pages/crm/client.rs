@@ -18,6 +18,7 @@ use crate::ui::form::{
 };
 use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::MeCtx;
+use crate::ui::resource::resource;
 use crate::ui::route_id;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use crate::ui::tabs::TabBar;
@@ -44,7 +45,7 @@ pub fn ClientPage() -> impl IntoView {
     };
     let id = route_id();
     let version = RwSignal::new(0u32);
-    let record = Resource::new(
+    let record = resource(
         move || (id.get(), version.get()),
         |(id, _)| get_client_record(id),
     );
@@ -480,7 +481,7 @@ fn MoneyTab(id: i64, manage: bool) -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("at", true);
     let version = RwSignal::new(0u32);
-    let data = Resource::new(
+    let data = resource(
         move || {
             let mut q = state.get();
             q.q = id.to_string();
@@ -517,7 +518,7 @@ fn DepositForm(id: i64, on_done: Callback<()>) -> impl IntoView {
             on_done.run(());
         }
     });
-    let methods = Resource::new(move || id, client_deposit_methods);
+    let methods = resource(move || id, client_deposit_methods);
     let options = Signal::derive(move || {
         methods
             .get()
@@ -566,7 +567,7 @@ fn DepositForm(id: i64, on_done: Callback<()>) -> impl IntoView {
 fn RequestsTab(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("created", true);
-    let data = Resource::new(move || state.get(), move |q| client_requests(id, q));
+    let data = resource(move || state.get(), move |q| client_requests(id, q));
     let filters = vec![
         ("", "common.all"),
         ("pending", "appr.status_pending"),
@@ -614,7 +615,7 @@ fn RequestsTab(id: i64) -> impl IntoView {
 #[component]
 fn ChallengesTab(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let rows = Resource::new(move || id, client_challenges);
+    let rows = resource(move || id, client_challenges);
     view! {
         <div class="card">
             <div class="table-wrap">

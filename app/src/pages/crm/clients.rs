@@ -10,6 +10,7 @@ use crate::model::ClientRow;
 use crate::pages::PageHeader;
 use crate::ui::form::{FormError, first_error, last_error};
 use crate::ui::layout::MeCtx;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -25,7 +26,7 @@ pub fn ClientsPage() -> impl IntoView {
     };
     let state = ListState::new("id", true);
     let version = RwSignal::new(0u32);
-    let clients = Resource::new(
+    let clients = resource(
         move || (state.get(), version.get()),
         |(q, _)| list_clients(q),
     );
@@ -143,8 +144,8 @@ fn BulkBar(selected: RwSignal<BTreeSet<i64>>, on_done: Callback<()>) -> impl Int
             on_done.run(());
         }
     });
-    let people = Resource::new(|| (), |_| staff_choices());
-    let groups = Resource::new(|| (), |_| client_groups());
+    let people = resource(|| (), |_| staff_choices());
+    let groups = resource(|| (), |_| client_groups());
     let owner = RwSignal::new("0".to_string());
     let group = RwSignal::new(String::new());
     let tag_text = RwSignal::new(String::new());

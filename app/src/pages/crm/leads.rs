@@ -9,6 +9,7 @@ use crate::model::{LeadForm, LeadRow};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use leptos::prelude::*;
 
@@ -23,7 +24,7 @@ pub fn LeadsPage() -> impl IntoView {
     };
     let state = ListState::new("id", true);
     let version = RwSignal::new(0u32);
-    let leads = Resource::new(move || (state.get(), version.get()), |(q, _)| list_leads(q));
+    let leads = resource(move || (state.get(), version.get()), |(q, _)| list_leads(q));
     let editing: RwSignal<Option<LeadRow>> = RwSignal::new(None);
     let creating = RwSignal::new(false);
     let done = Callback::new(move |_| {
@@ -138,7 +139,7 @@ fn LeadEditor(
     );
     let owner = RwSignal::new(l.as_ref().and_then(|l| l.owner_id).unwrap_or(0).to_string());
     let id = l.as_ref().map(|l| l.id).unwrap_or(0);
-    let people = Resource::new(|| (), |_| staff_choices());
+    let people = resource(|| (), |_| staff_choices());
     let statuses = Signal::derive(move || {
         LeadStatus::ALL
             .iter()

@@ -7,6 +7,7 @@ use crate::i18n::use_i18n;
 use crate::model::{TaskForm, TaskRow};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use crate::ui::tabs::TabBar;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -58,7 +59,7 @@ fn TaskList(version: RwSignal<u32>) -> impl IntoView {
     let state = ListState::new("due", false);
     state.0.update(|q| q.filter = "mine".into());
     let toggle = ServerAction::<SetTaskDone>::new();
-    let tasks = Resource::new(
+    let tasks = resource(
         move || (state.get(), version.get(), toggle.version().get()),
         |(q, _, _)| list_tasks(q),
     );
@@ -129,7 +130,7 @@ fn Calendar(version: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let today = crate::ui::today();
     let first = RwSignal::new(today.with_day(1).unwrap_or(today));
-    let tasks = Resource::new(
+    let tasks = resource(
         move || (first.get(), version.get()),
         |(f, _)| month_tasks(f.format("%Y-%m").to_string()),
     );
@@ -197,7 +198,7 @@ fn TaskEditor(client: i64, on_done: Callback<()>, on_cancel: Callback<()>) -> im
     let due = RwSignal::new(tomorrow);
     let remind = RwSignal::new("60".to_string());
     let assignee = RwSignal::new("0".to_string());
-    let people = Resource::new(|| (), |_| staff_choices());
+    let people = resource(|| (), |_| staff_choices());
     let reminders = Signal::derive(move || {
         [
             ("0", "crm.remind_at_due"),

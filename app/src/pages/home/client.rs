@@ -8,6 +8,7 @@ use crate::pages::PageHeader;
 use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::{IdChip, MeCtx, notification_text};
 use crate::ui::live::changes;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 #[component]
@@ -23,7 +24,7 @@ pub fn DashboardPage() -> impl IntoView {
 fn Dashboard(me: Me) -> impl IntoView {
     let i18n = use_i18n();
     let live = changes(Topic::Notification);
-    let feed = Resource::new(move || live.get(), |_| get_notifications());
+    let feed = resource(move || live.get(), |_| get_notifications());
     // Decisions and account updates arrive as notifications: the summary follows them too.
     // Loaded in the browser (`InBrowser`): it sits inside the page's suspense.
     let home = LocalResource::new(move || {

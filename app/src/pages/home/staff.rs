@@ -2,12 +2,13 @@ use crate::api::identity::clients::get_admin_stats;
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
 use crate::ui::chart::BarChart;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 #[component]
 pub fn AdminDashboard() -> impl IntoView {
     let i18n = use_i18n();
-    let stats = Resource::new(|| (), |_| get_admin_stats());
+    let stats = resource(|| (), |_| get_admin_stats());
     view! {
         <PageHeader title="admin.dashboard" subtitle="admin.dashboard_sub"/>
         <Suspense fallback=|| view! { <div class="progress indeterminate"><div class="progress-bar"></div></div> }>

@@ -7,6 +7,7 @@ use crate::i18n::use_i18n;
 use crate::model::{DownlineRow, ListQuery};
 use crate::pages::PageHeader;
 use crate::ui::badge::KycBadge;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
@@ -49,7 +50,7 @@ pub fn IbClientsPage() -> impl IntoView {
 fn ClientList() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("level", false);
-    let data = Resource::new(move || state.get(), |q| ib_tree(q, 0));
+    let data = resource(move || state.get(), |q| ib_tree(q, 0));
     let export =
         Signal::derive(move || format!("/export/ib-clients.csv?{}", state.get().to_query_string()));
     view! {
@@ -118,7 +119,7 @@ fn TreeLevel(parent: i64) -> impl IntoView {
         },
         ..Default::default()
     };
-    let data = Resource::new(move || (), move |_| ib_tree(q.clone(), parent));
+    let data = resource(move || (), move |_| ib_tree(q.clone(), parent));
     view! {
         <Transition fallback=|| view! { <li><div class="spinner"></div></li> }>
             {move || data.get().map(|r| match r {

@@ -13,6 +13,7 @@ use crate::ui::chart::BarChart;
 use crate::ui::form::FormProblem;
 use crate::ui::live::changes;
 use crate::ui::prop::or_dash;
+use crate::ui::resource::{Json, resource};
 use crate::ui::table::{Col, EmptyRow, ListState, Pager, RowsTable, SortHeader};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
@@ -41,7 +42,7 @@ pub fn IbCommissionPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("id", true);
     let live = changes(Topic::Commission);
-    let data = Resource::new(
+    let data = resource(
         move || (state.get(), live.get()),
         |(q, _)| ib_commissions(q),
     );
@@ -80,7 +81,7 @@ pub fn IbCommissionPage() -> impl IntoView {
 #[component]
 pub fn CommissionTable(
     state: ListState,
-    data: Resource<Result<CommissionReport, AppError>>,
+    data: Resource<Result<CommissionReport, AppError>, Json>,
     staff: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();

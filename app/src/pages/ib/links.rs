@@ -10,6 +10,7 @@ use crate::model::{LinkForm, LinkRow, Page};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormProblem, last_error};
 use crate::ui::layout::CopyButton;
+use crate::ui::resource::{Json, resource};
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::monies;
 use crate::ui::toolbar::ListToolbar;
@@ -28,7 +29,7 @@ pub fn IbLinksPage() -> impl IntoView {
     let create = ServerAction::<CreateIbLink>::new();
     let archive = ServerAction::<ArchiveIbLink>::new();
     let state = ListState::new("id", true);
-    let data = Resource::new(
+    let data = resource(
         move || (state.get(), create.version().get(), archive.version().get()),
         |(q, _, _)| ib_links(q),
     );
@@ -57,7 +58,7 @@ pub fn LinkCreator(
     let name = RwSignal::new(String::new());
     let target = RwSignal::new("register".to_string());
     let challenge = RwSignal::new(0i64);
-    let cards = Resource::new(|| (), |_| get_challenge_cards());
+    let cards = resource(|| (), |_| get_challenge_cards());
     Effect::new(move |_| {
         if created.get() {
             name.set(String::new());
@@ -107,7 +108,7 @@ pub fn LinkCreator(
 #[component]
 pub fn LinkList(
     state: ListState,
-    data: Resource<Result<Page<LinkRow>, AppError>>,
+    data: Resource<Result<Page<LinkRow>, AppError>, Json>,
     export: Signal<String>,
     archive: Callback<i64>,
     owner: bool,

@@ -6,6 +6,7 @@ use crate::api::ib::get_ib_overview;
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
 use crate::ui::layout::{CopyButton, IdChip};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -53,7 +54,7 @@ pub fn IbNav() -> impl IntoView {
 #[component]
 pub fn IbPage() -> impl IntoView {
     let i18n = use_i18n();
-    let overview = Resource::new(|| (), |_| get_ib_overview());
+    let overview = resource(|| (), |_| get_ib_overview());
     view! {
         <PageHeader title="nav.ib_area" subtitle="ib.subtitle"/>
         <IbNav/>

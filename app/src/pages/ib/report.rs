@@ -7,6 +7,7 @@ use crate::i18n::use_i18n;
 use crate::model::ClientReportRow;
 use crate::pages::PageHeader;
 use crate::ui::prop::ParticipantBadge;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::monies;
 use crate::ui::toolbar::ListToolbar;
@@ -16,7 +17,7 @@ use leptos::prelude::*;
 pub fn IbReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("level", false);
-    let data = Resource::new(move || state.get(), ib_client_report);
+    let data = resource(move || state.get(), ib_client_report);
     view! {
         <PageHeader title="ib.nav_report" subtitle="ib.report_sub"/>
         <IbNav/>

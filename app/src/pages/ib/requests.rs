@@ -7,6 +7,7 @@ use crate::model::RequestRow;
 use crate::pages::PageHeader;
 use crate::ui::badge::StatusBadge;
 use crate::ui::datetime;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use crate::ui::text::{label_or, request_amount};
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ use leptos::prelude::*;
 pub fn IbRequestsPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("id", true);
-    let data = Resource::new(move || state.get(), ib_client_requests);
+    let data = resource(move || state.get(), ib_client_requests);
     let filters = vec![
         ("", "common.all"),
         ("pending", "appr.status_pending"),

@@ -12,6 +12,7 @@ use crate::i18n::use_i18n;
 use crate::model::{RankSetForm, RankSetRow, TierForm};
 use crate::pages::PageHeader;
 use crate::ui::form::{FormError, FormProblem, Submit, TextField, last_error, tlabel};
+use crate::ui::resource::resource;
 use crate::ui::route_id;
 use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, ListState, RowsTable};
@@ -52,8 +53,8 @@ fn FeeReport() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("id", true);
     let challenge = RwSignal::new(0i64);
-    let challenges = Resource::new(|| (), |_| get_challenges());
-    let data = Resource::new(
+    let challenges = resource(|| (), |_| get_challenges());
+    let data = resource(
         move || (state.get(), challenge.get()),
         |(q, c)| fee_commission_report(q, c),
     );
@@ -87,7 +88,7 @@ fn FirmLinks() -> impl IntoView {
     let create = ServerAction::<CreateFirmLink>::new();
     let archive = ServerAction::<ArchiveFirmLink>::new();
     let state = ListState::new("id", true);
-    let data = Resource::new(
+    let data = resource(
         move || (state.get(), create.version().get(), archive.version().get()),
         |(q, _, _)| firm_links(q),
     );
@@ -106,7 +107,7 @@ fn FirmLinks() -> impl IntoView {
 #[component]
 fn RankSets() -> impl IntoView {
     let editing = Editing::<RankSetForm>::new();
-    let data = Resource::new(move || editing.version.get(), |_| rank_sets());
+    let data = resource(move || editing.version.get(), |_| rank_sets());
     view! {
         <SettingsList
             title="ib.rank_sets"
@@ -233,11 +234,11 @@ pub fn ClientIbPage() -> impl IntoView {
     let id = route_id();
     let set_tier = ServerAction::<SetIbTier>::new();
     let move_up = ServerAction::<MoveUpline>::new();
-    let info = Resource::new(
+    let info = resource(
         move || (id.get(), set_tier.version().get(), move_up.version().get()),
         |(id, _, _)| client_ib_info(id),
     );
-    let sets = Resource::new(|| (), |_| rank_sets());
+    let sets = resource(|| (), |_| rank_sets());
     let upline = RwSignal::new(String::new());
     let move_error = last_error(move_up.value());
     let tier_error = last_error(set_tier.value());

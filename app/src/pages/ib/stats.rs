@@ -13,6 +13,7 @@ use crate::ui::chart::BarChart;
 use crate::ui::form::FormProblem;
 use crate::ui::live::changes;
 use crate::ui::prop::ParticipantBadge;
+use crate::ui::resource::resource;
 use crate::ui::table::ListState;
 use crate::ui::text::monies;
 use crate::ui::toolbar::ListToolbar;
@@ -22,7 +23,7 @@ use leptos::prelude::*;
 pub fn IbStatsPage() -> impl IntoView {
     let state = ListState::new("id", true);
     let live = changes(Topic::Commission);
-    let data = Resource::new(
+    let data = resource(
         move || (state.get(), live.get()),
         |(q, _)| ib_prop_statistics(q),
     );

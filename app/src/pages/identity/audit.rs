@@ -1,6 +1,7 @@
 use crate::api::identity::staff::list_audit;
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use leptos::prelude::*;
 
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 pub fn AuditPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("id", true);
-    let rows = Resource::new(move || state.get(), list_audit);
+    let rows = resource(move || state.get(), list_audit);
     view! {
         <PageHeader title="nav.audit" subtitle="admin.audit_sub"/>
         <div class="card">

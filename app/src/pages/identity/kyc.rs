@@ -9,6 +9,7 @@ use crate::pages::PageHeader;
 use crate::ui::badge::KycBadge;
 use crate::ui::badge::StatusBadge;
 use crate::ui::form::{FileField, FormProblem, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::resource::resource;
 use crate::ui::table::{Col, RowsTable};
 use crate::ui::text::label_or;
 use crate::ui::{datetime, new_idempotency_key};
@@ -19,7 +20,7 @@ use std::collections::BTreeMap;
 pub fn KycPage() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let overview = Resource::new(move || version.get(), |_| get_kyc_overview());
+    let overview = resource(move || version.get(), |_| get_kyc_overview());
     // The submission just made, shown once the overview has reloaded.
     let flash = RwSignal::new(None::<RequestRow>);
     view! {

@@ -6,6 +6,7 @@ use crate::i18n::use_i18n;
 use crate::model::RoleDto;
 use crate::pages::PageHeader;
 use crate::ui::form::{FormError, last_error};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -13,7 +14,7 @@ use std::collections::BTreeSet;
 pub fn RolesPage() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let roles = Resource::new(move || version.get(), |_| list_roles());
+    let roles = resource(move || version.get(), |_| list_roles());
     let editing: RwSignal<Option<Option<RoleDto>>> = RwSignal::new(None);
     let delete = ServerAction::<DeleteRole>::new();
     let delete_error = last_error(delete.value());

@@ -5,6 +5,7 @@ use crate::i18n::use_i18n;
 use crate::ui::form::{Field, FormError, Submit, last_error};
 use crate::ui::layout::reload_to;
 use crate::ui::prefs::{LanguageSelect, ThemeToggle};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 /// Where to go after signing in: `?next=` when it is a local path, else `fallback`.
@@ -67,7 +68,7 @@ pub fn TotpStep(next: String) -> impl IntoView {
 #[component]
 pub fn TotpEnroll(#[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let setup = Resource::new(|| (), |_| begin_totp_setup());
+    let setup = resource(|| (), |_| begin_totp_setup());
     let confirm = ServerAction::<TotpConfirm>::new();
     let error = last_error(confirm.value());
     Effect::new(move |_| {

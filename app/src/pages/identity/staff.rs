@@ -8,6 +8,7 @@ use crate::model::{RoleDto, StaffChoice, StaffRow};
 use crate::pages::PageHeader;
 use crate::ui::form::{Field, FormError, Submit, last_error};
 use crate::ui::layout::MeCtx;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use leptos::prelude::*;
 
@@ -30,9 +31,9 @@ pub fn StaffPage() -> impl IntoView {
     let my_id = move || me.get().and_then(|r| r.ok().flatten()).map(|m| m.id);
     let state = ListState::new("id", false);
     let version = RwSignal::new(0u32);
-    let staff = Resource::new(move || (state.get(), version.get()), |(q, _)| list_staff(q));
-    let roles = Resource::new(move || version.get(), |_| list_roles());
-    let people = Resource::new(move || version.get(), |_| staff_choices());
+    let staff = resource(move || (state.get(), version.get()), |(q, _)| list_staff(q));
+    let roles = resource(move || version.get(), |_| list_roles());
+    let people = resource(move || version.get(), |_| staff_choices());
     let editing = RwSignal::new(Editing::None);
     let toggle = ServerAction::<SetStaffDisabled>::new();
     let reset = ServerAction::<ResetStaff>::new();

@@ -7,6 +7,7 @@ use crate::model::{NoticeChoices, NoticeForm, NoticeRow};
 use crate::ui::form::{
     FormProblem, GroupPicker, SelectField, Submit, TextField, keyed_options, last_error, tlabel,
 };
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
@@ -28,11 +29,11 @@ pub fn Notices() -> impl IntoView {
     let send = ServerAction::<SendNotice>::new();
     let writing = RwSignal::new(false);
     let state = ListState::new("id", true);
-    let data = Resource::new(
+    let data = resource(
         move || (state.get(), send.version().get()),
         |(q, _)| notices(q),
     );
-    let choices = Resource::new(|| (), |_| notice_options());
+    let choices = resource(|| (), |_| notice_options());
     let filters = vec![
         ("", "common.all"),
         ("sent", "msg.sent"),

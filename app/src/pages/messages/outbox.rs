@@ -3,6 +3,7 @@
 use crate::api::messages::mail_log;
 use crate::i18n::use_i18n;
 use crate::model::{MailRow, MailStatus};
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 pub fn Outbox() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("id", true);
-    let data = Resource::new(move || state.get(), mail_log);
+    let data = resource(move || state.get(), mail_log);
     let export =
         Signal::derive(move || format!("/export/mail-log.csv?{}", state.get().to_query_string()));
     let filters = vec![

@@ -8,6 +8,7 @@ use crate::api::messages::{
 use crate::i18n::{I18n, use_i18n};
 use crate::model::{TemplateRow, TemplateText};
 use crate::ui::form::{FormProblem, SelectField, TextField, last_error, tlabel};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 /// What a template is for, in the reader's language.
@@ -37,7 +38,7 @@ pub fn Templates() -> impl IntoView {
     let chosen = RwSignal::new(String::from("welcome"));
     let locale = RwSignal::new(String::from("en"));
     let saved = RwSignal::new(0u32);
-    let list = Resource::new(move || saved.get(), |_| mail_templates());
+    let list = resource(move || saved.get(), |_| mail_templates());
     view! {
         <div class="template-layout">
             <div class="card template-list">
@@ -103,7 +104,7 @@ fn TemplateEditor(
     let preview = ServerAction::<PreviewMailTemplate>::new();
     let test = ServerAction::<TestMailTemplate>::new();
     let (k, l) = (key.clone(), loc.clone());
-    let current = Resource::new(
+    let current = resource(
         move || reset.version().get(),
         move |_| mail_template(k.clone(), l.clone()),
     );

@@ -10,6 +10,7 @@ use crate::pages::PageHeader;
 use crate::ui::badge::{PaymentBadge, StatusBadge};
 use crate::ui::form::{FormProblem, last_error};
 use crate::ui::live::changes;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use crate::ui::text::{label_or, request_amount};
 use crate::ui::{datetime, money as fmt_money};
@@ -21,7 +22,7 @@ pub fn TransactionsPage() -> impl IntoView {
     let state = ListState::new("at", true);
     // A request approved (a deposit paid in, a withdrawal paid out) moves the history.
     let live = changes(Topic::Request);
-    let data = Resource::new(
+    let data = resource(
         move || (state.get(), live.get()),
         |(q, _)| my_transactions(q),
     );
@@ -116,7 +117,7 @@ pub fn RequestsPage() -> impl IntoView {
     let state = ListState::new("created", true);
     let version = RwSignal::new(0u32);
     let live = changes(Topic::Request);
-    let data = Resource::new(
+    let data = resource(
         move || (state.get(), version.get(), live.get()),
         |(q, _, _)| my_requests(q),
     );

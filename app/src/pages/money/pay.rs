@@ -7,6 +7,7 @@ use crate::model::{ListQuery, RequestRow};
 use crate::pages::PageHeader;
 use crate::ui::badge::{PaymentBadge, StatusBadge};
 use crate::ui::form::{FormProblem, last_error};
+use crate::ui::resource::resource;
 use crate::ui::text::request_amount;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -43,7 +44,7 @@ pub fn TestPspPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
-    let request = Resource::new(move || id.get(), find_request);
+    let request = resource(move || id.get(), find_request);
     let pay = ServerAction::<TestPspPay>::new();
     let error = last_error(pay.value());
     // Which button was pressed: true = pay, false = fail.

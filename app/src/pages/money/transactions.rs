@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::{Page, TransactionRow};
 use crate::pages::PageHeader;
+use crate::ui::resource::{Json, resource};
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
@@ -46,7 +47,7 @@ pub fn SignedAmount(amount: String, currency: String) -> impl IntoView {
 #[component]
 pub fn TransactionsTable(
     state: ListState,
-    data: Resource<Result<Page<TransactionRow>, AppError>>,
+    data: Resource<Result<Page<TransactionRow>, AppError>, Json>,
     #[prop(optional)] client: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -89,7 +90,7 @@ pub fn TransactionsTable(
 #[component]
 pub fn TransactionsReportPage() -> impl IntoView {
     let state = ListState::new("at", true);
-    let data = Resource::new(move || state.get(), transactions_report);
+    let data = resource(move || state.get(), transactions_report);
     let export = Signal::derive(move || {
         format!("/export/transactions.csv?{}", state.get().to_query_string())
     });

@@ -12,6 +12,7 @@ use crate::pages::PageHeader;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::form::{currency_options, loading};
 use crate::ui::layout::MeCtx;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::toolbar::ListToolbar;
 use crate::ui::{date, money, new_idempotency_key};
@@ -22,7 +23,7 @@ use leptos_router::hooks::use_params_map;
 pub fn WalletsPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("user", false);
-    let wallets = Resource::new(move || state.get(), list_wallets);
+    let wallets = resource(move || state.get(), list_wallets);
     let export =
         Signal::derive(move || format!("/export/wallets.csv?{}", state.get().to_query_string()));
     view! {
@@ -81,13 +82,13 @@ pub fn ClientWalletPage() -> impl IntoView {
             .unwrap_or(0)
     });
     let version = RwSignal::new(0u32);
-    let summary = Resource::new(
+    let summary = resource(
         move || (user_id.get(), version.get()),
         |(id, _)| client_wallets(id),
     );
     // The client's postings: the report narrowed to this client by their id.
     let tx_state = ListState::new("at", true);
-    let transactions = Resource::new(
+    let transactions = resource(
         move || {
             let mut q = tx_state.get();
             q.q = user_id.get().to_string();
@@ -135,7 +136,7 @@ pub fn ClientWalletPage() -> impl IntoView {
 #[component]
 fn GroupForm(user_id: Memo<i64>, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let groups = Resource::new(|| (), |_| list_groups());
+    let groups = resource(|| (), |_| list_groups());
     let group = RwSignal::new(String::new());
     let assign = ServerAction::<AssignGroup>::new();
     let error = last_error(assign.value());

@@ -5,12 +5,13 @@ use crate::api::offers::my_coupons;
 use crate::i18n::use_i18n;
 use crate::model::{ClientCoupon, CouponState};
 use crate::pages::PageHeader;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 #[component]
 pub fn CouponsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let mine = Resource::new(|| (), |_| my_coupons());
+    let mine = resource(|| (), |_| my_coupons());
     view! {
         <PageHeader title="nav.coupons" subtitle="offers.mine_sub"/>
         <Suspense fallback=move || view! { <p class="muted">{move || i18n.t("common.loading")}</p> }>

@@ -10,6 +10,7 @@ use crate::ui::form::{
     CheckField, FormProblem, GroupPicker, SelectField, Submit, TextField, currency_options,
     keyed_options, last_error, tlabel,
 };
+use crate::ui::resource::resource;
 use crate::ui::settings::Editing;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::monies;
@@ -52,11 +53,11 @@ pub fn Coupons() -> impl IntoView {
     let editing = Editing::<Open>::new();
     let revoke = ServerAction::<RevokeCoupon>::new();
     let state = ListState::new("id", true);
-    let data = Resource::new(
+    let data = resource(
         move || (state.get(), editing.version.get(), revoke.version().get()),
         |(q, _, _)| coupons(q),
     );
-    let choices = Resource::new(|| (), |_| coupon_options());
+    let choices = resource(|| (), |_| coupon_options());
     let export =
         Signal::derive(move || format!("/export/coupons.csv?{}", state.get().to_query_string()));
     let filters = vec![

@@ -8,6 +8,7 @@ use crate::ui::form::{
     CheckField, FormError, FormProblem, SelectField, Submit, TextField, currency_options,
     last_error, tlabel,
 };
+use crate::ui::resource::resource;
 use crate::ui::settings::Editing;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::toolbar::ListToolbar;
@@ -29,7 +30,7 @@ pub fn PromoCodes() -> impl IntoView {
     let set_state = ServerAction::<SetPromoCodeState>::new();
     let delete = ServerAction::<DeletePromoCode>::new();
     let state = ListState::new("id", true);
-    let data = Resource::new(
+    let data = resource(
         move || {
             (
                 state.get(),

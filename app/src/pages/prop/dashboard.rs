@@ -12,6 +12,7 @@ use crate::pages::PageHeader;
 use crate::ui::chart::BarChart;
 use crate::ui::form::FormProblem;
 use crate::ui::prop_filter::{Offer, PropFilterBar};
+use crate::ui::resource::resource;
 use crate::ui::text::label_text;
 use leptos::prelude::*;
 
@@ -33,7 +34,7 @@ pub fn PropDashboardPage() -> impl IntoView {
         to: to.get(),
         currency: currency.get(),
     };
-    let data = Resource::new(query, get_prop_dashboard);
+    let data = resource(query, get_prop_dashboard);
     let preset = move |days: Option<i64>| {
         let today = crate::ui::today();
         match days {

@@ -7,6 +7,7 @@ use crate::pages::PageHeader;
 use crate::ui::form::FormProblem;
 use crate::ui::prop::{DataTypeBadge, or_dash};
 use crate::ui::prop_filter::{Offer, PropFilterBar};
+use crate::ui::resource::resource;
 use crate::ui::table::{EmptyRow, ListState, Pager, SortHeader};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
@@ -25,7 +26,7 @@ pub fn PropFeesPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("id", true);
     let filter = RwSignal::new(PropFilter::default());
-    let report = Resource::new(
+    let report = resource(
         move || (state.get(), filter.get()),
         |(q, f)| get_fee_report(q, f),
     );

@@ -20,6 +20,7 @@ use crate::ui::prop::{
     PositionsTable, ProgressBars, StageRules, or_dash, trading_days_text,
 };
 use crate::ui::prop_filter::{Offer, PropFilterBar};
+use crate::ui::resource::resource;
 use crate::ui::route_id;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::text::{label_text, money_or_dash};
@@ -87,7 +88,7 @@ pub fn ParticipantsPage() -> impl IntoView {
         now
     });
     let live = changes(Topic::Participant);
-    let rows = Resource::new(
+    let rows = resource(
         move || (state.get(), filter.get(), live.get()),
         |(q, f, _)| get_participants(q, f),
     );
@@ -191,7 +192,7 @@ pub fn ParticipantPage() -> impl IntoView {
     let id = route_id();
     let version = RwSignal::new(0u32);
     let live = changes(Topic::Participant);
-    let detail = Resource::new(
+    let detail = resource(
         move || (id.get(), version.get(), live.get()),
         |(id, _, _)| get_participant(id),
     );

@@ -9,6 +9,7 @@ use crate::pages::PageHeader;
 use crate::ui::profit_share::ShareStatus;
 use crate::ui::prop::or_dash;
 use crate::ui::prop_filter::{Offer, PropFilterBar};
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader};
 use crate::ui::toolbar::ListToolbar;
 use leptos::prelude::*;
@@ -28,7 +29,7 @@ pub fn ProfitSharesPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("id", true);
     let filter = RwSignal::new(PropFilter::default());
-    let rows = Resource::new(
+    let rows = resource(
         move || (state.get(), filter.get()),
         |(q, f)| get_profit_shares(q, f),
     );

@@ -24,6 +24,7 @@ use crate::ui::prop::{
     AccountsTable, DealsTable, DecisionsTable, EquityChart, ParticipantBadge, PositionsTable,
     ProgressBars, StageRules, env_text, trading_days_text,
 };
+use crate::ui::resource::resource;
 use crate::ui::route_id;
 use crate::ui::text::label_or;
 use leptos::prelude::*;
@@ -32,9 +33,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 #[component]
 pub fn PortalChallengesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let cards = Resource::new(|| (), |_| get_challenge_cards());
+    let cards = resource(|| (), |_| get_challenge_cards());
     // The client's valid coupons, offered on the cards they cover.
-    let coupons = Resource::new(|| (), |_| my_coupons());
+    let coupons = resource(|| (), |_| my_coupons());
     let kind = RwSignal::new(String::new());
     // `?challenge=` (a promotional link's challenge): that card comes first, marked.
     let chosen: Option<i64> = use_query_map()
@@ -125,7 +126,7 @@ fn ChallengeCardView(
     let coupon_id = move || coupon.get().parse::<i64>().unwrap_or(0);
     // The code the client applied (the preview asks the server only then, not on every key).
     let applied = RwSignal::new(String::new());
-    let preview = Resource::new(
+    let preview = resource(
         move || (package.get(), coupon_id(), applied.get()),
         move |(package_key, coupon, code)| async move {
             if coupon == 0 && code.trim().is_empty() {
@@ -276,7 +277,7 @@ fn ChallengeCardView(
 pub fn MyChallengesPage() -> impl IntoView {
     let i18n = use_i18n();
     let live = changes(Topic::Participant);
-    let rows = Resource::new(move || live.get(), |_| get_my_challenges());
+    let rows = resource(move || live.get(), |_| get_my_challenges());
     view! {
         <PageHeader title="nav.my_challenges" subtitle="prop.mine_sub"/>
         <Suspense fallback=move || view! { <p class="muted">{move || i18n.t("common.loading")}</p> }>
@@ -327,7 +328,7 @@ pub fn ChallengePage() -> impl IntoView {
     // account's figures and decisions, and the participation's requests being decided).
     let tick = RwSignal::new(0u32);
     let (account, requests) = (changes(Topic::Participant), changes(Topic::Request));
-    let detail = Resource::new(
+    let detail = resource(
         move || (id.get(), tick.get(), account.get(), requests.get()),
         |(id, ..)| get_my_participant(id),
     );
@@ -548,7 +549,7 @@ fn TradePanel(d: ParticipantDetail, order: OrderForm, on_done: Callback<()>) -> 
     let Some(acc) = d.account.clone().filter(|a| a.platform == "sim") else {
         return view! { <p class="card muted">{move || i18n.t("prop.no_trading")}</p> }.into_any();
     };
-    let quotes = Resource::new(move || d.row.equity, |_| get_quotes());
+    let quotes = resource(move || d.row.equity, |_| get_quotes());
     let OrderForm {
         symbol,
         volume,

@@ -8,15 +8,16 @@ use crate::i18n::use_i18n;
 use crate::model::{ApprovalSettingDto, LevelDto, ListQuery, RoleDto, StaffRow};
 use crate::ui::form::{FormError, SelectField, TextField, last_error, tlabel};
 use crate::ui::form::{keyed_options, loading};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
 #[component]
 pub fn ApprovalSettingsSection() -> impl IntoView {
     let i18n = use_i18n();
-    let settings = Resource::new(|| (), |_| approval_settings());
-    let roles = Resource::new(|| (), |_| list_roles());
-    let staff = Resource::new(
+    let settings = resource(|| (), |_| approval_settings());
+    let roles = resource(|| (), |_| list_roles());
+    let staff = resource(
         || (),
         |_| {
             list_staff(ListQuery {

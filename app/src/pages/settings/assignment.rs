@@ -8,13 +8,14 @@ use crate::domain::crm::{AssignKind, AssignmentRule, PROFILE_FIELDS, ProfilePoli
 use crate::i18n::use_i18n;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, loading, tlabel};
 use crate::ui::in_browser::InBrowser;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 #[component]
 pub fn AssignmentSection() -> impl IntoView {
     let i18n = use_i18n();
-    let rule = Resource::new(|| (), |_| get_assignment_rule());
-    let policy = Resource::new(|| (), |_| get_profile_policy());
+    let rule = resource(|| (), |_| get_assignment_rule());
+    let policy = resource(|| (), |_| get_profile_policy());
     view! {
         <div class="stack">
             <Transition fallback=loading>

@@ -7,13 +7,14 @@ use crate::i18n::use_i18n;
 use crate::model::FundsSettings;
 use crate::ui::form::loading;
 use crate::ui::form::{CheckField, FormError, Submit, TextField, last_error, tlabel};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
 #[component]
 pub fn FundsSection() -> impl IntoView {
     let i18n = use_i18n();
-    let settings = Resource::new(|| (), |_| get_funds_settings());
+    let settings = resource(|| (), |_| get_funds_settings());
     view! {
         <Transition fallback=loading>
             {move || {

@@ -3,6 +3,7 @@ use crate::api::settings::{SaveGroup, list_groups};
 use crate::i18n::use_i18n;
 use crate::model::GroupDto;
 use crate::ui::form::{CheckField, FormError, Submit, TextField, last_error, tlabel};
+use crate::ui::resource::resource;
 use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 pub fn GroupsSection() -> impl IntoView {
     // The open item: None for a new group, Some(g) to edit g.
     let editing = Editing::<Option<GroupDto>>::new();
-    let data = Resource::new(move || editing.version.get(), |_| list_groups());
+    let data = resource(move || editing.version.get(), |_| list_groups());
     view! {
         <SettingsList
             title="settings.tab_groups"

@@ -3,6 +3,7 @@ use crate::api::settings::{list_kyc_forms, save_kyc_form};
 use crate::i18n::use_i18n;
 use crate::model::{KycFormDto, KycItem};
 use crate::ui::form::{CheckField, FormError, TextField, last_error, tlabel};
+use crate::ui::resource::resource;
 use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
@@ -10,7 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub fn KycFormsSection() -> impl IntoView {
     let editing = Editing::<KycFormDto>::new();
-    let data = Resource::new(move || editing.version.get(), |_| list_kyc_forms());
+    let data = resource(move || editing.version.get(), |_| list_kyc_forms());
     let new_item = || KycFormDto {
         active: true,
         ..Default::default()

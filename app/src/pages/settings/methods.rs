@@ -6,6 +6,7 @@ use crate::i18n::use_i18n;
 use crate::model::{GroupDto, MethodDto};
 use crate::ui::form::{CheckField, FormError, SelectField, TextField, last_error, tlabel};
 use crate::ui::form::{currency_options, keyed_options};
+use crate::ui::resource::resource;
 use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
@@ -63,7 +64,7 @@ pub fn fee_text(m: &MethodDto, i18n: crate::i18n::I18n) -> String {
 #[component]
 pub fn MethodsSection() -> impl IntoView {
     let editing = Editing::<MethodDto>::new();
-    let data = Resource::new(
+    let data = resource(
         move || editing.version.get(),
         |_| with_groups(list_methods()),
     );

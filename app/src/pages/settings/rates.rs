@@ -5,6 +5,7 @@ use crate::i18n::use_i18n;
 use crate::model::{GroupDto, RateDto};
 use crate::ui::form::currency_options;
 use crate::ui::form::{FormError, SelectField, Submit, TextField, last_error, tlabel};
+use crate::ui::resource::resource;
 use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ use leptos::prelude::*;
 #[component]
 pub fn RatesSection() -> impl IntoView {
     let editing = Editing::<()>::new();
-    let data = Resource::new(move || editing.version.get(), |_| with_groups(list_rates()));
+    let data = resource(move || editing.version.get(), |_| with_groups(list_rates()));
     let delete = ServerAction::<DeleteRate>::new();
     let delete_error = last_error(delete.value());
     Effect::new(move |_| {

@@ -10,13 +10,14 @@ use crate::i18n::use_i18n;
 use crate::ui::form::{
     CheckField, FormError, SelectField, Submit, TextField, first_error, last_error, loading, tlabel,
 };
+use crate::ui::resource::resource;
 use crate::ui::table::EmptyRow;
 use leptos::prelude::*;
 
 #[component]
 pub fn SecuritySection() -> impl IntoView {
     let i18n = use_i18n();
-    let settings = Resource::new(|| (), |_| security_settings());
+    let settings = resource(|| (), |_| security_settings());
     view! {
         <Transition fallback=loading>
             {move || settings.get().map(|r| match r {
@@ -123,7 +124,7 @@ fn Blacklist() -> impl IntoView {
     let add = ServerAction::<AddBlacklist>::new();
     let remove = ServerAction::<RemoveBlacklist>::new();
     let import = ServerAction::<ImportBlacklist>::new();
-    let entries = Resource::new(
+    let entries = resource(
         move || {
             (
                 add.version().get(),

@@ -13,6 +13,7 @@ use crate::ui::form::{
     FileField, FormError, SelectField, Submit, TextField, first_error, last_error, tlabel,
 };
 use crate::ui::live::changes;
+use crate::ui::resource::resource;
 use crate::ui::route_id;
 use crate::ui::table::{ListBody, ListState};
 use leptos::prelude::*;
@@ -23,7 +24,7 @@ pub fn MyTicketsPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = ListState::new("updated", true);
     let live = changes(Topic::Ticket);
-    let tickets = Resource::new(move || (state.get(), live.get()), |(q, _)| my_tickets(q));
+    let tickets = resource(move || (state.get(), live.get()), |(q, _)| my_tickets(q));
     let writing = RwSignal::new(false);
     view! {
         <PageHeader title="nav.support" subtitle="support.mine_sub">
@@ -123,7 +124,7 @@ pub fn MyTicketPage() -> impl IntoView {
     let id = route_id();
     let live = changes(Topic::Ticket);
     let version = RwSignal::new(0u32);
-    let ticket = Resource::new(
+    let ticket = resource(
         move || (id.get(), live.get(), version.get()),
         |(id, _, _)| my_ticket(id),
     );

@@ -11,6 +11,7 @@ use crate::ui::form::{
     CheckField, FileField, FormError, GroupChecks, SelectField, Submit, TextField, first_error,
     last_error, tlabel,
 };
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 fn category_key(c: DownloadCategory) -> &'static str {
@@ -37,7 +38,7 @@ fn os_key(o: Os) -> &'static str {
 #[component]
 pub fn DownloadCentrePage() -> impl IntoView {
     let i18n = use_i18n();
-    let items = Resource::new(|| (), |_| my_downloads());
+    let items = resource(|| (), |_| my_downloads());
     view! {
         <PageHeader title="nav.downloads" subtitle="downloads.mine_sub"/>
         <Suspense fallback=move || view! { <div class="spinner"></div> }>
@@ -91,7 +92,7 @@ fn Entry(d: DownloadItem) -> impl IntoView {
 pub fn DownloadsAdminPage() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let entries = Resource::new(move || version.get(), |_| download_entries());
+    let entries = resource(move || version.get(), |_| download_entries());
     let editing: RwSignal<Option<Option<DownloadRow>>> = RwSignal::new(None);
     let remove = ServerAction::<RemoveDownload>::new();
     let remove_error = last_error(remove.value());
@@ -200,7 +201,7 @@ fn DownloadEditor(
     let busy = RwSignal::new(false);
     let active = RwSignal::new(r.as_ref().map(|d| d.active).unwrap_or(true));
     let chosen = RwSignal::new(r.as_ref().map(|d| d.group_ids.clone()).unwrap_or_default());
-    let groups = Resource::new(|| (), |_| download_groups());
+    let groups = resource(|| (), |_| download_groups());
     let id = r.as_ref().map(|d| d.id).unwrap_or(0);
     let categories = Signal::derive(move || {
         DownloadCategory::ALL

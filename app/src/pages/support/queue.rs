@@ -10,6 +10,7 @@ use crate::model::{ListQuery, TicketRow};
 use crate::pages::PageHeader;
 use crate::ui::datetime;
 use crate::ui::live::changes;
+use crate::ui::resource::resource;
 use crate::ui::table::{ListBody, ListState, SortHeader, Toolbar};
 use leptos::prelude::*;
 
@@ -19,8 +20,8 @@ pub fn TicketQueuePage() -> impl IntoView {
     let state = ListState::new("updated", true);
     state.0.update(|q| q.filter = "active".into());
     let live = changes(Topic::Ticket);
-    let tickets = Resource::new(move || (state.get(), live.get()), |(q, _)| ticket_queue(q));
-    let counts = Resource::new(move || live.get(), |_| queue_counts());
+    let tickets = resource(move || (state.get(), live.get()), |(q, _)| ticket_queue(q));
+    let counts = resource(move || live.get(), |_| queue_counts());
     let filters = vec![
         ("active", "support.filter_active"),
         ("open", "support.status_open"),
@@ -98,7 +99,7 @@ fn ResponseTimes() -> impl IntoView {
     let i18n = use_i18n();
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let figures = Resource::new(
+    let figures = resource(
         move || (from.get(), to.get()),
         |(from, to)| {
             ticket_response_times(ListQuery {

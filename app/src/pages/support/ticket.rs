@@ -15,6 +15,7 @@ use crate::ui::form::{CheckField, FormError, SelectField, Submit, TextField, las
 use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::MeCtx;
 use crate::ui::live::changes;
+use crate::ui::resource::resource;
 use crate::ui::route_id;
 use leptos::prelude::*;
 
@@ -30,7 +31,7 @@ pub fn StaffTicketPage() -> impl IntoView {
     let id = route_id();
     let live = changes(Topic::Ticket);
     let version = RwSignal::new(0u32);
-    let ticket = Resource::new(
+    let ticket = resource(
         move || (id.get(), live.get(), version.get()),
         |(id, _, _)| staff_ticket(id),
     );

@@ -20,6 +20,7 @@ use crate::ui::form::{
 use crate::ui::layout::MeCtx;
 use crate::ui::live::{LiveDot, changes};
 use crate::ui::prop::or_dash;
+use crate::ui::resource::resource;
 use crate::ui::table::EmptyRow;
 use crate::ui::text::label_text;
 use leptos::prelude::*;
@@ -233,7 +234,7 @@ fn threshold_text(i18n: I18n, r: &AlertRuleDto) -> String {
 fn Rules(may_manage: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let rules = Resource::new(move || version.get(), |_| get_alert_rules());
+    let rules = resource(move || version.get(), |_| get_alert_rules());
     let editing: RwSignal<Option<AlertRuleDto>> = RwSignal::new(None);
     let delete = ServerAction::<DeleteAlertRule>::new();
     Effect::new(move |_| {
@@ -429,7 +430,7 @@ fn shares_text(v: &[i64]) -> String {
 #[component]
 fn TraderWarnings(may_manage: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
-    let settings = Resource::new(|| (), |_| get_trader_alert_settings());
+    let settings = resource(|| (), |_| get_trader_alert_settings());
     view! {
         <div class="card" data-testid="trader-warnings">
             <h2 class="card-title">{move || i18n.t("prop.warn_title")}</h2>

@@ -6,6 +6,7 @@ use crate::i18n::use_i18n;
 use crate::model::QuoteDto;
 use crate::pages::PageHeader;
 use crate::ui::form::{FormProblem, last_error};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 #[component]
@@ -13,7 +14,7 @@ pub fn PlatformPage() -> impl IntoView {
     let i18n = use_i18n();
     let set = ServerAction::<SetSimPrice>::new();
     let advance = ServerAction::<AdvanceSimDay>::new();
-    let status = Resource::new(
+    let status = resource(
         move || (set.version().get(), advance.version().get()),
         |_| get_sim_status(),
     );

@@ -10,6 +10,7 @@ use crate::ui::datetime;
 use crate::ui::form::{
     CheckField, FormError, SelectField, Submit, TextField, keyed_options, last_error, tlabel,
 };
+use crate::ui::resource::resource;
 use crate::ui::settings::{Editing, SettingsList};
 use crate::ui::table::{Col, RowsTable};
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ const ENVIRONMENTS: &[(&str, &str)] = &[("demo", "prop.env_demo"), ("live", "pro
 #[component]
 pub fn ServersPage() -> impl IntoView {
     let editing = Editing::<ServerForm>::new();
-    let data = Resource::new(move || editing.version.get(), |_| trading_servers());
+    let data = resource(move || editing.version.get(), |_| trading_servers());
     // The secret of the bridge registered last, shown until the page is left.
     let secret = RwSignal::new(None::<(String, String)>);
     let new_server = || ServerForm {

@@ -13,6 +13,7 @@ use crate::ui::datetime;
 use crate::ui::form::loading;
 use crate::ui::form::{FormError, last_error};
 use crate::ui::layout::MeCtx;
+use crate::ui::resource::resource;
 use crate::ui::route_id;
 use crate::ui::text::{label_text, level_text, opt_money};
 use leptos::prelude::*;
@@ -62,7 +63,7 @@ pub fn ReviewPage() -> impl IntoView {
     });
     let id = route_id();
     let version = RwSignal::new(0u32);
-    let detail = Resource::new(
+    let detail = resource(
         move || (id.get(), version.get()),
         |(id, _)| get_request_detail(id),
     );

@@ -14,6 +14,7 @@ use crate::i18n::use_i18n;
 use crate::model::{FundsOverview, RequestRow, WalletDto};
 use crate::pages::PageHeader;
 use crate::ui::live::changes;
+use crate::ui::resource::{Json, resource};
 use crate::ui::text::{label_or, request_amount};
 use deposit::DepositPanel;
 use destinations::DestinationsPanel;
@@ -123,8 +124,8 @@ pub fn FundsPage() -> impl IntoView {
     // when a request is decided and with a notice (an adjustment, a payout): then only the
     // wallets and the KYC notice are drawn again, so a form being filled in keeps its values.
     let (requests, notices) = (changes(Topic::Request), changes(Topic::Notification));
-    let overview = Resource::new(move || ctx.version.get(), |_| get_funds_overview());
-    let latest = Resource::new(
+    let overview = resource(move || ctx.version.get(), |_| get_funds_overview());
+    let latest = resource(
         move || (ctx.version.get(), requests.get(), notices.get()),
         |(_, decided, noticed)| async move {
             if decided + noticed == 0 {
@@ -155,7 +156,7 @@ pub fn FundsPage() -> impl IntoView {
 #[component]
 fn Funds(
     o: FundsOverview,
-    latest: Resource<Option<FundsOverview>>,
+    latest: Resource<Option<FundsOverview>, Json>,
     ctx: FundsCtx,
 ) -> impl IntoView {
     let i18n = use_i18n();

@@ -3,6 +3,7 @@ use crate::api::prop::challenges::get_challenges;
 use crate::i18n::use_i18n;
 use crate::model::ChallengeRow;
 use crate::pages::PageHeader;
+use crate::ui::resource::resource;
 use crate::ui::table::EmptyRow;
 use leptos::prelude::*;
 
@@ -26,7 +27,7 @@ pub fn ChallengeStatus(status: String) -> impl IntoView {
 #[component]
 pub fn ChallengesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| get_challenges());
+    let list = resource(|| (), |_| get_challenges());
     view! {
         <PageHeader title="nav.challenges" subtitle="chal.list_sub">
             <a class="btn btn-primary" href="/admin/challenges/new" data-testid="chal-new">

@@ -10,6 +10,7 @@ use crate::domain::ib::{
 use crate::i18n::use_i18n;
 use crate::model::RankSetRow;
 use crate::ui::form::loading;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 const BASES: [(&str, &str); 2] = [("paid", "chal.base_paid"), ("list", "chal.base_list")];
@@ -24,7 +25,7 @@ fn plan(d: &mut ChallengeDef) -> &mut FeeCommissions {
 
 pub(super) fn commissions_panel(ed: Ed) -> impl IntoView {
     let i18n = use_i18n();
-    let sets = Resource::new(|| (), |_| rank_sets());
+    let sets = resource(|| (), |_| rank_sets());
     let base = ed
         .def
         .with_untracked(|d| d.commissions.base.as_str().to_string());

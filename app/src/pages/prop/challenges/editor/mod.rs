@@ -14,6 +14,7 @@ use crate::i18n::use_i18n;
 use crate::model::ChallengeEdit;
 use crate::pages::PageHeader;
 use crate::ui::form::loading;
+use crate::ui::resource::resource;
 use basics::basics;
 use commissions::commissions_panel;
 use fields::*;
@@ -91,7 +92,7 @@ pub fn ChallengeEditorPage() -> impl IntoView {
         })
     });
     let version = RwSignal::new(0u32);
-    let edit = Resource::new(
+    let edit = resource(
         move || (id.get(), version.get()),
         |(id, _)| async move {
             match id {

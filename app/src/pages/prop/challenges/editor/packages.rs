@@ -7,6 +7,7 @@ use crate::domain::money::{self, CURRENCIES, Currency};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::model::ServerRow;
+use crate::ui::resource::{Json, resource};
 use leptos::prelude::*;
 
 // Step 2: packages and stages
@@ -14,11 +15,11 @@ use leptos::prelude::*;
 
 /// The trading servers a stage may name, loaded once for every stage's select.
 #[derive(Clone, Copy)]
-struct Servers(Resource<Result<Vec<ServerRow>, AppError>>);
+struct Servers(Resource<Result<Vec<ServerRow>, AppError>, Json>);
 
 pub(super) fn packages_panel(ed: Ed) -> impl IntoView {
     let i18n = use_i18n();
-    provide_context(Servers(Resource::new(|| (), |_| server_choices())));
+    provide_context(Servers(resource(|| (), |_| server_choices())));
     let add = move |_| {
         let pattern = i18n.t("chal.package_n");
         ed.def.update(|d| {

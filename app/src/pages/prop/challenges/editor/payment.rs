@@ -3,6 +3,7 @@ use super::fields::*;
 use crate::api::settings::list_groups;
 use crate::i18n::use_i18n;
 use crate::ui::form::loading;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 // Step 3: payment and visibility
@@ -13,7 +14,7 @@ pub(super) fn payment_panel(ed: Ed) -> impl IntoView {
     let (pay_from_wallet, pay_direct, chosen) = ed
         .def
         .with_untracked(|d| (d.pay_from_wallet, d.pay_direct, d.groups.clone()));
-    let groups = Resource::new(|| (), |_| list_groups());
+    let groups = resource(|| (), |_| list_groups());
     let payment_error = move || ed.code("payment").is_some();
     let groups_error = move || ed.code("groups").is_some();
     let toggle = move |gid: i64, on: bool| {
