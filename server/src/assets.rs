@@ -3,12 +3,13 @@
 //!
 //! Brotli first: a fifth fewer bytes than gzip for the wasm (docs/benchmarks.md). It and zopfli's
 //! gzip are too slow to make per request (seconds for the main wasm), so after the release build
-//! `propdesk precompress` writes a `.br` and a `.gz` beside each file (`precompress`), each sent
-//! while it is newer than its file. Otherwise each file is gzipped once (level 9) the first time
-//! a browser asks for it, and the bytes are kept, keyed by the file's length and modification time: the 4 MB wasm is not
-//! compressed again on every fetch (0.2 s of CPU in release, 0.7 s for the debug build the
-//! browser tests load), and a rebuilt file is compressed afresh. The names carry no content hash,
-//! so a browser revalidates on each load (`no-cache`) and gets a 304 while the file is unchanged.
+//! `propdesk precompress` (`crate::precompress`) writes a `.br` and a `.gz` beside each file, each
+//! sent while it is newer than its file. Otherwise each file is gzipped once (level 9) the first
+//! time a browser asks for it, and the bytes are kept, keyed by the file's length and
+//! modification time: the 4 MB wasm is not compressed again on every fetch (0.2 s of CPU in
+//! release, 0.7 s for the debug build the browser tests load), and a rebuilt file is compressed
+//! afresh. The names carry no content hash, so a browser revalidates on each load (`no-cache`) and
+//! gets a 304 while the file is unchanged.
 use app::i18n::{self, Locale};
 use app::server::AppState;
 use axum::body::{Body, Bytes};
@@ -73,7 +74,8 @@ fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// Gzip by zopfli: the same format as gzip -9, about 5% smaller, at a hundred times the time.
-/// Five iterations: more gave nothing on the main wasm (421,371 B at 5, 421,351 at 50).
+/// Five iterations: more gave nothing on the main wasm (421,371 B at 5, 421,351 at 50, with
+/// zopfli's C library).
 pub(crate) fn zopfli_gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let options = zopfli::Options {
         iteration_count: std::num::NonZeroU64::new(5).expect("five is not zero"),
