@@ -11,10 +11,11 @@ source scripts/env.sh
 if [ "${BENCH_BUILT:-}" != 1 ]; then
   cargo leptos build --release --split
 fi
-PROPDESK_SITE_ROOT=${PROPDESK_SITE_ROOT:-target/site} target/release/propdesk precompress
+export PROPDESK_SITE_ROOT=${PROPDESK_SITE_ROOT:-target/site}
+target/release/propdesk precompress
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-PROPDESK_SITE_ROOT=${PROPDESK_SITE_ROOT:-target/site} DATABASE_URL="sqlite://$work/bench.db?mode=rwc" PROPDESK_LISTEN=127.0.0.1:3902 PROPDESK_LOG=warn \
+DATABASE_URL="sqlite://$work/bench.db?mode=rwc" PROPDESK_LISTEN=127.0.0.1:3902 PROPDESK_LOG=warn \
   PROPDESK_OUTBOX_DIR="$work/outbox" target/release/propdesk serve --demo > "$work/server.log" 2>&1 &
 for _ in $(seq 1 60); do curl -fs http://127.0.0.1:3902/healthz >/dev/null && break; sleep 0.5; done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(ls target/site/pkg | wc -l) files in pkg/"

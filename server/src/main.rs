@@ -51,9 +51,12 @@ async fn start() -> ExitCode {
     }
 }
 
+/// The built front end's folder under the site root (cargo-leptos's `site-pkg-dir`).
+const PKG_DIR: &str = "pkg";
+
 /// Needs no database: it only reads and writes the front end's files.
 fn precompress(s: &Settings) -> Result<(), String> {
-    let dir = std::path::Path::new(&s.site_root).join("pkg");
+    let dir = std::path::Path::new(&s.site_root).join(PKG_DIR);
     let started = std::time::Instant::now();
     let done = server::precompress::run(&dir)
         .map_err(|e| format!("cannot precompress {}: {e}", dir.display()))?;
@@ -175,7 +178,7 @@ async fn serve(
     let leptos_options = LeptosOptions::builder()
         .output_name("propdesk")
         .site_root(s.site_root.clone())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(PKG_DIR)
         .site_addr(addr)
         .build();
     let mailer = Mailer::new(s.smtp_url.as_deref(), s.outbox_dir.clone())?;

@@ -229,66 +229,56 @@ mod tests {
     /// key named anywhere, exists in the table.
     #[test]
     fn every_key_used_in_the_code_exists() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut missing = Vec::new();
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                // Permission names are stored in roles, not translated.
-                if path.extension().is_none_or(|e| e != "rs")
-                    || path.ends_with("domain/permission.rs")
-                    || path
-                        .file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with("i18n_"))
-                {
-                    continue;
-                }
-                let src = std::fs::read_to_string(&path).unwrap();
-                for (i, _) in src.match_indices('"') {
-                    let rest = &src[i + 1..];
-                    let Some(end) = rest.find('"') else { continue };
-                    let lit = &rest[..end];
-                    let looks_like_key = [
-                        "err.",
-                        "perm.",
-                        "notice.",
-                        "nav.",
-                        "auth.",
-                        "dash.",
-                        "ib.",
-                        "admin.",
-                        "common.",
-                        "profile.",
-                        "mail.",
-                        "funds.",
-                        "kyc.",
-                        "appr.",
-                        "settings.",
-                        "wallets.",
-                        "prop.",
-                        "chal.",
-                        "trade.",
-                        "rule.",
-                        "platform.",
-                        "offers.",
-                        "msg.",
-                        "servers.",
-                        "crm.",
-                    ]
-                    .iter()
-                    .any(|p| lit.starts_with(p))
-                        && lit.chars().all(|c| {
-                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
-                        })
-                        && !lit.ends_with('.');
-                    if looks_like_key && !lit.starts_with("mail.") && table().get(lit).is_none() {
-                        missing.push(format!("{}: {lit}", path.display()));
-                    }
+        for path in crate::rust_sources() {
+            // Permission names are stored in roles, not translated.
+            if path.ends_with("domain/permission.rs")
+                || path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("i18n_"))
+            {
+                continue;
+            }
+            let src = std::fs::read_to_string(&path).unwrap();
+            for (i, _) in src.match_indices('"') {
+                let rest = &src[i + 1..];
+                let Some(end) = rest.find('"') else { continue };
+                let lit = &rest[..end];
+                let looks_like_key = [
+                    "err.",
+                    "perm.",
+                    "notice.",
+                    "nav.",
+                    "auth.",
+                    "dash.",
+                    "ib.",
+                    "admin.",
+                    "common.",
+                    "profile.",
+                    "mail.",
+                    "funds.",
+                    "kyc.",
+                    "appr.",
+                    "settings.",
+                    "wallets.",
+                    "prop.",
+                    "chal.",
+                    "trade.",
+                    "rule.",
+                    "platform.",
+                    "offers.",
+                    "msg.",
+                    "servers.",
+                    "crm.",
+                ]
+                .iter()
+                .any(|p| lit.starts_with(p))
+                    && lit.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
+                    })
+                    && !lit.ends_with('.');
+                if looks_like_key && !lit.starts_with("mail.") && table().get(lit).is_none() {
+                    missing.push(format!("{}: {lit}", path.display()));
                 }
             }
         }

@@ -60,24 +60,16 @@ mod tests {
     /// `Resource::new` (leptos's codec) would bring the second JSON reader back into the wasm.
     #[test]
     fn every_resource_is_made_here() {
-        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-        let mut offenders = Vec::new();
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs")
-                    && !path.ends_with("ui/resource.rs")
-                {
-                    let src = std::fs::read_to_string(&path).unwrap();
-                    let bare = src.replace("LocalResource::new(", "");
-                    if bare.contains("Resource::new(") || bare.contains("Resource::new_blocking(") {
-                        offenders.push(path.display().to_string());
-                    }
-                }
-            }
-        }
+        let offenders: Vec<_> = crate::rust_sources()
+            .into_iter()
+            .filter(|path| !path.ends_with("ui/resource.rs"))
+            .filter(|path| {
+                let bare = std::fs::read_to_string(path)
+                    .unwrap()
+                    .replace("LocalResource::new(", "");
+                bare.contains("Resource::new(") || bare.contains("Resource::new_blocking(")
+            })
+            .collect();
         assert!(
             offenders.is_empty(),
             "use ui::resource::resource in {offenders:?}"
