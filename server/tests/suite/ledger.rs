@@ -328,7 +328,7 @@ mod random_sequences {
         });
         runner
             .run(&proptest::collection::vec(op(), 1..40), |ops| {
-                rt.block_on(async { run(common::fresh_db(backend).await, ops).await });
+                rt.block_on(common::on_fresh_db(backend, |db| run(db, ops)));
                 Ok(())
             })
             .unwrap();

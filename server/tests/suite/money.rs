@@ -1108,7 +1108,7 @@ mod random_requests {
         });
         runner
             .run(&proptest::collection::vec(op(), 1..30), |ops| {
-                rt.block_on(async { run(common::fresh_db(backend).await, ops).await });
+                rt.block_on(common::on_fresh_db(backend, |db| run(db, ops)));
                 Ok(())
             })
             .unwrap();

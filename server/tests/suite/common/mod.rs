@@ -27,15 +27,31 @@ pub enum Backend {
 
 /// A new database with every migration applied.
 pub async fn fresh_db(backend: Backend) -> DatabaseConnection {
+    fresh_db_with_url(backend).await.0
+}
+
+/// `fresh_db`, and its URL (for `server::testing::discard`).
+pub async fn fresh_db_with_url(backend: Backend) -> (DatabaseConnection, String) {
     match backend {
-        Backend::Sqlite => server::testing::fresh_db(None).await,
+        Backend::Sqlite => server::testing::fresh_db_with_url(None).await,
         Backend::Postgres => {
             let url = std::env::var("TEST_DATABASE_URL").expect(
                 "TEST_DATABASE_URL must point at a PostgreSQL server (scripts/test.sh starts one)",
             );
-            server::testing::fresh_db(Some(&url)).await
+            server::testing::fresh_db_with_url(Some(&url)).await
         }
     }
+}
+
+/// Runs a test body on a new database, within `bounded`'s limit, and removes the database once
+/// the body has passed.
+pub async fn on_fresh_db<F>(backend: Backend, body: impl FnOnce(DatabaseConnection) -> F)
+where
+    F: std::future::Future<Output = ()>,
+{
+    let (db, url) = fresh_db_with_url(backend).await;
+    bounded(body(db)).await;
+    server::testing::discard(&url).await;
 }
 
 /// Runs a test body once on SQLite and once on PostgreSQL.
@@ -47,11 +63,11 @@ macro_rules! on_both {
             async fn run($db: sea_orm::DatabaseConnection) $body
             #[tokio::test]
             async fn sqlite() {
-                common::bounded(run(common::fresh_db(common::Backend::Sqlite).await)).await
+                common::on_fresh_db(common::Backend::Sqlite, run).await
             }
             #[tokio::test]
             async fn postgres() {
-                common::bounded(run(common::fresh_db(common::Backend::Postgres).await)).await
+                common::on_fresh_db(common::Backend::Postgres, run).await
             }
         }
     };
