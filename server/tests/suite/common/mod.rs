@@ -44,14 +44,20 @@ pub async fn fresh_db_with_url(backend: Backend) -> (DatabaseConnection, String)
 }
 
 /// Runs a test body on a new database, within `bounded`'s limit, and removes the database once
-/// the body has passed.
-pub async fn on_fresh_db<F>(backend: Backend, body: impl FnOnce(DatabaseConnection) -> F)
+/// the body has passed. Boxed: an unoptimised build keeps room for a future in each frame that
+/// makes it, and the demo seeding's future in two frames overflowed a test thread's stack.
+pub fn on_fresh_db<F>(
+    backend: Backend,
+    body: impl FnOnce(DatabaseConnection) -> F + 'static,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
 where
-    F: std::future::Future<Output = ()>,
+    F: std::future::Future<Output = ()> + 'static,
 {
-    let (db, url) = fresh_db_with_url(backend).await;
-    bounded(body(db)).await;
-    server::testing::discard(&url).await;
+    Box::pin(async move {
+        let (db, url) = fresh_db_with_url(backend).await;
+        bounded(body(db)).await;
+        server::testing::discard(&url).await;
+    })
 }
 
 /// Runs a test body once on SQLite and once on PostgreSQL.
