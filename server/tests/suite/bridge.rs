@@ -958,7 +958,7 @@ on_both!(bridges_are_created_with_valid_unique_names, |db| {
 
 #[tokio::test]
 async fn the_openapi_document_lists_the_endpoints() {
-    let db = common::fresh_db(common::Backend::Sqlite).await;
+    let (db, url) = common::fresh_db_with_url(common::Backend::Sqlite).await;
     let r = client(&db).get("/bridge/v1/openapi.json").await;
     assert_eq!(r.status, StatusCode::OK);
     let doc = r.json();
@@ -993,6 +993,7 @@ async fn the_openapi_document_lists_the_endpoints() {
             "{schema}"
         );
     }
+    server::testing::discard(&url).await;
 }
 
 on_both!(batches_apply_in_order_and_report_each_snapshot, |db| {

@@ -553,6 +553,7 @@ async fn killed_fifty_times(postgres: bool) {
         }
         assert!(resumed, "the jobs did not resume on the last process");
         let _ = std::fs::remove_dir_all(&outbox);
+        server::testing::discard(&f.url).await;
     })
     .await
 }

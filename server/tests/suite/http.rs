@@ -176,7 +176,7 @@ on_both!(translations_are_served_per_language, |db| {
 /// response never ended. Each render here must finish while other routers are being built.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_render_while_other_routers_are_built() {
-    let db = common::fresh_db(common::Backend::Sqlite).await;
+    let (db, url) = common::fresh_db_with_url(common::Backend::Sqlite).await;
     let trader = make_user(&db, UserKind::Trader, "t@example.com", None).await;
     let mut c = Client::new(server::testing::state(db.clone()));
     c.cookie = Some(common::cookie_for(&db, &trader).await);
@@ -196,6 +196,7 @@ async fn pages_render_while_other_routers_are_built() {
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     builder.join().unwrap();
+    server::testing::discard(&url).await;
 }
 
 on_both!(health_metrics_and_exports, |db| {

@@ -120,6 +120,7 @@ async fn two_instances_share_sessions_jobs_and_events() {
         assert_eq!(me.status, 200, "the session survives the restart");
         assert!(app::server::money::ledger::check_invariants(&db).await.unwrap().is_empty());
         let _ = std::fs::remove_dir_all(&outbox);
+        server::testing::discard(&url).await;
     })
     .await
 }

@@ -349,7 +349,7 @@ mod random_sequences {
 /// applies once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_holds_and_replays_on_postgres() {
-    let db = common::fresh_db(common::Backend::Postgres).await;
+    let (db, url) = common::fresh_db_with_url(common::Backend::Postgres).await;
     let w = wallet_of(&db, 7).await;
     deposit(&db, "seed", w.id, 10_000).await.unwrap();
     let tasks: Vec<_> = (0..40)
@@ -393,4 +393,5 @@ async fn concurrent_holds_and_replays_on_postgres() {
     assert!(results.iter().all(|p| p.entry_id == results[0].entry_id));
     assert_eq!(wallet_of(&db, 7).await.balance_minor, 10_500);
     assert_invariants(&db).await;
+    server::testing::discard(&url).await;
 }

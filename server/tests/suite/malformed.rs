@@ -716,13 +716,17 @@ fn cases(shape: &Shape, names: &BTreeSet<String>) -> Vec<Payload> {
 /// paging offsets) have their own tests below, on both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_survives_malformed_and_hostile_arguments() {
-    sweep_all(common::fresh_db(common::Backend::Sqlite).await).await;
+    let (db, url) = common::fresh_db_with_url(common::Backend::Sqlite).await;
+    sweep_all(db).await;
+    server::testing::discard(&url).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "slow; run with --ignored and TEST_DATABASE_URL"]
 async fn every_server_function_survives_malformed_and_hostile_arguments_on_postgres() {
-    sweep_all(common::fresh_db(common::Backend::Postgres).await).await;
+    let (db, url) = common::fresh_db_with_url(common::Backend::Postgres).await;
+    sweep_all(db).await;
+    server::testing::discard(&url).await;
 }
 
 async fn sweep_all(db: DatabaseConnection) {

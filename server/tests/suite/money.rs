@@ -945,7 +945,7 @@ on_both!(
 /// once never overdraw the wallet.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_approvals_and_withdrawals_on_postgres() {
-    let db = common::fresh_db(common::Backend::Postgres).await;
+    let (db, url) = common::fresh_db_with_url(common::Backend::Postgres).await;
     let f = firm(&db).await;
     settings::save_funds_settings(
         &db,
@@ -994,6 +994,7 @@ async fn concurrent_approvals_and_withdrawals_on_postgres() {
     assert_eq!(placed, 6, "6 × 15.00 fit in 100.00, a 7th does not");
     assert_eq!(usd_wallet(&db, f.trader).await, (10_000, 9_000));
     assert_invariants(&db).await;
+    server::testing::discard(&url).await;
 }
 
 mod random_requests {

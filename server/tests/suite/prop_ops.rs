@@ -493,7 +493,7 @@ on_both!(the_scheduled_run_waits_for_a_flat_account, |db| {
 /// Twelve staff members settle one account at once: one settlement, one payout.
 #[tokio::test]
 async fn concurrent_settlements_pay_once_on_postgres() {
-    let db = common::fresh_db(common::Backend::Postgres).await;
+    let (db, url) = common::fresh_db_with_url(common::Backend::Postgres).await;
     let f = firm(&db).await;
     let ch = publish(
         &db,
@@ -525,6 +525,7 @@ async fn concurrent_settlements_pay_once_on_postgres() {
     assert_eq!(usd(&db, t).await, 90_000 + 24_000);
     assert_eq!(account(&db, acc).await.balance, 1_000_000);
     assert!(ledger::check_invariants(&db).await.unwrap().is_empty());
+    server::testing::discard(&url).await;
 }
 
 on_both!(warnings_fire_before_the_breach_and_the_breach_fails, |db| {

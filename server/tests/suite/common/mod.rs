@@ -25,12 +25,8 @@ pub enum Backend {
     Postgres,
 }
 
-/// A new database with every migration applied.
-pub async fn fresh_db(backend: Backend) -> DatabaseConnection {
-    fresh_db_with_url(backend).await.0
-}
-
-/// `fresh_db`, and its URL (for `server::testing::discard`).
+/// A new database with every migration applied, and its URL: a test that makes its own passes
+/// it to `server::testing::discard` at its end (`on_fresh_db` does both).
 pub async fn fresh_db_with_url(backend: Backend) -> (DatabaseConnection, String) {
     match backend {
         Backend::Sqlite => server::testing::fresh_db_with_url(None).await,
