@@ -36,7 +36,8 @@ rust_passed=$(awk '/^test result:/ {n += $4} END {print n+0}' "$log")
 wait $front_pid || { cat "$front_log"; echo "The front end did not build."; exit 1; }
 tail -n 3 "$front_log"
 
-# A full disk fails the browser tests somewhere odd (a screenshot, a trace): say what is left.
+# A full disk fails the browser tests somewhere odd (a screenshot, the server's database): say
+# what is left.
 echo "Disk free before the browser tests: $(df -h --output=avail . | tail -n1 | tr -d ' ')"
 # End to end, in its own script so that it can be run alone.
 E2E_FRONT_BUILT=1 scripts/e2e.sh 2>&1 | tee "$log"

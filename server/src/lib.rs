@@ -105,8 +105,9 @@ pub mod testing {
         }
     }
 
-    /// Each test makes a database and nothing drops it, so every run removes those of the
-    /// runs before (thousands of databases otherwise slow PostgreSQL's start to minutes).
+    /// A failed test keeps its database (`discard`), and so does an interrupted run: every run
+    /// removes those of the runs before (thousands of databases slow PostgreSQL's start to
+    /// minutes).
     fn sweep_sqlite(dir: &std::path::Path) {
         static ONCE: std::sync::Once = std::sync::Once::new();
         ONCE.call_once(|| {
