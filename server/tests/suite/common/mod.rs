@@ -41,7 +41,8 @@ pub async fn fresh_db_with_url(backend: Backend) -> (DatabaseConnection, String)
 
 /// Runs a test body on a new database, within `bounded`'s limit, and removes the database once
 /// the body has passed. Boxed: an unoptimised build keeps room for a future in each frame that
-/// makes it, and the demo seeding's future in two frames overflowed a test thread's stack.
+/// makes it, and the demo seeding's future in two frames overflowed a test thread's 2 MiB (cargo
+/// gives tests 8 MiB, `.cargo/config.toml`; a test binary run by hand has 2).
 pub fn on_fresh_db<F>(
     backend: Backend,
     body: impl FnOnce(DatabaseConnection) -> F + 'static,
