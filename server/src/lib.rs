@@ -136,8 +136,7 @@ pub mod testing {
                     continue;
                 };
                 if left_by_ended_process(&name) {
-                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    admin.execute_unprepared(&drop).await.ok();
+                    drop_database(admin, &name).await;
                 }
             }
         })
@@ -198,10 +197,16 @@ pub mod testing {
         }
         // Any database of the server will do to drop another; `postgres` is always there.
         if let Ok(admin) = sea_orm::Database::connect(format!("{prefix}/postgres")).await {
-            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            admin.execute_unprepared(&drop).await.ok();
+            drop_database(&admin, name).await;
             admin.close().await.ok();
         }
+    }
+
+    /// Drops a test database even while a connection (a test's pool, a server it started) is
+    /// still open on it.
+    async fn drop_database(admin: &DatabaseConnection, name: &str) {
+        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        admin.execute_unprepared(&drop).await.ok();
     }
 
     pub fn state(db: DatabaseConnection) -> AppState {
