@@ -78,6 +78,10 @@ pub fn CompetitionPage() -> impl IntoView {
     let join_error = last_error(join.value());
     // Kept here, above the board's refreshes, so a live update does not wipe what was typed.
     let promo = RwSignal::new(String::new());
+    let ticket = Ticket {
+        symbol: RwSignal::new("EURUSD".to_string()),
+        volume: RwSignal::new("1".to_string()),
+    };
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
     Effect::new(move |_| {
         if matches!(join.value().get(), Some(Ok(_))) {
@@ -139,7 +143,7 @@ pub fn CompetitionPage() -> impl IntoView {
                                     }
                                 })}
                             </div>
-                            {mine.map(|m| view! { <Mine m on_done=refresh/> })}
+                            {mine.map(|m| view! { <Mine m ticket on_done=refresh/> })}
                             <BoardTable rows/>
                         </div>
                     }.into_any()
@@ -149,8 +153,16 @@ pub fn CompetitionPage() -> impl IntoView {
     }
 }
 
+/// What the order ticket holds, kept by the page above the board's refreshes (as the promo code
+/// is): the board is drawn again on each live update, and the ticket with it.
+#[derive(Clone, Copy)]
+struct Ticket {
+    symbol: RwSignal<String>,
+    volume: RwSignal<String>,
+}
+
 #[component]
-fn Mine(m: MyEntry, on_done: Callback<()>) -> impl IntoView {
+fn Mine(m: MyEntry, ticket: Ticket, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let suspended = m.status == EntryStatus::Suspended;
     view! {
@@ -168,7 +180,7 @@ fn Mine(m: MyEntry, on_done: Callback<()>) -> impl IntoView {
             {m.prize.map(|p| view! {
                 <p class="alert alert-success" data-testid="my-prize">{move || i18n.t("comp.you_won")}" "{p.to_string()}{m.paid.then(|| view! { " · "{move || i18n.t("comp.paid")} })}</p>
             })}
-            {m.trading.then(|| view! { <OrderTicket account_id=m.account_id positions=m.positions.clone() on_done/> })}
+            {m.trading.then(|| view! { <OrderTicket account_id=m.account_id positions=m.positions.clone() ticket on_done/> })}
         </div>
     }
 }
@@ -178,13 +190,13 @@ fn Mine(m: MyEntry, on_done: Callback<()>) -> impl IntoView {
 fn OrderTicket(
     account_id: i64,
     positions: Vec<crate::model::PositionDto>,
+    ticket: Ticket,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // Drawn inside the board's transition: loaded in the browser.
     let quotes = LocalResource::new(get_quotes);
-    let symbol = RwSignal::new("EURUSD".to_string());
-    let volume = RwSignal::new("1".to_string());
+    let Ticket { symbol, volume } = ticket;
     let open = ServerAction::<OpenPosition>::new();
     let close = ServerAction::<ClosePosition>::new();
     let error = first_error([last_error(open.value()), last_error(close.value())]);
