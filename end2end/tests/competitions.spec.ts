@@ -68,13 +68,8 @@ test("a trader joins paying from the wallet, climbs the board as the price moves
   await expect(trader.page.getByTestId("competition-name")).toHaveText(name);
   await trader.page.getByTestId("join").click();
   await expect(trader.page.getByTestId("my-rank")).toHaveText("#2");
-  // The board may be drawn again once more after the join (its live event), and a fill that
-  // straddles that lands in the new field after its default: "11". Fill until it reads 1.
   const volume = trader.page.locator("#c-volume");
-  await expect(async () => {
-    await volume.fill("1");
-    await expect(volume).toHaveValue("1", { timeout: 500 });
-  }).toPass();
+  await volume.fill("1");
   await trader.page.getByTestId("buy").click();
   await expect(trader.page.getByTestId("positions")).toContainText("EURUSD");
 
@@ -83,10 +78,14 @@ test("a trader joins paying from the wallet, climbs the board as the price moves
   await call(cheat.page, "/api/competitions/join", `id=${id}`);
   await buy(cheat.page, id, "2");
 
-  // 50 pips up: the open page moves without a reload.
+  // 50 pips up: the open page moves without a reload, and the order ticket keeps what the
+  // trader is typing, focus included.
+  await volume.fill("2");
   await setPrice(page, "1.09000");
   await expect(trader.page.getByTestId("my-rank")).toHaveText("#2", { timeout: 5_000 });
   await expect(trader.page.getByTestId("my-score")).toHaveText("5%");
+  await expect(volume).toHaveValue("2");
+  await expect(volume).toBeFocused();
   await expect(trader.page.getByTestId("board-1")).not.toContainText("You");
 
   await open(page, `/admin/competitions/${id}`);

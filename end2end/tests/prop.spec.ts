@@ -130,6 +130,16 @@ test("a trader buys a challenge, it is approved, trades, and a daily-loss breach
     await trader.getByTestId("buy").click();
     await expect(trader.getByTestId("positions")).toContainText("EURUSD", { timeout: 5_000 });
     await shot(trader, "prop-trading-panel");
+    // A price move redraws the positions, live, and not the order form: what the trader is
+    // typing stays, focus included.
+    const positions = await trader.getByTestId("positions").innerText();
+    const stopLoss = trader.locator("#t-sl");
+    await stopLoss.fill("1.07");
+    await setPrice(admin, "1.08400");
+    await expect(trader.getByTestId("positions")).not.toHaveText(positions, { timeout: 5_000 });
+    await expect(stopLoss).toHaveValue("1.07");
+    await expect(stopLoss).toBeFocused();
+    await stopLoss.fill("");
 
     // 249 points against five lots is 1,245.00: inside the 1,250.00 daily limit.
     await setPrice(admin, "1.08251");

@@ -44,6 +44,17 @@ test("a client opens a ticket with a PDF, staff reply and resolve it, the client
   expect(file.ok()).toBeTruthy();
   expect((await file.body()).subarray(0, 5).toString()).toBe("%PDF-");
 
+  // The client writing again redraws the conversation on staff's open page, live, and leaves
+  // the reply staff are typing as it was, focus included.
+  const draft = page.locator("#f-answer-body");
+  await draft.fill("Checking the statement");
+  const id = ticketUrl.split("/").pop();
+  const more = await client.request.post("/api/support/tickets/reply", { headers: FORM, data: `reply[ticket_id]=${id}&reply[body]=Any news?` });
+  expect(more.ok()).toBeTruthy();
+  await expect(page.getByTestId("message").last()).toContainText("Any news?", { timeout: 5_000 });
+  await expect(draft).toHaveValue("Checking the statement");
+  await expect(draft).toBeFocused();
+
   // An internal note stays with staff.
   await page.locator("#f-answer-body").fill("Asked finance to match it with the statement.");
   await page.getByLabel("Internal note (the client does not see it)").check();
@@ -80,7 +91,6 @@ test("a client opens a ticket with a PDF, staff reply and resolve it, the client
 
   // Another client cannot read or answer it.
   const { page: other } = await newTrader(browser, "nosy");
-  const id = ticketUrl.split("/").pop();
   const r = await other.request.post("/api/support/tickets/reply", { headers: FORM, data: `reply[ticket_id]=${id}&reply[body]=mine` });
   expect(r.status()).toBe(404);
   await open(other, `/support/${id}`);

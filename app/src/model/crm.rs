@@ -187,10 +187,52 @@ pub struct ProfileOutcome {
     pub request_id: Option<i64>,
 }
 
-/// The client's dashboard: wallet balances, challenges under way and requests waiting.
+/// The client's dashboard: wallet balances, challenges under way and requests waiting. Its own
+/// lean rows, not the areas' full ones: every type a page receives compiles a reader into the
+/// wasm, and this page is in every trader's first download (docs/benchmarks.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClientHome {
     pub wallets: Vec<super::WalletDto>,
-    pub challenges: Vec<super::ParticipantRow>,
-    pub pending: Vec<super::RequestRow>,
+    pub challenges: Vec<HomeChallenge>,
+    pub pending: Vec<HomeRequest>,
+}
+
+/// A challenge under way, as the dashboard lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HomeChallenge {
+    pub id: i64,
+    pub challenge: String,
+    pub status: crate::domain::participant::ParticipantStatus,
+    pub bars: Vec<super::ProgressBar>,
+}
+
+impl From<super::ParticipantRow> for HomeChallenge {
+    fn from(p: super::ParticipantRow) -> Self {
+        Self {
+            id: p.id,
+            challenge: p.challenge,
+            status: p.status,
+            bars: p.bars,
+        }
+    }
+}
+
+/// A request waiting for a decision, as the dashboard lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HomeRequest {
+    pub kind: crate::domain::approval::RequestKind,
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<super::RequestRow> for HomeRequest {
+    fn from(r: super::RequestRow) -> Self {
+        Self {
+            kind: r.kind,
+            amount: r.amount,
+            currency: r.currency,
+            created_at: r.created_at,
+        }
+    }
 }

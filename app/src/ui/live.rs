@@ -84,6 +84,23 @@ impl Live {
     }
 }
 
+/// Draws `view` from the part of a live-refreshed resource that seldom changes (which ticket,
+/// whether a stage may advance), and draws it again only when that part changes. A form drawn
+/// inside the resource's own closure is built anew on every live update: what the user typed
+/// and their focus would go with it. Use it inside the resource's `<Transition>`, beside the
+/// closure that draws the rest, so the server renders it with the data as the browser does.
+pub fn steady<T, V>(
+    part: impl Fn() -> Option<T> + Send + Sync + 'static,
+    view: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let part = Memo::new(move |_| part());
+    move || part.get().map(&view)
+}
+
 /// Shows whether the page is live: a dot and a word (`data-live`: connecting, open, polling),
 /// with a longer explanation on hover.
 #[component]

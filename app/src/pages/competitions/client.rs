@@ -8,11 +8,11 @@ use crate::api::trading::positions::{ClosePosition, OpenPosition, get_quotes};
 use crate::domain::competition::{EntryStatus, Phase};
 use crate::domain::live::Topic;
 use crate::i18n::use_i18n;
-use crate::model::{Board, BoardRow, CompetitionRow, MyEntry};
+use crate::model::{BoardRow, CompetitionRow, MyEntry};
 use crate::pages::PageHeader;
 use crate::ui::datetime;
 use crate::ui::form::{FormProblem, SelectField, TextField, first_error, last_error, tlabel};
-use crate::ui::live::changes;
+use crate::ui::live::{changes, steady};
 use crate::ui::prop::PositionsTable;
 use crate::ui::resource::resource;
 use crate::ui::route_id;
@@ -88,24 +88,43 @@ pub fn CompetitionPage() -> impl IntoView {
             refresh.run(());
         }
     });
+    let loaded = move || board.get().and_then(|r| r.ok());
+    // Every board move comes live and draws the board anew: the join and the order ticket are
+    // drawn apart from it, anew only when what they stand on changes, so typing and focus stay.
+    let joinable = move || {
+        let b = loaded()?;
+        let c = b.competition;
+        let now = crate::ui::now();
+        let open = b.mine.is_none()
+            && !matches!(c.phase, Phase::Ended | Phase::Finished)
+            && c.registration_start <= now
+            && now < c.registration_end;
+        open.then_some((c.id, c.fee))
+    };
+    let trading = move || {
+        loaded()
+            .and_then(|b| b.mine)
+            .filter(|m| m.trading)
+            .map(|m| m.account_id)
+    };
+    let positions = Signal::derive(move || {
+        loaded()
+            .and_then(|b| b.mine)
+            .map(|m| m.positions)
+            .unwrap_or_default()
+    });
     view! {
         <PageHeader title="comp.title">
             <a class="btn btn-ghost" href="/competitions">{move || i18n.t("comp.all")}</a>
         </PageHeader>
         <Transition fallback=move || view! { <div class="spinner"></div> }>
-            {move || board.get().map(|r| match r {
-                Err(e) => view! { <p class="alert alert-error">{i18n.t(e.key())}</p> }.into_any(),
-                Ok(b) => {
-                    let Board { competition: c, rows, mine } = b;
-                    let now = crate::ui::now();
-                    let can_join = mine.is_none()
-                        && !matches!(c.phase, Phase::Ended | Phase::Finished)
-                        && c.registration_start <= now
-                        && now < c.registration_end;
-                    let cid = c.id;
-                    let fee = c.fee;
-                    view! {
-                        <div class="stack">
+            {move || board.get().and_then(|r| r.err()).map(|e| view! { <p class="alert alert-error">{i18n.t(e.key())}</p> })}
+            <Show when=move || loaded().is_some()>
+                <div class="stack">
+                    {move || loaded().map(|b| {
+                        let c = b.competition;
+                        let fee = c.fee;
+                        view! {
                             <div class="card stack">
                                 {(!c.banner_url.is_empty()).then(|| view! { <img class="competition-banner" src=c.banner_url.clone() alt=""/> })}
                                 <div class="thread-head">
@@ -122,39 +141,44 @@ pub fn CompetitionPage() -> impl IntoView {
                                 </dl>
                                 <p class="thread-body">{c.rules.clone()}</p>
                                 <PrizeTable prizes=c.prizes.clone()/>
-                                <FormProblem error=join_error shown=vec!["promo_code".into()]/>
-                                {can_join.then(|| {
-                                    let button = view! {
-                                        <button type="button" class="btn btn-primary" data-testid="join" disabled=move || join.pending().get()
-                                            on:click=move |_| { join.dispatch(JoinCompetition { id: cid, promo_code: promo.get_untracked() }); }>
-                                            {move || if fee.minor() == 0 { i18n.t("comp.join_free").to_string() } else { i18n.t("comp.join_for").replace("{fee}", &fee.to_string()) }}
-                                        </button>
-                                    };
-                                    // A fee may take a promo code, typed beside the button as at a challenge's checkout.
-                                    if fee.minor() == 0 {
-                                        button.into_any()
-                                    } else {
-                                        view! {
-                                            <div class="promo-field">
-                                                <TextField label=tlabel("prop.promo_code") id="c-promo" field="promo_code" value=promo error=join_error autocomplete="off"/>
-                                                {button}
-                                            </div>
-                                        }.into_any()
-                                    }
-                                })}
                             </div>
-                            {mine.map(|m| view! { <Mine m ticket on_done=refresh/> })}
-                            <BoardTable rows/>
-                        </div>
-                    }.into_any()
-                }
-            })}
+                        }
+                    })}
+                    {steady(joinable, move |(cid, fee)| {
+                        let button = view! {
+                            <button type="button" class="btn btn-primary" data-testid="join" disabled=move || join.pending().get()
+                                on:click=move |_| { join.dispatch(JoinCompetition { id: cid, promo_code: promo.get_untracked() }); }>
+                                {move || if fee.minor() == 0 { i18n.t("comp.join_free").to_string() } else { i18n.t("comp.join_for").replace("{fee}", &fee.to_string()) }}
+                            </button>
+                        };
+                        view! {
+                            <div class="card stack">
+                                <FormProblem error=join_error shown=vec!["promo_code".into()]/>
+                                // A fee may take a promo code, typed beside the button as at a challenge's checkout.
+                                {if fee.minor() == 0 {
+                                    button.into_any()
+                                } else {
+                                    view! {
+                                        <div class="promo-field">
+                                            <TextField label=tlabel("prop.promo_code") id="c-promo" field="promo_code" value=promo error=join_error autocomplete="off"/>
+                                            {button}
+                                        </div>
+                                    }.into_any()
+                                }}
+                            </div>
+                        }
+                    })}
+                    {move || loaded().and_then(|b| b.mine).map(|m| view! { <Mine m/> })}
+                    {steady(trading, move |account_id| view! { <OrderTicket account_id positions ticket on_done=refresh/> })}
+                    {move || loaded().map(|b| view! { <BoardTable rows=b.rows/> })}
+                </div>
+            </Show>
         </Transition>
     }
 }
 
-/// What the order ticket holds, kept by the page above the board's refreshes (as the promo code
-/// is): the board is drawn again on each live update, and the ticket with it.
+/// What the order ticket holds, kept by the page: the ticket is drawn anew when trading opens
+/// or closes, and what was typed stays.
 #[derive(Clone, Copy)]
 struct Ticket {
     symbol: RwSignal<String>,
@@ -162,7 +186,7 @@ struct Ticket {
 }
 
 #[component]
-fn Mine(m: MyEntry, ticket: Ticket, on_done: Callback<()>) -> impl IntoView {
+fn Mine(m: MyEntry) -> impl IntoView {
     let i18n = use_i18n();
     let suspended = m.status == EntryStatus::Suspended;
     view! {
@@ -180,16 +204,15 @@ fn Mine(m: MyEntry, ticket: Ticket, on_done: Callback<()>) -> impl IntoView {
             {m.prize.map(|p| view! {
                 <p class="alert alert-success" data-testid="my-prize">{move || i18n.t("comp.you_won")}" "{p.to_string()}{m.paid.then(|| view! { " · "{move || i18n.t("comp.paid")} })}</p>
             })}
-            {m.trading.then(|| view! { <OrderTicket account_id=m.account_id positions=m.positions.clone() ticket on_done/> })}
         </div>
     }
 }
 
-/// Market orders on the competition account, and its open positions.
+/// Market orders on the competition account, and its open positions (which follow the board).
 #[component]
 fn OrderTicket(
     account_id: i64,
-    positions: Vec<crate::model::PositionDto>,
+    positions: Signal<Vec<crate::model::PositionDto>>,
     ticket: Ticket,
     on_done: Callback<()>,
 ) -> impl IntoView {
@@ -225,7 +248,12 @@ fn OrderTicket(
             take_profit: String::new(),
         });
     };
+    let on_close = Callback::new(move |position_id| {
+        close.dispatch(ClosePosition { position_id });
+    });
     view! {
+        <div class="card stack" data-testid="order-ticket">
+        <h3 class="card-title">{move || i18n.t("prop.new_order")}</h3>
         <form class="form" novalidate on:submit=|ev| ev.prevent_default()>
             <FormProblem error shown=vec!["symbol".into(), "volume".into()]/>
             <div class="form-row">
@@ -237,9 +265,8 @@ fn OrderTicket(
                 <button type="button" class="btn btn-danger" data-testid="sell" disabled=move || open.pending().get() on:click=move |_| send("sell")>{move || i18n.t("prop.sell")}</button>
             </div>
         </form>
-        <PositionsTable rows=positions testid="positions"
-            on_close=Callback::new(move |position_id| { close.dispatch(ClosePosition { position_id }); })
-            closing=close.pending()/>
+        {move || view! { <PositionsTable rows=positions.get() testid="positions" on_close closing=close.pending()/> }}
+        </div>
     }
 }
 

@@ -44,21 +44,22 @@ pub fn CompetitionDeskPage() -> impl IntoView {
         }
     });
     let reason = RwSignal::new(String::new());
+    let loaded = move || desk.get().and_then(|r| r.ok());
     view! {
         <PageHeader title="comp.title">
             <a class="btn btn-ghost" href="/admin/competitions">{move || i18n.t("comp.all")}</a>
         </PageHeader>
         <Transition fallback=move || view! { <div class="spinner"></div> }>
-            {move || desk.get().map(|r| match r {
-                Err(e) => view! { <p class="alert alert-error">{i18n.t(e.key())}</p> }.into_any(),
-                Ok(d) => {
-                    let c = d.competition.clone();
-                    let s = d.stats.clone();
-                    let cid = c.id;
-                    let running = c.phase == Phase::Running;
-                    let releasable = c.settled && c.payout == PayoutMode::Review && s.prizes_due.minor() > 0;
-                    view! {
-                        <div class="stack">
+            {move || desk.get().and_then(|r| r.err()).map(|e| view! { <p class="alert alert-error">{i18n.t(e.key())}</p> })}
+            <Show when=move || loaded().is_some()>
+                <div class="stack">
+                    {move || loaded().map(|d| {
+                        let c = d.competition.clone();
+                        let s = d.stats.clone();
+                        let cid = c.id;
+                        let running = c.phase == Phase::Running;
+                        let releasable = c.settled && c.payout == PayoutMode::Review && s.prizes_due.minor() > 0;
+                        view! {
                             <div class="card">
                                 <div class="thread-head">
                                     <h2 class="card-title" data-testid="competition-name">{c.name.clone()}</h2>
@@ -82,12 +83,19 @@ pub fn CompetitionDeskPage() -> impl IntoView {
                                 <div class="card stat"><span class="stat-label">{move || i18n.t("comp.fees_collected")}</span><span class="stat-value">{s.fees.to_string()}</span></div>
                                 <div class="card stat"><span class="stat-label">{move || i18n.t("comp.prizes_paid")}</span><span class="stat-value" data-testid="prizes-paid">{s.prizes_paid.to_string()}</span></div>
                             </div>
-                            <div class="card">
-                                <h3 class="card-title">{move || i18n.t("comp.entrants")}</h3>
-                                <label class="field">
-                                    <span>{move || i18n.t("comp.suspend_reason")}</span>
-                                    <input class="input" data-testid="suspend-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
-                                </label>
+                        }
+                    })}
+                    // Apart from the table, which every board move draws anew: the reason being
+                    // typed keeps its focus.
+                    <div class="card">
+                        <h3 class="card-title">{move || i18n.t("comp.entrants")}</h3>
+                        <label class="field">
+                            <span>{move || i18n.t("comp.suspend_reason")}</span>
+                            <input class="input" data-testid="suspend-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                        </label>
+                        {move || loaded().map(|d| {
+                            let settled = d.competition.settled;
+                            view! {
                                 <div class="table-wrap">
                                     <table class="table" data-testid="entrants">
                                         <thead>
@@ -118,11 +126,11 @@ pub fn CompetitionDeskPage() -> impl IntoView {
                                                                 view! {
                                                                     <span class="badge badge-danger" title=e.suspend_reason.clone()>{move || i18n.t("comp.suspended")}</span>
                                                                     " "
-                                                                    <button type="button" class="btn btn-sm" disabled=c.settled on:click=move |_| { suspend.dispatch(SuspendEntrant { entry, suspended: false, reason: String::new() }); }>{move || i18n.t("comp.reinstate")}</button>
+                                                                    <button type="button" class="btn btn-sm" disabled=settled on:click=move |_| { suspend.dispatch(SuspendEntrant { entry, suspended: false, reason: String::new() }); }>{move || i18n.t("comp.reinstate")}</button>
                                                                 }.into_any()
                                                             } else {
                                                                 view! {
-                                                                    <button type="button" class="btn btn-sm btn-ghost" data-testid="suspend" disabled=c.settled on:click=move |_| { suspend.dispatch(SuspendEntrant { entry, suspended: true, reason: reason.get_untracked() }); }>{move || i18n.t("comp.suspend")}</button>
+                                                                    <button type="button" class="btn btn-sm btn-ghost" data-testid="suspend" disabled=settled on:click=move |_| { suspend.dispatch(SuspendEntrant { entry, suspended: true, reason: reason.get_untracked() }); }>{move || i18n.t("comp.suspend")}</button>
                                                                 }.into_any()
                                                             }}
                                                         </td>
@@ -132,11 +140,11 @@ pub fn CompetitionDeskPage() -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
-                            </div>
-                        </div>
-                    }.into_any()
-                }
-            })}
+                            }
+                        })}
+                    </div>
+                </div>
+            </Show>
         </Transition>
     }
 }

@@ -13,7 +13,7 @@ use crate::pages::PageHeader;
 use crate::ui::form::loading;
 use crate::ui::form::{FormProblem, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
-use crate::ui::live::changes;
+use crate::ui::live::{changes, steady};
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
     AccountsTable, DataTypeBadge, DealsTable, DecisionsTable, EquityChart, ParticipantBadge,
@@ -223,10 +223,20 @@ pub fn ParticipantPage() -> impl IntoView {
                     detail
                         .get()
                         .map(|r| match r {
-                            Ok(d) => view! { <ParticipantBody d perms on_advanced refresh=Callback::new(move |_| version.update(|v| *v += 1))/> }.into_any(),
+                            Ok(d) => view! { <ParticipantBody d perms refresh=Callback::new(move |_| version.update(|v| *v += 1))/> }.into_any(),
                             Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
                         })
                 }}
+                // Apart from the body, which every tick of the account draws anew: the reason
+                // being typed stays, and so does the focus.
+                {steady(
+                    move || detail.get().and_then(|r| r.ok()).map(|d| (d.row.id, d.advanceable)),
+                    move |(id, advanceable)| view! {
+                        <Show when=move || advanceable && perms.advance.get()>
+                            <AdvanceForm id on_done=on_advanced/>
+                        </Show>
+                    },
+                )}
             </Transition>
         </div>
     }
@@ -244,11 +254,9 @@ struct Perms {
 fn ParticipantBody(
     d: ParticipantDetail,
     perms: Perms,
-    on_advanced: Callback<()>,
     /// Re-reads the page after a change made on it.
     refresh: Callback<()>,
 ) -> impl IntoView {
-    let may_advance = perms.advance;
     let i18n = use_i18n();
     let r = d.row.clone();
     let stage_row = r.clone();
@@ -265,7 +273,6 @@ fn ParticipantBody(
             end.clone()
         }
     };
-    let advanceable = d.advanceable;
     let participant_id = r.id;
     let challenge_href = format!("/admin/challenges/{}", r.challenge_id);
     let fee = r.fee.to_string();
@@ -354,9 +361,6 @@ fn ParticipantBody(
         {sharing.then(|| view! {
             <ProfitSharing id=participant_id d=d.clone() may_settle=perms.settle on_done=refresh/>
         })}
-        <Show when=move || advanceable && may_advance.get()>
-            <AdvanceForm id=participant_id on_done=on_advanced/>
-        </Show>
         <div class="card">
             <h2 class="card-title">{move || i18n.t("prop.decisions")}</h2>
             <DecisionsTable rows=d.decisions.clone() testid="participant-decisions"/>

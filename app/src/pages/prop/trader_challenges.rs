@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::pages::PageHeader;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
-use crate::ui::live::{LiveDot, changes};
+use crate::ui::live::{LiveDot, changes, steady};
 use crate::ui::new_idempotency_key;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
@@ -336,7 +336,9 @@ pub fn ChallengePage() -> impl IntoView {
     // Whether the password shows: kept here, as the account's card is drawn again with every
     // live update of its figures.
     provide_context(ShowPassword(RwSignal::new(false)));
+    provide_context(Retry::new());
     let order = OrderForm::new();
+    let current = Signal::derive(move || detail.get().and_then(|r| r.ok()));
     // The firm chooses whether the challenge's details or "my challenge" come first.
     let opened = StoredValue::new(false);
     Effect::new(move |_| {
@@ -368,7 +370,8 @@ pub fn ChallengePage() -> impl IntoView {
                             }).collect_view()}
                         </div>
                         {move || match tab.get() {
-                            "trade" => view! { <TradePanel d=d.get_value() order on_done=Callback::new(move |_| tick.update(|t| *t += 1))/> }.into_any(),
+                            // Drawn below, apart from these redraws.
+                            "trade" => ().into_any(),
                             "history" => view! { <History d=d.get_value()/> }.into_any(),
                             "details" => view! { <Details d=d.get_value()/> }.into_any(),
                             "profit" => view! { <ProfitSharing d=d.get_value()/> }.into_any(),
@@ -377,6 +380,21 @@ pub fn ChallengePage() -> impl IntoView {
                     }.into_any()
                 }
             })}
+            {steady(
+                move || {
+                    if tab.get() != "trade" {
+                        return None;
+                    }
+                    let d = detail.get()?.ok()?;
+                    Some(d.account.filter(|a| a.platform == "sim").map(|a| (a.id, a.enabled)))
+                },
+                move |account| match account {
+                    Some((account_id, enabled)) => view! {
+                        <TradePanel account_id enabled current order on_done=Callback::new(move |_| tick.update(|t| *t += 1))/>
+                    }.into_any(),
+                    None => view! { <p class="card muted">{move || i18n.t("prop.no_trading")}</p> }.into_any(),
+                },
+            )}
         </Transition>
     }
 }
@@ -466,11 +484,34 @@ fn Credentials(a: AccountDto, participant: i64) -> impl IntoView {
     .into_any()
 }
 
+/// The paid retry's request: kept by the page, as the header with its form is drawn anew with
+/// every live update of the account. A key made per drawing would let a click during one
+/// retry's flight become a second retry; it changes only once a retry went through.
+#[derive(Clone, Copy)]
+struct Retry {
+    key: RwSignal<String>,
+    action: ServerAction<RetryStage>,
+}
+
+impl Retry {
+    fn new() -> Self {
+        let retry = Self {
+            key: RwSignal::new(new_idempotency_key()),
+            action: ServerAction::new(),
+        };
+        Effect::new(move |_| {
+            if matches!(retry.action.value().get(), Some(Ok(_))) {
+                retry.key.set(new_idempotency_key());
+            }
+        });
+        retry
+    }
+}
+
 #[component]
 fn RetryForm(id: i64, attempt: i32, max: u32, fee: String) -> impl IntoView {
     let i18n = use_i18n();
-    let key = RwSignal::new(new_idempotency_key());
-    let action = ServerAction::<RetryStage>::new();
+    let Retry { key, action } = expect_context();
     let error = last_error(action.value());
     view! {
         <form class="form inline-form" on:submit=move |ev| {
@@ -522,8 +563,8 @@ fn Overview(d: ParticipantDetail) -> impl IntoView {
     }
 }
 
-/// What the trader has typed into the order form. The page keeps it, because the two-second
-/// refresh draws the trading panel anew and would otherwise reset the form under the trader.
+/// What the trader has typed into the order form. The page keeps it, so that it survives a
+/// switch to another tab and back.
 #[derive(Clone, Copy)]
 struct OrderForm {
     symbol: RwSignal<String>,
@@ -543,13 +584,20 @@ impl OrderForm {
     }
 }
 
+/// The trade tab. Drawn once for the account, apart from the page's live redraws: the figures
+/// and positions follow `current`, and the order form keeps the trader's focus as prices move.
 #[component]
-fn TradePanel(d: ParticipantDetail, order: OrderForm, on_done: Callback<()>) -> impl IntoView {
+fn TradePanel(
+    account_id: i64,
+    enabled: bool,
+    current: Signal<Option<ParticipantDetail>>,
+    order: OrderForm,
+    on_done: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let Some(acc) = d.account.clone().filter(|a| a.platform == "sim") else {
-        return view! { <p class="card muted">{move || i18n.t("prop.no_trading")}</p> }.into_any();
-    };
-    let quotes = resource(move || d.row.equity, |_| get_quotes());
+    let account = move || current.with(|d| d.as_ref().and_then(|d| d.account.clone()));
+    let equity = Memo::new(move |_| current.with(|d| d.as_ref().map(|d| d.row.equity)));
+    let quotes = resource(move || equity.get(), |_| get_quotes());
     let OrderForm {
         symbol,
         volume,
@@ -575,7 +623,6 @@ fn TradePanel(d: ParticipantDetail, order: OrderForm, on_done: Callback<()>) -> 
             .map(|q| (q.symbol.clone(), format!("{} · {}", q.symbol, q.price)))
             .collect::<Vec<_>>()
     });
-    let account_id = acc.id;
     let send = move |side: &'static str| {
         open.dispatch(OpenPosition {
             account_id,
@@ -586,17 +633,21 @@ fn TradePanel(d: ParticipantDetail, order: OrderForm, on_done: Callback<()>) -> 
             take_profit: tp.get_untracked(),
         });
     };
-    let enabled = acc.enabled;
+    let on_close = Callback::new(move |position_id| {
+        close.dispatch(ClosePosition { position_id });
+    });
     view! {
         <div class="grid grid-2">
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.new_order")}</h3>
-                <dl class="kv">
-                    <dt>{move || i18n.t("prop.equity")}</dt><dd class="num">{acc.equity.to_string()}</dd>
-                    <dt>{move || i18n.t("prop.margin")}</dt><dd class="num">{acc.margin.amount()}</dd>
-                    <dt>{move || i18n.t("prop.free_margin")}</dt><dd class="num">{acc.free_margin.amount()}</dd>
-                    <dt>{move || i18n.t("prop.leverage")}</dt><dd class="num">{format!("1:{}", acc.leverage)}</dd>
-                </dl>
+                {move || account().map(|acc| view! {
+                    <dl class="kv">
+                        <dt>{move || i18n.t("prop.equity")}</dt><dd class="num">{acc.equity.to_string()}</dd>
+                        <dt>{move || i18n.t("prop.margin")}</dt><dd class="num">{acc.margin.amount()}</dd>
+                        <dt>{move || i18n.t("prop.free_margin")}</dt><dd class="num">{acc.free_margin.amount()}</dd>
+                        <dt>{move || i18n.t("prop.leverage")}</dt><dd class="num">{format!("1:{}", acc.leverage)}</dd>
+                    </dl>
+                })}
                 <form class="form" novalidate on:submit=|ev| ev.prevent_default()>
                     <FormProblem error shown=vec!["symbol".into(), "volume".into(), "stop_loss".into(), "take_profit".into()]/>
                     <SelectField label=tlabel("prop.symbol") id="t-symbol" field="symbol" value=symbol options=symbols error/>
@@ -614,16 +665,12 @@ fn TradePanel(d: ParticipantDetail, order: OrderForm, on_done: Callback<()>) -> 
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.positions")}</h3>
                 <FormProblem error=close_error/>
-                <PositionsTable
-                    rows=d.positions.clone()
-                    testid="positions"
-                    on_close=Callback::new(move |position_id| { close.dispatch(ClosePosition { position_id }); })
-                    closing=close.pending()
-                />
+                {move || current.with(|d| d.as_ref().map(|d| d.positions.clone())).map(|rows| view! {
+                    <PositionsTable rows testid="positions" on_close closing=close.pending()/>
+                })}
             </section>
         </div>
     }
-    .into_any()
 }
 
 #[component]

@@ -12,7 +12,7 @@ use crate::ui::datetime;
 use crate::ui::form::{
     FileField, FormError, SelectField, Submit, TextField, first_error, last_error, tlabel,
 };
-use crate::ui::live::changes;
+use crate::ui::live::{changes, steady};
 use crate::ui::resource::resource;
 use crate::ui::route_id;
 use crate::ui::table::{ListBody, ListState};
@@ -134,6 +134,7 @@ pub fn MyTicketPage() -> impl IntoView {
     let body = RwSignal::new(String::new());
     let file: RwSignal<Option<UploadDto>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
+    let loaded = move || ticket.get().and_then(|r| r.ok());
     Effect::new(move |_| {
         let sent = matches!(reply.value().get(), Some(Ok(())));
         if sent || matches!(close.value().get(), Some(Ok(()))) {
@@ -149,51 +150,54 @@ pub fn MyTicketPage() -> impl IntoView {
             <a class="btn btn-ghost" href="/support">{move || i18n.t("support.back")}</a>
         </PageHeader>
         <Transition fallback=move || view! { <div class="spinner"></div> }>
-            {move || ticket.get().map(|r| match r {
-                Err(e) => view! { <p class="alert alert-error">{i18n.t(e.key())}</p> }.into_any(),
-                Ok(d) => {
-                    let open = d.ticket.status.accepts_messages();
-                    let closable = d.ticket.status != TicketStatus::Closed;
-                    let tid = d.ticket.id;
-                    view! {
-                        <div class="stack">
-                            <div class="card">
-                                <div class="thread-head">
-                                    <h2 class="card-title" data-testid="ticket-subject">{d.ticket.subject.clone()}</h2>
-                                    <TicketBadge status=d.ticket.status/>
-                                    <span class="muted">{move || i18n.t(category_key(d.ticket.category))}</span>
-                                </div>
-                                <Thread messages=d.messages.clone()/>
+            {move || ticket.get().and_then(|r| r.err()).map(|e| view! { <p class="alert alert-error">{i18n.t(e.key())}</p> })}
+            <Show when=move || loaded().is_some()>
+                <div class="stack">
+                    {move || loaded().map(|d| view! {
+                        <div class="card">
+                            <div class="thread-head">
+                                <h2 class="card-title" data-testid="ticket-subject">{d.ticket.subject.clone()}</h2>
+                                <TicketBadge status=d.ticket.status/>
+                                <span class="muted">{move || i18n.t(category_key(d.ticket.category))}</span>
                             </div>
-                            {open.then(|| view! {
-                                <div class="card">
-                                    <form class="form" data-testid="reply-form" on:submit=move |ev| {
-                                        ev.prevent_default();
-                                        reply.dispatch(ReplyMyTicket { reply: TicketReply {
-                                            ticket_id: tid,
-                                            body: body.get_untracked(),
-                                            upload_ids: file.get_untracked().map(|f| vec![f.id]).unwrap_or_default(),
-                                            ..Default::default()
-                                        } });
-                                    }>
-                                        <FormError error/>
-                                        <TextField label=tlabel("support.your_reply") id="f-reply-body" field="body" value=body error required=true multiline=true/>
-                                        <FileField label=tlabel("support.attachment") id="f-reply-file" field="upload_ids" purpose="ticket" uploaded=file busy error/>
-                                        <div class="form-actions">
-                                            <Submit label=Signal::derive(move || i18n.t("support.send")) pending=Signal::derive(move || reply.pending().get() || busy.get())/>
-                                            {closable.then(|| view! {
-                                                <button type="button" class="btn btn-ghost" data-testid="close-ticket" on:click=move |_| { close.dispatch(CloseMyTicket { id: tid }); }>
-                                                    {move || i18n.t("support.close_ticket")}
-                                                </button>
-                                            })}
-                                        </div>
-                                    </form>
-                                </div>
-                            })}
+                            <Thread messages=d.messages.clone()/>
                         </div>
-                    }.into_any()
-                }
-            })}
+                    })}
+                    // Apart from the conversation, which a reply from staff draws anew: the
+                    // reply being typed keeps its focus, and the chosen file its field.
+                    {steady(
+                        move || {
+                            let t = loaded()?.ticket;
+                            t.status.accepts_messages().then_some((t.id, t.status != TicketStatus::Closed))
+                        },
+                        move |(tid, closable)| view! {
+                            <div class="card">
+                                <form class="form" data-testid="reply-form" on:submit=move |ev| {
+                                    ev.prevent_default();
+                                    reply.dispatch(ReplyMyTicket { reply: TicketReply {
+                                        ticket_id: tid,
+                                        body: body.get_untracked(),
+                                        upload_ids: file.get_untracked().map(|f| vec![f.id]).unwrap_or_default(),
+                                        ..Default::default()
+                                    } });
+                                }>
+                                    <FormError error/>
+                                    <TextField label=tlabel("support.your_reply") id="f-reply-body" field="body" value=body error required=true multiline=true/>
+                                    <FileField label=tlabel("support.attachment") id="f-reply-file" field="upload_ids" purpose="ticket" uploaded=file busy error/>
+                                    <div class="form-actions">
+                                        <Submit label=Signal::derive(move || i18n.t("support.send")) pending=Signal::derive(move || reply.pending().get() || busy.get())/>
+                                        {closable.then(|| view! {
+                                            <button type="button" class="btn btn-ghost" data-testid="close-ticket" on:click=move |_| { close.dispatch(CloseMyTicket { id: tid }); }>
+                                                {move || i18n.t("support.close_ticket")}
+                                            </button>
+                                        })}
+                                    </div>
+                                </form>
+                            </div>
+                        },
+                    )}
+                </div>
+            </Show>
         </Transition>
     }
 }

@@ -14,7 +14,7 @@ use crate::ui::datetime;
 use crate::ui::form::{CheckField, FormError, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::MeCtx;
-use crate::ui::live::changes;
+use crate::ui::live::{changes, steady};
 use crate::ui::resource::resource;
 use crate::ui::route_id;
 use leptos::prelude::*;
@@ -36,20 +36,23 @@ pub fn StaffTicketPage() -> impl IntoView {
         |(id, _, _)| staff_ticket(id),
     );
     let changed = Callback::new(move |_| version.update(|v| *v += 1));
+    let loaded = move || ticket.get().and_then(|r| r.ok());
+    // Every ticket's change comes live: the forms are drawn apart from the conversation, and
+    // the reply's draft is kept here, so an update does not take what staff are typing.
+    let draft = ReplyDraft::new();
     view! {
         <PageHeader title="support.ticket_title">
             <a class="btn btn-ghost" href="/admin/tickets">{move || i18n.t("support.back_queue")}</a>
         </PageHeader>
         <Transition fallback=move || view! { <div class="spinner"></div> }>
-            {move || ticket.get().map(|r| match r {
-                Err(e) => view! { <p class="alert alert-error">{i18n.t(e.key())}</p> }.into_any(),
-                Ok(d) => {
-                    let t = d.ticket.clone();
-                    let (for_reply, for_handling) = (t.clone(), t.clone());
-                    let category = category_key(t.category);
-                    view! {
-                        <div class="grid-2 align-top">
-                            <div class="stack">
+            {move || ticket.get().and_then(|r| r.err()).map(|e| view! { <p class="alert alert-error">{i18n.t(e.key())}</p> })}
+            <Show when=move || loaded().is_some()>
+                <div class="grid-2 align-top">
+                    <div class="stack">
+                        {move || loaded().map(|d| {
+                            let t = d.ticket;
+                            let category = category_key(t.category);
+                            view! {
                                 <div class="card">
                                     <div class="thread-head">
                                         <h2 class="card-title" data-testid="ticket-subject">{t.subject.clone()}</h2>
@@ -60,19 +63,25 @@ pub fn StaffTicketPage() -> impl IntoView {
                                         " · "{t.email.clone()}" · "{move || i18n.t(category)}
                                         " · "{datetime(&t.created_at)}
                                     </p>
-                                    <Thread messages=d.messages.clone()/>
+                                    <Thread messages=d.messages/>
                                 </div>
-                                <Show when=manage>
-                                    <ReplyForm ticket=for_reply.clone() on_done=changed/>
-                                </Show>
-                            </div>
-                            <Show when=manage>
-                                <Handling ticket=for_handling.clone() on_done=changed/>
-                            </Show>
-                        </div>
-                    }.into_any()
-                }
-            })}
+                            }
+                        })}
+                        <Show when=manage>
+                            {steady(
+                                move || loaded().map(|d| (d.ticket.id, d.ticket.status == TicketStatus::Closed)),
+                                move |(id, closed)| view! { <ReplyForm id closed draft on_done=changed/> },
+                            )}
+                        </Show>
+                    </div>
+                    <Show when=manage>
+                        {steady(
+                            move || loaded().map(|d| HandlingSeed::of(&d.ticket)),
+                            move |seed| view! { <Handling seed on_done=changed/> },
+                        )}
+                    </Show>
+                </div>
+            </Show>
         </Transition>
     }
 }
@@ -87,14 +96,34 @@ fn status_options() -> Signal<Vec<(String, String)>> {
     })
 }
 
+/// What staff are writing: the reply, whether it is an internal note, the status it leaves.
+#[derive(Clone, Copy)]
+struct ReplyDraft {
+    body: RwSignal<String>,
+    internal: RwSignal<bool>,
+    status: RwSignal<String>,
+}
+
+impl ReplyDraft {
+    fn new() -> Self {
+        Self {
+            body: RwSignal::new(String::new()),
+            internal: RwSignal::new(false),
+            status: RwSignal::new(String::new()),
+        }
+    }
+}
+
 #[component]
-fn ReplyForm(ticket: TicketRow, on_done: Callback<()>) -> impl IntoView {
+fn ReplyForm(id: i64, closed: bool, draft: ReplyDraft, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let answer = ServerAction::<AnswerTicket>::new();
     let error = last_error(answer.value());
-    let body = RwSignal::new(String::new());
-    let internal = RwSignal::new(false);
-    let status = RwSignal::new(String::new());
+    let ReplyDraft {
+        body,
+        internal,
+        status,
+    } = draft;
     Effect::new(move |_| {
         if matches!(answer.value().get(), Some(Ok(()))) {
             body.set(String::new());
@@ -106,8 +135,6 @@ fn ReplyForm(ticket: TicketRow, on_done: Callback<()>) -> impl IntoView {
         o.extend(status_options().get());
         o
     });
-    let closed = ticket.status == TicketStatus::Closed;
-    let id = ticket.id;
     view! {
         <div class="card">
             {if closed {
@@ -140,8 +167,29 @@ fn ReplyForm(ticket: TicketRow, on_done: Callback<()>) -> impl IntoView {
     }
 }
 
+/// Who has the ticket, its priority and status, as the server has them: the handling form
+/// starts from these, and is drawn anew only when they change.
+#[derive(Clone, PartialEq)]
+struct HandlingSeed {
+    id: i64,
+    assignee_id: Option<i64>,
+    priority: TicketPriority,
+    status: TicketStatus,
+}
+
+impl HandlingSeed {
+    fn of(t: &TicketRow) -> Self {
+        Self {
+            id: t.id,
+            assignee_id: t.assignee_id,
+            priority: t.priority,
+            status: t.status,
+        }
+    }
+}
+
 #[component]
-fn Handling(ticket: TicketRow, on_done: Callback<()>) -> impl IntoView {
+fn Handling(seed: HandlingSeed, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let update = ServerAction::<UpdateTicket>::new();
     let error = last_error(update.value());
@@ -150,9 +198,9 @@ fn Handling(ticket: TicketRow, on_done: Callback<()>) -> impl IntoView {
             on_done.run(());
         }
     });
-    let assignee = RwSignal::new(ticket.assignee_id.unwrap_or(0).to_string());
-    let priority = RwSignal::new(ticket.priority.as_str().to_string());
-    let status = RwSignal::new(ticket.status.as_str().to_string());
+    let assignee = RwSignal::new(seed.assignee_id.unwrap_or(0).to_string());
+    let priority = RwSignal::new(seed.priority.as_str().to_string());
+    let status = RwSignal::new(seed.status.as_str().to_string());
     // Drawn inside the ticket's transition: loaded in the browser (`InBrowser`).
     let people = LocalResource::new(staff_choices);
     let assignees = Signal::derive(move || {
@@ -173,7 +221,7 @@ fn Handling(ticket: TicketRow, on_done: Callback<()>) -> impl IntoView {
             .map(|p| (p.as_str().to_string(), i18n.t(priority_key(*p)).to_string()))
             .collect::<Vec<_>>()
     });
-    let id = ticket.id;
+    let id = seed.id;
     view! {
         <div class="card">
             <h2 class="card-title">{move || i18n.t("support.handling")}</h2>

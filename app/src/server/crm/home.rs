@@ -24,6 +24,7 @@ pub async fn summary(db: &DatabaseConnection, user_id: i64) -> Result<ClientHome
                     | ParticipantStatus::RetryPending
             )
         })
+        .map(Into::into)
         .collect();
     let q = ListQuery {
         filter: "pending".into(),
@@ -32,7 +33,10 @@ pub async fn summary(db: &DatabaseConnection, user_id: i64) -> Result<ClientHome
     };
     let pending = approvals::list_for_client(db, user_id, &q, true)
         .await?
-        .rows;
+        .rows
+        .into_iter()
+        .map(Into::into)
+        .collect();
     Ok(ClientHome {
         wallets,
         challenges,
