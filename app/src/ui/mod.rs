@@ -31,12 +31,17 @@ pub fn route_id() -> leptos::prelude::Memo<i64> {
 }
 
 /// A date and time as shown in lists (UTC, the same on server and browser, so hydration matches).
+/// Written out rather than with chrono's `format("%Y-%m-%d %H:%M")`: its pattern reader would
+/// be in every first download, for the dashboard's dates alone (docs/benchmarks.md).
 pub fn datetime(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    use chrono::Timelike;
+    format!("{} {:02}:{:02}", date(t), t.hour(), t.minute())
 }
 
+/// `YYYY-MM-DD`, UTC.
 pub fn date(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day())
 }
 
 /// An amount with its currency, as shown everywhere: "1250.00 USD".
@@ -87,4 +92,17 @@ pub fn open_tab<T: PartialEq + Send + Sync + 'static>(
         tab.set(t);
     }
     other
+}
+
+#[cfg(test)]
+mod tests {
+    /// The written-out dates read as chrono's patterns would.
+    #[test]
+    fn dates_read_as_their_patterns() {
+        for ms in [0, 1_764_979_200_000, 1_796_509_514_998, 253_402_300_799_000] {
+            let t = chrono::DateTime::from_timestamp_millis(ms).unwrap();
+            assert_eq!(super::datetime(&t), t.format("%Y-%m-%d %H:%M").to_string());
+            assert_eq!(super::date(&t), t.format("%Y-%m-%d").to_string());
+        }
+    }
 }
