@@ -7,14 +7,15 @@ use crate::api::competitions::{JoinCompetition, competition_board, open_competit
 use crate::api::trading::positions::{ClosePosition, OpenPosition, get_quotes};
 use crate::domain::competition::{EntryStatus, Phase};
 use crate::domain::live::Topic;
+use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::model::{BoardRow, CompetitionRow, MyEntry};
+use crate::model::{Board, BoardRow, CompetitionRow, MyEntry};
 use crate::pages::PageHeader;
 use crate::ui::datetime;
 use crate::ui::form::{FormProblem, SelectField, TextField, first_error, last_error, tlabel};
 use crate::ui::live::{changes, steady};
 use crate::ui::prop::PositionsTable;
-use crate::ui::resource::resource;
+use crate::ui::resource::{Json, resource};
 use crate::ui::route_id;
 use leptos::prelude::*;
 
@@ -92,26 +93,23 @@ pub fn CompetitionPage() -> impl IntoView {
     // Every board move comes live and draws the board anew: the join and the order ticket are
     // drawn apart from it, anew only when what they stand on changes, so typing and focus stay.
     let joinable = move || {
-        let b = loaded()?;
-        let c = b.competition;
-        let now = crate::ui::now();
-        let open = b.mine.is_none()
-            && !matches!(c.phase, Phase::Ended | Phase::Finished)
-            && c.registration_start <= now
-            && now < c.registration_end;
-        open.then_some((c.id, c.fee))
+        read_board(board, |b| {
+            let c = &b.competition;
+            let now = crate::ui::now();
+            let open = b.mine.is_none()
+                && !matches!(c.phase, Phase::Ended | Phase::Finished)
+                && c.registration_start <= now
+                && now < c.registration_end;
+            open.then_some((c.id, c.fee))
+        })
     };
     let trading = move || {
-        loaded()
-            .and_then(|b| b.mine)
-            .filter(|m| m.trading)
-            .map(|m| m.account_id)
+        read_board(board, |b| {
+            b.mine.as_ref().filter(|m| m.trading).map(|m| m.account_id)
+        })
     };
     let positions = Signal::derive(move || {
-        loaded()
-            .and_then(|b| b.mine)
-            .map(|m| m.positions)
-            .unwrap_or_default()
+        read_board(board, |b| b.mine.as_ref().map(|m| m.positions.clone())).unwrap_or_default()
     });
     view! {
         <PageHeader title="comp.title">
@@ -119,7 +117,7 @@ pub fn CompetitionPage() -> impl IntoView {
         </PageHeader>
         <Transition fallback=move || view! { <div class="spinner"></div> }>
             {move || board.get().and_then(|r| r.err()).map(|e| view! { <p class="alert alert-error">{i18n.t(e.key())}</p> })}
-            <Show when=move || loaded().is_some()>
+            <Show when=move || read_board(board, |_| Some(())).is_some()>
                 <div class="stack">
                     {move || loaded().map(|b| {
                         let c = b.competition;
@@ -175,6 +173,15 @@ pub fn CompetitionPage() -> impl IntoView {
             </Show>
         </Transition>
     }
+}
+
+/// The loaded board, read in place: the parts of the page read it on every board move, and a
+/// clone each would copy every entrant's row each time.
+fn read_board<R>(
+    board: Resource<Result<Board, AppError>, Json>,
+    f: impl FnOnce(&Board) -> Option<R>,
+) -> Option<R> {
+    board.with(|r| r.as_ref()?.as_ref().ok().and_then(f))
 }
 
 /// What the order ticket holds, kept by the page: the ticket is drawn anew when trading opens

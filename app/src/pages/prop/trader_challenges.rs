@@ -14,6 +14,7 @@ use crate::domain::offers::covers;
 use crate::i18n::use_i18n;
 use crate::model::{
     AccountDto, ChallengeCard, ClientCoupon, CouponState, ParticipantDetail, ParticipantRow,
+    PositionDto,
 };
 use crate::pages::PageHeader;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
@@ -338,7 +339,15 @@ pub fn ChallengePage() -> impl IntoView {
     provide_context(ShowPassword(RwSignal::new(false)));
     provide_context(Retry::new());
     let order = OrderForm::new();
-    let current = Signal::derive(move || detail.get().and_then(|r| r.ok()));
+    // The trade tab's live parts, read in place: the detail also holds the chart's points and
+    // every deal, which a clone per read would copy at each tick.
+    let account = Memo::new(move |_| detail.with(|r| r.as_ref()?.as_ref().ok()?.account.clone()));
+    let positions = Memo::new(move |_| {
+        detail.with(|r| match r {
+            Some(Ok(d)) => d.positions.clone(),
+            _ => Vec::new(),
+        })
+    });
     // The firm chooses whether the challenge's details or "my challenge" come first.
     let opened = StoredValue::new(false);
     Effect::new(move |_| {
@@ -385,12 +394,12 @@ pub fn ChallengePage() -> impl IntoView {
                     if tab.get() != "trade" {
                         return None;
                     }
-                    let d = detail.get()?.ok()?;
-                    Some(d.account.filter(|a| a.platform == "sim").map(|a| (a.id, a.enabled)))
+                    let a = detail.with(|r| r.as_ref()?.as_ref().ok().map(|d| d.account.clone()))?;
+                    Some(a.filter(|a| a.platform == "sim").map(|a| (a.id, a.enabled)))
                 },
-                move |account| match account {
+                move |trading| match trading {
                     Some((account_id, enabled)) => view! {
-                        <TradePanel account_id enabled current order on_done=Callback::new(move |_| tick.update(|t| *t += 1))/>
+                        <TradePanel account_id enabled account positions order on_done=Callback::new(move |_| tick.update(|t| *t += 1))/>
                     }.into_any(),
                     None => view! { <p class="card muted">{move || i18n.t("prop.no_trading")}</p> }.into_any(),
                 },
@@ -585,19 +594,21 @@ impl OrderForm {
 }
 
 /// The trade tab. Drawn once for the account, apart from the page's live redraws: the figures
-/// and positions follow `current`, and the order form keeps the trader's focus as prices move.
+/// and positions follow the page's `account` and `positions`, and the order form keeps the trader's focus as prices move.
 #[component]
 fn TradePanel(
     account_id: i64,
     enabled: bool,
-    current: Signal<Option<ParticipantDetail>>,
+    account: Memo<Option<AccountDto>>,
+    positions: Memo<Vec<PositionDto>>,
     order: OrderForm,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let account = move || current.with(|d| d.as_ref().and_then(|d| d.account.clone()));
-    let equity = Memo::new(move |_| current.with(|d| d.as_ref().map(|d| d.row.equity)));
-    let quotes = resource(move || equity.get(), |_| get_quotes());
+    let quotes = resource(
+        move || account.with(|a| a.as_ref().map(|a| a.equity)),
+        |_| get_quotes(),
+    );
     let OrderForm {
         symbol,
         volume,
@@ -640,7 +651,7 @@ fn TradePanel(
         <div class="grid grid-2">
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.new_order")}</h3>
-                {move || account().map(|acc| view! {
+                {move || account.get().map(|acc| view! {
                     <dl class="kv">
                         <dt>{move || i18n.t("prop.equity")}</dt><dd class="num">{acc.equity.to_string()}</dd>
                         <dt>{move || i18n.t("prop.margin")}</dt><dd class="num">{acc.margin.amount()}</dd>
@@ -665,9 +676,7 @@ fn TradePanel(
             <section class="card">
                 <h3 class="card-title">{move || i18n.t("prop.positions")}</h3>
                 <FormProblem error=close_error/>
-                {move || current.with(|d| d.as_ref().map(|d| d.positions.clone())).map(|rows| view! {
-                    <PositionsTable rows testid="positions" on_close closing=close.pending()/>
-                })}
+                {move || view! { <PositionsTable rows=positions.get() testid="positions" on_close closing=close.pending()/> }}
             </section>
         </div>
     }
