@@ -74,8 +74,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <AutoReload options=options.clone()/>
-                // The wasm carries no translations: its language's table loads beside it.
-                <link rel="preload" href=crate::i18n::table_url(locale) r#as="fetch" crossorigin="anonymous"/>
+                // The wasm carries no translations: the first part of its language's table
+                // loads beside it.
+                <link rel="preload" href=crate::i18n::table_url(locale, crate::i18n::Part::First) r#as="fetch" crossorigin="anonymous"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -208,23 +209,37 @@ struct LazyPage {
     view: fn() -> Pin<Box<dyn Future<Output = AnyView>>>,
     /// Fetches the chunk before the view is built (hydration needs it there).
     preload: fn() -> Pin<Box<dyn Future<Output = ()>>>,
+    /// Whether its pages show the rest of the translations (`i18n::Part::Rest`), which then
+    /// loads beside the chunk: every area but the sign-in pages.
+    rest_texts: bool,
+}
+
+impl LazyPage {
+    async fn texts(self) {
+        if self.rest_texts {
+            crate::i18n::load_rest().await;
+        }
+    }
 }
 
 impl ChooseView for LazyPage {
     async fn choose(self) -> AnyView {
-        (self.view)().await
+        futures::future::join((self.view)(), self.texts()).await.0
     }
 
     async fn preload(&self) {
-        (self.preload)().await
+        futures::future::join((self.preload)(), self.texts()).await;
     }
 }
 
-/// An area's pages, each a `LazyPage` constant named for its route.
+/// An area's pages, each a `LazyPage` constant named for its route. `rest_texts: false` marks
+/// an area whose pages need only the first part of the translations.
 macro_rules! lazy_area {
-    ($area:ident { $($route:ident => $page:expr;)* }) => {
+    ($area:ident $(, rest_texts: $rest:literal)? { $($route:ident => $page:expr;)* }) => {
         mod $area {
             use super::*;
+
+            const REST_TEXTS: bool = true $(&& $rest)?;
 
             $(
                 // Every view of an area names the area: the splitter puts them in one chunk.
@@ -243,6 +258,7 @@ macro_rules! lazy_area {
                                 [<__preload_ $route:snake>]().await;
                             })
                         },
+                        rest_texts: REST_TEXTS,
                     };
                 }
             )*
@@ -250,7 +266,7 @@ macro_rules! lazy_area {
     };
 }
 
-lazy_area!(sign_in {
+lazy_area!(sign_in, rest_texts: false {
     Register => view! { <RegisterPage/> };
     ForgotPassword => view! { <ForgotPasswordPage/> };
     VerifyEmail => view! { <VerifyEmailPage/> };

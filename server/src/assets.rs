@@ -10,7 +10,7 @@
 //! release, 0.7 s for the debug build the browser tests load), and a rebuilt file is compressed
 //! afresh. The names carry no content hash, so a browser revalidates on each load (`no-cache`) and
 //! gets a 304 while the file is unchanged.
-use app::i18n::{self, Locale};
+use app::i18n::{self, Locale, Part};
 use app::server::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -190,7 +190,7 @@ fn unchanged(headers: &HeaderMap, etag: &str) -> bool {
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
 
-/// One language's table: its JSON, compressed both ways, and a tag of its content.
+/// One part of a language's table: its JSON, compressed both ways, and a tag of its content.
 struct Table {
     json: Bytes,
     gzipped: Bytes,
@@ -201,12 +201,13 @@ struct Table {
 impl Table {
     /// Made the first time the language is asked for, off the request threads: brotli at quality
     /// 11 and zopfli take a few tenths of a second.
-    async fn once(locale: Locale) -> &'static Table {
-        static TABLES: [tokio::sync::OnceCell<Table>; Locale::ALL.len()] =
-            [const { tokio::sync::OnceCell::const_new() }; Locale::ALL.len()];
-        TABLES[locale as usize]
+    async fn once(locale: Locale, part: Part) -> &'static Table {
+        static TABLES: [[tokio::sync::OnceCell<Table>; Part::ALL.len()]; Locale::ALL.len()] =
+            [const { [const { tokio::sync::OnceCell::const_new() }; Part::ALL.len()] };
+                Locale::ALL.len()];
+        TABLES[locale as usize][part as usize]
             .get_or_init(|| async move {
-                match tokio::task::spawn_blocking(move || Table::of(locale)).await {
+                match tokio::task::spawn_blocking(move || Table::of(locale, part)).await {
                     Ok(table) => table,
                     Err(e) => std::panic::resume_unwind(e.into_panic()),
                 }
@@ -214,8 +215,8 @@ impl Table {
             .await
     }
 
-    fn of(locale: Locale) -> Table {
-        let json = i18n::table_json(locale);
+    fn of(locale: Locale, part: Part) -> Table {
+        let json = i18n::table_json(locale, part);
         let mut hash = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(&json, &mut hash);
         Table {
@@ -231,13 +232,13 @@ impl Table {
     }
 }
 
-/// `GET /i18n/{code}.json`: one language's translations, made once per process from the
-/// tables compiled into the server.
+/// `GET /i18n/{code}.json` and `/i18n/{code}-rest.json`: the two parts of one language's
+/// translations, made once per process from the tables compiled into the server.
 pub async fn translations(Path(file): Path<String>, headers: HeaderMap) -> Response {
-    let Some(locale) = file.strip_suffix(".json").and_then(Locale::parse) else {
+    let Some((locale, part)) = Part::parse_file(&file) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let table = Table::once(locale).await;
+    let table = Table::once(locale, part).await;
     let mut out = answer_headers("application/json", &table.etag);
     if unchanged(&headers, &table.etag) {
         return (StatusCode::NOT_MODIFIED, out).into_response();

@@ -1,8 +1,8 @@
 //! Translations. English and Spanish; every user-visible string goes through `tr`. The table is
 //! checked by tests: every key has both languages, and every key used in the code exists.
 use leptos::prelude::*;
-use std::collections::HashMap;
-use std::sync::OnceLock;
+#[cfg(feature = "ssr")]
+use std::{collections::HashMap, sync::OnceLock};
 
 pub const LOCALE_COOKIE: &str = "pd_locale";
 pub const THEME_COOKIE: &str = "pd_theme";
@@ -82,6 +82,93 @@ pub fn request_cookie(name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// A language's table comes in two parts. The first holds what a first visit shows (the sign-in
+/// pages, the client portal's frame and dashboard, notifications, and the errors those can
+/// give); the page preloads it. The rest (every area's own screens, about four fifths of the
+/// text) loads with the first area that needs it (`root::LazyPage`), or when a key is missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    First,
+    Rest,
+}
+
+impl Part {
+    pub const ALL: [Part; 2] = [Part::First, Part::Rest];
+
+    /// The part a key is in: by the prefixes of `FIRST_VISIT`.
+    #[cfg(feature = "ssr")]
+    pub fn of(key: &str) -> Part {
+        if FIRST_VISIT.iter().any(|p| key.starts_with(p)) {
+            Part::First
+        } else {
+            Part::Rest
+        }
+    }
+
+    /// The part a table's file name (`en.json`, `en-rest.json`) asks for, with its language.
+    pub fn parse_file(file: &str) -> Option<(Locale, Part)> {
+        let name = file.strip_suffix(".json")?;
+        match name.strip_suffix("-rest") {
+            Some(code) => Some((Locale::parse(code)?, Part::Rest)),
+            None => Some((Locale::parse(name)?, Part::First)),
+        }
+    }
+}
+
+/// The key prefixes of a table's first part. Keys the first-visit pages name literally are
+/// checked against it (`first_visit_sources_use_first_part_keys`); the ones they build (a
+/// request's kind, a participant's status, a rule in a notification) are listed by prefix.
+#[cfg(feature = "ssr")]
+const FIRST_VISIT: &[&str] = &[
+    "nav.",
+    "common.",
+    "dash.",
+    "live.",
+    "profile.",
+    "notice.",
+    "auth.",
+    "kyc.",
+    "rule.",
+    "wallets.",
+    "appr.kind_",
+    "prop.status_",
+    "ib.subtitle",
+    "msg.close",
+    "msg.coupon_granted",
+    "msg.open_link",
+    // What `AppError::key` names, and the fields of signing in, registering and resetting.
+    "err.sign_in",
+    "err.forbidden",
+    "err.not_found",
+    "err.invalid",
+    "err.bad_credentials",
+    "err.locked",
+    "err.rate_limited",
+    "err.disabled",
+    "err.pending_approval",
+    "err.registration_",
+    "err.email_",
+    "err.blocked",
+    "err.kyc_required",
+    "err.wrong_portal",
+    "err.cross_origin",
+    "err.bad_request",
+    "err.conflict",
+    "err.internal",
+    "err.network",
+    "err.required",
+    "err.too_long",
+    "err.name_",
+    "err.password_",
+    "err.phone_",
+    "err.country_",
+    "err.referral_",
+    "err.totp_",
+    "err.code_",
+    "err.login_",
+    "err.resend_limit",
+];
+
 /// Both languages' tables, compiled into the server. The browser's wasm carries none (150 KB
 /// of text every visitor would download): it loads the language in use from `table_url`.
 #[cfg(feature = "ssr")]
@@ -98,70 +185,50 @@ fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
     })
 }
 
-/// One language's table as JSON, `{"key": "text", …}` in key order, which the browser loads.
+/// One part of one language's table as JSON, `{"key": "text", …}` in key order, which the
+/// browser loads.
 #[cfg(feature = "ssr")]
-pub fn table_json(locale: Locale) -> String {
+pub fn table_json(locale: Locale, part: Part) -> String {
     let texts: std::collections::BTreeMap<&str, &str> = all_strings()
+        .filter(|(k, _, _)| Part::of(k) == part)
         .map(|(k, en, es)| (*k, if locale == Locale::Es { *es } else { *en }))
         .collect();
     serde_json::to_string(&texts).unwrap_or_default()
 }
 
-/// The address of one language's table (served by the server, preloaded by the page).
-pub fn table_url(locale: Locale) -> String {
-    format!("/i18n/{}.json", locale.code())
+/// The address of one part of a language's table (served by the server; the page preloads the
+/// first).
+pub fn table_url(locale: Locale, part: Part) -> String {
+    match part {
+        Part::First => format!("/i18n/{}.json", locale.code()),
+        Part::Rest => format!("/i18n/{}-rest.json", locale.code()),
+    }
 }
 
-/// The tables the browser has loaded, one slot per language (`Locale as usize`).
+/// The browser's side: the parts it has loaded, and the loading.
 #[cfg(not(feature = "ssr"))]
-static LOADED: [OnceLock<HashMap<String, String>>; Locale::ALL.len()] =
-    [const { OnceLock::new() }; Locale::ALL.len()];
-
+mod loaded;
 #[cfg(not(feature = "ssr"))]
-fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
-    let slot = &LOADED[locale as usize];
-    slot.get()
-        .or_else(|| LOADED.iter().find_map(OnceLock::get))
-        .and_then(|t| t.get(key))
-        .map(String::as_str)
-}
-
-/// Loads a language's table into the browser, once: before hydration (the page's text must
-/// match the server's) and before the language switches.
+use loaded::lookup;
 #[cfg(feature = "hydrate")]
-pub async fn load(locale: Locale) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let slot = &LOADED[locale as usize];
-    if slot.get().is_some() {
-        return Ok(());
-    }
-    let failed = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let window = web_sys::window().ok_or("no window")?;
-    let res: web_sys::Response = JsFuture::from(window.fetch_with_str(&table_url(locale)))
-        .await
-        .map_err(failed)?
-        .dyn_into()
-        .map_err(failed)?;
-    if !res.ok() {
-        return Err(format!("translations answered {}", res.status()));
-    }
-    let text = JsFuture::from(res.text().map_err(failed)?)
-        .await
-        .map_err(failed)?
-        .as_string()
-        .unwrap_or_default();
-    // From bytes, as every other answer is read: one JSON reader in the wasm, not two.
-    let table = serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())?;
-    let _ = slot.set(table);
-    Ok(())
-}
+pub use loaded::{load, load_rest, switch_to, watch};
 
 /// On the server every table is there already.
 #[cfg(not(feature = "hydrate"))]
 pub async fn load(_locale: Locale) -> Result<(), String> {
     Ok(())
 }
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn load_rest() {}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn switch_to(_locale: Locale) -> Result<(), String> {
+    Ok(())
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn watch(_shown: RwSignal<Locale>) {}
 
 /// Whether `key` is a translation key (notification values may be one, or plain text).
 pub fn has(key: &str) -> bool {
@@ -171,6 +238,11 @@ pub fn has(key: &str) -> bool {
 /// The text for a key; an unknown key shows as itself (and fails the tests).
 pub fn tr(locale: Locale, key: &str) -> &'static str {
     lookup(locale, key).unwrap_or_else(|| {
+        // In the browser, a key of the part still loading shows as nothing until it arrives.
+        #[cfg(not(feature = "ssr"))]
+        if loaded::awaited(key) {
+            return "";
+        }
         // Leak once per unknown key: it only happens for keys a test would catch.
         Box::leak(key.to_string().into_boxed_str())
     })
@@ -231,8 +303,9 @@ mod tests {
     fn every_key_used_in_the_code_exists() {
         let mut missing = Vec::new();
         for path in crate::rust_sources() {
-            // Permission names are stored in roles, not translated.
+            // Permission names are stored in roles, not translated; this module names prefixes.
             if path.ends_with("domain/permission.rs")
+                || path.ends_with("i18n/mod.rs")
                 || path
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with("i18n_"))
@@ -289,6 +362,89 @@ mod tests {
             "keys without translations:\n{}",
             missing.join("\n")
         );
+    }
+
+    /// The pages of a first visit (the sign-in pages, the client portal's frame and dashboard,
+    /// popups) name only keys of the table's first part: the browser draws them before any rest.
+    #[test]
+    fn first_visit_sources_use_first_part_keys() {
+        const SOURCES: [&str; 8] = [
+            "root.rs",
+            "pages/home/client.rs",
+            "pages/identity/client_auth.rs",
+            "pages/identity/staff_login.rs",
+            "ui/layout.rs",
+            "ui/prefs.rs",
+            "ui/live.rs",
+            "ui/popup.rs",
+        ];
+        let mut checked = 0;
+        let mut in_rest = Vec::new();
+        for path in crate::rust_sources() {
+            let p = path.to_string_lossy().replace('\\', "/");
+            if !SOURCES.iter().any(|s| p.ends_with(&format!("src/{s}"))) {
+                continue;
+            }
+            checked += 1;
+            let src = std::fs::read_to_string(&path).unwrap();
+            for lit in src.split('"').skip(1).step_by(2) {
+                if table().contains_key(lit) && Part::of(lit) == Part::Rest {
+                    in_rest.push(format!("{p}: {lit}"));
+                }
+            }
+        }
+        assert_eq!(checked, SOURCES.len(), "a first-visit source moved");
+        assert!(
+            in_rest.is_empty(),
+            "first-visit keys in the rest:\n{}",
+            in_rest.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_first_part_is_small_and_the_parts_hold_every_key() {
+        for locale in Locale::ALL {
+            let part = |p| {
+                serde_json::from_str::<HashMap<String, String>>(&table_json(locale, p)).unwrap()
+            };
+            let (first, rest) = (part(Part::First), part(Part::Rest));
+            assert_eq!(first.len() + rest.len(), table().len());
+            assert!(first.keys().all(|k| !rest.contains_key(k)));
+            assert!(first.contains_key("auth.sign_in") && rest.contains_key("settings.sub"));
+            // What the split is for: a first visit downloads a fifth of the text.
+            assert!(
+                first.len() * 4 < rest.len(),
+                "{} / {}",
+                first.len(),
+                rest.len()
+            );
+        }
+    }
+
+    #[test]
+    fn table_files_name_language_and_part() {
+        assert_eq!(Part::parse_file("es.json"), Some((Locale::Es, Part::First)));
+        assert_eq!(
+            Part::parse_file("en-rest.json"),
+            Some((Locale::En, Part::Rest))
+        );
+        for bad in [
+            "fr.json",
+            "es",
+            "en-rest",
+            "en-more.json",
+            "-rest.json",
+            "es.json.gz",
+        ] {
+            assert_eq!(Part::parse_file(bad), None, "{bad}");
+        }
+        for locale in Locale::ALL {
+            for part in Part::ALL {
+                let url = table_url(locale, part);
+                let file = url.strip_prefix("/i18n/").unwrap();
+                assert_eq!(Part::parse_file(file), Some((locale, part)));
+            }
+        }
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub fn provide() {
     let locale = RwSignal::new(locale);
     provide_context(ThemeCtx(theme));
     provide_context(I18n(locale));
+    crate::i18n::watch(locale);
     // Keep <html> in step with the signals (the shell is rendered once, outside the app).
     Effect::new(move |_| {
         let (t, l) = (theme.get(), locale.get());
@@ -85,7 +86,7 @@ pub fn LanguageSelect() -> impl IntoView {
         let l = Locale::from_code(&event_target_value(&ev));
         // The browser holds only the language in use: load the new one's table first.
         leptos::task::spawn_local(async move {
-            match crate::i18n::load(l).await {
+            match crate::i18n::switch_to(l).await {
                 Ok(()) => {
                     i18n.0.set(l);
                     save(None, Some(l));

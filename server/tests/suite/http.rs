@@ -107,7 +107,7 @@ on_both!(pages_render_on_the_server_and_guards_redirect, |db| {
         page.body.contains("lang=\"es\"") && page.body.contains("Iniciar sesión"),
         "Spanish from Accept-Language"
     );
-    // The wasm carries no translations: the page preloads its language's table.
+    // The wasm carries no translations: the page preloads the first part of its language's table.
     assert!(
         page.body.contains(
             r#"<link rel="preload" href="/i18n/es.json" as="fetch" crossorigin="anonymous">"#
@@ -116,23 +116,31 @@ on_both!(pages_render_on_the_server_and_guards_redirect, |db| {
     );
 });
 
-// Each language's table for the browser: JSON of every key, in brotli or gzip when accepted, a 304
-// while unchanged, and nothing for a language that does not exist.
+// Each language's table for the browser, in two parts: JSON of every key, in brotli or gzip when
+// accepted, a 304 while unchanged, and nothing for a language or part that does not exist.
 on_both!(translations_are_served_per_language, |db| {
+    use app::i18n::{Locale, Part, table_json};
+    use std::collections::HashMap;
     use std::io::Read;
     let app = server::router(server::testing::state(db.clone()));
     let (status, head, body) = fetch(&app, "/i18n/es.json", &[]).await;
     assert_eq!(status, 200);
     assert_eq!(head[header::CONTENT_TYPE], "application/json");
-    let table: std::collections::HashMap<String, String> = serde_json::from_slice(&body).unwrap();
-    assert_eq!(table["auth.sign_in"], "Iniciar sesión");
+    let first: HashMap<String, String> = serde_json::from_slice(&body).unwrap();
+    assert_eq!(first["auth.sign_in"], "Iniciar sesión");
+    let (status, _, rest) = fetch(&app, "/i18n/es-rest.json", &[]).await;
+    assert_eq!(status, 200);
+    let rest: HashMap<String, String> = serde_json::from_slice(&rest).unwrap();
+    assert_eq!(rest["settings.tab_rates"], "Tipos de cambio");
+    assert!(!first.contains_key("settings.tab_rates") && !rest.contains_key("auth.sign_in"));
+    let keys = |part| {
+        serde_json::from_str::<HashMap<String, String>>(&table_json(Locale::En, part))
+            .unwrap()
+            .len()
+    };
     assert_eq!(
-        table.len(),
-        serde_json::from_str::<std::collections::HashMap<String, String>>(&app::i18n::table_json(
-            app::i18n::Locale::En
-        ))
-        .unwrap()
-        .len(),
+        (first.len(), rest.len()),
+        (keys(Part::First), keys(Part::Rest)),
         "both languages have every key"
     );
 
@@ -163,10 +171,19 @@ on_both!(translations_are_served_per_language, |db| {
     let etag = head[header::ETAG].to_str().unwrap().to_string();
     let (status, _, body) = fetch(&app, "/i18n/es.json", &[("if-none-match", &etag)]).await;
     assert_eq!((status.as_u16(), body.len()), (304, 0));
-    let (_, en_head, _) = fetch(&app, "/i18n/en.json", &[]).await;
-    assert_ne!(en_head[header::ETAG].to_str().unwrap(), etag);
+    for other in ["/i18n/en.json", "/i18n/es-rest.json"] {
+        let (_, other_head, _) = fetch(&app, other, &[]).await;
+        assert_ne!(other_head[header::ETAG].to_str().unwrap(), etag, "{other}");
+    }
 
-    for path in ["/i18n/fr.json", "/i18n/es", "/i18n/es.json.gz", "/i18n/"] {
+    for path in [
+        "/i18n/fr.json",
+        "/i18n/es",
+        "/i18n/es.json.gz",
+        "/i18n/es-more.json",
+        "/i18n/-rest.json",
+        "/i18n/",
+    ] {
         assert_eq!(fetch(&app, path, &[]).await.0, 404, "{path}");
     }
 });
