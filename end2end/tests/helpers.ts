@@ -36,6 +36,15 @@ export async function settled(page: Page) {
   await expect(page.getByText("Loading…", { exact: true })).toHaveCount(0);
 }
 
+/** Fails if the page shows a translation key where its text belongs: a key of a part of the
+ * table the browser has not loaded (the first part comes with the page; every area's own text
+ * with its first page). Plain words with a dot, such as an email's domain, do not match. */
+export async function expectNoRawKeys(page: Page) {
+  const key =
+    /\b(?:nav|common|dash|live|auth|kyc|profile|notice|rule|wallets|funds|appr|prop|chal|err|ib|crm|settings|offers|msg|support|downloads|comp|servers|platform|admin|perm)\.[a-z0-9_]+/;
+  expect((await page.locator("body").innerText()).match(key)?.[0] ?? null).toBeNull();
+}
+
 /** Switches the signed-in user's theme (a saved preference) and waits until it is saved. */
 export async function setTheme(page: Page, scheme: "light" | "dark") {
   const html = page.locator("html");

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { open, shot, registerTrader, setTheme, uniqueEmail, lastMailTo } from "./helpers";
+import { open, shot, registerTrader, setTheme, uniqueEmail, lastMailTo, expectNoRawKeys } from "./helpers";
 
 /** Chooses a language from the menu and waits until the preference is saved. */
 async function setLanguage(page: Page, menu: string, code: string) {
@@ -9,7 +9,9 @@ async function setLanguage(page: Page, menu: string, code: string) {
 }
 
 test("a new trader registers, sees the dashboard, switches theme and language, and signs out", async ({ page }) => {
-  // The wasm carries no translations: each page loads its language's table, the other only on a switch.
+  // The wasm carries no translations. A first visit (registration, then the dashboard) loads the
+  // first part of its language's table; the rest comes with the first other area opened, and
+  // another language only on a switch.
   const tables = new Set<string>();
   page.on("request", (r) => {
     if (r.url().includes("/i18n/")) tables.add(new URL(r.url()).pathname);
@@ -27,14 +29,24 @@ test("a new trader registers, sees the dashboard, switches theme and language, a
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await shot(page, "portal-dashboard-dark");
 
-  // Language: Spanish everywhere, remembered too.
   expect([...tables]).toEqual(["/i18n/en.json"]);
+  await expectNoRawKeys(page);
+  // Another area, through the menu (no reload): its text arrives with its code.
+  await page.getByRole("link", { name: "Funds" }).first().click();
+  await expect(page.getByText("Your wallets, deposits, withdrawals and transfers.")).toBeVisible();
+  expect(tables).toContain("/i18n/en-rest.json");
+  await expectNoRawKeys(page);
+
+  // Language: Spanish everywhere, remembered too; the rest already asked for, both parts load.
   await setLanguage(page, "Language", "es");
   expect(tables).toContain("/i18n/es.json");
+  expect(tables).toContain("/i18n/es-rest.json");
+  await expect(page.getByText("Tus billeteras, depósitos, retiros y transferencias.")).toBeVisible();
   await expect(page.getByRole("link", { name: "Panel" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "es");
   await open(page, "/profile");
   await expect(page.getByRole("heading", { name: "Perfil y seguridad" })).toBeVisible();
+  await expectNoRawKeys(page);
   await shot(page, "portal-profile-es-dark");
   await setLanguage(page, "Idioma", "en");
   await setTheme(page, "light");

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { asAdmin, open, setTheme, settled, shot, watch } from "./helpers";
+import { asAdmin, expectNoRawKeys, open, setTheme, settled, shot, watch } from "./helpers";
 
 const PAGES = [
   ["/admin/prop-dashboard", "prop-dashboard"],
@@ -21,6 +21,7 @@ for (const scheme of ["light", "dark"] as const) {
       await expect(page.getByTestId(ready)).toBeVisible();
       await settled(page);
       await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);
+      await expectNoRawKeys(page);
       await shot(page, `ops-page${path.replace(/\//g, "-")}-${scheme}`);
       expect(problems).toEqual([]);
     });
