@@ -103,6 +103,13 @@ test("a trader buys a challenge, it is approved, trades, and a daily-loss breach
     await expect(card).toContainText("199.00 USD");
     await shot(trader, "prop-challenges");
     await card.getByLabel("Package").selectOption("p25k");
+    // A type chip hides the cards of other types and leaves what was chosen on them.
+    const types = trader.getByRole("group", { name: "Filter by type" });
+    await types.getByRole("button", { name: "Instant", exact: true }).click();
+    await expect(card).toBeHidden();
+    await expect(trader.getByTestId("challenge-Instant Funding")).toBeVisible();
+    await types.getByRole("button", { name: "All", exact: true }).click();
+    await expect(card.getByLabel("Package")).toHaveValue("p25k");
     await card.getByLabel("Pay with").selectOption("wallet");
     await card.getByRole("button", { name: "Participate" }).click();
     await expect(trader).toHaveURL(/\/my-challenges\/\d+$/);
@@ -155,6 +162,26 @@ test("a trader buys a challenge, it is approved, trades, and a daily-loss breach
     await open(watcher, "/admin/alerts");
     await expect(watcher.getByTestId("live")).toHaveAttribute("data-live", "open");
     await expect(trader.getByTestId("live")).toHaveAttribute("data-live", "open");
+    // A staff member's participant page reads itself again for its own participant's changes
+    // only: one tab has the trader's participant open, another a client's with no account.
+    const id = challengeUrl.split("/").pop();
+    const staffOwn = await watcher.context().newPage();
+    await open(staffOwn, `/admin/participants/${id}`);
+    const staffOther = await watcher.context().newPage();
+    await open(staffOther, "/admin/participants");
+    await staffOther.getByRole("searchbox", { name: "Search" }).fill("aiko.tanaka@example.com");
+    const otherRow = staffOther.locator("[data-email='aiko.tanaka@example.com']").first();
+    const otherId = (await otherRow.getAttribute("data-testid"))?.replace("participant-", "");
+    let rereads = 0;
+    staffOther.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/api/admin/participant") rereads++;
+    });
+    await open(staffOther, `/admin/participants/${otherId}`);
+    for (const p of [staffOwn, staffOther]) await expect(p.getByTestId("live")).toHaveAttribute("data-live", "open");
+    // The stream's opening reads every page once (what changed before it opened).
+    await expect.poll(() => rereads).toBeGreaterThan(0);
+    await staffOther.waitForTimeout(500);
+    const before = rereads;
 
     // One more point breaches it: the server has failed the stage before the price call
     // returns, and the failure is on both open pages within a second, with no reload.
@@ -165,12 +192,14 @@ test("a trader buys a challenge, it is approved, trades, and a daily-loss breach
     await expect(breach.first()).toContainText("Maximum daily loss", { timeout: 1_000 });
     await expect(breach.first()).toContainText("1250.00");
     await shot(watcher, "live-breach-alert");
+    await expect(staffOwn.getByTestId("participant-status")).toContainText("Failed", { timeout: 1_000 });
+    await staffOther.waitForTimeout(500);
+    expect(rereads).toBe(before);
     await expect(trader.getByTestId("participant-reason")).toContainText("Maximum daily loss");
     await expect(trader.getByTestId("decisions")).toContainText("1250.00");
     await shot(trader, "prop-challenge-failed");
 
     // Staff see the same reason, with the figures, on the participant's page.
-    const id = challengeUrl.split("/").pop();
     await open(admin, `/admin/participants/${id}`);
     await expect(admin.getByTestId("participant-status")).toContainText("Failed");
     await expect(admin.getByTestId("participant-reason")).toContainText("Maximum daily loss");

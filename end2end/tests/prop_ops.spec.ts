@@ -95,6 +95,16 @@ test("a funded trader's profit is settled into the wallet, shows on the profit-s
     await expect(admin.getByTestId("participant-settle")).toBeVisible();
     await admin.getByTestId("participant-settle").click();
     await expect(admin.getByTestId("settle-error")).toContainText("already settled");
+    // The page draws its body again when it re-reads (here after a change of the data type);
+    // the settlement's error stays there until the next settlement.
+    for (const kind of ["demo", "real"]) {
+      const reread = admin.waitForResponse((r) => new URL(r.url()).pathname === "/api/admin/participant" && r.ok());
+      await admin.getByTestId("participant-data-type").selectOption(kind);
+      await reread;
+      await admin.waitForTimeout(300);
+      await expect(admin.getByTestId("participant-data-type")).toHaveValue(kind);
+      await expect(admin.getByTestId("settle-error")).toContainText("already settled");
+    }
 
     // The trader sees the amount and that it was paid, and has it in the wallet.
     await open(trader, url);

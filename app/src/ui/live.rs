@@ -6,7 +6,10 @@
 //! topic come at most every `SPACING` (a burst of bridge updates is one read, at its start and
 //! at its end). The browser reconnects by itself and the server replays what was missed from
 //! the last event id; when the stream cannot be opened at all (the server refused it), every
-//! topic moves every `FALLBACK` instead, and the stream is tried again then.
+//! topic moves every `FALLBACK` instead, and the stream is tried again then. A page that shows
+//! one thing of a topic (a participant, a ticket) keys on `changes_of` instead, which moves only
+//! when that thing changed: a staff member's participant page does not read itself again for
+//! every other trader's tick.
 use crate::domain::live::Topic;
 use leptos::prelude::*;
 
@@ -41,6 +44,8 @@ impl LiveState {
 struct Live {
     /// One counter a topic, in `Topic::ALL`'s order.
     counters: StoredValue<Vec<RwSignal<u64>>>,
+    /// Per topic, which things changed in what its counter's last move covers (None: any).
+    moved: StoredValue<Vec<Option<Vec<i64>>>>,
     state: RwSignal<LiveState>,
     started: StoredValue<bool>,
     #[cfg(feature = "hydrate")]
@@ -51,6 +56,7 @@ struct Live {
 pub fn provide_live() {
     provide_context(Live {
         counters: StoredValue::new(Topic::ALL.iter().map(|_| RwSignal::new(0)).collect()),
+        moved: StoredValue::new(vec![None; Topic::ALL.len()]),
         state: RwSignal::new(LiveState::Connecting),
         started: StoredValue::new(false),
         #[cfg(feature = "hydrate")]
@@ -68,10 +74,38 @@ pub fn changes(topic: Topic) -> Signal<u64> {
     live.counter(topic).into()
 }
 
+/// Like `changes`, for a page that shows the one thing `id` of `topic` (the event's `ref`):
+/// it moves when that thing changed, or when every topic moves (the stream opened again, the
+/// slow poll), and not for the topic's other things.
+pub fn changes_of(topic: Topic, id: impl Into<Signal<i64>>) -> Signal<u64> {
+    let id = id.into();
+    let Some(live) = use_context::<Live>() else {
+        return Signal::stored(0);
+    };
+    live.start();
+    let counter = live.counter(topic);
+    let i = index(topic);
+    Memo::new(move |prev: Option<&u64>| {
+        let n = counter.get();
+        let ours = live.moved.with_value(|m| {
+            m[i].as_ref()
+                .is_none_or(|refs| id.with_untracked(|id| refs.contains(id)))
+        });
+        match prev {
+            Some(p) if !ours => *p,
+            _ => n,
+        }
+    })
+    .into()
+}
+
+fn index(topic: Topic) -> usize {
+    Topic::ALL.iter().position(|t| *t == topic).unwrap_or(0)
+}
+
 impl Live {
     fn counter(self, topic: Topic) -> RwSignal<u64> {
-        let i = Topic::ALL.iter().position(|t| *t == topic).unwrap_or(0);
-        self.counters.with_value(|c| c[i])
+        self.counters.with_value(|c| c[index(topic)])
     }
 
     fn start(self) {
@@ -124,7 +158,7 @@ pub fn LiveDot() -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod stream {
-    use super::{FALLBACK, Live, LiveState, SPACING_MS};
+    use super::{FALLBACK, Live, LiveState, SPACING_MS, index};
     use crate::domain::live::{LiveEvent, Topic};
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
@@ -142,6 +176,8 @@ mod stream {
         /// Per topic: when it last moved, and whether a move waits for the spacing.
         moved_at: Vec<f64>,
         waiting: Vec<bool>,
+        /// Per topic, which things changed since its last move (None: any).
+        pending: Vec<Option<Vec<i64>>>,
         polling: bool,
     }
 
@@ -164,7 +200,7 @@ mod stream {
                 fresh
             });
             if fresh == Some(true) {
-                bump(live, e.topic);
+                bump(live, e.topic, e.ref_id);
             }
         });
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -228,18 +264,25 @@ mod stream {
 
     fn bump_all(live: Live) {
         for t in Topic::ALL {
-            bump(live, *t);
+            bump(live, *t, None);
         }
     }
 
-    /// Moves the topic now, or once the spacing has passed since its last move.
-    fn bump(live: Live, topic: Topic) {
-        let i = Topic::ALL.iter().position(|t| *t == topic).unwrap_or(0);
+    /// Moves the topic now, or once the spacing has passed since its last move; `thing` is the
+    /// event's `ref` (None: any of the topic's things may have changed).
+    fn bump(live: Live, topic: Topic, thing: Option<i64>) {
+        let i = index(topic);
         let now = js_sys::Date::now();
         // None: a move already waits; Some(None): move now; Some(Some(ms)): move in ms.
         let wait = live.stream.try_update_value(|s| {
             s.moved_at.resize(Topic::ALL.len(), f64::MIN);
             s.waiting.resize(Topic::ALL.len(), false);
+            s.pending.resize(Topic::ALL.len(), Some(Vec::new()));
+            match (&mut s.pending[i], thing) {
+                (Some(things), Some(t)) if !things.contains(&t) => things.push(t),
+                (p, None) => *p = None,
+                _ => {}
+            }
             if s.waiting[i] {
                 return None;
             }
@@ -254,17 +297,27 @@ mod stream {
         });
         match wait.flatten() {
             None => {}
-            Some(None) => live.counter(topic).update(|n| *n += 1),
+            Some(None) => move_now(live, i),
             Some(Some(ms)) => set_timeout(
                 move || {
                     live.stream.update_value(|s| {
                         s.waiting[i] = false;
                         s.moved_at[i] = js_sys::Date::now();
                     });
-                    live.counter(topic).update(|n| *n += 1);
+                    move_now(live, i);
                 },
                 std::time::Duration::from_millis(ms as u64),
             ),
         }
+    }
+
+    /// Moves topic `i`'s counter, with the things changed since its last move.
+    fn move_now(live: Live, i: usize) {
+        let things = live
+            .stream
+            .try_update_value(|s| std::mem::replace(&mut s.pending[i], Some(Vec::new())))
+            .flatten();
+        live.moved.update_value(|m| m[i] = things);
+        live.counters.with_value(|c| c[i]).update(|n| *n += 1);
     }
 }

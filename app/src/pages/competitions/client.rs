@@ -13,7 +13,7 @@ use crate::model::{Board, BoardRow, CompetitionRow, MyEntry};
 use crate::pages::PageHeader;
 use crate::ui::datetime;
 use crate::ui::form::{FormProblem, SelectField, TextField, first_error, last_error, tlabel};
-use crate::ui::live::{changes, steady};
+use crate::ui::live::{changes, changes_of, steady};
 use crate::ui::prop::PositionsTable;
 use crate::ui::resource::{Json, resource};
 use crate::ui::route_id;
@@ -69,7 +69,7 @@ fn Card(c: CompetitionRow) -> impl IntoView {
 pub fn CompetitionPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let live = changes(Topic::Leaderboard);
+    let live = changes_of(Topic::Leaderboard, id);
     let version = RwSignal::new(0u32);
     let board = resource(
         move || (id.get(), live.get(), version.get()),

@@ -12,7 +12,7 @@ use crate::model::EntrantRow;
 use crate::pages::PageHeader;
 use crate::ui::datetime;
 use crate::ui::form::{FormProblem, first_error, last_error};
-use crate::ui::live::changes;
+use crate::ui::live::changes_of;
 use crate::ui::resource::resource;
 use crate::ui::route_id;
 use leptos::prelude::*;
@@ -21,7 +21,7 @@ use leptos::prelude::*;
 pub fn CompetitionDeskPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let live = changes(Topic::Leaderboard);
+    let live = changes_of(Topic::Leaderboard, id);
     let version = RwSignal::new(0u32);
     let desk = resource(
         move || (id.get(), live.get(), version.get()),

@@ -13,7 +13,7 @@ use crate::pages::PageHeader;
 use crate::ui::form::loading;
 use crate::ui::form::{FormProblem, TextField, last_error, tlabel};
 use crate::ui::layout::MeCtx;
-use crate::ui::live::{changes, steady};
+use crate::ui::live::{LiveDot, changes, changes_of, steady};
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
     AccountsTable, DataTypeBadge, DealsTable, DecisionsTable, EquityChart, ParticipantBadge,
@@ -191,16 +191,34 @@ pub fn ParticipantPage() -> impl IntoView {
     };
     let id = route_id();
     let version = RwSignal::new(0u32);
-    let live = changes(Topic::Participant);
+    let live = changes_of(Topic::Participant, id);
     let detail = resource(
         move || (id.get(), version.get(), live.get()),
         |(id, _, _)| get_participant(id),
     );
     let notice = RwSignal::new(false);
+    // The body's actions belong to the page, not to the body every live tick draws anew: a
+    // settlement in flight stays disabled and an error stays shown through the redraw.
+    let acts = Acts {
+        tag: ServerAction::new(),
+        settle: ServerAction::new(),
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(())) = acts.tag.value().get() {
+            version.update(|v| *v += 1);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = acts.settle.value().get() {
+            version.update(|v| *v += 1);
+        }
+    });
     Effect::new(move |prev: Option<i64>| {
         let now = id.get();
         if prev.is_some_and(|p| p != now) {
             notice.set(false);
+            acts.tag.value().set(None);
+            acts.settle.value().set(None);
         }
         now
     });
@@ -210,6 +228,7 @@ pub fn ParticipantPage() -> impl IntoView {
     });
     view! {
         <PageHeader title="prop.participant_title" subtitle="prop.participant_sub">
+            <LiveDot/>
             <a class="btn btn-ghost" href="/admin/participants">{move || i18n.t("prop.back")}</a>
         </PageHeader>
         <div class="stack">
@@ -223,7 +242,7 @@ pub fn ParticipantPage() -> impl IntoView {
                     detail
                         .get()
                         .map(|r| match r {
-                            Ok(d) => view! { <ParticipantBody d perms refresh=Callback::new(move |_| version.update(|v| *v += 1))/> }.into_any(),
+                            Ok(d) => view! { <ParticipantBody d perms acts/> }.into_any(),
                             Err(e) => view! { <div class="form-error" role="alert">{move || i18n.t(e.key())}</div> }.into_any(),
                         })
                 }}
@@ -250,13 +269,15 @@ struct Perms {
     settle: Signal<bool>,
 }
 
+/// The changes made on the page's body; the page re-reads itself after each.
+#[derive(Clone, Copy)]
+struct Acts {
+    tag: ServerAction<SetParticipantDataType>,
+    settle: ServerAction<SettleParticipant>,
+}
+
 #[component]
-fn ParticipantBody(
-    d: ParticipantDetail,
-    perms: Perms,
-    /// Re-reads the page after a change made on it.
-    refresh: Callback<()>,
-) -> impl IntoView {
+fn ParticipantBody(d: ParticipantDetail, perms: Perms, acts: Acts) -> impl IntoView {
     let i18n = use_i18n();
     let r = d.row.clone();
     let stage_row = r.clone();
@@ -316,7 +337,7 @@ fn ParticipantBody(
                         <dt>{move || i18n.t("prop.data_type")}</dt>
                         <dd>
                             {move || if perms.tag.get() {
-                                view! { <DataTypeForm id=participant_id current=data_type.clone() on_done=refresh/> }.into_any()
+                                view! { <DataTypeForm id=participant_id current=data_type.clone() tag=acts.tag/> }.into_any()
                             } else {
                                 view! { <DataTypeBadge data_type=data_type.clone()/> }.into_any()
                             }}
@@ -359,7 +380,7 @@ fn ParticipantBody(
             <EquityChart points=d.points.clone() currency=r.currency().to_string()/>
         </div>
         {sharing.then(|| view! {
-            <ProfitSharing id=participant_id d=d.clone() may_settle=perms.settle on_done=refresh/>
+            <ProfitSharing id=participant_id d=d.clone() may_settle=perms.settle settle=acts.settle/>
         })}
         <div class="card">
             <h2 class="card-title">{move || i18n.t("prop.decisions")}</h2>
@@ -382,15 +403,13 @@ fn ParticipantBody(
 
 /// Real or demo: a demo participant is left out of the firm's figures.
 #[component]
-fn DataTypeForm(id: i64, current: String, on_done: Callback<()>) -> impl IntoView {
+fn DataTypeForm(
+    id: i64,
+    current: String,
+    tag: ServerAction<SetParticipantDataType>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let tag = ServerAction::<SetParticipantDataType>::new();
     let error = last_error(tag.value());
-    Effect::new(move |_| {
-        if let Some(Ok(())) = tag.value().get() {
-            on_done.run(());
-        }
-    });
     let is_demo = current == "demo";
     view! {
         <span class="cluster">
@@ -417,16 +436,10 @@ fn ProfitSharing(
     id: i64,
     d: ParticipantDetail,
     may_settle: Signal<bool>,
-    on_done: Callback<()>,
+    settle: ServerAction<SettleParticipant>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let settle = ServerAction::<SettleParticipant>::new();
     let error = last_error(settle.value());
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = settle.value().get() {
-            on_done.run(());
-        }
-    });
     let settleable = d.profit_terms.as_ref().is_some_and(|t| t.settleable);
     let currency = d.row.currency().to_string();
     let pending = settle.pending();

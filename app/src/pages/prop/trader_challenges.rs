@@ -18,7 +18,7 @@ use crate::model::{
 };
 use crate::pages::PageHeader;
 use crate::ui::form::{FormProblem, SelectField, Submit, TextField, last_error, tlabel};
-use crate::ui::live::{LiveDot, changes, steady};
+use crate::ui::live::{LiveDot, changes, changes_of, steady};
 use crate::ui::new_idempotency_key;
 use crate::ui::profit_share::{ProfitSharesTable, ProfitTerms};
 use crate::ui::prop::{
@@ -66,14 +66,17 @@ pub fn PortalChallengesPage() -> impl IntoView {
                                 view! { <button class="chip" class:active=move || kind.get() == t2 on:click=move |_| kind.set(t3.clone())>{t}</button> }
                             }).collect_view()}
                         </div>
+                        // Every card drawn once; a type chip hides the others rather than
+                        // drawing the list again, which would reset each card's choices.
                         <div class="challenge-list">
-                            {move || cards.with_value(|cs| cs.iter()
-                                .filter(|c| kind.with(|k| k.is_empty() || c.types.contains(k)))
+                            {cards.with_value(|cs| cs.iter()
                                 .cloned()
                                 .map(|c| {
                                     let featured = Some(c.id) == chosen;
                                     let coupons = mine.with_value(|m| m.iter().filter(|k| k.scope.is_empty() || k.scope.iter().any(|s| s.challenge_id == c.id)).cloned().collect::<Vec<_>>());
-                                    view! { <ChallengeCardView card=c featured coupons/> }
+                                    let types = c.types.clone();
+                                    let hidden = Signal::derive(move || kind.with(|k| !k.is_empty() && !types.contains(k)));
+                                    view! { <ChallengeCardView card=c featured coupons hidden/> }
                                 })
                                 .collect_view())}
                         </div>
@@ -90,6 +93,8 @@ fn ChallengeCardView(
     featured: bool,
     /// The client's valid coupons that cover some package of this challenge.
     coupons: Vec<ClientCoupon>,
+    /// Whether the type chip chosen leaves this challenge out.
+    hidden: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
@@ -185,7 +190,7 @@ fn ChallengeCardView(
     };
     let details = card.details.clone();
     view! {
-        <article class="card challenge-card" class:featured=featured data-testid=format!("challenge-{}", card.name)>
+        <article class="card challenge-card" class:featured=featured hidden=move || hidden.get() data-testid=format!("challenge-{}", card.name)>
             {featured.then(|| view! { <p class="badge badge-accent" data-testid="invited-challenge">{move || i18n.t("prop.invited_challenge")}</p> })}
             <header class="challenge-head">
                 <div>
@@ -328,7 +333,7 @@ pub fn ChallengePage() -> impl IntoView {
     // After an order of the trader's own; the live stream tells of every other change (the
     // account's figures and decisions, and the participation's requests being decided).
     let tick = RwSignal::new(0u32);
-    let (account, requests) = (changes(Topic::Participant), changes(Topic::Request));
+    let (account, requests) = (changes_of(Topic::Participant, id), changes(Topic::Request));
     let detail = resource(
         move || (id.get(), tick.get(), account.get(), requests.get()),
         |(id, ..)| get_my_participant(id),

@@ -12,7 +12,7 @@ use crate::ui::datetime;
 use crate::ui::form::{
     FileField, FormError, SelectField, Submit, TextField, first_error, last_error, tlabel,
 };
-use crate::ui::live::{changes, steady};
+use crate::ui::live::{changes, changes_of, steady};
 use crate::ui::resource::resource;
 use crate::ui::route_id;
 use crate::ui::table::{ListBody, ListState};
@@ -122,7 +122,7 @@ fn NewTicketForm() -> impl IntoView {
 pub fn MyTicketPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let live = changes(Topic::Ticket);
+    let live = changes_of(Topic::Ticket, id);
     let version = RwSignal::new(0u32);
     let ticket = resource(
         move || (id.get(), live.get(), version.get()),

@@ -14,7 +14,7 @@ use crate::ui::datetime;
 use crate::ui::form::{CheckField, FormError, SelectField, Submit, TextField, last_error, tlabel};
 use crate::ui::in_browser::InBrowser;
 use crate::ui::layout::MeCtx;
-use crate::ui::live::{changes, steady};
+use crate::ui::live::{changes_of, steady};
 use crate::ui::resource::resource;
 use crate::ui::route_id;
 use leptos::prelude::*;
@@ -29,7 +29,7 @@ pub fn StaffTicketPage() -> impl IntoView {
             .is_some_and(|m| m.can(Permission::TicketsManage))
     };
     let id = route_id();
-    let live = changes(Topic::Ticket);
+    let live = changes_of(Topic::Ticket, id);
     let version = RwSignal::new(0u32);
     let ticket = resource(
         move || (id.get(), live.get(), version.get()),
