@@ -94,8 +94,9 @@ mod loading {
     /// The rest of the shown language's table, loaded once: an area's pages are about to be
     /// drawn. A failure is logged; the keys ask again when they are drawn.
     pub async fn load_rest() {
-        if let Err(e) = load_part(shown(), Part::Rest).await {
-            leptos::logging::warn!("translations not loaded: {e}");
+        match load_part(shown(), Part::Rest).await {
+            Ok(()) => redraw_if_waiting(),
+            Err(e) => leptos::logging::warn!("translations not loaded: {e}"),
         }
     }
 
@@ -103,7 +104,11 @@ mod loading {
     /// the rest of any language was asked for already.
     pub async fn switch_to(locale: Locale) -> Result<(), String> {
         load_part(locale, Part::First).await?;
-        let rest_wanted = LOADING.with(|l| l.borrow().iter().any(|parts| parts[1].is_some()));
+        let rest_wanted = LOADING.with(|l| {
+            l.borrow()
+                .iter()
+                .any(|parts| parts[Part::Rest as usize].is_some())
+        });
         if rest_wanted {
             load_part(locale, Part::Rest).await?;
         }
@@ -118,14 +123,20 @@ mod loading {
         let locale = shown();
         leptos::task::spawn_local(async move {
             // On failure the redraw stays waiting: no loop of requests against a server that
-            // is down. The next area opened asks again.
+            // is down. The next area opened asks again, and its load redraws.
             if load_part(locale, Part::Rest).await.is_ok() {
-                REDRAW_WAITING.with(|w| w.set(false));
-                if let Some(s) = SHOWN.with(Cell::get) {
-                    s.notify();
-                }
+                redraw_if_waiting();
             }
         });
+    }
+
+    /// The rest arrived: text drawn blank while its key was missing is drawn again.
+    fn redraw_if_waiting() {
+        if REDRAW_WAITING.with(|w| w.replace(false))
+            && let Some(s) = SHOWN.with(Cell::get)
+        {
+            s.notify();
+        }
     }
 
     async fn load_part(locale: Locale, part: Part) -> Result<(), String> {

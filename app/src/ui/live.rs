@@ -315,7 +315,7 @@ mod stream {
     fn move_now(live: Live, i: usize) {
         let things = live
             .stream
-            .try_update_value(|s| std::mem::replace(&mut s.pending[i], Some(Vec::new())))
+            .try_update_value(|s| s.pending[i].replace(Vec::new()))
             .flatten();
         live.moved.update_value(|m| m[i] = things);
         live.counters.with_value(|c| c[i]).update(|n| *n += 1);
