@@ -12,6 +12,8 @@ pub mod server;
 pub mod ui;
 
 mod root;
+#[cfg(feature = "hydrate")]
+pub use root::preload_rendered_areas;
 pub use root::{App, shell};
 
 /// Every Rust source file of this crate, for the tests that check the code itself.

@@ -65,7 +65,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Theme and language are on <html> from the first byte, so there is no flash of the wrong theme.
     let (theme, locale) = crate::ui::prefs::initial();
     #[cfg(feature = "ssr")]
-    set_page_csp();
+    {
+        set_page_csp();
+        rendered_areas::provide();
+    }
     view! {
         <!DOCTYPE html>
         <html lang=locale.code() data-theme=theme.as_str()>
@@ -82,6 +85,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                // Not hydrated: the browser reads it before it hydrates the app.
+                <template id=rendered_areas::ELEMENT_ID data-areas=rendered_areas::list></template>
             </body>
         </html>
     }
@@ -206,6 +211,8 @@ pub fn App() -> impl IntoView {
 /// it cost the main file 40 KB (3 KB gzipped; docs/benchmarks.md).
 #[derive(Clone, Copy)]
 struct LazyPage {
+    /// Its area, the name of its chunk.
+    area: &'static str,
     view: fn() -> Pin<Box<dyn Future<Output = AnyView>>>,
     /// Fetches the chunk before the view is built (hydration needs it there).
     preload: fn() -> Pin<Box<dyn Future<Output = ()>>>,
@@ -224,6 +231,8 @@ impl LazyPage {
 
 impl ChooseView for LazyPage {
     async fn choose(self) -> AnyView {
+        #[cfg(feature = "ssr")]
+        rendered_areas::add(self.area);
         futures::future::join((self.view)(), self.texts()).await.0
     }
 
@@ -232,168 +241,237 @@ impl ChooseView for LazyPage {
     }
 }
 
-/// An area's pages, each a `LazyPage` constant named for its route. `rest_texts: false` marks
-/// an area whose pages need only the first part of the translations.
-macro_rules! lazy_area {
-    ($area:ident $(, rest_texts: $rest:literal)? { $($route:ident => $page:expr;)* }) => {
-        mod $area {
-            use super::*;
+/// The areas whose pages the server drew, so that the browser loads their chunks before it
+/// hydrates (`preload_rendered_areas`). Hydration then runs at once, not as a future: the
+/// views' asynchronous hydration is not compiled at all (vendor/README.md), which took 81 KB
+/// of code, most of it in the main file.
+mod rendered_areas {
+    #[cfg(feature = "ssr")]
+    use leptos::prelude::*;
 
-            const REST_TEXTS: bool = true $(&& $rest)?;
+    /// The element after the app that names the areas, space-separated.
+    pub const ELEMENT_ID: &str = "rendered-areas";
 
-            $(
-                // Every view of an area names the area: the splitter puts them in one chunk.
-                paste::paste! {
-                    #[::leptos::lazy($area)]
-                    fn [<$route:snake>]() -> AnyView {
-                        $page.into_any()
-                    }
+    #[cfg(feature = "ssr")]
+    #[derive(Clone, Default)]
+    struct Rendered(std::sync::Arc<std::sync::Mutex<Vec<&'static str>>>);
 
-                    #[allow(non_upper_case_globals)]
-                    pub const $route: LazyPage = LazyPage {
-                        view: || Box::pin([<$route:snake>]()),
-                        preload: || {
-                            Box::pin(async {
-                                #[cfg(target_arch = "wasm32")]
-                                [<__preload_ $route:snake>]().await;
-                            })
-                        },
-                        rest_texts: REST_TEXTS,
-                    };
-                }
-            )*
+    /// Starts the page's list (the shell, before the app).
+    #[cfg(feature = "ssr")]
+    pub fn provide() {
+        provide_context(Rendered::default());
+    }
+
+    #[cfg(feature = "ssr")]
+    pub(super) fn add(area: &'static str) {
+        if let Some(Rendered(list)) = use_context::<Rendered>()
+            && let Ok(mut list) = list.lock()
+            && !list.contains(&area)
+        {
+            list.push(area);
         }
+    }
+
+    /// The list, drawn after the app (which has chosen its pages by then).
+    pub fn list() -> String {
+        #[cfg(feature = "ssr")]
+        if let Some(Rendered(list)) = use_context::<Rendered>()
+            && let Ok(list) = list.lock()
+        {
+            return list.join(" ");
+        }
+        String::new()
+    }
+}
+
+/// Loads the chunks (and texts) of the areas the server drew: then the router finds every page
+/// of the first view ready, as hydrating at once requires.
+#[cfg(feature = "hydrate")]
+pub async fn preload_rendered_areas() {
+    let names = document()
+        .get_element_by_id(rendered_areas::ELEMENT_ID)
+        .and_then(|e| e.get_attribute("data-areas"))
+        .unwrap_or_default();
+    let pages = names.split_whitespace().filter_map(|name| {
+        AREAS
+            .iter()
+            .find_map(|pages| pages.first().filter(|p| p.area == name))
+    });
+    futures::future::join_all(pages.map(|page| page.preload())).await;
+}
+
+/// Every area's pages, each a `LazyPage` constant named for its route. `rest_texts: false`
+/// marks an area whose pages need only the first part of the translations.
+macro_rules! lazy_areas {
+    ($($area:ident $(, rest_texts: $rest:literal)? { $($route:ident => $page:expr;)* })*) => {
+        $(
+            mod $area {
+                use super::*;
+
+                const REST_TEXTS: bool = true $(&& $rest)?;
+
+                $(
+                    // Every view of an area names the area: the splitter puts them in one chunk.
+                    paste::paste! {
+                        #[::leptos::lazy($area)]
+                        fn [<$route:snake>]() -> AnyView {
+                            $page.into_any()
+                        }
+
+                        #[allow(non_upper_case_globals)]
+                        pub const $route: LazyPage = LazyPage {
+                            area: stringify!($area),
+                            view: || Box::pin([<$route:snake>]()),
+                            preload: || {
+                                Box::pin(async {
+                                    #[cfg(target_arch = "wasm32")]
+                                    [<__preload_ $route:snake>]().await;
+                                })
+                            },
+                            rest_texts: REST_TEXTS,
+                        };
+                    }
+                )*
+
+                pub const PAGES: &[LazyPage] = &[$($route),*];
+            }
+        )*
+
+        /// Each area's pages (any one of them loads the area's chunk).
+        const AREAS: &[&[LazyPage]] = &[$($area::PAGES),*];
     };
 }
 
-lazy_area!(sign_in, rest_texts: false {
-    Register => view! { <RegisterPage/> };
-    ForgotPassword => view! { <ForgotPasswordPage/> };
-    VerifyEmail => view! { <VerifyEmailPage/> };
-    ResetPassword => view! { <ResetPasswordPage/> };
-    AdminLogin => view! { <AdminLoginPage/> };
-    AdminResetPassword => view! { <ResetPasswordPage admin=true/> };
-});
+lazy_areas! {
+    sign_in, rest_texts: false {
+        Register => view! { <RegisterPage/> };
+        ForgotPassword => view! { <ForgotPasswordPage/> };
+        VerifyEmail => view! { <VerifyEmailPage/> };
+        ResetPassword => view! { <ResetPasswordPage/> };
+        AdminLogin => view! { <AdminLoginPage/> };
+        AdminResetPassword => view! { <ResetPasswordPage admin=true/> };
+    }
 
-lazy_area!(back_office {
-    Shell => view! { <AdminShell/> };
-    Home => view! { <AdminDashboard/> };
-    Account => view! { <AdminAccountPage/> };
-});
+    back_office {
+        Shell => view! { <AdminShell/> };
+        Home => view! { <AdminDashboard/> };
+        Account => view! { <AdminAccountPage/> };
+    }
 
-lazy_area!(approvals {
-    Queue => view! { <ApprovalsPage/> };
-    Review => view! { <ReviewPage/> };
-});
+    approvals {
+        Queue => view! { <ApprovalsPage/> };
+        Review => view! { <ReviewPage/> };
+    }
 
-lazy_area!(crm_desk {
-    Clients => view! { <ClientsPage/> };
-    Client => view! { <ClientPage/> };
-});
+    crm_desk {
+        Clients => view! { <ClientsPage/> };
+        Client => view! { <ClientPage/> };
+    }
 
-// Apart from the client list and card: together they came within 2 KiB of the 150 KiB a lazily
-// loaded file may weigh.
-lazy_area!(crm_follow_up {
-    Leads => view! { <LeadsPage/> };
-    Tasks => view! { <TasksPage/> };
-});
+    // Apart from the client list and card: together they came within 2 KiB of the 150 KiB a lazily
+    // loaded file may weigh.
+    crm_follow_up {
+        Leads => view! { <LeadsPage/> };
+        Tasks => view! { <TasksPage/> };
+    }
 
-lazy_area!(people {
-    Staff => view! { <StaffPage/> };
-    Roles => view! { <RolesPage/> };
-    Audit => view! { <AuditPage/> };
-});
+    people {
+        Staff => view! { <StaffPage/> };
+        Roles => view! { <RolesPage/> };
+        Audit => view! { <AuditPage/> };
+    }
 
-lazy_area!(challenge_catalogue {
-    Challenges => view! { <ChallengesPage/> };
-    Editor => view! { <ChallengeEditorPage/> };
-});
+    challenge_catalogue {
+        Challenges => view! { <ChallengesPage/> };
+        Editor => view! { <ChallengeEditorPage/> };
+    }
 
-lazy_area!(prop_operations {
-    Participants => view! { <ParticipantsPage/> };
-    Participant => view! { <ParticipantPage/> };
-    Dashboard => view! { <PropDashboardPage/> };
-    ProfitShares => view! { <ProfitSharesPage/> };
-    Fees => view! { <PropFeesPage/> };
-});
+    prop_operations {
+        Participants => view! { <ParticipantsPage/> };
+        Participant => view! { <ParticipantPage/> };
+        Dashboard => view! { <PropDashboardPage/> };
+        ProfitShares => view! { <ProfitSharesPage/> };
+        Fees => view! { <PropFeesPage/> };
+    }
 
-lazy_area!(trading {
-    Platform => view! { <PlatformPage/> };
-    Servers => view! { <ServersPage/> };
-    Alerts => view! { <AlertsPage/> };
-});
+    trading {
+        Platform => view! { <PlatformPage/> };
+        Servers => view! { <ServersPage/> };
+        Alerts => view! { <AlertsPage/> };
+    }
 
-lazy_area!(money_desk {
-    Wallets => view! { <WalletsPage/> };
-    ClientWallet => view! { <ClientWalletPage/> };
-    Transactions => view! { <TransactionsReportPage/> };
-});
+    money_desk {
+        Wallets => view! { <WalletsPage/> };
+        ClientWallet => view! { <ClientWalletPage/> };
+        Transactions => view! { <TransactionsReportPage/> };
+    }
 
-lazy_area!(settings {
-    Settings => view! { <SettingsPage/> };
-});
+    settings {
+        Settings => view! { <SettingsPage/> };
+    }
 
-lazy_area!(trader_challenges {
-    Catalogue => view! { <PortalChallengesPage/> };
-    Mine => view! { <MyChallengesPage/> };
-    Challenge => view! { <ChallengePage/> };
-});
+    trader_challenges {
+        Catalogue => view! { <PortalChallengesPage/> };
+        Mine => view! { <MyChallengesPage/> };
+        Challenge => view! { <ChallengePage/> };
+    }
 
-lazy_area!(trader_money {
-    Funds => view! { <FundsPage/> };
-    Transactions => view! { <TransactionsPage/> };
-    Requests => view! { <RequestsPage/> };
-    Pay => view! { <TestPspPage/> };
-});
+    trader_money {
+        Funds => view! { <FundsPage/> };
+        Transactions => view! { <TransactionsPage/> };
+        Requests => view! { <RequestsPage/> };
+        Pay => view! { <TestPspPage/> };
+    }
 
-lazy_area!(trader_account {
-    Kyc => view! { <KycPage/> };
-    Profile => view! { <ProfilePage/> };
-    Notifications => view! { <NotificationsPage/> };
-    Coupons => view! { <CouponsPage/> };
-});
+    trader_account {
+        Kyc => view! { <KycPage/> };
+        Profile => view! { <ProfilePage/> };
+        Notifications => view! { <NotificationsPage/> };
+        Coupons => view! { <CouponsPage/> };
+    }
 
-lazy_area!(ib_portal {
-    Overview => view! { <IbPage/> };
-    Clients => view! { <IbClientsPage/> };
-    Report => view! { <IbReportPage/> };
-    Commission => view! { <IbCommissionPage/> };
-    Requests => view! { <IbRequestsPage/> };
-    Stats => view! { <IbStatsPage/> };
-    Links => view! { <IbLinksPage/> };
-});
+    ib_portal {
+        Overview => view! { <IbPage/> };
+        Clients => view! { <IbClientsPage/> };
+        Report => view! { <IbReportPage/> };
+        Commission => view! { <IbCommissionPage/> };
+        Requests => view! { <IbRequestsPage/> };
+        Stats => view! { <IbStatsPage/> };
+        Links => view! { <IbLinksPage/> };
+    }
 
-lazy_area!(offers_desk {
-    Offers => view! { <OffersAdminPage/> };
-});
+    offers_desk {
+        Offers => view! { <OffersAdminPage/> };
+    }
 
-lazy_area!(messages_desk {
-    Messages => view! { <MessagesAdminPage/> };
-});
+    messages_desk {
+        Messages => view! { <MessagesAdminPage/> };
+    }
 
-lazy_area!(ib_desk {
-    Programme => view! { <IbAdminPage/> };
-    Client => view! { <ClientIbPage/> };
-});
+    ib_desk {
+        Programme => view! { <IbAdminPage/> };
+        Client => view! { <ClientIbPage/> };
+    }
 
-lazy_area!(support_desk {
-    Tickets => view! { <TicketQueuePage/> };
-    Ticket => view! { <StaffTicketPage/> };
-    Downloads => view! { <DownloadsAdminPage/> };
-});
+    support_desk {
+        Tickets => view! { <TicketQueuePage/> };
+        Ticket => view! { <StaffTicketPage/> };
+        Downloads => view! { <DownloadsAdminPage/> };
+    }
 
-lazy_area!(trader_support {
-    Tickets => view! { <MyTicketsPage/> };
-    Ticket => view! { <MyTicketPage/> };
-    Downloads => view! { <DownloadCentrePage/> };
-});
+    trader_support {
+        Tickets => view! { <MyTicketsPage/> };
+        Ticket => view! { <MyTicketPage/> };
+        Downloads => view! { <DownloadCentrePage/> };
+    }
 
-lazy_area!(competition_desk {
-    Competitions => view! { <CompetitionsAdminPage/> };
-    Competition => view! { <CompetitionDeskPage/> };
-});
+    competition_desk {
+        Competitions => view! { <CompetitionsAdminPage/> };
+        Competition => view! { <CompetitionDeskPage/> };
+    }
 
-lazy_area!(trader_competitions {
-    Competitions => view! { <CompetitionsPage/> };
-    Competition => view! { <CompetitionPage/> };
-});
+    trader_competitions {
+        Competitions => view! { <CompetitionsPage/> };
+        Competition => view! { <CompetitionPage/> };
+    }
+}

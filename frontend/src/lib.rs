@@ -13,7 +13,9 @@ pub fn hydrate() {
         {
             leptos::logging::error!("translations not loaded: {first}; {e}");
         }
-        // Lazy: the first page may be a lazily loaded route, whose code arrives before hydration.
-        leptos::mount::hydrate_lazy(app::App);
+        // The first page may be in lazily loaded areas: their code arrives first, and then the
+        // page hydrates at once (app::root, `rendered_areas`).
+        app::preload_rendered_areas().await;
+        leptos::mount::hydrate_body(app::App);
     });
 }

@@ -71,6 +71,8 @@ mod loading {
         static SHOWN: Cell<Option<RwSignal<Locale>>> = const { Cell::new(None) };
         /// Whether a redraw already waits for the rest.
         static REDRAW_WAITING: Cell<bool> = const { Cell::new(false) };
+        /// Whether the last load of the rest failed.
+        static REST_FAILED: Cell<bool> = const { Cell::new(false) };
     }
 
     /// Remembers the UI's language signal (`ui::prefs::provide`).
@@ -92,12 +94,29 @@ mod loading {
     }
 
     /// The rest of the shown language's table, loaded once: an area's pages are about to be
-    /// drawn. A failure is logged; the keys ask again when they are drawn.
+    /// drawn. A failure is logged; the keys ask again when they are drawn. Once a load has
+    /// failed, pages no longer wait for it (hydration cannot wait): they draw at once, blank
+    /// where their text is missing, and a retry in the background draws it.
     pub async fn load_rest() {
-        match load_part(shown(), Part::Rest).await {
-            Ok(()) => redraw_if_waiting(),
-            Err(e) => leptos::logging::warn!("translations not loaded: {e}"),
+        if REST_FAILED.with(Cell::get) {
+            REDRAW_WAITING.with(|w| w.set(true));
+            leptos::task::spawn_local(async {
+                let _ = load_rest_then_redraw().await;
+            });
+            return;
         }
+        if let Err(e) = load_rest_then_redraw().await {
+            leptos::logging::warn!("translations not loaded: {e}");
+        }
+    }
+
+    async fn load_rest_then_redraw() -> Result<(), String> {
+        let loaded = load_part(shown(), Part::Rest).await;
+        REST_FAILED.with(|f| f.set(loaded.is_err()));
+        if loaded.is_ok() {
+            redraw_if_waiting();
+        }
+        loaded
     }
 
     /// What the UI needs before it shows another language: its first part, and its rest if
@@ -120,13 +139,10 @@ mod loading {
         if REDRAW_WAITING.with(|w| w.replace(true)) {
             return;
         }
-        let locale = shown();
-        leptos::task::spawn_local(async move {
+        leptos::task::spawn_local(async {
             // On failure the redraw stays waiting: no loop of requests against a server that
             // is down. The next area opened asks again, and its load redraws.
-            if load_part(locale, Part::Rest).await.is_ok() {
-                redraw_if_waiting();
-            }
+            let _ = load_rest_then_redraw().await;
         });
     }
 
