@@ -61,6 +61,28 @@ test("a new trader registers, sees the dashboard, switches theme and language, a
   await expect(page).toHaveURL(/\/login\?next=/);
 });
 
+test("a page of a lazily loaded area, opened directly, hydrates at once, even when the rest of the translations fails", async ({ page }) => {
+  await registerTrader(page, uniqueEmail("lazy"));
+  // The server names the areas it drew; the browser loads their code before it hydrates.
+  await open(page, "/funds");
+  await expect(page.locator("template#rendered-areas")).toHaveAttribute("data-areas", "trader_money");
+  await open(page, "/");
+  await expect(page.locator("template#rendered-areas")).toHaveAttribute("data-areas", "");
+
+  // The rest of the table fails: the page still hydrates and answers, with the server's text.
+  await page.route("**/i18n/en-rest.json", (r) => r.abort());
+  await open(page, "/funds");
+  await expect(page.getByText("Your wallets, deposits, withdrawals and transfers.")).toBeVisible();
+  await page.getByRole("tab", { name: "Destinations" }).click();
+  await expect(page.locator("#f-dest-label")).toBeVisible();
+
+  // Once it answers again, the next page of the area draws its text (no raw keys).
+  await page.unroute("**/i18n/en-rest.json");
+  await page.getByRole("link", { name: "Transactions" }).first().click();
+  await expect(page.getByRole("columnheader", { name: "Description" })).toBeVisible();
+  await expectNoRawKeys(page);
+});
+
 test("registration and sign-in show clear errors beside the fields", async ({ page }) => {
   await open(page, "/register");
   await page.getByLabel("First name").fill("Bad");
