@@ -333,11 +333,13 @@ macro_rules! lazy_areas {
                     }
                 )*
 
+                #[cfg(feature = "hydrate")]
                 pub const PAGES: &[LazyPage] = &[$($route),*];
             }
         )*
 
         /// Each area's pages (any one of them loads the area's chunk).
+        #[cfg(feature = "hydrate")]
         const AREAS: &[&[LazyPage]] = &[$($area::PAGES),*];
     };
 }
