@@ -13,7 +13,7 @@ pub mod ui;
 
 mod root;
 #[cfg(feature = "hydrate")]
-pub use root::preload_rendered_areas;
+pub use root::preload_rendered_pages;
 pub use root::{App, shell};
 
 /// Every Rust source file of this crate, for the tests that check the code itself.

@@ -67,7 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         set_page_csp();
-        rendered_areas::provide();
+        rendered_pages::provide();
     }
     view! {
         <!DOCTYPE html>
@@ -86,7 +86,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <body>
                 <App/>
                 // Not hydrated: the browser reads it before it hydrates the app.
-                <template id=rendered_areas::ELEMENT_ID data-areas=rendered_areas::list></template>
+                <template id=rendered_pages::ELEMENT_ID data-pages=rendered_pages::list></template>
             </body>
         </html>
     }
@@ -211,8 +211,8 @@ pub fn App() -> impl IntoView {
 /// it cost the main file 40 KB (3 KB gzipped; docs/benchmarks.md).
 #[derive(Clone, Copy)]
 struct LazyPage {
-    /// Its area, the name of its chunk.
-    area: &'static str,
+    /// Its area and route, as `area::Route`.
+    name: &'static str,
     view: fn() -> Pin<Box<dyn Future<Output = AnyView>>>,
     /// Fetches the chunk before the view is built (hydration needs it there).
     preload: fn() -> Pin<Box<dyn Future<Output = ()>>>,
@@ -232,7 +232,7 @@ impl LazyPage {
 impl ChooseView for LazyPage {
     async fn choose(self) -> AnyView {
         #[cfg(feature = "ssr")]
-        rendered_areas::add(self.area);
+        rendered_pages::add(self.name);
         futures::future::join((self.view)(), self.texts()).await.0
     }
 
@@ -241,16 +241,16 @@ impl ChooseView for LazyPage {
     }
 }
 
-/// The areas whose pages the server drew, so that the browser loads their chunks before it
-/// hydrates (`preload_rendered_areas`). Hydration then runs at once, not as a future: the
+/// The lazily loaded pages the server drew, so that the browser loads them before it hydrates
+/// (`preload_rendered_pages`). Hydration then runs at once, not as a future: the
 /// views' asynchronous hydration is not compiled at all (vendor/README.md), which took 81 KB
 /// of code, most of it in the main file.
-mod rendered_areas {
+mod rendered_pages {
     #[cfg(feature = "ssr")]
     use leptos::prelude::*;
 
-    /// The element after the app that names the areas, space-separated.
-    pub const ELEMENT_ID: &str = "rendered-areas";
+    /// The element after the app that names the pages, space-separated.
+    pub const ELEMENT_ID: &str = "rendered-pages";
 
     #[cfg(feature = "ssr")]
     #[derive(Clone, Default)]
@@ -263,12 +263,12 @@ mod rendered_areas {
     }
 
     #[cfg(feature = "ssr")]
-    pub(super) fn add(area: &'static str) {
+    pub(super) fn add(page: &'static str) {
         if let Some(Rendered(list)) = use_context::<Rendered>()
             && let Ok(mut list) = list.lock()
-            && !list.contains(&area)
+            && !list.contains(&page)
         {
-            list.push(area);
+            list.push(page);
         }
     }
 
@@ -284,18 +284,19 @@ mod rendered_areas {
     }
 }
 
-/// Loads the chunks (and texts) of the areas the server drew: then the router finds every page
-/// of the first view ready, as hydrating at once requires.
+/// Loads the pages the server drew (their chunks and texts): then the router finds each of them
+/// ready, as hydrating at once requires. Each page, not one per area: every lazily loaded
+/// function has its own loader, which is ready at once only once it has loaded.
 #[cfg(feature = "hydrate")]
-pub async fn preload_rendered_areas() {
+pub async fn preload_rendered_pages() {
     let names = document()
-        .get_element_by_id(rendered_areas::ELEMENT_ID)
-        .and_then(|e| e.get_attribute("data-areas"))
+        .get_element_by_id(rendered_pages::ELEMENT_ID)
+        .and_then(|e| e.get_attribute("data-pages"))
         .unwrap_or_default();
     let pages = names.split_whitespace().filter_map(|name| {
         AREAS
             .iter()
-            .find_map(|pages| pages.first().filter(|p| p.area == name))
+            .find_map(|pages| pages.iter().find(|p| p.name == name))
     });
     futures::future::join_all(pages.map(|page| page.preload())).await;
 }
@@ -320,7 +321,7 @@ macro_rules! lazy_areas {
 
                         #[allow(non_upper_case_globals)]
                         pub const $route: LazyPage = LazyPage {
-                            area: stringify!($area),
+                            name: concat!(stringify!($area), "::", stringify!($route)),
                             view: || Box::pin([<$route:snake>]()),
                             preload: || {
                                 Box::pin(async {
@@ -338,7 +339,7 @@ macro_rules! lazy_areas {
             }
         )*
 
-        /// Each area's pages (any one of them loads the area's chunk).
+        /// Each area's pages.
         #[cfg(feature = "hydrate")]
         const AREAS: &[&[LazyPage]] = &[$($area::PAGES),*];
     };

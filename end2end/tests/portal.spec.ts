@@ -63,11 +63,11 @@ test("a new trader registers, sees the dashboard, switches theme and language, a
 
 test("a page of a lazily loaded area, opened directly, hydrates at once, even when the rest of the translations fails", async ({ page }) => {
   await registerTrader(page, uniqueEmail("lazy"));
-  // The server names the areas it drew; the browser loads their code before it hydrates.
+  // The server names the lazily loaded pages it drew; the browser loads them before it hydrates.
   await open(page, "/funds");
-  await expect(page.locator("template#rendered-areas")).toHaveAttribute("data-areas", "trader_money");
+  await expect(page.locator("template#rendered-pages")).toHaveAttribute("data-pages", "trader_money::Funds");
   await open(page, "/");
-  await expect(page.locator("template#rendered-areas")).toHaveAttribute("data-areas", "");
+  await expect(page.locator("template#rendered-pages")).toHaveAttribute("data-pages", "");
 
   // The rest of the table fails: the page still hydrates and answers, with the server's text.
   await page.route("**/i18n/en-rest.json", (r) => r.abort());

@@ -14,8 +14,8 @@ pub fn hydrate() {
             leptos::logging::error!("translations not loaded: {first}; {e}");
         }
         // The first page may be in lazily loaded areas: their code arrives first, and then the
-        // page hydrates at once (app::root, `rendered_areas`).
-        app::preload_rendered_areas().await;
+        // page hydrates at once (app::root, `rendered_pages`).
+        app::preload_rendered_pages().await;
         leptos::mount::hydrate_body(app::App);
     });
 }

@@ -145,10 +145,13 @@ fn LinkLine(l: LinkRow, archive: Callback<i64>, owner: bool) -> impl IntoView {
     let i18n = use_i18n();
     let id = l.id;
     let url = l.url.clone();
-    let target = if l.target == "challenge" {
-        format!("{}: {}", i18n.t("ib.target_challenge"), l.challenge)
-    } else {
-        i18n.t("ib.target_register").to_string()
+    let (kind, challenge) = (l.target.clone(), l.challenge.clone());
+    let target = move || {
+        if kind == "challenge" {
+            format!("{}: {}", i18n.t("ib.target_challenge"), challenge)
+        } else {
+            i18n.t("ib.target_register").to_string()
+        }
     };
     let funnel = |n: u64, of: u64| -> String {
         match crate::domain::bps::Bps::ratio(n as i64, of as i64) {
