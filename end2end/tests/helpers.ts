@@ -202,6 +202,8 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/$/);
+  // The dashboard may be a new page load: its buttons answer once it has hydrated.
+  await page.locator("body[data-hydrated]").waitFor();
 }
 
 /** Opens the newest pending request of a kind from the client and approves it. */
