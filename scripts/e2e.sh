@@ -15,6 +15,9 @@ export PROPDESK_SITE_ROOT=${E2E_SITE_ROOT:-target/e2e-site}
 # on a cold CI machine). After scripts/test.sh's tests this is a no-op. The reference bridge
 # (bridge-demo/) is built too: tests/bridge_process.spec.ts runs it as its own process.
 cargo test -q -p app -p server -p migration -p propdesk-bridge-demo --features app/ssr --no-run
+# The splitter's loader rewritten shorter, as scripts/run.sh's precompress does for release
+# (server/src/split_loader.rs), so that the suite loads the lazy areas through the loader users get.
+target/debug/propdesk precompress --loader-only
 e2e_data=end2end/.data
 # Another server on the port would be tested instead of this build.
 if curl -fsS http://127.0.0.1:3000/healthz >/dev/null 2>&1; then

@@ -90,7 +90,12 @@ pub enum Command {
     SeedDemoBridge,
     /// Write a brotli and a gzip copy beside each file of the built front end (`{site_root}/pkg`),
     /// which the server sends; run after `cargo leptos build --release`
-    Precompress,
+    Precompress {
+        /// Only rewrite the wasm splitter's loader shorter, as for release, and compress nothing
+        /// (the browser tests' build, whose debug wasm would take minutes)
+        #[arg(long)]
+        loader_only: bool,
+    },
     /// Register a bridge for an external trading platform and print its secret (shown once)
     CreateBridge {
         /// 1 to 60 letters, digits, dots, dashes or underscores; sent as `X-Bridge`

@@ -9,6 +9,7 @@ pub mod middleware;
 pub mod precompress;
 pub mod probe;
 pub mod rest;
+pub mod split_loader;
 pub mod telemetry;
 
 use app::server::AppState;

@@ -55,8 +55,22 @@ async fn start() -> ExitCode {
 const PKG_DIR: &str = "pkg";
 
 /// Needs no database: it only reads and writes the front end's files.
-fn precompress(s: &Settings) -> Result<(), String> {
+fn precompress(s: &Settings, loader_only: bool) -> Result<(), String> {
     let dir = std::path::Path::new(&s.site_root).join(PKG_DIR);
+    if loader_only {
+        let changed = server::split_loader::rewrite_in(&dir)
+            .map_err(|e| format!("cannot rewrite the loader in {}: {e}", dir.display()))?;
+        println!(
+            "{}: the splitter's loader {}",
+            dir.display(),
+            if changed {
+                "rewritten"
+            } else {
+                "left as it is"
+            }
+        );
+        return Ok(());
+    }
     let started = std::time::Instant::now();
     let done = server::precompress::run(&dir)
         .map_err(|e| format!("cannot precompress {}: {e}", dir.display()))?;
@@ -81,8 +95,8 @@ fn runtime_config(s: &Settings) -> RuntimeConfig {
 }
 
 async fn run(command: Command, s: Settings) -> Result<(), String> {
-    if let Command::Precompress = command {
-        return tokio::task::spawn_blocking(move || precompress(&s))
+    if let Command::Precompress { loader_only } = command {
+        return tokio::task::spawn_blocking(move || precompress(&s, loader_only))
             .await
             .map_err(|e| e.to_string())?;
     }
@@ -138,7 +152,7 @@ async fn run(command: Command, s: Settings) -> Result<(), String> {
             println!("BRIDGE_SECRET={secret}");
             Ok(())
         }
-        Command::Precompress => unreachable!("handled before the database opens"),
+        Command::Precompress { .. } => unreachable!("handled before the database opens"),
         Command::Serve { demo } => {
             if demo {
                 println!(

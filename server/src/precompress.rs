@@ -3,8 +3,9 @@
 //! file. Made here and not per request: brotli at its best quality and zopfli's gzip (5% smaller
 //! than gzip -9, and any gzip decoder reads it) take seconds for the main wasm.
 //!
-//! It also drops the comments of the wasm splitter's loader: one per lazy file naming every area
-//! that uses it, a third of the loader's bytes, which a browser downloads on every first visit.
+//! It first rewrites the wasm splitter's loader shorter (`crate::split_loader`): a browser
+//! downloads it on every first visit.
+use crate::split_loader;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -77,11 +78,11 @@ fn compress(path: &Path) -> std::io::Result<bool> {
         return Ok(false);
     }
     let mut bytes = std::fs::read(path)?;
-    if is_split_loader(path)
-        && let Some(trimmed) = without_comment_lines(&bytes)
+    if split_loader::is_split_loader(path)
+        && let Some(shorter) = split_loader::rewrite(&bytes)
     {
-        std::fs::write(path, &trimmed)?;
-        bytes = trimmed;
+        std::fs::write(path, &shorter)?;
+        bytes = shorter;
     }
     // A server reading a copy meanwhile sees the old one or the new one, never half of one.
     write_atomically(&br, &crate::assets::brotli(&bytes)?)?;
@@ -104,45 +105,10 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&partial, path)
 }
 
-/// cargo-leptos's loader for the lazy files (`__wasm_split.*.js`).
-fn is_split_loader(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with("__wasm_split.") && n.ends_with(".js"))
-}
-
-/// The loader without its comment lines (`/* … */` alone on a line, as the splitter writes
-/// them), or None when it has none. Only whole lines: a `/*` inside code is left alone.
-fn without_comment_lines(js: &[u8]) -> Option<Vec<u8>> {
-    let text = std::str::from_utf8(js).ok()?;
-    let is_comment = |line: &str| {
-        let line = line.trim();
-        line.starts_with("/*") && line.ends_with("*/") && !line[2..line.len() - 2].contains("*/")
-    };
-    if !text.lines().any(is_comment) {
-        return None;
-    }
-    let kept: Vec<&str> = text.lines().filter(|l| !is_comment(l)).collect();
-    Some((kept.join("\n") + "\n").into_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Read;
-
-    #[test]
-    fn only_whole_comment_lines_leave_the_loader() {
-        let js = b"/* a, b */\nconst x = 1; /* kept */\n  /* indented */\nconst y = \"/*\";\n";
-        let out = without_comment_lines(js).unwrap();
-        assert_eq!(
-            std::str::from_utf8(&out).unwrap(),
-            "const x = 1; /* kept */\nconst y = \"/*\";\n"
-        );
-        assert_eq!(without_comment_lines(b"const x = 1;\n"), None);
-        // Two comments on one line with code between them are code.
-        assert_eq!(without_comment_lines(b"/* a */ f(); /* b */\n"), None);
-    }
 
     #[test]
     fn both_copies_decode_to_the_file_and_a_second_run_does_nothing() {
