@@ -49,9 +49,13 @@ pub struct CompetitionRow {
     pub rules_en: String,
     pub rules_es: String,
     pub phase: Phase,
+    #[serde(deserialize_with = "super::instant::read")]
     pub registration_start: DateTime<Utc>,
+    #[serde(deserialize_with = "super::instant::read")]
     pub registration_end: DateTime<Utc>,
+    #[serde(deserialize_with = "super::instant::read")]
     pub start_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::instant::read")]
     pub end_at: DateTime<Utc>,
     pub fee: Money,
     pub starting_balance: Money,
@@ -127,6 +131,7 @@ pub struct EntrantRow {
     pub fee: Money,
     pub prize: Option<Money>,
     pub paid: bool,
+    #[serde(deserialize_with = "super::instant::read")]
     pub joined_at: DateTime<Utc>,
 }
 

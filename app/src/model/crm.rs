@@ -26,7 +26,9 @@ pub struct ClientRecord {
     pub referrer_id: Option<i64>,
     pub referrer: String,
     pub referral_code: String,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::instant::read_option")]
     pub last_login_at: Option<DateTime<Utc>>,
     pub tags: Vec<TagDto>,
     pub notes: Vec<NoteDto>,
@@ -49,11 +51,13 @@ pub struct NoteDto {
     pub id: i64,
     pub author: String,
     pub body: String,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignInDto {
+    #[serde(deserialize_with = "super::instant::read")]
     pub at: DateTime<Utc>,
     pub ip: String,
     pub device: String,
@@ -80,6 +84,7 @@ pub struct BlacklistRow {
     pub kind: String,
     pub value: String,
     pub note: String,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -98,7 +103,9 @@ pub struct SessionDto {
     pub id: String,
     pub ip: String,
     pub device: String,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::instant::read")]
     pub last_seen_at: DateTime<Utc>,
     /// The session this request came with.
     pub current: bool,
@@ -117,6 +124,7 @@ pub struct LeadRow {
     pub owner: String,
     pub notes: String,
     pub client_id: Option<i64>,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -142,6 +150,7 @@ pub struct TaskRow {
     pub id: i64,
     pub title: String,
     pub details: String,
+    #[serde(deserialize_with = "super::instant::read")]
     pub due_at: DateTime<Utc>,
     pub remind_minutes: i32,
     pub assignee_id: i64,
@@ -223,6 +232,7 @@ pub struct HomeRequest {
     pub kind: crate::domain::approval::RequestKind,
     pub amount: Option<String>,
     pub currency: Option<String>,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -101,7 +101,9 @@ pub struct RequestRow {
     pub payment_status: Option<PaymentStatus>,
     pub method: Option<String>,
     pub reason: String,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::instant::read_option")]
     pub decided_at: Option<DateTime<Utc>>,
     /// Whether the caller may cancel it now (clients) or decide it now (staff).
     pub actionable: bool,
@@ -110,6 +112,7 @@ pub struct RequestRow {
 /// One line of a request's review log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReviewDto {
+    #[serde(deserialize_with = "super::instant::read")]
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
     pub level: i32,
@@ -141,6 +144,7 @@ pub struct ClientSummary {
     pub kyc_status: KycStatus,
     pub group_id: Option<i64>,
     pub group: String,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
     pub wallets: Vec<WalletDto>,
 }
@@ -179,6 +183,7 @@ pub struct QueueCount {
 pub struct TransactionRow {
     pub id: i64,
     pub entry_id: i64,
+    #[serde(deserialize_with = "super::instant::read")]
     pub at: DateTime<Utc>,
     pub user_id: i64,
     pub client: String,

@@ -10,6 +10,7 @@ mod competitions;
 mod crm;
 mod funds;
 mod ib;
+pub mod instant;
 mod messages;
 mod offers;
 mod prop;
@@ -117,6 +118,7 @@ pub struct NotificationDto {
     pub id: i64,
     pub kind: String,
     pub data: BTreeMap<String, String>,
+    #[serde(deserialize_with = "instant::read")]
     pub created_at: DateTime<Utc>,
     pub read: bool,
 }
@@ -213,7 +215,9 @@ pub struct StaffRow {
     pub supervisor: String,
     pub status: String,
     pub totp_enabled: bool,
+    #[serde(deserialize_with = "instant::read_option")]
     pub last_login_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "instant::read")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -248,6 +252,7 @@ pub struct ClientRow {
     /// The owner's name; empty when nobody owns the client.
     pub owner: String,
     pub status: String,
+    #[serde(deserialize_with = "instant::read")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -260,6 +265,7 @@ pub struct AuditRow {
     pub target_id: Option<i64>,
     pub detail: String,
     pub ip: String,
+    #[serde(deserialize_with = "instant::read")]
     pub at: DateTime<Utc>,
 }
 

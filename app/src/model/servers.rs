@@ -25,7 +25,9 @@ pub struct ServerForm {
 pub struct ServerHealth {
     pub accounts: u64,
     /// The bridge's last signed request.
+    #[serde(deserialize_with = "super::instant::read_option")]
     pub last_message: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "super::instant::read_option")]
     pub last_snapshot: Option<DateTime<Utc>>,
     /// Commands queued and not yet acknowledged, and the age of the oldest in seconds.
     pub commands_waiting: u64,

@@ -18,8 +18,11 @@ pub struct TicketRow {
     pub priority: TicketPriority,
     pub assignee_id: Option<i64>,
     pub assignee: String,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::instant::read")]
     pub updated_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::instant::read_option")]
     pub first_reply_at: Option<DateTime<Utc>>,
 }
 
@@ -31,6 +34,7 @@ pub struct TicketMessage {
     /// A note only staff see (never sent to the portal).
     pub internal: bool,
     pub body: String,
+    #[serde(deserialize_with = "super::instant::read")]
     pub created_at: DateTime<Utc>,
     pub attachments: Vec<UploadDto>,
 }
