@@ -57,8 +57,13 @@ use crate::ui::layout::{AdminShell, PortalShell, provide_me};
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyView;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{ChooseView, path};
+use leptos::tachys::view::iterators::StaticVec;
+use leptos_router::components::{RouteChildren, Router, Routes, RoutesProps};
+use leptos_router::{
+    ChooseView, NestedRoute, ParamSegment, PartialPathMatch, PathSegment,
+    PossibleRouteMatch, StaticSegment,
+};
+use leptos_router::any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute};
 use std::{future::Future, pin::Pin};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -126,78 +131,186 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/propdesk.css"/>
         <Title formatter=|page: String| format!("{page} · PropDesk")/>
         <Router>
-            <Routes fallback=NotFound>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/register") view=sign_in::Register/>
-                <Route path=path!("/forgot-password") view=sign_in::ForgotPassword/>
-                <Route path=path!("/verify-email") view=sign_in::VerifyEmail/>
-                <Route path=path!("/reset-password") view=sign_in::ResetPassword/>
-                <Route path=path!("/admin/login") view=sign_in::AdminLogin/>
-                <Route path=path!("/admin/reset-password") view=sign_in::AdminResetPassword/>
-                <ParentRoute path=path!("/admin") view=back_office::Shell>
-                    <Route path=path!("") view=back_office::Home/>
-                    <Route path=path!("approvals") view=approvals::Queue/>
-                    <Route path=path!("approvals/:id") view=approvals::Review/>
-                    <Route path=path!("clients") view=crm_desk::Clients/>
-                    <Route path=path!("clients/:id") view=crm_desk::Client/>
-                    <Route path=path!("leads") view=crm_follow_up::Leads/>
-                    <Route path=path!("tasks") view=crm_follow_up::Tasks/>
-                    <Route path=path!("challenges") view=challenge_catalogue::Challenges/>
-                    <Route path=path!("challenges/:id") view=challenge_catalogue::Editor/>
-                    <Route path=path!("participants") view=prop_operations::Participants/>
-                    <Route path=path!("participants/:id") view=prop_operations::Participant/>
-                    <Route path=path!("platform") view=trading::Platform/>
-                    <Route path=path!("servers") view=trading::Servers/>
-                    <Route path=path!("prop-dashboard") view=prop_operations::Dashboard/>
-                    <Route path=path!("profit-shares") view=prop_operations::ProfitShares/>
-                    <Route path=path!("prop-fees") view=prop_operations::Fees/>
-                    <Route path=path!("alerts") view=trading::Alerts/>
-                    <Route path=path!("wallets") view=money_desk::Wallets/>
-                    <Route path=path!("wallets/:user_id") view=money_desk::ClientWallet/>
-                    <Route path=path!("transactions") view=money_desk::Transactions/>
-                    <Route path=path!("settings") view=settings::Settings/>
-                    <Route path=path!("staff") view=people::Staff/>
-                    <Route path=path!("roles") view=people::Roles/>
-                    <Route path=path!("audit") view=people::Audit/>
-                    <Route path=path!("account") view=back_office::Account/>
-                    <Route path=path!("ib") view=ib_desk::Programme/>
-                    <Route path=path!("ib/clients/:id") view=ib_desk::Client/>
-                    <Route path=path!("offers") view=offers_desk::Offers/>
-                    <Route path=path!("messages") view=messages_desk::Messages/>
-                    <Route path=path!("tickets") view=support_desk::Tickets/>
-                    <Route path=path!("tickets/:id") view=support_desk::Ticket/>
-                    <Route path=path!("downloads") view=support_desk::Downloads/>
-                    <Route path=path!("competitions") view=competition_desk::Competitions/>
-                    <Route path=path!("competitions/:id") view=competition_desk::Competition/>
-                </ParentRoute>
-                <ParentRoute path=path!("/") view=PortalShell>
-                    <Route path=path!("") view=DashboardPage/>
-                    <Route path=path!("challenges") view=trader_challenges::Catalogue/>
-                    <Route path=path!("my-challenges") view=trader_challenges::Mine/>
-                    <Route path=path!("my-challenges/:id") view=trader_challenges::Challenge/>
-                    <Route path=path!("funds") view=trader_money::Funds/>
-                    <Route path=path!("transactions") view=trader_money::Transactions/>
-                    <Route path=path!("requests") view=trader_money::Requests/>
-                    <Route path=path!("pay/:id") view=trader_money::Pay/>
-                    <Route path=path!("kyc") view=trader_account::Kyc/>
-                    <Route path=path!("profile") view=trader_account::Profile/>
-                    <Route path=path!("notifications") view=trader_account::Notifications/>
-                    <Route path=path!("coupons") view=trader_account::Coupons/>
-                    <Route path=path!("support") view=trader_support::Tickets/>
-                    <Route path=path!("support/:id") view=trader_support::Ticket/>
-                    <Route path=path!("downloads") view=trader_support::Downloads/>
-                    <Route path=path!("competitions") view=trader_competitions::Competitions/>
-                    <Route path=path!("competitions/:id") view=trader_competitions::Competition/>
-                    <Route path=path!("ib") view=ib_portal::Overview/>
-                    <Route path=path!("ib/clients") view=ib_portal::Clients/>
-                    <Route path=path!("ib/report") view=ib_portal::Report/>
-                    <Route path=path!("ib/commission") view=ib_portal::Commission/>
-                    <Route path=path!("ib/requests") view=ib_portal::Requests/>
-                    <Route path=path!("ib/stats") view=ib_portal::Stats/>
-                    <Route path=path!("ib/links") view=ib_portal::Links/>
-                </ParentRoute>
-            </Routes>
+            {Routes(
+                RoutesProps::builder()
+                    .fallback(NotFound)
+                    .children(RouteChildren::to_children(routes))
+                    .build(),
+            )}
         </Router>
+    }
+}
+
+/// Every route of the three portals, by path: the sign-in pages, then the back office's and the
+/// client portal's, each inside its frame.
+const SIGN_IN_ROUTES: &[(&str, Page)] = &[
+    ("/login", Page::Main(|| view! { <LoginPage/> }.into_any())),
+    ("/register", Page::Lazy(sign_in::Register)),
+    ("/forgot-password", Page::Lazy(sign_in::ForgotPassword)),
+    ("/verify-email", Page::Lazy(sign_in::VerifyEmail)),
+    ("/reset-password", Page::Lazy(sign_in::ResetPassword)),
+    ("/admin/login", Page::Lazy(sign_in::AdminLogin)),
+    ("/admin/reset-password", Page::Lazy(sign_in::AdminResetPassword)),
+];
+
+const BACK_OFFICE: (&str, Page) = ("/admin", Page::Lazy(back_office::Shell));
+const BACK_OFFICE_ROUTES: &[(&str, Page)] = &[
+    ("", Page::Lazy(back_office::Home)),
+    ("approvals", Page::Lazy(approvals::Queue)),
+    ("approvals/:id", Page::Lazy(approvals::Review)),
+    ("clients", Page::Lazy(crm_desk::Clients)),
+    ("clients/:id", Page::Lazy(crm_desk::Client)),
+    ("leads", Page::Lazy(crm_follow_up::Leads)),
+    ("tasks", Page::Lazy(crm_follow_up::Tasks)),
+    ("challenges", Page::Lazy(challenge_catalogue::Challenges)),
+    ("challenges/:id", Page::Lazy(challenge_catalogue::Editor)),
+    ("participants", Page::Lazy(prop_operations::Participants)),
+    ("participants/:id", Page::Lazy(prop_operations::Participant)),
+    ("platform", Page::Lazy(trading::Platform)),
+    ("servers", Page::Lazy(trading::Servers)),
+    ("prop-dashboard", Page::Lazy(prop_operations::Dashboard)),
+    ("profit-shares", Page::Lazy(prop_operations::ProfitShares)),
+    ("prop-fees", Page::Lazy(prop_operations::Fees)),
+    ("alerts", Page::Lazy(trading::Alerts)),
+    ("wallets", Page::Lazy(money_desk::Wallets)),
+    ("wallets/:user_id", Page::Lazy(money_desk::ClientWallet)),
+    ("transactions", Page::Lazy(money_desk::Transactions)),
+    ("settings", Page::Lazy(settings::Settings)),
+    ("staff", Page::Lazy(people::Staff)),
+    ("roles", Page::Lazy(people::Roles)),
+    ("audit", Page::Lazy(people::Audit)),
+    ("account", Page::Lazy(back_office::Account)),
+    ("ib", Page::Lazy(ib_desk::Programme)),
+    ("ib/clients/:id", Page::Lazy(ib_desk::Client)),
+    ("offers", Page::Lazy(offers_desk::Offers)),
+    ("messages", Page::Lazy(messages_desk::Messages)),
+    ("tickets", Page::Lazy(support_desk::Tickets)),
+    ("tickets/:id", Page::Lazy(support_desk::Ticket)),
+    ("downloads", Page::Lazy(support_desk::Downloads)),
+    ("competitions", Page::Lazy(competition_desk::Competitions)),
+    ("competitions/:id", Page::Lazy(competition_desk::Competition)),
+];
+
+const PORTAL: (&str, Page) = ("/", Page::Main(|| view! { <PortalShell/> }.into_any()));
+const PORTAL_ROUTES: &[(&str, Page)] = &[
+    ("", Page::Main(|| view! { <DashboardPage/> }.into_any())),
+    ("challenges", Page::Lazy(trader_challenges::Catalogue)),
+    ("my-challenges", Page::Lazy(trader_challenges::Mine)),
+    ("my-challenges/:id", Page::Lazy(trader_challenges::Challenge)),
+    ("funds", Page::Lazy(trader_money::Funds)),
+    ("transactions", Page::Lazy(trader_money::Transactions)),
+    ("requests", Page::Lazy(trader_money::Requests)),
+    ("pay/:id", Page::Lazy(trader_money::Pay)),
+    ("kyc", Page::Lazy(trader_account::Kyc)),
+    ("profile", Page::Lazy(trader_account::Profile)),
+    ("notifications", Page::Lazy(trader_account::Notifications)),
+    ("coupons", Page::Lazy(trader_account::Coupons)),
+    ("support", Page::Lazy(trader_support::Tickets)),
+    ("support/:id", Page::Lazy(trader_support::Ticket)),
+    ("downloads", Page::Lazy(trader_support::Downloads)),
+    ("competitions", Page::Lazy(trader_competitions::Competitions)),
+    ("competitions/:id", Page::Lazy(trader_competitions::Competition)),
+    ("ib", Page::Lazy(ib_portal::Overview)),
+    ("ib/clients", Page::Lazy(ib_portal::Clients)),
+    ("ib/report", Page::Lazy(ib_portal::Report)),
+    ("ib/commission", Page::Lazy(ib_portal::Commission)),
+    ("ib/requests", Page::Lazy(ib_portal::Requests)),
+    ("ib/stats", Page::Lazy(ib_portal::Stats)),
+    ("ib/links", Page::Lazy(ib_portal::Links)),
+];
+
+/// The route tree, built from the tables in a loop: one route type for all (`RoutePath`,
+/// `Page`), where a `<Route path=path!(…)>` per route compiled each one's construction into the
+/// main file (docs/benchmarks.md).
+fn routes() -> StaticVec<AnyNestedRoute> {
+    fn route(&(path, page): &(&'static str, Page)) -> AnyNestedRoute {
+        NestedRoute::new(RoutePath(path), page).into_any_nested_route()
+    }
+    fn framed((path, page): (&'static str, Page), routes: &[(&'static str, Page)]) -> AnyNestedRoute {
+        let children: Vec<_> = routes.iter().map(route).collect();
+        NestedRoute::new(RoutePath(path), page)
+            .child(StaticVec::from(children))
+            .into_any_nested_route()
+    }
+    let mut all: Vec<_> = SIGN_IN_ROUTES.iter().map(route).collect();
+    all.push(framed(BACK_OFFICE, BACK_OFFICE_ROUTES));
+    all.push(framed(PORTAL, PORTAL_ROUTES));
+    StaticVec::from(all)
+}
+
+/// A route's path as `path!` reads it (`"approvals/:id"`: static segments and `:`parameters,
+/// slashes around it ignored), matched by leptos_router's own segments.
+#[derive(Clone, Debug)]
+struct RoutePath(&'static str);
+
+impl RoutePath {
+    fn segments(&self) -> impl Iterator<Item = Segment> {
+        self.0
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| match s.strip_prefix(':') {
+                Some(name) => Segment::Param(ParamSegment(name)),
+                None => Segment::Static(StaticSegment(s)),
+            })
+    }
+}
+
+enum Segment {
+    Static(StaticSegment<&'static str>),
+    Param(ParamSegment),
+}
+
+impl PossibleRouteMatch for RoutePath {
+    fn optional(&self) -> bool {
+        false
+    }
+
+    /// Each segment in turn on what the last left, as leptos_router's tuples of segments do.
+    fn test<'a>(&self, path: &'a str) -> Option<PartialPathMatch<'a>> {
+        let (mut rest, mut matched, mut params) = (path, 0, Vec::new());
+        for segment in self.segments() {
+            let m = match segment {
+                Segment::Static(s) => s.test(rest),
+                Segment::Param(p) => p.test(rest),
+            }?;
+            matched += m.matched().len();
+            rest = m.remaining();
+            params.extend(m.params());
+        }
+        Some(PartialPathMatch::new(rest, params, &path[..matched]))
+    }
+
+    fn generate_path(&self, path: &mut Vec<PathSegment>) {
+        for segment in self.segments() {
+            match segment {
+                Segment::Static(s) => s.generate_path(path),
+                Segment::Param(p) => p.generate_path(path),
+            }
+        }
+    }
+}
+
+/// What a route shows: a page in the main file (a trader's first visit: sign-in, the portal's
+/// frame and dashboard), or one loaded when first opened.
+#[derive(Clone, Copy)]
+enum Page {
+    Main(fn() -> AnyView),
+    Lazy(LazyPage),
+}
+
+impl ChooseView for Page {
+    async fn choose(self) -> AnyView {
+        match self {
+            Page::Main(view) => view(),
+            Page::Lazy(page) => page.choose().await,
+        }
+    }
+
+    async fn preload(&self) {
+        if let Page::Lazy(page) = self {
+            page.preload().await;
+        }
     }
 }
 
