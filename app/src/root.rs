@@ -56,14 +56,14 @@ use crate::pages::trading::{alerts::AlertsPage, platform::PlatformPage, servers:
 use crate::ui::layout::{AdminShell, PortalShell, provide_me};
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyView;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos::tachys::view::iterators::StaticVec;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute};
 use leptos_router::components::{RouteChildren, Router, Routes, RoutesProps};
 use leptos_router::{
-    ChooseView, NestedRoute, ParamSegment, PartialPathMatch, PathSegment,
-    PossibleRouteMatch, StaticSegment,
+    ChooseView, NestedRoute, ParamSegment, PartialPathMatch, PathSegment, PossibleRouteMatch,
+    StaticSegment,
 };
-use leptos_router::any_nested_route::{AnyNestedRoute, IntoAnyNestedRoute};
 use std::{future::Future, pin::Pin};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -150,7 +150,10 @@ const SIGN_IN_ROUTES: &[(&str, Page)] = &[
     ("/verify-email", Page::Lazy(sign_in::VerifyEmail)),
     ("/reset-password", Page::Lazy(sign_in::ResetPassword)),
     ("/admin/login", Page::Lazy(sign_in::AdminLogin)),
-    ("/admin/reset-password", Page::Lazy(sign_in::AdminResetPassword)),
+    (
+        "/admin/reset-password",
+        Page::Lazy(sign_in::AdminResetPassword),
+    ),
 ];
 
 const BACK_OFFICE: (&str, Page) = ("/admin", Page::Lazy(back_office::Shell));
@@ -188,7 +191,10 @@ const BACK_OFFICE_ROUTES: &[(&str, Page)] = &[
     ("tickets/:id", Page::Lazy(support_desk::Ticket)),
     ("downloads", Page::Lazy(support_desk::Downloads)),
     ("competitions", Page::Lazy(competition_desk::Competitions)),
-    ("competitions/:id", Page::Lazy(competition_desk::Competition)),
+    (
+        "competitions/:id",
+        Page::Lazy(competition_desk::Competition),
+    ),
 ];
 
 const PORTAL: (&str, Page) = ("/", Page::Main(|| view! { <PortalShell/> }.into_any()));
@@ -196,7 +202,10 @@ const PORTAL_ROUTES: &[(&str, Page)] = &[
     ("", Page::Main(|| view! { <DashboardPage/> }.into_any())),
     ("challenges", Page::Lazy(trader_challenges::Catalogue)),
     ("my-challenges", Page::Lazy(trader_challenges::Mine)),
-    ("my-challenges/:id", Page::Lazy(trader_challenges::Challenge)),
+    (
+        "my-challenges/:id",
+        Page::Lazy(trader_challenges::Challenge),
+    ),
     ("funds", Page::Lazy(trader_money::Funds)),
     ("transactions", Page::Lazy(trader_money::Transactions)),
     ("requests", Page::Lazy(trader_money::Requests)),
@@ -208,8 +217,14 @@ const PORTAL_ROUTES: &[(&str, Page)] = &[
     ("support", Page::Lazy(trader_support::Tickets)),
     ("support/:id", Page::Lazy(trader_support::Ticket)),
     ("downloads", Page::Lazy(trader_support::Downloads)),
-    ("competitions", Page::Lazy(trader_competitions::Competitions)),
-    ("competitions/:id", Page::Lazy(trader_competitions::Competition)),
+    (
+        "competitions",
+        Page::Lazy(trader_competitions::Competitions),
+    ),
+    (
+        "competitions/:id",
+        Page::Lazy(trader_competitions::Competition),
+    ),
     ("ib", Page::Lazy(ib_portal::Overview)),
     ("ib/clients", Page::Lazy(ib_portal::Clients)),
     ("ib/report", Page::Lazy(ib_portal::Report)),
@@ -226,7 +241,10 @@ fn routes() -> StaticVec<AnyNestedRoute> {
     fn route(&(path, page): &(&'static str, Page)) -> AnyNestedRoute {
         NestedRoute::new(RoutePath(path), page).into_any_nested_route()
     }
-    fn framed((path, page): (&'static str, Page), routes: &[(&'static str, Page)]) -> AnyNestedRoute {
+    fn framed(
+        (path, page): (&'static str, Page),
+        routes: &[(&'static str, Page)],
+    ) -> AnyNestedRoute {
         let children: Vec<_> = routes.iter().map(route).collect();
         NestedRoute::new(RoutePath(path), page)
             .child(StaticVec::from(children))
@@ -589,5 +607,90 @@ lazy_areas! {
     trader_competitions {
         Competitions => view! { <CompetitionsPage/> };
         Competition => view! { <CompetitionPage/> };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leptos_router::path;
+
+    /// What a segment list matches and the path it generates, comparable.
+    fn outcome(
+        m: &impl PossibleRouteMatch,
+        path: &str,
+    ) -> (Option<(String, String, Vec<(String, String)>)>, String) {
+        let tested = m.test(path).map(|p| {
+            let (remaining, matched) = (p.remaining().to_owned(), p.matched().to_owned());
+            let params = p
+                .params()
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v))
+                .collect();
+            (remaining, matched, params)
+        });
+        let mut generated = Vec::new();
+        m.generate_path(&mut generated);
+        (tested, format!("{generated:?}"))
+    }
+
+    #[test]
+    fn a_route_path_matches_as_the_path_macro_does() {
+        let paths = [
+            "",
+            "/",
+            "/admin",
+            "/admin/",
+            "/admin/approvals",
+            "/approvals",
+            "/approvals/",
+            "/approvals/7",
+            "/approvals/7/",
+            "/approvals/7/more",
+            "/approvals7",
+            "/ib/clients/42",
+            "/ib/clients",
+            "/ib/clientsx/42",
+            "/login",
+            "/login/x",
+            "/loginx",
+        ];
+        for path in paths {
+            assert_eq!(
+                outcome(&RoutePath(""), path),
+                outcome(&path!(""), path),
+                "'' on {path}"
+            );
+            assert_eq!(
+                outcome(&RoutePath("/"), path),
+                outcome(&path!("/"), path),
+                "/ on {path}"
+            );
+            assert_eq!(
+                outcome(&RoutePath("/login"), path),
+                outcome(&path!("/login"), path),
+                "/login on {path}"
+            );
+            assert_eq!(
+                outcome(&RoutePath("/admin"), path),
+                outcome(&path!("/admin"), path),
+                "/admin on {path}"
+            );
+            assert_eq!(
+                outcome(&RoutePath("approvals"), path),
+                outcome(&path!("approvals"), path),
+                "approvals on {path}"
+            );
+            assert_eq!(
+                outcome(&RoutePath("approvals/:id"), path),
+                outcome(&path!("approvals/:id"), path),
+                "approvals/:id on {path}"
+            );
+            assert_eq!(
+                outcome(&RoutePath("ib/clients/:id"), path),
+                outcome(&path!("ib/clients/:id"), path),
+                "ib/clients/:id on {path}"
+            );
+        }
     }
 }
