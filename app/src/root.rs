@@ -615,11 +615,11 @@ mod tests {
     use super::*;
     use leptos_router::path;
 
+    /// What a segment list leaves of a path, matches of it and reads from it.
+    type Tested = Option<(String, String, Vec<(String, String)>)>;
+
     /// What a segment list matches and the path it generates, comparable.
-    fn outcome(
-        m: &impl PossibleRouteMatch,
-        path: &str,
-    ) -> (Option<(String, String, Vec<(String, String)>)>, String) {
+    fn outcome(m: &impl PossibleRouteMatch, path: &str) -> (Tested, String) {
         let tested = m.test(path).map(|p| {
             let (remaining, matched) = (p.remaining().to_owned(), p.matched().to_owned());
             let params = p
