@@ -655,42 +655,24 @@ mod tests {
             "/login/x",
             "/loginx",
         ];
+        // Each route as text and as the macro's segments.
+        let routes: [(&str, Box<dyn PossibleRouteMatch + Send + Sync>); 7] = [
+            ("", Box::new(path!(""))),
+            ("/", Box::new(path!("/"))),
+            ("/login", Box::new(path!("/login"))),
+            ("/admin", Box::new(path!("/admin"))),
+            ("approvals", Box::new(path!("approvals"))),
+            ("approvals/:id", Box::new(path!("approvals/:id"))),
+            ("ib/clients/:id", Box::new(path!("ib/clients/:id"))),
+        ];
         for path in paths {
-            assert_eq!(
-                outcome(&RoutePath(""), path),
-                outcome(&path!(""), path),
-                "'' on {path}"
-            );
-            assert_eq!(
-                outcome(&RoutePath("/"), path),
-                outcome(&path!("/"), path),
-                "/ on {path}"
-            );
-            assert_eq!(
-                outcome(&RoutePath("/login"), path),
-                outcome(&path!("/login"), path),
-                "/login on {path}"
-            );
-            assert_eq!(
-                outcome(&RoutePath("/admin"), path),
-                outcome(&path!("/admin"), path),
-                "/admin on {path}"
-            );
-            assert_eq!(
-                outcome(&RoutePath("approvals"), path),
-                outcome(&path!("approvals"), path),
-                "approvals on {path}"
-            );
-            assert_eq!(
-                outcome(&RoutePath("approvals/:id"), path),
-                outcome(&path!("approvals/:id"), path),
-                "approvals/:id on {path}"
-            );
-            assert_eq!(
-                outcome(&RoutePath("ib/clients/:id"), path),
-                outcome(&path!("ib/clients/:id"), path),
-                "ib/clients/:id on {path}"
-            );
+            for (text, segments) in &routes {
+                assert_eq!(
+                    outcome(&RoutePath(text), path),
+                    outcome(segments, path),
+                    "{text:?} on {path}"
+                );
+            }
         }
     }
 }
