@@ -4,7 +4,6 @@ use super::names::snake_enum;
 snake_enum! {
     KycStatus {
         /// Nothing submitted yet (or the last submission was cancelled).
-        #[serde(rename = "none")]
         NotSubmitted => "none",
         Pending => "pending",
         /// Submitted again after a rejection, waiting for review.
