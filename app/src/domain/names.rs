@@ -81,7 +81,14 @@ pub(crate) fn spelled_alike<T>(
         assert_eq!(serde_json::from_value::<T>(s.into()).unwrap(), v);
         assert_eq!(parse(s), Some(v));
     }
-    for wrong in [serde_json::json!("no_such_name"), serde_json::json!(0), serde_json::json!(null)] {
-        assert!(serde_json::from_value::<T>(wrong.clone()).is_err(), "{wrong}");
+    for wrong in [
+        serde_json::json!("no_such_name"),
+        serde_json::json!(0),
+        serde_json::json!(null),
+    ] {
+        assert!(
+            serde_json::from_value::<T>(wrong.clone()).is_err(),
+            "{wrong}"
+        );
     }
 }
