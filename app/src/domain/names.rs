@@ -2,8 +2,8 @@
 //! wire and `as_str` spell each variant the same way (a test of each enum checks it).
 
 /// Declares such an enum: `snake_enum! { Name { Variant => "variant", … } }` gives it `ALL`,
-/// `as_str`, `parse`, `Display` and serde (as a string: [`read_name`]) in the same spelling. The server's entity layer
-/// stores them as text columns (`server::entity::columns`).
+/// `as_str`, `parse`, `Display` and serde (as a string: [`read_name`]) in the same spelling.
+/// The server's entity layer stores them as text columns (`server::entity::columns`).
 macro_rules! snake_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),* $(,)? }) => {
         $(#[$m])*
