@@ -128,6 +128,27 @@ fn field_code(error: Option<Signal<Option<AppError>>>, field: &str) -> Option<St
         .and_then(|e| e.field_code(field).map(str::to_string))
 }
 
+/// A submitted form's field, as the browser would post it ("" when absent). The sign-in pages
+/// read their fields with it instead of `ActionForm`, which reads the whole form into the server
+/// function's arguments through serde_qs's reader: that reader would be in every first download
+/// (docs/benchmarks.md). Their `<form>` still posts to the server function without the wasm.
+pub fn submitted(ev: &leptos::ev::SubmitEvent, name: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            && let Ok(data) = web_sys::FormData::new_with_form(&form)
+        {
+            return data.get(name).as_string().unwrap_or_default();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, name);
+    String::new()
+}
+
 /// Text typed into the server-rendered input `id` before the page hydrated, taken into `value`
 /// so that binding the input to `value` keeps it rather than wiping it.
 fn keep_typed(id: &str, value: RwSignal<String>) {

@@ -6,9 +6,12 @@ use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
 use crate::model::LoginStep;
 use crate::pages::identity::signin::{AuthPage, TotpStep, next_path};
-use crate::ui::form::{Field, FormError, Submit, TextField, first_error, last_error, tlabel};
+use crate::ui::form::{
+    Field, FormError, Submit, TextField, first_error, last_error, submitted, tlabel,
+};
 use crate::ui::layout::reload_to;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -43,12 +46,15 @@ pub fn LoginPage() -> impl IntoView {
                 when=move || step() == Some(LoginStep::TotpRequired)
                 fallback=move || {
                     view! {
-                        <ActionForm action=login attr:class="form">
+                        <form class="form" action=Login::url() method="post" on:submit=move |ev| {
+                            ev.prevent_default();
+                            login.dispatch(Login { email: submitted(&ev, "email"), password: submitted(&ev, "password") });
+                        }>
                             <FormError error/>
                             <Field label=Signal::derive(move || i18n.t("auth.email")) name="email" kind="email" autocomplete="username" error required=true/>
                             <Field label=Signal::derive(move || i18n.t("auth.password")) name="password" kind="password" autocomplete="current-password" error required=true/>
                             <Submit label=Signal::derive(move || i18n.t("auth.sign_in")) pending=login.pending() class="btn-block"/>
-                        </ActionForm>
+                        </form>
                         <Show when=unverified>
                             <a class="btn btn-block" data-testid="go-verify" href=move || verify_href(&typed.get())>{move || i18n.t("auth.enter_code")}</a>
                         </Show>

@@ -2,11 +2,12 @@
 //! and the page furniture around them.
 use crate::api::identity::auth::{TotpConfirm, VerifyTotp, begin_totp_setup};
 use crate::i18n::use_i18n;
-use crate::ui::form::{Field, FormError, Submit, last_error};
+use crate::ui::form::{Field, FormError, Submit, last_error, submitted};
 use crate::ui::layout::reload_to;
 use crate::ui::prefs::{LanguageSelect, ThemeToggle};
 use crate::ui::resource::resource;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// Where to go after signing in: `?next=` when it is a local path, else `fallback`.
 pub fn next_path(fallback: &'static str) -> String {
@@ -55,11 +56,14 @@ pub fn TotpStep(next: String) -> impl IntoView {
     });
     view! {
         <p class="muted">{move || i18n.t("auth.totp_prompt")}</p>
-        <ActionForm action=verify attr:class="form">
+        <form class="form" action=VerifyTotp::url() method="post" on:submit=move |ev| {
+            ev.prevent_default();
+            verify.dispatch(VerifyTotp { code: submitted(&ev, "code") });
+        }>
             <FormError error/>
             <Field label=Signal::derive(move || i18n.t("auth.code")) name="code" autocomplete="one-time-code" error required=true/>
             <Submit label=Signal::derive(move || i18n.t("auth.verify")) pending=verify.pending() class="btn-block"/>
-        </ActionForm>
+        </form>
     }
 }
 
