@@ -19,11 +19,21 @@ snake_enum! {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// On the wire by its variant's name ("Trader"), as serde's derive wrote it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum UserKind {
     Trader,
     Ib,
     Staff,
+}
+
+/// Through the enums' shared reader (`names::read_name`), which the main wasm file carries
+/// anyway, rather than a derived one of its own.
+impl<'de> Deserialize<'de> for UserKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        const ALL: [UserKind; 3] = [UserKind::Trader, UserKind::Ib, UserKind::Staff];
+        super::names::read_name(d, &["Trader", "Ib", "Staff"]).map(|i| ALL[i])
+    }
 }
 
 impl UserKind {
@@ -106,6 +116,24 @@ pub fn check(principal: Option<&Principal>, access: Access) -> Result<(), Denial
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_kinds_and_themes_read_what_they_write() {
+        for kind in [UserKind::Trader, UserKind::Ib, UserKind::Staff] {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, format!("{kind:?}"));
+            assert_eq!(serde_json::from_value::<UserKind>(json).unwrap(), kind);
+        }
+        for theme in [crate::model::Theme::Light, crate::model::Theme::Dark] {
+            let json = serde_json::to_value(theme).unwrap();
+            assert_eq!(
+                serde_json::from_value::<crate::model::Theme>(json).unwrap(),
+                theme
+            );
+        }
+        assert!(serde_json::from_str::<UserKind>(r#""trader""#).is_err());
+        assert!(serde_json::from_str::<crate::model::Theme>("0").is_err());
+    }
 
     fn who(kind: UserKind, perms: &[Permission]) -> Principal {
         Principal {

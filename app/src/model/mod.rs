@@ -26,11 +26,20 @@ pub use prop::*;
 pub use servers::*;
 pub use support::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// On the wire by its variant's name ("Light"), as serde's derive wrote it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
 pub enum Theme {
     #[default]
     Light,
     Dark,
+}
+
+/// Through the enums' shared reader, as `UserKind`.
+impl<'de> Deserialize<'de> for Theme {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        const ALL: [Theme; 2] = [Theme::Light, Theme::Dark];
+        crate::domain::names::read_name(d, &["Light", "Dark"]).map(|i| ALL[i])
+    }
 }
 
 impl Theme {
