@@ -118,21 +118,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn user_kinds_and_themes_read_what_they_write() {
+    fn user_kinds_read_what_they_write() {
         for kind in [UserKind::Trader, UserKind::Ib, UserKind::Staff] {
             let json = serde_json::to_value(kind).unwrap();
             assert_eq!(json, format!("{kind:?}"));
             assert_eq!(serde_json::from_value::<UserKind>(json).unwrap(), kind);
         }
-        for theme in [crate::model::Theme::Light, crate::model::Theme::Dark] {
-            let json = serde_json::to_value(theme).unwrap();
-            assert_eq!(
-                serde_json::from_value::<crate::model::Theme>(json).unwrap(),
-                theme
-            );
-        }
         assert!(serde_json::from_str::<UserKind>(r#""trader""#).is_err());
-        assert!(serde_json::from_str::<crate::model::Theme>("0").is_err());
+        assert!(serde_json::from_str::<UserKind>("0").is_err());
     }
 
     fn who(kind: UserKind, perms: &[Permission]) -> Principal {

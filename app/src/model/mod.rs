@@ -300,3 +300,19 @@ pub struct IbOverview {
     pub direct_clients: u64,
     pub joined_last_30_days: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Theme;
+
+    #[test]
+    fn themes_read_what_they_write() {
+        for theme in [Theme::Light, Theme::Dark] {
+            let json = serde_json::to_value(theme).unwrap();
+            assert_eq!(json, format!("{theme:?}"));
+            assert_eq!(serde_json::from_value::<Theme>(json).unwrap(), theme);
+        }
+        assert!(serde_json::from_str::<Theme>(r#""light""#).is_err());
+        assert!(serde_json::from_str::<Theme>("0").is_err());
+    }
+}
