@@ -9,6 +9,7 @@
 /// these bytes, so no file carries them; they only lengthen the range the packing may fill.
 #[used]
 static SPLIT_DATA_ROOM: [u8; 32 * 1024] = [0xA5; 32 * 1024];
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
