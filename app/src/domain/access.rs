@@ -31,8 +31,8 @@ pub enum UserKind {
 /// anyway, rather than a derived one of its own.
 impl<'de> Deserialize<'de> for UserKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        const ALL: [UserKind; 3] = [UserKind::Trader, UserKind::Ib, UserKind::Staff];
-        super::names::read_name(d, &["Trader", "Ib", "Staff"]).map(|i| ALL[i])
+        let all = [UserKind::Trader, UserKind::Ib, UserKind::Staff];
+        super::names::read_variant(d, &["Trader", "Ib", "Staff"], &all)
     }
 }
 

@@ -18,8 +18,7 @@ macro_rules! snake_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                const NAMES: &[&str] = &[$($s),*];
-                $crate::domain::names::read_name(d, NAMES).map(|i| Self::ALL[i])
+                $crate::domain::names::read_variant(d, &[$($s),*], Self::ALL)
             }
         }
 
@@ -42,6 +41,15 @@ macro_rules! snake_enum {
     };
 }
 pub(crate) use snake_enum;
+
+/// Reads one of `names` as the variant at its position in `all` (the same order).
+pub fn read_variant<'de, D: serde::Deserializer<'de>, T: Copy>(
+    d: D,
+    names: &'static [&'static str],
+    all: &[T],
+) -> Result<T, D::Error> {
+    read_name(d, names).map(|i| all[i])
+}
 
 /// Reads one of `names` and gives its position. The enums' serde goes through here rather than
 /// serde's derive, which compiles a reader of variant names, bytes and indices into the wasm per

@@ -37,8 +37,7 @@ pub enum Theme {
 /// Through the enums' shared reader, as `UserKind`.
 impl<'de> Deserialize<'de> for Theme {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        const ALL: [Theme; 2] = [Theme::Light, Theme::Dark];
-        crate::domain::names::read_name(d, &["Light", "Dark"]).map(|i| ALL[i])
+        crate::domain::names::read_variant(d, &["Light", "Dark"], &[Theme::Light, Theme::Dark])
     }
 }
 
