@@ -113,8 +113,10 @@ test("a group's coupon and a combinable promo code come off the fee, and staff s
   await shot(trader, "messages-popup");
   await popup.getByRole("button", { name: "Close" }).click();
   await expect(popup).toHaveCount(0);
+  // The page asks for an unread notice once hydrated: wait for the answer before looking.
+  const asked = trader.waitForResponse((r) => r.url().endsWith("/api/messages/popup"));
   await open(trader, "/");
-  await expect(trader.locator("body[data-hydrated]")).toBeVisible();
+  expect((await asked).ok()).toBe(true);
   await expect(trader.getByTestId("notice-popup")).toHaveCount(0);
 
   // The trader sees the coupon, picks it, types the code and sees both prices.

@@ -2,7 +2,7 @@ use crate::api::notifications::{get_notifications, mark_notifications_read};
 use crate::domain::live::Topic;
 use crate::i18n::use_i18n;
 use crate::pages::PageHeader;
-use crate::ui::layout::notification_text;
+use crate::ui::bell::notification_text;
 use crate::ui::live::changes;
 use crate::ui::resource::resource;
 use leptos::prelude::*;

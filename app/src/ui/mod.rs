@@ -1,5 +1,6 @@
 //! Shared components: the portals' frame, forms, tables, charts, preferences.
 pub mod badge;
+pub mod bell;
 pub mod chart;
 pub mod form;
 pub mod in_browser;

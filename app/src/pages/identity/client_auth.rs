@@ -5,9 +5,9 @@ use crate::api::identity::auth::{
 use crate::domain::access::UserKind;
 use crate::i18n::use_i18n;
 use crate::model::LoginStep;
-use crate::pages::identity::signin::{AuthPage, TotpStep, next_path};
+use crate::pages::identity::signin::{AuthPage, next_path, totp_step};
 use crate::ui::form::{
-    Field, FormError, Submit, TextField, first_error, last_error, submitted, tlabel,
+    Field, FormError, Submit, TextField, first_error, last_error, loading, submitted, tlabel,
 };
 use crate::ui::layout::reload_to;
 use leptos::prelude::*;
@@ -40,6 +40,8 @@ pub fn LoginPage() -> impl IntoView {
             reload_to(&go);
         }
     });
+    let next = StoredValue::new(next);
+    let second_step = move || Suspend::new(totp_step(next.get_value()));
     view! {
         <AuthPage title="auth.sign_in">
             <Show
@@ -65,7 +67,7 @@ pub fn LoginPage() -> impl IntoView {
                     }
                 }
             >
-                <TotpStep next=next.clone()/>
+                <Suspense fallback=loading>{second_step}</Suspense>
             </Show>
         </AuthPage>
     }

@@ -43,6 +43,14 @@ pub fn AuthPage(
     }
 }
 
+/// The second step, its code loaded when a sign-in asks for it: most clients have no second
+/// factor, so the sign-in page's own file does without it (docs/benchmarks.md, front-end
+/// bundle). In the sign-in pages' file, where staff's sign-in shows it too.
+#[leptos::lazy(sign_in)]
+pub fn totp_step(next: String) -> AnyView {
+    view! { <TotpStep next/> }.into_any()
+}
+
 /// Second step of a sign-in: the code from the authenticator app.
 #[component]
 pub fn TotpStep(next: String) -> impl IntoView {
