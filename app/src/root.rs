@@ -54,6 +54,7 @@ use crate::pages::support::{
 };
 use crate::pages::trading::{alerts::AlertsPage, platform::PlatformPage, servers::ServersPage};
 use crate::ui::layout::{AdminShell, PortalShell, provide_me};
+use crate::ui::pages_style;
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyView;
 use leptos::tachys::view::iterators::StaticVec;
@@ -347,15 +348,16 @@ struct LazyPage {
     view: fn() -> Pin<Box<dyn Future<Output = AnyView>>>,
     /// Fetches the chunk before the view is built (hydration needs it there).
     preload: fn() -> Pin<Box<dyn Future<Output = ()>>>,
-    /// Whether its pages show the rest of the translations (`i18n::Part::Rest`), which then
-    /// loads beside the chunk: every area but the sign-in pages.
-    rest_texts: bool,
+    /// Whether its pages need the rest of what the first visit does without: the rest of the
+    /// translations (`i18n::Part::Rest`) and the pages' stylesheet (`ui::pages_style`), which
+    /// then load beside the chunk. Every area but the sign-in pages.
+    rest: bool,
 }
 
 impl LazyPage {
-    async fn texts(self) {
-        if self.rest_texts {
-            crate::i18n::load_rest().await;
+    async fn rest(self) {
+        if self.rest {
+            futures::future::join(crate::i18n::load_rest(), pages_style::load()).await;
         }
     }
 }
@@ -364,11 +366,16 @@ impl ChooseView for LazyPage {
     async fn choose(self) -> AnyView {
         #[cfg(feature = "ssr")]
         rendered_pages::add(self.name);
-        futures::future::join((self.view)(), self.texts()).await.0
+        let (view, ()) = futures::future::join((self.view)(), self.rest()).await;
+        if self.rest {
+            view! { {pages_style::link()} {view} }.into_any()
+        } else {
+            view
+        }
     }
 
     async fn preload(&self) {
-        futures::future::join((self.preload)(), self.texts()).await;
+        futures::future::join((self.preload)(), self.rest()).await;
     }
 }
 
@@ -432,15 +439,15 @@ pub async fn preload_rendered_pages() {
     futures::future::join_all(pages.map(|page| page.preload())).await;
 }
 
-/// Every area's pages, each a `LazyPage` constant named for its route. `rest_texts: false`
-/// marks an area whose pages need only the first part of the translations.
+/// Every area's pages, each a `LazyPage` constant named for its route. `rest: false`
+/// marks an area whose pages need only what the first visit loads (`LazyPage::rest`).
 macro_rules! lazy_areas {
-    ($($area:ident $(, rest_texts: $rest:literal)? { $($route:ident => $page:expr;)* })*) => {
+    ($($area:ident $(, rest: $rest:literal)? { $($route:ident => $page:expr;)* })*) => {
         $(
             mod $area {
                 use super::*;
 
-                const REST_TEXTS: bool = true $(&& $rest)?;
+                const REST: bool = true $(&& $rest)?;
 
                 $(
                     // Every view of an area names the area: the splitter puts them in one chunk.
@@ -460,7 +467,7 @@ macro_rules! lazy_areas {
                                     [<__preload_ $route:snake>]().await;
                                 })
                             },
-                            rest_texts: REST_TEXTS,
+                            rest: REST,
                         };
                     }
                 )*
@@ -477,7 +484,7 @@ macro_rules! lazy_areas {
 }
 
 lazy_areas! {
-    sign_in, rest_texts: false {
+    sign_in, rest: false {
         Register => view! { <RegisterPage/> };
         ForgotPassword => view! { <ForgotPasswordPage/> };
         VerifyEmail => view! { <VerifyEmailPage/> };

@@ -1,5 +1,6 @@
-//! The built front end under `/pkg/` (wasm, js, css), and each language's translations under
-//! `/i18n/` (the wasm carries none), in the best coding the browser takes.
+//! The built front end under `/pkg/` (wasm, js, css), each language's translations under
+//! `/i18n/` (the wasm carries none) and the pages' stylesheet, in the best coding the browser
+//! takes.
 //!
 //! Brotli first: a fifth fewer bytes than gzip for the wasm (docs/benchmarks.md). It and zopfli's
 //! gzip are too slow to make per request (seconds for the main wasm), so after the release build
@@ -190,69 +191,95 @@ fn unchanged(headers: &HeaderMap, etag: &str) -> bool {
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
 
-/// One part of a language's table: its JSON, compressed both ways, and a tag of its content.
-struct Table {
-    json: Bytes,
+/// A file made by the server from what is compiled into it: its bytes, compressed both ways,
+/// and a tag of its content.
+struct Compiled {
+    raw: Bytes,
     gzipped: Bytes,
     brotli: Bytes,
     etag: String,
 }
 
-impl Table {
-    /// Made the first time the language is asked for, off the request threads: brotli at quality
-    /// 11 and zopfli take a few tenths of a second.
-    async fn once(locale: Locale, part: Part) -> &'static Table {
-        static TABLES: [[tokio::sync::OnceCell<Table>; Part::ALL.len()]; Locale::ALL.len()] =
-            [const { [const { tokio::sync::OnceCell::const_new() }; Part::ALL.len()] };
-                Locale::ALL.len()];
-        TABLES[locale as usize][part as usize]
-            .get_or_init(|| async move {
-                match tokio::task::spawn_blocking(move || Table::of(locale, part)).await {
-                    Ok(table) => table,
-                    Err(e) => std::panic::resume_unwind(e.into_panic()),
-                }
-            })
-            .await
+impl Compiled {
+    /// Made once per process, off the request threads: brotli at quality 11 and zopfli take a
+    /// few tenths of a second.
+    async fn once(
+        cell: &'static tokio::sync::OnceCell<Compiled>,
+        make: impl FnOnce() -> String + Send + 'static,
+    ) -> &'static Compiled {
+        cell.get_or_init(|| async move {
+            match tokio::task::spawn_blocking(move || Compiled::of(make())).await {
+                Ok(compiled) => compiled,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            }
+        })
+        .await
     }
 
-    fn of(locale: Locale, part: Part) -> Table {
-        let json = i18n::table_json(locale, part);
+    fn of(raw: String) -> Compiled {
         let mut hash = std::hash::DefaultHasher::new();
-        std::hash::Hash::hash(&json, &mut hash);
-        Table {
-            etag: format!(
-                "\"{:x}-{:x}\"",
-                json.len(),
-                std::hash::Hasher::finish(&hash)
-            ),
-            gzipped: Bytes::from(zopfli_gzip(json.as_bytes()).unwrap_or_default()),
-            brotli: Bytes::from(brotli(json.as_bytes()).unwrap_or_default()),
-            json: Bytes::from(json),
+        std::hash::Hash::hash(&raw, &mut hash);
+        Compiled {
+            etag: format!("\"{:x}-{:x}\"", raw.len(), std::hash::Hasher::finish(&hash)),
+            gzipped: Bytes::from(zopfli_gzip(raw.as_bytes()).unwrap_or_default()),
+            brotli: Bytes::from(brotli(raw.as_bytes()).unwrap_or_default()),
+            raw: Bytes::from(raw),
         }
+    }
+
+    /// The answer to `headers`: a 304 while the browser has this version, else the best coding
+    /// it takes.
+    fn answer(&self, content_type: &'static str, headers: &HeaderMap) -> Response {
+        let mut out = answer_headers(content_type, &self.etag);
+        if unchanged(headers, &self.etag) {
+            return (StatusCode::NOT_MODIFIED, out).into_response();
+        }
+        let body = if accepts(headers, "br") && !self.brotli.is_empty() {
+            out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            self.brotli.clone()
+        } else if accepts(headers, "gzip") && !self.gzipped.is_empty() {
+            out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            self.gzipped.clone()
+        } else {
+            self.raw.clone()
+        };
+        (StatusCode::OK, out, body).into_response()
     }
 }
 
 /// `GET /i18n/{code}.json` and `/i18n/{code}-rest.json`: the two parts of one language's
 /// translations, made once per process from the tables compiled into the server.
 pub async fn translations(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    static TABLES: [[tokio::sync::OnceCell<Compiled>; Part::ALL.len()]; Locale::ALL.len()] =
+        [const { [const { tokio::sync::OnceCell::const_new() }; Part::ALL.len()] };
+            Locale::ALL.len()];
     let Some((locale, part)) = Part::parse_file(&file) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let table = Table::once(locale, part).await;
-    let mut out = answer_headers("application/json", &table.etag);
-    if unchanged(&headers, &table.etag) {
-        return (StatusCode::NOT_MODIFIED, out).into_response();
-    }
-    let body = if accepts(&headers, "br") && !table.brotli.is_empty() {
-        out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-        table.brotli.clone()
-    } else if accepts(&headers, "gzip") && !table.gzipped.is_empty() {
-        out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        table.gzipped.clone()
-    } else {
-        table.json.clone()
-    };
-    (StatusCode::OK, out, body).into_response()
+    Compiled::once(&TABLES[locale as usize][part as usize], move || {
+        i18n::table_json(locale, part)
+    })
+    .await
+    .answer("application/json", &headers)
+}
+
+/// `GET /style/pages.css` (`app::ui::pages_style::URL`): the pages' stylesheet, minified once
+/// per process from the file compiled into the server (cargo-leptos processes only the main
+/// one). Should the minifier refuse it, it is sent as written.
+pub async fn pages_style(headers: HeaderMap) -> Response {
+    static STYLE: tokio::sync::OnceCell<Compiled> = tokio::sync::OnceCell::const_new();
+    Compiled::once(&STYLE, || minified(include_str!("../../style/pages.css")))
+        .await
+        .answer(content_type("pages.css"), &headers)
+}
+
+fn minified(css: &str) -> String {
+    minifier::css::minify(css)
+        .map(|m| m.to_string())
+        .unwrap_or_else(|e| {
+            tracing::error!(error = e, "the pages' stylesheet could not be minified");
+            css.to_string()
+        })
 }
 
 /// The gzipped bytes of this version of the file, made now if not yet.

@@ -47,6 +47,7 @@ pub fn router_with(state: AppState, bridge_limits: bridge::Limits) -> Router {
         .route("/r/{code}", get(rest::promo_link))
         .route("/pkg/{name}", get(assets::serve))
         .route("/i18n/{file}", get(assets::translations))
+        .route(app::ui::pages_style::URL, get(assets::pages_style))
         .route("/live", get(live::stream))
         .merge(bridge::routes(state.clone(), bridge_limits))
         .leptos_routes_with_context(

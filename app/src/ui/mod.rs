@@ -6,6 +6,7 @@ pub mod form;
 pub mod in_browser;
 pub mod layout;
 pub mod live;
+pub mod pages_style;
 pub mod popup;
 pub mod prefs;
 pub mod profit_share;

@@ -188,6 +188,67 @@ on_both!(translations_are_served_per_language, |db| {
     }
 });
 
+// The pages' stylesheet (style/pages.css), which cargo-leptos does not process: minified, with
+// every selector of the file kept, compressed when accepted, a 304 while unchanged.
+on_both!(pages_stylesheet_is_minified_whole, |db| {
+    use std::io::Read;
+    let app = server::router(server::testing::state(db.clone()));
+    let url = app::ui::pages_style::URL;
+    let (status, head, css) = fetch(&app, url, &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(head[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    let css = String::from_utf8(css).unwrap();
+    let source = include_str!("../../../style/pages.css");
+    assert!(
+        css.len() * 10 < source.len() * 9 && !css.contains("/*"),
+        "minified: {} B of {} B",
+        css.len(),
+        source.len()
+    );
+    let classes = |text: &str| -> std::collections::BTreeSet<String> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+            .filter_map(|word| word.strip_prefix('.'))
+            .filter(|class| class.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .map(|class| class.split('.').next().unwrap_or(class).to_string())
+            .collect()
+    };
+    let uncommented: String = source
+        .split("/*")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once("*/").map_or("", |(_, rest)| rest)
+            }
+        })
+        .collect();
+    assert_eq!(
+        classes(&css),
+        classes(&uncommented),
+        "every class the file styles"
+    );
+    assert!(css.contains("@layer components{"), "{}", &css[..80]);
+
+    let (_, head, gz) = fetch(&app, url, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(head[header::CONTENT_ENCODING], "gzip");
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_string(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, css);
+    let (_, head, br) = fetch(&app, url, &[("accept-encoding", "gzip, br")]).await;
+    assert_eq!(head[header::CONTENT_ENCODING], "br");
+    let mut unbrotlied = String::new();
+    brotli::Decompressor::new(&br[..], 4096)
+        .read_to_string(&mut unbrotlied)
+        .unwrap();
+    assert_eq!(unbrotlied, css);
+    let etag = head[header::ETAG].to_str().unwrap().to_string();
+    let (status, _, body) = fetch(&app, url, &[("if-none-match", &etag)]).await;
+    assert_eq!((status.as_u16(), body.len()), (304, 0));
+});
+
 /// Building a router lists the app's routes; before that was done once per process, a page render
 /// meanwhile on another thread could park a resource forever (leptos-rs/leptos#4773) and the
 /// response never ended. Each render here must finish while other routers are being built.
