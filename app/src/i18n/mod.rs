@@ -121,15 +121,24 @@ impl Part {
 #[cfg(feature = "ssr")]
 const FIRST_VISIT: &[&str] = &[
     "nav.",
-    "common.",
+    "common.copy",
+    "common.copied",
+    "common.home",
+    "common.language",
+    "common.mark_all_read",
+    "common.no_notifications",
+    "common.no_rows",
+    "common.not_found",
+    "common.status",
+    "common.toggle_theme",
+    "common.view_all",
     "dash.",
     "live.",
-    "profile.",
     "notice.",
     "auth.",
-    "kyc.",
+    "kyc.status_",
     "rule.",
-    "wallets.",
+    "wallets.available",
     "appr.kind_",
     "prop.status_",
     "ib.subtitle",
@@ -368,11 +377,13 @@ mod tests {
     /// popups) name only keys of the table's first part: the browser draws them before any rest.
     #[test]
     fn first_visit_sources_use_first_part_keys() {
-        const SOURCES: [&str; 8] = [
+        const SOURCES: [&str; 10] = [
             "root.rs",
             "pages/home/client.rs",
             "pages/identity/client_auth.rs",
+            "pages/identity/signin.rs",
             "pages/identity/staff_login.rs",
+            "ui/bell.rs",
             "ui/layout.rs",
             "ui/prefs.rs",
             "ui/live.rs",
