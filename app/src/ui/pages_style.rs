@@ -14,18 +14,23 @@ pub fn link() -> impl IntoView {
 
 /// In the browser, before such a page is drawn: links the stylesheet from the head once (it stays
 /// for every later page, so going from one page to another never drops it) and waits until it
-/// has loaded, or failed (the page is then drawn without it rather than not at all).
+/// has loaded, or failed (the page is then drawn without it rather than not at all). Once it
+/// has, it returns at once: the router hydrates a page only if its view is ready when asked.
 pub async fn load() {
     #[cfg(feature = "hydrate")]
     {
+        use std::cell::{Cell, OnceCell};
         thread_local! {
-            static LOADED: std::cell::OnceCell<Option<js_sys::Promise>> =
-                const { std::cell::OnceCell::new() };
+            static LINKED: OnceCell<Option<js_sys::Promise>> = const { OnceCell::new() };
+            static SETTLED: Cell<bool> = const { Cell::new(false) };
         }
-        let Some(loaded) = LOADED.with(|l| l.get_or_init(add).clone()) else {
+        if SETTLED.with(Cell::get) {
             return;
-        };
-        let _ = wasm_bindgen_futures::JsFuture::from(loaded).await;
+        }
+        if let Some(settled) = LINKED.with(|l| l.get_or_init(add).clone()) {
+            let _ = wasm_bindgen_futures::JsFuture::from(settled).await;
+        }
+        SETTLED.with(|s| s.set(true));
     }
 }
 
